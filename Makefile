@@ -1,0 +1,33 @@
+# newsetl: `make run` ingests the shipped samples, `make test` runs every check. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Prefect keeps its state (the embedded server's database) in the project, not in the user's home.
+export PREFECT_HOME ?= $(CURDIR)/.prefect
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
+
+.PHONY: run test check lint format bench clean
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+run: $(BIN)/.installed ## Ingest the sample corpus into data/newsetl.duckdb (offline, embedded Prefect).
+	$(BIN)/newsetl ingest samples --db data/newsetl.duckdb
+
+test: $(BIN)/.installed check ## Lint, type-check, then run the whole test suite.
+	$(BIN)/python -m pytest
+
+check: $(BIN)/.installed ## ruff (lint + format) and mypy --strict on the packages.
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .prefect data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,178 @@
+"""Raw document → extracted text and metadata, by content type. Raises ExtractError/ReadError per document.
+
+Plain text: the first line is the title when it looks like one. HTML: metadata from the head with
+BeautifulSoup, main text with trafilatura. JSON: an object with url/title/text|body|html/published/authors.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import trafilatura
+from bs4 import BeautifulSoup
+
+from transform.errors import ExtractError, ReadError
+from transform.records import ExtractedDocument, RawDocument
+
+# A first line is a title when it is short and does not end like a sentence.
+_TITLE_MAX_CHARS = 150
+_TITLE_MAX_WORDS = 20
+_SENTENCE_END = (".", "!", "?", "…", "。", ":", ";", ",")
+# Control characters that never occur in text (tab, newline, carriage return and form feed do).
+_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def extract_document(raw: RawDocument) -> ExtractedDocument:
+    """Extract title, text and metadata from one raw document."""
+    if raw.refused_reason:
+        raise ReadError(raw.refused_reason)
+    if not raw.content or not raw.content.strip():
+        raise ReadError("empty document")
+    if raw.content_type == "text/html":
+        return extract_html(raw, decode_text(raw.content))
+    if raw.content_type == "application/json":
+        return _extract_json(raw)
+    return _extract_plain_text(raw, decode_text(raw.content))
+
+
+def decode_text(content: bytes) -> str:
+    """UTF-8 text (a BOM is allowed); binary or undecodable bytes raise ReadError with what to do."""
+    if b"\x00" in content or len(_BINARY_BYTES.findall(content[:4096])) > 8:
+        raise ReadError("binary content, not text: newsetl reads .txt, .html, .json and .jsonl text files")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ReadError(
+            f"not valid UTF-8 (byte 0x{content[error.start]:02x} at offset {error.start}): "
+            "save the file as UTF-8"
+        ) from error
+
+
+def split_title(text: str) -> tuple[str | None, str]:
+    """Split off the first line as a title when it looks like one (short, no final punctuation)."""
+    first, _, rest = text.strip().partition("\n")
+    first = first.strip()
+    looks_like_title = (
+        bool(rest.strip())
+        and len(first) <= _TITLE_MAX_CHARS
+        and len(first.split()) <= _TITLE_MAX_WORDS
+        and not first.endswith(_SENTENCE_END)
+    )
+    return (first, rest) if looks_like_title else (None, text)
+
+
+def _extract_plain_text(raw: RawDocument, text: str) -> ExtractedDocument:
+    title, body = split_title(text)
+    return ExtractedDocument(
+        doc_id=raw.doc_id, uri=raw.uri, source=raw.source, text=body, title=title, extractor="plain-text"
+    )
+
+
+def extract_html(raw: RawDocument, html: str, url: str | None = None) -> ExtractedDocument:
+    """Main text with trafilatura; title, authors, date, language and canonical URL from the page head."""
+    soup = BeautifulSoup(html, "lxml")
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    if not text or not text.strip():
+        raise ExtractError("no main text found in the HTML page")
+    canonical = soup.find("link", rel="canonical")
+    html_tag = soup.find("html")
+    return ExtractedDocument(
+        doc_id=raw.doc_id,
+        uri=raw.uri,
+        source=raw.source,
+        text=text,
+        title=_meta(soup, "og:title") or _tag_text(soup, "h1") or _tag_text(soup, "title"),
+        url=url or (str(canonical["href"]) if canonical and canonical.get("href") else None),
+        authors=_split_authors(_meta(soup, "author") or _meta(soup, "article:author")),
+        published_at=parse_datetime(_meta(soup, "article:published_time") or _meta(soup, "date")),
+        language=(str(html_tag.get("lang")) if html_tag and html_tag.get("lang") else None),
+        extractor=f"trafilatura-{trafilatura.__version__}",
+    )
+
+
+def _meta(soup: BeautifulSoup, name: str) -> str | None:
+    tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+    content = tag.get("content") if tag else None
+    return str(content).strip() or None if content else None
+
+
+def _tag_text(soup: BeautifulSoup, name: str) -> str | None:
+    tag = soup.find(name)
+    return tag.get_text(" ", strip=True) or None if tag else None
+
+
+def _extract_json(raw: RawDocument) -> ExtractedDocument:
+    assert raw.content is not None
+    try:
+        record = json.loads(decode_text(raw.content))
+    except json.JSONDecodeError as error:
+        raise ExtractError(
+            f"invalid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        ) from error
+    if not isinstance(record, dict):
+        raise ExtractError(f"expected a JSON object, got {type(record).__name__}")
+    url = _optional_str(record, "url")
+    if isinstance(record.get("html"), str) and not (record.get("text") or record.get("body")):
+        page = extract_html(raw, record["html"], url=url)
+        return _with_json_metadata(page, record)
+    text = record.get("text") or record.get("body")
+    if not isinstance(text, str) or not text.strip():
+        raise ExtractError("JSON object has no text: expected a non-empty 'text', 'body' or 'html' field")
+    return _with_json_metadata(
+        ExtractedDocument(
+            doc_id=raw.doc_id, uri=raw.uri, source=raw.source, text=text, url=url, extractor="json"
+        ),
+        record,
+    )
+
+
+def _with_json_metadata(document: ExtractedDocument, record: dict[str, Any]) -> ExtractedDocument:
+    """Fields given explicitly in the JSON win over what was found in an embedded page."""
+    authors = record.get("authors") or record.get("author")
+    return ExtractedDocument(
+        doc_id=document.doc_id,
+        uri=document.uri,
+        source=document.source,
+        text=document.text,
+        title=_optional_str(record, "title") or document.title,
+        url=_optional_str(record, "url") or document.url,
+        authors=_split_authors(authors) or document.authors,
+        published_at=parse_datetime(
+            _optional_str(record, "published") or _optional_str(record, "published_at")
+        )
+        or document.published_at,
+        language=_optional_str(record, "language") or document.language,
+        extractor=document.extractor,
+    )
+
+
+def _optional_str(record: dict[str, Any], key: str) -> str | None:
+    value = record.get(key)
+    return value.strip() or None if isinstance(value, str) else None
+
+
+_AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+
+
+def _split_authors(value: object) -> tuple[str, ...]:
+    if isinstance(value, list):
+        names = [str(item).strip() for item in value]
+    elif isinstance(value, str):
+        names = _AUTHOR_SEPARATORS.split(value.strip())
+    else:
+        return ()
+    return tuple(name for name in names if name)
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """ISO 8601 (with 'Z' or an offset, or a bare date) → aware UTC datetime; anything else → None."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)

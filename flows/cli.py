@@ -1,0 +1,149 @@
+"""The `newsetl` command line. Heavy imports (Prefect, trafilatura) happen inside the commands that need them,
+so `newsetl --help`, `newsetl sql` and `newsetl clean` answer quickly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from flows.settings import Settings, apply_prefect_defaults
+
+app = typer.Typer(
+    name="newsetl",
+    help=(
+        "Ingest news articles into a DuckDB warehouse: read files (.txt, .html, .json, .jsonl), "
+        "clean the text, drop exact duplicates, and load everything through a Prefect flow.\n\n"
+        "The database is data/newsetl.duckdb unless --db or NEWSETL_DB says otherwise."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", help="DuckDB file to use [default: $NEWSETL_DB or data/newsetl.duckdb].", show_default=False
+    ),
+]
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders to load (folders are read recursively).")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Load files and folders into the warehouse as one Prefect flow run, then print a summary.
+
+    Documents already stored are not loaded again, so running the same ingest twice adds nothing.
+    Files that cannot be read are recorded in the `rejects` table with the reason; the rest still load.
+    """
+    settings = Settings()
+    db_path = db or settings.db
+    apply_prefect_defaults()
+    from flows.ingest import ingest as ingest_flow
+
+    summary = ingest_flow([str(p) for p in paths], db=str(db_path), max_file_bytes=settings.max_file_bytes)
+    console.print()
+    console.print(f"[bold]newsetl ingest[/bold]: {', '.join(str(p) for p in paths)}")
+    console.print(f"  documents seen     {summary.documents_seen:>6}")
+    console.print(f"  new documents      {summary.documents_new:>6}")
+    console.print(f"  new articles       {summary.new_articles:>6}")
+    console.print(f"  exact duplicates   {summary.exact_duplicates:>6}")
+    console.print(f"  rejected           {len(summary.rejects):>6}")
+    for reject in summary.rejects:
+        console.print(f"    - [{reject.stage}] {reject.reason}: {reject.uri}", markup=False)
+    if summary.nothing_new:
+        console.print("Nothing new: every document was already stored, no rows were added.")
+    console.print(f"Database: {summary.db_path}")
+    console.print(
+        'Try: newsetl sql "SELECT title, source, word_count FROM articles ORDER BY title LIMIT 5"'
+        f" --db {db_path}",
+        markup=False,
+    )
+
+
+@app.command()
+def clean(
+    file: Annotated[
+        Path, typer.Argument(help="A .txt, .html, .json or .jsonl file.", exists=True, dir_okay=False)
+    ],
+) -> None:
+    """Print the cleaned title, a blank line, then the cleaned body of a document. No database involved.
+
+    A JSONL file or JSON array holds several documents: each is printed, separated by a line of dashes.
+    """
+    from datetime import UTC, datetime
+
+    from extract.documents import extract_document
+    from extract.files import CONTENT_TYPES, read_file
+    from transform.cleaning import clean_document
+    from transform.errors import TerminalError
+
+    if file.suffix.lower() not in CONTENT_TYPES:
+        errors.print(f"error: {file}: unsupported file type; newsetl reads {', '.join(CONTENT_TYPES)}")
+        raise typer.Exit(2)
+    settings = Settings()
+    failed = False
+    try:
+        documents = read_file(file, datetime.now(UTC), settings.max_file_bytes)
+    except TerminalError as error:
+        errors.print(f"error: {file}: {error}", markup=False)
+        raise typer.Exit(1) from error
+    for index, raw in enumerate(documents):
+        if index:
+            typer.echo("-" * 40)
+        try:
+            article = clean_document(extract_document(raw))
+        except TerminalError as error:
+            errors.print(f"error: {raw.uri}: {error.stage}: {error}", markup=False)
+            failed = True
+            continue
+        typer.echo(article.title or "")
+        typer.echo()
+        typer.echo(article.body)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help='SQL to run, e.g. "SELECT count(*) FROM articles".')],
+    db: DbOption = None,
+) -> None:
+    """Run a SQL query on the warehouse (read-only) and print the result as a table.
+
+    Tables: articles, raw_documents, document_duplicates, rejects, runs, cleaning_changes;
+    view: document_status. `DESCRIBE articles` shows the columns and
+    `SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 'articles'` explains them.
+    """
+    import duckdb
+
+    from warehouse.connection import WarehouseError, connect
+    from warehouse.queries import render_query
+
+    try:
+        with connect(db or Settings().db, read_only=True) as connection:
+            typer.echo(render_query(connection, query))
+    except WarehouseError as error:
+        errors.print(f"error: {error}", markup=False)
+        raise typer.Exit(1) from error
+    except duckdb.Error as error:
+        errors.print(f"error: {error}", markup=False)
+        raise typer.Exit(1) from error
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

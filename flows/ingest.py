@@ -1,0 +1,210 @@
+"""The `ingest` flow: discover → read → store raw → extract and clean → deduplicate → load.
+
+Tasks are thin: each calls one function of extract/, transform/ or warehouse/. Per-document failures
+become rejects inside the tasks, so one bad file never fails the run; only transient errors are retried.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NONE
+from prefect.client.schemas.objects import State, TaskRun
+from prefect.runtime import flow_run
+
+from extract.documents import extract_document
+from extract.files import DEFAULT_MAX_BYTES, discover_files, read_file
+from transform.cleaning import clean_document
+from transform.dedup import DedupResult, deduplicate_exact
+from transform.errors import Reject, TerminalError, TransientError
+from transform.records import Article, RawDocument
+from warehouse.connection import connect
+from warehouse.loads import RunCounts, finish_run, load_outcomes, start_run, store_raw_documents
+from warehouse.queries import known_articles, pending_documents
+
+
+def _retry_if_transient(task: Any, task_run: TaskRun, state: State[Any]) -> bool:
+    """Retry only errors that may pass (locked file, I/O hiccup); a terminal error would fail again."""
+    try:
+        state.result()
+    except TransientError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+# Tasks that touch the disk or the database: retried on transient errors. No input caching: the inputs
+# are documents, and every run must look at the world afresh.
+io_task = task(
+    cache_policy=NONE, retries=3, retry_delay_seconds=[1, 5, 15], retry_condition_fn=_retry_if_transient
+)
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    """What one ingest run did; printed by the CLI and published as a Prefect artifact."""
+
+    run_id: str
+    db_path: str
+    documents_seen: int
+    documents_new: int
+    new_articles: int
+    exact_duplicates: int
+    rejects: tuple[Reject, ...] = field(default=())
+
+    @property
+    def counts(self) -> RunCounts:
+        return RunCounts(
+            documents_seen=self.documents_seen,
+            documents_new=self.documents_new,
+            new_articles=self.new_articles,
+            exact_duplicates=self.exact_duplicates,
+            rejected=len(self.rejects),
+        )
+
+    @property
+    def nothing_new(self) -> bool:
+        return self.documents_new == 0 and self.new_articles == 0
+
+    def to_markdown(self) -> str:
+        lines = [
+            "# newsetl ingest",
+            "",
+            "| documents seen | new documents | new articles | exact duplicates | rejected |",
+            "|---:|---:|---:|---:|---:|",
+            f"| {self.documents_seen} | {self.documents_new} | {self.new_articles} "
+            f"| {self.exact_duplicates} | {len(self.rejects)} |",
+            "",
+            f"Database: `{self.db_path}`",
+        ]
+        if self.rejects:
+            lines += ["", "## Rejected", "", "| stage | reason | uri |", "|---|---|---|"]
+            lines += [f"| {r.stage} | {r.reason} | `{r.uri}` |" for r in self.rejects]
+        return "\n".join(lines)
+
+
+@io_task
+def discover(paths: list[str]) -> tuple[list[Path], list[Reject]]:
+    return discover_files(Path(p) for p in paths)
+
+
+@io_task
+def read(files: list[Path], now: datetime, max_file_bytes: int) -> tuple[list[RawDocument], list[Reject]]:
+    documents: list[RawDocument] = []
+    rejects: list[Reject] = []
+    for path in files:
+        try:
+            documents.extend(read_file(path, now, max_file_bytes))
+        except TerminalError as error:
+            rejects.append(Reject.from_error(path.as_uri(), error))
+    return documents, rejects
+
+
+@io_task
+def store_raw(
+    db: str, documents: list[RawDocument], run_id: str, flow_run_id: str | None, now: datetime
+) -> tuple[int, list[RawDocument]]:
+    """Store every document raw before any processing; return how many were new and all still pending."""
+    with connect(db) as connection:
+        start_run(connection, run_id, flow_run_id, now)
+        stored = store_raw_documents(connection, documents, run_id)
+        return stored, pending_documents(connection)
+
+
+@task(cache_policy=NONE)
+def extract_and_clean(documents: list[RawDocument]) -> tuple[list[tuple[Article, str]], list[Reject]]:
+    articles: list[tuple[Article, str]] = []
+    rejects: list[Reject] = []
+    for raw in documents:
+        try:
+            extracted = extract_document(raw)
+            articles.append((clean_document(extracted), extracted.extractor))
+        except TerminalError as error:
+            rejects.append(Reject.from_error(raw.uri, error, doc_id=raw.doc_id))
+    return articles, rejects
+
+
+@io_task
+def deduplicate(db: str, articles: list[Article]) -> DedupResult:
+    with connect(db) as connection:
+        known_urls, known_hashes = known_articles(
+            connection, [a.canonical_url for a in articles], [a.body_hash for a in articles]
+        )
+    return deduplicate_exact(articles, known_urls, known_hashes)
+
+
+@io_task
+def load(
+    db: str,
+    run_id: str,
+    now: datetime,
+    dedup: DedupResult,
+    extractors: dict[str, str],
+    rejects: list[Reject],
+) -> None:
+    with connect(db) as connection:
+        load_outcomes(
+            connection,
+            run_id,
+            now,
+            [(a, extractors[a.doc_id]) for a in dedup.new_articles],
+            dedup.duplicates,
+            rejects,
+        )
+
+
+@io_task
+def record_run_end(db: str, run_id: str, status: str, counts: RunCounts) -> None:
+    with connect(db) as connection:
+        finish_run(connection, run_id, status, counts, datetime.now(UTC))
+
+
+@flow(name="ingest", description="Load documents from files or folders into the DuckDB warehouse.")
+def ingest(
+    paths: list[str], db: str = "data/newsetl.duckdb", max_file_bytes: int = DEFAULT_MAX_BYTES
+) -> IngestSummary:
+    """Ingest every supported file under `paths` into the warehouse at `db`. Safe to rerun."""
+    logger = get_run_logger()
+    now = datetime.now(UTC)
+    flow_run_id = flow_run.get_id()
+    run_id = flow_run_id or str(uuid.uuid4())
+    files, path_rejects = discover(paths)
+    logger.info("Found %d files under %s", len(files), ", ".join(paths))
+    documents, read_rejects = read(files, now, max_file_bytes)
+    try:
+        documents_new, pending = store_raw(db, documents, run_id, flow_run_id, now)
+        logger.info("Read %d documents, %d new; %d to process", len(documents), documents_new, len(pending))
+        cleaned, process_rejects = extract_and_clean(pending)
+        dedup = deduplicate(db, [article for article, _ in cleaned])
+        rejects = [*path_rejects, *read_rejects, *process_rejects]
+        load(db, run_id, now, dedup, {a.doc_id: extractor for a, extractor in cleaned}, rejects)
+    except Exception:
+        record_run_end(db, run_id, "failed", RunCounts(len(documents), 0, 0, 0, 0))
+        raise
+    summary = IngestSummary(
+        run_id=run_id,
+        db_path=str(Path(db).resolve()),
+        documents_seen=len(documents),
+        documents_new=documents_new,
+        new_articles=len(dedup.new_articles),
+        exact_duplicates=len(dedup.duplicates),
+        rejects=tuple(rejects),
+    )
+    record_run_end(db, run_id, "completed", summary.counts)
+    create_markdown_artifact(
+        summary.to_markdown(), key="ingest-summary", description="What the ingest run did"
+    )
+    logger.info(
+        "%d new articles, %d exact duplicates, %d rejected",
+        summary.new_articles,
+        summary.exact_duplicates,
+        len(summary.rejects),
+    )
+    return summary

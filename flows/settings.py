@@ -1,0 +1,31 @@
+"""Settings, read once at the edge: defaults, overridden by NEWSETL_* environment variables, then by flags."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Prefect's embedded server needs these before `prefect` is imported; the user's own values win.
+PREFECT_DEFAULTS = {
+    # Without it a fresh PREFECT_HOME can print a "database is locked" traceback from the analytics job.
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    # The first start on a fresh home migrates Prefect's database: ~20 s on 2 cores, over the 20 s default.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+}
+
+
+class Settings(BaseSettings):
+    """newsetl's configuration. Every field can be set as NEWSETL_<FIELD> in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSETL_", frozen=True)
+
+    db: Path = Field(default=Path("data/newsetl.duckdb"), description="The DuckDB warehouse file.")
+    max_file_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="Larger files are rejected.")
+
+
+def apply_prefect_defaults() -> None:
+    for name, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)

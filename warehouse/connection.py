@@ -1,0 +1,94 @@
+"""The one connection factory. Every DuckDB connection in newsetl comes from `connect`.
+
+Opening a writable connection brings the schema up to date first, so an older file upgrades itself.
+Moving to DuckLake (a PostgreSQL catalog over Parquet) later changes this module, not its callers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from transform.errors import TransientError
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})_(\w+)\.sql$")
+
+
+class WarehouseError(Exception):
+    """The database file cannot be used: it says which file and what to do."""
+
+
+class WarehouseBusyError(WarehouseError, TransientError):
+    """Another process holds the database file open for writing."""
+
+
+@contextmanager
+def connect(db_path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse file, migrated to the latest schema (unless read-only), closed after."""
+    path = Path(db_path)
+    if read_only and not path.exists():
+        raise WarehouseError(f"no database at {path}: run `newsetl ingest` first or pass --db")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        connection = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            raise WarehouseBusyError(f"{path} is in use by another process: {error}") from error
+        raise WarehouseError(f"cannot open {path}: {error}") from error
+    try:
+        if not read_only:
+            migrate(connection)
+        yield connection
+    finally:
+        connection.close()
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every migration shipped in warehouse/migrations, in order."""
+    found = []
+    for entry in resources.files("warehouse").joinpath("migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def schema_version(connection: duckdb.DuckDBPyConnection) -> int:
+    exists = connection.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = connection.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(connection: duckdb.DuckDBPyConnection) -> int:
+    """Apply every migration newer than the file's schema, each in one transaction. Returns the version."""
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    current = schema_version(connection)
+    for version, name, sql in migrations():
+        if version <= current:
+            continue
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            connection.execute(sql)
+            connection.execute(
+                "INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, datetime.now(UTC)]
+            )
+            connection.execute("COMMIT")
+        except Exception:
+            connection.execute("ROLLBACK")
+            raise
+        current = version
+    return current

@@ -1,0 +1,84 @@
+"""Reads from the warehouse: what is pending, what is already known, and free SQL for the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC
+
+import duckdb
+
+from transform.records import RawDocument, SourceKind
+
+
+def pending_documents(connection: duckdb.DuckDBPyConnection) -> list[RawDocument]:
+    """Raw documents with no outcome yet: just stored, or left over by a run that stopped midway."""
+    rows = connection.execute(
+        """
+        SELECT d.source, d.source_kind, d.uri, d.fetched_at, d.content_type, d.content, d.sha256,
+               d.size_bytes, d.refused_reason
+        FROM raw_documents AS d
+        WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.doc_id = d.doc_id)
+          AND NOT EXISTS (SELECT 1 FROM document_duplicates AS dup WHERE dup.doc_id = d.doc_id)
+          AND NOT EXISTS (SELECT 1 FROM rejects AS r WHERE r.doc_id = d.doc_id)
+        ORDER BY d.uri, d.fetched_at
+        """
+    ).fetchall()
+    return [
+        RawDocument(
+            source=source,
+            source_kind=SourceKind(kind),
+            uri=uri,
+            fetched_at=fetched_at.astimezone(UTC),
+            content_type=content_type,
+            content=bytes(content) if content is not None else None,
+            sha256=sha256,
+            size_bytes=size_bytes,
+            refused_reason=refused_reason,
+        )
+        for source, kind, uri, fetched_at, content_type, content, sha256, size_bytes, refused_reason in rows
+    ]
+
+
+def known_articles(
+    connection: duckdb.DuckDBPyConnection, canonical_urls: Sequence[str], body_hashes: Sequence[str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Stored articles matching the given keys: ({canonical_url: article_id}, {body_hash: article_id}).
+
+    Only the batch's keys are looked up (a join on an index), never the whole history.
+    """
+    by_url = dict(
+        connection.execute(
+            "SELECT canonical_url, min(article_id) FROM articles"
+            " WHERE canonical_url IN (SELECT unnest(?::VARCHAR[])) GROUP BY canonical_url",
+            [list(canonical_urls)],
+        ).fetchall()
+    )
+    by_hash = dict(
+        connection.execute(
+            "SELECT body_hash, min(article_id) FROM articles"
+            " WHERE body_hash IN (SELECT unnest(?::VARCHAR[])) GROUP BY body_hash",
+            [list(body_hashes)],
+        ).fetchall()
+    )
+    return by_url, by_hash
+
+
+def render_query(connection: duckdb.DuckDBPyConnection, sql: str, max_rows: int = 40) -> str:
+    """A query's result as a text table (DuckDB's own box rendering)."""
+    relation = connection.sql(sql)
+    if relation is None:
+        return "OK"
+    return (
+        relation.__str__()
+        if len(relation) <= max_rows
+        else str(relation.limit(max_rows)) + f"\n({len(relation)} rows, first {max_rows} shown)"
+    )
+
+
+def table_counts(connection: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row counts of the main tables, for summaries and integrity checks."""
+    counts = {}
+    for table in ("raw_documents", "articles", "document_duplicates", "rejects", "runs"):
+        row = connection.execute(f"SELECT count(*) FROM {table}").fetchone()
+        counts[table] = int(row[0]) if row else 0
+    return counts
