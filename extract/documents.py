@@ -21,6 +21,8 @@ from transform.records import ExtractedDocument, RawDocument
 _TITLE_MAX_CHARS = 150
 _TITLE_MAX_WORDS = 20
 _SENTENCE_END = (".", "!", "?", "…", "。", ":", ";", ",")
+# trafilatura falls back to any text it finds: fewer words than this is a menu or an error page.
+_MIN_PAGE_WORDS = 10
 # Control characters that never occur in text (tab, newline, carriage return and form feed do).
 _BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
@@ -75,8 +77,9 @@ def extract_html(raw: RawDocument, html: str, url: str | None = None) -> Extract
     """Main text with trafilatura; title, authors, date, language and canonical URL from the page head."""
     soup = BeautifulSoup(html, "lxml")
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
-    if not text or not text.strip():
-        raise ExtractError("no main text found in the HTML page")
+    words = len(text.split()) if text else 0
+    if text is None or words < _MIN_PAGE_WORDS:
+        raise ExtractError(f"no main text found in the HTML page ({words} words outside navigation)")
     canonical = soup.find("link", rel="canonical")
     html_tag = soup.find("html")
     return ExtractedDocument(

@@ -50,6 +50,7 @@ def ingest(
     db_path = db or settings.db
     apply_prefect_defaults()
     from flows.ingest import ingest as ingest_flow
+    from warehouse.queries import EXAMPLE_QUERY
 
     summary = ingest_flow([str(p) for p in paths], db=str(db_path), max_file_bytes=settings.max_file_bytes)
     console.print()
@@ -65,8 +66,7 @@ def ingest(
         console.print("Nothing new: every document was already stored, no rows were added.")
     console.print(f"Database: {summary.db_path}")
     console.print(
-        'Try: newsetl sql "SELECT title, source, word_count FROM articles ORDER BY title LIMIT 5"'
-        f" --db {db_path}",
+        f'Try: newsetl sql "{EXAMPLE_QUERY}" --db {db_path}',
         markup=False,
     )
 
@@ -116,14 +116,13 @@ def clean(
 
 @app.command()
 def sql(
-    query: Annotated[str, typer.Argument(help='SQL to run, e.g. "SELECT count(*) FROM articles".')],
+    query: Annotated[str, typer.Argument(help="SQL to run, for example: 'FROM articles LIMIT 5'.")],
     db: DbOption = None,
 ) -> None:
     """Run a SQL query on the warehouse (read-only) and print the result as a table.
 
     Tables: articles, raw_documents, document_duplicates, rejects, runs, cleaning_changes;
-    view: document_status. `DESCRIBE articles` shows the columns and
-    `SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 'articles'` explains them.
+    views: document_status (what became of each document) and data_dictionary (every column explained).
     """
     import duckdb
 

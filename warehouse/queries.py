@@ -9,6 +9,9 @@ import duckdb
 
 from transform.records import RawDocument, SourceKind
 
+# Shown to users after an ingest: one query that works on any warehouse.
+EXAMPLE_QUERY = "SELECT title, source, word_count FROM articles ORDER BY loaded_at DESC, title LIMIT 5"
+
 
 def pending_documents(connection: duckdb.DuckDBPyConnection) -> list[RawDocument]:
     """Raw documents with no outcome yet: just stored, or left over by a run that stopped midway."""
@@ -66,13 +69,12 @@ def known_articles(
 def render_query(connection: duckdb.DuckDBPyConnection, sql: str, max_rows: int = 40) -> str:
     """A query's result as a text table (DuckDB's own box rendering)."""
     relation = connection.sql(sql)
-    if relation is None:
+    if relation is None:  # a statement with no result set
         return "OK"
-    return (
-        relation.__str__()
-        if len(relation) <= max_rows
-        else str(relation.limit(max_rows)) + f"\n({len(relation)} rows, first {max_rows} shown)"
-    )
+    rows = len(relation)
+    if rows <= max_rows:
+        return str(relation)
+    return f"{relation.limit(max_rows)}\n({rows} rows, first {max_rows} shown)"
 
 
 def table_counts(connection: duckdb.DuckDBPyConnection) -> dict[str, int]:

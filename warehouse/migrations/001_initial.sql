@@ -127,3 +127,11 @@ LEFT JOIN articles AS a ON a.doc_id = d.doc_id
 LEFT JOIN document_duplicates AS dup ON dup.doc_id = d.doc_id
 LEFT JOIN (SELECT DISTINCT ON (doc_id) doc_id, reason FROM rejects WHERE doc_id IS NOT NULL) AS r
     ON r.doc_id = d.doc_id;
+
+CREATE VIEW data_dictionary AS
+-- Every table and view column with its type and comment: `FROM data_dictionary WHERE table_name = 'articles'`.
+SELECT c.table_name, c.column_name, c.data_type, c.comment, t.comment AS table_comment
+FROM duckdb_columns() AS c
+LEFT JOIN duckdb_tables() AS t ON t.table_name = c.table_name AND t.schema_name = c.schema_name
+WHERE c.schema_name = 'main' AND c.database_name = current_database()
+ORDER BY c.table_name, c.column_index;

@@ -1,0 +1,104 @@
+"""The installed `newsetl` console script, run as a user runs it (a subprocess)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.flows.corpus import write_corpus
+
+NEWSETL = shutil.which("newsetl", path=str(Path(sys.executable).parent)) or "newsetl"
+
+
+def newsetl(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 240
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [NEWSETL, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def test_help_explains_every_command() -> None:
+    top = newsetl("--help")
+    assert top.returncode == 0
+    for command in ("ingest", "clean", "sql"):
+        assert command in top.stdout
+        sub = newsetl(command, "--help")
+        assert sub.returncode == 0, sub.stderr
+        assert "Usage: newsetl " + command in sub.stdout
+    assert "NEWSETL_DB" in newsetl("ingest", "--help").stdout
+
+
+def test_clean_prints_title_blank_line_body(tmp_path: Path) -> None:
+    write_corpus(tmp_path)
+    result = newsetl("clean", str(tmp_path / "a.txt"))
+    assert result.returncode == 0, result.stderr
+    title, blank, *body = result.stdout.splitlines()
+    assert title == "Qwen models head to iPhones in China"
+    assert blank == ""
+    assert body[0].startswith("Apple will rely on Alibaba Cloud")
+    assert not any(line.strip().lower() == "advertisements" for line in body)
+
+
+def test_clean_says_why_a_document_is_rejected(tmp_path: Path) -> None:
+    write_corpus(tmp_path)
+    result = newsetl("clean", str(tmp_path / "latin1.txt"))
+    assert result.returncode == 1
+    assert "not valid UTF-8" in result.stderr and "save the file as UTF-8" in result.stderr
+    missing = newsetl("clean", str(tmp_path / "nope.txt"))
+    assert missing.returncode == 2
+    assert "does not exist" in missing.stderr
+
+
+def test_ingest_then_query_then_rerun(tmp_path: Path) -> None:
+    expected = write_corpus(tmp_path / "in")
+    db = tmp_path / "cli.duckdb"
+    first = newsetl("ingest", str(tmp_path / "in"), "--db", str(db))
+    assert first.returncode == 0, first.stderr
+    lines = {
+        " ".join(line.split()[:-1]): line.split()[-1] for line in first.stdout.splitlines() if line.strip()
+    }
+    assert lines["documents seen"] == str(expected["documents_seen"])
+    assert lines["new articles"] == str(expected["new_articles"])
+    assert lines["exact duplicates"] == str(expected["exact_duplicates"])
+    assert lines["rejected"] == str(expected["rejected"])
+    assert "Try: newsetl sql" in first.stdout
+
+    # The database path can come from the environment instead of --db.
+    query = newsetl("sql", "SELECT count(*) AS n FROM articles", env={"NEWSETL_DB": str(db)})
+    assert query.returncode == 0, query.stderr
+    cells = [line.strip("│ ") for line in query.stdout.splitlines()]
+    assert cells[1:3] == ["n", "int64"]
+    assert cells[4] == str(expected["new_articles"])
+
+    again = newsetl("ingest", str(tmp_path / "in"), "--db", str(db))
+    assert again.returncode == 0, again.stderr
+    assert "Nothing new" in again.stdout
+
+
+def test_sql_errors_are_clear(tmp_path: Path) -> None:
+    missing = newsetl("sql", "SELECT 1", "--db", str(tmp_path / "none.duckdb"))
+    assert missing.returncode == 1
+    assert "run `newsetl ingest` first" in missing.stderr
+
+
+@pytest.mark.parametrize("bad_sql", ["SELEC 1", "SELECT * FROM no_such_table"])
+def test_bad_sql_is_an_error_not_a_traceback(tmp_path: Path, bad_sql: str) -> None:
+    import duckdb
+
+    db = tmp_path / "empty.duckdb"
+    duckdb.connect(str(db)).close()
+    result = newsetl("sql", bad_sql, "--db", str(db))
+    assert result.returncode == 1
+    assert result.stderr.startswith("error:")
+    assert "Traceback" not in result.stderr

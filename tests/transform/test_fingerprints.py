@@ -1,0 +1,19 @@
+from transform.fingerprints import body_hash, normalise_for_matching, word_count
+
+
+def test_copies_differing_in_case_spacing_and_punctuation_hash_alike() -> None:
+    a = "Alibaba's Qwen  powers Apple Intelligence.\n\nShares rose 8%."
+    b = "alibaba's qwen powers apple intelligence shares rose 8"
+    assert body_hash(a) == body_hash(b)
+
+
+def test_different_words_hash_differently() -> None:
+    assert body_hash("Apple picks Qwen") != body_hash("Apple picks Ernie")
+
+
+def test_normalisation_folds_width_and_case_but_keeps_cjk() -> None:
+    assert normalise_for_matching("\uff31\uff37\uff25\uff2e 通义千问")  # full-width QWEN == "qwen 通义千问"
+
+
+def test_word_count() -> None:
+    assert word_count("Alibaba Cloud, 2025: Qwen-Max!") == 5

@@ -1,0 +1,233 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from transform.dedup import Duplicate, MatchKind
+from transform.errors import Reject
+from transform.fingerprints import body_hash
+from transform.records import Article, CleaningAudit, RawDocument, SourceKind, sha256_hex
+from warehouse import connection as connection_module
+from warehouse.connection import WarehouseBusyError, WarehouseError, connect, migrations, schema_version
+from warehouse.loads import load_outcomes, start_run, store_raw_documents
+from warehouse.queries import known_articles, pending_documents, render_query, table_counts
+
+NOW = datetime(2025, 2, 13, 8, 0, tzinfo=UTC)
+
+
+def raw(name: str, text: str) -> RawDocument:
+    data = text.encode()
+    return RawDocument(
+        source="files",
+        source_kind=SourceKind.FILE,
+        uri=f"file:///in/{name}",
+        fetched_at=NOW,
+        content_type="text/plain",
+        content=data,
+        sha256=sha256_hex(data),
+        size_bytes=len(data),
+    )
+
+
+def article_for(doc: RawDocument, url: str | None = None) -> Article:
+    body = (doc.content or b"").decode()
+    return Article(
+        article_id=doc.doc_id,
+        doc_id=doc.doc_id,
+        uri=doc.uri,
+        canonical_url=url or doc.uri,
+        source=doc.source,
+        title="A title",
+        authors=("Mei Lin",),
+        published_at=NOW,
+        language="en",
+        body=body,
+        body_hash=body_hash(body),
+        word_count=len(body.split()),
+        audit=CleaningAudit(
+            (("drop_boilerplate_lines", 2),), (("drop_boilerplate_lines", "Advertisements"),) * 2
+        ),
+    )
+
+
+def test_a_new_file_gets_the_latest_schema_with_comments(db_path: Path) -> None:
+    with connect(db_path) as con:
+        assert schema_version(con) == migrations()[-1][0]
+        comments = dict(
+            con.execute(
+                "SELECT column_name, comment FROM data_dictionary WHERE table_name = 'articles'"
+            ).fetchall()
+        )
+    assert "canonical" in (comments["canonical_url"] or "").lower()
+    assert all(comments.values()) or comments["title"] is None
+
+
+def test_reopening_applies_nothing_twice(db_path: Path) -> None:
+    with connect(db_path):
+        pass
+    with connect(db_path) as con:
+        versions = con.execute("SELECT version FROM schema_version").fetchall()
+    assert versions == [(v,) for v, _, _ in migrations()]
+
+
+def test_an_older_file_upgrades_without_losing_rows(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = raw("a.txt", "kept across upgrades")
+    with connect(db_path) as con:
+        store_raw_documents(con, [doc], "run-1")
+    newer = [*migrations(), (999, "add_note", "ALTER TABLE articles ADD COLUMN note VARCHAR;")]
+    monkeypatch.setattr(connection_module, "migrations", lambda: newer)
+    with connect(db_path) as con:
+        assert schema_version(con) == 999
+        assert con.execute("SELECT uri FROM raw_documents").fetchall() == [(doc.uri,)]
+        assert "note" in [row[0] for row in con.execute("DESCRIBE articles").fetchall()]
+
+
+def test_a_failing_migration_leaves_the_file_at_its_old_version(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with connect(db_path):
+        pass
+    broken = [*migrations(), (999, "broken", "CREATE TABLE half_done (x INTEGER); SELECT no_such_column;")]
+    monkeypatch.setattr(connection_module, "migrations", lambda: broken)
+    with pytest.raises(duckdb.Error), connect(db_path):
+        pass
+    monkeypatch.undo()
+    with connect(db_path) as con:
+        assert schema_version(con) == migrations()[-1][0]
+        tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert "half_done" not in tables
+
+
+def test_raw_documents_are_stored_once(db_path: Path) -> None:
+    docs = [raw("a.txt", "one"), raw("b.txt", "two")]
+    with connect(db_path) as con:
+        assert store_raw_documents(con, docs, "run-1") == 2
+        assert store_raw_documents(con, [*docs, raw("c.txt", "three")], "run-2") == 1
+        assert table_counts(con)["raw_documents"] == 3
+        stored = con.execute("SELECT content FROM raw_documents WHERE uri = 'file:///in/a.txt'").fetchone()
+    assert stored == (b"one",)
+
+
+def test_pending_documents_are_those_without_an_outcome(db_path: Path) -> None:
+    a, b, c, d = (raw(n, n * 3) for n in ("a", "b", "c", "d"))
+    with connect(db_path) as con:
+        store_raw_documents(con, [a, b, c, d], "run-1")
+        assert [p.doc_id for p in pending_documents(con)] == [a.doc_id, b.doc_id, c.doc_id, d.doc_id]
+        load_outcomes(
+            con,
+            "run-1",
+            NOW,
+            [(article_for(a), "plain-text")],
+            [Duplicate(b.doc_id, b.uri, a.doc_id, MatchKind.BODY)],
+            [Reject(c.uri, "extract", "bad", c.doc_id)],
+        )
+        pending = pending_documents(con)
+        statuses = dict(con.execute("SELECT uri, status FROM document_status").fetchall())
+    assert pending == [d]
+    assert statuses == {a.uri: "article", b.uri: "duplicate", c.uri: "rejected", d.uri: "pending"}
+
+
+def test_a_failed_load_leaves_nothing_of_its_batch(db_path: Path) -> None:
+    a, b = raw("a.txt", "first"), raw("b.txt", "second")
+    with connect(db_path) as con:
+        store_raw_documents(con, [a, b], "run-1")
+        load_outcomes(con, "run-1", NOW, [(article_for(a), "plain-text")], [], [])
+        before = table_counts(con)
+        # The second batch holds a new article and one that breaks the primary key: all or nothing.
+        with pytest.raises(duckdb.ConstraintException):
+            load_outcomes(
+                con,
+                "run-2",
+                NOW,
+                [(article_for(b), "plain-text"), (article_for(a), "plain-text")],
+                [],
+                [Reject("file:///x", "read", "bad")],
+            )
+        assert table_counts(con) == before
+        assert con.execute("SELECT count(*) FROM cleaning_changes").fetchone() == (1,)
+
+
+def test_cleaning_audit_is_queryable(db_path: Path) -> None:
+    a = raw("a.txt", "audited text")
+    with connect(db_path) as con:
+        store_raw_documents(con, [a], "run-1")
+        load_outcomes(con, "run-1", NOW, [(article_for(a), "plain-text")], [], [])
+        rows = con.execute("SELECT step, changes, details FROM cleaning_changes").fetchall()
+    assert rows == [("drop_boilerplate_lines", 2, ["Advertisements", "Advertisements"])]
+
+
+def test_path_rejects_are_recorded_once_across_runs(db_path: Path) -> None:
+    reject = Reject("file:///in/report.pdf", "discover", "unsupported file type '.pdf'")
+    with connect(db_path) as con:
+        load_outcomes(con, "run-1", NOW, [], [], [reject])
+        load_outcomes(con, "run-2", NOW, [], [], [reject])
+        assert table_counts(con)["rejects"] == 1
+
+
+def test_known_articles_finds_only_the_given_keys(db_path: Path) -> None:
+    a, b = raw("a.txt", "alpha text"), raw("b.txt", "beta text")
+    with connect(db_path) as con:
+        store_raw_documents(con, [a, b], "run-1")
+        load_outcomes(
+            con,
+            "run-1",
+            NOW,
+            [(article_for(a, "https://x.com/a"), "json"), (article_for(b, "https://x.com/b"), "json")],
+            [],
+            [],
+        )
+        by_url, by_hash = known_articles(
+            con, ["https://x.com/a", "https://x.com/zzz"], [body_hash("beta text")]
+        )
+    assert by_url == {"https://x.com/a": a.doc_id}
+    assert by_hash == {body_hash("beta text"): b.doc_id}
+
+
+def test_run_rows(db_path: Path) -> None:
+    with connect(db_path) as con:
+        start_run(con, "run-1", "flow-1", NOW)
+        start_run(con, "run-1", "flow-1", NOW)
+        assert con.execute("SELECT run_id, status FROM runs").fetchall() == [("run-1", "running")]
+
+
+def test_render_query_prints_a_table_and_says_when_rows_are_cut(db_path: Path) -> None:
+    with connect(db_path) as con:
+        small = render_query(con, "SELECT 42 AS answer")
+        large = render_query(con, "SELECT * FROM range(100)", max_rows=10)
+    assert "answer" in small and "42" in small
+    assert "100 rows, first 10 shown" in large
+
+
+def test_read_only_on_a_missing_file_says_what_to_do(tmp_path: Path) -> None:
+    with (
+        pytest.raises(WarehouseError, match="run `newsetl ingest` first"),
+        connect(tmp_path / "none.duckdb", read_only=True),
+    ):
+        pass
+
+
+HOLD_THE_FILE = (
+    "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); sys.stdin.read()"
+)
+
+
+def test_a_file_held_by_another_process_is_reported_as_busy(db_path: Path) -> None:
+    with connect(db_path):
+        pass
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_FILE, str(db_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        with pytest.raises(WarehouseBusyError, match="in use by another process"), connect(db_path):
+            pass
+    finally:
+        holder.communicate("")
