@@ -59,6 +59,8 @@ def ingest(
     console.print(f"  new documents      {summary.documents_new:>6}")
     console.print(f"  new articles       {summary.new_articles:>6}")
     console.print(f"  exact duplicates   {summary.exact_duplicates:>6}")
+    console.print(f"  near duplicates    {summary.near_duplicates:>6}")
+    console.print(f"  new stories        {summary.new_stories:>6}")
     console.print(f"  rejected           {len(summary.rejects):>6}")
     for reject in summary.rejects:
         console.print(f"    - [{reject.stage}] {reject.reason}: {reject.uri}", markup=False)

@@ -23,10 +23,25 @@ from extract.files import DEFAULT_MAX_BYTES, discover_files, read_file
 from transform.cleaning import clean_document
 from transform.dedup import DedupResult, deduplicate_exact
 from transform.errors import Reject, TerminalError, TransientError
+from transform.near_duplicates import (
+    DEFAULT_SCHEME,
+    Fingerprint,
+    NearDuplicate,
+    band_keys,
+    group_batch,
+    signature,
+)
 from transform.records import Article, RawDocument
+from transform.stories import StoryAssignment, StoryFeatures, StoryRules, assign_stories, story_features
 from warehouse.connection import connect
 from warehouse.loads import RunCounts, finish_run, load_outcomes, start_run, store_raw_documents
-from warehouse.queries import known_articles, pending_documents
+from warehouse.queries import (
+    known_articles,
+    near_duplicate_candidates,
+    pending_documents,
+    stories_of,
+    story_candidates,
+)
 
 
 def _retry_if_transient(task: Any, task_run: TaskRun, state: State[Any]) -> bool:
@@ -57,6 +72,8 @@ class IngestSummary:
     documents_new: int
     new_articles: int
     exact_duplicates: int
+    near_duplicates: int = 0
+    new_stories: int = 0
     rejects: tuple[Reject, ...] = field(default=())
 
     @property
@@ -67,6 +84,8 @@ class IngestSummary:
             new_articles=self.new_articles,
             exact_duplicates=self.exact_duplicates,
             rejected=len(self.rejects),
+            near_duplicates=self.near_duplicates,
+            new_stories=self.new_stories,
         )
 
     @property
@@ -77,10 +96,11 @@ class IngestSummary:
         lines = [
             "# newsetl ingest",
             "",
-            "| documents seen | new documents | new articles | exact duplicates | rejected |",
-            "|---:|---:|---:|---:|---:|",
-            f"| {self.documents_seen} | {self.documents_new} | {self.new_articles} "
-            f"| {self.exact_duplicates} | {len(self.rejects)} |",
+            "| documents seen | new documents | new articles | exact duplicates | near duplicates "
+            "| new stories | rejected |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {self.documents_seen} | {self.documents_new} | {self.new_articles} | {self.exact_duplicates} "
+            f"| {self.near_duplicates} | {self.new_stories} | {len(self.rejects)} |",
             "",
             f"Database: `{self.db_path}`",
         ]
@@ -131,13 +151,41 @@ def extract_and_clean(documents: list[RawDocument]) -> tuple[list[tuple[Article,
     return articles, rejects
 
 
+@dataclass(frozen=True)
+class Deduplicated:
+    """A batch after the three levels: exact copies set aside, near-copies grouped, stories assigned."""
+
+    exact: DedupResult
+    fingerprints: list[Fingerprint]
+    near_duplicates: list[NearDuplicate]
+    story_features: list[StoryFeatures]
+    stories: list[StoryAssignment]
+
+
 @io_task
-def deduplicate(db: str, articles: list[Article]) -> DedupResult:
+def deduplicate(db: str, articles: list[Article], now: datetime) -> Deduplicated:
+    """Exact (URL, body hash), then near-duplicates (MinHash/LSH), then stories, against what is stored."""
+    scheme = DEFAULT_SCHEME
     with connect(db) as connection:
         known_urls, known_hashes = known_articles(
             connection, [a.canonical_url for a in articles], [a.body_hash for a in articles]
         )
-    return deduplicate_exact(articles, known_urls, known_hashes)
+        exact = deduplicate_exact(articles, known_urls, known_hashes)
+        signed = [(a.article_id, *signature(a.body, scheme)) for a in exact.new_articles]
+        candidates = near_duplicate_candidates(
+            connection,
+            scheme.scheme_id,
+            {article_id: band_keys(sig, scheme) for article_id, sig, _ in signed},
+        )
+        near, fingerprints = group_batch(signed, candidates, scheme)
+        features = [story_features(a.article_id, a.body, a.published_at or now) for a in exact.new_articles]
+        window = StoryRules().window
+        times = [f.event_time for f in features] or [now]
+        stored = story_candidates(connection, min(times) - window, max(times) + window)
+        stored_story_of = stories_of(connection, [n.matched_article_id for n in near])
+    copies = {n.article_id: (n.matched_article_id, n.similarity) for n in near}
+    stories = assign_stories(features, stored, copies=copies, stored_story_of=stored_story_of)
+    return Deduplicated(exact, fingerprints, near, features, stories)
 
 
 @io_task
@@ -145,7 +193,7 @@ def load(
     db: str,
     run_id: str,
     now: datetime,
-    dedup: DedupResult,
+    dedup: Deduplicated,
     extractors: dict[str, str],
     rejects: list[Reject],
 ) -> None:
@@ -154,9 +202,14 @@ def load(
             connection,
             run_id,
             now,
-            [(a, extractors[a.doc_id]) for a in dedup.new_articles],
-            dedup.duplicates,
+            [(a, extractors[a.doc_id]) for a in dedup.exact.new_articles],
+            dedup.exact.duplicates,
             rejects,
+            scheme=DEFAULT_SCHEME,
+            fingerprints=dedup.fingerprints,
+            near_duplicates=dedup.near_duplicates,
+            story_features=dedup.story_features,
+            stories=dedup.stories,
         )
 
 
@@ -182,7 +235,7 @@ def ingest(
         documents_new, pending = store_raw(db, documents, run_id, flow_run_id, now)
         logger.info("Read %d documents, %d new; %d to process", len(documents), documents_new, len(pending))
         cleaned, process_rejects = extract_and_clean(pending)
-        dedup = deduplicate(db, [article for article, _ in cleaned])
+        dedup = deduplicate(db, [article for article, _ in cleaned], now)
         rejects = [*path_rejects, *read_rejects, *process_rejects]
         load(db, run_id, now, dedup, {a.doc_id: extractor for a, extractor in cleaned}, rejects)
     except Exception:
@@ -193,8 +246,10 @@ def ingest(
         db_path=str(Path(db).resolve()),
         documents_seen=len(documents),
         documents_new=documents_new,
-        new_articles=len(dedup.new_articles),
-        exact_duplicates=len(dedup.duplicates),
+        new_articles=len(dedup.exact.new_articles),
+        exact_duplicates=len(dedup.exact.duplicates),
+        near_duplicates=len(dedup.near_duplicates),
+        new_stories=sum(1 for s in dedup.stories if s.story_id == s.article_id),
         rejects=tuple(rejects),
     )
     record_run_end(db, run_id, "completed", summary.counts)
@@ -202,9 +257,11 @@ def ingest(
         summary.to_markdown(), key="ingest-summary", description="What the ingest run did"
     )
     logger.info(
-        "%d new articles, %d exact duplicates, %d rejected",
+        "%d new articles, %d exact duplicates, %d near duplicates, %d new stories, %d rejected",
         summary.new_articles,
         summary.exact_duplicates,
+        summary.near_duplicates,
+        summary.new_stories,
         len(summary.rejects),
     )
     return summary

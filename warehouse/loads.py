@@ -11,7 +11,9 @@ import duckdb
 
 from transform.dedup import Duplicate
 from transform.errors import Reject
+from transform.near_duplicates import Fingerprint, MinHashScheme, NearDuplicate, band_keys
 from transform.records import Article, RawDocument, SourceKind
+from transform.stories import StoryAssignment, StoryFeatures
 
 
 @contextmanager
@@ -42,6 +44,8 @@ class RunCounts:
     new_articles: int
     exact_duplicates: int
     rejected: int
+    near_duplicates: int = 0
+    new_stories: int = 0
 
 
 def finish_run(
@@ -51,7 +55,7 @@ def finish_run(
         """
         UPDATE runs
         SET finished_at = ?, status = ?, documents_seen = ?, documents_new = ?, new_articles = ?,
-            exact_duplicates = ?, rejected = ?
+            exact_duplicates = ?, rejected = ?, near_duplicates = ?, new_stories = ?
         WHERE run_id = ?
         """,
         [
@@ -62,6 +66,8 @@ def finish_run(
             counts.new_articles,
             counts.exact_duplicates,
             counts.rejected,
+            counts.near_duplicates,
+            counts.new_stories,
             run_id,
         ],
     )
@@ -104,13 +110,61 @@ def load_outcomes(
     articles: Sequence[tuple[Article, str]],
     duplicates: Sequence[Duplicate],
     rejects: Sequence[Reject],
+    *,
+    scheme: MinHashScheme | None = None,
+    fingerprints: Sequence[Fingerprint] = (),
+    near_duplicates: Sequence[NearDuplicate] = (),
+    story_features: Sequence[StoryFeatures] = (),
+    stories: Sequence[StoryAssignment] = (),
 ) -> None:
     """Record what became of a batch of documents, in one transaction.
 
     `articles` pairs each article with the extractor that produced its text. Rejects of paths that never
-    became documents (no doc_id) are recorded once, not again on every rerun.
+    became documents (no doc_id) are recorded once, not again on every rerun. Signatures (with their
+    band keys under `scheme`), near-duplicates and story assignments land in the same transaction, so
+    an article never exists without its dedup and story rows.
     """
     with transaction(connection):
+        if fingerprints:
+            assert scheme is not None, "fingerprints need the scheme that made them"
+            _insert_fingerprints(connection, scheme, fingerprints)
+        if near_duplicates:
+            connection.executemany(
+                "INSERT INTO near_duplicates VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        n.article_id,
+                        n.group_id,
+                        n.matched_article_id,
+                        n.similarity,
+                        n.containment,
+                        scheme.scheme_id if scheme else "",
+                        now,
+                        run_id,
+                    )
+                    for n in near_duplicates
+                ],
+            )
+        if story_features:
+            connection.executemany(
+                "INSERT INTO story_features VALUES (?, ?, ?, ?, MAP(?::VARCHAR[], ?::DOUBLE[]))",
+                [
+                    (
+                        f.article_id,
+                        f.event_time,
+                        sorted(f.entities),
+                        sorted(f.facts),
+                        list(f.terms),
+                        list(f.terms.values()),
+                    )
+                    for f in story_features
+                ],
+            )
+        if stories:
+            connection.executemany(
+                "INSERT INTO story_articles VALUES (?, ?, ?, ?, ?, ?)",
+                [(s.article_id, s.story_id, s.score, s.matched_article_id, now, run_id) for s in stories],
+            )
         if articles:
             connection.executemany(
                 "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -170,6 +224,30 @@ def load_outcomes(
                     reject.reason,
                 ],
             )
+
+
+def _insert_fingerprints(
+    connection: duckdb.DuckDBPyConnection, scheme: MinHashScheme, fingerprints: Sequence[Fingerprint]
+) -> None:
+    connection.execute(
+        "INSERT OR IGNORE INTO dedup_schemes VALUES (?, ?, ?, ?, ?, now())",
+        [scheme.scheme_id, scheme.num_perm, scheme.bands, scheme.shingle_words, scheme.seed],
+    )
+    connection.executemany(
+        "INSERT INTO article_signatures VALUES (?, ?, ?, ?, ?)",
+        [
+            (f.article_id, scheme.scheme_id, f.signature.tolist(), f.shingle_count, f.group_id)
+            for f in fingerprints
+        ],
+    )
+    connection.executemany(
+        "INSERT INTO lsh_bands VALUES (?, ?, ?)",
+        [
+            (scheme.scheme_id, key, f.article_id)
+            for f in fingerprints
+            for key in band_keys(f.signature, scheme)
+        ],
+    )
 
 
 def _count(connection: duckdb.DuckDBPyConnection, table: str) -> int:

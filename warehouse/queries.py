@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 
 import duckdb
+import numpy as np
 
+from transform.near_duplicates import Fingerprint
 from transform.records import RawDocument, SourceKind
+from transform.stories import StoryFeatures
 
 # Shown to users after an ingest: one query that works on any warehouse.
 EXAMPLE_QUERY = "SELECT title, source, word_count FROM articles ORDER BY loaded_at DESC, title LIMIT 5"
@@ -84,3 +87,65 @@ def table_counts(connection: duckdb.DuckDBPyConnection) -> dict[str, int]:
         row = connection.execute(f"SELECT count(*) FROM {table}").fetchone()
         counts[table] = int(row[0]) if row else 0
     return counts
+
+
+def near_duplicate_candidates(
+    connection: duckdb.DuckDBPyConnection, scheme_id: str, keys_by_article: Mapping[str, Sequence[int]]
+) -> dict[str, list[Fingerprint]]:
+    """Stored fingerprints sharing an LSH band key with each new article (a join on the batch's keys only)."""
+    pairs = [(article_id, key) for article_id, keys in keys_by_article.items() for key in keys]
+    if not pairs:
+        return {}
+    rows = connection.execute(
+        """
+        WITH wanted AS (
+            SELECT unnest(?::VARCHAR[]) AS new_article_id, unnest(?::BIGINT[]) AS band_key
+        )
+        SELECT DISTINCT w.new_article_id, s.article_id, s.signature, s.shingle_count, s.group_id
+        FROM wanted AS w
+        JOIN lsh_bands AS b ON b.band_key = w.band_key AND b.scheme_id = ?
+        JOIN article_signatures AS s ON s.article_id = b.article_id
+        """,
+        [[p[0] for p in pairs], [p[1] for p in pairs], scheme_id],
+    ).fetchall()
+    found: dict[str, list[Fingerprint]] = {}
+    for new_article_id, article_id, sig, shingle_count, group_id in rows:
+        fingerprint = Fingerprint(article_id, np.array(sig, dtype=np.uint32), shingle_count, group_id)
+        found.setdefault(new_article_id, []).append(fingerprint)
+    return found
+
+
+def story_candidates(
+    connection: duckdb.DuckDBPyConnection, start: datetime, end: datetime
+) -> list[tuple[StoryFeatures, str]]:
+    """Articles whose event time falls in [start, end], with their evidence and story."""
+    rows = connection.execute(
+        """
+        SELECT f.article_id, f.event_time, f.entities, f.facts, f.terms, s.story_id
+        FROM story_features AS f
+        JOIN story_articles AS s ON s.article_id = f.article_id
+        WHERE f.event_time BETWEEN ? AND ?
+        ORDER BY f.event_time, f.article_id
+        """,
+        [start, end],
+    ).fetchall()
+    return [
+        (
+            StoryFeatures(
+                article_id, event_time.astimezone(UTC), frozenset(entities), frozenset(facts), dict(terms)
+            ),
+            story_id,
+        )
+        for article_id, event_time, entities, facts, terms, story_id in rows
+    ]
+
+
+def stories_of(connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> dict[str, str]:
+    """{article_id: story_id} for the given stored articles."""
+    return dict(
+        connection.execute(
+            "SELECT article_id, story_id FROM story_articles"
+            " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+            [list(article_ids)],
+        ).fetchall()
+    )

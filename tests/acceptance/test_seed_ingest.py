@@ -36,6 +36,19 @@ def test_the_five_seeds_load_clean_and_only_once(db_path: Path) -> None:
     for body in bodies:
         assert not any(line.strip().lower() == "advertisements" for line in body.splitlines())
 
+    with connect(db_path, read_only=True) as con:
+        dedup = con.execute("SELECT uri, duplicate_kind, story_id FROM document_dedup").fetchall()
+        story_count = con.execute("SELECT count(*) FROM stories").fetchone()
+    kinds = {Path(uri).name[:3]: kind for uri, kind, _ in dedup}
+    stories = {Path(uri).name[:3]: story for uri, _, story in dedup}
+    # The "Advertisements" article (001) paraphrases the one-line article (000): not a copy.
+    assert kinds == dict.fromkeys(["000", "001", "002", "003", "004"], "original")
+    # Four reports of Apple choosing Alibaba for iPhones in China (Feb 2025) are one story; the summary of
+    # Alibaba's September 2025 conference is another.
+    assert stories["000"] == stories["001"] == stories["002"] == stories["003"]
+    assert stories["004"] != stories["000"]
+    assert story_count == (2,)
+
     again = ingest([str(SEEDS)], db=str(db_path))
     assert again.nothing_new
     with connect(db_path, read_only=True) as con:

@@ -99,7 +99,7 @@ def test_the_run_publishes_a_summary_artifact(tmp_path: Path, db_path: Path) -> 
         )
     mine = [a for a in artifacts if str(a.flow_run_id) == summary.run_id]
     assert len(mine) == 1
-    assert "| 11 | 11 | 4 | 3 | 5 |" in str(mine[0].data)
+    assert "| 11 | 11 | 4 | 3 | 0 | 4 | 5 |" in str(mine[0].data)
     assert "invalid JSON" in str(mine[0].data)
 
 

@@ -1,0 +1,36 @@
+from transform.entities import entity_set, find_mentions
+from transform.facts import fact_keys, find_facts
+
+
+def test_aliases_map_to_canonical_entities_longest_first() -> None:
+    text = "Alibaba Cloud said Tongyi Qianwen (通义千问) now runs Apple Intelligence on iPhones."
+    assert [m.entity for m in find_mentions(text)] == [
+        "Alibaba Cloud",
+        "Qwen",
+        "Qwen",
+        "Apple Intelligence",
+        "iPhone",
+    ]
+
+
+def test_aliases_match_whole_words_only() -> None:
+    assert entity_set("Pineapple sales and Applebee's menus") == frozenset()
+    assert entity_set("apple and ALIBABA") == {"Apple", "Alibaba"}
+
+
+def test_facts_have_canonical_keys_across_spellings() -> None:
+    a = fact_keys("Shares rose 8.48% to HK$121, worth HK$2.2 trillion, on February 11.")
+    b = fact_keys("The stock gained 8.48 percent to HKD 121 (HKD 2.2 trillion) on Feb. 11th")
+    assert a == b == {"pct:8.48", "money:HKD:121", "money:HKD:2.2e+12", "date:02-11"}
+
+
+def test_money_after_the_number_and_scales() -> None:
+    assert fact_keys("an investment of 380 billion yuan and US$1.5bn") == {
+        "money:CNY:3.8e+11",
+        "money:USD:1.5e+09",
+    }
+
+
+def test_facts_come_in_text_order() -> None:
+    facts = find_facts("On September 24 shares rose 7%.")
+    assert [(f.kind, f.text) for f in facts] == [("date", "September 24"), ("percent", "7%")]
