@@ -121,12 +121,13 @@ def signature(text: str, scheme: MinHashScheme = DEFAULT_SCHEME) -> tuple[Signat
 
 
 def band_keys(sig: Signature, scheme: MinHashScheme = DEFAULT_SCHEME) -> list[int]:
-    """One 63-bit key per band: two texts sharing any key are candidates."""
-    rows = sig.reshape(scheme.bands, scheme.rows_per_band)
-    return [
-        int.from_bytes(zlib.crc32(band.tobytes()).to_bytes(4, "big") + index.to_bytes(4, "big"), "big") >> 1
-        for index, band in enumerate(rows)
-    ]
+    """One 63-bit key per band (its rows hashed together with the band's index): two texts sharing any
+    key are candidates."""
+    rows = sig.reshape(scheme.bands, scheme.rows_per_band).astype(np.uint64)
+    key = np.arange(scheme.bands, dtype=np.uint64)
+    for column in range(scheme.rows_per_band):
+        key = _mix(key ^ rows[:, column])
+    return (key >> np.uint64(1)).astype(np.int64).tolist()  # type: ignore[no-any-return]
 
 
 def estimated_jaccard(a: Signature, b: Signature) -> float:

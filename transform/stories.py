@@ -5,16 +5,18 @@ Evidence between two articles, each in [0, 1]:
   article uses weigh little);
 - entities: IDF-weighted Jaccard of watched entities (Apple and iPhone count; Alibaba, which every
   article of our topic names, counts little);
-- facts: overlap of numeric facts (8.48%, HK$121, February 11), which paraphrases keep; dates match
-  within a few days, since one outlet reports "on February 11" what another dates to the 13th.
-An article joins the story of its best match within the time window when the weighted score passes the
-threshold; otherwise it starts a story of its own. Stories only grow: joining never moves old articles.
+- facts: overlap of numeric facts (8.48%, HK$121, February 11), which paraphrases keep; numbers agree
+  within a rounding tolerance and dates within a few days, since one outlet writes "9%" and "on
+  February 13" where another wrote "8.48%" and "February 11".
+An article joins the story whose articles in the time window it matches best on average, when that
+average passes the threshold; otherwise it starts a story of its own. Stories only grow: joining never moves old articles.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,11 +56,13 @@ class StoryFeatures:
 @dataclass(frozen=True, slots=True)
 class StoryRules:
     window: timedelta = timedelta(days=7)
-    threshold: float = 0.18
+    threshold: float = 0.28
     text_weight: float = 0.4
     entity_weight: float = 0.3
     fact_weight: float = 0.3
     date_tolerance_days: int = 3
+    percent_tolerance_points: float = 0.6
+    money_tolerance: float = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,28 +125,43 @@ def _weighted_jaccard(a: frozenset[str], b: frozenset[str], weight: Mapping[str,
     return sum(weight.get(e, 0.0) for e in a & b) / union if union else 0.0
 
 
-def _month_day(key: str) -> tuple[int, int] | None:
-    if not key.startswith("date:"):
-        return None
-    month, day = key[5:].split("-")
-    return int(month), int(day)
+def _fact_value(key: str) -> tuple[str, float]:
+    """("pct", 8.48) from "pct:8.48", ("money:HKD", 2.2e12) from "money:HKD:2.2e+12", ("date", 42) from a
+    month-day date (as a day of the year, roughly, which is all a tolerance of a few days needs)."""
+    kind, _, value = key.rpartition(":")
+    if kind == "date":
+        month, day = value.split("-")
+        return kind, (int(month) - 1) * 31 + int(day)
+    return kind, float(value)
 
 
-def _fact_overlap(a: frozenset[str], b: frozenset[str], date_tolerance_days: int) -> float:
-    """Share of the smaller fact set found in the other: a short article naming fewer facts is not
-    penalised for it. A date matches a date in the same month a few days away."""
+def _facts_agree(a: tuple[str, float], b: tuple[str, float], rules: StoryRules) -> bool:
+    """Outlets round and re-date: 9% and 8.48%, HK$2.3 trillion and HK$2.2 trillion, the 11th and the 13th."""
+    (kind_a, value_a), (kind_b, value_b) = a, b
+    if kind_a != kind_b:
+        return False
+    if kind_a == "date":
+        return abs(value_a - value_b) <= rules.date_tolerance_days
+    if kind_a == "pct":
+        return abs(value_a - value_b) <= rules.percent_tolerance_points
+    return abs(value_a - value_b) <= rules.money_tolerance * max(abs(value_a), abs(value_b))
+
+
+def _fact_overlap(a: frozenset[str], b: frozenset[str], rules: StoryRules) -> float:
+    """Share of the smaller fact set that agrees with a fact of the other: a short article naming fewer
+    facts is not penalised for it."""
     if not a or not b:
         return 0.0
-    smaller, larger = (a, b) if len(a) <= len(b) else (b, a)
-    larger_dates = [d for d in map(_month_day, larger) if d]
-    matched = 0
-    for key in smaller:
-        date = _month_day(key)
-        if key in larger or (
-            date and any(m == date[0] and abs(d - date[1]) <= date_tolerance_days for m, d in larger_dates)
-        ):
-            matched += 1
-    return matched / len(smaller)
+
+    def agreeing_share(facts: frozenset[str], others: frozenset[str]) -> float:
+        values = [_fact_value(key) for key in others]
+        agreeing = sum(1 for key in facts if any(_facts_agree(_fact_value(key), v, rules) for v in values))
+        return agreeing / len(facts)
+
+    if len(a) == len(b):
+        return max(agreeing_share(a, b), agreeing_share(b, a))
+    smaller, larger = (a, b) if len(a) < len(b) else (b, a)
+    return agreeing_share(smaller, larger)
 
 
 def similarity(
@@ -152,7 +171,7 @@ def similarity(
     return (
         rules.text_weight * _cosine(a.terms, b.terms, weights.terms)
         + rules.entity_weight * _weighted_jaccard(a.entities, b.entities, weights.entities)
-        + rules.fact_weight * _fact_overlap(a.facts, b.facts, rules.date_tolerance_days)
+        + rules.fact_weight * _fact_overlap(a.facts, b.facts, rules)
     )
 
 
@@ -171,7 +190,8 @@ def assign_stories(
     found in this batch or in `stored_story_of`.
     """
     weights = weights_for([*(f for f, _ in stored), *new])
-    known: list[tuple[StoryFeatures, str]] = list(stored)
+    # Kept in event-time order, so each article is compared only with those inside its window.
+    known = sorted(stored, key=_time_key)
     story_of = {**(stored_story_of or {}), **{f.article_id: story for f, story in stored}}
     assignments: list[StoryAssignment] = []
     for article in new:
@@ -179,21 +199,32 @@ def assign_stories(
         if copied and copied[0] in story_of:
             assignment = StoryAssignment(article.article_id, story_of[copied[0]], copied[1], copied[0])
             assignments.append(assignment)
-            known.append((article, assignment.story_id))
+            insort(known, (article, assignment.story_id), key=_time_key)
             story_of[article.article_id] = assignment.story_id
             continue
-        best: tuple[float, StoryFeatures, str] | None = None
-        for candidate, story_id in known:
-            if abs(candidate.event_time - article.event_time) > rules.window:
-                continue
-            score = similarity(article, candidate, weights, rules)
-            if score >= rules.threshold and (best is None or score > best[0]):
-                best = (score, candidate, story_id)
+        low = bisect_left(known, article.event_time - rules.window, key=_time_key)
+        high = bisect_right(known, article.event_time + rules.window, key=_time_key)
+        # Average link: an article joins a story when it is close to the story's articles on average,
+        # not merely to one of them, so one broad article cannot chain two events together.
+        scores: dict[str, list[tuple[float, str]]] = {}
+        for candidate, story_id in known[low:high]:
+            scores.setdefault(story_id, []).append(
+                (similarity(article, candidate, weights, rules), candidate.article_id)
+            )
+        best: tuple[float, str, str] | None = None
+        for story_id, members in scores.items():
+            mean = sum(score for score, _ in members) / len(members)
+            if mean >= rules.threshold and (best is None or mean > best[0]):
+                best = (mean, story_id, max(members)[1])
         if best is None:
             assignment = StoryAssignment(article.article_id, article.article_id, 1.0, None)
         else:
-            assignment = StoryAssignment(article.article_id, best[2], best[0], best[1].article_id)
+            assignment = StoryAssignment(article.article_id, best[1], best[0], best[2])
         assignments.append(assignment)
-        known.append((article, assignment.story_id))
+        insort(known, (article, assignment.story_id), key=_time_key)
         story_of[article.article_id] = assignment.story_id
     return assignments
+
+
+def _time_key(entry: tuple[StoryFeatures, str]) -> datetime:
+    return entry[0].event_time

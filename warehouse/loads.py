@@ -1,4 +1,7 @@
-"""Writes to the warehouse. Each function that writes does so in one transaction: all or nothing."""
+"""Writes to the warehouse. Each function that writes does so in one transaction: all or nothing.
+
+Rows travel to DuckDB as Arrow tables, one INSERT ... SELECT per table and batch (see batches.py).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
+import numpy as np
+import pyarrow as pa
 
 from transform.dedup import Duplicate
 from transform.errors import Reject
 from transform.near_duplicates import Fingerprint, MinHashScheme, NearDuplicate, band_keys
-from transform.records import Article, RawDocument, SourceKind
+from transform.records import Article, RawDocument
 from transform.stories import StoryAssignment, StoryFeatures
+from warehouse.batches import TIMESTAMP, insert_rows, registered
 
 
 @contextmanager
@@ -79,27 +85,24 @@ def store_raw_documents(
     """Store documents not stored yet (by doc_id), in one transaction. Returns how many were new."""
     if not documents:
         return 0
+    rows = pa.table(
+        {
+            "doc_id": [d.doc_id for d in documents],
+            "source": [d.source for d in documents],
+            "source_kind": [str(d.source_kind) for d in documents],
+            "uri": [d.uri for d in documents],
+            "fetched_at": pa.array([d.fetched_at for d in documents], TIMESTAMP),
+            "content_type": [d.content_type for d in documents],
+            "sha256": [d.sha256 for d in documents],
+            "size_bytes": pa.array([d.size_bytes for d in documents], pa.int64()),
+            "content": pa.array([d.content for d in documents], pa.binary()),
+            "refused_reason": pa.array([d.refused_reason for d in documents], pa.string()),
+            "run_id": [run_id] * len(documents),
+        }
+    )
     with transaction(connection):
         before = _count(connection, "raw_documents")
-        connection.executemany(
-            "INSERT OR IGNORE INTO raw_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    doc.doc_id,
-                    doc.source,
-                    str(doc.source_kind),
-                    doc.uri,
-                    doc.fetched_at,
-                    doc.content_type,
-                    doc.sha256,
-                    doc.size_bytes,
-                    doc.content,
-                    doc.refused_reason,
-                    run_id,
-                )
-                for doc in documents
-            ],
-        )
+        insert_rows(connection, "raw_documents", rows, or_ignore=True)
         return _count(connection, "raw_documents") - before
 
 
@@ -125,105 +128,130 @@ def load_outcomes(
     an article never exists without its dedup and story rows.
     """
     with transaction(connection):
+        if articles:
+            insert_rows(connection, "articles", _article_rows(articles, now, run_id))
+            insert_rows(connection, "cleaning_changes", _cleaning_rows([a for a, _ in articles]))
+        if duplicates:
+            insert_rows(
+                connection,
+                "document_duplicates",
+                pa.table(
+                    {
+                        "doc_id": [d.doc_id for d in duplicates],
+                        "uri": [d.uri for d in duplicates],
+                        "article_id": [d.article_id for d in duplicates],
+                        "match_kind": [str(d.match) for d in duplicates],
+                        "detected_at": pa.array([now] * len(duplicates), TIMESTAMP),
+                        "run_id": [run_id] * len(duplicates),
+                    }
+                ),
+            )
+        if rejects:
+            _insert_rejects(connection, rejects, now, run_id)
         if fingerprints:
-            assert scheme is not None, "fingerprints need the scheme that made them"
+            if scheme is None:
+                raise ValueError("fingerprints need the scheme that made them")
             _insert_fingerprints(connection, scheme, fingerprints)
         if near_duplicates:
-            connection.executemany(
-                "INSERT INTO near_duplicates VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        n.article_id,
-                        n.group_id,
-                        n.matched_article_id,
-                        n.similarity,
-                        n.containment,
-                        scheme.scheme_id if scheme else "",
-                        now,
-                        run_id,
-                    )
-                    for n in near_duplicates
-                ],
+            insert_rows(
+                connection,
+                "near_duplicates",
+                pa.table(
+                    {
+                        "article_id": [n.article_id for n in near_duplicates],
+                        "group_id": [n.group_id for n in near_duplicates],
+                        "matched_article_id": [n.matched_article_id for n in near_duplicates],
+                        "similarity": pa.array([n.similarity for n in near_duplicates], pa.float64()),
+                        "containment": pa.array([n.containment for n in near_duplicates], pa.float64()),
+                        "scheme_id": [scheme.scheme_id if scheme else ""] * len(near_duplicates),
+                        "detected_at": pa.array([now] * len(near_duplicates), TIMESTAMP),
+                        "run_id": [run_id] * len(near_duplicates),
+                    }
+                ),
             )
         if story_features:
-            connection.executemany(
-                "INSERT INTO story_features VALUES (?, ?, ?, ?, MAP(?::VARCHAR[], ?::DOUBLE[]))",
-                [
-                    (
-                        f.article_id,
-                        f.event_time,
-                        sorted(f.entities),
-                        sorted(f.facts),
-                        list(f.terms),
-                        list(f.terms.values()),
-                    )
-                    for f in story_features
-                ],
-            )
+            _insert_story_features(connection, story_features)
         if stories:
-            connection.executemany(
-                "INSERT INTO story_articles VALUES (?, ?, ?, ?, ?, ?)",
-                [(s.article_id, s.story_id, s.score, s.matched_article_id, now, run_id) for s in stories],
+            insert_rows(
+                connection,
+                "story_articles",
+                pa.table(
+                    {
+                        "article_id": [s.article_id for s in stories],
+                        "story_id": [s.story_id for s in stories],
+                        "score": pa.array([s.score for s in stories], pa.float64()),
+                        "matched_article_id": pa.array([s.matched_article_id for s in stories], pa.string()),
+                        "joined_at": pa.array([now] * len(stories), TIMESTAMP),
+                        "run_id": [run_id] * len(stories),
+                    }
+                ),
             )
-        if articles:
-            connection.executemany(
-                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        a.article_id,
-                        a.doc_id,
-                        a.uri,
-                        a.canonical_url,
-                        a.source,
-                        a.title,
-                        list(a.authors),
-                        a.published_at,
-                        a.language,
-                        a.body,
-                        a.body_hash,
-                        a.word_count,
-                        extractor,
-                        now,
-                        run_id,
-                    )
-                    for a, extractor in articles
-                ],
+
+
+def _article_rows(articles: Sequence[tuple[Article, str]], now: datetime, run_id: str) -> pa.Table:
+    return pa.table(
+        {
+            "article_id": [a.article_id for a, _ in articles],
+            "doc_id": [a.doc_id for a, _ in articles],
+            "uri": [a.uri for a, _ in articles],
+            "canonical_url": [a.canonical_url for a, _ in articles],
+            "source": [a.source for a, _ in articles],
+            "title": pa.array([a.title for a, _ in articles], pa.string()),
+            "authors": pa.array([list(a.authors) for a, _ in articles], pa.list_(pa.string())),
+            "published_at": pa.array([a.published_at for a, _ in articles], TIMESTAMP),
+            "language": pa.array([a.language for a, _ in articles], pa.string()),
+            "body": [a.body for a, _ in articles],
+            "body_hash": [a.body_hash for a, _ in articles],
+            "word_count": pa.array([a.word_count for a, _ in articles], pa.int32()),
+            "extractor": [extractor for _, extractor in articles],
+            "loaded_at": pa.array([now] * len(articles), TIMESTAMP),
+            "run_id": [run_id] * len(articles),
+        }
+    )
+
+
+def _cleaning_rows(articles: Sequence[Article]) -> pa.Table:
+    rows = [
+        (a.article_id, step, count, [d for s, d in a.audit.details if s == step])
+        for a in articles
+        for step, count in a.audit.changes
+    ]
+    return pa.table(
+        {
+            "article_id": pa.array([r[0] for r in rows], pa.string()),
+            "step": pa.array([r[1] for r in rows], pa.string()),
+            "changes": pa.array([r[2] for r in rows], pa.int32()),
+            "details": pa.array([r[3] for r in rows], pa.list_(pa.string())),
+        }
+    )
+
+
+def _insert_rejects(
+    connection: duckdb.DuckDBPyConnection, rejects: Sequence[Reject], now: datetime, run_id: str
+) -> None:
+    rows = pa.table(
+        {
+            "doc_id": pa.array([r.doc_id for r in rejects], pa.string()),
+            "uri": [r.uri for r in rejects],
+            "stage": [r.stage for r in rejects],
+            "reason": [r.reason for r in rejects],
+            "rejected_at": pa.array([now] * len(rejects), TIMESTAMP),
+            "run_id": [run_id] * len(rejects),
+        }
+    )
+    with registered(connection, "_newsetl_rejects", rows):
+        # A path that never became a document is rejected again on every run: record it once.
+        connection.execute(
+            """
+            INSERT INTO rejects (doc_id, uri, stage, reason, rejected_at, run_id)
+            SELECT DISTINCT ON (coalesce(n.doc_id, ''), n.uri, n.stage, n.reason) n.*
+            FROM _newsetl_rejects AS n
+            WHERE n.doc_id IS NOT NULL OR NOT EXISTS (
+                SELECT 1 FROM rejects AS r
+                WHERE r.doc_id IS NULL AND r.uri = n.uri AND r.stage = n.stage AND r.reason = n.reason
             )
-            changes = [
-                (a.article_id, step, count, [d for s, d in a.audit.details if s == step])
-                for a, _ in articles
-                for step, count in a.audit.changes
-            ]
-            if changes:
-                connection.executemany("INSERT INTO cleaning_changes VALUES (?, ?, ?, ?)", changes)
-        if duplicates:
-            connection.executemany(
-                "INSERT INTO document_duplicates VALUES (?, ?, ?, ?, ?, ?)",
-                [(d.doc_id, d.uri, d.article_id, str(d.match), now, run_id) for d in duplicates],
-            )
-        for reject in rejects:
-            connection.execute(
-                """
-                INSERT INTO rejects
-                SELECT ?, ?, ?, ?, ?, ?
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM rejects
-                    WHERE doc_id IS NULL AND ? IS NULL AND uri = ? AND stage = ? AND reason = ?
-                )
-                """,
-                [
-                    reject.doc_id,
-                    reject.uri,
-                    reject.stage,
-                    reject.reason,
-                    now,
-                    run_id,
-                    reject.doc_id,
-                    reject.uri,
-                    reject.stage,
-                    reject.reason,
-                ],
-            )
+            """
+        )
 
 
 def _insert_fingerprints(
@@ -233,26 +261,52 @@ def _insert_fingerprints(
         "INSERT OR IGNORE INTO dedup_schemes VALUES (?, ?, ?, ?, ?, now())",
         [scheme.scheme_id, scheme.num_perm, scheme.bands, scheme.shingle_words, scheme.seed],
     )
-    connection.executemany(
-        "INSERT INTO article_signatures VALUES (?, ?, ?, ?, ?)",
-        [
-            (f.article_id, scheme.scheme_id, f.signature.tolist(), f.shingle_count, f.group_id)
-            for f in fingerprints
-        ],
+    signatures = np.concatenate([f.signature for f in fingerprints])
+    insert_rows(
+        connection,
+        "article_signatures",
+        pa.table(
+            {
+                "article_id": [f.article_id for f in fingerprints],
+                "scheme_id": [scheme.scheme_id] * len(fingerprints),
+                "signature": pa.FixedSizeListArray.from_arrays(pa.array(signatures), scheme.num_perm),
+                "shingle_count": pa.array([f.shingle_count for f in fingerprints], pa.int32()),
+                "group_id": [f.group_id for f in fingerprints],
+            }
+        ),
     )
-    connection.executemany(
-        "INSERT INTO lsh_bands VALUES (?, ?, ?)",
-        [
-            (scheme.scheme_id, key, f.article_id)
-            for f in fingerprints
-            for key in band_keys(f.signature, scheme)
-        ],
+    keys = [(key, f.article_id) for f in fingerprints for key in band_keys(f.signature, scheme)]
+    insert_rows(
+        connection,
+        "lsh_bands",
+        pa.table(
+            {
+                "scheme_id": [scheme.scheme_id] * len(keys),
+                "band_key": pa.array([k for k, _ in keys], pa.int64()),
+                "article_id": [a for _, a in keys],
+            }
+        ),
+    )
+
+
+def _insert_story_features(connection: duckdb.DuckDBPyConnection, features: Sequence[StoryFeatures]) -> None:
+    insert_rows(
+        connection,
+        "story_features",
+        pa.table(
+            {
+                "article_id": [f.article_id for f in features],
+                "event_time": pa.array([f.event_time for f in features], TIMESTAMP),
+                "entities": pa.array([sorted(f.entities) for f in features], pa.list_(pa.string())),
+                "facts": pa.array([sorted(f.facts) for f in features], pa.list_(pa.string())),
+                "terms": pa.array(
+                    [list(f.terms.items()) for f in features], pa.map_(pa.string(), pa.float64())
+                ),
+            }
+        ),
     )
 
 
 def _count(connection: duckdb.DuckDBPyConnection, table: str) -> int:
     row = connection.execute(f"SELECT count(*) FROM {table}").fetchone()
     return int(row[0]) if row else 0
-
-
-__all__ = ["RunCounts", "SourceKind", "finish_run", "load_outcomes", "start_run", "store_raw_documents"]

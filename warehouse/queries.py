@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 
 from transform.near_duplicates import Fingerprint
 from transform.records import RawDocument, SourceKind
 from transform.stories import StoryFeatures
+from warehouse.batches import registered
 
 # Shown to users after an ingest: one query that works on any warehouse.
 EXAMPLE_QUERY = "SELECT title, source, word_count FROM articles ORDER BY loaded_at DESC, title LIMIT 5"
@@ -52,20 +54,20 @@ def known_articles(
 
     Only the batch's keys are looked up (a join on an index), never the whole history.
     """
-    by_url = dict(
-        connection.execute(
-            "SELECT canonical_url, min(article_id) FROM articles"
-            " WHERE canonical_url IN (SELECT unnest(?::VARCHAR[])) GROUP BY canonical_url",
-            [list(canonical_urls)],
-        ).fetchall()
-    )
-    by_hash = dict(
-        connection.execute(
-            "SELECT body_hash, min(article_id) FROM articles"
-            " WHERE body_hash IN (SELECT unnest(?::VARCHAR[])) GROUP BY body_hash",
-            [list(body_hashes)],
-        ).fetchall()
-    )
+    keys = pa.table({"key": pa.array([*canonical_urls, *body_hashes], pa.string())})
+    with registered(connection, "_newsetl_keys", keys):
+        by_url = dict(
+            connection.execute(
+                "SELECT canonical_url, min(article_id) FROM articles"
+                " WHERE canonical_url IN (SELECT key FROM _newsetl_keys) GROUP BY canonical_url"
+            ).fetchall()
+        )
+        by_hash = dict(
+            connection.execute(
+                "SELECT body_hash, min(article_id) FROM articles"
+                " WHERE body_hash IN (SELECT key FROM _newsetl_keys) GROUP BY body_hash"
+            ).fetchall()
+        )
     return by_url, by_hash
 
 
@@ -96,18 +98,19 @@ def near_duplicate_candidates(
     pairs = [(article_id, key) for article_id, keys in keys_by_article.items() for key in keys]
     if not pairs:
         return {}
-    rows = connection.execute(
-        """
-        WITH wanted AS (
-            SELECT unnest(?::VARCHAR[]) AS new_article_id, unnest(?::BIGINT[]) AS band_key
-        )
-        SELECT DISTINCT w.new_article_id, s.article_id, s.signature, s.shingle_count, s.group_id
-        FROM wanted AS w
-        JOIN lsh_bands AS b ON b.band_key = w.band_key AND b.scheme_id = ?
-        JOIN article_signatures AS s ON s.article_id = b.article_id
-        """,
-        [[p[0] for p in pairs], [p[1] for p in pairs], scheme_id],
-    ).fetchall()
+    wanted = pa.table(
+        {"new_article_id": [p[0] for p in pairs], "band_key": pa.array([p[1] for p in pairs], pa.int64())}
+    )
+    with registered(connection, "_newsetl_wanted", wanted):
+        rows = connection.execute(
+            """
+            SELECT DISTINCT w.new_article_id, s.article_id, s.signature, s.shingle_count, s.group_id
+            FROM _newsetl_wanted AS w
+            JOIN lsh_bands AS b ON b.band_key = w.band_key AND b.scheme_id = ?
+            JOIN article_signatures AS s ON s.article_id = b.article_id
+            """,
+            [scheme_id],
+        ).fetchall()
     found: dict[str, list[Fingerprint]] = {}
     for new_article_id, article_id, sig, shingle_count, group_id in rows:
         fingerprint = Fingerprint(article_id, np.array(sig, dtype=np.uint32), shingle_count, group_id)
@@ -142,10 +145,11 @@ def story_candidates(
 
 def stories_of(connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> dict[str, str]:
     """{article_id: story_id} for the given stored articles."""
-    return dict(
-        connection.execute(
-            "SELECT article_id, story_id FROM story_articles"
-            " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-            [list(article_ids)],
-        ).fetchall()
-    )
+    wanted = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
+    with registered(connection, "_newsetl_articles", wanted):
+        return dict(
+            connection.execute(
+                "SELECT article_id, story_id FROM story_articles"
+                " WHERE article_id IN (SELECT article_id FROM _newsetl_articles)"
+            ).fetchall()
+        )
