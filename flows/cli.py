@@ -142,6 +142,60 @@ def sql(
         raise typer.Exit(1) from error
 
 
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to look for, e.g. 'Qwen iPhone China'.")],
+    limit: Annotated[int, typer.Option(help="How many articles to show.")] = 10,
+    db: DbOption = None,
+) -> None:
+    """Full-text search (BM25) over unique articles; prints them best first.
+
+    The index is rebuilt after every ingest that adds articles, so it is as fresh as the last run.
+    """
+    from rich.table import Table
+
+    from warehouse.connection import WarehouseError, connect
+    from warehouse.search import search_articles
+
+    try:
+        with connect(db or Settings().db, read_only=True) as connection:
+            hits = search_articles(connection, query, limit)
+    except WarehouseError as error:
+        errors.print(f"error: {error}", markup=False)
+        raise typer.Exit(1) from error
+    if not hits:
+        console.print(f"No article matches {query!r}.", markup=False)
+        return
+    table = Table("score", "title", "published", "url", title=f"{len(hits)} articles for {query!r}")
+    for hit in hits:
+        published = hit.published_at.date().isoformat() if hit.published_at else ""
+        table.add_row(f"{hit.score:.2f}", hit.title or hit.snippet[:60], published, hit.url)
+    console.print(table)
+
+
+@app.command()
+def export(
+    folder: Annotated[Path, typer.Argument(help="Where to write the files (created if missing).")],
+    format: Annotated[str, typer.Option("--format", help="Only 'parquet' for now.")] = "parquet",
+    db: DbOption = None,
+) -> None:
+    """Export unique articles, stories and the per-document dedup table as Parquet, partitioned by day."""
+    from warehouse.connection import WarehouseError, connect
+    from warehouse.exports import export_parquet
+
+    if format != "parquet":
+        errors.print(f"error: unknown format {format!r}: only 'parquet' is supported", markup=False)
+        raise typer.Exit(2)
+    try:
+        with connect(db or Settings().db, read_only=True) as connection:
+            written = export_parquet(connection, folder)
+    except WarehouseError as error:
+        errors.print(f"error: {error}", markup=False)
+        raise typer.Exit(1) from error
+    for name, rows in written.items():
+        console.print(f"  {name:<16} {rows:>7} rows  {folder / name}", markup=False)
+
+
 def main() -> None:
     app()
 

@@ -42,6 +42,7 @@ from warehouse.queries import (
     stories_of,
     story_candidates,
 )
+from warehouse.search import refresh_search_index
 
 
 def _retry_if_transient(task: Any, task_run: TaskRun, state: State[Any]) -> bool:
@@ -214,6 +215,12 @@ def load(
 
 
 @io_task
+def refresh_search(db: str) -> None:
+    with connect(db) as connection:
+        refresh_search_index(connection)
+
+
+@io_task
 def record_run_end(db: str, run_id: str, status: str, counts: RunCounts) -> None:
     with connect(db) as connection:
         finish_run(connection, run_id, status, counts, datetime.now(UTC))
@@ -238,6 +245,8 @@ def ingest(
         dedup = deduplicate(db, [article for article, _ in cleaned], now)
         rejects = [*path_rejects, *read_rejects, *process_rejects]
         load(db, run_id, now, dedup, {a.doc_id: extractor for a, extractor in cleaned}, rejects)
+        if dedup.exact.new_articles:
+            refresh_search(db)
     except Exception:
         record_run_end(db, run_id, "failed", RunCounts(len(documents), 0, 0, 0, 0))
         raise

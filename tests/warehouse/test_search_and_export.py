@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from transform.cleaning import clean_document
+from transform.records import ExtractedDocument
+from warehouse.connection import WarehouseError, connect
+from warehouse.exports import export_parquet
+from warehouse.loads import load_outcomes
+from warehouse.search import refresh_search_index, search_articles
+
+NOW = datetime(2025, 2, 13, 8, 0, tzinfo=UTC)
+TEXTS = {
+    "qwen": ("Qwen comes to iPhone", "Apple will run Alibaba's Qwen models on iPhones sold in China."),
+    "ernie": ("Ernie gets faster", "Baidu released a faster Ernie model for its search engine."),
+    "capex": ("Alibaba spends on cloud", "Alibaba plans to spend more on cloud data centres for AI."),
+}
+
+
+def load_articles(db: Path) -> None:
+    articles = [
+        (
+            clean_document(
+                ExtractedDocument(name, f"https://x.example/{name}", "test", body, title, published_at=NOW)
+            ),
+            "json",
+        )
+        for name, (title, body) in TEXTS.items()
+    ]
+    with connect(db) as con:
+        load_outcomes(con, "run-1", NOW, articles, [], [])
+        refresh_search_index(con)
+
+
+def test_search_ranks_matching_articles_with_bm25(db_path: Path) -> None:
+    load_articles(db_path)
+    with connect(db_path, read_only=True) as con:
+        hits = search_articles(con, "iPhone Qwen")
+        plural = search_articles(con, "model")
+    assert [h.article_id for h in hits] == ["qwen"]
+    assert hits[0].score > 0 and hits[0].url == "https://x.example/qwen"
+    # Porter stemming: "model" finds "models".
+    assert {h.article_id for h in plural} == {"qwen", "ernie"}
+
+
+def test_search_before_any_index_says_what_to_do(db_path: Path) -> None:
+    with connect(db_path):
+        pass
+    with connect(db_path, read_only=True) as con, pytest.raises(WarehouseError, match="newsetl ingest"):
+        search_articles(con, "qwen")
+
+
+def test_export_writes_parquet_partitioned_by_day(db_path: Path, tmp_path: Path) -> None:
+    load_articles(db_path)
+    with connect(db_path, read_only=True) as con:
+        written = export_parquet(con, tmp_path / "out")
+    assert written["articles"] == 3
+    files = sorted((tmp_path / "out" / "articles").rglob("*.parquet"))
+    assert files and all(f.parent.name == "day=2025-02-13" for f in files)
+    count = duckdb.sql(f"SELECT count(*) FROM read_parquet('{tmp_path}/out/articles/*/*.parquet')").fetchone()
+    assert count == (3,)
