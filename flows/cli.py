@@ -40,6 +40,15 @@ def ingest(
         list[Path], typer.Argument(help="Files or folders to load (folders are read recursively).")
     ],
     db: DbOption = None,
+    lock_wait: Annotated[
+        float | None,
+        typer.Option(
+            "--lock-wait",
+            help="Seconds to wait while another run writes the database"
+            " [default: $NEWSETL_LOCK_WAIT_SECONDS or 60].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Load files and folders into the warehouse as one Prefect flow run, then print a summary.
 
@@ -50,9 +59,19 @@ def ingest(
     db_path = db or settings.db
     apply_prefect_defaults()
     from flows.ingest import ingest as ingest_flow
+    from warehouse.connection import WarehouseError
     from warehouse.queries import EXAMPLE_QUERY
 
-    summary = ingest_flow([str(p) for p in paths], db=str(db_path), max_file_bytes=settings.max_file_bytes)
+    try:
+        summary = ingest_flow(
+            [str(p) for p in paths],
+            db=str(db_path),
+            max_file_bytes=settings.max_file_bytes,
+            lock_wait_seconds=settings.lock_wait_seconds if lock_wait is None else lock_wait,
+        )
+    except WarehouseError as error:
+        errors.print(f"error: {error}", markup=False)
+        raise typer.Exit(1) from error
     console.print()
     console.print(f"[bold]newsetl ingest[/bold]: {', '.join(str(p) for p in paths)}")
     console.print(f"  documents seen     {summary.documents_seen:>6}")

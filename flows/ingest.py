@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
 from prefect.client.schemas.objects import State, TaskRun
 from prefect.runtime import flow_run
@@ -35,6 +35,7 @@ from transform.records import Article, RawDocument
 from transform.stories import StoryAssignment, StoryFeatures, StoryRules, assign_stories, story_features
 from warehouse.connection import connect
 from warehouse.loads import RunCounts, finish_run, load_outcomes, start_run, store_raw_documents
+from warehouse.locks import writer_lock
 from warehouse.queries import (
     known_articles,
     near_duplicate_candidates,
@@ -228,43 +229,62 @@ def record_run_end(db: str, run_id: str, status: str, counts: RunCounts) -> None
 
 @flow(name="ingest", description="Load documents from files or folders into the DuckDB warehouse.")
 def ingest(
-    paths: list[str], db: str = "data/newsetl.duckdb", max_file_bytes: int = DEFAULT_MAX_BYTES
+    paths: list[str],
+    db: str = "data/newsetl.duckdb",
+    max_file_bytes: int = DEFAULT_MAX_BYTES,
+    lock_wait_seconds: float = 60.0,
 ) -> IngestSummary:
     """Ingest every supported file under `paths` into the warehouse at `db`. Safe to rerun."""
     logger = get_run_logger()
     now = datetime.now(UTC)
-    flow_run_id = flow_run.get_id()
-    run_id = flow_run_id or str(uuid.uuid4())
     files, path_rejects = discover(paths)
     logger.info("Found %d files under %s", len(files), ", ".join(paths))
     documents, read_rejects = read(files, now, max_file_bytes)
-    try:
-        documents_new, pending = store_raw(db, documents, run_id, flow_run_id, now)
-        logger.info("Read %d documents, %d new; %d to process", len(documents), documents_new, len(pending))
-        cleaned, process_rejects = extract_and_clean(pending)
-        dedup = deduplicate(db, [article for article, _ in cleaned], now)
-        rejects = [*path_rejects, *read_rejects, *process_rejects]
-        load(db, run_id, now, dedup, {a.doc_id: extractor for a, extractor in cleaned}, rejects)
-        if dedup.exact.new_articles:
-            refresh_search(db)
-    except Exception:
-        record_run_end(db, run_id, "failed", RunCounts(len(documents), 0, 0, 0, 0))
-        raise
-    summary = IngestSummary(
-        run_id=run_id,
-        db_path=str(Path(db).resolve()),
-        documents_seen=len(documents),
-        documents_new=documents_new,
-        new_articles=len(dedup.exact.new_articles),
-        exact_duplicates=len(dedup.exact.duplicates),
-        near_duplicates=len(dedup.near_duplicates),
-        new_stories=sum(1 for s in dedup.stories if s.story_id == s.article_id),
-        rejects=tuple(rejects),
-    )
-    record_run_end(db, run_id, "completed", summary.counts)
-    create_markdown_artifact(
-        summary.to_markdown(), key="ingest-summary", description="What the ingest run did"
-    )
+    return load_documents(db, documents, [*path_rejects, *read_rejects], now, lock_wait_seconds)
+
+
+def load_documents(
+    db: str,
+    documents: list[RawDocument],
+    early_rejects: list[Reject],
+    now: datetime,
+    lock_wait_seconds: float,
+) -> IngestSummary:
+    """The part every source shares: store raw, process what is pending, load, publish the summary.
+
+    Runs inside a flow, holding the warehouse's writer lock, so two runs never write at once.
+    """
+    logger = get_run_logger()
+    flow_run_id = flow_run.get_id()
+    run_id = flow_run_id or str(uuid.uuid4())
+    with writer_lock(db, holder=run_id, wait_seconds=lock_wait_seconds):
+        try:
+            documents_new, pending = store_raw(db, documents, run_id, flow_run_id, now)
+            logger.info(
+                "Read %d documents, %d new; %d to process", len(documents), documents_new, len(pending)
+            )
+            cleaned, process_rejects = extract_and_clean(pending)
+            dedup = deduplicate(db, [article for article, _ in cleaned], now)
+            rejects = [*early_rejects, *process_rejects]
+            load(db, run_id, now, dedup, {a.doc_id: extractor for a, extractor in cleaned}, rejects)
+            if dedup.exact.new_articles:
+                refresh_search(db)
+        except Exception:
+            record_run_end(db, run_id, "failed", RunCounts(len(documents), 0, 0, 0, 0))
+            raise
+        summary = IngestSummary(
+            run_id=run_id,
+            db_path=str(Path(db).resolve()),
+            documents_seen=len(documents),
+            documents_new=documents_new,
+            new_articles=len(dedup.exact.new_articles),
+            exact_duplicates=len(dedup.exact.duplicates),
+            near_duplicates=len(dedup.near_duplicates),
+            new_stories=sum(1 for s in dedup.stories if s.story_id == s.article_id),
+            rejects=tuple(rejects),
+        )
+        record_run_end(db, run_id, "completed", summary.counts)
+    publish_artifacts(summary, dedup.exact.new_articles)
     logger.info(
         "%d new articles, %d exact duplicates, %d near duplicates, %d new stories, %d rejected",
         summary.new_articles,
@@ -274,3 +294,19 @@ def ingest(
         len(summary.rejects),
     )
     return summary
+
+
+def publish_artifacts(summary: IngestSummary, new_articles: tuple[Article, ...]) -> None:
+    """The run's summary and its new articles, shown on the flow run's page in the Prefect UI."""
+    create_markdown_artifact(
+        summary.to_markdown(), key="ingest-summary", description="What the ingest run did"
+    )
+    if new_articles:
+        create_table_artifact(
+            [
+                {"title": a.title or "", "url": a.canonical_url, "source": a.source, "words": a.word_count}
+                for a in new_articles
+            ],
+            key="new-articles",
+            description=f"{len(new_articles)} new articles",
+        )

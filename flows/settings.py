@@ -24,6 +24,9 @@ class Settings(BaseSettings):
 
     db: Path = Field(default=Path("data/newsetl.duckdb"), description="The DuckDB warehouse file.")
     max_file_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="Larger files are rejected.")
+    lock_wait_seconds: float = Field(
+        default=60.0, ge=0, description="How long a run waits for another run to finish writing."
+    )
 
 
 def apply_prefect_defaults() -> None:

@@ -11,7 +11,8 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from flows import ingest as ingest_module
 from flows.ingest import extract_and_clean, ingest
 from tests.flows.corpus import write_corpus
-from warehouse.connection import connect
+from warehouse.connection import WarehouseBusyError, connect
+from warehouse.locks import writer_lock
 from warehouse.queries import table_counts
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -90,6 +91,14 @@ def test_a_run_that_dies_before_loading_loses_nothing(
     assert counts(db_path)["document_duplicates"] == expected["exact_duplicates"]
 
 
+def test_a_second_writer_fails_and_names_the_run_holding_the_warehouse(tmp_path: Path, db_path: Path) -> None:
+    write_corpus(tmp_path / "in")
+    with writer_lock(db_path, holder="other-run"), pytest.raises(WarehouseBusyError, match="run other-run"):
+        ingest([str(tmp_path / "in")], db=str(db_path), lock_wait_seconds=0.2)
+    summary = ingest([str(tmp_path / "in")], db=str(db_path), lock_wait_seconds=0.2)
+    assert summary.new_articles == 4
+
+
 def test_the_run_publishes_a_summary_artifact(tmp_path: Path, db_path: Path) -> None:
     write_corpus(tmp_path / "in")
     summary = ingest([str(tmp_path / "in")], db=str(db_path))
@@ -99,6 +108,12 @@ def test_the_run_publishes_a_summary_artifact(tmp_path: Path, db_path: Path) -> 
         )
     mine = [a for a in artifacts if str(a.flow_run_id) == summary.run_id]
     assert len(mine) == 1
+    with get_client(sync_client=True) as client:
+        tables = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["new-articles"]))
+        )
+    [table] = [a for a in tables if str(a.flow_run_id) == summary.run_id]
+    assert "Qwen models head to iPhones in China" in str(table.data)
     assert "| 11 | 11 | 4 | 3 | 0 | 4 | 5 |" in str(mine[0].data)
     assert "invalid JSON" in str(mine[0].data)
 
