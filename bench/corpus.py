@@ -16,12 +16,17 @@ from datetime import UTC, datetime, timedelta
 COMPANIES = ["Alibaba", "Apple", "Baidu", "Tencent", "ByteDance", "DeepSeek", "Huawei", "Xiaomi", "Zhipu"]
 PRODUCTS = ["Qwen", "Apple Intelligence", "the iPhone", "Ernie", "Hunyuan", "Doubao", "HarmonyOS", "Kimi"]
 ACTIONS = [
-    "signed a partnership with", "released a new model to compete with", "cut prices to undercut",
-    "reported quarterly revenue ahead of", "won regulatory approval alongside", "opened a data centre near",
-    "hired senior researchers from", "announced a chip deal with",
+    "signed a partnership with",
+    "released a new model to compete with",
+    "cut prices to undercut",
+    "reported quarterly revenue ahead of",
+    "won regulatory approval alongside",
+    "opened a data centre near",
+    "hired senior researchers from",
+    "announced a chip deal with",
 ]
 # Words that carry no event: the filler every article of the topic shares.
-FILLER = (
+FILLER = (  # noqa: SIM905
     "analysts investors market growth cloud computing model models developers customers users platform "
     "strategy competition industry revenue quarter shares stock price demand supply chips servers training "
     "inference capacity launch features services enterprise consumer smartphone software hardware data "
@@ -30,13 +35,26 @@ FILLER = (
     "open-source ecosystem applications agents assistant search advertising commerce payments logistics"
 ).split()
 # Story-specific vocabulary: made-up names of people, places and products, a few per event.
-EVENT_WORDS = [f"{a}{b}" for a in ("zan", "lor", "mei", "tak", "qir", "vel", "dun", "sho") for b in (
-    "bay", "tech", "ford", "nova", "line", "port", "wen", "ming", "stone", "field", "hua", "lake")]
-BOILERPLATE = [
-    "Advertisements", "Follow us on WeChat for more technology news", "Share this article",
-    "Subscribe to our daily newsletter", "Copyright 2025 all rights reserved", "Read more: related coverage",
+EVENT_WORDS = [
+    f"{a}{b}"
+    for a in ("zan", "lor", "mei", "tak", "qir", "vel", "dun", "sho")
+    for b in ("bay", "tech", "ford", "nova", "line", "port", "wen", "ming", "stone", "field", "hua", "lake")
 ]
-OUTLETS = ["techwire.example", "asiabiz.example", "marketdesk.example", "cloudnews.example", "phonebeat.example"]
+BOILERPLATE = [
+    "Advertisements",
+    "Follow us on WeChat for more technology news",
+    "Share this article",
+    "Subscribe to our daily newsletter",
+    "Copyright 2025 all rights reserved",
+    "Read more: related coverage",
+]
+OUTLETS = [
+    "techwire.example",
+    "asiabiz.example",
+    "marketdesk.example",
+    "cloudnews.example",
+    "phonebeat.example",
+]
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October"]
 
 
@@ -75,7 +93,9 @@ def _event(rng: random.Random, index: int, start: datetime) -> Event:
         f"{MONTHS[date.month - 1]} {date.day}",
     )
     keywords = tuple(rng.sample(EVENT_WORDS, 8))
-    return Event(f"e{index}", subject, partner, rng.choice(PRODUCTS), rng.choice(ACTIONS), date, facts, keywords)
+    return Event(
+        f"e{index}", subject, partner, rng.choice(PRODUCTS), rng.choice(ACTIONS), date, facts, keywords
+    )
 
 
 def _sentence(rng: random.Random, event: Event) -> str:
@@ -145,7 +165,9 @@ def generate(
         text = _article(rng, event, words)
         published = event.date + timedelta(hours=rng.randrange(0, 48))
         title = f"{event.subject} and {event.partner}: {event.product} update {index}"
-        yield Document(doc_id, f"https://{outlet}/{doc_id}", title, text, published, doc_id, event.event_id, "original")
+        yield Document(
+            doc_id, f"https://{outlet}/{doc_id}", title, text, published, doc_id, event.event_id, "original"
+        )
         copies = int(copy_rate) + (1 if rng.random() < copy_rate - int(copy_rate) else 0)
         for number in range(copies):
             kind = rng.choice(VARIANTS)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 
 from bench.corpus import Document, generate
 from transform.cleaning import clean_document
@@ -35,7 +34,9 @@ def precision_recall(predicted: Mapping[str, str], truth: Mapping[str, str]) -> 
 def run(documents: Iterable[Document]) -> dict[str, float]:
     docs = sorted(documents, key=lambda d: d.published_at)
     articles = [
-        clean_document(ExtractedDocument(d.doc_id, d.url, "bench", d.text, d.title, d.url, published_at=d.published_at))
+        clean_document(
+            ExtractedDocument(d.doc_id, d.url, "bench", d.text, d.title, d.url, published_at=d.published_at)
+        )
         for d in docs
     ]
     exact = deduplicate_exact(articles, {}, {})

@@ -44,7 +44,9 @@ def datasketch_throughput(documents: int) -> float:
     from datasketch import MinHash, MinHashLSH
 
     texts = [d.text for d in generate(documents, seed=3, copy_rate=0)]
-    lsh = MinHashLSH(num_perm=DEFAULT_SCHEME.num_perm, params=(DEFAULT_SCHEME.bands, DEFAULT_SCHEME.rows_per_band))
+    lsh = MinHashLSH(
+        num_perm=DEFAULT_SCHEME.num_perm, params=(DEFAULT_SCHEME.bands, DEFAULT_SCHEME.rows_per_band)
+    )
     start = time.perf_counter()
     for index, text in enumerate(texts):
         minhash = MinHash(num_perm=DEFAULT_SCHEME.num_perm)

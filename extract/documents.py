@@ -75,23 +75,24 @@ def _extract_plain_text(raw: RawDocument, text: str) -> ExtractedDocument:
 
 def extract_html(raw: RawDocument, html: str, url: str | None = None) -> ExtractedDocument:
     """Main text with trafilatura; title, authors, date, language and canonical URL from the page head."""
-    soup = BeautifulSoup(html, "lxml")
+    # Imported here, not at the top: extract/pages.py reuses this module's <meta> and date helpers.
+    from extract.pages import page_metadata
+
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
     words = len(text.split()) if text else 0
     if text is None or words < _MIN_PAGE_WORDS:
         raise ExtractError(f"no main text found in the HTML page ({words} words outside navigation)")
-    canonical = soup.find("link", rel="canonical")
-    html_tag = soup.find("html")
+    meta = page_metadata(BeautifulSoup(html, "lxml"))
     return ExtractedDocument(
         doc_id=raw.doc_id,
         uri=raw.uri,
         source=raw.source,
         text=text,
-        title=_meta(soup, "og:title") or _tag_text(soup, "h1") or _tag_text(soup, "title"),
-        url=url or (str(canonical["href"]) if canonical and canonical.get("href") else None),
-        authors=_split_authors(_meta(soup, "author") or _meta(soup, "article:author")),
-        published_at=parse_datetime(_meta(soup, "article:published_time") or _meta(soup, "date")),
-        language=(str(html_tag.get("lang")) if html_tag and html_tag.get("lang") else None),
+        title=meta.title,
+        url=url or meta.canonical_url,
+        authors=meta.authors,
+        published_at=meta.published_at,
+        language=meta.language,
         extractor=f"trafilatura-{trafilatura.__version__}",
     )
 
@@ -112,9 +113,7 @@ def _extract_json(raw: RawDocument) -> ExtractedDocument:
     try:
         record = json.loads(decode_text(raw.content))
     except json.JSONDecodeError as error:
-        raise ExtractError(
-            f"invalid JSON: {error.msg} at line {error.lineno} column {error.colno}"
-        ) from error
+        raise ExtractError(f"invalid JSON: {error}") from error
     if not isinstance(record, dict):
         raise ExtractError(f"expected a JSON object, got {type(record).__name__}")
     url = _optional_str(record, "url")

@@ -180,9 +180,9 @@ def deduplicate(db: str, articles: list[Article], now: datetime) -> Deduplicated
             {article_id: band_keys(sig, scheme) for article_id, sig, _ in signed},
         )
         near, fingerprints = group_batch(signed, candidates, scheme)
-        features = [story_features(a.article_id, a.body, a.published_at or now) for a in exact.new_articles]
+        features = [story_features(a.article_id, a.body, a.published_at) for a in exact.new_articles]
         window = StoryRules().window
-        times = [f.event_time for f in features] or [now]
+        times = [f.event_time for f in features if f.event_time] or [now]
         stored = story_candidates(connection, min(times) - window, max(times) + window)
         stored_story_of = stories_of(connection, [n.matched_article_id for n in near])
     copies = {n.article_id: (n.matched_article_id, n.similarity) for n in near}

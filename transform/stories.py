@@ -9,7 +9,8 @@ Evidence between two articles, each in [0, 1]:
   within a rounding tolerance and dates within a few days, since one outlet writes "9%" and "on
   February 13" where another wrote "8.48%" and "February 11".
 An article joins the story whose articles in the time window it matches best on average, when that
-average passes the threshold; otherwise it starts a story of its own. Stories only grow: joining never moves old articles.
+average passes the threshold; otherwise it starts a story of its own. Stories only grow: joining
+never moves old articles. An article without a date is compared with articles of any date.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ class StoryFeatures:
     """What an article says, reduced to the evidence stories are judged on."""
 
     article_id: str
-    event_time: datetime
+    event_time: datetime | None  # None when the source gave no date
     entities: frozenset[str]
     facts: frozenset[str]
     terms: Mapping[str, float] = field(default_factory=dict)
@@ -76,7 +77,7 @@ class StoryAssignment:
 def story_features(
     article_id: str,
     text: str,
-    event_time: datetime,
+    event_time: datetime | None,
     watchlist: Mapping[str, tuple[str, ...]] = DEFAULT_WATCHLIST,
 ) -> StoryFeatures:
     """Entities, numeric facts and the top terms (sublinear term frequency) of a text."""
@@ -190,41 +191,66 @@ def assign_stories(
     found in this batch or in `stored_story_of`.
     """
     weights = weights_for([*(f for f, _ in stored), *new])
-    # Kept in event-time order, so each article is compared only with those inside its window.
-    known = sorted(stored, key=_time_key)
+    known = _Known(stored)
     story_of = {**(stored_story_of or {}), **{f.article_id: story for f, story in stored}}
     assignments: list[StoryAssignment] = []
     for article in new:
         copied = (copies or {}).get(article.article_id)
         if copied and copied[0] in story_of:
             assignment = StoryAssignment(article.article_id, story_of[copied[0]], copied[1], copied[0])
-            assignments.append(assignment)
-            insort(known, (article, assignment.story_id), key=_time_key)
-            story_of[article.article_id] = assignment.story_id
-            continue
-        low = bisect_left(known, article.event_time - rules.window, key=_time_key)
-        high = bisect_right(known, article.event_time + rules.window, key=_time_key)
-        # Average link: an article joins a story when it is close to the story's articles on average,
-        # not merely to one of them, so one broad article cannot chain two events together.
-        scores: dict[str, list[tuple[float, str]]] = {}
-        for candidate, story_id in known[low:high]:
-            scores.setdefault(story_id, []).append(
-                (similarity(article, candidate, weights, rules), candidate.article_id)
-            )
-        best: tuple[float, str, str] | None = None
-        for story_id, members in scores.items():
-            mean = sum(score for score, _ in members) / len(members)
-            if mean >= rules.threshold and (best is None or mean > best[0]):
-                best = (mean, story_id, max(members)[1])
-        if best is None:
-            assignment = StoryAssignment(article.article_id, article.article_id, 1.0, None)
         else:
-            assignment = StoryAssignment(article.article_id, best[1], best[0], best[2])
+            assignment = _best_story(article, known.around(article, rules.window), weights, rules)
         assignments.append(assignment)
-        insort(known, (article, assignment.story_id), key=_time_key)
+        known.add(article, assignment.story_id)
         story_of[article.article_id] = assignment.story_id
     return assignments
 
 
+def _best_story(
+    article: StoryFeatures,
+    candidates: Iterable[tuple[StoryFeatures, str]],
+    weights: Weights,
+    rules: StoryRules,
+) -> StoryAssignment:
+    # Average link: an article joins a story when it is close to the story's articles on average,
+    # not merely to one of them, so one broad article cannot chain two events together.
+    scores: dict[str, list[tuple[float, str]]] = {}
+    for candidate, story_id in candidates:
+        scores.setdefault(story_id, []).append(
+            (similarity(article, candidate, weights, rules), candidate.article_id)
+        )
+    best: tuple[float, str, str] | None = None
+    for story_id, members in scores.items():
+        mean = sum(score for score, _ in members) / len(members)
+        if mean >= rules.threshold and (best is None or mean > best[0]):
+            best = (mean, story_id, max(members)[1])
+    if best is None:
+        return StoryAssignment(article.article_id, article.article_id, 1.0, None)
+    return StoryAssignment(article.article_id, best[1], best[0], best[2])
+
+
+class _Known:
+    """Assigned articles: dated ones in event-time order, so an article meets only those inside its
+    window; undated ones (a text file says nothing of when) meet every article."""
+
+    def __init__(self, stored: Iterable[tuple[StoryFeatures, str]]) -> None:
+        entries = list(stored)
+        self.dated = sorted((e for e in entries if e[0].event_time), key=_time_key)
+        self.undated = [e for e in entries if not e[0].event_time]
+
+    def add(self, article: StoryFeatures, story_id: str) -> None:
+        if article.event_time:
+            insort(self.dated, (article, story_id), key=_time_key)
+        else:
+            self.undated.append((article, story_id))
+
+    def around(self, article: StoryFeatures, window: timedelta) -> list[tuple[StoryFeatures, str]]:
+        if not article.event_time:
+            return [*self.dated, *self.undated]
+        low = bisect_left(self.dated, article.event_time - window, key=_time_key)
+        high = bisect_right(self.dated, article.event_time + window, key=_time_key)
+        return [*self.dated[low:high], *self.undated]
+
+
 def _time_key(entry: tuple[StoryFeatures, str]) -> datetime:
-    return entry[0].event_time
+    return entry[0].event_time or datetime.min

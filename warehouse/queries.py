@@ -119,23 +119,38 @@ def near_duplicate_candidates(
 
 
 def story_candidates(
-    connection: duckdb.DuckDBPyConnection, start: datetime, end: datetime
+    connection: duckdb.DuckDBPyConnection, start: datetime, end: datetime, undated_limit: int = 2000
 ) -> list[tuple[StoryFeatures, str]]:
-    """Articles whose event time falls in [start, end], with their evidence and story."""
+    """Articles whose event time falls in [start, end], and the latest undated ones (bounded, so the
+    work per run does not grow with the history), with their evidence and story."""
     rows = connection.execute(
         """
-        SELECT f.article_id, f.event_time, f.entities, f.facts, f.terms, s.story_id
-        FROM story_features AS f
-        JOIN story_articles AS s ON s.article_id = f.article_id
-        WHERE f.event_time BETWEEN ? AND ?
-        ORDER BY f.event_time, f.article_id
+        (
+            SELECT f.article_id, f.event_time, f.entities, f.facts, f.terms, s.story_id
+            FROM story_features AS f
+            JOIN story_articles AS s ON s.article_id = f.article_id
+            WHERE f.event_time BETWEEN ? AND ?
+        )
+        UNION ALL
+        (
+            SELECT f.article_id, f.event_time, f.entities, f.facts, f.terms, s.story_id
+            FROM story_features AS f
+            JOIN story_articles AS s ON s.article_id = f.article_id
+            WHERE f.event_time IS NULL
+            ORDER BY s.joined_at DESC, f.article_id
+            LIMIT ?
+        )
         """,
-        [start, end],
+        [start, end, undated_limit],
     ).fetchall()
     return [
         (
             StoryFeatures(
-                article_id, event_time.astimezone(UTC), frozenset(entities), frozenset(facts), dict(terms)
+                article_id,
+                event_time.astimezone(UTC) if event_time else None,
+                frozenset(entities),
+                frozenset(facts),
+                dict(terms),
             ),
             story_id,
         )

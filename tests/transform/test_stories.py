@@ -54,3 +54,10 @@ def test_similarity_is_symmetric() -> None:
     a, b = story_features("a", DEAL_A, T0), story_features("b", DEAL_C, T0)
     weights = weights_for([a, b])
     assert similarity(a, b, weights) == similarity(b, a, weights)
+
+
+def test_undated_articles_are_compared_with_articles_of_any_date() -> None:
+    dated = story_features("dated", DEAL_A, T0 - timedelta(days=400))
+    undated = story_features("undated", DEAL_B, None)
+    [assignment] = assign_stories([undated], [(dated, "story-1")])
+    assert assignment.story_id == "story-1"

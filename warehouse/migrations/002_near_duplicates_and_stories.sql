@@ -44,13 +44,13 @@ COMMENT ON COLUMN near_duplicates.containment IS 'Estimated share of the shorter
 
 CREATE TABLE story_features (
     article_id VARCHAR PRIMARY KEY,
-    event_time TIMESTAMPTZ NOT NULL,
+    event_time TIMESTAMPTZ,
     entities   VARCHAR[] NOT NULL,
     facts      VARCHAR[] NOT NULL,
     terms      MAP(VARCHAR, DOUBLE) NOT NULL
 );
 COMMENT ON TABLE story_features IS 'The evidence stories are judged on: watched entities, numeric facts, top terms.';
-COMMENT ON COLUMN story_features.event_time IS 'Publication time, or when the document was read when the source gives none.';
+COMMENT ON COLUMN story_features.event_time IS 'Publication time; NULL when the source gives none (then any time matches).';
 
 CREATE TABLE story_articles (
     article_id         VARCHAR PRIMARY KEY,
@@ -96,12 +96,11 @@ CREATE VIEW stories AS
 -- One row per story: its title (from its earliest article), time span, size and outlets.
 WITH members AS (
     SELECT s.story_id, a.article_id, a.title,
-           coalesce(a.published_at, f.event_time) AS seen_at,
+           coalesce(a.published_at, a.loaded_at) AS seen_at,
            CASE WHEN a.canonical_url LIKE 'http%' THEN regexp_extract(a.canonical_url, '^https?://([^/]+)', 1)
                 ELSE a.source END AS outlet
     FROM story_articles AS s
     JOIN articles AS a ON a.article_id = s.article_id
-    LEFT JOIN story_features AS f ON f.article_id = s.article_id
 )
 SELECT story_id,
        arg_min(title, seen_at) AS title,
