@@ -1,0 +1,140 @@
+"""Listing pages (a section front, a tag page) → article URLs and the next page, by CSS selectors.
+
+`parse_listing` is pure (HTML in, URLs out); `walk_listing` follows next-page links with a fetcher, up to
+a page limit, and stops early on a failed page or a next link that points back to a page already read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import soupsieve
+from bs4 import BeautifulSoup, Tag
+
+from extract.http import Fetcher, FetchResult, Validators
+from transform.errors import ExtractError, Reject
+
+LISTING_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class ListingError(ExtractError):
+    """The selectors cannot be used (invalid CSS)."""
+
+    stage = "listing"
+
+
+@dataclass(frozen=True, slots=True)
+class ListingPage:
+    """Absolute article URLs found on one page (document order, no repeats), and the next page."""
+
+    article_urls: tuple[str, ...]
+    next_url: str | None = None
+
+
+def check_selector(selector: str) -> str | None:
+    """Why `selector` is not valid CSS for soupsieve, or None when it is (for config validation)."""
+    try:
+        soupsieve.compile(selector)
+    except soupsieve.SelectorSyntaxError as error:
+        return str(error).splitlines()[0]
+    return None
+
+
+def parse_listing(
+    html: str, base_url: str, link_selector: str, next_selector: str | None = None
+) -> ListingPage:
+    """Apply `link_selector` (elements that are, or contain, <a href>) and `next_selector` to a page.
+
+    Links resolve against <base href> when the page has one, else `base_url`; fragments are dropped and
+    only http(s) links are kept. Raises ListingError on an invalid selector.
+    """
+    for selector in (link_selector, next_selector):
+        if selector and (problem := check_selector(selector)):
+            raise ListingError(f"invalid CSS selector {selector!r}: {problem}")
+    soup = BeautifulSoup(html, "lxml")
+    base_tag = soup.find("base", href=True)
+    base = urljoin(base_url, str(base_tag["href"])) if isinstance(base_tag, Tag) else base_url
+    urls = dict.fromkeys(url for tag in soup.select(link_selector) if (url := _link(tag, base)))
+    next_url = None
+    if next_selector:
+        next_url = next((url for tag in soup.select(next_selector) if (url := _link(tag, base))), None)
+    return ListingPage(tuple(urls), next_url)
+
+
+@dataclass(frozen=True, slots=True)
+class ListingWalk:
+    """What walking a listing found: article URLs over all pages, every page fetch, and failures."""
+
+    article_urls: tuple[str, ...]
+    pages: tuple[FetchResult, ...]
+    errors: tuple[Reject, ...]
+    # Why the walk stopped: "last page", "page limit", "loop", "unchanged", "failed".
+    stopped: str
+
+
+async def walk_listing(
+    fetcher: Fetcher,
+    url: str,
+    link_selector: str,
+    next_selector: str | None = None,
+    *,
+    max_pages: int = 5,
+    validators: Validators | None = None,
+    allow_private_addresses: bool | None = None,
+) -> ListingWalk:
+    """Fetch a listing page and follow its next-page links, at most `max_pages` pages.
+
+    `validators` apply to the first page only: when it is unchanged (304) the walk stops there, since a
+    front page that did not change has no new articles to lead to.
+    """
+    urls: dict[str, None] = {}
+    pages: list[FetchResult] = []
+    errors: list[Reject] = []
+    seen: set[str] = set()
+    current: str | None = url
+    stopped = "last page"
+    while current is not None:
+        if len(pages) >= max_pages:
+            stopped = "page limit"
+            break
+        seen.add(current)
+        result = await fetcher.fetch(
+            current,
+            validators if not pages else None,
+            accept=LISTING_CONTENT_TYPES,
+            allow_private_addresses=allow_private_addresses,
+        )
+        pages.append(result)
+        if result.unchanged:
+            stopped = "unchanged"
+            break
+        if not result.ok:
+            errors.append(result.to_reject("listing"))
+            stopped = "failed"
+            break
+        try:
+            page = parse_listing(result.text, result.final_url, link_selector, next_selector)
+        except ListingError as error:
+            errors.append(Reject.from_error(current, error))
+            stopped = "failed"
+            break
+        urls.update(dict.fromkeys(page.article_urls))
+        current = page.next_url
+        if current is not None and current in seen:
+            stopped = "loop"
+            break
+    return ListingWalk(tuple(urls), tuple(pages), tuple(errors), stopped)
+
+
+def _link(tag: Tag, base: str) -> str | None:
+    anchor = tag if tag.name == "a" and tag.get("href") else tag.find("a", href=True)
+    if not isinstance(anchor, Tag):
+        return None
+    href = str(anchor.get("href") or "").strip()
+    if not href or href.startswith(("javascript:", "mailto:", "#")):
+        return None
+    parts = urlsplit(urljoin(base, href))
+    if parts.scheme not in ("http", "https"):
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from extract.sources import (
+    FeedSource,
+    ListingSource,
+    SitemapSource,
+    SourcesError,
+    UrlsSource,
+    load_sources,
+    parse_sources,
+)
+from transform.topics import DEFAULT_TOPIC, decide_topic
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "newsetl.example.toml"
+
+
+def test_the_example_file_is_valid() -> None:
+    config = load_sources(EXAMPLE)
+    kinds = {type(source) for source in config.sources}
+    assert kinds == {FeedSource, SitemapSource, ListingSource, UrlsSource}
+    policy = config.http.to_policy()
+    assert policy.user_agent_header == "newsetl/0.1 (+mailto:news-team@example.com)"
+    assert not policy.allow_private_addresses
+    sitemap = next(s for s in config.sources if isinstance(s, SitemapSource))
+    assert sitemap.since_datetime == datetime(2025, 1, 1, tzinfo=UTC)
+    techcrunch = next(s for s in config.sources if s.name == "techcrunch-ai")
+    assert config.topic_rule(techcrunch).none_of == ("sponsored",)
+    apple = next(s for s in config.sources if s.name == "apple-newsroom")
+    assert decide_topic(config.topic_rule(apple), "Apple picks 通义千问 for iPhones in China").relevant
+
+
+def test_defaults_without_http_or_topic_tables() -> None:
+    config = parse_sources('[[sources]]\nname = "a"\nkind = "urls"\nurls = ["https://e.test/1"]\n')
+    (source,) = config.sources
+    assert config.topic_rule(source) == DEFAULT_TOPIC
+    assert config.http.to_policy().max_bytes == 10 * 1024 * 1024
+    assert not config.allows_private(source)
+
+
+def test_every_bad_key_is_named() -> None:
+    text = """
+[http]
+concurency = 3
+[[sources]]
+name = "press"
+kind = "listing"
+url = "ftp://example.com/"
+link_selector = "a[["
+[[sources]]
+name = "apple"
+kind = "rss"
+url = "https://e.test/feed"
+[[sources]]
+name = "maps"
+kind = "sitemap"
+url = "https://e.test/sitemap.xml"
+limit = 0
+[[sources]]
+name = "maps"
+kind = "urls"
+urls = []
+"""
+    with pytest.raises(SourcesError) as caught:
+        parse_sources(text, "newsetl.toml")
+    message = str(caught.value)
+    for expected in (
+        "newsetl.toml: invalid sources file",
+        "http.concurency: Extra inputs are not permitted",
+        "sources[0] ('press').url: expected an http(s) URL with a host, got 'ftp://example.com/'",
+        "sources[0] ('press').link_selector: invalid CSS selector 'a[['",
+        "sources[1] ('apple'): Input tag 'rss' found using 'kind' does not match",
+        "sources[2] ('maps').limit: Input should be greater than or equal to 1",
+        "sources[3] ('maps').urls: List should have at least 1 item",
+    ):
+        assert expected in message, message
+
+
+def test_duplicate_names_are_refused() -> None:
+    source = '[[sources]]\nname = "a"\nkind = "feed"\nurl = "https://e.test/f"\n'
+    with pytest.raises(SourcesError, match="source names must be unique; repeated: a"):
+        parse_sources(source * 2)
+
+
+def test_a_source_may_allow_private_addresses() -> None:
+    config = parse_sources(
+        '[[sources]]\nname = "lan"\nkind = "feed"\nurl = "http://10.0.0.5/f"\n'
+        "allow_private_addresses = true\n"
+    )
+    assert config.allows_private(config.sources[0])
+
+
+def test_unreadable_files(tmp_path: Path) -> None:
+    with pytest.raises(SourcesError, match="cannot read the sources file"):
+        load_sources(tmp_path / "missing.toml")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[[sources]\n", encoding="utf-8")
+    with pytest.raises(SourcesError, match=r"broken\.toml: not valid TOML"):
+        load_sources(broken)
