@@ -216,6 +216,9 @@ def export(
 
 
 def main() -> None:
+    from flows.operations import add_commands
+
+    add_commands(app)
     app()
 
 
