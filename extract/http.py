@@ -196,6 +196,10 @@ class FetchResult:
             data,
             sha256_hex(data),
             len(data),
+            http_status=self.status,
+            requested_url=self.url,
+            etag=self.etag,
+            last_modified=self.last_modified,
         )
 
 

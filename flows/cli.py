@@ -3,13 +3,18 @@ so `newsetl --help`, `newsetl sql` and `newsetl clean` answer quickly."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from flows.settings import Settings, apply_prefect_defaults
+
+if TYPE_CHECKING:
+    from extract.http import FetchResult
+    from flows.ingest import IngestSummary
 
 app = typer.Typer(
     name="newsetl",
@@ -34,21 +39,24 @@ DbOption = Annotated[
 ]
 
 
+LockWaitOption = Annotated[
+    float | None,
+    typer.Option(
+        "--lock-wait",
+        help="Seconds to wait while another run writes the database"
+        " [default: $NEWSETL_LOCK_WAIT_SECONDS or 60].",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
 def ingest(
     paths: Annotated[
         list[Path], typer.Argument(help="Files or folders to load (folders are read recursively).")
     ],
     db: DbOption = None,
-    lock_wait: Annotated[
-        float | None,
-        typer.Option(
-            "--lock-wait",
-            help="Seconds to wait while another run writes the database"
-            " [default: $NEWSETL_LOCK_WAIT_SECONDS or 60].",
-            show_default=False,
-        ),
-    ] = None,
+    lock_wait: LockWaitOption = None,
 ) -> None:
     """Load files and folders into the warehouse as one Prefect flow run, then print a summary.
 
@@ -59,21 +67,98 @@ def ingest(
     db_path = db or settings.db
     apply_prefect_defaults()
     from flows.ingest import ingest as ingest_flow
-    from warehouse.connection import WarehouseError
-    from warehouse.queries import EXAMPLE_QUERY
 
-    try:
-        summary = ingest_flow(
+    summary = _run_flow(
+        lambda: ingest_flow(
             [str(p) for p in paths],
             db=str(db_path),
             max_file_bytes=settings.max_file_bytes,
             lock_wait_seconds=settings.lock_wait_seconds if lock_wait is None else lock_wait,
         )
+    )
+    _print_summary(f"newsetl ingest: {', '.join(str(p) for p in paths)}", summary, db_path)
+
+
+@app.command()
+def run(
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="The sources file [default: $NEWSETL_CONFIG or newsetl.toml]. See newsetl.example.toml.",
+            show_default=False,
+        ),
+    ] = None,
+    refetch: Annotated[
+        bool, typer.Option(help="Fetch article pages again even when already stored.")
+    ] = False,
+    db: DbOption = None,
+    lock_wait: LockWaitOption = None,
+) -> None:
+    """Fetch what is new from the web sources in the config file, then clean, deduplicate and load it.
+
+    Feeds, sitemaps and listing pages are fetched conditionally (ETag / Last-Modified); article pages
+    already stored are not fetched again. robots.txt is obeyed. Exits 1 when sources were configured but
+    nothing at all could be fetched.
+    """
+    settings = Settings()
+    config_path = config or settings.config
+    db_path = db or settings.db
+    if not config_path.exists():
+        errors.print(f"error: no sources file at {config_path}: copy newsetl.example.toml there and edit it")
+        raise typer.Exit(2)
+    from extract.sources import SourcesError, load_sources
+
+    try:
+        load_sources(config_path)  # a bad file is reported before any flow starts
+    except SourcesError as error:
+        errors.print(f"error: {error}", markup=False)
+        raise typer.Exit(2) from error
+    apply_prefect_defaults()
+    from flows.web import web
+
+    try:
+        summary = _run_flow(
+            lambda: web(
+                str(config_path),
+                db=str(db_path),
+                refetch=refetch,
+                lock_wait_seconds=settings.lock_wait_seconds if lock_wait is None else lock_wait,
+            )
+        )
+    except SourcesError as error:
+        errors.print(f"error: {error}", markup=False)
+        raise typer.Exit(2) from error
+    _print_summary(f"newsetl run: {config_path}", summary, db_path)
+    crawl = summary.crawl
+    if crawl and crawl.failed and not (crawl.fetched or crawl.unchanged or crawl.already_stored):
+        errors.print("error: nothing could be fetched; see the rejects above")
+        raise typer.Exit(1)
+
+
+def _run_flow(call: Callable[[], IngestSummary]) -> IngestSummary:
+    from warehouse.connection import WarehouseError
+
+    try:
+        return call()
     except WarehouseError as error:
         errors.print(f"error: {error}", markup=False)
         raise typer.Exit(1) from error
+
+
+def _print_summary(heading: str, summary: IngestSummary, db_path: Path) -> None:
+    from warehouse.queries import EXAMPLE_QUERY
+
     console.print()
-    console.print(f"[bold]newsetl ingest[/bold]: {', '.join(str(p) for p in paths)}")
+    console.print(f"[bold]{heading}[/bold]")
+    if summary.crawl:
+        crawl = summary.crawl
+        console.print(f"  article URLs listed {crawl.discovered:>6}")
+        console.print(f"  already stored     {crawl.already_stored:>6}")
+        console.print(f"  fetched            {crawl.fetched:>6}")
+        console.print(f"  unchanged (304)    {crawl.unchanged:>6}")
+        console.print(f"  fetch failures     {crawl.failed:>6}")
+        console.print(f"  off topic          {summary.off_topic:>6}")
     console.print(f"  documents seen     {summary.documents_seen:>6}")
     console.print(f"  new documents      {summary.documents_new:>6}")
     console.print(f"  new articles       {summary.new_articles:>6}")
@@ -86,10 +171,53 @@ def ingest(
     if summary.nothing_new:
         console.print("Nothing new: every document was already stored, no rows were added.")
     console.print(f"Database: {summary.db_path}")
-    console.print(
-        f'Try: newsetl sql "{EXAMPLE_QUERY}" --db {db_path}',
-        markup=False,
-    )
+    console.print(f'Try: newsetl sql "{EXAMPLE_QUERY}" --db {db_path}', markup=False)
+
+
+@app.command()
+def fetch(
+    url: Annotated[str, typer.Argument(help="An article page, e.g. https://example.com/news/qwen.html")],
+    allow_private: Annotated[
+        bool, typer.Option(help="Allow private and loopback addresses (for a site on this machine).")
+    ] = False,
+) -> None:
+    """Fetch one page and print what newsetl extracts from it: title, authors, dates, language, canonical
+    URL, then the cleaned body. No database involved: for trying a site out."""
+    import asyncio
+
+    from extract.documents import extract_document
+    from extract.http import Fetcher, HttpPolicy
+    from transform.cleaning import clean_document
+    from transform.errors import TerminalError
+    from transform.records import SourceKind
+
+    async def get() -> FetchResult:
+        async with Fetcher(HttpPolicy(allow_private_addresses=allow_private)) as fetcher:
+            return await fetcher.fetch(url)
+
+    result = asyncio.run(get())
+    if not result.ok:
+        errors.print(f"error: {url}: {result.error}", markup=False)
+        raise typer.Exit(1)
+    try:
+        extracted = extract_document(result.to_raw_document("fetch", SourceKind.URL))
+        article = clean_document(extracted)
+    except TerminalError as error:
+        errors.print(f"error: {url}: {error.stage}: {error}", markup=False)
+        raise typer.Exit(1) from error
+    for label, value in [
+        ("title", article.title),
+        ("authors", ", ".join(article.authors)),
+        ("published", article.published_at.isoformat() if article.published_at else None),
+        ("language", article.language),
+        ("canonical", article.canonical_url),
+        ("final url", result.final_url),
+        ("extractor", extracted.extractor),
+        ("words", str(article.word_count)),
+    ]:
+        typer.echo(f"{label + ':':<11} {value or ''}")
+    typer.echo()
+    typer.echo(article.body)
 
 
 @app.command()

@@ -31,8 +31,9 @@ from transform.near_duplicates import (
     group_batch,
     signature,
 )
-from transform.records import Article, RawDocument
+from transform.records import Article, OffTopic, RawDocument
 from transform.stories import StoryAssignment, StoryFeatures, StoryRules, assign_stories, story_features
+from transform.topics import TopicRule, decide_topic
 from warehouse.connection import connect
 from warehouse.loads import RunCounts, finish_run, load_outcomes, start_run, store_raw_documents
 from warehouse.locks import writer_lock
@@ -65,6 +66,17 @@ io_task = task(
 
 
 @dataclass(frozen=True)
+class CrawlCounts:
+    """What a web run saw before loading: article URLs listed, skipped as stored, fetched, unchanged."""
+
+    discovered: int
+    already_stored: int
+    fetched: int
+    unchanged: int
+    failed: int
+
+
+@dataclass(frozen=True)
 class IngestSummary:
     """What one ingest run did; printed by the CLI and published as a Prefect artifact."""
 
@@ -76,7 +88,9 @@ class IngestSummary:
     exact_duplicates: int
     near_duplicates: int = 0
     new_stories: int = 0
+    off_topic: int = 0
     rejects: tuple[Reject, ...] = field(default=())
+    crawl: CrawlCounts | None = None
 
     @property
     def counts(self) -> RunCounts:
@@ -106,6 +120,17 @@ class IngestSummary:
             "",
             f"Database: `{self.db_path}`",
         ]
+        if self.crawl:
+            c = self.crawl
+            lines += [
+                "",
+                "## Web",
+                "",
+                "| article URLs listed | already stored | fetched | unchanged (304) | failed | off topic |",
+                "|---:|---:|---:|---:|---:|---:|",
+                f"| {c.discovered} | {c.already_stored} | {c.fetched} | {c.unchanged} | {c.failed} "
+                f"| {self.off_topic} |",
+            ]
         if self.rejects:
             lines += ["", "## Rejected", "", "| stage | reason | uri |", "|---|---|---|"]
             lines += [f"| {r.stage} | {r.reason} | `{r.uri}` |" for r in self.rejects]
@@ -140,17 +165,38 @@ def store_raw(
         return stored, pending_documents(connection)
 
 
+@dataclass(frozen=True)
+class Processed:
+    """A batch after extraction and cleaning: articles (with their extractor), rejects, off-topic pages."""
+
+    articles: list[tuple[Article, str]]
+    rejects: list[Reject]
+    off_topic: list[OffTopic]
+
+
 @task(cache_policy=NONE)
-def extract_and_clean(documents: list[RawDocument]) -> tuple[list[tuple[Article, str]], list[Reject]]:
+def extract_and_clean(
+    documents: list[RawDocument], topic_rules: dict[str, TopicRule] | None = None
+) -> Processed:
+    """Extract and clean each document; a failure rejects that document only. Documents of a source with
+    a topic rule that they do not match are set aside (kept raw, not loaded as articles)."""
     articles: list[tuple[Article, str]] = []
     rejects: list[Reject] = []
+    off_topic: list[OffTopic] = []
     for raw in documents:
         try:
             extracted = extract_document(raw)
-            articles.append((clean_document(extracted), extracted.extractor))
+            article = clean_document(extracted)
         except TerminalError as error:
             rejects.append(Reject.from_error(raw.uri, error, doc_id=raw.doc_id))
-    return articles, rejects
+            continue
+        rule = (topic_rules or {}).get(raw.source)
+        decision = decide_topic(rule, article.title, article.body) if rule else None
+        if decision and not decision.relevant:
+            off_topic.append(OffTopic(raw.doc_id, raw.uri, raw.source, decision.reason))
+        else:
+            articles.append((article, extracted.extractor))
+    return Processed(articles, rejects, off_topic)
 
 
 @dataclass(frozen=True)
@@ -198,6 +244,7 @@ def load(
     dedup: Deduplicated,
     extractors: dict[str, str],
     rejects: list[Reject],
+    off_topic: list[OffTopic],
 ) -> None:
     with connect(db) as connection:
         load_outcomes(
@@ -212,6 +259,7 @@ def load(
             near_duplicates=dedup.near_duplicates,
             story_features=dedup.story_features,
             stories=dedup.stories,
+            off_topic=off_topic,
         )
 
 
@@ -237,53 +285,60 @@ def ingest(
     """Ingest every supported file under `paths` into the warehouse at `db`. Safe to rerun."""
     logger = get_run_logger()
     now = datetime.now(UTC)
-    files, path_rejects = discover(paths)
-    logger.info("Found %d files under %s", len(files), ", ".join(paths))
-    documents, read_rejects = read(files, now, max_file_bytes)
-    return load_documents(db, documents, [*path_rejects, *read_rejects], now, lock_wait_seconds)
+    run_id = current_run_id()
+    with writer_lock(db, holder=run_id, wait_seconds=lock_wait_seconds):
+        files, path_rejects = discover(paths)
+        logger.info("Found %d files under %s", len(files), ", ".join(paths))
+        documents, read_rejects = read(files, now, max_file_bytes)
+        return load_documents(db, run_id, documents, [*path_rejects, *read_rejects], now)
+
+
+def current_run_id() -> str:
+    """The Prefect flow run id (so a warehouse row leads to its run in the UI), or a fresh id outside one."""
+    return flow_run.get_id() or str(uuid.uuid4())
 
 
 def load_documents(
     db: str,
+    run_id: str,
     documents: list[RawDocument],
     early_rejects: list[Reject],
     now: datetime,
-    lock_wait_seconds: float,
+    topic_rules: dict[str, TopicRule] | None = None,
+    crawl: CrawlCounts | None = None,
 ) -> IngestSummary:
     """The part every source shares: store raw, process what is pending, load, publish the summary.
 
-    Runs inside a flow, holding the warehouse's writer lock, so two runs never write at once.
+    Call it inside a flow that holds the warehouse's writer lock.
     """
     logger = get_run_logger()
-    flow_run_id = flow_run.get_id()
-    run_id = flow_run_id or str(uuid.uuid4())
-    with writer_lock(db, holder=run_id, wait_seconds=lock_wait_seconds):
-        try:
-            documents_new, pending = store_raw(db, documents, run_id, flow_run_id, now)
-            logger.info(
-                "Read %d documents, %d new; %d to process", len(documents), documents_new, len(pending)
-            )
-            cleaned, process_rejects = extract_and_clean(pending)
-            dedup = deduplicate(db, [article for article, _ in cleaned], now)
-            rejects = [*early_rejects, *process_rejects]
-            load(db, run_id, now, dedup, {a.doc_id: extractor for a, extractor in cleaned}, rejects)
-            if dedup.exact.new_articles:
-                refresh_search(db)
-        except Exception:
-            record_run_end(db, run_id, "failed", RunCounts(len(documents), 0, 0, 0, 0))
-            raise
-        summary = IngestSummary(
-            run_id=run_id,
-            db_path=str(Path(db).resolve()),
-            documents_seen=len(documents),
-            documents_new=documents_new,
-            new_articles=len(dedup.exact.new_articles),
-            exact_duplicates=len(dedup.exact.duplicates),
-            near_duplicates=len(dedup.near_duplicates),
-            new_stories=sum(1 for s in dedup.stories if s.story_id == s.article_id),
-            rejects=tuple(rejects),
-        )
-        record_run_end(db, run_id, "completed", summary.counts)
+    try:
+        documents_new, pending = store_raw(db, documents, run_id, flow_run.get_id(), now)
+        logger.info("Read %d documents, %d new; %d to process", len(documents), documents_new, len(pending))
+        processed = extract_and_clean(pending, topic_rules)
+        dedup = deduplicate(db, [article for article, _ in processed.articles], now)
+        rejects = [*early_rejects, *processed.rejects]
+        extractors = {a.doc_id: extractor for a, extractor in processed.articles}
+        load(db, run_id, now, dedup, extractors, rejects, processed.off_topic)
+        if dedup.exact.new_articles:
+            refresh_search(db)
+    except Exception:
+        record_run_end(db, run_id, "failed", RunCounts(len(documents), 0, 0, 0, 0))
+        raise
+    summary = IngestSummary(
+        run_id=run_id,
+        db_path=str(Path(db).resolve()),
+        documents_seen=len(documents),
+        documents_new=documents_new,
+        new_articles=len(dedup.exact.new_articles),
+        exact_duplicates=len(dedup.exact.duplicates),
+        near_duplicates=len(dedup.near_duplicates),
+        new_stories=sum(1 for s in dedup.stories if s.story_id == s.article_id),
+        off_topic=len(processed.off_topic),
+        rejects=tuple(rejects),
+        crawl=crawl,
+    )
+    record_run_end(db, run_id, "completed", summary.counts)
     publish_artifacts(summary, dedup.exact.new_articles)
     logger.info(
         "%d new articles, %d exact duplicates, %d near duplicates, %d new stories, %d rejected",

@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NEWSETL_", frozen=True)
 
     db: Path = Field(default=Path("data/newsetl.duckdb"), description="The DuckDB warehouse file.")
+    config: Path = Field(default=Path("newsetl.toml"), description="The web sources file (newsetl run).")
     max_file_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="Larger files are rejected.")
     lock_wait_seconds: float = Field(
         default=60.0, ge=0, description="How long a run waits for another run to finish writing."

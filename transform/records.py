@@ -34,6 +34,11 @@ class RawDocument:
     size_bytes: int
     # Set when the document was refused before it could be read whole (too large, unreadable).
     refused_reason: str | None = None
+    # Web documents only: how the page answered, for lineage and for conditional requests next time.
+    http_status: int | None = None
+    requested_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
 
     @property
     def doc_id(self) -> str:
@@ -93,3 +98,28 @@ class Article:
     body_hash: str
     word_count: int
     audit: CleaningAudit = field(default_factory=CleaningAudit)
+    # People and credits moved out of the body by cleaning ("Editor | NAME", "Photo by NAME").
+    editors: tuple[str, ...] = ()
+    credits: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HttpCacheEntry:
+    """What a URL answered last time: the validators to send for a conditional request next time."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    status: int | None
+    fetched_at: datetime
+    role: str  # "index" (feed, sitemap, listing page) or "article"
+
+
+@dataclass(frozen=True, slots=True)
+class OffTopic:
+    """A document kept raw but not loaded as an article: its source's topic rule did not match."""
+
+    doc_id: str
+    uri: str
+    source: str
+    reason: str

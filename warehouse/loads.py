@@ -5,6 +5,7 @@ Rows travel to DuckDB as Arrow tables, one INSERT ... SELECT per table and batch
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import pyarrow as pa
 from transform.dedup import Duplicate
 from transform.errors import Reject
 from transform.near_duplicates import Fingerprint, MinHashScheme, NearDuplicate, band_keys
-from transform.records import Article, RawDocument
+from transform.records import Article, HttpCacheEntry, OffTopic, RawDocument, SourceKind
 from transform.stories import StoryAssignment, StoryFeatures
 from warehouse.batches import TIMESTAMP, insert_rows, registered
 
@@ -95,15 +96,59 @@ def store_raw_documents(
             "content_type": [d.content_type for d in documents],
             "sha256": [d.sha256 for d in documents],
             "size_bytes": pa.array([d.size_bytes for d in documents], pa.int64()),
-            "content": pa.array([d.content for d in documents], pa.binary()),
+            "content": pa.array([_stored_content(d) for d in documents], pa.binary()),
+            "content_encoding": pa.array([_content_encoding(d) for d in documents], pa.string()),
             "refused_reason": pa.array([d.refused_reason for d in documents], pa.string()),
             "run_id": [run_id] * len(documents),
+            "http_status": pa.array([d.http_status for d in documents], pa.int32()),
+            "requested_url": pa.array([d.requested_url for d in documents], pa.string()),
+            "etag": pa.array([d.etag for d in documents], pa.string()),
+            "last_modified": pa.array([d.last_modified for d in documents], pa.string()),
         }
     )
     with transaction(connection):
         before = _count(connection, "raw_documents")
         insert_rows(connection, "raw_documents", rows, or_ignore=True)
         return _count(connection, "raw_documents") - before
+
+
+def _content_encoding(document: RawDocument) -> str | None:
+    # Web pages are mostly markup and are kept forever: compress them. Files stay as read, so an analyst
+    # can look at them in SQL.
+    return "gzip" if document.content and document.source_kind != SourceKind.FILE else None
+
+
+def _stored_content(document: RawDocument) -> bytes | None:
+    if _content_encoding(document) == "gzip" and document.content:
+        return gzip.compress(document.content, compresslevel=6, mtime=0)
+    return document.content
+
+
+def save_http_validators(
+    connection: duckdb.DuckDBPyConnection, entries: Sequence[HttpCacheEntry], run_id: str
+) -> None:
+    """Remember each URL's ETag/Last-Modified (latest wins), for conditional requests next run."""
+    if not entries:
+        return
+    rows = pa.table(
+        {
+            "url": [e.url for e in entries],
+            "etag": pa.array([e.etag for e in entries], pa.string()),
+            "last_modified": pa.array([e.last_modified for e in entries], pa.string()),
+            "status": pa.array([e.status for e in entries], pa.int32()),
+            "fetched_at": pa.array([e.fetched_at for e in entries], TIMESTAMP),
+            "run_id": [run_id] * len(entries),
+            "role": [e.role for e in entries],
+        }
+    )
+    with transaction(connection), registered(connection, "_newsetl_http", rows):
+        connection.execute(
+            """
+            INSERT OR REPLACE INTO http_cache (url, etag, last_modified, status, fetched_at, run_id, role)
+            SELECT DISTINCT ON (url) url, etag, last_modified, status, fetched_at, run_id, role
+            FROM _newsetl_http ORDER BY url, fetched_at DESC
+            """
+        )
 
 
 def load_outcomes(
@@ -119,6 +164,7 @@ def load_outcomes(
     near_duplicates: Sequence[NearDuplicate] = (),
     story_features: Sequence[StoryFeatures] = (),
     stories: Sequence[StoryAssignment] = (),
+    off_topic: Sequence[OffTopic] = (),
 ) -> None:
     """Record what became of a batch of documents, in one transaction.
 
@@ -148,6 +194,21 @@ def load_outcomes(
             )
         if rejects:
             _insert_rejects(connection, rejects, now, run_id)
+        if off_topic:
+            insert_rows(
+                connection,
+                "off_topic_documents",
+                pa.table(
+                    {
+                        "doc_id": [o.doc_id for o in off_topic],
+                        "uri": [o.uri for o in off_topic],
+                        "source": [o.source for o in off_topic],
+                        "reason": [o.reason for o in off_topic],
+                        "decided_at": pa.array([now] * len(off_topic), TIMESTAMP),
+                        "run_id": [run_id] * len(off_topic),
+                    }
+                ),
+            )
         if fingerprints:
             if scheme is None:
                 raise ValueError("fingerprints need the scheme that made them")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
@@ -23,28 +24,87 @@ def pending_documents(connection: duckdb.DuckDBPyConnection) -> list[RawDocument
     rows = connection.execute(
         """
         SELECT d.source, d.source_kind, d.uri, d.fetched_at, d.content_type, d.content, d.sha256,
-               d.size_bytes, d.refused_reason
+               d.size_bytes, d.refused_reason, d.http_status, d.requested_url, d.etag, d.last_modified,
+               d.content_encoding
         FROM raw_documents AS d
         WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.doc_id = d.doc_id)
           AND NOT EXISTS (SELECT 1 FROM document_duplicates AS dup WHERE dup.doc_id = d.doc_id)
           AND NOT EXISTS (SELECT 1 FROM rejects AS r WHERE r.doc_id = d.doc_id)
+          AND NOT EXISTS (SELECT 1 FROM off_topic_documents AS o WHERE o.doc_id = d.doc_id)
         ORDER BY d.uri, d.fetched_at
         """
     ).fetchall()
-    return [
-        RawDocument(
-            source=source,
-            source_kind=SourceKind(kind),
-            uri=uri,
-            fetched_at=fetched_at.astimezone(UTC),
-            content_type=content_type,
-            content=bytes(content) if content is not None else None,
-            sha256=sha256,
-            size_bytes=size_bytes,
-            refused_reason=refused_reason,
-        )
-        for source, kind, uri, fetched_at, content_type, content, sha256, size_bytes, refused_reason in rows
-    ]
+    return [_raw_document(*row) for row in rows]
+
+
+def _raw_document(
+    source: str,
+    kind: str,
+    uri: str,
+    fetched_at: datetime,
+    content_type: str,
+    content: bytes | None,
+    sha256: str,
+    size_bytes: int,
+    refused_reason: str | None,
+    http_status: int | None,
+    requested_url: str | None,
+    etag: str | None,
+    last_modified: str | None,
+    content_encoding: str | None,
+) -> RawDocument:
+    if content is not None and content_encoding == "gzip":
+        content = gzip.decompress(content)
+    return RawDocument(
+        source=source,
+        source_kind=SourceKind(kind),
+        uri=uri,
+        fetched_at=fetched_at.astimezone(UTC),
+        content_type=content_type,
+        content=bytes(content) if content is not None else None,
+        sha256=sha256,
+        size_bytes=size_bytes,
+        refused_reason=refused_reason,
+        http_status=http_status,
+        requested_url=requested_url,
+        etag=etag,
+        last_modified=last_modified,
+    )
+
+
+def http_validators(
+    connection: duckdb.DuckDBPyConnection, urls: Sequence[str]
+) -> dict[str, tuple[str | None, str | None]]:
+    """{url: (etag, last_modified)} remembered from earlier fetches of the given URLs."""
+    wanted = pa.table({"url": pa.array(list(urls), pa.string())})
+    with registered(connection, "_newsetl_urls", wanted):
+        rows = connection.execute(
+            "SELECT url, etag, last_modified FROM http_cache WHERE url IN (SELECT url FROM _newsetl_urls)"
+        ).fetchall()
+    return {url: (etag, last_modified) for url, etag, last_modified in rows}
+
+
+def index_validators(connection: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str | None]]:
+    """{url: (etag, last_modified)} of every feed, sitemap and listing page fetched before."""
+    rows = connection.execute(
+        "SELECT url, etag, last_modified FROM http_cache WHERE role = 'index'"
+    ).fetchall()
+    return {url: (etag, last_modified) for url, etag, last_modified in rows}
+
+
+def stored_urls(connection: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> set[str]:
+    """Those of the given URLs whose page is already stored (as a raw document, under the URL asked for or
+    where it redirected, or as an article's canonical URL), so a run need not fetch them again."""
+    wanted = pa.table({"url": pa.array(list(urls), pa.string())})
+    with registered(connection, "_newsetl_urls", wanted):
+        rows = connection.execute(
+            """
+            SELECT w.url FROM _newsetl_urls AS w
+            WHERE EXISTS (SELECT 1 FROM raw_documents AS d WHERE d.uri = w.url OR d.requested_url = w.url)
+               OR EXISTS (SELECT 1 FROM articles AS a WHERE a.canonical_url = w.url)
+            """
+        ).fetchall()
+    return {row[0] for row in rows}
 
 
 def known_articles(

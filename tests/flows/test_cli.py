@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.extract.site import serve
 from tests.flows.corpus import write_corpus
 
 NEWSETL = shutil.which("newsetl", path=str(Path(sys.executable).parent)) or "newsetl"
@@ -102,3 +103,29 @@ def test_bad_sql_is_an_error_not_a_traceback(tmp_path: Path, bad_sql: str) -> No
     assert result.returncode == 1
     assert result.stderr.startswith("error:")
     assert "Traceback" not in result.stderr
+
+
+def test_fetch_prints_what_a_page_gives() -> None:
+    site, stop = serve()
+    try:
+        result = newsetl("fetch", site.url("/articles/3.html"), "--allow-private")
+        refused = newsetl("fetch", site.url("/articles/3.html"))
+    finally:
+        stop()
+    assert result.returncode == 0, result.stderr
+    assert "title:      Alibaba and Apple, part 3" in result.stdout
+    assert "authors:    Mei Lin, Tom Hart" in result.stdout
+    assert "published:  2025-02-03T01:30:00+00:00" in result.stdout
+    assert refused.returncode == 1
+    assert "private" in refused.stderr
+
+
+def test_run_reports_a_bad_sources_file_by_key(tmp_path: Path) -> None:
+    config = tmp_path / "newsetl.toml"
+    config.write_text('[[sources]]\nname = "x"\nkind = "listing"\nurl = "https://example.com/"\n')
+    result = newsetl("run", "--config", str(config))
+    assert result.returncode == 2
+    assert "link_selector" in result.stderr
+    missing = newsetl("run", "--config", str(tmp_path / "none.toml"))
+    assert missing.returncode == 2
+    assert "newsetl.example.toml" in missing.stderr

@@ -1,0 +1,125 @@
+"""The `web` flow: crawl the sources of a newsetl.toml, then load what was fetched like any document.
+
+Discovery and fetching are extract/web.py; this module only wires them to the warehouse (validators
+for conditional requests, URLs already stored) and to the shared load path of flows/ingest.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from prefect import flow, get_run_logger
+from rich.progress import Progress
+
+from extract.http import Fetcher, FetchResult, Validators
+from extract.sources import SourcesConfig, load_sources
+from extract.web import Discovery, discover_all, fetch_articles
+from flows.ingest import CrawlCounts, IngestSummary, current_run_id, io_task, load_documents
+from transform.errors import Reject
+from transform.records import HttpCacheEntry, RawDocument
+from transform.topics import TopicRule
+from warehouse.connection import connect
+from warehouse.loads import save_http_validators
+from warehouse.locks import writer_lock
+from warehouse.queries import http_validators, index_validators, stored_urls
+
+
+@dataclass(frozen=True)
+class Crawl:
+    documents: list[RawDocument]
+    rejects: list[Reject]
+    counts: CrawlCounts
+
+
+@io_task
+def crawl(config: SourcesConfig, db: str, run_id: str, refetch: bool) -> Crawl:
+    """Discover every source's article URLs, skip those already stored (unless `refetch`), fetch the rest."""
+    return asyncio.run(_crawl(config, db, run_id, refetch))
+
+
+async def _crawl(config: SourcesConfig, db: str, run_id: str, refetch: bool) -> Crawl:
+    logger = get_run_logger()
+    with connect(db) as connection:
+        known_index = {url: Validators(*v) for url, v in index_validators(connection).items()}
+    async with Fetcher(config.http.to_policy()) as fetcher:
+        discoveries = await discover_all(fetcher, config, known_index)
+        wanted = {url: d for d in discoveries for url in d.article_urls}
+        with connect(db) as connection:
+            stored = set() if refetch else stored_urls(connection, list(wanted))
+            validators = http_validators(connection, list(wanted)) if refetch else {}
+        to_fetch = [url for url in wanted if url not in stored]
+        logger.info(
+            "%d article URLs listed, %d already stored, %d to fetch", len(wanted), len(stored), len(to_fetch)
+        )
+        results = await _fetch_with_progress(fetcher, config, wanted, to_fetch, validators)
+    documents: list[RawDocument] = []
+    rejects: list[Reject] = [r for d in discoveries for r in d.errors]
+    for url, result in zip(to_fetch, results, strict=True):
+        if result.ok:
+            documents.append(result.to_raw_document(wanted[url].source, wanted[url].kind))
+        elif not result.unchanged:
+            rejects.append(result.to_reject())
+    with connect(db) as connection:
+        save_http_validators(connection, _cache_entries(discoveries, results), run_id)
+    counts = CrawlCounts(
+        discovered=len(wanted),
+        already_stored=len(stored),
+        fetched=len(documents),
+        unchanged=sum(1 for r in results if r.unchanged),
+        failed=sum(1 for r in results if not r.ok and not r.unchanged),
+    )
+    return Crawl(documents, rejects, counts)
+
+
+async def _fetch_with_progress(
+    fetcher: Fetcher,
+    config: SourcesConfig,
+    wanted: dict[str, Discovery],
+    to_fetch: list[str],
+    validators: dict[str, tuple[str | None, str | None]],
+) -> list[FetchResult]:
+    by_source = {s.name: s for s in config.sources}
+    requests = [(url, Validators(*validators[url]) if url in validators else None) for url in to_fetch]
+    private = any(config.allows_private(by_source[wanted[url].source]) for url in to_fetch)
+    # A progress bar for people at a terminal; schedulers and logs get the summary lines instead.
+    if not sys.stderr.isatty() or not to_fetch:
+        return await fetch_articles(fetcher, requests, allow_private_addresses=private)
+    with Progress(transient=True) as progress:
+        bar = progress.add_task("fetching articles", total=len(requests))
+        advance: Callable[[FetchResult], None] = lambda _: progress.advance(bar)  # noqa: E731
+        return await fetch_articles(fetcher, requests, allow_private_addresses=private, on_result=advance)
+
+
+def _cache_entries(discoveries: list[Discovery], results: list[FetchResult]) -> list[HttpCacheEntry]:
+    def entry(result: FetchResult, role: str) -> HttpCacheEntry:
+        return HttpCacheEntry(
+            result.final_url if result.ok else result.url,
+            result.etag,
+            result.last_modified,
+            result.status,
+            result.fetched_at,
+            role,
+        )
+
+    index = [entry(f, "index") for d in discoveries for f in d.fetches if f.ok or f.unchanged]
+    return [*index, *(entry(r, "article") for r in results if r.ok or r.unchanged)]
+
+
+@flow(name="web", description="Fetch new articles from the web sources of a newsetl.toml and load them.")
+def web(
+    config_path: str, db: str = "data/newsetl.duckdb", refetch: bool = False, lock_wait_seconds: float = 60.0
+) -> IngestSummary:
+    """Crawl the configured sources (only what is new since the last run) and load it into `db`."""
+    config = load_sources(Path(config_path))
+    run_id = current_run_id()
+    topic_rules: dict[str, TopicRule] = {s.name: config.topic_rule(s) for s in config.sources}
+    with writer_lock(db, holder=run_id, wait_seconds=lock_wait_seconds):
+        result = crawl(config, db, run_id, refetch)
+        return load_documents(
+            db, run_id, result.documents, result.rejects, datetime.now(UTC), topic_rules, result.counts
+        )
