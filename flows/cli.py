@@ -299,8 +299,6 @@ def search(
 
     The index is rebuilt after every ingest that adds articles, so it is as fresh as the last run.
     """
-    from rich.table import Table
-
     from warehouse.connection import WarehouseError, connect
     from warehouse.search import search_articles
 
@@ -313,11 +311,11 @@ def search(
     if not hits:
         console.print(f"No article matches {query!r}.", markup=False)
         return
-    table = Table("score", "title", "published", "url", title=f"{len(hits)} articles for {query!r}")
+    console.print(f"{len(hits)} articles for {query!r}, best first:", markup=False)
     for hit in hits:
-        published = hit.published_at.date().isoformat() if hit.published_at else ""
-        table.add_row(f"{hit.score:.2f}", hit.title or hit.snippet[:60], published, hit.url)
-    console.print(table)
+        published = hit.published_at.date().isoformat() if hit.published_at else "undated"
+        console.print(f"{hit.score:6.2f}  {hit.title or hit.snippet[:80]}  ({published})", markup=False)
+        console.print(f"        {hit.url}", markup=False)
 
 
 @app.command()

@@ -82,6 +82,10 @@ def test_ingest_then_query_then_rerun(tmp_path: Path) -> None:
     assert cells[1:3] == ["n", "int64"]
     assert cells[4] == str(expected["new_articles"])
 
+    found = newsetl("search", "Qwen iPhone", "--db", str(db))
+    assert found.returncode == 0, found.stderr
+    assert "Qwen models head to iPhones in China" in found.stdout.splitlines()[1]
+
     again = newsetl("ingest", str(tmp_path / "in"), "--db", str(db))
     assert again.returncode == 0, again.stderr
     assert "Nothing new" in again.stdout
