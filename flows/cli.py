@@ -162,6 +162,7 @@ def _print_summary(heading: str, summary: IngestSummary, db_path: Path) -> None:
     console.print(f"  documents seen     {summary.documents_seen:>6}")
     console.print(f"  new documents      {summary.documents_new:>6}")
     console.print(f"  new articles       {summary.new_articles:>6}")
+    console.print(f"  new versions       {summary.new_versions:>6}")
     console.print(f"  exact duplicates   {summary.exact_duplicates:>6}")
     console.print(f"  near duplicates    {summary.near_duplicates:>6}")
     console.print(f"  new stories        {summary.new_stories:>6}")

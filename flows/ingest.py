@@ -38,6 +38,7 @@ from warehouse.connection import connect
 from warehouse.loads import RunCounts, finish_run, load_outcomes, start_run, store_raw_documents
 from warehouse.locks import writer_lock
 from warehouse.queries import (
+    current_versions,
     known_articles,
     near_duplicate_candidates,
     pending_documents,
@@ -88,6 +89,7 @@ class IngestSummary:
     exact_duplicates: int
     near_duplicates: int = 0
     new_stories: int = 0
+    new_versions: int = 0
     off_topic: int = 0
     rejects: tuple[Reject, ...] = field(default=())
     crawl: CrawlCounts | None = None
@@ -106,17 +108,17 @@ class IngestSummary:
 
     @property
     def nothing_new(self) -> bool:
-        return self.documents_new == 0 and self.new_articles == 0
+        return self.documents_new == 0 and self.new_articles == 0 and self.new_versions == 0
 
     def to_markdown(self) -> str:
         lines = [
             "# newsetl ingest",
             "",
-            "| documents seen | new documents | new articles | exact duplicates | near duplicates "
-            "| new stories | rejected |",
-            "|---:|---:|---:|---:|---:|---:|---:|",
-            f"| {self.documents_seen} | {self.documents_new} | {self.new_articles} | {self.exact_duplicates} "
-            f"| {self.near_duplicates} | {self.new_stories} | {len(self.rejects)} |",
+            "| documents seen | new documents | new articles | new versions | exact duplicates "
+            "| near duplicates | new stories | rejected |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {self.documents_seen} | {self.documents_new} | {self.new_articles} | {self.new_versions} "
+            f"| {self.exact_duplicates} | {self.near_duplicates} | {self.new_stories} | {len(self.rejects)} |",
             "",
             f"Database: `{self.db_path}`",
         ]
@@ -218,7 +220,8 @@ def deduplicate(db: str, articles: list[Article], now: datetime) -> Deduplicated
         known_urls, known_hashes = known_articles(
             connection, [a.canonical_url for a in articles], [a.body_hash for a in articles]
         )
-        exact = deduplicate_exact(articles, known_urls, known_hashes)
+        versions = current_versions(connection, list(set(known_urls.values())))
+        exact = deduplicate_exact(articles, known_urls, known_hashes, versions)
         signed = [(a.article_id, *signature(a.body, scheme)) for a in exact.new_articles]
         candidates = near_duplicate_candidates(
             connection,
@@ -260,6 +263,7 @@ def load(
             story_features=dedup.story_features,
             stories=dedup.stories,
             off_topic=off_topic,
+            versions=dedup.exact.versions,
         )
 
 
@@ -334,6 +338,7 @@ def load_documents(
         exact_duplicates=len(dedup.exact.duplicates),
         near_duplicates=len(dedup.near_duplicates),
         new_stories=sum(1 for s in dedup.stories if s.story_id == s.article_id),
+        new_versions=len(dedup.exact.versions),
         off_topic=len(processed.off_topic),
         rejects=tuple(rejects),
         crawl=crawl,

@@ -15,11 +15,12 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from transform.dedup import Duplicate
+from transform.dedup import Duplicate, first_version
 from transform.errors import Reject
 from transform.near_duplicates import Fingerprint, MinHashScheme, NearDuplicate, band_keys
 from transform.records import Article, HttpCacheEntry, OffTopic, RawDocument, SourceKind
 from transform.stories import StoryAssignment, StoryFeatures
+from transform.versions import ArticleVersion
 from warehouse.batches import TIMESTAMP, insert_rows, registered
 
 
@@ -165,6 +166,7 @@ def load_outcomes(
     story_features: Sequence[StoryFeatures] = (),
     stories: Sequence[StoryAssignment] = (),
     off_topic: Sequence[OffTopic] = (),
+    versions: Sequence[ArticleVersion] = (),
 ) -> None:
     """Record what became of a batch of documents, in one transaction.
 
@@ -177,6 +179,7 @@ def load_outcomes(
         if articles:
             insert_rows(connection, "articles", _article_rows(articles, now, run_id))
             insert_rows(connection, "cleaning_changes", _cleaning_rows([a for a, _ in articles]))
+        _insert_versions(connection, [first_version(a) for a, _ in articles], versions, now, run_id)
         if duplicates:
             insert_rows(
                 connection,
@@ -267,6 +270,41 @@ def _article_rows(articles: Sequence[tuple[Article, str]], now: datetime, run_id
             "extractor": [extractor for _, extractor in articles],
             "loaded_at": pa.array([now] * len(articles), TIMESTAMP),
             "run_id": [run_id] * len(articles),
+        }
+    )
+
+
+def _insert_versions(
+    connection: duckdb.DuckDBPyConnection,
+    firsts: Sequence[ArticleVersion],
+    newer: Sequence[ArticleVersion],
+    now: datetime,
+    run_id: str,
+) -> None:
+    """Version 1 of new articles, and newer versions, each closing the version it replaces."""
+    # Within one batch an article can gain several versions: each is valid until the next one.
+    for version in sorted(newer, key=lambda v: (v.article_id, v.version)):
+        connection.execute(
+            "UPDATE article_versions SET valid_to = ? WHERE article_id = ? AND valid_to IS NULL",
+            [now, version.article_id],
+        )
+        insert_rows(connection, "article_versions", _version_rows([version], now, run_id))
+    insert_rows(connection, "article_versions", _version_rows(firsts, now, run_id))
+
+
+def _version_rows(versions: Sequence[ArticleVersion], now: datetime, run_id: str) -> pa.Table:
+    return pa.table(
+        {
+            "article_id": [v.article_id for v in versions],
+            "version": pa.array([v.version for v in versions], pa.int32()),
+            "doc_id": [v.doc_id for v in versions],
+            "title": pa.array([v.title for v in versions], pa.string()),
+            "body": [v.body for v in versions],
+            "body_hash": [v.body_hash for v in versions],
+            "word_count": pa.array([v.word_count for v in versions], pa.int32()),
+            "change_summary": pa.array([v.change_summary for v in versions], pa.string()),
+            "valid_from": pa.array([now] * len(versions), TIMESTAMP),
+            "run_id": [run_id] * len(versions),
         }
     )
 

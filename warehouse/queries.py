@@ -13,6 +13,7 @@ import pyarrow as pa
 from transform.near_duplicates import Fingerprint
 from transform.records import RawDocument, SourceKind
 from transform.stories import StoryFeatures
+from transform.versions import ArticleVersion
 from warehouse.batches import registered
 
 # Shown to users after an ingest: one query that works on any warehouse.
@@ -31,6 +32,7 @@ def pending_documents(connection: duckdb.DuckDBPyConnection) -> list[RawDocument
           AND NOT EXISTS (SELECT 1 FROM document_duplicates AS dup WHERE dup.doc_id = d.doc_id)
           AND NOT EXISTS (SELECT 1 FROM rejects AS r WHERE r.doc_id = d.doc_id)
           AND NOT EXISTS (SELECT 1 FROM off_topic_documents AS o WHERE o.doc_id = d.doc_id)
+          AND NOT EXISTS (SELECT 1 FROM article_versions AS v WHERE v.doc_id = d.doc_id)
         ORDER BY d.uri, d.fetched_at
         """
     ).fetchall()
@@ -149,6 +151,22 @@ def table_counts(connection: duckdb.DuckDBPyConnection) -> dict[str, int]:
         row = connection.execute(f"SELECT count(*) FROM {table}").fetchone()
         counts[table] = int(row[0]) if row else 0
     return counts
+
+
+def current_versions(
+    connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str]
+) -> dict[str, ArticleVersion]:
+    """The current version of each given article."""
+    wanted = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
+    with registered(connection, "_newsetl_articles", wanted):
+        rows = connection.execute(
+            """
+            SELECT article_id, version, doc_id, title, body, body_hash, word_count, change_summary
+            FROM article_versions
+            WHERE valid_to IS NULL AND article_id IN (SELECT article_id FROM _newsetl_articles)
+            """
+        ).fetchall()
+    return {row[0]: ArticleVersion(*row) for row in rows}
 
 
 def near_duplicate_candidates(

@@ -46,8 +46,10 @@ def write_corpus(root: Path) -> dict[str, int]:
         # a, a-copy, a-respaced, b, c, 3 JSONL lines, empty, image, latin1 (the .pdf is not a document)
         "documents_seen": 11,
         "new_articles": 4,  # a, b, c, the first JSONL line
-        # a-copy and a-respaced (same body), the third JSONL line (same canonical URL)
-        "exact_duplicates": 3,
+        # the third JSONL line: the first line's canonical URL with another text
+        "new_versions": 1,
+        # a-copy and a-respaced (same body)
+        "exact_duplicates": 2,
         # broken JSONL line, empty, image, latin1, notes.pdf
         "rejected": 5,
     }

@@ -72,6 +72,7 @@ def test_ingest_then_query_then_rerun(tmp_path: Path) -> None:
     assert lines["documents seen"] == str(expected["documents_seen"])
     assert lines["new articles"] == str(expected["new_articles"])
     assert lines["exact duplicates"] == str(expected["exact_duplicates"])
+    assert lines["new versions"] == str(expected["new_versions"])
     assert lines["rejected"] == str(expected["rejected"])
     assert "Try: newsetl sql" in first.stdout
 

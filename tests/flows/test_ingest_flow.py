@@ -30,6 +30,7 @@ def test_ingest_loads_the_corpus_and_a_rerun_adds_nothing(tmp_path: Path, db_pat
     assert summary.documents_new == expected["documents_seen"]
     assert summary.new_articles == expected["new_articles"]
     assert summary.exact_duplicates == expected["exact_duplicates"]
+    assert summary.new_versions == expected["new_versions"]
     assert len(summary.rejects) == expected["rejected"]
     reasons = {Path(r.uri).name: (r.stage, r.reason) for r in summary.rejects}
     assert reasons["empty.txt"] == ("read", "empty document")
@@ -63,7 +64,7 @@ def test_bodies_are_cleaned_and_every_document_has_one_outcome(tmp_path: Path, d
         )
         run = con.execute("SELECT status, new_articles, rejected FROM runs").fetchone()
     assert all("advertisement" not in body.lower() for body in bodies)
-    assert statuses == {"article": 4, "duplicate": 3, "rejected": 4}
+    assert statuses == {"article": 4, "version": 1, "duplicate": 2, "rejected": 4}
     assert run == ("completed", 4, 5)
 
 
@@ -114,7 +115,7 @@ def test_the_run_publishes_a_summary_artifact(tmp_path: Path, db_path: Path) -> 
         )
     [table] = [a for a in tables if str(a.flow_run_id) == summary.run_id]
     assert "Qwen models head to iPhones in China" in str(table.data)
-    assert "| 11 | 11 | 4 | 3 | 0 | 4 | 5 |" in str(mine[0].data)
+    assert "| 11 | 11 | 4 | 1 | 2 | 0 | 4 | 5 |" in str(mine[0].data)
     assert "invalid JSON" in str(mine[0].data)
 
 
@@ -128,6 +129,6 @@ def test_extract_and_clean_keeps_going_after_a_bad_document(tmp_path: Path) -> N
         *read_file(tmp_path / "in" / "empty.txt", datetime.now(UTC)),
         *read_file(tmp_path / "in" / "b.txt", datetime.now(UTC)),
     ]
-    articles, rejects = extract_and_clean.fn(docs)
-    assert [a.title for a, _ in articles] == ["Alibaba lifts its AI budget"]
-    assert [r.reason for r in rejects] == ["empty document"]
+    processed = extract_and_clean.fn(docs)
+    assert [a.title for a, _ in processed.articles] == ["Alibaba lifts its AI budget"]
+    assert [r.reason for r in processed.rejects] == ["empty document"]

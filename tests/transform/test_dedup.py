@@ -26,10 +26,9 @@ def test_first_copy_in_a_batch_wins_and_later_copies_point_at_it() -> None:
     c = article("c", "https://x.com/1", "A corrected text under the same URL.")
     result = deduplicate_exact([a, b, c], {}, {})
     assert [x.article_id for x in result.new_articles] == ["a"]
-    assert [(d.doc_id, d.article_id, d.match) for d in result.duplicates] == [
-        ("b", "a", MatchKind.BODY),
-        ("c", "a", MatchKind.URL),
-    ]
+    assert [(d.doc_id, d.article_id, d.match) for d in result.duplicates] == [("b", "a", MatchKind.BODY)]
+    # A corrected text under the same URL is the article's second version, not a copy.
+    assert [(v.doc_id, v.article_id, v.version) for v in result.versions] == [("c", "a", 2)]
 
 
 def test_stored_articles_are_matched_by_url_then_body() -> None:
@@ -48,3 +47,21 @@ def test_distinct_articles_are_all_new() -> None:
     result = deduplicate_exact(batch, {}, {})
     assert len(result.new_articles) == 5
     assert result.duplicates == ()
+
+
+def test_same_url_with_another_body_is_a_new_version_not_a_copy() -> None:
+    from transform.dedup import first_version
+
+    old = article("a", "https://x.com/1", "Apple picks Qwen for iPhones in China.")
+    corrected = article("b", "https://x.com/1", "Apple picks Qwen for iPhones in China, Alibaba confirmed.")
+    same_again = article("c", "https://x.com/1", "Apple picks Qwen for iPhones in China, Alibaba confirmed.")
+    result = deduplicate_exact(
+        [corrected, same_again], {"https://x.com/1": "a"}, {old.body_hash: "a"}, {"a": first_version(old)}
+    )
+    assert result.new_articles == ()
+    [version] = result.versions
+    assert (version.article_id, version.version, version.doc_id) == ("a", 2, "b")
+    assert version.change_summary == "body +2 words; 1 passage(s) changed, first: replace " + repr(
+        corrected.body
+    )
+    assert [(d.doc_id, d.article_id, d.match) for d in result.duplicates] == [("c", "a", MatchKind.URL)]
