@@ -1,0 +1,22 @@
+# ruff: noqa: RUF001  (the text under test is Unicode on purpose: curly quotes, CJK, full-width forms)
+from __future__ import annotations
+
+import pytest
+
+from transform.language import detect_language
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Apple has chosen Alibaba as its partner for AI features in China.", "en"),
+        ("阿里巴巴与苹果合作，为中国的iPhone用户提供人工智能功能。", "zh"),
+        ("阿里巴巴股价上涨，Qwen2.5-Max 模型表现出色，市场关注度提升。", "zh"),
+        ("Der Konzern hat seine Pläne für künstliche Intelligenz vorgestellt.", None),
+        ("Qwen", None),
+        ("", None),
+        ("2025 — 8.48%", None),
+    ],
+)
+def test_detect_language(text: str, language: str | None) -> None:
+    assert detect_language(text) == language

@@ -1,0 +1,159 @@
+# ruff: noqa: RUF001  (the text under test is Unicode on purpose: curly quotes, CJK, full-width forms)
+from __future__ import annotations
+
+import pytest
+
+from transform.lexicon import PROTECTED_NAMES
+from transform.sentences import (
+    restore_lost_stops,
+    split_flattened_lines,
+    split_glued_sentences,
+    split_sentences,
+)
+
+
+def test_split_sentences_respects_abbreviations_and_numbers() -> None:
+    text = (
+        "Apple Inc. and Alibaba agreed. Mr. Cook spoke in the U.S. Senate. Shares rose 8.48% to a high. "
+        "Qwen2.5 leads No. 2 in the ranking! Was it enough? J. Smith thinks so."
+    )
+    assert split_sentences(text) == [
+        "Apple Inc. and Alibaba agreed.",
+        "Mr. Cook spoke in the U.S. Senate.",
+        "Shares rose 8.48% to a high.",
+        "Qwen2.5 leads No. 2 in the ranking!",
+        "Was it enough?",
+        "J. Smith thinks so.",
+    ]
+
+
+def test_split_sentences_handles_quotes_lines_and_cjk() -> None:
+    text = 'He said "it is ready." Then he left.\n阿里巴巴宣布合作。苹果确认了消息！Apple agreed.'
+    assert split_sentences(text) == [
+        'He said "it is ready."',
+        "Then he left.",
+        "阿里巴巴宣布合作。",
+        "苹果确认了消息！",
+        "Apple agreed.",
+    ]
+
+
+def test_split_sentences_of_empty_text() -> None:
+    assert split_sentences("") == []
+    assert split_sentences("\n \n") == []
+
+
+@pytest.mark.parametrize(
+    ("glued", "repaired"),
+    [
+        ("confidenceShortly", "confidence. Shortly"),
+        ("deploymentAs", "deployment. As"),
+        ("iPhoneThis", "iPhone. This"),
+        ("ChinaThis", "China. This"),
+        ("IncJust", "Inc. Just"),
+        ("dollarsIn", "dollars. In"),
+        ("game-changerApple's", "game-changer. Apple's"),
+    ],
+)
+def test_glued_sentences_are_split(glued: str, repaired: str) -> None:
+    text = f"Apple talked to Alibaba for a long time about the {glued} deal went ahead."
+    result = split_glued_sentences(text)
+    assert result.text == text.replace(glued, repaired)
+    assert result.details == (f"{glued} -> {repaired}",)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        *sorted(PROTECTED_NAMES),
+        "iPhones",
+        "iPhone's",
+        "DeepSeek’s",
+        "Qwen2.5-Max",
+        "Qwen2.5Max",
+        "LinkedIn",
+        "CheckIn",
+        "McDonald's",
+        "getElementById",
+    ],
+)
+def test_protected_names_survive(name: str) -> None:
+    text = f"The company spoke about {name} on Monday."
+    assert split_glued_sentences(text).text == text
+
+
+def test_a_capitalised_glue_seen_twice_is_a_name() -> None:
+    text = "StarOne racks arrived. The StarOne racks host Qwen."
+    assert split_glued_sentences(text).changed == 0
+
+
+def test_extra_protected_names_come_from_the_caller() -> None:
+    text = "Alibaba uses ModelThe to host models."
+    assert split_glued_sentences(text).changed == 1
+    assert split_glued_sentences(text, PROTECTED_NAMES | {"ModelThe"}).changed == 0
+
+
+def test_no_split_without_evidence() -> None:
+    for text in ("It runs on inThe box.", "It ran on ofThis.", "A blueBerry grew.", "see example.comThe"):
+        assert split_glued_sentences(text).changed == 0, text
+
+
+def test_a_word_seen_opening_a_sentence_elsewhere_is_evidence() -> None:
+    text = "Baidu waited. Apple chose Alibaba over BaiduFew expected it."
+    assert split_glued_sentences(text).changed == 0
+    text = "Few expected it. Apple chose Alibaba over BaiduFew expected it."
+    assert (
+        split_glued_sentences(text).text
+        == "Few expected it. Apple chose Alibaba over Baidu. Few expected it."
+    )
+
+
+def test_lost_stops_before_strong_openers_are_restored() -> None:
+    text = (
+        "Alibaba stood out According to sources. It showed strength This technology leads. "
+        "It fell However, not much."
+    )
+    result = restore_lost_stops(text)
+    assert result.text == (
+        "Alibaba stood out. According to sources. It showed strength. This technology leads. "
+        "It fell. However, not much."
+    )
+    assert result.changed == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The show called This Is Us aired.",
+        "A film titled This week in AI.",
+        "He said the However clause applies.",
+        "Read the report This Year In Review.",
+    ],
+)
+def test_lost_stops_stay_when_unsure(text: str) -> None:
+    assert restore_lost_stops(text).changed == 0
+
+
+def test_a_flattened_article_is_split_into_paragraphs() -> None:
+    sentences = [
+        f"Alibaba sentence number {n} talks about the Qwen models and the iPhone deal." for n in range(23)
+    ]
+    line = " ".join(sentences)
+    result = split_flattened_lines(line)
+    paragraphs = result.text.split("\n\n")
+    assert [len(split_sentences(p)) for p in paragraphs] == [4, 4, 4, 4, 4, 3]
+    assert " ".join(paragraphs) == line
+    assert result.details == ("23 sentences -> 6 paragraphs",)
+
+
+def test_a_lone_last_sentence_joins_the_previous_paragraph() -> None:
+    line = " ".join(
+        f"Apple sentence {n} is about the long partnership with Alibaba in China." for n in range(25)
+    )
+    paragraphs = split_flattened_lines(line).text.split("\n\n")
+    assert [len(split_sentences(p)) for p in paragraphs] == [4, 4, 4, 4, 4, 5]
+
+
+def test_normal_paragraphs_are_not_split() -> None:
+    text = "Short paragraph. With two sentences.\nAnother line."
+    assert split_flattened_lines(text).changed == 0
