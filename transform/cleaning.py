@@ -44,8 +44,14 @@ __all__ = [
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, normalization="NFC")
 
 
+# In ASCII text ftfy only touches HTML entities, control characters, escapes and carriage returns.
+_ASCII_FTFY_WOULD_CHANGE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f&]")
+
+
 def fix_unicode(text: str) -> StepResult:
     """Repair mojibake (UTF-8 read as Windows-1252, for example) and bring the text to NFC."""
+    if text.isascii() and not _ASCII_FTFY_WOULD_CHANGE.search(text):
+        return StepResult(text, 0)  # plain ASCII has no mojibake and is NFC already: skip the slow path
     fixed = ftfy.fix_text(text, _FTFY_CONFIG)
     fixed = unicodedata.normalize("NFC", fixed)
     return StepResult(fixed, int(fixed != text))
@@ -54,12 +60,13 @@ def fix_unicode(text: str) -> StepResult:
 # Every horizontal space (tabs, no-break and other Unicode spaces) becomes a plain space.
 _HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+_SPACE_AT_LINE_ENDS = re.compile(r" ?\n ?")
 
 
 def normalise_whitespace(text: str) -> StepResult:
     """One space between words, no trailing spaces, at most one blank line between paragraphs."""
-    lines = (_HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n"))
-    cleaned = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    spaced = _HORIZONTAL_SPACE.sub(" ", text.replace("\r\n", "\n"))
+    cleaned = _BLANK_LINES.sub("\n\n", _SPACE_AT_LINE_ENDS.sub("\n", spaced)).strip()
     return StepResult(cleaned, int(cleaned != text))
 
 

@@ -70,8 +70,8 @@ def split_flattened_lines(text: str) -> StepResult:
     lines: list[str] = []
     details: list[str] = []
     for line in text.split("\n"):
-        sentences = split_sentences(line)
-        if len(line) < FLATTENED_MIN_CHARS or len(sentences) < FLATTENED_MIN_SENTENCES:
+        sentences = split_sentences(line) if len(line) >= FLATTENED_MIN_CHARS else []
+        if len(sentences) < FLATTENED_MIN_SENTENCES:
             lines.append(line)
             continue
         paragraphs = [
@@ -103,6 +103,8 @@ def split_glued_sentences(text: str, protected: frozenset[str] = PROTECTED_NAMES
     (`protected`, or any token with a digit). A capitalised token glued the same way elsewhere in the
     text counts as a name too; a lowercase one ("deploymentAs" twice) does not, names rarely look so.
     """
+    if not _CAMEL.search(text):
+        return StepResult(text, 0)
     glued = [m.group() for m in _TOKEN.finditer(text) if _CAMEL.search(m.group())]
     if not glued:
         return StepResult(text, 0)

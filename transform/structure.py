@@ -13,6 +13,8 @@ _CITATIONS = re.compile(r"(?<=[^\s\[\]])(?:[ \t]*\[\d{1,3}\])+(?![\w(])")
 
 def drop_citation_markers(text: str) -> StepResult:
     """Remove numeric citation markers such as "[2]" and "[4][5]" from prose."""
+    if "[" not in text:  # the common case, and the regex's lookbehind is slow to fail everywhere
+        return StepResult(text, 0)
     found = _CITATIONS.findall(text)
     return StepResult(_CITATIONS.sub("", text), len(found), tuple(marker.strip() for marker in found))
 
@@ -23,6 +25,9 @@ _LEADING_LABEL = re.compile(rf"^(?P<title>{_LABELS})\s+[-\u2013\u2014]\s+")
 _GROUP_HEADING = re.compile(
     r"\s*\b(?:Group|Section|Part)\s+\d{1,2}\s*:\s*(?P<title>[^\n.!?\[\]]{1,80}?)\s+[-\u2013\u2014]\s+"
 )
+# Every line that `_LEADING_LABEL` or `_GROUP_HEADING` can match also matches this, so a text without it
+# has no scaffolding at all.
+_ANY_SCAFFOLDING = re.compile(rf"(?m)^{_LABELS}\s|\b(?:Group|Section|Part)\s+\d{{1,2}}\s*:")
 _BULLET = re.compile(r"(?<=\S)\s+[-\u2013\u2014]\s+(?=[A-Z\"\u201c])")
 
 
@@ -31,6 +36,8 @@ def unfold_summary_scaffolding(text: str) -> StepResult:
 
     Only lines that carry such scaffolding are touched, so a dash in ordinary prose stays.
     """
+    if not _ANY_SCAFFOLDING.search(text):
+        return StepResult(text, 0)
     lines: list[str] = []
     details: list[str] = []
     for line in text.split("\n"):
@@ -59,6 +66,11 @@ _MIN_LEAD_WORDS = 6
 def drop_repeated_lead(text: str) -> StepResult:
     """Drop closing sentences that repeat the lead sentence (ignoring case, quotes, a connective)."""
     dropped: list[str] = []
+    # Only the first and the last sentences matter: look at them before splitting the whole text.
+    first = split_sentences(text.lstrip().split("\n", 1)[0])[:1]
+    last = split_sentences(text.rstrip().rsplit("\n", 1)[-1])[-1:]
+    if not first or not last or _comparable(first[0]) != _comparable(last[0]):
+        return StepResult(text, 0)
     sentences = split_sentences(text)
     while (
         len(sentences) >= _MIN_SENTENCES
