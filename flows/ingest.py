@@ -17,12 +17,16 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
 from prefect.client.schemas.objects import State, TaskRun
 from prefect.runtime import flow_run
+from prefect.states import Completed, Failed
 
 from extract.documents import extract_document
-from extract.files import DEFAULT_MAX_BYTES, discover_files, read_file
-from transform.cleaning import clean_document
+from extract.files import DEFAULT_MAX_BYTES, FILE_SOURCE, discover_files, read_file
+from transform.analysis import ArticleAnalysis, analyse
+from transform.boilerplate import line_keys
+from transform.cleaning import STEPS, clean_document, steps_for
 from transform.dedup import DedupResult, deduplicate_exact
 from transform.errors import Reject, TerminalError, TransientError
+from transform.health import Alert, SourceRun, check_source
 from transform.near_duplicates import (
     DEFAULT_SCHEME,
     Fingerprint,
@@ -31,15 +35,17 @@ from transform.near_duplicates import (
     group_batch,
     signature,
 )
-from transform.records import Article, OffTopic, RawDocument
+from transform.records import Article, OffTopic, RawDocument, SourceKind
 from transform.stories import StoryAssignment, StoryFeatures, StoryRules, assign_stories, story_features
 from transform.topics import TopicRule, decide_topic
 from warehouse.connection import connect
+from warehouse.health import run_figures, save_source_health, source_history
 from warehouse.loads import RunCounts, finish_run, load_outcomes, start_run, store_raw_documents
 from warehouse.locks import writer_lock
 from warehouse.queries import (
     current_versions,
     known_articles,
+    learned_boilerplate,
     near_duplicate_candidates,
     pending_documents,
     stories_of,
@@ -118,7 +124,8 @@ class IngestSummary:
             "| near duplicates | new stories | rejected |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|",
             f"| {self.documents_seen} | {self.documents_new} | {self.new_articles} | {self.new_versions} "
-            f"| {self.exact_duplicates} | {self.near_duplicates} | {self.new_stories} | {len(self.rejects)} |",
+            f"| {self.exact_duplicates} | {self.near_duplicates} | {self.new_stories} "
+            f"| {len(self.rejects)} |",
             "",
             f"Database: `{self.db_path}`",
         ]
@@ -174,21 +181,35 @@ class Processed:
     articles: list[tuple[Article, str]]
     rejects: list[Reject]
     off_topic: list[OffTopic]
+    # Each extracted document's short lines, per source: the evidence for learning boilerplate.
+    line_keys: list[tuple[str, frozenset[str]]] = field(default_factory=list)
+
+
+@io_task
+def learned_lines(db: str, documents: list[RawDocument]) -> dict[str, frozenset[str]]:
+    with connect(db) as connection:
+        return learned_boilerplate(connection, sorted({d.source for d in documents}))
 
 
 @task(cache_policy=NONE)
 def extract_and_clean(
-    documents: list[RawDocument], topic_rules: dict[str, TopicRule] | None = None
+    documents: list[RawDocument],
+    topic_rules: dict[str, TopicRule] | None = None,
+    learned: dict[str, frozenset[str]] | None = None,
 ) -> Processed:
     """Extract and clean each document; a failure rejects that document only. Documents of a source with
-    a topic rule that they do not match are set aside (kept raw, not loaded as articles)."""
+    a topic rule that they do not match are set aside (kept raw, not loaded as articles). A source's
+    learned boilerplate lines are dropped from its documents."""
     articles: list[tuple[Article, str]] = []
     rejects: list[Reject] = []
     off_topic: list[OffTopic] = []
+    line_counts: list[tuple[str, frozenset[str]]] = []
+    steps = {source: steps_for(known_boilerplate=lines) for source, lines in (learned or {}).items()}
     for raw in documents:
         try:
             extracted = extract_document(raw)
-            article = clean_document(extracted)
+            article = clean_document(extracted, steps.get(raw.source, STEPS))
+            line_counts.append((raw.source, line_keys(extracted.text)))
         except TerminalError as error:
             rejects.append(Reject.from_error(raw.uri, error, doc_id=raw.doc_id))
             continue
@@ -198,7 +219,13 @@ def extract_and_clean(
             off_topic.append(OffTopic(raw.doc_id, raw.uri, raw.source, decision.reason))
         else:
             articles.append((article, extracted.extractor))
-    return Processed(articles, rejects, off_topic)
+    return Processed(articles, rejects, off_topic, line_counts)
+
+
+@task(cache_policy=NONE)
+def analyse_articles(articles: list[Article]) -> list[ArticleAnalysis]:
+    """Sentences, entity mentions and numeric facts of each new article, for the analyst tables."""
+    return [analyse(a.article_id, a.body) for a in articles]
 
 
 @dataclass(frozen=True)
@@ -248,6 +275,8 @@ def load(
     extractors: dict[str, str],
     rejects: list[Reject],
     off_topic: list[OffTopic],
+    analyses: list[ArticleAnalysis],
+    line_counts: list[tuple[str, frozenset[str]]],
 ) -> None:
     with connect(db) as connection:
         load_outcomes(
@@ -264,6 +293,8 @@ def load(
             stories=dedup.stories,
             off_topic=off_topic,
             versions=dedup.exact.versions,
+            analyses=analyses,
+            line_keys=line_counts,
         )
 
 
@@ -271,6 +302,32 @@ def load(
 def refresh_search(db: str) -> None:
     with connect(db) as connection:
         refresh_search_index(connection)
+
+
+@io_task
+def record_source_health(db: str, run_id: str, sources: list[SourceRun]) -> list[Alert]:
+    """Each source's figures for this run, checked against its own history by the drift rules."""
+    with connect(db) as connection:
+        runs = run_figures(connection, run_id, sources)
+        alerts = [
+            alert
+            for run in runs
+            for alert in check_source(run, source_history(connection, run.source, run_id))
+        ]
+        save_source_health(connection, run_id, runs, alerts, datetime.now(UTC))
+    return alerts
+
+
+@task(cache_policy=NONE)
+def raise_health_alerts(alerts: list[Alert]) -> State[None]:
+    """Fails (in the UI, not the run) when a source drifted, so operators see it among the task runs."""
+    if not alerts:
+        return Completed(message="all sources healthy")
+    lines = "\n".join(f"- **{a.source}** ({a.rule}): {a.message}" for a in alerts)
+    create_markdown_artifact(f"# Source alerts\n\n{lines}", key="source-alerts", description="Drift alerts")
+    return Failed(
+        message=f"{len(alerts)} source alert(s): " + "; ".join(f"{a.source}: {a.rule}" for a in alerts)
+    )
 
 
 @io_task
@@ -294,7 +351,17 @@ def ingest(
         files, path_rejects = discover(paths)
         logger.info("Found %d files under %s", len(files), ", ".join(paths))
         documents, read_rejects = read(files, now, max_file_bytes)
-        return load_documents(db, run_id, documents, [*path_rejects, *read_rejects], now)
+        sources = [
+            SourceRun(
+                FILE_SOURCE,
+                str(SourceKind.FILE),
+                discovered=len(files),
+                fetched=len(documents),
+                failed=len(read_rejects),
+                seconds=(datetime.now(UTC) - now).total_seconds(),
+            )
+        ]
+        return load_documents(db, run_id, documents, [*path_rejects, *read_rejects], now, sources=sources)
 
 
 def current_run_id() -> str:
@@ -310,6 +377,7 @@ def load_documents(
     now: datetime,
     topic_rules: dict[str, TopicRule] | None = None,
     crawl: CrawlCounts | None = None,
+    sources: list[SourceRun] | None = None,
 ) -> IngestSummary:
     """The part every source shares: store raw, process what is pending, load, publish the summary.
 
@@ -319,11 +387,12 @@ def load_documents(
     try:
         documents_new, pending = store_raw(db, documents, run_id, flow_run.get_id(), now)
         logger.info("Read %d documents, %d new; %d to process", len(documents), documents_new, len(pending))
-        processed = extract_and_clean(pending, topic_rules)
+        processed = extract_and_clean(pending, topic_rules, learned_lines(db, pending))
         dedup = deduplicate(db, [article for article, _ in processed.articles], now)
+        analyses = analyse_articles(list(dedup.exact.new_articles))
         rejects = [*early_rejects, *processed.rejects]
         extractors = {a.doc_id: extractor for a, extractor in processed.articles}
-        load(db, run_id, now, dedup, extractors, rejects, processed.off_topic)
+        load(db, run_id, now, dedup, extractors, rejects, processed.off_topic, analyses, processed.line_keys)
         if dedup.exact.new_articles:
             refresh_search(db)
     except Exception:
@@ -344,6 +413,8 @@ def load_documents(
         crawl=crawl,
     )
     record_run_end(db, run_id, "completed", summary.counts)
+    alerts = record_source_health(db, run_id, sources or [])
+    raise_health_alerts(alerts, return_state=True)
     publish_artifacts(summary, dedup.exact.new_articles)
     logger.info(
         "%d new articles, %d exact duplicates, %d near duplicates, %d new stories, %d rejected",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from extract.sources import SourcesConfig, load_sources
 from extract.web import Discovery, discover_all, fetch_articles
 from flows.ingest import CrawlCounts, IngestSummary, current_run_id, io_task, load_documents
 from transform.errors import Reject
+from transform.health import SourceRun
 from transform.records import HttpCacheEntry, RawDocument
 from transform.topics import TopicRule
 from warehouse.connection import connect
@@ -34,6 +36,34 @@ class Crawl:
     documents: list[RawDocument]
     rejects: list[Reject]
     counts: CrawlCounts
+    sources: list[SourceRun]
+
+
+def _blocked(result: FetchResult) -> bool:
+    """Refused by robots.txt or answered 401/403/429: the site is keeping us out, not empty."""
+    return result.error_code == "robots" or result.status in (401, 403, 429)
+
+
+def _source_runs(
+    discoveries: list[Discovery], fetched: list[tuple[str, FetchResult]], seconds: float
+) -> list[SourceRun]:
+    runs = []
+    for discovery in discoveries:
+        mine = [result for source, result in fetched if source == discovery.source]
+        index_blocked = sum(1 for f in discovery.fetches if _blocked(f))
+        runs.append(
+            SourceRun(
+                discovery.source,
+                str(discovery.kind),
+                discovered=len(discovery.article_urls),
+                fetched=sum(1 for r in mine if r.ok),
+                unchanged=discovery.unchanged + sum(1 for r in mine if r.unchanged),
+                failed=len(discovery.errors) + sum(1 for r in mine if not r.ok and not r.unchanged),
+                blocked=index_blocked + sum(1 for r in mine if _blocked(r)),
+                seconds=seconds,
+            )
+        )
+    return runs
 
 
 @io_task
@@ -44,6 +74,7 @@ def crawl(config: SourcesConfig, db: str, run_id: str, refetch: bool) -> Crawl:
 
 async def _crawl(config: SourcesConfig, db: str, run_id: str, refetch: bool) -> Crawl:
     logger = get_run_logger()
+    started = time.monotonic()
     with connect(db) as connection:
         known_index = {url: Validators(*v) for url, v in index_validators(connection).items()}
     async with Fetcher(config.http.to_policy()) as fetcher:
@@ -73,7 +104,8 @@ async def _crawl(config: SourcesConfig, db: str, run_id: str, refetch: bool) -> 
         unchanged=sum(1 for r in results if r.unchanged),
         failed=sum(1 for r in results if not r.ok and not r.unchanged),
     )
-    return Crawl(documents, rejects, counts)
+    fetched = [(wanted[url].source, result) for url, result in zip(to_fetch, results, strict=True)]
+    return Crawl(documents, rejects, counts, _source_runs(discoveries, fetched, time.monotonic() - started))
 
 
 async def _fetch_with_progress(
@@ -121,5 +153,12 @@ def web(
     with writer_lock(db, holder=run_id, wait_seconds=lock_wait_seconds):
         result = crawl(config, db, run_id, refetch)
         return load_documents(
-            db, run_id, result.documents, result.rejects, datetime.now(UTC), topic_rules, result.counts
+            db,
+            run_id,
+            result.documents,
+            result.rejects,
+            datetime.now(UTC),
+            topic_rules,
+            result.counts,
+            result.sources,
         )

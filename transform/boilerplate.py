@@ -64,6 +64,8 @@ def normalise_line(line: str) -> str:
 
 # Longer lines are content even when they recur (a standard disclaimer is better kept than guessed).
 LEARNED_MAX_CHARS = 80
+# A line must recur in at least this many documents of a source to be learned.
+LEARN_MIN_DOCS = 3
 
 
 def line_keys(text: str, max_chars: int = LEARNED_MAX_CHARS) -> frozenset[str]:
@@ -76,7 +78,7 @@ def learn_boilerplate(
     line_doc_counts: Mapping[str, int],
     doc_count: int,
     *,
-    min_docs: int = 3,
+    min_docs: int = LEARN_MIN_DOCS,
     min_share: float = 0.3,
     max_chars: int = LEARNED_MAX_CHARS,
 ) -> frozenset[str]:

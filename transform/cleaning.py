@@ -70,6 +70,10 @@ def normalise_whitespace(text: str) -> StepResult:
     return StepResult(cleaned, int(cleaned != text))
 
 
+# Bump when a step changes what it does: stored with every article, so `newsetl reprocess` and analysts
+# can tell which rules produced a body.
+RULES_VERSION = "2"
+
 STEPS: tuple[CleaningStep, ...] = (
     CleaningStep("fix_unicode", fix_unicode),
     CleaningStep("unfold_summary_scaffolding", unfold_summary_scaffolding),

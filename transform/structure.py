@@ -68,8 +68,8 @@ def drop_repeated_lead(text: str) -> StepResult:
     dropped: list[str] = []
     # Only the first and the last sentences matter: look at them before splitting the whole text.
     first = split_sentences(text.lstrip().split("\n", 1)[0])[:1]
-    last = split_sentences(text.rstrip().rsplit("\n", 1)[-1])[-1:]
-    if not first or not last or _comparable(first[0]) != _comparable(last[0]):
+    closing = split_sentences(text.rstrip().rsplit("\n", 1)[-1])[-1:]
+    if not first or not closing or _comparable(first[0]) != _comparable(closing[0]):
         return StepResult(text, 0)
     sentences = split_sentences(text)
     while (

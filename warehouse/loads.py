@@ -15,6 +15,9 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from transform.analysis import ArticleAnalysis
+from transform.boilerplate import LEARN_MIN_DOCS, learn_boilerplate
+from transform.cleaning import RULES_VERSION
 from transform.dedup import Duplicate, first_version
 from transform.errors import Reject
 from transform.near_duplicates import Fingerprint, MinHashScheme, NearDuplicate, band_keys
@@ -167,6 +170,8 @@ def load_outcomes(
     stories: Sequence[StoryAssignment] = (),
     off_topic: Sequence[OffTopic] = (),
     versions: Sequence[ArticleVersion] = (),
+    analyses: Sequence[ArticleAnalysis] = (),
+    line_keys: Sequence[tuple[str, frozenset[str]]] = (),
 ) -> None:
     """Record what became of a batch of documents, in one transaction.
 
@@ -180,6 +185,10 @@ def load_outcomes(
             insert_rows(connection, "articles", _article_rows(articles, now, run_id))
             insert_rows(connection, "cleaning_changes", _cleaning_rows([a for a, _ in articles]))
         _insert_versions(connection, [first_version(a) for a, _ in articles], versions, now, run_id)
+        if analyses:
+            _insert_analyses(connection, analyses)
+        if line_keys:
+            _count_lines_and_learn(connection, line_keys, now)
         if duplicates:
             insert_rows(
                 connection,
@@ -268,6 +277,9 @@ def _article_rows(articles: Sequence[tuple[Article, str]], now: datetime, run_id
             "body_hash": [a.body_hash for a, _ in articles],
             "word_count": pa.array([a.word_count for a, _ in articles], pa.int32()),
             "extractor": [extractor for _, extractor in articles],
+            "cleaning_version": [RULES_VERSION] * len(articles),
+            "editors": pa.array([list(a.editors) for a, _ in articles], pa.list_(pa.string())),
+            "credits": pa.array([list(a.credits) for a, _ in articles], pa.list_(pa.string())),
             "loaded_at": pa.array([now] * len(articles), TIMESTAMP),
             "run_id": [run_id] * len(articles),
         }
@@ -290,6 +302,97 @@ def _insert_versions(
         )
         insert_rows(connection, "article_versions", _version_rows([version], now, run_id))
     insert_rows(connection, "article_versions", _version_rows(firsts, now, run_id))
+
+
+def _insert_analyses(connection: duckdb.DuckDBPyConnection, analyses: Sequence[ArticleAnalysis]) -> None:
+    sentences = [(a.article_id, i, s) for a in analyses for i, s in enumerate(a.sentences)]
+    insert_rows(
+        connection,
+        "article_sentences",
+        pa.table(
+            {
+                "article_id": pa.array([r[0] for r in sentences], pa.string()),
+                "sentence_index": pa.array([r[1] for r in sentences], pa.int32()),
+                "sentence": pa.array([r[2] for r in sentences], pa.string()),
+            }
+        ),
+    )
+    mentions = [(a.article_id, m) for a in analyses for m in a.mentions]
+    insert_rows(
+        connection,
+        "entity_mentions",
+        pa.table(
+            {
+                "article_id": pa.array([a for a, _ in mentions], pa.string()),
+                "entity": pa.array([m.entity for _, m in mentions], pa.string()),
+                "alias": pa.array([m.alias for _, m in mentions], pa.string()),
+                "sentence_index": pa.array([m.sentence_index for _, m in mentions], pa.int32()),
+            }
+        ),
+    )
+    facts = [(a.article_id, f) for a in analyses for f in a.facts]
+    insert_rows(
+        connection,
+        "numeric_facts",
+        pa.table(
+            {
+                "article_id": pa.array([a for a, _ in facts], pa.string()),
+                "sentence_index": pa.array([f.sentence_index for _, f in facts], pa.int32()),
+                "kind": pa.array([f.kind for _, f in facts], pa.string()),
+                "fact_key": pa.array([f.key for _, f in facts], pa.string()),
+                "fact_text": pa.array([f.text for _, f in facts], pa.string()),
+                "value": pa.array([f.value for _, f in facts], pa.float64()),
+                "unit": pa.array([f.unit for _, f in facts], pa.string()),
+                "entity": pa.array([f.entity for _, f in facts], pa.string()),
+            }
+        ),
+    )
+
+
+def _count_lines_and_learn(
+    connection: duckdb.DuckDBPyConnection, line_keys: Sequence[tuple[str, frozenset[str]]], now: datetime
+) -> None:
+    """Count each document's short lines per source, then learn the lines that recur in enough of them."""
+    counts = pa.table(
+        {
+            "source": pa.array([source for source, keys in line_keys for _ in keys], pa.string()),
+            "line": pa.array([line for _, keys in line_keys for line in keys], pa.string()),
+        }
+    )
+    documents = pa.table({"source": pa.array([source for source, _ in line_keys], pa.string())})
+    with registered(connection, "_newsetl_lines", counts), registered(connection, "_newsetl_docs", documents):
+        connection.execute(
+            """
+            INSERT INTO source_line_counts
+            SELECT source, line, count(*) FROM _newsetl_lines GROUP BY ALL
+            ON CONFLICT (source, line) DO UPDATE SET documents = documents + excluded.documents
+            """
+        )
+        connection.execute(
+            """
+            INSERT INTO source_documents_counted
+            SELECT source, count(*) FROM _newsetl_docs GROUP BY ALL
+            ON CONFLICT (source) DO UPDATE SET documents = documents + excluded.documents
+            """
+        )
+    for source in sorted({source for source, _ in line_keys}):
+        row = connection.execute(
+            "SELECT documents FROM source_documents_counted WHERE source = ?", [source]
+        ).fetchone()
+        frequent = connection.execute(
+            "SELECT line, documents FROM source_line_counts WHERE source = ? AND documents >= ?",
+            [source, LEARN_MIN_DOCS],
+        ).fetchall()
+        learned = learn_boilerplate(dict(frequent), row[0] if row else 0)
+        if learned:
+            connection.execute(
+                """
+                INSERT OR IGNORE INTO learned_boilerplate
+                SELECT ?, line, documents, ? FROM source_line_counts
+                WHERE source = ? AND list_contains(?, line)
+                """,
+                [source, now, source, sorted(learned)],
+            )
 
 
 def _version_rows(versions: Sequence[ArticleVersion], now: datetime, run_id: str) -> pa.Table:

@@ -153,6 +153,19 @@ def table_counts(connection: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return counts
 
 
+def learned_boilerplate(
+    connection: duckdb.DuckDBPyConnection, sources: Sequence[str]
+) -> dict[str, frozenset[str]]:
+    """{source: its learned boilerplate lines} for the given sources (those with none are left out)."""
+    wanted = pa.table({"source": pa.array(list(sources), pa.string())})
+    with registered(connection, "_newsetl_sources", wanted):
+        rows = connection.execute(
+            "SELECT source, list(line) FROM learned_boilerplate"
+            " WHERE source IN (SELECT source FROM _newsetl_sources) GROUP BY source"
+        ).fetchall()
+    return {source: frozenset(lines) for source, lines in rows}
+
+
 def current_versions(
     connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str]
 ) -> dict[str, ArticleVersion]:

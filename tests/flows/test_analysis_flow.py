@@ -1,0 +1,77 @@
+"""The analyst tables after real ingest runs: sentences, mentions, facts, learned boilerplate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.ingest import ingest
+from warehouse.connection import connect
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+PROMO = "Get the Asia Tech Brief in your inbox every morning"
+
+
+def test_mentions_and_facts_answer_what_each_outlet_said(tmp_path: Path, db_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "Alibaba jumps on Apple deal\n\nAlibaba shares rose 8.48% in Hong Kong on February 12. "
+        "Apple said nothing about its iPhone plans.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.txt").write_text(
+        "Deal lifts Alibaba\n\nShares of Alibaba gained about 8.5 percent, to HK$121, after the report.\n",
+        encoding="utf-8",
+    )
+    ingest([str(tmp_path)], db=str(db_path))
+    with connect(db_path, read_only=True) as con:
+        facts = con.execute(
+            """
+            SELECT a.title, f.fact_text, f.value, f.unit
+            FROM numeric_facts AS f JOIN articles AS a USING (article_id)
+            WHERE f.entity = 'Alibaba' AND f.kind = 'percent' ORDER BY a.title
+            """
+        ).fetchall()
+        mentions = con.execute(
+            "SELECT entity, count(*) FROM entity_mentions GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        sentences = con.execute("SELECT count(*) FROM article_sentences").fetchone()
+    assert facts == [
+        ("Alibaba jumps on Apple deal", "8.48%", 8.48, "%"),
+        ("Deal lifts Alibaba", "8.5 percent", 8.5, "%"),
+    ]
+    assert mentions == [("Alibaba", 2), ("Apple", 1), ("iPhone", 1)]  # bodies only, not titles
+    assert sentences == (3,)
+
+
+def test_a_line_recurring_in_a_source_is_learned_and_dropped_from_the_next_run(
+    tmp_path: Path, db_path: Path
+) -> None:
+    first = tmp_path / "first"
+    first.mkdir()
+    for n in range(4):
+        (first / f"{n}.txt").write_text(
+            f"Story {n}\n\nAlibaba Cloud news item number {n} with its own words.\n{PROMO}\n",
+            encoding="utf-8",
+        )
+    ingest([str(first)], db=str(db_path))
+    with connect(db_path, read_only=True) as con:
+        learned = con.execute("SELECT source, line, documents FROM learned_boilerplate").fetchall()
+        first_bodies = [row[0] for row in con.execute("SELECT body FROM articles").fetchall()]
+    assert learned == [("files", PROMO.lower(), 4)]
+    assert all(PROMO in body for body in first_bodies)  # learned from this run on, not retroactively
+
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "new.txt").write_text(
+        f"Another story\n\nQwen ships a new model for developers.\n{PROMO}\n", encoding="utf-8"
+    )
+    ingest([str(second)], db=str(db_path))
+    with connect(db_path, read_only=True) as con:
+        body = con.execute("SELECT body FROM articles WHERE title = 'Another story'").fetchone()
+        audit = con.execute(
+            "SELECT step, details FROM cleaning_changes WHERE step = 'drop_known_lines'"
+        ).fetchall()
+    assert body == ("Qwen ships a new model for developers.",)
+    assert audit == [("drop_known_lines", [PROMO])]
