@@ -29,6 +29,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from extract.http import DEFAULT_MAX_BYTES, HttpPolicy
 from extract.listings import check_selector
 from transform.errors import NewsetlError
+from transform.health import HealthRules
 from transform.topics import DEFAULT_TOPIC, TopicRule
 
 
@@ -100,6 +101,21 @@ class TopicSettings(_Model):
         )
 
 
+_DEFAULT_HEALTH = HealthRules()
+
+
+class HealthSettings(_Model):
+    """The drift rules' thresholds ([health] in newsetl.toml); see transform.health.HealthRules."""
+
+    min_history: int = Field(default=_DEFAULT_HEALTH.min_history, ge=1)
+    max_reject_share: float = Field(default=_DEFAULT_HEALTH.max_reject_share, gt=0, le=1)
+    body_drop_ratio: float = Field(default=_DEFAULT_HEALTH.body_drop_ratio, gt=0, le=1)
+    date_drop: float = Field(default=_DEFAULT_HEALTH.date_drop, gt=0, le=1)
+
+    def to_rules(self) -> HealthRules:
+        return HealthRules(**self.model_dump())
+
+
 class _Source(_Model):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
     topic: TopicSettings | None = None
@@ -148,6 +164,7 @@ class SourcesConfig(_Model):
 
     http: HttpSettings = Field(default_factory=HttpSettings)
     topic: TopicSettings | None = None
+    health: HealthSettings = Field(default_factory=HealthSettings)
     sources: list[Source] = []
 
     @model_validator(mode="after")

@@ -169,10 +169,32 @@ def _print_summary(heading: str, summary: IngestSummary, db_path: Path) -> None:
     console.print(f"  rejected           {len(summary.rejects):>6}")
     for reject in summary.rejects:
         console.print(f"    - [{reject.stage}] {reject.reason}: {reject.uri}", markup=False)
+    for alert in summary.alerts:
+        console.print(f"  alert: {alert.source}: {alert.rule}: {alert.message}", markup=False)
     if summary.nothing_new:
         console.print("Nothing new: every document was already stored, no rows were added.")
     console.print(f"Database: {summary.db_path}")
     console.print(f'Try: newsetl sql "{EXAMPLE_QUERY}" --db {db_path}', markup=False)
+
+
+@app.command()
+def sources(db: DbOption = None) -> None:
+    """Each source's latest run beside its usual figures: found, fetched, unchanged, failed, blocked, new
+    articles, rejects, share without a date, median body length, and its drift alerts.
+
+    Status is ok, alert (a drift rule fired: the source went silent, started failing, or its extraction
+    broke) or blocked (robots.txt or 401/403/429 refused every fetch).
+    """
+    from warehouse.connection import WarehouseError, connect
+    from warehouse.health import SOURCE_HEALTH_QUERY
+    from warehouse.queries import render_query
+
+    try:
+        with connect(db or Settings().db, read_only=True) as connection:
+            typer.echo(render_query(connection, SOURCE_HEALTH_QUERY))
+    except WarehouseError as error:
+        errors.print(f"error: {error}", markup=False)
+        raise typer.Exit(1) from error
 
 
 @app.command()

@@ -26,7 +26,7 @@ from transform.boilerplate import line_keys
 from transform.cleaning import STEPS, clean_document, steps_for
 from transform.dedup import DedupResult, deduplicate_exact
 from transform.errors import Reject, TerminalError, TransientError
-from transform.health import Alert, SourceRun, check_source
+from transform.health import Alert, HealthRules, SourceRun, check_source
 from transform.near_duplicates import (
     DEFAULT_SCHEME,
     Fingerprint,
@@ -99,6 +99,7 @@ class IngestSummary:
     off_topic: int = 0
     rejects: tuple[Reject, ...] = field(default=())
     crawl: CrawlCounts | None = None
+    alerts: tuple[Alert, ...] = ()
 
     @property
     def counts(self) -> RunCounts:
@@ -305,14 +306,18 @@ def refresh_search(db: str) -> None:
 
 
 @io_task
-def record_source_health(db: str, run_id: str, sources: list[SourceRun]) -> list[Alert]:
+def record_source_health(
+    db: str, run_id: str, sources: list[SourceRun], rules: HealthRules | None = None
+) -> list[Alert]:
     """Each source's figures for this run, checked against its own history by the drift rules."""
     with connect(db) as connection:
         runs = run_figures(connection, run_id, sources)
         alerts = [
             alert
             for run in runs
-            for alert in check_source(run, source_history(connection, run.source, run_id))
+            for alert in check_source(
+                run, source_history(connection, run.source, run_id), rules or HealthRules()
+            )
         ]
         save_source_health(connection, run_id, runs, alerts, datetime.now(UTC))
     return alerts
@@ -378,6 +383,7 @@ def load_documents(
     topic_rules: dict[str, TopicRule] | None = None,
     crawl: CrawlCounts | None = None,
     sources: list[SourceRun] | None = None,
+    health_rules: HealthRules | None = None,
 ) -> IngestSummary:
     """The part every source shares: store raw, process what is pending, load, publish the summary.
 
@@ -398,6 +404,7 @@ def load_documents(
     except Exception:
         record_run_end(db, run_id, "failed", RunCounts(len(documents), 0, 0, 0, 0))
         raise
+    alerts = record_source_health(db, run_id, sources or [], health_rules)
     summary = IngestSummary(
         run_id=run_id,
         db_path=str(Path(db).resolve()),
@@ -411,9 +418,9 @@ def load_documents(
         off_topic=len(processed.off_topic),
         rejects=tuple(rejects),
         crawl=crawl,
+        alerts=tuple(alerts),
     )
     record_run_end(db, run_id, "completed", summary.counts)
-    alerts = record_source_health(db, run_id, sources or [])
     raise_health_alerts(alerts, return_state=True)
     publish_artifacts(summary, dedup.exact.new_articles)
     logger.info(

@@ -161,4 +161,5 @@ def web(
             topic_rules,
             result.counts,
             result.sources,
+            config.health.to_rules(),
         )
