@@ -11,14 +11,14 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger
 from rich.progress import Progress
 
 from extract.http import Fetcher, FetchResult, Validators
-from extract.sources import SourcesConfig, load_sources
+from extract.sources import SitemapSource, SourcesConfig, load_sources
 from extract.web import Discovery, discover_all, fetch_articles
 from flows.ingest import CrawlCounts, IngestSummary, current_run_id, io_task, load_documents
 from transform.errors import Reject
@@ -147,7 +147,25 @@ def web(
     config_path: str, db: str = "data/newsetl.duckdb", refetch: bool = False, lock_wait_seconds: float = 60.0
 ) -> IngestSummary:
     """Crawl the configured sources (only what is new since the last run) and load it into `db`."""
+    return _crawl_and_load(load_sources(Path(config_path)), db, refetch, lock_wait_seconds)
+
+
+@flow(
+    name="backfill", description="Fetch older articles: sitemaps read back to a date, then loaded as usual."
+)
+def backfill(
+    config_path: str, since: date, db: str = "data/newsetl.duckdb", lock_wait_seconds: float = 60.0
+) -> IngestSummary:
+    """Like `web`, but every sitemap source lists URLs back to `since` (and up to its limit); pages
+    already stored are still not fetched again."""
     config = load_sources(Path(config_path))
+    sources = [
+        s.model_copy(update={"since": since}) if isinstance(s, SitemapSource) else s for s in config.sources
+    ]
+    return _crawl_and_load(config.model_copy(update={"sources": sources}), db, False, lock_wait_seconds)
+
+
+def _crawl_and_load(config: SourcesConfig, db: str, refetch: bool, lock_wait_seconds: float) -> IngestSummary:
     run_id = current_run_id()
     topic_rules: dict[str, TopicRule] = {s.name: config.topic_rule(s) for s in config.sources}
     with writer_lock(db, holder=run_id, wait_seconds=lock_wait_seconds):

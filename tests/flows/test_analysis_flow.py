@@ -75,3 +75,39 @@ def test_a_line_recurring_in_a_source_is_learned_and_dropped_from_the_next_run(
         ).fetchall()
     assert body == ("Qwen ships a new model for developers.",)
     assert audit == [("drop_known_lines", [PROMO])]
+
+
+def test_reprocess_rebuilds_articles_with_the_current_rules_and_reports_changes(
+    tmp_path: Path, db_path: Path
+) -> None:
+    from flows.ingest import reprocess
+    from warehouse.queries import table_counts
+
+    for n in range(4):
+        (tmp_path / f"{n}.txt").write_text(
+            f"Story {n}\n\nAlibaba Cloud news item number {n} with its own words.\n{PROMO}\n",
+            encoding="utf-8",
+        )
+    (tmp_path / "copy.txt").write_text((tmp_path / "0.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    ingest([str(tmp_path)], db=str(db_path))
+    with connect(db_path, read_only=True) as con:
+        before = table_counts(con)
+
+    # The promo line was learned during that run: reprocessing applies it to the stored documents.
+    report = reprocess(str(db_path))
+    assert (report.articles, report.bodies_changed, report.new_duplicates, report.lost_duplicates) == (
+        4,
+        4,
+        0,
+        0,
+    )
+    with connect(db_path, read_only=True) as con:
+        after = table_counts(con)
+        bodies = [row[0] for row in con.execute("SELECT body FROM articles").fetchall()]
+        statuses = dict(con.execute("SELECT status, count(*) FROM document_status GROUP BY 1").fetchall())
+    assert {k: v for k, v in after.items() if k != "runs"} == {k: v for k, v in before.items() if k != "runs"}
+    assert not any(PROMO in body for body in bodies)
+    assert statuses == {"article": 4, "duplicate": 1}
+
+    again = reprocess(str(db_path))
+    assert (again.bodies_changed, again.new_duplicates, again.lost_duplicates) == (0, 0, 0)

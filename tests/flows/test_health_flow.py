@@ -41,7 +41,7 @@ def changing_site() -> Iterator[ChangingSite]:
     site = ChangingSite()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             if self.path == "/robots.txt":
                 status, kind, body = 200, "text/plain", "User-agent: *\nAllow: /\n"
             elif site.forbidden:

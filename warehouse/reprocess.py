@@ -1,0 +1,49 @@
+"""Reprocessing: forget everything derived from the raw documents, so the next load rebuilds it.
+
+Raw documents, runs, source health, learned boilerplate and HTTP validators stay. Derived rows go in one
+transaction; until they are rebuilt every raw document is simply *pending*, which the ingest path
+already knows how to finish, so a crash in between loses nothing.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from warehouse.loads import transaction
+
+# Everything cleaning, deduplication and analysis produced, children first.
+DERIVED_TABLES = (
+    "lsh_bands",
+    "article_signatures",
+    "near_duplicates",
+    "story_features",
+    "story_articles",
+    "article_sentences",
+    "entity_mentions",
+    "numeric_facts",
+    "cleaning_changes",
+    "article_versions",
+    "document_duplicates",
+    "off_topic_documents",
+    "articles",
+    # Line counts are recounted from the rebuilt articles; the learned lines themselves are kept, so a
+    # decision once made stays stable (and applies to the rebuilt bodies).
+    "source_line_counts",
+    "source_documents_counted",
+)
+
+
+def snapshot(connection: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    """What reprocessing may change, to compare before and after: bodies and duplicate links."""
+    bodies = dict(connection.execute("SELECT article_id, body_hash FROM articles").fetchall())
+    duplicates = dict(connection.execute("SELECT doc_id, article_id FROM document_duplicates").fetchall())
+    near = dict(connection.execute("SELECT article_id, group_id FROM near_duplicates").fetchall())
+    return {"bodies": bodies, "duplicates": duplicates, "near": near}
+
+
+def forget_derived(connection: duckdb.DuckDBPyConnection) -> None:
+    """Delete every derived row (and documents' rejects, which are decisions too), in one transaction."""
+    with transaction(connection):
+        for table in DERIVED_TABLES:
+            connection.execute(f"DELETE FROM {table}")
+        connection.execute("DELETE FROM rejects WHERE doc_id IS NOT NULL")
