@@ -29,5 +29,8 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+bench: $(BIN)/.installed ## Benchmarks: prints the figures and writes bench/results.json (QUICK=1 for a smoke run).
+	$(BIN)/python -m bench.run $(if $(QUICK),--quick,)
+
 clean:
 	rm -rf $(VENV) .prefect data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,212 @@
+"""Run every benchmark, print one table of figures, write bench/results.json with the machine description.
+
+python -m bench.run            # the full set (`make bench`), well under 15 minutes on 2 cores
+python -m bench.run --quick    # every benchmark at small sizes: a smoke run of a minute or two
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+Row = tuple[str, str, str]  # (benchmark, figure, value)
+
+
+def machine() -> dict[str, Any]:
+    """CPU model, cores, memory, Python and DuckDB versions, and the date."""
+    import duckdb
+
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory_gb = None
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        for line in meminfo.read_text(encoding="utf-8").splitlines():
+            if line.startswith("MemTotal:"):
+                memory_gb = round(int(line.split()[1]) / 2**20, 1)
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": memory_gb,
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "platform": platform.platform(),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def pipeline_rows(figures: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    for run in figures["end_to_end"]:
+        name = f"pipeline {run['documents']:,} docs"
+        rates = run["docs_per_s"]
+        rows.append((name, "total docs/s (read → search index)", f"{rates['total']:,}"))
+        for stage, rate in rates.items():
+            if stage != "total":
+                rows.append((name, f"  {stage} docs/s ({run['stage_seconds'][stage]:.1f} s)", f"{rate:,}"))
+        rows.append(
+            (
+                name,
+                "articles / exact / near duplicates",
+                f"{run['articles']:,} / {run['exact_duplicates']:,} / {run['near_duplicates']:,}",
+            )
+        )
+        rows.append((name, "peak RSS MB", f"{run['peak_rss_mb']:,}"))
+        rows.append(
+            (name, "database MB (per 1k articles)", f"{run['db_mb']} ({run['db_mb_per_1k_articles']})")
+        )
+    for point in figures["incremental_1k_new"]:
+        kind = "synthetic" if point.get("synthetic") else "loaded"
+        rows.append(
+            (
+                f"incremental 1k new, history {point['history']:,} ({kind})",
+                "seconds (without search index)",
+                f"{point['seconds']:.1f} ({point['seconds_without_search_index']:.1f})",
+            )
+        )
+    for search in figures["search"]:
+        kind = "synthetic 40-word bodies" if search.get("synthetic") else "loaded"
+        rows.append(
+            (
+                f"FTS search, {search['articles']:,} articles ({kind})",
+                "median / p95 ms",
+                f"{search['median_ms']} / {search['p95_ms']}",
+            )
+        )
+    prefect = figures["prefect_overhead"]
+    name = f"Prefect overhead, {prefect['documents']:,} docs"
+    rows.append(
+        (
+            name,
+            "without / with flow and tasks (s)",
+            f"{prefect['without_prefect_s']:.1f} / {prefect['with_prefect_s']:.1f}",
+        )
+    )
+    rows.append((name, "overhead of the run (s)", f"{prefect['overhead_s']:.1f}"))
+    rows.append(
+        (
+            name,
+            "server start / prefect import (s)",
+            f"{prefect['server_start_s']:.1f} / {prefect['prefect_import_s']:.1f}",
+        )
+    )
+    return rows
+
+
+def dedup_speed_rows(figures: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = [
+        (
+            "near-dup signatures",
+            f"docs/s, 1 process ({figures['signature_documents']:,} docs)",
+            f"{figures['signature_docs_per_s_1_process']:,}",
+        ),
+        ("near-dup signatures", "docs/s, 2 processes", f"{figures['signature_docs_per_s_2_processes']:,}"),
+        (
+            "near-dup signatures",
+            f"datasketch docs/s ({figures['datasketch_documents']:,} docs)",
+            f"{figures['datasketch_docs_per_s_1_process']:,}",
+        ),
+    ]
+    for point in figures["incremental_1k_new"]:
+        rows.append(
+            (
+                f"near-dup lookup 1k new, {point['stored']:,} stored",
+                "seconds (peak RSS MB)",
+                f"{point['seconds']} ({point['peak_rss_mb']})",
+            )
+        )
+    return rows
+
+
+def dedup_quality_rows(figures: dict[str, Any]) -> list[Row]:
+    name = f"dedup quality, {figures['documents']:,} docs"
+    return [
+        (
+            name,
+            "duplicate pairs precision / recall",
+            f"{figures['duplicate_pair_precision']} / {figures['duplicate_pair_recall']}",
+        ),
+        (
+            name,
+            "story pairs precision / recall",
+            f"{figures['story_pair_precision']} / {figures['story_pair_recall']}",
+        ),
+    ]
+
+
+def render(rows: list[Row]) -> str:
+    """The rows as a Markdown table (readable in a terminal, pasteable into bench/README.md)."""
+    widths = [max(len(r[i]) for r in [("benchmark", "figure", "value"), *rows]) for i in range(3)]
+
+    def line(cells: tuple[str, str, str]) -> str:
+        return (
+            "| "
+            + " | ".join(
+                cell.rjust(widths[i]) if i == 2 else cell.ljust(widths[i]) for i, cell in enumerate(cells)
+            )
+            + " |"
+        )
+
+    rule = "|" + "|".join("-" * (w + 2) for w in widths[:2]) + "|" + "-" * (widths[2] + 1) + ":|"
+    return "\n".join([line(("benchmark", "figure", "value")), rule, *(line(r) for r in rows)])
+
+
+def _timed(label: str, run: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], float]:
+    print(f"bench: {label} ...", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    figures = run()
+    seconds = time.perf_counter() - started
+    print(f"bench: {label} done in {seconds:.0f} s", file=sys.stderr, flush=True)
+    return figures, seconds
+
+
+def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
+    from bench import dedup_quality, dedup_speed, pipeline
+
+    started = time.perf_counter()
+    quality, quality_s = _timed("dedup quality", lambda: dedup_quality.main(500 if quick else 2000))
+    speed, speed_s = _timed("dedup speed", lambda: dedup_speed.main(quick=quick))
+    ingest, ingest_s = _timed("pipeline", lambda: pipeline.main(quick=quick))
+    rows = [*pipeline_rows(ingest), *dedup_speed_rows(speed), *dedup_quality_rows(quality)]
+    described = machine()
+    total = round(time.perf_counter() - started)
+    report = {
+        "machine": described,
+        "quick": quick,
+        "seconds": {
+            "dedup_quality": round(quality_s),
+            "dedup_speed": round(speed_s),
+            "pipeline": round(ingest_s),
+            "total": total,
+        },
+        "pipeline": ingest,
+        "dedup_speed": speed,
+        "dedup_quality": quality,
+        "table": render(rows),
+    }
+    results.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(render(rows))
+    print(
+        f"\n{described['cpu']}, {described['cores']} cores, {described['memory_gb']} GB, "
+        f"Python {described['python']}, DuckDB {described['duckdb']}, {described['date']}; "
+        f"{total} s in all. Written to {results}."
+    )
+    return report
+
+
+if __name__ == "__main__":
+    main(quick="--quick" in sys.argv)

@@ -1,0 +1,50 @@
+"""The benchmarks at tiny sizes, so their code cannot rot between `make bench` runs. No timing assertions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench import dedup_quality, dedup_speed, pipeline, run
+from bench.corpus import generate
+from bench.search import search_latency
+
+
+def test_the_pipeline_stages_run_end_to_end_and_incrementally(tmp_path: Path) -> None:
+    db = str(tmp_path / "bench.duckdb")
+    assert pipeline.write_corpus(tmp_path / "corpus", 30) == 30
+    full = pipeline.run_stages(db, tmp_path / "corpus", "smoke-full")
+    assert full["documents"] == 30 and full["new_articles"] > 0
+    assert set(full["seconds"]) == set(pipeline.STAGES)
+    pipeline.write_corpus(tmp_path / "new", 10, seed=99, tag="new")
+    incremental = pipeline.run_stages(db, tmp_path / "new", "smoke-incremental")
+    assert incremental["new_documents"] == 10
+    assert search_latency(db, repeats=1)["articles"] == full["new_articles"] + incremental["new_articles"]
+
+
+def test_the_synthetic_history_and_the_end_to_end_figures() -> None:
+    point = pipeline.incremental_synthetic_child(500, search=True, new=10)
+    assert point["history"] == 500 and point["synthetic"] and point["search"]["articles"] > 500
+    figures = pipeline.end_to_end_child(30, new=10)
+    assert figures["documents"] == 30 and figures["incremental_1k"]["history"] == 30
+
+
+def test_the_dedup_benchmarks_and_the_table() -> None:
+    quality = dedup_quality.run(generate(30, seed=11, copy_rate=0.8))
+    assert 0.0 <= quality["duplicate_pair_recall"] <= 1.0
+    assert dedup_speed.throughput(20, 1) > 0
+    stored = dedup_speed.incremental_child(1_000)
+    assert stored["stored"] == 1_000
+    speed = {
+        "signature_docs_per_s_1_process": 1,
+        "signature_docs_per_s_2_processes": 2,
+        "signature_documents": 20,
+        "datasketch_docs_per_s_1_process": 1,
+        "datasketch_documents": 20,
+        "incremental_1k_new": [stored],
+    }
+    table = run.render([*run.dedup_speed_rows(speed), *run.dedup_quality_rows(quality)])
+    assert "near-dup signatures" in table
+    description = run.machine()
+    assert description["cores"] and description["duckdb"]
+    json.dumps(description)

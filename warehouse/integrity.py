@@ -1,0 +1,149 @@
+"""The integrity query: do the warehouse's counts add up? Useful after a crash, a restore or an upgrade.
+
+Every raw document ends in exactly one outcome (an article, a new version of one, a duplicate, a reject,
+off topic) or is still pending; every article carries its dedup, story and version rows, written in the
+same transaction as the article itself.
+`check_integrity` counts both and names what does not add up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+INTEGRITY = """
+WITH outcomes AS (
+    -- One row per (document, outcome); a document with two rows here has two outcomes.
+    SELECT doc_id, 'article' AS outcome FROM articles
+    UNION ALL
+    SELECT doc_id, 'duplicate' FROM document_duplicates
+    UNION ALL
+    SELECT DISTINCT doc_id, 'rejected' FROM rejects WHERE doc_id IS NOT NULL
+    UNION ALL
+    SELECT doc_id, 'off_topic' FROM off_topic_documents
+    UNION ALL
+    -- Version 1 of an article is the article's own document; later versions are documents of their own.
+    SELECT doc_id, 'version' FROM article_versions WHERE version > 1
+),
+per_document AS (
+    SELECT d.doc_id, count(o.outcome) AS outcomes
+    FROM raw_documents AS d LEFT JOIN outcomes AS o ON o.doc_id = d.doc_id
+    GROUP BY d.doc_id
+)
+SELECT
+    (SELECT count(*) FROM raw_documents) AS raw_documents,
+    (SELECT count(*) FROM articles) AS articles,
+    (SELECT count(*) FROM document_duplicates) AS duplicates,
+    (SELECT count(DISTINCT doc_id) FROM rejects WHERE doc_id IS NOT NULL) AS rejected_documents,
+    (SELECT count(*) FROM off_topic_documents) AS off_topic,
+    (SELECT count(*) FROM article_versions WHERE version > 1) AS versions,
+    (SELECT count(*) FROM per_document WHERE outcomes = 0) AS pending,
+    (SELECT count(*) FROM per_document WHERE outcomes > 1) AS several_outcomes,
+    -- Outcomes of documents that are not stored: the raw bytes were lost.
+    (SELECT count(*) FROM outcomes AS o
+     WHERE NOT EXISTS (SELECT 1 FROM raw_documents AS d WHERE d.doc_id = o.doc_id)) AS orphan_outcomes,
+    (SELECT count(*) FROM document_duplicates AS dup
+     WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = dup.article_id))
+        AS duplicates_of_missing_articles,
+    -- Exact dedup keeps one article per canonical URL and per body.
+    (SELECT count(*) - count(DISTINCT canonical_url) FROM articles) AS repeated_urls,
+    (SELECT count(*) - count(DISTINCT body_hash) FROM articles) AS repeated_bodies,
+    (SELECT count(*) FROM articles AS a
+     WHERE (SELECT count(*) FROM article_signatures AS s WHERE s.article_id = a.article_id) <> 1)
+        AS articles_without_one_signature,
+    (SELECT count(*) FROM articles AS a
+     WHERE (SELECT count(*) FROM story_articles AS s WHERE s.article_id = a.article_id) <> 1)
+        AS articles_without_one_story,
+    (SELECT count(*) FROM articles AS a
+     WHERE (SELECT count(*) FROM article_versions AS v
+            WHERE v.article_id = a.article_id AND v.valid_to IS NULL) <> 1)
+        AS articles_without_one_current_version,
+    (SELECT count(*) FROM article_signatures AS s
+     WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = s.article_id))
+        AS signatures_of_missing_articles,
+    (SELECT count(*) FROM story_articles AS s
+     WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = s.article_id))
+        AS stories_of_missing_articles,
+    (SELECT count(*) FROM runs WHERE status = 'running') AS unfinished_runs
+"""
+
+# Counts that must be zero in a sound warehouse (unfinished runs are reported, not a fault: a run killed
+# midway stays 'running' forever, and its documents are picked up as pending by the next run).
+_PROBLEMS = (
+    "several_outcomes",
+    "orphan_outcomes",
+    "duplicates_of_missing_articles",
+    "repeated_urls",
+    "repeated_bodies",
+    "articles_without_one_signature",
+    "articles_without_one_story",
+    "articles_without_one_current_version",
+    "signatures_of_missing_articles",
+    "stories_of_missing_articles",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrityReport:
+    """The warehouse's counts, and the count of each kind of inconsistency (all zero when sound)."""
+
+    raw_documents: int
+    articles: int
+    duplicates: int
+    rejected_documents: int
+    off_topic: int
+    versions: int
+    pending: int
+    several_outcomes: int
+    orphan_outcomes: int
+    duplicates_of_missing_articles: int
+    repeated_urls: int
+    repeated_bodies: int
+    articles_without_one_signature: int
+    articles_without_one_story: int
+    articles_without_one_current_version: int
+    signatures_of_missing_articles: int
+    stories_of_missing_articles: int
+    unfinished_runs: int
+
+    @property
+    def accounted(self) -> int:
+        """Documents with an outcome or pending: equals raw_documents when every document has one fate."""
+        return (
+            self.articles
+            + self.versions
+            + self.duplicates
+            + self.rejected_documents
+            + self.off_topic
+            + self.pending
+        )
+
+    @property
+    def problems(self) -> dict[str, int]:
+        """Each non-zero inconsistency by name; also the gap when the outcomes do not add up."""
+        found = {name: getattr(self, name) for name in _PROBLEMS if getattr(self, name)}
+        if self.accounted != self.raw_documents:
+            found["outcomes_minus_raw_documents"] = self.accounted - self.raw_documents
+        return found
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def describe(self) -> str:
+        line = (
+            f"{self.raw_documents} raw documents = {self.articles} articles + {self.versions} versions"
+            f" + {self.duplicates} duplicates"
+            f" + {self.rejected_documents} rejected + {self.off_topic} off topic + {self.pending} pending"
+        )
+        if self.ok:
+            return f"{line}: OK"
+        return f"{line}: " + ", ".join(f"{name} {count}" for name, count in self.problems.items())
+
+
+def check_integrity(connection: duckdb.DuckDBPyConnection) -> IntegrityReport:
+    """Count documents by outcome and every inconsistency between the tables (reads only; schema 4+)."""
+    row = connection.execute(INTEGRITY).fetchone()
+    assert row is not None  # an aggregate query always returns one row
+    return IntegrityReport(*(int(value) for value in row))
