@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -111,19 +110,41 @@ def weights_for(features: Iterable[StoryFeatures]) -> Weights:
     return Weights(_idf(terms, len(articles)), _idf(entities, len(articles)))
 
 
-def _cosine(a: Mapping[str, float], b: Mapping[str, float], idf: Mapping[str, float]) -> float:
-    shared = a.keys() & b.keys()
-    if not shared:
-        return 0.0
-    dot = sum(a[t] * b[t] * idf.get(t, 1.0) ** 2 for t in shared)
-    norm_a = math.sqrt(sum((w * idf.get(t, 1.0)) ** 2 for t, w in a.items()))
-    norm_b = math.sqrt(sum((w * idf.get(t, 1.0)) ** 2 for t, w in b.items()))
-    return dot / (norm_a * norm_b)
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """An article's evidence weighted once, so comparing it with many others costs only the overlap."""
+
+    features: StoryFeatures
+    vector: Mapping[str, float]  # term -> tf·idf
+    norm: float
+    entity_weights: Mapping[str, float]
+    entity_total: float
+    facts: tuple[tuple[str, float], ...]
 
 
-def _weighted_jaccard(a: frozenset[str], b: frozenset[str], weight: Mapping[str, float]) -> float:
-    union = sum(weight.get(e, 0.0) for e in a | b)
-    return sum(weight.get(e, 0.0) for e in a & b) / union if union else 0.0
+def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
+    vector = {t: w * weights.terms.get(t, 1.0) for t, w in features.terms.items()}
+    entity_weights = {e: weights.entities.get(e, 0.0) for e in features.entities}
+    return _Prepared(
+        features,
+        vector,
+        math.sqrt(sum(v * v for v in vector.values())),
+        entity_weights,
+        sum(entity_weights.values()),
+        tuple(_fact_value(key) for key in features.facts),
+    )
+
+
+def _cosine(a: _Prepared, b: _Prepared) -> float:
+    small, large = (a.vector, b.vector) if len(a.vector) <= len(b.vector) else (b.vector, a.vector)
+    dot = sum(value * large[t] for t, value in small.items() if t in large)
+    return dot / (a.norm * b.norm) if dot else 0.0
+
+
+def _weighted_jaccard(a: _Prepared, b: _Prepared) -> float:
+    shared = sum(a.entity_weights[e] for e in a.entity_weights.keys() & b.entity_weights.keys())
+    union = a.entity_total + b.entity_total - shared
+    return shared / union if union else 0.0
 
 
 def _fact_value(key: str) -> tuple[str, float]:
@@ -148,32 +169,35 @@ def _facts_agree(a: tuple[str, float], b: tuple[str, float], rules: StoryRules) 
     return abs(value_a - value_b) <= rules.money_tolerance * max(abs(value_a), abs(value_b))
 
 
-def _fact_overlap(a: frozenset[str], b: frozenset[str], rules: StoryRules) -> float:
+def _fact_overlap(a: _Prepared, b: _Prepared, rules: StoryRules) -> float:
     """Share of the smaller fact set that agrees with a fact of the other: a short article naming fewer
     facts is not penalised for it."""
-    if not a or not b:
+    if not a.facts or not b.facts:
         return 0.0
 
-    def agreeing_share(facts: frozenset[str], others: frozenset[str]) -> float:
-        values = [_fact_value(key) for key in others]
-        agreeing = sum(1 for key in facts if any(_facts_agree(_fact_value(key), v, rules) for v in values))
+    def agreeing_share(facts: tuple[tuple[str, float], ...], others: tuple[tuple[str, float], ...]) -> float:
+        agreeing = sum(1 for fact in facts if any(_facts_agree(fact, other, rules) for other in others))
         return agreeing / len(facts)
 
-    if len(a) == len(b):
-        return max(agreeing_share(a, b), agreeing_share(b, a))
-    smaller, larger = (a, b) if len(a) < len(b) else (b, a)
+    if len(a.facts) == len(b.facts):
+        return max(agreeing_share(a.facts, b.facts), agreeing_share(b.facts, a.facts))
+    smaller, larger = (a.facts, b.facts) if len(a.facts) < len(b.facts) else (b.facts, a.facts)
     return agreeing_share(smaller, larger)
+
+
+def _similarity(a: _Prepared, b: _Prepared, rules: StoryRules) -> float:
+    return (
+        rules.text_weight * _cosine(a, b)
+        + rules.entity_weight * _weighted_jaccard(a, b)
+        + rules.fact_weight * _fact_overlap(a, b, rules)
+    )
 
 
 def similarity(
     a: StoryFeatures, b: StoryFeatures, weights: Weights, rules: StoryRules = StoryRules()
 ) -> float:
     """Weighted evidence that two articles report the same event, in [0, 1]."""
-    return (
-        rules.text_weight * _cosine(a.terms, b.terms, weights.terms)
-        + rules.entity_weight * _weighted_jaccard(a.entities, b.entities, weights.entities)
-        + rules.fact_weight * _fact_overlap(a.facts, b.facts, rules)
-    )
+    return _similarity(_prepare(a, weights), _prepare(b, weights), rules)
 
 
 def assign_stories(
@@ -191,7 +215,7 @@ def assign_stories(
     found in this batch or in `stored_story_of`.
     """
     weights = weights_for([*(f for f, _ in stored), *new])
-    known = _Known(stored)
+    known = _Known(stored, weights)
     story_of = {**(stored_story_of or {}), **{f.article_id: story for f, story in stored}}
     assignments: list[StoryAssignment] = []
     for article in new:
@@ -199,7 +223,7 @@ def assign_stories(
         if copied and copied[0] in story_of:
             assignment = StoryAssignment(article.article_id, story_of[copied[0]], copied[1], copied[0])
         else:
-            assignment = _best_story(article, known.around(article, rules.window), weights, rules)
+            assignment = _best_story(_prepare(article, weights), known.around(article, rules.window), rules)
         assignments.append(assignment)
         known.add(article, assignment.story_id)
         story_of[article.article_id] = assignment.story_id
@@ -207,50 +231,72 @@ def assign_stories(
 
 
 def _best_story(
-    article: StoryFeatures,
-    candidates: Iterable[tuple[StoryFeatures, str]],
-    weights: Weights,
-    rules: StoryRules,
+    article: _Prepared, candidates: Iterable[tuple[_Prepared, str]], rules: StoryRules
 ) -> StoryAssignment:
     # Average link: an article joins a story when it is close to the story's articles on average,
     # not merely to one of them, so one broad article cannot chain two events together.
     scores: dict[str, list[tuple[float, str]]] = {}
     for candidate, story_id in candidates:
         scores.setdefault(story_id, []).append(
-            (similarity(article, candidate, weights, rules), candidate.article_id)
+            (_similarity(article, candidate, rules), candidate.features.article_id)
         )
     best: tuple[float, str, str] | None = None
     for story_id, members in scores.items():
         mean = sum(score for score, _ in members) / len(members)
         if mean >= rules.threshold and (best is None or mean > best[0]):
             best = (mean, story_id, max(members)[1])
+    article_id = article.features.article_id
     if best is None:
-        return StoryAssignment(article.article_id, article.article_id, 1.0, None)
-    return StoryAssignment(article.article_id, best[1], best[0], best[2])
+        return StoryAssignment(article_id, article_id, 1.0, None)
+    return StoryAssignment(article_id, best[1], best[0], best[2])
 
 
 class _Known:
-    """Assigned articles: dated ones in event-time order, so an article meets only those inside its
-    window; undated ones (a text file says nothing of when) meet every article."""
+    """Assigned articles, indexed so each new article meets only the stories it could belong to.
 
-    def __init__(self, stored: Iterable[tuple[StoryFeatures, str]]) -> None:
-        entries = list(stored)
-        self.dated = sorted((e for e in entries if e[0].event_time), key=_time_key)
-        self.undated = [e for e in entries if not e[0].event_time]
+    Candidate stories are found through postings on evidence (an article's top terms, its numeric facts,
+    its rarer entities); within a candidate story every member inside the time window counts, so the
+    average link stays an average over the story, not over the members that happened to match a key.
+    Undated articles (a text file says nothing of when) are inside every window.
+    """
+
+    def __init__(self, stored: Iterable[tuple[StoryFeatures, str]], weights: Weights) -> None:
+        self.weights = weights
+        self.members: dict[str, list[_Prepared]] = {}
+        self.postings: dict[str, set[str]] = {}
+        for features, story_id in stored:
+            self.add(features, story_id)
+
+    def keys(self, article: StoryFeatures) -> set[str]:
+        idf = self.weights.terms
+        top = sorted(article.terms, key=lambda t: article.terms[t] * idf.get(t, 0.0), reverse=True)
+        rare = {e for e in article.entities if self.weights.entities.get(e, 0.0) >= _RARE_ENTITY_IDF}
+        return (
+            {f"t:{t}" for t in top[:_CANDIDATE_TERMS]}
+            | {f"f:{f}" for f in article.facts if not f.startswith("date:")}
+            | {f"e:{e}" for e in rare}
+        )
 
     def add(self, article: StoryFeatures, story_id: str) -> None:
-        if article.event_time:
-            insort(self.dated, (article, story_id), key=_time_key)
-        else:
-            self.undated.append((article, story_id))
+        self.members.setdefault(story_id, []).append(_prepare(article, self.weights))
+        for key in self.keys(article):
+            self.postings.setdefault(key, set()).add(story_id)
 
-    def around(self, article: StoryFeatures, window: timedelta) -> list[tuple[StoryFeatures, str]]:
-        if not article.event_time:
-            return [*self.dated, *self.undated]
-        low = bisect_left(self.dated, article.event_time - window, key=_time_key)
-        high = bisect_right(self.dated, article.event_time + window, key=_time_key)
-        return [*self.dated[low:high], *self.undated]
+    def around(self, article: StoryFeatures, window: timedelta) -> list[tuple[_Prepared, str]]:
+        stories = set().union(*(self.postings.get(key, set()) for key in self.keys(article)))
+        return [
+            (member, story_id)
+            for story_id in sorted(stories)
+            for member in self.members[story_id]
+            if _within(article, member.features, window)
+        ]
 
 
-def _time_key(entry: tuple[StoryFeatures, str]) -> datetime:
-    return entry[0].event_time or datetime.min
+# How many of an article's terms lead to candidate stories, and how rare an entity must be to do so
+# (an IDF of 1.6: named by fewer than about one article in five).
+_CANDIDATE_TERMS = 20
+_RARE_ENTITY_IDF = 1.6
+
+
+def _within(a: StoryFeatures, b: StoryFeatures, window: timedelta) -> bool:
+    return a.event_time is None or b.event_time is None or abs(a.event_time - b.event_time) <= window
