@@ -210,10 +210,14 @@ def near_duplicate_candidates(
 
 
 def story_candidates(
-    connection: duckdb.DuckDBPyConnection, start: datetime, end: datetime, undated_limit: int = 2000
+    connection: duckdb.DuckDBPyConnection,
+    start: datetime,
+    end: datetime,
+    dated_limit: int = 10_000,
+    undated_limit: int = 2_000,
 ) -> list[tuple[StoryFeatures, str]]:
-    """Articles whose event time falls in [start, end], and the latest undated ones (bounded, so the
-    work per run does not grow with the history), with their evidence and story."""
+    """Articles whose event time falls in [start, end] and the latest undated ones, each bounded (the
+    latest first), so the work per run does not grow with the history; with their evidence and story."""
     rows = connection.execute(
         """
         (
@@ -221,6 +225,8 @@ def story_candidates(
             FROM story_features AS f
             JOIN story_articles AS s ON s.article_id = f.article_id
             WHERE f.event_time BETWEEN ? AND ?
+            ORDER BY f.event_time DESC, f.article_id
+            LIMIT ?
         )
         UNION ALL
         (
@@ -232,7 +238,7 @@ def story_candidates(
             LIMIT ?
         )
         """,
-        [start, end, undated_limit],
+        [start, end, dated_limit, undated_limit],
     ).fetchall()
     return [
         (
