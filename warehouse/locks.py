@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from warehouse.connection import WarehouseBusyError
+from warehouse.connection import WarehouseBusyError, WarehouseError
 
 
 def lock_path(db_path: Path | str) -> Path:
@@ -28,8 +28,15 @@ def writer_lock(db_path: Path | str, holder: str, wait_seconds: float = 0.0) -> 
     Raises WarehouseBusyError naming the current holder when the wait runs out.
     """
     path = lock_path(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+", encoding="utf-8") as handle:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a+", encoding="utf-8")
+    except OSError as error:
+        raise WarehouseError(
+            f"cannot write beside {db_path} ({error.strerror}): "
+            "choose a writable place with --db or NEWSETL_DB"
+        ) from error
+    with handle:
         deadline = time.monotonic() + wait_seconds
         while True:
             try:

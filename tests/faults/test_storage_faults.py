@@ -31,6 +31,7 @@ from tests.faults.conftest import (
     raw_uris,
     write_news,
 )
+from warehouse.connection import WarehouseError
 from warehouse.integrity import IntegrityReport
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -119,12 +120,15 @@ def test_a_read_only_warehouse_is_a_clear_error_and_stays_whole(tmp_path: Path, 
         _make_read_only(folder)
 
         # An existing warehouse on read-only storage.
-        with pytest.raises(OSError, match=r"Read-only file system|Permission denied") as raised:
+        # A clear error that says what to do, not a bare OSError from the lock file.
+        with pytest.raises(
+            WarehouseError, match=r"(Read-only file system|Permission denied).*--db"
+        ) as raised:
             ingest([str(tmp_path / "second")], db=str(db), lock_wait_seconds=0)
         assert str(folder) in str(raised.value)
         _whole(before, integrity(db))
         # A new warehouse that cannot be created there: nothing is left behind.
-        with pytest.raises(OSError, match=r"Read-only file system|Permission denied"):
+        with pytest.raises(WarehouseError, match=r"Read-only file system|Permission denied"):
             ingest([str(tmp_path / "second")], db=str(folder / "new.duckdb"), lock_wait_seconds=0)
         assert not (folder / "new.duckdb").exists()
         ledger.record(inputs=first, lost=lost_rows(jsonl_uris(tmp_path / "first" / "first.jsonl"), db))

@@ -44,3 +44,15 @@ def test_the_lock_is_released_when_the_block_fails(db_path: Path) -> None:
         raise RuntimeError("boom")
     with writer_lock(db_path, holder="y"):
         pass
+
+
+def test_an_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
+    from warehouse.connection import WarehouseError
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the database folder should be")
+    with (
+        pytest.raises(WarehouseError, match="choose a writable place with --db"),
+        writer_lock(blocker / "warehouse.duckdb", holder="x"),
+    ):
+        pass
