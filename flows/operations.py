@@ -1,9 +1,198 @@
-"""Operations commands and flows: scheduled deployments, maintenance. (Filled in by the operations work.)"""
+"""Operations commands: `newsetl maintenance` runs the maintenance flow once, `newsetl serve` serves every
+flow on a schedule. Prefect and the flows are imported inside the commands, so the rest of the CLI
+stays quick to start.
+
+`prefect.yaml` deploys the same flows to a work pool for people who run workers instead.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from flows.cli import DbOption, LockWaitOption, _run_flow, console, errors
+from flows.settings import DEFAULT_EXPORT_DIR, Settings, apply_prefect_defaults
+
+if TYPE_CHECKING:
+    from prefect import Flow
+    from prefect.deployments.runner import RunnerDeployment
+
+INGEST_CRON = "0 * * * *"
+WEB_CRON = "15 * * * *"
+MAINTENANCE_CRON = "30 3 * * *"
+
+
+ExportDirOption = Annotated[
+    Path, typer.Option("--export-dir", help="Where the Parquet files go (created if missing).")
+]
+
+
+def run_maintenance(
+    db: DbOption = None,
+    export_dir: ExportDirOption = Path(DEFAULT_EXPORT_DIR),
+    lock_wait: LockWaitOption = None,
+) -> None:
+    """Run the maintenance flow once: rebuild the search index, checkpoint the DuckDB file (its
+    write-ahead log goes into the file), and export articles, stories and the dedup table as Parquet.
+
+    `newsetl serve` runs the same flow every day.
+    """
+    settings = Settings()
+    db_path = db or settings.db
+    apply_prefect_defaults()
+    from flows.maintenance import maintenance
+
+    report = _run_flow(
+        lambda: maintenance(
+            str(db_path),
+            str(export_dir),
+            settings.lock_wait_seconds if lock_wait is None else lock_wait,
+        )
+    )
+    console.print()
+    console.print("[bold]newsetl maintenance[/bold]")
+    console.print("  search index       rebuilt")
+    console.print(f"  write-ahead log    {report.before.wal_size} → {report.after.wal_size}", markup=False)
+    console.print(f"  database size      {report.after.database_size}", markup=False)
+    for name, rows in report.exported.items():
+        console.print(f"  {name:<18} {rows:>6} rows  {Path(report.export_dir) / name}", markup=False)
+    console.print(f"Database: {report.db_path}", markup=False)
+
+
+def serve(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--path",
+            metavar="PATH",
+            help="A file or folder to ingest; repeat for several [default: samples].",
+        ),
+    ] = None,
+    cron: Annotated[str, typer.Option("--cron", help="When to ingest the paths (cron, UTC).")] = INGEST_CRON,
+    maintenance_cron: Annotated[
+        str, typer.Option("--maintenance-cron", help="When to run maintenance (cron, UTC).")
+    ] = MAINTENANCE_CRON,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="The web sources file [default: $NEWSETL_CONFIG or newsetl.toml]; "
+            "when it exists, the web flow is served too.",
+            show_default=False,
+        ),
+    ] = None,
+    web_cron: Annotated[
+        str, typer.Option("--web-cron", help="When to fetch the web sources (cron, UTC).")
+    ] = WEB_CRON,
+    export_dir: ExportDirOption = Path(DEFAULT_EXPORT_DIR),
+    db: DbOption = None,
+) -> None:
+    """Serve scheduled deployments from this process until Ctrl-C: "newsetl-ingest" (the --path files,
+    hourly by default), "newsetl-web" (the sources file, when there is one) and "newsetl-maintenance"
+    (daily: search index, checkpoint, Parquet export). Scheduled runs execute here, one after another
+    on the warehouse's writer lock.
+
+    It needs a Prefect API to keep schedules and run history: start one with `prefect server start`
+    and set PREFECT_API_URL=http://127.0.0.1:4200/api (or `prefect config set PREFECT_API_URL=...`);
+    the UI at http://127.0.0.1:4200 then shows the deployments, their runs, logs and artifacts.
+    Without PREFECT_API_URL it runs against a temporary server that lives only as long as this process.
+    """
+    settings = Settings()
+    config_path = config or settings.config
+    if config is not None and not config.exists():
+        errors.print(f"error: no sources file at {config}", markup=False)
+        raise typer.Exit(2)
+    apply_prefect_defaults()
+    import prefect
+    from prefect.settings import get_current_settings
+
+    deployments = scheduled_deployments(
+        paths or [Path("samples")],
+        db or settings.db,
+        export_dir,
+        config_path if config_path.exists() else None,
+        Schedules(cron, web_cron, maintenance_cron),
+        settings,
+    )
+    if not config_path.exists():
+        console.print(f"No sources file at {config_path}: the web flow is not served.", markup=False)
+    if not get_current_settings().api.url:
+        console.print(
+            "No PREFECT_API_URL: serving against a temporary Prefect server that stops with this process "
+            "(schedules and run history go with it). See `newsetl serve --help`.",
+            markup=False,
+        )
+    prefect.serve(*deployments)
+
+
+@dataclass(frozen=True)
+class Schedules:
+    """When each deployment runs (cron, UTC)."""
+
+    ingest: str = INGEST_CRON
+    web: str = WEB_CRON
+    maintenance: str = MAINTENANCE_CRON
+
+
+def scheduled_deployments(
+    paths: list[Path],
+    db: Path,
+    export_dir: Path,
+    config: Path | None,
+    schedules: Schedules = Schedules(),
+    settings: Settings | None = None,
+) -> list[RunnerDeployment]:
+    """The deployments `newsetl serve` serves: ingest of `paths`, maintenance, and web when `config` is
+    given. Paths become absolute, so the runs find the same files from any working directory."""
+    from flows.ingest import ingest
+    from flows.maintenance import maintenance
+
+    settings = settings or Settings()
+    common = {"db": str(db.resolve()), "lock_wait_seconds": settings.lock_wait_seconds}
+    deployments = [
+        _deployment(
+            ingest,
+            "newsetl-ingest",
+            schedules.ingest,
+            {
+                **common,
+                "paths": [str(p.resolve()) for p in paths],
+                "max_file_bytes": settings.max_file_bytes,
+            },
+        ),
+        _deployment(
+            maintenance,
+            "newsetl-maintenance",
+            schedules.maintenance,
+            {**common, "export_dir": str(export_dir.resolve())},
+        ),
+    ]
+    if config is not None:
+        from flows.web import web
+
+        deployments.append(
+            _deployment(web, "newsetl-web", schedules.web, {**common, "config_path": str(config.resolve())})
+        )
+    return deployments
+
+
+def _deployment(flow_: Flow[..., Any], name: str, cron: str, parameters: dict[str, Any]) -> RunnerDeployment:
+    from prefect.deployments.runner import RunnerDeployment
+    from prefect.types.entrypoint import EntrypointType
+
+    # A module path ("flows.ingest.ingest"), not a file path: runs import the installed package from any
+    # working directory.
+    deployment = flow_.to_deployment(
+        name=name, cron=cron, parameters=parameters, entrypoint_type=EntrypointType.MODULE_PATH
+    )
+    assert isinstance(deployment, RunnerDeployment)  # called from sync code, so nothing to await
+    return deployment
 
 
 def add_commands(app: typer.Typer) -> None:
-    """Register the operations commands (serve, ...) on the `newsetl` CLI."""
+    """Register the operations commands (serve, maintenance) on the `newsetl` CLI."""
+    app.command("serve")(serve)
+    app.command("maintenance")(run_maintenance)

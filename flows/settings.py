@@ -17,6 +17,10 @@ PREFECT_DEFAULTS = {
 }
 
 
+# Where `newsetl maintenance` and the daily maintenance deployment write Parquet by default.
+DEFAULT_EXPORT_DIR = "data/exports"
+
+
 class Settings(BaseSettings):
     """newsetl's configuration. Every field can be set as NEWSETL_<FIELD> in the environment."""
 
