@@ -148,6 +148,31 @@ def dedup_quality_rows(figures: dict[str, Any]) -> list[Row]:
     ]
 
 
+def cleaning_rows(figures: dict[str, Any]) -> list[Row]:
+    name = f"cleaning, {int(figures['documents']):,} docs of ~600 words"
+    return [
+        (name, "docs/s, 1 process (whole cleaning chain)", f"{figures['clean_docs_per_s']:,}"),
+        (
+            "glued-join repair",
+            f"precision / recall ({figures['glued_glued_joins']} joins)",
+            f"{figures['glued_precision']} / {figures['glued_recall']}",
+        ),
+    ]
+
+
+def web_rows(figures: dict[str, Any]) -> list[Row]:
+    name = f"web, local site of {figures['pages']} pages"
+    return [
+        (name, "pages/s fetched + extracted + cleaned", f"{figures['pages_per_s_fetch_extract_clean']}"),
+        (name, "extraction CPU ms per page", f"{figures['extraction_cpu_ms_per_page']}"),
+        (
+            name,
+            "second unchanged run: requests / article fetches",
+            f"{figures['second_run_requests']} / {figures['second_run_article_fetches']}",
+        ),
+    ]
+
+
 def render(rows: list[Row]) -> str:
     """The rows as a Markdown table (readable in a terminal, pasteable into bench/README.md)."""
     widths = [max(len(r[i]) for r in [("benchmark", "figure", "value"), *rows]) for i in range(3)]
@@ -175,13 +200,21 @@ def _timed(label: str, run: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any
 
 
 def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
-    from bench import dedup_quality, dedup_speed, pipeline
+    from bench import cleaning, dedup_quality, dedup_speed, pipeline, web
 
     started = time.perf_counter()
     quality, quality_s = _timed("dedup quality", lambda: dedup_quality.main(500 if quick else 2000))
     speed, speed_s = _timed("dedup speed", lambda: dedup_speed.main(quick=quick))
     ingest, ingest_s = _timed("pipeline", lambda: pipeline.main(quick=quick))
-    rows = [*pipeline_rows(ingest), *dedup_speed_rows(speed), *dedup_quality_rows(quality)]
+    clean, clean_s = _timed("cleaning", lambda: cleaning.main(quick=quick))
+    crawl, crawl_s = _timed("web", lambda: web.main(quick=quick))
+    rows = [
+        *pipeline_rows(ingest),
+        *cleaning_rows(clean),
+        *web_rows(crawl),
+        *dedup_speed_rows(speed),
+        *dedup_quality_rows(quality),
+    ]
     described = machine()
     total = round(time.perf_counter() - started)
     report = {
@@ -191,11 +224,15 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
             "dedup_quality": round(quality_s),
             "dedup_speed": round(speed_s),
             "pipeline": round(ingest_s),
+            "cleaning": round(clean_s),
+            "web": round(crawl_s),
             "total": total,
         },
         "pipeline": ingest,
         "dedup_speed": speed,
         "dedup_quality": quality,
+        "cleaning": clean,
+        "web": crawl,
         "table": render(rows),
     }
     results.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

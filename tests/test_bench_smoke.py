@@ -48,3 +48,18 @@ def test_the_dedup_benchmarks_and_the_table() -> None:
     description = run.machine()
     assert description["cores"] and description["duckdb"]
     json.dumps(description)
+
+
+def test_the_cleaning_and_web_benchmarks_and_their_rows() -> None:
+    from bench import cleaning, web
+
+    glued = cleaning.glued_repair(5)
+    assert glued["glued_joins"] > 0 and 0.0 <= glued["precision"] <= 1.0
+    assert cleaning.throughput(5) > 0
+    with web.local_site() as (base, _):
+        figures = web.fetch_and_extract(base)
+    assert figures["pages"] == web.PAGES
+    clean = {"documents": 5.0, "clean_docs_per_s": 1, **{f"glued_{k}": v for k, v in glued.items()}}
+    crawl = {**figures, "second_run_requests": 3, "second_run_article_fetches": 0}
+    table = run.render([*run.cleaning_rows(clean), *run.web_rows(crawl)])
+    assert "glued-join repair" in table and "pages/s" in table
