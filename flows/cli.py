@@ -71,7 +71,7 @@ def ingest(
     apply_prefect_defaults()
     from flows.ingest import ingest as ingest_flow
 
-    summary = _run_flow(
+    summary = run_flow(
         lambda: ingest_flow(
             [str(p) for p in paths],
             db=str(db_path),
@@ -121,7 +121,7 @@ def run(
     from flows.web import web
 
     try:
-        summary = _run_flow(
+        summary = run_flow(
             lambda: web(
                 str(config_path),
                 db=str(db_path),
@@ -139,7 +139,7 @@ def run(
         raise typer.Exit(1)
 
 
-def _run_flow(call: Callable[[], Result]) -> Result:
+def run_flow(call: Callable[[], Result]) -> Result:
     from warehouse.connection import WarehouseError
 
     try:
@@ -198,9 +198,9 @@ def reprocess(
     settings = Settings()
     db_path = db or settings.db
     apply_prefect_defaults()
-    from flows.ingest import reprocess as reprocess_flow
+    from flows.reprocess import reprocess as reprocess_flow
 
-    report = _run_flow(
+    report = run_flow(
         lambda: reprocess_flow(
             str(db_path),
             str(config) if config else None,
@@ -233,7 +233,7 @@ def backfill(
     apply_prefect_defaults()
     from flows.web import backfill as backfill_flow
 
-    summary = _run_flow(
+    summary = run_flow(
         lambda: backfill_flow(
             str(config_path),
             since.date(),

@@ -22,7 +22,6 @@ from prefect.utilities.annotations import quote
 
 from extract.documents import extract_document
 from extract.files import DEFAULT_MAX_BYTES, FILE_SOURCE, discover_files, read_file
-from extract.sources import load_sources
 from transform.analysis import ArticleAnalysis, analyse
 from transform.boilerplate import line_keys
 from transform.cleaning import STEPS, clean_document, steps_for
@@ -53,7 +52,6 @@ from warehouse.queries import (
     stories_of,
     story_candidates,
 )
-from warehouse.reprocess import forget_derived, snapshot
 from warehouse.search import refresh_search_index
 
 Batch = TypeVar("Batch")
@@ -474,71 +472,3 @@ def publish_artifacts(summary: IngestSummary, new_articles: tuple[Article, ...])
             key="new-articles",
             description=f"{len(new_articles)} new articles",
         )
-
-
-@dataclass(frozen=True)
-class ReprocessReport:
-    """What reprocessing changed: bodies that now read differently, and duplicate links gained or lost."""
-
-    articles: int
-    bodies_changed: int
-    new_duplicates: int
-    lost_duplicates: int
-    new_near_duplicates: int
-    summary: IngestSummary
-
-
-@io_task
-def take_snapshot(db: str) -> dict[str, dict[str, str]]:
-    with connect(db) as connection:
-        return snapshot(connection)
-
-
-@io_task
-def forget(db: str) -> None:
-    with connect(db) as connection:
-        forget_derived(connection)
-
-
-@flow(
-    name="reprocess", description="Re-run cleaning, deduplication and analysis over the stored raw documents."
-)
-def reprocess(
-    db: str = "data/newsetl.duckdb", config_path: str | None = None, lock_wait_seconds: float = 60.0
-) -> ReprocessReport:
-    """Rebuild every article from the raw documents with the current rules, without fetching anything.
-
-    Pass the sources file to apply its topic rules again (web sources); without it, every document that
-    extracts and cleans becomes an article or a duplicate.
-    """
-    topic_rules: dict[str, TopicRule] | None = None
-    if config_path:
-        config = load_sources(Path(config_path))
-        topic_rules = {s.name: config.topic_rule(s) for s in config.sources}
-    run_id = current_run_id()
-    with writer_lock(db, holder=run_id, wait_seconds=lock_wait_seconds):
-        before = take_snapshot(db)
-        forget(db)
-        summary = load_documents(db, run_id, [], [], datetime.now(UTC), topic_rules)
-        after = take_snapshot(db)
-    changed = sum(
-        1 for article_id, body in after["bodies"].items() if before["bodies"].get(article_id, body) != body
-    )
-    old_links, new_links = set(before["duplicates"].items()), set(after["duplicates"].items())
-    report = ReprocessReport(
-        articles=len(after["bodies"]),
-        bodies_changed=changed,
-        new_duplicates=len(new_links - old_links),
-        lost_duplicates=len(old_links - new_links),
-        new_near_duplicates=len(set(after["near"].items()) - set(before["near"].items())),
-        summary=summary,
-    )
-    get_run_logger().info(
-        "Reprocessed %d articles: %d bodies changed, %d new duplicates, %d lost, %d new near-duplicates",
-        report.articles,
-        report.bodies_changed,
-        report.new_duplicates,
-        report.lost_duplicates,
-        report.new_near_duplicates,
-    )
-    return report

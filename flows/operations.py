@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from flows.cli import DbOption, LockWaitOption, _run_flow, console, errors
+from flows.cli import DbOption, LockWaitOption, console, errors, run_flow
 from flows.settings import DEFAULT_EXPORT_DIR, Settings, apply_prefect_defaults
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def run_maintenance(
     apply_prefect_defaults()
     from flows.maintenance import maintenance
 
-    report = _run_flow(
+    report = run_flow(
         lambda: maintenance(
             str(db_path),
             str(export_dir),

@@ -80,7 +80,7 @@ def test_a_line_recurring_in_a_source_is_learned_and_dropped_from_the_next_run(
 def test_reprocess_rebuilds_articles_with_the_current_rules_and_reports_changes(
     tmp_path: Path, db_path: Path
 ) -> None:
-    from flows.ingest import reprocess
+    from flows.reprocess import reprocess
     from warehouse.queries import table_counts
 
     for n in range(4):

@@ -32,7 +32,19 @@ def newsetl(
 def test_help_explains_every_command() -> None:
     top = newsetl("--help")
     assert top.returncode == 0
-    for command in ("ingest", "clean", "sql"):
+    commands = (
+        "ingest",
+        "run",
+        "backfill",
+        "fetch",
+        "clean",
+        "sql",
+        "search",
+        "export",
+        "reprocess",
+        "sources",
+    )
+    for command in (*commands, "serve", "maintenance"):
         assert command in top.stdout
         sub = newsetl(command, "--help")
         assert sub.returncode == 0, sub.stderr
