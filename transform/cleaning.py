@@ -41,32 +41,48 @@ __all__ = [
 ]
 
 # Curly quotes and full-width CJK punctuation are part of the text as written: keep them.
-_FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, normalization="NFC")
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    uncurl_quotes=False, fix_character_width=False, normalization="NFC", explain=False
+)
 
 
-# In ASCII text ftfy only touches HTML entities, control characters, escapes and carriage returns.
-_ASCII_FTFY_WOULD_CHANGE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f&]")
+# The characters ftfy leaves alone, alone or in any mix: printable ASCII but "&", tab, and typographic
+# quotes, dashes and the ellipsis. Mojibake needs a UTF-8 lead byte read as a character, and no encoding
+# ftfy tries reads a lead byte as one of these and a continuation byte as another. A line without any
+# other character skips ftfy, which costs some 70 microseconds a line. (A property test checks the claim.)
+FTFY_NEEDED = re.compile(r"[^\t\n\x20-\x25\x27-\x7e\u2013\u2014\u2018\u2019\u201c\u201d\u2026]")
 
 
 def fix_unicode(text: str) -> StepResult:
     """Repair mojibake (UTF-8 read as Windows-1252, for example) and bring the text to NFC."""
-    if text.isascii() and not _ASCII_FTFY_WOULD_CHANGE.search(text):
-        return StepResult(text, 0)  # plain ASCII has no mojibake and is NFC already: skip the slow path
-    fixed = ftfy.fix_text(text, _FTFY_CONFIG)
+    if "<" in text:
+        # ftfy stops unescaping HTML entities for the rest of a text once a line has a "<": whole text.
+        fixed = ftfy.fix_text(text, _FTFY_CONFIG)
+    else:
+        # ftfy fixes each line on its own, so only lines that can need it go through its slow path.
+        lines = text.split("\n")
+        fixed = "".join(
+            _fix_line(line + "\n" if number < len(lines) else line) for number, line in enumerate(lines, 1)
+        )
     fixed = unicodedata.normalize("NFC", fixed)
     return StepResult(fixed, int(fixed != text))
 
 
-# Every horizontal space (tabs, no-break and other Unicode spaces) becomes a plain space.
-_HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
+def _fix_line(line: str) -> str:
+    return ftfy.fix_text(line, _FTFY_CONFIG) if FTFY_NEEDED.search(line) else line
+
+
 _BLANK_LINES = re.compile(r"\n{3,}")
-_SPACE_AT_LINE_ENDS = re.compile(r" ?\n ?")
 
 
 def normalise_whitespace(text: str) -> StepResult:
-    """One space between words, no trailing spaces, at most one blank line between paragraphs."""
-    spaced = _HORIZONTAL_SPACE.sub(" ", text.replace("\r\n", "\n"))
-    cleaned = _BLANK_LINES.sub("\n\n", _SPACE_AT_LINE_ENDS.sub("\n", spaced)).strip()
+    """One space between words, no trailing spaces, at most one blank line between paragraphs.
+
+    Every horizontal space (tabs, no-break and other Unicode spaces, a stray carriage return) becomes a
+    plain space: `str.split` knows them all and is much faster than a regex over the text.
+    """
+    joined = "\n".join(" ".join(line.split()) for line in text.split("\n"))
+    cleaned = (_BLANK_LINES.sub("\n\n", joined) if "\n\n\n" in joined else joined).strip()
     return StepResult(cleaned, int(cleaned != text))
 
 

@@ -28,6 +28,9 @@ _GROUP_HEADING = re.compile(
 # Every line that `_LEADING_LABEL` or `_GROUP_HEADING` can match also matches this, so a text without it
 # has no scaffolding at all.
 _ANY_SCAFFOLDING = re.compile(rf"(?m)^{_LABELS}\s|\b(?:Group|Section|Part)\s+\d{{1,2}}\s*:")
+# The first word of every `_ANY_SCAFFOLDING` match. A regex that starts with literal words skips
+# through text about ten times faster than one that starts with `^` or `\b`.
+_SCAFFOLDING_WORD = re.compile(r"Core|Key|Main|Summary|Overview|Group|Section|Part")
 _BULLET = re.compile(r"(?<=\S)\s+[-\u2013\u2014]\s+(?=[A-Z\"\u201c])")
 
 
@@ -36,7 +39,7 @@ def unfold_summary_scaffolding(text: str) -> StepResult:
 
     Only lines that carry such scaffolding are touched, so a dash in ordinary prose stays.
     """
-    if not _ANY_SCAFFOLDING.search(text):
+    if not any(_ANY_SCAFFOLDING.match(text, word.start()) for word in _SCAFFOLDING_WORD.finditer(text)):
         return StepResult(text, 0)
     lines: list[str] = []
     details: list[str] = []
@@ -66,8 +69,13 @@ _MIN_LEAD_WORDS = 6
 def drop_repeated_lead(text: str) -> StepResult:
     """Drop closing sentences that repeat the lead sentence (ignoring case, quotes, a connective)."""
     dropped: list[str] = []
-    # Only the first and the last sentences matter: look at them before splitting the whole text.
-    first = split_sentences(text.lstrip().split("\n", 1)[0])[:1]
+    # Only the first and the last sentences matter: look at them before splitting the whole text. The
+    # lead's last word is in the first line: when the text's last word is not, the lead is not repeated.
+    first_line = text.lstrip().split("\n", 1)[0]
+    words = text.rsplit(None, 1)
+    if not words or _plain(words[-1]) not in _plain(first_line):
+        return StepResult(text, 0)
+    first = split_sentences(first_line)[:1]
     closing = split_sentences(text.rstrip().rsplit("\n", 1)[-1])[-1:]
     if not first or not closing or _comparable(first[0]) != _comparable(closing[0]):
         return StepResult(text, 0)
@@ -83,6 +91,9 @@ def drop_repeated_lead(text: str) -> StepResult:
     return StepResult(text, len(dropped), tuple(dropped))
 
 
+def _plain(text: str) -> str:
+    return text.casefold().replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+
+
 def _comparable(sentence: str) -> str:
-    plain = sentence.casefold().replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return " ".join(_CONNECTIVE.sub("", plain).split())
+    return " ".join(_CONNECTIVE.sub("", _plain(sentence)).split())

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 
+import ftfy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transform.cleaning import clean_text
+from transform.cleaning import _FTFY_CONFIG, FTFY_NEEDED, clean_text, fix_unicode, normalise_whitespace
 from transform.lexicon import PROTECTED_NAMES
 
 LOWER_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=10)
@@ -82,3 +84,38 @@ def test_protected_names_survive(sentences: list[str], name: str, suffix: str, a
     text = " ".join([*sentences[:1], f"People use {token}{after}", *sentences[1:]])
     cleaned, _ = clean_text(text)
     assert re.search(rf"(?<![\w.]){re.escape(token)}(?!\w)", cleaned), cleaned
+
+
+# What ftfy may never change: `transform.cleaning.FTFY_NEEDED` lets lines made only of these skip it.
+FTFY_SAFE = st.text(alphabet=[*(chr(c) for c in range(0x20, 0x7F) if chr(c) != "&"), "\t", "\n", *"–—‘’“”…"])
+MOJIBAKE = st.sampled_from(
+    ["Appleâ€™s", "cafÃ©", "â€œQwenâ€\x9d", "Ã¤", "\r\n", "&amp;", "ﬁ", "\x1b[1m", "<b>"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(FTFY_SAFE)
+def test_ftfy_leaves_the_characters_it_is_skipped_for_alone(text: str) -> None:
+    assert not FTFY_NEEDED.search(text)
+    assert ftfy.fix_text(text, _FTFY_CONFIG) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(FTFY_SAFE, MOJIBAKE, st.text(max_size=20)), max_size=20).map("".join))
+def test_fixing_unicode_line_by_line_equals_ftfy_on_the_whole_text(text: str) -> None:
+    expected = unicodedata.normalize("NFC", ftfy.fix_text(text, _FTFY_CONFIG))
+    assert fix_unicode(text).text == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(DIRT, LOWER_WORD, st.sampled_from(["\t", "\u00a0", "\r", "\u3000", " \n "])), max_size=40
+    )
+)
+def test_whitespace_normalisation_matches_its_definition(parts: list[str]) -> None:
+    text = " ".join(parts)
+    # The definition: horizontal runs become one space, none at line ends, at most one blank line.
+    spaced = re.sub(r"[^\S\n]+", " ", text.replace("\r\n", "\n"))
+    expected = re.sub(r"\n{3,}", "\n\n", re.sub(r" ?\n ?", "\n", spaced)).strip()
+    assert normalise_whitespace(text).text == expected

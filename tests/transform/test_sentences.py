@@ -63,6 +63,18 @@ def test_glued_sentences_are_split(glued: str, repaired: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "prefix", ["", "(", "(" * 100, "x" * 100 + " (", "https://example.com/" + "a" * 80 + " "]
+)
+def test_glued_tokens_are_found_after_long_runs_without_spaces(prefix: str) -> None:
+    # The scan looks a short way back from a glue for the start of its chunk, then all the way.
+    text = f"Sales grew {prefix}confidenceShortly after, then iPhoneThis and ChinaThis rose."
+    result = split_glued_sentences(text)
+    assert result.text == (
+        f"Sales grew {prefix}confidence. Shortly after, then iPhone. This and China. This rose."
+    )
+
+
+@pytest.mark.parametrize(
     "name",
     [
         *sorted(PROTECTED_NAMES),
