@@ -1,6 +1,10 @@
 """Cleaning figures: throughput of the whole cleaning chain, and how well lost sentence breaks are repaired.
 
-- documents per second through `transform.cleaning.clean_text` on generated ~600-word articles;
+- documents per second through `transform.cleaning.clean_text` on generated ~600-word articles, with
+  one and two worker processes, for three kinds of text: `plain` (the generated ASCII originals),
+  `typographic` (the same with curly quotes, apostrophes and dashes in every paragraph, as real articles
+  have: those lines go through ftfy), and `dirty` (originals mixed with their dirty copies: boilerplate,
+  bylines, lost periods, flattened lines, so repairs run and cleaning takes a second round);
 - precision and recall of glued-join repair on text where the truth is known: sentences of generated
   articles are glued by deleting ". " at random boundaries ("deploymentAs"), real camelCase names
   (iPhone, HarmonyOS, DeepSeek, ...) stay in the text, and every split cleaning reports is checked.
@@ -11,6 +15,7 @@ from __future__ import annotations
 import random
 import re
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 from bench.corpus import generate
 from transform.cleaning import clean_text
@@ -18,14 +23,37 @@ from transform.cleaning import clean_text
 # A boundary that copying can lose: a lowercase letter, ". ", then a capital letter.
 _BOUNDARY = re.compile(r"(?<=[a-z])\. (?=[A-Z][a-z])")
 _NAMES = "DeepSeek, ByteDance, OpenAI, WeChat, YouTube, MacBook, LiveBench and the iPhone"
+KINDS = ("plain", "typographic", "dirty")
 
 
-def throughput(documents: int) -> float:
-    texts = [d.text for d in generate(documents, seed=5, copy_rate=0, words=600)]
-    start = time.perf_counter()
-    for text in texts:
+def _typographic(text: str) -> str:
+    quote = " \u201cWe\u2019re ready \u2014 it\u2019s the plan,\u201d an executive\u2019s aide said."
+    return "\n\n".join(paragraph + quote for paragraph in text.split("\n\n"))
+
+
+def texts(documents: int, kind: str) -> list[str]:
+    if kind == "dirty":
+        return [d.text for d in generate(documents, seed=5, copy_rate=0.7, words=600)][:documents]
+    plain = [d.text for d in generate(documents, seed=5, copy_rate=0, words=600)]
+    return [_typographic(text) for text in plain] if kind == "typographic" else plain
+
+
+def _clean_all(batch: list[str]) -> int:
+    for text in batch:
         clean_text(text)
-    return documents / (time.perf_counter() - start)
+    return len(batch)
+
+
+def throughput(documents: int, kind: str = "plain", workers: int = 1) -> float:
+    """Documents per second through the whole cleaning chain (the process pool's start-up included)."""
+    batch = texts(documents, kind)
+    start = time.perf_counter()
+    if workers == 1:
+        _clean_all(batch)
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            sum(pool.map(_clean_all, [batch[i::workers] for i in range(workers)]))
+    return len(batch) / (time.perf_counter() - start)
 
 
 def glued_repair(documents: int, glue_rate: float = 0.3, seed: int = 13) -> dict[str, float]:
@@ -64,7 +92,12 @@ def glued_repair(documents: int, glue_rate: float = 0.3, seed: int = 13) -> dict
 
 def main(quick: bool = False) -> dict[str, float]:
     documents = 1_000 if quick else 10_000
-    figures = {"documents": float(documents), "clean_docs_per_s": round(throughput(documents))}
+    figures: dict[str, float] = {"documents": float(documents)}
+    for kind in KINDS:
+        for workers in (1, 2):
+            figures[f"clean_docs_per_s_{kind}_{workers}_process"] = round(
+                throughput(documents, kind, workers)
+            )
     figures.update({f"glued_{k}": v for k, v in glued_repair(200 if quick else 1_000).items()})
     return figures
 

@@ -151,7 +151,15 @@ def dedup_quality_rows(figures: dict[str, Any]) -> list[Row]:
 def cleaning_rows(figures: dict[str, Any]) -> list[Row]:
     name = f"cleaning, {int(figures['documents']):,} docs of ~600 words"
     return [
-        (name, "docs/s, 1 process (whole cleaning chain)", f"{figures['clean_docs_per_s']:,}"),
+        *(
+            (
+                name,
+                f"docs/s {kind} text, 1 / 2 processes (whole chain)",
+                f"{figures[f'clean_docs_per_s_{kind}_1_process']:,}"
+                f" / {figures[f'clean_docs_per_s_{kind}_2_process']:,}",
+            )
+            for kind in ("plain", "typographic", "dirty")
+        ),
         (
             "glued-join repair",
             f"precision / recall ({figures['glued_glued_joins']} joins)",

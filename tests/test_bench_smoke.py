@@ -56,10 +56,13 @@ def test_the_cleaning_and_web_benchmarks_and_their_rows() -> None:
     glued = cleaning.glued_repair(5)
     assert glued["glued_joins"] > 0 and 0.0 <= glued["precision"] <= 1.0
     assert cleaning.throughput(5) > 0
+    assert cleaning.throughput(6, "dirty", workers=2) > 0
+    assert all("\u2019" in text for text in cleaning.texts(3, "typographic"))
     with web.local_site() as (base, _):
         figures = web.fetch_and_extract(base)
     assert figures["pages"] == web.PAGES
-    clean = {"documents": 5.0, "clean_docs_per_s": 1, **{f"glued_{k}": v for k, v in glued.items()}}
+    speeds = {f"clean_docs_per_s_{kind}_{n}_process": n for kind in cleaning.KINDS for n in (1, 2)}
+    clean = {"documents": 5.0, **speeds, **{f"glued_{k}": v for k, v in glued.items()}}
     crawl = {**figures, "second_run_requests": 3, "second_run_article_fetches": 0}
     table = run.render([*run.cleaning_rows(clean), *run.web_rows(crawl)])
     assert "glued-join repair" in table and "pages/s" in table
