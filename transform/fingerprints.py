@@ -7,11 +7,23 @@ import re
 import unicodedata
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# In ASCII text the word characters are letters, digits and "_": every other character splits words,
+# and `str.split` after `str.translate` finds them several times faster than `_WORD`.
+_ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")})
+
+
+def _word_runs(text: str) -> list[str]:
+    return text.translate(_ASCII_NON_WORD).split() if text.isascii() else _WORD.findall(text)
+
+
+def matching_words(text: str) -> list[str]:
+    """The words of `text` as matching sees them: NFKC, case-folded, runs of word characters."""
+    return _word_runs(unicodedata.normalize("NFKC", text).casefold())
 
 
 def normalise_for_matching(text: str) -> str:
     """Text reduced to what matters for matching: NFKC, case-folded words separated by single spaces."""
-    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+    return " ".join(matching_words(text))
 
 
 def body_hash(text: str) -> str:
@@ -20,4 +32,4 @@ def body_hash(text: str) -> str:
 
 
 def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+    return len(_word_runs(text))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from transform.fingerprints import normalise_for_matching
+from transform.fingerprints import matching_words
 
 _EMPTY = np.uint32(0xFFFFFFFF)
 Signature = npt.NDArray[np.uint32]
@@ -85,7 +85,7 @@ def _mix(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
 
 def shingle_hashes(text: str, shingle_words: int) -> npt.NDArray[np.uint64]:
     """Distinct 64-bit hashes of the text's overlapping word n-grams (normalised words)."""
-    words = normalise_for_matching(text).split()
+    words = matching_words(text)
     word_hashes = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
     width = min(shingle_words, len(words))
     count = len(words) - width + 1 if words else 0

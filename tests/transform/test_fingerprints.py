@@ -1,4 +1,10 @@
-from transform.fingerprints import body_hash, normalise_for_matching, word_count
+import re
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transform.fingerprints import body_hash, matching_words, normalise_for_matching, word_count
 
 
 def test_copies_differing_in_case_spacing_and_punctuation_hash_alike() -> None:
@@ -12,8 +18,16 @@ def test_different_words_hash_differently() -> None:
 
 
 def test_normalisation_folds_width_and_case_but_keeps_cjk() -> None:
-    assert normalise_for_matching("\uff31\uff37\uff25\uff2e 通义千问")  # full-width QWEN == "qwen 通义千问"
+    assert normalise_for_matching("\uff31\uff37\uff25\uff2e, 通义千问!") == "qwen 通义千问"
 
 
 def test_word_count() -> None:
     assert word_count("Alibaba Cloud, 2025: Qwen-Max!") == 5
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200) | st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_the_fast_word_split_matches_the_word_regex(text: str) -> None:
+    words = re.compile(r"\w+")
+    assert matching_words(text) == words.findall(unicodedata.normalize("NFKC", text).casefold())
+    assert word_count(text) == len(words.findall(text))
