@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 from rich.console import Console
 
-from flows.settings import Settings, apply_prefect_defaults
+from flows.settings import Settings, apply_prefect_defaults, one_shot_run_settings
 
 if TYPE_CHECKING:
     from extract.http import FetchResult
@@ -143,7 +143,8 @@ def run_flow(call: Callable[[], Result]) -> Result:
     from warehouse.connection import WarehouseError
 
     try:
-        return call()
+        with one_shot_run_settings():
+            return call()
     except WarehouseError as error:
         errors.print(f"error: {error}", markup=False)
         raise typer.Exit(1) from error

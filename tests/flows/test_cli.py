@@ -146,3 +146,14 @@ def test_run_reports_a_bad_sources_file_by_key(tmp_path: Path) -> None:
     missing = newsetl("run", "--config", str(tmp_path / "none.toml"))
     assert missing.returncode == 2
     assert "newsetl.example.toml" in missing.stderr
+
+
+def test_one_shot_runs_skip_heartbeats_only_against_a_temporary_server() -> None:
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.settings import one_shot_run_settings
+
+    with temporary_settings(restore_defaults={PREFECT_API_URL}), one_shot_run_settings():
+        assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() is None
+    with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:4200/api"}), one_shot_run_settings():
+        assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() == 180
