@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import generate
+from bench.memory import peak_rss_mb
 
 WORDS = 250
 LINES_PER_FILE = 1_000  # ~1.7 MB a file: well under the 10 MB file cap
@@ -141,7 +141,7 @@ def end_to_end_child(documents: int, search: bool = False, new: int = 1000) -> d
             "near_duplicates": full["near_duplicates"],
             "stage_seconds": full["seconds"],
             "docs_per_s": _rates(full),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "peak_rss_mb": peak_rss_mb(),
             "db_mb": round(size / 2**20, 2),
             "db_mb_per_1k_articles": round(size / 2**20 / max(full["new_articles"], 1) * 1000, 3),
             "incremental_1k": _incremental_figures(documents, incremental),

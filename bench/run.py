@@ -138,8 +138,8 @@ def dedup_speed_rows(figures: dict[str, Any]) -> list[Row]:
         rows.append(
             (
                 f"near-dup lookup 1k new, {point['stored']:,} stored",
-                "seconds (peak RSS MB)",
-                f"{point['seconds']} ({point['peak_rss_mb']})",
+                "seconds (peak RSS / growth during the dedup, MB)",
+                f"{point['seconds']} ({point['peak_rss_mb']} / {point['rss_growth_mb']})",
             )
         )
     return rows
