@@ -4,7 +4,10 @@
   and two worker processes, beside datasketch's MinHash + MinHashLSH on the same texts.
 - Incremental: time and peak memory to deduplicate 1,000 new documents against 10k, 100k and 1M stored
   ones in a real DuckDB file (the stored signatures and band keys are synthesised in SQL: the lookup
-  cost depends on the table sizes, not on what the texts said). Each size runs in a fresh process.
+  cost depends on the table sizes, not on what the texts said). Each size runs in a fresh process,
+  once with DuckDB's default memory limit and once with `SET memory_limit = '256MB'`: the lookup scans
+  the band keys, and what grows with the stored count is DuckDB's cache of the blocks it read, which the
+  limit bounds.
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ SELECT $scheme, (hash(i, b) >> 1)::BIGINT, 'old' || i FROM range($n) AS t(i), ra
 """
 
 
-def incremental_child(stored: int) -> dict[str, float]:
+def incremental_child(stored: int, memory_limit: str | None = None) -> dict[str, object]:
     """Run in a fresh process: build a warehouse with `stored` signatures, then dedup 1,000 new docs."""
     from warehouse.connection import connect
     from warehouse.queries import near_duplicate_candidates
@@ -82,6 +85,8 @@ def incremental_child(stored: int) -> dict[str, float]:
         reset_peak_rss()  # the synthesis above is not part of the dedup's cost
         start = time.perf_counter()
         with connect(db) as con:
+            if memory_limit:
+                con.execute(f"SET memory_limit = '{memory_limit}'")
             signed = [(doc_id, *signature(text)) for doc_id, text in texts]
             keys = {doc_id: band_keys(sig) for doc_id, sig, _ in signed}
             candidates = near_duplicate_candidates(con, DEFAULT_SCHEME.scheme_id, keys)
@@ -90,20 +95,21 @@ def incremental_child(stored: int) -> dict[str, float]:
         peak_mb = peak_rss_mb()
         return {
             "stored": stored,
+            "memory_limit": memory_limit,
             "seconds": round(seconds, 3),
             "peak_rss_mb": peak_mb,
             "rss_growth_mb": round(peak_mb - rss_before, 1) if peak_mb and rss_before else None,
         }
 
 
-def incremental(stored: int) -> dict[str, float]:
+def incremental(stored: int, memory_limit: str | None = None) -> dict[str, object]:
     output = subprocess.run(
-        [sys.executable, "-m", "bench.dedup_speed", "--incremental-child", str(stored)],
+        [sys.executable, "-m", "bench.dedup_speed", "--incremental-child", str(stored), memory_limit or ""],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    return json.loads(output.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
 def main(quick: bool = False) -> dict[str, object]:
@@ -116,12 +122,12 @@ def main(quick: bool = False) -> dict[str, object]:
         "signature_documents": documents,
         "datasketch_docs_per_s_1_process": round(datasketch_throughput(baseline_documents)),
         "datasketch_documents": baseline_documents,
-        "incremental_1k_new": [incremental(n) for n in sizes],
+        "incremental_1k_new": [incremental(n, limit) for n in sizes for limit in (None, "256MB")],
     }
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--incremental-child":
-        print(json.dumps(incremental_child(int(sys.argv[2]))))
+    if len(sys.argv) == 4 and sys.argv[1] == "--incremental-child":
+        print(json.dumps(incremental_child(int(sys.argv[2]), sys.argv[3] or None)))
     else:
         print(json.dumps(main(quick="--quick" in sys.argv), indent=2))

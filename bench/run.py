@@ -99,8 +99,10 @@ def pipeline_rows(figures: dict[str, Any]) -> list[Row]:
     rows.append(
         (
             name,
-            "overhead of the run, as `newsetl ingest` (s, %)",
-            f"{prefect['overhead_s']:.1f} ({prefect['overhead_pct']}%)",
+            "overhead as `newsetl ingest` (s, median % of 3: all)",
+            f"{prefect['overhead_s']:.1f} ({prefect['overhead_pct']}%: "
+            + " / ".join(str(pct) for pct in prefect["overhead_pct_runs"])
+            + ")",
         )
     )
     rows.append(
@@ -137,7 +139,8 @@ def dedup_speed_rows(figures: dict[str, Any]) -> list[Row]:
     for point in figures["incremental_1k_new"]:
         rows.append(
             (
-                f"near-dup lookup 1k new, {point['stored']:,} stored",
+                f"near-dup lookup 1k new, {point['stored']:,} stored"
+                + (f", memory_limit {point['memory_limit']}" if point.get("memory_limit") else ""),
                 "seconds (peak RSS / growth during the dedup, MB)",
                 f"{point['seconds']} ({point['peak_rss_mb']} / {point['rss_growth_mb']})",
             )
