@@ -5,7 +5,7 @@
 - Incremental: time and peak memory to deduplicate 1,000 new documents against 10k, 100k and 1M stored
   ones in a real DuckDB file (the stored signatures and band keys are synthesised in SQL: the lookup
   cost depends on the table sizes, not on what the texts said). Each size runs in a fresh process,
-  once with DuckDB's default memory limit and once with `SET memory_limit = '256MB'`: the lookup scans
+  once with DuckDB's default memory limit and once with NEWSETL_MEMORY_LIMIT's 256MB: the lookup scans
   the band keys, and what grows with the stored count is DuckDB's cache of the blocks it read, which the
   limit bounds.
 """
@@ -71,7 +71,7 @@ SELECT $scheme, (hash(i, b) >> 1)::BIGINT, 'old' || i FROM range($n) AS t(i), ra
 
 def incremental_child(stored: int, memory_limit: str | None = None) -> dict[str, object]:
     """Run in a fresh process: build a warehouse with `stored` signatures, then dedup 1,000 new docs."""
-    from warehouse.connection import connect
+    from warehouse.connection import configure_connections, connect
     from warehouse.queries import near_duplicate_candidates
 
     with tempfile.TemporaryDirectory() as folder:
@@ -84,9 +84,8 @@ def incremental_child(stored: int, memory_limit: str | None = None) -> dict[str,
         rss_before = rss_mb()
         reset_peak_rss()  # the synthesis above is not part of the dedup's cost
         start = time.perf_counter()
+        configure_connections(memory_limit=memory_limit)  # as a run with NEWSETL_MEMORY_LIMIT does
         with connect(db) as con:
-            if memory_limit:
-                con.execute(f"SET memory_limit = '{memory_limit}'")
             signed = [(doc_id, *signature(text)) for doc_id, text in texts]
             keys = {doc_id: band_keys(sig) for doc_id, sig, _ in signed}
             candidates = near_duplicate_candidates(con, DEFAULT_SCHEME.scheme_id, keys)

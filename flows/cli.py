@@ -77,6 +77,7 @@ def ingest(
             db=str(db_path),
             max_file_bytes=settings.max_file_bytes,
             lock_wait_seconds=settings.lock_wait_seconds if lock_wait is None else lock_wait,
+            memory_limit=settings.memory_limit,
         )
     )
     _print_summary(f"newsetl ingest: {', '.join(str(p) for p in paths)}", summary, db_path)
@@ -127,6 +128,7 @@ def run(
                 db=str(db_path),
                 refetch=refetch,
                 lock_wait_seconds=settings.lock_wait_seconds if lock_wait is None else lock_wait,
+                memory_limit=settings.memory_limit,
             )
         )
     except SourcesError as error:
@@ -206,6 +208,7 @@ def reprocess(
             str(db_path),
             str(config) if config else None,
             settings.lock_wait_seconds if lock_wait is None else lock_wait,
+            memory_limit=settings.memory_limit,
         )
     )
     console.print()
@@ -240,6 +243,7 @@ def backfill(
             since.date(),
             db=str(db_path),
             lock_wait_seconds=settings.lock_wait_seconds if lock_wait is None else lock_wait,
+            memory_limit=settings.memory_limit,
         )
     )
     _print_summary(f"newsetl backfill --since {since.date()}: {config_path}", summary, db_path)

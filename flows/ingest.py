@@ -22,6 +22,7 @@ from prefect.utilities.annotations import quote
 
 from extract.documents import extract_document
 from extract.files import DEFAULT_MAX_BYTES, FILE_SOURCE, discover_files, read_file
+from flows.settings import configure_warehouse
 from transform.analysis import ArticleAnalysis, analyse
 from transform.boilerplate import line_keys
 from transform.cleaning import STEPS, clean_document, steps_for
@@ -350,8 +351,10 @@ def ingest(
     db: str = "data/newsetl.duckdb",
     max_file_bytes: int = DEFAULT_MAX_BYTES,
     lock_wait_seconds: float = 60.0,
+    memory_limit: str | None = None,
 ) -> IngestSummary:
     """Ingest every supported file under `paths` into the warehouse at `db`. Safe to rerun."""
+    configure_warehouse(memory_limit)
     logger = get_run_logger()
     now = datetime.now(UTC)
     run_id = current_run_id()

@@ -12,7 +12,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
 from flows.ingest import current_run_id, io_task, refresh_search
-from flows.settings import DEFAULT_EXPORT_DIR
+from flows.settings import DEFAULT_EXPORT_DIR, configure_warehouse
 from warehouse.connection import WarehouseError, connect
 from warehouse.exports import export_parquet
 from warehouse.locks import writer_lock
@@ -64,9 +64,13 @@ def export(db: str, folder: str) -> dict[str, int]:
 
 @flow(name="maintenance", description="Refresh the search index, checkpoint DuckDB, export Parquet.")
 def maintenance(
-    db: str = "data/newsetl.duckdb", export_dir: str = DEFAULT_EXPORT_DIR, lock_wait_seconds: float = 60.0
+    db: str = "data/newsetl.duckdb",
+    export_dir: str = DEFAULT_EXPORT_DIR,
+    lock_wait_seconds: float = 60.0,
+    memory_limit: str | None = None,
 ) -> MaintenanceReport:
     """Housekeeping for the warehouse at `db`, holding its writer lock so no ingest writes meanwhile."""
+    configure_warehouse(memory_limit)
     if not Path(db).exists():
         raise WarehouseError(f"no database at {db}: run `newsetl ingest` first or pass --db")
     with writer_lock(db, holder=current_run_id(), wait_seconds=lock_wait_seconds):

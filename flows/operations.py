@@ -50,6 +50,7 @@ def run_maintenance(
             str(db_path),
             str(export_dir),
             settings.lock_wait_seconds if lock_wait is None else lock_wait,
+            memory_limit=settings.memory_limit,
         )
     )
     console.print()
@@ -151,7 +152,11 @@ def scheduled_deployments(
     from flows.maintenance import maintenance
 
     settings = settings or Settings()
-    common = {"db": str(db.resolve()), "lock_wait_seconds": settings.lock_wait_seconds}
+    common = {
+        "db": str(db.resolve()),
+        "lock_wait_seconds": settings.lock_wait_seconds,
+        "memory_limit": settings.memory_limit,
+    }
     deployments = [
         _deployment(
             ingest,

@@ -14,6 +14,7 @@ from prefect import flow, get_run_logger
 
 from extract.sources import load_sources
 from flows.ingest import IngestSummary, current_run_id, io_task, load_documents
+from flows.settings import configure_warehouse
 from transform.topics import TopicRule
 from warehouse.connection import connect
 from warehouse.locks import writer_lock
@@ -48,13 +49,17 @@ def forget(db: str) -> None:
     name="reprocess", description="Re-run cleaning, deduplication and analysis over the stored raw documents."
 )
 def reprocess(
-    db: str = "data/newsetl.duckdb", config_path: str | None = None, lock_wait_seconds: float = 60.0
+    db: str = "data/newsetl.duckdb",
+    config_path: str | None = None,
+    lock_wait_seconds: float = 60.0,
+    memory_limit: str | None = None,
 ) -> ReprocessReport:
     """Rebuild every article from the raw documents with the current rules, without fetching anything.
 
     Pass the sources file to apply its topic rules again (web sources); without it, every document that
     extracts and cleans becomes an article or a duplicate.
     """
+    configure_warehouse(memory_limit)
     topic_rules: dict[str, TopicRule] | None = None
     if config_path:
         config = load_sources(Path(config_path))

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     lock_wait_seconds: float = Field(
         default=60.0, ge=0, description="How long a run waits for another run to finish writing."
     )
+    memory_limit: str | None = Field(
+        default=None,
+        description="DuckDB's memory limit for the warehouse, e.g. 1GB [default: DuckDB's, 80% of RAM].",
+    )
 
 
 def apply_prefect_defaults() -> None:
@@ -57,3 +61,11 @@ def one_shot_run_settings() -> Iterator[None]:
         return
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
+
+
+def configure_warehouse(memory_limit: str | None) -> None:
+    """Give this run's warehouse connections their DuckDB memory limit: the flow's parameter, else
+    NEWSETL_MEMORY_LIMIT where the run executes (a prefect.yaml deployment passes no parameter)."""
+    from warehouse.connection import configure_connections
+
+    configure_connections(memory_limit=memory_limit or Settings().memory_limit)

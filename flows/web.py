@@ -21,6 +21,7 @@ from extract.http import Fetcher, FetchResult, Validators
 from extract.sources import SitemapSource, SourcesConfig, load_sources
 from extract.web import Discovery, discover_all, fetch_articles
 from flows.ingest import CrawlCounts, IngestSummary, current_run_id, io_task, load_documents
+from flows.settings import configure_warehouse
 from transform.errors import Reject
 from transform.health import SourceRun
 from transform.records import HttpCacheEntry, RawDocument
@@ -144,9 +145,14 @@ def _cache_entries(discoveries: list[Discovery], results: list[FetchResult]) -> 
 
 @flow(name="web", description="Fetch new articles from the web sources of a newsetl.toml and load them.")
 def web(
-    config_path: str, db: str = "data/newsetl.duckdb", refetch: bool = False, lock_wait_seconds: float = 60.0
+    config_path: str,
+    db: str = "data/newsetl.duckdb",
+    refetch: bool = False,
+    lock_wait_seconds: float = 60.0,
+    memory_limit: str | None = None,
 ) -> IngestSummary:
     """Crawl the configured sources (only what is new since the last run) and load it into `db`."""
+    configure_warehouse(memory_limit)
     return _crawl_and_load(load_sources(Path(config_path)), db, refetch, lock_wait_seconds)
 
 
@@ -154,10 +160,15 @@ def web(
     name="backfill", description="Fetch older articles: sitemaps read back to a date, then loaded as usual."
 )
 def backfill(
-    config_path: str, since: date, db: str = "data/newsetl.duckdb", lock_wait_seconds: float = 60.0
+    config_path: str,
+    since: date,
+    db: str = "data/newsetl.duckdb",
+    lock_wait_seconds: float = 60.0,
+    memory_limit: str | None = None,
 ) -> IngestSummary:
     """Like `web`, but every sitemap source lists URLs back to `since` (and up to its limit); pages
     already stored are still not fetched again."""
+    configure_warehouse(memory_limit)
     config = load_sources(Path(config_path))
     sources = [
         s.model_copy(update={"since": since}) if isinstance(s, SitemapSource) else s for s in config.sources

@@ -132,3 +132,20 @@ def test_extract_and_clean_keeps_going_after_a_bad_document(tmp_path: Path) -> N
     processed = extract_and_clean.fn(docs)
     assert [a.title for a, _ in processed.articles] == ["Alibaba lifts its AI budget"]
     assert [r.reason for r in processed.rejects] == ["empty document"]
+
+
+def test_the_memory_limit_setting_reaches_the_warehouse(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from warehouse.connection import configure_connections
+
+    # No parameter, as a prefect.yaml deployment runs it: the worker's environment gives the limit.
+    monkeypatch.setenv("NEWSETL_MEMORY_LIMIT", "200MB")
+    expected = write_corpus(tmp_path / "corpus")
+    try:
+        summary = ingest([str(tmp_path / "corpus")], db=str(db_path))
+        assert summary.new_articles == expected["new_articles"]
+        with connect(db_path) as con:  # the run configured every connection of the process
+            assert con.execute("SELECT current_setting('memory_limit')").fetchone() == ("190.7 MiB",)
+    finally:
+        configure_connections()

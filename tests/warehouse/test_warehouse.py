@@ -231,3 +231,18 @@ def test_a_file_held_by_another_process_is_reported_as_busy(db_path: Path) -> No
             pass
     finally:
         holder.communicate("")
+
+
+def test_configured_connections_get_the_memory_limit_and_a_bad_one_is_a_clear_error(tmp_path: Path) -> None:
+    db = tmp_path / "limited.duckdb"
+    try:
+        connection_module.configure_connections(memory_limit="100MB")
+        with connect(db) as con:
+            assert con.execute("SELECT current_setting('memory_limit')").fetchone() == ("95.3 MiB",)
+        connection_module.configure_connections(memory_limit="a lot")
+        with pytest.raises(WarehouseError, match="memory_limit"), connect(db):
+            pass
+    finally:
+        connection_module.configure_connections()
+    with connect(db) as con:  # back to DuckDB's default: a share of the machine's memory
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone() != ("95.3 MiB",)
