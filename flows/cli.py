@@ -437,10 +437,18 @@ def export(
 
 
 def main() -> None:
+    from pydantic import ValidationError
+
     from flows.operations import add_commands
 
     add_commands(app)
-    app()
+    try:
+        app()
+    except ValidationError as error:  # a NEWSETL_* variable that does not parse: say which, not a traceback
+        for problem in error.errors():
+            name = f"NEWSETL_{str(problem['loc'][0]).upper()}" if problem["loc"] else "a NEWSETL_ setting"
+            errors.print(f"error: {name}={problem['input']!r}: {problem['msg']}", markup=False)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

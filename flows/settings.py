@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Prefect's embedded server needs these before `prefect` is imported; the user's own values win.
@@ -38,6 +39,16 @@ class Settings(BaseSettings):
         default=None,
         description="DuckDB's memory limit for the warehouse, e.g. 1GB [default: DuckDB's, 80% of RAM].",
     )
+
+    @field_validator("memory_limit")
+    @classmethod
+    def _a_size(cls, value: str | None) -> str | None:
+        if value is not None and not _SIZE.match(value):
+            raise ValueError("expected a size DuckDB reads, such as 512MB, 2GB or 1.5GiB")
+        return value
+
+
+_SIZE = re.compile(r"(?i)^\d+(\.\d+)?\s*([KMGT]i?B|B)$")
 
 
 def apply_prefect_defaults() -> None:

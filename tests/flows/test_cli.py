@@ -157,3 +157,14 @@ def test_one_shot_runs_skip_heartbeats_only_against_a_temporary_server() -> None
         assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() is None
     with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:4200/api"}), one_shot_run_settings():
         assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() == 180
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [("NEWSETL_MEMORY_LIMIT", "lots", "such as 512MB"), ("NEWSETL_MAX_FILE_BYTES", "ten", "valid integer")],
+)
+def test_a_bad_setting_is_named_not_a_traceback(tmp_path: Path, variable: str, value: str, says: str) -> None:
+    done = newsetl("ingest", str(tmp_path), "--db", str(tmp_path / "w.duckdb"), env={variable: value})
+    assert done.returncode == 2
+    assert f"error: {variable}='{value}'" in done.stderr and says in done.stderr
+    assert "Traceback" not in done.stderr
