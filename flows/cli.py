@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 from rich.console import Console
 
-from flows.settings import Settings, apply_prefect_defaults, one_shot_run_settings
+from flows.settings import Settings, apply_prefect_defaults, one_shot_run_settings, run_options
 
 if TYPE_CHECKING:
     from extract.http import FetchResult
@@ -76,8 +76,7 @@ def ingest(
             [str(p) for p in paths],
             db=str(db_path),
             max_file_bytes=settings.max_file_bytes,
-            lock_wait_seconds=settings.lock_wait_seconds if lock_wait is None else lock_wait,
-            memory_limit=settings.memory_limit,
+            **run_options(settings, lock_wait),
         )
     )
     _print_summary(f"newsetl ingest: {', '.join(str(p) for p in paths)}", summary, db_path)
@@ -127,8 +126,7 @@ def run(
                 str(config_path),
                 db=str(db_path),
                 refetch=refetch,
-                lock_wait_seconds=settings.lock_wait_seconds if lock_wait is None else lock_wait,
-                memory_limit=settings.memory_limit,
+                **run_options(settings, lock_wait),
             )
         )
     except SourcesError as error:
@@ -207,8 +205,7 @@ def reprocess(
         lambda: reprocess_flow(
             str(db_path),
             str(config) if config else None,
-            settings.lock_wait_seconds if lock_wait is None else lock_wait,
-            memory_limit=settings.memory_limit,
+            **run_options(settings, lock_wait),
         )
     )
     console.print()
@@ -242,8 +239,7 @@ def backfill(
             str(config_path),
             since.date(),
             db=str(db_path),
-            lock_wait_seconds=settings.lock_wait_seconds if lock_wait is None else lock_wait,
-            memory_limit=settings.memory_limit,
+            **run_options(settings, lock_wait),
         )
     )
     _print_summary(f"newsetl backfill --since {since.date()}: {config_path}", summary, db_path)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from flows.cli import DbOption, LockWaitOption, console, errors, run_flow
-from flows.settings import DEFAULT_EXPORT_DIR, Settings, apply_prefect_defaults
+from flows.settings import DEFAULT_EXPORT_DIR, Settings, apply_prefect_defaults, run_options
 
 if TYPE_CHECKING:
     from prefect import Flow
@@ -49,8 +49,7 @@ def run_maintenance(
         lambda: maintenance(
             str(db_path),
             str(export_dir),
-            settings.lock_wait_seconds if lock_wait is None else lock_wait,
-            memory_limit=settings.memory_limit,
+            **run_options(settings, lock_wait),
         )
     )
     console.print()
@@ -152,11 +151,7 @@ def scheduled_deployments(
     from flows.maintenance import maintenance
 
     settings = settings or Settings()
-    common = {
-        "db": str(db.resolve()),
-        "lock_wait_seconds": settings.lock_wait_seconds,
-        "memory_limit": settings.memory_limit,
-    }
+    common = {"db": str(db.resolve()), **run_options(settings)}
     deployments = [
         _deployment(
             ingest,

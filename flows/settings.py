@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypedDict
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,6 +50,21 @@ class Settings(BaseSettings):
 
 
 _SIZE = re.compile(r"(?i)^\d+(\.\d+)?\s*([KMGT]i?B|B)$")
+
+
+class RunOptions(TypedDict):
+    """The parameters every flow that writes the warehouse takes from the settings."""
+
+    lock_wait_seconds: float
+    memory_limit: str | None
+
+
+def run_options(settings: Settings, lock_wait: float | None = None) -> RunOptions:
+    """`settings`' run options; `lock_wait` (a --lock-wait flag) wins over the setting."""
+    return RunOptions(
+        lock_wait_seconds=settings.lock_wait_seconds if lock_wait is None else lock_wait,
+        memory_limit=settings.memory_limit,
+    )
 
 
 def apply_prefect_defaults() -> None:
