@@ -10,7 +10,7 @@ import re
 from collections import Counter
 
 from transform.lexicon import NON_FINAL_WORDS, PROTECTED_NAMES, SENTENCE_STARTERS
-from transform.steps import StepResult
+from transform.steps import Edit, StepResult, apply_edits
 
 _ABBREVIATIONS = frozenset(
     str.split(
@@ -120,21 +120,16 @@ def split_glued_sentences(text: str, protected: frozenset[str] = PROTECTED_NAMES
         return StepResult(text, 0)
     tokens = Counter(_strip_suffix(token) for _, _, token in glued)
     openers = _Openers(text)
+    edits: list[Edit] = []
     details: list[str] = []
-    pieces: list[str] = []
-    copied = 0
     for start, end, token in glued:
         split = _glue_point(token, protected, openers, tokens)
         if split is None:
             continue
         repaired = f"{token[:split]}. {token[split:]}"
+        edits.append((start, end, repaired))
         details.append(f"{token} -> {repaired}")
-        pieces += (text[copied:start], repaired)
-        copied = end
-    if not details:
-        return StepResult(text, 0)
-    pieces.append(text[copied:])
-    return StepResult("".join(pieces), len(details), tuple(details))
+    return apply_edits(text, edits, details)
 
 
 def _camel_chunks(text: str) -> list[tuple[int, int]]:
@@ -245,21 +240,17 @@ def restore_lost_stops(text: str) -> StepResult:
     Narrow on purpose: only after a lowercase content word and before one of a few adverbs, "According
     to", or "This"/"These" followed by a lowercase word, as in "to stand out According to sources".
     """
+    edits: list[Edit] = []
     details: list[str] = []
-    pieces: list[str] = []
-    copied = 0
     # Openers are rare and start with a literal word, so find them first and only then look left.
     for opener in _LOST_STOP_OPENER.finditer(text):
-        found = _LOST_STOP_LEFT.search(text, max(copied, opener.start() - 62), opener.start())
+        previous_end = edits[-1][1] if edits else 0
+        found = _LOST_STOP_LEFT.search(text, max(previous_end, opener.start() - 62), opener.start())
         if found is None:
             continue
         left, right = found.group(1), opener.group()
         if left in NON_FINAL_WORDS or left in _TITLE_INTRODUCERS:
             continue
+        edits.append((found.start(1), opener.end(), f"{left}. {right}"))
         details.append(f"{left} {right} -> {left}. {right}")
-        pieces += (text[copied : found.start(1)], f"{left}. {right}")
-        copied = opener.end()
-    if not details:
-        return StepResult(text, 0)
-    pieces.append(text[copied:])
-    return StepResult("".join(pieces), len(details), tuple(details))
+    return apply_edits(text, edits, details)

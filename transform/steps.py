@@ -26,3 +26,24 @@ class CleaningStep:
 
     name: str
     apply: Callable[[str], StepResult]
+
+
+# A replacement of text[start:end], as (start, end, replacement).
+Edit = tuple[int, int, str]
+
+
+def apply_edits(text: str, edits: list[Edit], details: list[str]) -> StepResult:
+    """`text` with `edits` applied (in order, none overlapping) and `details` saying what each did.
+
+    For steps that find a few places in a long text: copying the text between them once is cheaper than
+    a regex substitution calling back for every candidate.
+    """
+    if not edits:
+        return StepResult(text, 0)
+    pieces: list[str] = []
+    copied = 0
+    for start, end, replacement in edits:
+        pieces += (text[copied:start], replacement)
+        copied = end
+    pieces.append(text[copied:])
+    return StepResult("".join(pieces), len(details), tuple(details))
