@@ -8,9 +8,10 @@ import re
 import unicodedata
 
 import ftfy
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from transform.boilerplate import is_boilerplate_line
 from transform.cleaning import _FTFY_CONFIG, FTFY_NEEDED, clean_text, fix_unicode, normalise_whitespace
 from transform.lexicon import PROTECTED_NAMES
 
@@ -68,6 +69,8 @@ def test_cleaning_is_idempotent(text: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(ARTICLE)
 def test_no_word_of_a_clean_text_is_lost(text: str) -> None:
+    # A clean text has no boilerplate: a random paragraph can come out as just "Ad." (seen in CI).
+    assume(not any(is_boilerplate_line(line) for line in text.split("\n")))
     cleaned, _ = clean_text(text)
     assert WORD.findall(cleaned.lower()) == WORD.findall(text.lower())
 
