@@ -164,7 +164,9 @@ class FetchResult:
         return (self.content or b"").decode(self.encoding or "utf-8", errors="replace")
 
     def to_reject(self, stage: str = "fetch") -> Reject:
-        return Reject(uri=self.url, stage=stage, reason=self.error or "no content")
+        return Reject(
+            uri=self.url, stage=stage, reason=self.error or "no content", kind=self.error_code or "no_content"
+        )
 
     def raise_for_error(self) -> None:
         """Raise FetchTransientError or FetchError when the fetch failed; do nothing otherwise."""

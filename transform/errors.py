@@ -2,12 +2,19 @@
 
     NewsetlError
     ├── TransientError        the world may answer differently later: retry (timeouts, 5xx, locks)
-    └── TerminalError         this input will never work: record a reject with the reason, move on
-        ├── ReadError         the bytes are not a readable document (empty, binary, too large, undecodable)
-        ├── ExtractError      the bytes were read but hold no usable article (bad JSON, no main text)
-        └── CleanError        cleaning left nothing worth keeping
+    │   └── WarehouseBusyError    (warehouse/connection.py) another process holds the writer lock
+    ├── TerminalError         this input will never work: record a reject with the reason, move on
+    │   ├── ReadError         the bytes are not a readable document (empty, binary, too large, undecodable)
+    │   ├── ExtractError      the bytes were read but hold no usable article (bad JSON, no main text)
+    │   ├── CleanError        cleaning left nothing worth keeping
+    │   └── FetchError        (extract/http.py) a URL that cannot be fetched as it is
+    └── WarehouseError        (warehouse/connection.py) the warehouse cannot be used as configured: it
+                              says which one and what to do
 
-Prefect retries only TransientError; a TerminalError becomes a row in `rejects` with `stage` and `reason`.
+Prefect retries only TransientError; a TerminalError becomes a row in `rejects` with `stage`, `kind` and
+`reason`. Any other exception raised while processing one document is a defect in newsetl or a hostile
+input: the pipeline still turns it into a reject of that document (kind "unexpected:<ExceptionType>")
+rather than let it fail the batch, so one page can never block the warehouse.
 """
 
 from __future__ import annotations
@@ -27,18 +34,23 @@ class TerminalError(NewsetlError):
     """A failure that retrying cannot fix: the input itself is at fault."""
 
     stage = "process"
+    # A short stable word for counting rejects by cause; `reason` is the sentence for people.
+    kind = "terminal"
 
 
 class ReadError(TerminalError):
     stage = "read"
+    kind = "unreadable"
 
 
 class ExtractError(TerminalError):
     stage = "extract"
+    kind = "no_article"
 
 
 class CleanError(TerminalError):
     stage = "clean"
+    kind = "empty_after_cleaning"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +61,25 @@ class Reject:
     stage: str
     reason: str
     doc_id: str | None = None
+    # What kind of failure: a TerminalError's `kind`, a fetch's error code ("timeout", "http_status"),
+    # or "unexpected:<ExceptionType>" for an exception newsetl did not anticipate.
+    kind: str = "terminal"
 
     @classmethod
     def from_error(cls, uri: str, error: TerminalError, doc_id: str | None = None) -> Reject:
-        return cls(uri=uri, stage=error.stage, reason=str(error), doc_id=doc_id)
+        return cls(uri=uri, stage=error.stage, reason=str(error), doc_id=doc_id, kind=error.kind)
+
+    @classmethod
+    def from_exception(cls, uri: str, stage: str, error: BaseException, doc_id: str | None = None) -> Reject:
+        """Any exception met while processing one document: a TerminalError keeps its own stage and
+        kind; anything else is recorded as unexpected, with its type and message (capped in length)."""
+        if isinstance(error, TerminalError):
+            return cls.from_error(uri, error, doc_id)
+        message = str(error) or "no message"
+        if len(message) > _MAX_REASON_CHARS:
+            message = message[:_MAX_REASON_CHARS] + "..."
+        name = type(error).__name__
+        return cls(uri, stage, f"unexpected {name}: {message}", doc_id, kind=f"unexpected:{name}")
+
+
+_MAX_REASON_CHARS = 500

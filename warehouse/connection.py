@@ -15,12 +15,12 @@ from pathlib import Path
 
 import duckdb
 
-from transform.errors import TransientError
+from transform.errors import NewsetlError, TransientError
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_(\w+)\.sql$")
 
 
-class WarehouseError(Exception):
+class WarehouseError(NewsetlError):
     """The database file cannot be used: it says which file and what to do."""
 
 

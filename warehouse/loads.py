@@ -439,13 +439,14 @@ def _insert_rejects(
             "reason": [r.reason for r in rejects],
             "rejected_at": pa.array([now] * len(rejects), TIMESTAMP),
             "run_id": [run_id] * len(rejects),
+            "kind": [r.kind for r in rejects],
         }
     )
     with registered(connection, "_newsetl_rejects", rows):
         # A path that never became a document is rejected again on every run: record it once.
         connection.execute(
             """
-            INSERT INTO rejects (doc_id, uri, stage, reason, rejected_at, run_id)
+            INSERT INTO rejects (doc_id, uri, stage, reason, rejected_at, run_id, kind)
             SELECT DISTINCT ON (coalesce(n.doc_id, ''), n.uri, n.stage, n.reason) n.*
             FROM _newsetl_rejects AS n
             WHERE n.doc_id IS NOT NULL OR NOT EXISTS (
