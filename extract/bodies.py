@@ -85,11 +85,17 @@ _SUPERSETS = {
     "gb2312": "gb18030",
     "gbk": "gb18030",
 }
+# WHATWG HTML (prescan of <meta charset>): a UTF-16 label found in the bytes means UTF-8, since bytes in
+# which an ASCII declaration can be read are not UTF-16. The same holds for an XML declaration and for
+# UTF-32. Only a BOM (or the HTTP header) can make a body UTF-16.
+_NOT_IN_DOCUMENT = frozenset({"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
 
 
 def choose_encoding(content: bytes, declared: str | None) -> str:
     """The encoding to read `content` with: BOM, then the header's charset, then <meta charset> or the
     XML declaration, then detection.
+
+    A <meta> or XML declaration of UTF-16 or UTF-32 is read as UTF-8, as browsers do (WHATWG).
 
     A declaration is trusted only when the bytes decode with it. A legacy label (latin-1, GBK...) on bytes
     that are valid UTF-8 with non-ASCII characters is taken to be wrong: such bytes are almost never
@@ -101,8 +107,10 @@ def choose_encoding(content: bytes, declared: str | None) -> str:
     utf8 = _decodes(content, "utf-8")
     head = content[:4096]
     found = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
-    for label in (declared, found.group(1).decode("ascii") if found else None):
-        name = _codec(label)
+    in_document = _codec(found.group(1).decode("ascii")) if found else None
+    if in_document in _NOT_IN_DOCUMENT:
+        in_document = "utf-8"
+    for name in (_codec(declared), in_document):
         if name is None or (name != "utf-8" and utf8 and not content.isascii()):
             continue
         if _decodes(content, name):

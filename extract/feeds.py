@@ -1,7 +1,9 @@
 """RSS 2.0 / Atom / RDF (RSS 1.0) feeds → entries, with feedparser. Pure: bytes in, records out.
 
 feedparser is given bytes, never a URL string: given a string that looks like a URL it would fetch it
-itself, around our fetcher's limits and robots.txt rules.
+itself, around our fetcher's limits and robots.txt rules. At most `limit` entries become records (the
+bytes are capped by the fetcher), and a link that cannot be used (`http://[::1/x`, a port out of range)
+skips its entry and is listed, never raised.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from bs4 import BeautifulSoup
 
 from transform.errors import ExtractError
+from transform.urls import absolute_url, broken_web_link
+
+DEFAULT_LIMIT = 1000
 
 # Media types a feed is served with, for Fetcher.fetch(accept=...).
 FEED_CONTENT_TYPES = (
@@ -55,21 +59,30 @@ class FeedEntry:
 
 @dataclass(frozen=True, slots=True)
 class Feed:
-    """A parsed feed. `problem` is set when the XML was broken but entries could still be recovered."""
+    """A parsed feed. `problem` is set when the XML was broken but entries could still be recovered.
+
+    `invalid_links` are the links (as written) of entries skipped because the link could not be used;
+    `truncated` says entries past the limit were left unread.
+    """
 
     kind: str  # feedparser's version: "rss20", "atom10", "rss10" (RDF), ...
     title: str | None
     link: str | None
     entries: tuple[FeedEntry, ...]
     problem: str | None = None
+    invalid_links: tuple[str, ...] = ()
+    truncated: bool = False
 
 
-def parse_feed(content: bytes, base_url: str | None = None, *, strict: bool = False) -> Feed:
+def parse_feed(
+    content: bytes, base_url: str | None = None, *, strict: bool = False, limit: int = DEFAULT_LIMIT
+) -> Feed:
     """Parse feed bytes; relative links resolve against `base_url` (the URL the feed came from).
 
     Broken XML raises FeedError when nothing could be recovered, or always when `strict`; otherwise the
-    recovered entries come back with `problem` naming the error. Entries without a link are skipped
-    (there is nothing to fetch).
+    recovered entries come back with `problem` naming the error. Entries without a web link are skipped
+    (there is nothing to fetch); those whose link looks like a web link but cannot be parsed are listed in
+    `invalid_links`. Only the first `limit` entries with a link are taken (feeds list newest first).
     """
     headers = {"content-location": base_url} if base_url else {}
     parsed: Any = feedparser.parse(content, response_headers=headers, sanitize_html=True)
@@ -77,7 +90,22 @@ def parse_feed(content: bytes, base_url: str | None = None, *, strict: bool = Fa
     # Only XML errors count: feedparser also flags a missing Content-Type or an overridden charset.
     broken_xml = error is not None and not isinstance(error, _NOT_PROBLEMS)
     problem = f"malformed XML: {_describe(error)}" if broken_xml else None
-    entries = tuple(entry for entry in (_entry(raw, base_url) for raw in parsed.entries) if entry is not None)
+    entries: list[FeedEntry] = []
+    invalid: list[str] = []
+    truncated = False
+    for raw in parsed.entries:
+        link = raw.get("link") or _first_link(raw)
+        if not link:
+            continue
+        url = absolute_url(str(link), base_url)
+        if url is None:
+            if broken_web_link(str(link), base_url):
+                invalid.append(str(link))
+            continue
+        if len(entries) >= limit:
+            truncated = True
+            break
+        entries.append(_entry(raw, url))
     if not parsed.get("version"):
         raise FeedError(problem or "not an RSS, Atom or RDF feed (no feed element found)")
     if problem and (strict or not entries):
@@ -87,18 +115,14 @@ def parse_feed(content: bytes, base_url: str | None = None, *, strict: bool = Fa
         kind=parsed.get("version"),
         title=_text(channel.get("title")),
         link=channel.get("link"),
-        entries=entries,
+        entries=tuple(entries),
         problem=problem,
+        invalid_links=tuple(invalid),
+        truncated=truncated,
     )
 
 
-def _entry(raw: Any, base_url: str | None) -> FeedEntry | None:
-    link = raw.get("link") or _first_link(raw)
-    if not link:
-        return None
-    url = urljoin(base_url, link) if base_url else link
-    if urlsplit(url).scheme not in ("http", "https"):
-        return None
+def _entry(raw: Any, url: str) -> FeedEntry:
     # Not raw.get(): feedparser answers a missing updated_parsed with published_parsed, and a warning.
     updated = raw["updated_parsed"] if "updated_parsed" in raw else None  # noqa: SIM401
     authors = tuple(a["name"].strip() for a in raw.get("authors", []) if a.get("name", "").strip())
@@ -133,7 +157,12 @@ def _text(value: str | None) -> str | None:
 
 def _datetime(value: time.struct_time | None) -> datetime | None:
     # feedparser normalises every date it understands to a UTC struct_time.
-    return datetime.fromtimestamp(calendar.timegm(value), UTC) if value else None
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), UTC)
+    except (OverflowError, ValueError, OSError):  # a year datetime cannot hold, e.g. 0000 or 99999
+        return None
 
 
 def _describe(error: Any) -> str:

@@ -1,7 +1,7 @@
 """Rules about the hosts the fetcher talks to: robots.txt, private addresses, Retry-After, origins.
 
 Split from extract/http.py so each rule tests without a network; `address_refusal` is the one coroutine
-(it resolves the host name).
+(it resolves the host name, through an injectable `Resolver`).
 """
 
 from __future__ import annotations
@@ -10,11 +10,23 @@ import asyncio
 import email.utils
 import ipaddress
 import socket
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from protego import Protego
+
+# (host, port) -> the addresses the name resolves to, as text; raises OSError when it does not resolve.
+Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# IPv6 prefixes that carry (or translate to) an IPv4 address chosen by whoever writes the address, so an
+# attacker can reach a private IPv4 host through them: 6to4, Teredo, NAT64 (well-known and local-use).
+_TUNNEL_PREFIXES = tuple(
+    ipaddress.IPv6Network(prefix) for prefix in ("2002::/16", "2001::/32", "64:ff9b::/96", "64:ff9b:1::/48")
+)
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,16 +55,26 @@ def robots_rules(content: bytes | None, error: str | None, transient: bool) -> R
     return RobotsRules()
 
 
-async def address_refusal(host: str, port: int) -> str | None:
+async def resolve_host(host: str, port: int) -> list[str]:
+    """The addresses `host` resolves to (the system resolver); raises OSError when it does not resolve."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+async def address_refusal(host: str, port: int, resolve: Resolver = resolve_host) -> str | None:
     """Why `host` must not be fetched (it is or resolves to a non-public address), or None.
 
-    Raises OSError when the name does not resolve.
+    Raises OSError when the name does not resolve. An answer that is not an address at all is refused.
     """
     try:
         addresses = [ipaddress.ip_address(host.strip("[]"))]
     except ValueError:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+        addresses = []
+        for text in await resolve(host, port):
+            try:
+                addresses.append(ipaddress.ip_address(text.split("%")[0]))
+            except ValueError:
+                return f"{host} resolves to {text!r}, which is not an IP address"
     bad = sorted({str(address) for address in addresses if is_private_address(address)})
     if not bad:
         return None
@@ -62,11 +84,22 @@ async def address_refusal(host: str, port: int) -> str | None:
     )
 
 
-def is_private_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """True for anything that is not a public unicast address (IPv4-mapped IPv6 judged as IPv4)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return any(
+def is_private_address(address: IPAddress) -> bool:
+    """True for anything that is not a public unicast address.
+
+    IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d) IPv6 addresses are judged by the IPv4
+    address they embed; 6to4, Teredo and NAT64 addresses are refused outright, since they lead to an IPv4
+    address of the writer's choosing (2002:7f00:1:: is 127.0.0.1 over 6to4).
+    """
+    if isinstance(address, ipaddress.IPv6Address):
+        if any(address in prefix for prefix in _TUNNEL_PREFIXES):
+            return True
+        embedded = address.ipv4_mapped
+        if embedded is None and address in _IPV4_COMPATIBLE and int(address) > 1:
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if embedded is not None:
+            address = embedded
+    return not address.is_global or any(
         (
             address.is_private,
             address.is_loopback,

@@ -4,11 +4,19 @@ Every outcome is a result record. A failed fetch carries `error` (what happened,
 `error_code` (a short stable word, for counting) and `error_kind`:
 
     error_kind
-    ├── "transient"   may work on a later run: timeouts, connection/DNS errors, 429 and 5xx after the
-    │                 retries, robots.txt unreachable, Retry-After longer than the policy allows
+    ├── "transient"   may work on a later run: timeouts (one attempt, or the URL's whole time budget),
+    │                 connection/DNS errors, 429 and 5xx after the retries, robots.txt unreachable,
+    │                 and "deferred": the server asked for a pause longer than the policy waits
+    │                 (Retry-After), for this URL or for its whole host
     └── "terminal"    this URL will not work as it is: robots.txt disallows it, a refused scheme or
-                      address, other 4xx, body over the size cap (before or after decompression),
-                      a refused content type, a redirect loop or too many redirects, broken compression
+                      address, an invalid URL (or a redirect to one), other 4xx, body over the size cap
+                      (before or after decompression), a refused content type, a redirect loop or too
+                      many redirects, broken compression, and "unexpected" (an exception nobody foresaw,
+                      kept with its type and message so one URL never stops a run)
+
+A Retry-After pauses the whole host (every URL of it waits), but never longer than
+`max_retry_after_seconds`: a URL that would wait longer is deferred at once, not held. Deferred URLs are
+not stored, so the next run asks for them again.
 
 `raise_for_error()` turns a failure into `FetchTransientError` / `FetchError` (a `TerminalError`) for
 callers that want Prefect's retry condition to see it. A 304 answer is `unchanged=True`, not an error.
@@ -34,7 +42,15 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from extract.bodies import BodyDecoder, BodyError, choose_encoding
-from extract.hosts import RobotsRules, address_refusal, origin, retry_after_seconds, robots_rules
+from extract.hosts import (
+    Resolver,
+    RobotsRules,
+    address_refusal,
+    origin,
+    resolve_host,
+    retry_after_seconds,
+    robots_rules,
+)
 from transform.errors import Reject, TerminalError, TransientError
 from transform.records import RawDocument, SourceKind, sha256_hex
 
@@ -76,9 +92,12 @@ class HttpPolicy:
     """How politely and how defensively to fetch. All times are seconds.
 
     `total_timeout_seconds` bounds one attempt (connect + headers + whole body), so a server that drips
-    bytes slowly cannot hold a slot forever; retries come on top. `max_bytes` caps the body both as
-    received and after decompression. A Retry-After longer than `max_retry_after_seconds` is not waited
-    for: the URL fails as transient so a later run tries again.
+    bytes slowly cannot hold a slot forever; `url_budget_seconds` bounds one URL from its first request
+    on: every attempt, backoff, Retry-After wait and redirect (waiting for a free slot of a busy host does
+    not count). `max_bytes` caps the body both as received and after decompression. A Retry-After longer
+    than `max_retry_after_seconds`, or than what is left of the URL's budget, is not waited for: the URL
+    (and any other URL of the host that would wait that long) is deferred, a transient failure that a
+    later run tries again.
     """
 
     user_agent: str = "newsetl/0.1"
@@ -90,6 +109,7 @@ class HttpPolicy:
     connect_timeout_seconds: float = 10.0
     read_timeout_seconds: float = 20.0
     total_timeout_seconds: float = 60.0
+    url_budget_seconds: float = 120.0
     max_redirects: int = 5
     max_bytes: int = DEFAULT_MAX_BYTES
     allowed_content_types: tuple[str, ...] = DEFAULT_CONTENT_TYPES
@@ -232,6 +252,20 @@ class _Failure(Exception):
 
 
 @dataclass
+class _Budget:
+    """The time left for one URL: the deadline is set when its first request starts."""
+
+    seconds: float
+    deadline: float | None = None
+
+    def left(self, now: float) -> float:
+        return self.seconds if self.deadline is None else self.deadline - now
+
+    def exhausted(self) -> str:
+        return f"no complete answer within the {self.seconds:g} s budget for this URL"
+
+
+@dataclass
 class _Host:
     semaphore: asyncio.Semaphore
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -243,8 +277,9 @@ class Fetcher:
     """Fetches URLs under one HttpPolicy: limits, per-host pacing, robots.txt, retries, caps.
 
     Use as `async with Fetcher(policy) as fetcher: result = await fetcher.fetch(url)`. `transport` is
-    the network seam (httpx.MockTransport in unit tests); `clock` (monotonic seconds), `now` (wall clock),
-    `sleep` and `random` are injectable so pacing and backoff can be tested without waiting.
+    the network seam (httpx.MockTransport in unit tests) and `resolve` the name-resolution seam the
+    address check uses; `clock` (monotonic seconds), `now` (wall clock), `sleep` and `random` are
+    injectable so pacing and backoff can be tested without waiting.
     robots.txt answers and address checks are cached per host for the fetcher's lifetime.
     """
 
@@ -257,6 +292,7 @@ class Fetcher:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         random: Callable[[], float] = random.random,
+        resolve: Resolver = resolve_host,
     ) -> None:
         self.policy = policy or HttpPolicy()
         p = self.policy
@@ -276,6 +312,7 @@ class Fetcher:
             limits=httpx.Limits(max_connections=p.concurrency, max_keepalive_connections=p.concurrency),
         )
         self._clock, self._now, self._sleep, self._random = clock, now, sleep, random
+        self._resolve = resolve
         self._global = asyncio.Semaphore(p.concurrency)
         self._hosts: dict[str, _Host] = {}
         self._robots: dict[str, RobotsRules] = {}
@@ -301,7 +338,8 @@ class Fetcher:
         accept: tuple[str, ...] | None = None,
         allow_private_addresses: bool | None = None,
     ) -> FetchResult:
-        """Fetch one URL (conditionally when `validators` are given). Never raises for the URL's failure.
+        """Fetch one URL (conditionally when `validators` are given). Never raises: whatever happens to
+        this URL, even an exception nobody foresaw, comes back as a failed FetchResult.
 
         `accept` overrides the policy's content types for this call; `allow_private_addresses` overrides
         the policy for this call (a source that is explicitly allowed to be on a private network).
@@ -320,9 +358,10 @@ class Fetcher:
         on_result: Callable[[FetchResult], None] | None = None,
         allow_private_addresses: bool | None = None,
     ) -> list[FetchResult]:
-        """Fetch many URLs concurrently within the limits; results in the order given.
+        """Fetch many URLs concurrently within the limits; results in the order given. One URL's failure
+        never stops the others (see `fetch`).
 
-        `on_result` is called as each one finishes (for a progress display).
+        `on_result` is called as each one finishes (for a progress display); it must not raise.
         """
 
         async def one(url: str, validators: Validators | None) -> FetchResult:
@@ -344,19 +383,25 @@ class Fetcher:
         started, fetched_at = self._clock(), self._now()
         headers = validators.headers() if validators else {}
         attempts, chain = 0, [url]
+        budget = _Budget(self.policy.url_budget_seconds)
         try:
             while True:
                 attempts, chain = attempts + 1, [url]
                 try:
-                    result = await self._follow(chain, headers, accept, allow_private, robots)
+                    result = await self._follow(chain, headers, accept, allow_private, robots, budget)
                     break
                 except _Failure as failure:
-                    await self._before_retry(failure, attempts)
+                    await self._before_retry(failure, attempts, budget)
         except _Failure as failure:
             result = FetchResult(
                 url, failure.final_url or chain[-1], fetched_at, status=failure.status,
                 error=failure.message, error_code=failure.code, error_kind=failure.kind,
             )  # fmt: skip
+        except Exception as error:  # a defect or an answer nobody foresaw: this URL fails, the run goes on
+            message = f"unexpected {type(error).__name__}: {error}"[:500]
+            result = FetchResult(
+                url, chain[-1], fetched_at, error=message, error_code="unexpected", error_kind="terminal"
+            )
         return replace(
             result,
             url=url,
@@ -366,23 +411,40 @@ class Fetcher:
             redirects=tuple(chain[1:]),
         )
 
-    async def _before_retry(self, failure: _Failure, attempts: int) -> None:
-        """Re-raise when the failure is final; otherwise wait (Retry-After or backoff with jitter)."""
+    async def _before_retry(self, failure: _Failure, attempts: int, budget: _Budget) -> None:
+        """Re-raise when the failure is final; otherwise wait (Retry-After or backoff with jitter).
+
+        A Retry-After over the cap, or longer than the URL's budget has left, defers the URL instead.
+        """
         p = self.policy
         if failure.kind == "terminal" or failure.code not in ("timeout", "connection", "http_status"):
             raise failure
         if attempts > p.retries:
             failure.message += f" (after {attempts} attempts)" if attempts > 1 else ""
             raise failure
-        if failure.retry_after is not None and failure.retry_after > p.max_retry_after_seconds:
-            failure.message += f"; Retry-After {failure.retry_after:.0f} s is over the "
-            failure.message += f"{p.max_retry_after_seconds:.0f} s cap"
-            raise failure
+        left = budget.left(self._clock())
+        if failure.retry_after is not None:
+            if failure.retry_after > p.max_retry_after_seconds:
+                failure.message += f"; Retry-After {failure.retry_after:.0f} s is over the "
+                failure.message += f"{p.max_retry_after_seconds:.0f} s cap: deferred to the next run"
+                failure.code = "deferred"
+                raise failure
+            if failure.retry_after >= left:
+                failure.message += f"; Retry-After {failure.retry_after:.0f} s is more than the "
+                failure.message += f"{max(left, 0):.0f} s left of this URL's budget: deferred to the next run"
+                failure.code = "deferred"
+                raise failure
+            await self._sleep(failure.retry_after)
+            return
         # Exponential backoff with jitter, so clients that failed together do not all retry together.
         backoff = min(
             p.backoff_max_seconds, p.backoff_base_seconds * 2 ** (attempts - 1) * (0.5 + self._random())
         )
-        await self._sleep(backoff if failure.retry_after is None else failure.retry_after)
+        if backoff >= left:
+            if failure.message != budget.exhausted():
+                failure.message += f" (after {attempts} attempts; {budget.exhausted()})"
+            raise failure
+        await self._sleep(backoff)
 
     async def _follow(
         self,
@@ -391,12 +453,13 @@ class Fetcher:
         accept: tuple[str, ...],
         allow_private: bool,
         robots: bool,
+        budget: _Budget,
     ) -> FetchResult:
         """Request chain[-1], following redirects; each hop is checked and paced like a new URL."""
         while True:
             await self._check_allowed(chain[-1], allow_private, robots)
-            async with self._slot(chain[-1]):
-                answer = await self._request(chain[-1], headers, accept)
+            async with self._slot(chain[-1], budget):
+                answer = await self._request(chain[-1], headers, accept, budget)
             if isinstance(answer, FetchResult):
                 return answer
             if answer in chain:
@@ -406,14 +469,20 @@ class Fetcher:
                 raise _Failure("too_many_redirects", "terminal", message, final_url=answer)
             chain.append(answer)
 
-    async def _request(self, url: str, headers: dict[str, str], accept: tuple[str, ...]) -> str | FetchResult:
+    async def _request(
+        self, url: str, headers: dict[str, str], accept: tuple[str, ...], budget: _Budget
+    ) -> str | FetchResult:
         """One HTTP exchange: a redirect target or a result; failures raise _Failure."""
+        limit = self.policy.total_timeout_seconds
+        left = budget.left(self._clock())
+        if left <= 0:
+            raise _Failure("timeout", "transient", budget.exhausted(), final_url=url)
         try:
-            async with asyncio.timeout(self.policy.total_timeout_seconds):
+            async with asyncio.timeout(min(limit, left)):
                 async with self._client.stream("GET", url, headers=headers) as response:
                     return await self._read(url, response, accept)
         except TimeoutError as error:
-            message = f"no complete answer within {self.policy.total_timeout_seconds:g} s"
+            message = f"no complete answer within {limit:g} s" if limit <= left else budget.exhausted()
             raise _Failure("timeout", "transient", message, final_url=url) from error
         except httpx.TimeoutException as error:
             message = f"{type(error).__name__}: no answer within the {_timeout_name(error)} timeout"
@@ -427,10 +496,17 @@ class Fetcher:
     async def _read(self, url: str, response: httpx.Response, accept: tuple[str, ...]) -> str | FetchResult:
         status, headers = response.status_code, response.headers
         if status in _REDIRECTS and headers.get("location"):
-            return urljoin(url, headers["location"]).split("#")[0]
+            location = headers["location"]
+            try:
+                return urljoin(url, location).split("#")[0]
+            except ValueError as error:  # e.g. an unclosed IPv6 bracket; the next hop checks the rest
+                message = f"redirect to an invalid URL {location[:200]!r}: {error}"
+                raise _Failure("invalid_url", "terminal", message, status=status, final_url=url) from error
         if status in _RETRY_STATUSES or status >= 500:
             retry_after = retry_after_seconds(headers.get("retry-after"), self._now())
-            if retry_after is not None:  # the whole host waits, not only this URL
+            if retry_after is not None:
+                # The whole host pauses, not only this URL; a URL that would wait longer than the cap is
+                # deferred in _slot, so a long pause never holds the others (see the module docstring).
                 host = self._host(url)
                 host.next_start = max(host.next_start, self._clock() + retry_after)
             message = f"HTTP {status}"
@@ -476,15 +552,20 @@ class Fetcher:
         return b"".join(parts)
 
     async def _check_allowed(self, url: str, allow_private: bool, robots: bool) -> None:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError as error:  # a port out of range, an unclosed IPv6 bracket...
+            message = f"invalid URL {url[:200]!r}: {error}"
+            raise _Failure("invalid_url", "terminal", message, final_url=url) from error
         if parts.scheme not in ("http", "https") or not parts.hostname:
             message = f"only http and https URLs are fetched, not {url!r}"
             raise _Failure("scheme", "terminal", message, final_url=url)
         if not allow_private:
-            host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+            host, port = parts.hostname, port or (443 if parts.scheme == "https" else 80)
             if host not in self._addresses:
                 try:
-                    self._addresses[host] = await address_refusal(host, port)
+                    self._addresses[host] = await address_refusal(host, port, self._resolve)
                 except OSError as error:
                     raise _Failure(
                         "dns", "transient", f"cannot resolve {host}: {error}", final_url=url
@@ -520,16 +601,31 @@ class Fetcher:
         return self._hosts[key]
 
     @asynccontextmanager
-    async def _slot(self, url: str) -> AsyncIterator[None]:
-        """Hold a per-host and a global slot; start no sooner than the host's delay after its last start."""
+    async def _slot(self, url: str, budget: _Budget) -> AsyncIterator[None]:
+        """Hold a per-host and a global slot; start no sooner than the host's delay after its last start.
+
+        A wait longer than the cap (a host paused by Retry-After) or than the URL's budget has left
+        raises a deferral instead of waiting; the URL's budget starts when its first slot is granted.
+        """
         host = self._host(url)
         async with host.semaphore:
             async with host.lock:
-                wait = host.next_start - self._clock()
+                now = self._clock()
+                wait = host.next_start - now
+                cap = max(self.policy.max_retry_after_seconds, host.delay)
+                if wait > cap:
+                    message = f"{origin(url)} asked for a pause of {wait:.0f} s (Retry-After), over the "
+                    raise _Failure(
+                        "deferred", "transient", f"{message}{cap:.0f} s cap: deferred to the next run"
+                    )
+                if budget.deadline is not None and wait >= budget.left(now):
+                    raise _Failure("timeout", "transient", budget.exhausted())
                 if wait > 0:
                     await self._sleep(wait)
                 await self._global.acquire()
                 host.next_start = self._clock() + host.delay
+                if budget.deadline is None:
+                    budget.deadline = self._clock() + budget.seconds
             try:
                 yield
             finally:

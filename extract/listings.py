@@ -2,18 +2,21 @@
 
 `parse_listing` is pure (HTML in, URLs out); `walk_listing` follows next-page links with a fetcher, up to
 a page limit, and stops early on a failed page or a next link that points back to a page already read.
+A link that cannot be used (`http://[::1/x`, a port out of range) is skipped and listed, never raised.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import soupsieve
 from bs4 import BeautifulSoup, Tag
 
 from extract.http import Fetcher, FetchResult, Validators
 from transform.errors import ExtractError, Reject
+from transform.urls import absolute_url, broken_web_link
 
 LISTING_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -26,10 +29,14 @@ class ListingError(ExtractError):
 
 @dataclass(frozen=True, slots=True)
 class ListingPage:
-    """Absolute article URLs found on one page (document order, no repeats), and the next page."""
+    """Absolute article URLs found on one page (document order, no repeats), and the next page.
+
+    `invalid_links` are the hrefs (as written) skipped because they are not usable web URLs.
+    """
 
     article_urls: tuple[str, ...]
     next_url: str | None = None
+    invalid_links: tuple[str, ...] = ()
 
 
 def check_selector(selector: str) -> str | None:
@@ -54,12 +61,26 @@ def parse_listing(
             raise ListingError(f"invalid CSS selector {selector!r}: {problem}")
     soup = BeautifulSoup(html, "lxml")
     base_tag = soup.find("base", href=True)
-    base = urljoin(base_url, str(base_tag["href"])) if isinstance(base_tag, Tag) else base_url
-    urls = dict.fromkeys(url for tag in soup.select(link_selector) if (url := _link(tag, base)))
-    next_url = None
-    if next_selector:
-        next_url = next((url for tag in soup.select(next_selector) if (url := _link(tag, base))), None)
-    return ListingPage(tuple(urls), next_url)
+    base = base_url
+    if isinstance(base_tag, Tag):
+        base = absolute_url(str(base_tag["href"]), base_url) or base_url
+    invalid: dict[str, None] = {}
+
+    def links(selector: str) -> Iterator[str]:
+        for tag in soup.select(selector):
+            href = _href(tag)
+            if href is None:
+                continue
+            url = absolute_url(href, base)
+            if url is not None:
+                parts = urlsplit(url)
+                yield urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+            elif broken_web_link(href, base):
+                invalid[href] = None
+
+    urls = dict.fromkeys(links(link_selector))
+    next_url = next(links(next_selector), None) if next_selector else None
+    return ListingPage(tuple(urls), next_url, tuple(invalid))
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +92,8 @@ class ListingWalk:
     errors: tuple[Reject, ...]
     # Why the walk stopped: "last page", "page limit", "loop", "unchanged", "failed".
     stopped: str
+    # Each skipped href (as written) with the page it was found on.
+    invalid_links: tuple[tuple[str, str], ...] = ()
 
 
 async def walk_listing(
@@ -92,6 +115,7 @@ async def walk_listing(
     pages: list[FetchResult] = []
     errors: list[Reject] = []
     seen: set[str] = set()
+    invalid: list[tuple[str, str]] = []
     current: str | None = url
     stopped = "last page"
     while current is not None:
@@ -120,21 +144,20 @@ async def walk_listing(
             stopped = "failed"
             break
         urls.update(dict.fromkeys(page.article_urls))
+        invalid.extend((result.final_url, link) for link in page.invalid_links)
         current = page.next_url
         if current is not None and current in seen:
             stopped = "loop"
             break
-    return ListingWalk(tuple(urls), tuple(pages), tuple(errors), stopped)
+    return ListingWalk(tuple(urls), tuple(pages), tuple(errors), stopped, tuple(invalid))
 
 
-def _link(tag: Tag, base: str) -> str | None:
+def _href(tag: Tag) -> str | None:
+    """The href of the tag (an <a>) or of the first <a href> inside it; None for none or a same-page link."""
     anchor = tag if tag.name == "a" and tag.get("href") else tag.find("a", href=True)
     if not isinstance(anchor, Tag):
         return None
     href = str(anchor.get("href") or "").strip()
     if not href or href.startswith(("javascript:", "mailto:", "#")):
         return None
-    parts = urlsplit(urljoin(base, href))
-    if parts.scheme not in ("http", "https"):
-        return None
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+    return href

@@ -3,6 +3,7 @@
 `parse_sitemap` reads the XML as a stream (lxml iterparse) and drops each element once read, so a
 100,000-URL sitemap costs the same memory as a small one, and it stops at `limit` URLs. Decompressed
 size is capped too (the sitemap protocol allows 50 MB). `walk_sitemaps` follows an index with a fetcher.
+A <loc> that cannot be used (`http://[::1/x`, a port out of range) is skipped and listed, never raised.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urljoin
 
 from lxml import etree
 
-from extract.documents import parse_datetime
 from extract.http import Fetcher, FetchResult, Validators
+from extract.pages import parse_datetime
 from transform.errors import ExtractError, Reject
+from transform.urls import absolute_url, broken_web_link
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 DEFAULT_LIMIT = 1000
@@ -67,12 +68,16 @@ class SitemapRef:
 
 @dataclass(frozen=True, slots=True)
 class Sitemap:
-    """A parsed sitemap: a urlset has entries, an index has sitemaps. `truncated`: more were left unread."""
+    """A parsed sitemap: a urlset has entries, an index has sitemaps. `truncated`: more were left unread.
+
+    `invalid_links` are the <loc> values (as written) skipped because they are not usable web URLs.
+    """
 
     kind: str  # "urlset" or "sitemapindex"
     entries: tuple[SitemapEntry, ...] = ()
     sitemaps: tuple[SitemapRef, ...] = ()
     truncated: bool = False
+    invalid_links: tuple[str, ...] = ()
 
 
 def parse_sitemap(
@@ -94,6 +99,7 @@ def parse_sitemap(
     kind: str | None = None
     entries: list[SitemapEntry] = []
     refs: list[SitemapRef] = []
+    invalid: list[str] = []
     try:
         context = etree.iterparse(
             _Capped(stream, max_bytes),
@@ -113,13 +119,22 @@ def parse_sitemap(
             if event != "end" or name not in ("url", "sitemap"):
                 continue
             taken = len(entries) + len(refs)
-            item = _entry(element, base_url) if name == "url" else _ref(element, base_url)
+            fields = _fields(element)
             _release(element)
-            date = _date(item) if item is not None else None
-            if item is None or (since is not None and date is not None and date < since):
+            loc = fields.get("loc")
+            url = absolute_url(loc, base_url) if loc else None
+            if loc and url is None and broken_web_link(loc, base_url):
+                invalid.append(loc)
+            if url is None:
+                continue
+            item = _entry(url, fields) if name == "url" else _ref(url, fields)
+            date = _date(item)
+            if since is not None and date is not None and date < since:
                 continue
             if taken >= limit:
-                return Sitemap(kind, tuple(entries), tuple(refs), truncated=True)
+                return Sitemap(
+                    kind, tuple(entries), tuple(refs), truncated=True, invalid_links=tuple(invalid)
+                )
             if isinstance(item, SitemapEntry):
                 entries.append(item)
             else:
@@ -130,7 +145,7 @@ def parse_sitemap(
         raise SitemapError(f"broken gzip data: {error}") from error
     if kind is None:
         raise SitemapError("empty sitemap")
-    return Sitemap(kind, tuple(entries), tuple(refs))
+    return Sitemap(kind, tuple(entries), tuple(refs), invalid_links=tuple(invalid))
 
 
 def _date(item: SitemapEntry | SitemapRef) -> datetime | None:
@@ -143,12 +158,14 @@ class SitemapWalk:
 
     `fetches` holds every sitemap fetch, so the caller can store the new validators; unchanged (304)
     sitemaps contribute no entries. `errors` are per-sitemap rejects; the walk goes on without them.
+    `invalid_links` pairs each skipped <loc> (as written) with the sitemap it was found in.
     """
 
     entries: tuple[SitemapEntry, ...]
     fetches: tuple[FetchResult, ...]
     errors: tuple[Reject, ...]
     truncated: bool
+    invalid_links: tuple[tuple[str, str], ...] = ()
 
 
 async def walk_sitemaps(
@@ -167,6 +184,7 @@ async def walk_sitemaps(
     entries: list[SitemapEntry] = []
     fetches: list[FetchResult] = []
     errors: list[Reject] = []
+    invalid: list[tuple[str, str]] = []
     truncated = False
     while queue and len(entries) < limit:
         if len(fetches) >= max_sitemaps:
@@ -190,25 +208,25 @@ async def walk_sitemaps(
             errors.append(Reject.from_error(current, error))
             continue
         entries.extend(sitemap.entries)
+        invalid.extend((result.final_url, link) for link in sitemap.invalid_links)
         truncated = truncated or sitemap.truncated
         # Newest children first, undated last: with a limit, the recent URLs are the ones worth having.
         for ref in sorted(sitemap.sitemaps, key=_recency, reverse=True):
             if ref.url not in seen:
                 seen.add(ref.url)
                 queue.append(ref.url)
-    return SitemapWalk(tuple(entries), tuple(fetches), tuple(errors), truncated or bool(queue))
+    return SitemapWalk(
+        tuple(entries), tuple(fetches), tuple(errors), truncated or bool(queue), tuple(invalid)
+    )
 
 
 def _recency(ref: SitemapRef) -> tuple[bool, float]:
     return (ref.lastmod is not None, ref.lastmod.timestamp() if ref.lastmod else 0.0)
 
 
-def _entry(element: etree._Element, base_url: str | None) -> SitemapEntry | None:
-    fields = _fields(element)
-    if not fields.get("loc"):
-        return None
+def _entry(url: str, fields: dict[str, str]) -> SitemapEntry:
     return SitemapEntry(
-        url=_absolute(fields["loc"], base_url),
+        url=url,
         lastmod=parse_datetime(fields.get("lastmod")),
         news_title=fields.get("title"),
         news_published=parse_datetime(fields.get("publication_date")),
@@ -217,11 +235,8 @@ def _entry(element: etree._Element, base_url: str | None) -> SitemapEntry | None
     )
 
 
-def _ref(element: etree._Element, base_url: str | None) -> SitemapRef | None:
-    fields = _fields(element)
-    if not fields.get("loc"):
-        return None
-    return SitemapRef(_absolute(fields["loc"], base_url), parse_datetime(fields.get("lastmod")))
+def _ref(url: str, fields: dict[str, str]) -> SitemapRef:
+    return SitemapRef(url, parse_datetime(fields.get("lastmod")))
 
 
 def _fields(element: etree._Element) -> dict[str, str]:
@@ -231,10 +246,6 @@ def _fields(element: etree._Element) -> dict[str, str]:
         if child is not element and isinstance(child.tag, str) and child.text and child.text.strip():
             found.setdefault(etree.QName(child).localname, child.text.strip())
     return found
-
-
-def _absolute(url: str, base_url: str | None) -> str:
-    return urljoin(base_url, url) if base_url else url
 
 
 def _release(element: etree._Element) -> None:

@@ -125,6 +125,8 @@ class _Source(_Model):
 class FeedSource(_Source):
     kind: Literal["feed"]
     url: WebUrl
+    # At most this many entries are read from the feed (feeds list the newest first).
+    limit: int = Field(default=1000, ge=1, le=100_000)
 
 
 class SitemapSource(_Source):

@@ -3,6 +3,8 @@
 Discovery fetches feeds, sitemaps and listing pages conditionally (their validators come from the
 caller, who keeps them in the warehouse); the caller then drops URLs it has already stored and asks
 `fetch_articles` for the rest. Every failure is a Reject with a reason; nothing raises for one URL.
+Links an index lists that cannot be used (`http://[::1/x`, a port out of range) are skipped and
+reported as one reject per index page (kind "invalid_url"), so the rest of the source still loads.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from transform.urls import canonical_url
 
 WebSource = FeedSource | SitemapSource | ListingSource | UrlsSource
 ARTICLE_CONTENT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+# The reject kind of links an index page lists that cannot be used.
+INVALID_LINKS = "invalid_url"
+# How many skipped links one reject quotes.
+_QUOTED_LINKS = 3
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,17 @@ class Discovery:
     errors: tuple[Reject, ...] = ()
     unchanged: int = 0
     notes: tuple[str, ...] = field(default=())
+
+    @property
+    def failed(self) -> bool:
+        """True when an index source (feed, sitemap, listing) could not be read: it listed no URL, none of
+        its index pages was unchanged, and a fetch or parse failed (skipped links alone do not count)."""
+        return (
+            self.kind != SourceKind.URL
+            and not self.article_urls
+            and not self.unchanged
+            and any(error.kind != INVALID_LINKS for error in self.errors)
+        )
 
 
 _KINDS: Mapping[str, SourceKind] = {
@@ -63,12 +80,14 @@ async def discover(
         if not result.ok or result.content is None:
             return Discovery(source.name, kind, (), (result,), (result.to_reject("discover"),))
         try:
-            feed = parse_feed(result.content, result.final_url)
+            feed = parse_feed(result.content, result.final_url, limit=source.limit)
         except FeedError as error:
-            return Discovery(
-                source.name, kind, (), (result,), (Reject(result.final_url, error.stage, str(error)),)
-            )
-        return Discovery(source.name, kind, _unique(e.url for e in feed.entries if e.url), (result,))
+            reject = Reject(result.final_url, error.stage, str(error))
+            return Discovery(source.name, kind, (), (result,), (reject,))
+        notes = ("feed limit reached",) if feed.truncated else ()
+        skipped = _invalid_links_rejects((result.final_url, link) for link in feed.invalid_links)
+        urls = _unique(e.url for e in feed.entries if e.url)
+        return Discovery(source.name, kind, urls, (result,), skipped, notes=notes)
     if isinstance(source, SitemapSource):
         walk = await walk_sitemaps(
             fetcher,
@@ -81,7 +100,8 @@ async def discover(
         notes = ("sitemap limit reached",) if walk.truncated else ()
         unchanged = sum(1 for f in walk.fetches if f.unchanged)
         urls = _unique(e.url for e in walk.entries)
-        return Discovery(source.name, kind, urls, walk.fetches, walk.errors, unchanged, notes)
+        errors = (*walk.errors, *_invalid_links_rejects(walk.invalid_links))
+        return Discovery(source.name, kind, urls, walk.fetches, errors, unchanged, notes)
     listing = await walk_listing(
         fetcher,
         source.url,
@@ -93,8 +113,9 @@ async def discover(
     )
     unchanged = sum(1 for p in listing.pages if p.unchanged)
     notes = (f"stopped: {listing.stopped}",)
+    errors = (*listing.errors, *_invalid_links_rejects(listing.invalid_links))
     return Discovery(
-        source.name, kind, _unique(listing.article_urls), listing.pages, listing.errors, unchanged, notes
+        source.name, kind, _unique(listing.article_urls), listing.pages, errors, unchanged, notes
     )
 
 
@@ -120,3 +141,18 @@ async def fetch_articles(
 
 def _unique(urls: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(canonical_url(url) for url in urls))
+
+
+def _invalid_links_rejects(found: Iterable[tuple[str, str]]) -> tuple[Reject, ...]:
+    """One reject per index page that listed links that cannot be used, quoting the first few."""
+    by_page: dict[str, list[str]] = {}
+    for page, link in found:
+        by_page.setdefault(page, []).append(link)
+    rejects = []
+    for page, links in by_page.items():
+        quoted = ", ".join(repr(link[:200]) for link in links[:_QUOTED_LINKS])
+        more = f" and {len(links) - _QUOTED_LINKS} more" if len(links) > _QUOTED_LINKS else ""
+        noun = "link" if len(links) == 1 else "links"
+        reason = f"{len(links)} {noun} skipped, not usable URLs: {quoted}{more}"
+        rejects.append(Reject(page, "discover", reason, kind=INVALID_LINKS))
+    return tuple(rejects)
