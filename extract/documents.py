@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import trafilatura
 from bs4 import BeautifulSoup
 
+from extract.pages import page_metadata, parse_datetime, plausible_date, split_authors
+from transform.dates import date_from_url
 from transform.errors import ExtractError, ReadError
 from transform.records import ExtractedDocument, RawDocument
 
@@ -75,14 +77,11 @@ def _extract_plain_text(raw: RawDocument, text: str) -> ExtractedDocument:
 
 def extract_html(raw: RawDocument, html: str, url: str | None = None) -> ExtractedDocument:
     """Main text with trafilatura; title, authors, date, language and canonical URL from the page head."""
-    # Imported here, not at the top: extract/pages.py reuses this module's <meta> and date helpers.
-    from extract.pages import page_metadata
-
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
     words = len(text.split()) if text else 0
     if text is None or words < _MIN_PAGE_WORDS:
         raise ExtractError(f"no main text found in the HTML page ({words} words outside navigation)")
-    meta = page_metadata(BeautifulSoup(html, "lxml"))
+    meta = page_metadata(BeautifulSoup(html, "lxml"), _web_base(url or raw.uri), raw.fetched_at)
     return ExtractedDocument(
         doc_id=raw.doc_id,
         uri=raw.uri,
@@ -97,17 +96,6 @@ def extract_html(raw: RawDocument, html: str, url: str | None = None) -> Extract
     )
 
 
-def _meta(soup: BeautifulSoup, name: str) -> str | None:
-    tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
-    content = tag.get("content") if tag else None
-    return str(content).strip() or None if content else None
-
-
-def _tag_text(soup: BeautifulSoup, name: str) -> str | None:
-    tag = soup.find(name)
-    return tag.get_text(" ", strip=True) or None if tag else None
-
-
 def _extract_json(raw: RawDocument) -> ExtractedDocument:
     assert raw.content is not None
     try:
@@ -119,7 +107,7 @@ def _extract_json(raw: RawDocument) -> ExtractedDocument:
     url = _optional_str(record, "url")
     if isinstance(record.get("html"), str) and not (record.get("text") or record.get("body")):
         page = extract_html(raw, record["html"], url=url)
-        return _with_json_metadata(page, record)
+        return _with_json_metadata(page, record, raw.fetched_at)
     text = record.get("text") or record.get("body")
     if not isinstance(text, str) or not text.strip():
         raise ExtractError("JSON object has no text: expected a non-empty 'text', 'body' or 'html' field")
@@ -128,11 +116,15 @@ def _extract_json(raw: RawDocument) -> ExtractedDocument:
             doc_id=raw.doc_id, uri=raw.uri, source=raw.source, text=text, url=url, extractor="json"
         ),
         record,
+        raw.fetched_at,
     )
 
 
-def _with_json_metadata(document: ExtractedDocument, record: dict[str, Any]) -> ExtractedDocument:
-    """Fields given explicitly in the JSON win over what was found in an embedded page."""
+def _with_json_metadata(
+    document: ExtractedDocument, record: dict[str, Any], fetched_at: datetime
+) -> ExtractedDocument:
+    """Fields given explicitly in the JSON win over what was found in an embedded page; a date outside
+    the plausible range (a placeholder such as 0001-01-01) is not one."""
     authors = record.get("authors") or record.get("author")
     return ExtractedDocument(
         doc_id=document.doc_id,
@@ -141,11 +133,13 @@ def _with_json_metadata(document: ExtractedDocument, record: dict[str, Any]) -> 
         text=document.text,
         title=_optional_str(record, "title") or document.title,
         url=_optional_str(record, "url") or document.url,
-        authors=_split_authors(authors) or document.authors,
-        published_at=parse_datetime(
-            _optional_str(record, "published") or _optional_str(record, "published_at")
+        authors=split_authors(authors) or document.authors,
+        published_at=plausible_date(
+            parse_datetime(_optional_str(record, "published") or _optional_str(record, "published_at")),
+            fetched_at,
         )
-        or document.published_at,
+        or document.published_at
+        or date_from_url(_optional_str(record, "url"), fetched_at),
         language=_optional_str(record, "language") or document.language,
         extractor=document.extractor,
     )
@@ -156,25 +150,6 @@ def _optional_str(record: dict[str, Any], key: str) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-_AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
-
-
-def _split_authors(value: object) -> tuple[str, ...]:
-    if isinstance(value, list):
-        names = [str(item).strip() for item in value]
-    elif isinstance(value, str):
-        names = _AUTHOR_SEPARATORS.split(value.strip())
-    else:
-        return ()
-    return tuple(name for name in names if name)
-
-
-def parse_datetime(value: str | None) -> datetime | None:
-    """ISO 8601 (with 'Z' or an offset, or a bare date) → aware UTC datetime; anything else → None."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+def _web_base(uri: str | None) -> str | None:
+    """The address relative links of a page resolve against: its web URL; a local file has none."""
+    return uri if uri and uri.lower().startswith(("http://", "https://")) else None

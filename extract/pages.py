@@ -7,16 +7,16 @@ has it, most structured first: JSON-LD, then Open Graph / article:*, then plain 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-# The head-parsing helpers of extract/documents.py, shared so both read <meta> the same way.
-from extract.documents import _meta, _split_authors, _tag_text, parse_datetime
+from transform.dates import date_from_url, plausible_published
 
 # schema.org types whose fields describe the article itself (not the site, a breadcrumb or a video).
 ARTICLE_TYPES = frozenset(
@@ -52,16 +52,26 @@ class PageMetadata:
     json_ld_type: str | None = None
 
 
-def page_metadata(page: str | BeautifulSoup, url: str | None = None) -> PageMetadata:
-    """Metadata of an article page; relative links (canonical) resolve against `url` when given."""
+def page_metadata(
+    page: str | BeautifulSoup, url: str | None = None, fetched_at: datetime | None = None
+) -> PageMetadata:
+    """Metadata of an article page; relative links (canonical) resolve against `url` when given.
+
+    Without `url`, only an absolute http(s) canonical link is kept. A publication date must be plausible
+    for a page fetched at `fetched_at` (see transform/dates.py); a placeholder falls through to the next
+    source, and last to the date in the URL's path (/2019/11/19/).
+    """
     soup = page if isinstance(page, BeautifulSoup) else BeautifulSoup(page, "lxml")
     ld = _article_json_ld(soup)
     html_tag = soup.find("html")
     canonical = soup.find("link", rel="canonical", href=True)
     canonical_href = str(canonical["href"]).strip() if isinstance(canonical, Tag) else None
-    canonical_href = canonical_href or _meta(soup, "og:url") or _ld_url(ld)
+    canonical_url = (
+        _web_url(canonical_href, url) or _web_url(_meta(soup, "og:url"), url) or _web_url(_ld_url(ld), url)
+    )
     lang = html_tag.get("lang") if isinstance(html_tag, Tag) else None
-    article_authors = [a for a in _split_authors(_meta(soup, "article:author")) if not a.startswith("http")]
+    article_authors = [a for a in split_authors(_meta(soup, "article:author")) if not a.startswith("http")]
+    reference = fetched_at or _NO_REFERENCE
     return PageMetadata(
         title=_first(
             _ld_text(ld, "headline"),
@@ -74,16 +84,21 @@ def page_metadata(page: str | BeautifulSoup, url: str | None = None) -> PageMeta
             _meta(soup, "og:description"), _meta(soup, "description"), _ld_text(ld, "description")
         ),
         authors=_ld_people(ld.get("author"))
-        or _split_authors(_meta(soup, "author"))
+        or split_authors(_meta(soup, "author"))
         or tuple(article_authors),
         published_at=_first_date(
+            reference,
             _ld_text(ld, "datePublished"),
             _meta(soup, "article:published_time"),
             _meta(soup, "date"),
             _meta(soup, "pubdate"),
-        ),
+        )
+        or date_from_url(canonical_url or url, reference),
         modified_at=_first_date(
-            _ld_text(ld, "dateModified"), _meta(soup, "article:modified_time"), _meta(soup, "og:updated_time")
+            reference,
+            _ld_text(ld, "dateModified"),
+            _meta(soup, "article:modified_time"),
+            _meta(soup, "og:updated_time"),
         ),
         site_name=_first(
             _ld_name(ld.get("publisher")), _meta(soup, "og:site_name"), _meta(soup, "application-name")
@@ -93,7 +108,7 @@ def page_metadata(page: str | BeautifulSoup, url: str | None = None) -> PageMeta
             str(lang).strip() if lang else None,
             (_meta(soup, "og:locale") or "").replace("_", "-"),
         ),
-        canonical_url=urljoin(url, canonical_href) if canonical_href and url else canonical_href,
+        canonical_url=canonical_url,
         json_ld_type=ld.get("@type_name"),
     )
 
@@ -102,9 +117,77 @@ def _first(*values: str | None) -> str | None:
     return next((value for value in values if value), None)
 
 
-def _first_date(*values: str | None) -> datetime | None:
-    """The first value that parses as a date: a malformed JSON-LD date falls through to the meta tags."""
-    return next((parsed for value in values if (parsed := parse_datetime(value))), None)
+def _first_date(reference: datetime, *values: str | None) -> datetime | None:
+    """The first value that parses as a plausible date: a malformed or placeholder JSON-LD date falls
+    through to the meta tags."""
+    return next(
+        (parsed for value in values if (parsed := plausible_date(parse_datetime(value), reference))), None
+    )
+
+
+# With no fetch time, only the lower bound of a plausible date applies.
+_NO_REFERENCE = datetime.max.replace(tzinfo=UTC)
+
+
+def plausible_date(value: datetime | None, fetched_at: datetime | None) -> datetime | None:
+    """`value` when it can be the publication date of a document fetched at `fetched_at`, else None."""
+    return plausible_published(value, fetched_at or _NO_REFERENCE)
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """ISO 8601 (with 'Z' or an offset, or a bare date) → aware UTC datetime; anything else → None.
+
+    Implausible values still parse here (callers that want publication dates use `plausible_date`); a
+    value whose conversion to UTC leaves the calendar (0001-01-01T00:00-05:00) is None, not an error.
+    """
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _web_url(href: str | None, base: str | None) -> str | None:
+    """An absolute http(s) URL from a link of the page, or None for anything that is not one (a relative
+    link with no base, another scheme, a broken host or port such as `http://[::1/x` or `:99999`)."""
+    if not href:
+        return None
+    try:
+        absolute = urljoin(base, href.strip()) if base else href.strip()
+        parts = urlsplit(absolute)
+        _ = parts.port  # raises ValueError for a port out of range
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return absolute
+
+
+def _meta(soup: BeautifulSoup, name: str) -> str | None:
+    tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+    content = tag.get("content") if tag else None
+    return str(content).strip() or None if content else None
+
+
+def _tag_text(soup: BeautifulSoup, name: str) -> str | None:
+    tag = soup.find(name)
+    return tag.get_text(" ", strip=True) or None if tag else None
+
+
+_AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+
+
+def split_authors(value: object) -> tuple[str, ...]:
+    """Author names from a list or from one string that separates them with commas, ';', 'and' or '&'."""
+    if isinstance(value, list):
+        names = [str(item).strip() for item in value]
+    elif isinstance(value, str):
+        names = _AUTHOR_SEPARATORS.split(value.strip())
+    else:
+        return ()
+    return tuple(name for name in names if name)
 
 
 def _article_json_ld(soup: BeautifulSoup) -> dict[str, Any]:
@@ -113,7 +196,7 @@ def _article_json_ld(soup: BeautifulSoup) -> dict[str, Any]:
     for script in soup.find_all("script", type="application/ld+json"):
         try:
             data = json.loads(script.string or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # broken, or nested deeper than any real metadata
             continue
         objects.extend(_objects(data))
     by_id = {str(o["@id"]): o for o in objects if isinstance(o.get("@id"), str)}
@@ -129,12 +212,24 @@ def _article_json_ld(soup: BeautifulSoup) -> dict[str, Any]:
 
 
 def _objects(data: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _objects(item)
-    elif isinstance(data, dict):
-        yield data
-        yield from _objects(data.get("@graph"))
+    """The objects of a JSON-LD document, top-level and in arrays and @graph, in document order.
+
+    Iterative, and only a few levels deep: real metadata nests two or three levels, a hostile page
+    thousands, and recursion would fail on it.
+    """
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > _MAX_LD_DEPTH:
+            continue
+        if isinstance(value, list):
+            stack.extend((item, depth + 1) for item in reversed(value))
+        elif isinstance(value, dict):
+            yield value
+            stack.append((value.get("@graph"), depth + 1))
+
+
+_MAX_LD_DEPTH = 8
 
 
 def _resolve(value: Any, by_id: dict[str, dict[str, Any]]) -> Any:

@@ -1,13 +1,14 @@
 """The `ingest` flow: discover → read → store raw → extract and clean → deduplicate → load.
 
-Tasks are thin: each calls one function of extract/, transform/ or warehouse/. Per-document failures
-become rejects inside the tasks, so one bad file never fails the run; only transient errors are retried.
+Tasks are thin: each calls one function of flows/pipeline.py (the plain pipeline core), extract/ or
+warehouse/. Per-document failures become rejects inside the tasks, so one bad file never fails the run;
+only transient errors are retried.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -20,39 +21,30 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 from prefect.utilities.annotations import quote
 
-from extract.documents import extract_document
 from extract.files import DEFAULT_MAX_BYTES, FILE_SOURCE, discover_files, read_file
+from flows import pipeline
+from flows.pipeline import Deduplicated, Processed
 from flows.settings import configure_warehouse
-from transform.analysis import ArticleAnalysis, analyse
-from transform.boilerplate import line_keys
-from transform.cleaning import STEPS, clean_document, steps_for
-from transform.dedup import DedupResult, deduplicate_exact
-from transform.errors import Reject, TerminalError, TransientError
+from transform.analysis import ArticleAnalysis
+from transform.errors import Reject, TransientError
 from transform.health import Alert, HealthRules, SourceRun, check_source
-from transform.near_duplicates import (
-    DEFAULT_SCHEME,
-    Fingerprint,
-    NearDuplicate,
-    band_keys,
-    group_batch,
-    signature,
-)
-from transform.records import Article, OffTopic, RawDocument, SourceKind
-from transform.stories import StoryAssignment, StoryFeatures, StoryRules, assign_stories, story_features
-from transform.topics import TopicRule, decide_topic
-from warehouse.connection import connect
+from transform.outcomes import BatchOutcome
+from transform.records import Article, RawDocument, SourceKind
+from transform.topics import TopicRule
+from warehouse.connection import connect, is_storage_failure
 from warehouse.health import run_figures, save_source_health, source_history
-from warehouse.loads import RunCounts, finish_run, load_outcomes, start_run, store_raw_documents
-from warehouse.locks import writer_lock
-from warehouse.queries import (
-    current_versions,
-    known_articles,
-    learned_boilerplate,
-    near_duplicate_candidates,
-    pending_documents,
-    stories_of,
-    story_candidates,
+from warehouse.integrity import articles_missing_from_search
+from warehouse.loads import (
+    RunCounts,
+    close_abandoned_runs,
+    finish_run,
+    load_outcomes,
+    record_attempts,
+    start_run,
+    store_raw_documents,
 )
+from warehouse.locks import writer_lock
+from warehouse.queries import attempt_counts, learned_boilerplate, pending_documents
 from warehouse.search import refresh_search_index
 
 Batch = TypeVar("Batch")
@@ -163,31 +155,50 @@ def read(files: list[Path], now: datetime, max_file_bytes: int) -> tuple[list[Ra
     for path in files:
         try:
             documents.extend(read_file(path, now, max_file_bytes))
-        except TerminalError as error:
-            rejects.append(Reject.from_error(path.as_uri(), error))
+        except TransientError:
+            raise
+        except Exception as error:  # one file, whatever went wrong with it, never the batch
+            rejects.append(Reject.from_exception(path.as_uri(), "read", error))
     return documents, rejects
+
+
+@dataclass(frozen=True)
+class Stored:
+    """After storing raw: how many documents were new, what is pending, and what was set aside."""
+
+    new: int
+    pending: list[RawDocument]
+    set_aside: list[Reject]
+    abandoned_runs: int
 
 
 @io_task
 def store_raw(
-    db: str, documents: list[RawDocument], run_id: str, flow_run_id: str | None, now: datetime
-) -> tuple[int, list[RawDocument]]:
-    """Store every document raw before any processing; return how many were new and all still pending."""
+    db: str,
+    documents: list[RawDocument],
+    run_id: str,
+    flow_run_id: str | None,
+    now: datetime,
+    early_rejects: list[Reject] | None = None,
+) -> Stored:
+    """Store every document raw before any processing, and the rejects of paths and files that never
+    became documents; return what is pending (new or left over).
+
+    Runs left 'running' by a process that died are closed first (this run holds the writer lock, so none
+    of them is live); documents pending in `pipeline.MAX_ATTEMPTS` such runs are rejected, the rest are
+    recorded as attempted by this run.
+    """
     with connect(db) as connection:
+        abandoned = close_abandoned_runs(connection, run_id, now)
         start_run(connection, run_id, flow_run_id, now)
         stored = store_raw_documents(connection, documents, run_id)
-        return stored, pending_documents(connection)
-
-
-@dataclass(frozen=True)
-class Processed:
-    """A batch after extraction and cleaning: articles (with their extractor), rejects, off-topic pages."""
-
-    articles: list[tuple[Article, str]]
-    rejects: list[Reject]
-    off_topic: list[OffTopic]
-    # Each extracted document's short lines, per source: the evidence for learning boilerplate.
-    line_keys: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
+        pending = pending_documents(connection)
+        attempts = attempt_counts(connection, [d.doc_id for d in pending])
+        pending, set_aside = pipeline.set_aside_repeated_failures(pending, attempts)
+        if set_aside or early_rejects:
+            load_outcomes(connection, run_id, now, BatchOutcome(rejects=(*(early_rejects or ()), *set_aside)))
+        record_attempts(connection, run_id, [d.doc_id for d in pending], now)
+        return Stored(stored, pending, set_aside, abandoned)
 
 
 @io_task
@@ -202,111 +213,51 @@ def extract_and_clean(
     topic_rules: dict[str, TopicRule] | None = None,
     learned: dict[str, frozenset[str]] | None = None,
 ) -> Processed:
-    """Extract and clean each document; a failure rejects that document only. Documents of a source with
-    a topic rule that they do not match are set aside (kept raw, not loaded as articles). A source's
-    learned boilerplate lines are dropped from its documents."""
-    articles: list[tuple[Article, str]] = []
-    rejects: list[Reject] = []
-    off_topic: list[OffTopic] = []
-    line_counts: dict[str, tuple[str, frozenset[str]]] = {}
-    steps = {source: steps_for(known_boilerplate=lines) for source, lines in (learned or {}).items()}
-    for raw in documents:
-        try:
-            extracted = extract_document(raw)
-            article = clean_document(extracted, steps.get(raw.source, STEPS))
-            line_counts[raw.doc_id] = (raw.source, line_keys(extracted.text))
-        except TerminalError as error:
-            rejects.append(Reject.from_error(raw.uri, error, doc_id=raw.doc_id))
-            continue
-        rule = (topic_rules or {}).get(raw.source)
-        decision = decide_topic(rule, article.title, article.body) if rule else None
-        if decision and not decision.relevant:
-            off_topic.append(OffTopic(raw.doc_id, raw.uri, raw.source, decision.reason))
-        else:
-            articles.append((article, extracted.extractor))
-    return Processed(articles, rejects, off_topic, line_counts)
+    """Extract and clean each document; a failure of any kind rejects that document only."""
+    return pipeline.extract_and_clean(documents, topic_rules, learned)
 
 
 @task(cache_policy=NONE)
-def analyse_articles(articles: list[Article]) -> list[ArticleAnalysis]:
+def analyse_articles(articles: list[Article]) -> tuple[list[ArticleAnalysis], list[str]]:
     """Sentences, entity mentions and numeric facts of each new article, for the analyst tables."""
-    return [analyse(a.article_id, a.body) for a in articles]
-
-
-@dataclass(frozen=True)
-class Deduplicated:
-    """A batch after the three levels: exact copies set aside, near-copies grouped, stories assigned."""
-
-    exact: DedupResult
-    fingerprints: list[Fingerprint]
-    near_duplicates: list[NearDuplicate]
-    story_features: list[StoryFeatures]
-    stories: list[StoryAssignment]
+    warnings: list[str] = []
+    return pipeline.analyse_articles(articles, warnings), warnings
 
 
 @io_task
 def deduplicate(db: str, articles: list[Article], now: datetime) -> Deduplicated:
     """Exact (URL, body hash), then near-duplicates (MinHash/LSH), then stories, against what is stored."""
-    scheme = DEFAULT_SCHEME
     with connect(db) as connection:
-        known_urls, known_hashes = known_articles(
-            connection, [a.canonical_url for a in articles], [a.body_hash for a in articles]
-        )
-        versions = current_versions(connection, list(set(known_urls.values())))
-        exact = deduplicate_exact(articles, known_urls, known_hashes, versions)
-        signed = [(a.article_id, *signature(a.body, scheme)) for a in exact.new_articles]
-        candidates = near_duplicate_candidates(
-            connection,
-            scheme.scheme_id,
-            {article_id: band_keys(sig, scheme) for article_id, sig, _ in signed},
-        )
-        near, fingerprints = group_batch(signed, candidates, scheme)
-        features = [story_features(a.article_id, a.body, a.published_at) for a in exact.new_articles]
-        window = StoryRules().window
-        times = [f.event_time for f in features if f.event_time] or [now]
-        stored = story_candidates(connection, min(times) - window, max(times) + window)
-        stored_story_of = stories_of(connection, [n.matched_article_id for n in near])
-    copies = {n.article_id: (n.matched_article_id, n.similarity) for n in near}
-    stories = assign_stories(features, stored, copies=copies, stored_story_of=stored_story_of)
-    return Deduplicated(exact, fingerprints, near, features, stories)
+        return pipeline.deduplicate(connection, articles, now)
 
 
 @io_task
-def load(
-    db: str,
-    run_id: str,
-    now: datetime,
-    dedup: Deduplicated,
-    extractors: dict[str, str],
-    rejects: list[Reject],
-    off_topic: list[OffTopic],
-    analyses: list[ArticleAnalysis],
-    line_counts: list[tuple[str, frozenset[str]]],
-) -> None:
+def load(db: str, run_id: str, now: datetime, outcome: BatchOutcome) -> None:
     with connect(db) as connection:
-        load_outcomes(
-            connection,
-            run_id,
-            now,
-            [(a, extractors[a.doc_id]) for a in dedup.exact.new_articles],
-            dedup.exact.duplicates,
-            rejects,
-            scheme=DEFAULT_SCHEME,
-            fingerprints=dedup.fingerprints,
-            near_duplicates=dedup.near_duplicates,
-            story_features=dedup.story_features,
-            stories=dedup.stories,
-            off_topic=off_topic,
-            versions=dedup.exact.versions,
-            analyses=analyses,
-            line_keys=line_counts,
-        )
+        load_outcomes(connection, run_id, now, outcome)
+
+
+@io_task
+def load_isolating(
+    db: str, run_id: str, now: datetime, topic_rules: dict[str, TopicRule] | None
+) -> BatchOutcome:
+    """After a batch failed: process and load what is still pending in halves, down to the document
+    that fails alone, which is rejected (see flows/pipeline.py)."""
+    with connect(db) as connection:
+        return pipeline.load_isolating(connection, run_id, pending_documents(connection), now, topic_rules)
 
 
 @io_task
 def refresh_search(db: str) -> None:
     with connect(db) as connection:
         refresh_search_index(connection)
+
+
+@io_task
+def search_index_is_stale(db: str) -> bool:
+    """True when some article is missing from the search index (a run died before refreshing it)."""
+    with connect(db) as connection:
+        return articles_missing_from_search(connection) > 0
 
 
 @io_task
@@ -405,51 +356,53 @@ def load_documents(
     # Batches of documents are wrapped in opaque(): Prefect would otherwise walk every field of every
     # record looking for futures, which costs more than the work itself on large batches.
     try:
-        documents_new, pending = store_raw(db, opaque(documents), run_id, flow_run.get_id(), now)
-        logger.info("Read %d documents, %d new; %d to process", len(documents), documents_new, len(pending))
-        learned = learned_lines(db, opaque(pending))
-        processed = extract_and_clean(opaque(pending), topic_rules, learned)
-        dedup = deduplicate(db, opaque([article for article, _ in processed.articles]), now)
-        analyses = analyse_articles(opaque(list(dedup.exact.new_articles)))
-        rejects = [*early_rejects, *processed.rejects]
-        extractors = {a.doc_id: extractor for a, extractor in processed.articles}
-        # Lines are counted once per article: copies of one article must not make its lines look recurring.
-        counted = [processed.line_keys[a.doc_id] for a in dedup.exact.new_articles]
-        load(
-            db,
-            run_id,
-            now,
-            opaque(dedup),
-            opaque(extractors),
-            opaque(rejects),
-            opaque(processed.off_topic),
-            opaque(analyses),
-            opaque(counted),
-        )
-        if dedup.exact.new_articles:
+        stored = store_raw(db, opaque(documents), run_id, flow_run.get_id(), now, opaque(early_rejects))
+        if stored.abandoned_runs:
+            logger.warning("Closed %d run(s) left 'running' by a process that died", stored.abandoned_runs)
+        pending = stored.pending
+        logger.info("Read %d documents, %d new; %d to process", len(documents), stored.new, len(pending))
+        try:
+            learned = learned_lines(db, opaque(pending))
+            processed = extract_and_clean(opaque(pending), topic_rules, learned)
+            dedup = deduplicate(db, opaque([article for article, _ in processed.articles]), now)
+            analyses, warnings = analyse_articles(opaque(list(dedup.exact.new_articles)))
+            outcome = pipeline.outcome_of(processed, dedup, analyses, warnings=warnings)
+            load(db, run_id, now, opaque(outcome))
+        except TransientError:
+            raise
+        except Exception as error:
+            if is_storage_failure(error):
+                raise
+            logger.warning("The batch failed (%s: %s); loading it in parts", type(error).__name__, error)
+            outcome = load_isolating(db, run_id, now, topic_rules)
+        outcome = BatchOutcome(rejects=(*early_rejects, *stored.set_aside)).merged(outcome)
+        for warning in outcome.warnings:
+            logger.warning(warning)
+        # Also repairs an index left stale by a run that died between loading and refreshing it.
+        if outcome.articles or search_index_is_stale(db):
             refresh_search(db)
+        summary = IngestSummary(
+            run_id=run_id,
+            db_path=str(Path(db).resolve()),
+            documents_seen=len(documents),
+            documents_new=stored.new,
+            new_articles=len(outcome.articles),
+            exact_duplicates=len(outcome.duplicates),
+            near_duplicates=len(outcome.near_duplicates),
+            new_stories=outcome.new_stories,
+            new_versions=len(outcome.versions),
+            off_topic=len(outcome.off_topic),
+            rejects=outcome.rejects,
+            crawl=crawl,
+        )
+        alerts = record_source_health(db, run_id, sources or [], health_rules)
+        summary = replace(summary, alerts=tuple(alerts))
     except Exception:
         record_run_end(db, run_id, "failed", RunCounts(len(documents), 0, 0, 0, 0))
         raise
-    alerts = record_source_health(db, run_id, sources or [], health_rules)
-    summary = IngestSummary(
-        run_id=run_id,
-        db_path=str(Path(db).resolve()),
-        documents_seen=len(documents),
-        documents_new=documents_new,
-        new_articles=len(dedup.exact.new_articles),
-        exact_duplicates=len(dedup.exact.duplicates),
-        near_duplicates=len(dedup.near_duplicates),
-        new_stories=sum(1 for s in dedup.stories if s.story_id == s.article_id),
-        new_versions=len(dedup.exact.versions),
-        off_topic=len(processed.off_topic),
-        rejects=tuple(rejects),
-        crawl=crawl,
-        alerts=tuple(alerts),
-    )
     record_run_end(db, run_id, "completed", summary.counts)
     raise_health_alerts(alerts, return_state=True)
-    publish_artifacts(summary, dedup.exact.new_articles)
+    publish_artifacts(summary, outcome.new_articles)
     logger.info(
         "%d new articles, %d exact duplicates, %d near duplicates, %d new stories, %d rejected",
         summary.new_articles,

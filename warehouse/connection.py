@@ -1,4 +1,5 @@
-"""The one connection factory. Every DuckDB connection in newsetl comes from `connect`.
+"""The one connection factory. Every DuckDB connection in newsetl comes from `connect`, or from
+`connect_locked` for queries newsetl does not control (`newsetl sql`) and every read a user can reach.
 
 Opening a writable connection brings the schema up to date first, so an older file upgrades itself.
 Moving to DuckLake (a PostgreSQL catalog over Parquet) later changes this module, not its callers.
@@ -7,7 +8,7 @@ Moving to DuckLake (a PostgreSQL catalog over Parquet) later changes this module
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -66,6 +67,104 @@ def connect(db_path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.
         yield connection
     finally:
         connection.close()
+
+
+# A locked connection starts with no extension it could fetch or load on its own; fts is loaded from the
+# pinned wheel before the lock, and json, parquet and icu are linked into DuckDB.
+_LOCKED_CONFIG = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+# What DuckDB says when a locked connection refuses a statement (besides a PermissionException).
+_REFUSALS = (
+    "disabled by configuration",
+    "disabled through configuration",
+    "configuration has been locked",
+    "read-only mode",
+)
+
+
+@contextmanager
+def connect_locked(
+    db_path: Path | str, *, allowed_directories: Sequence[Path] = ()
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection that reads the warehouse and nothing else, closed after.
+
+    For SQL newsetl did not write (`newsetl sql`) and for every read path a user reaches (search, export,
+    sources), since even newsetl's own queries run the file's views. DuckDB opens the file read-only,
+    then refuses any other file (except under `allowed_directories`, where export writes), the network,
+    installing or loading extensions, and changing any setting, this one included
+    (`enable_external_access = false`, then `lock_configuration = true`). `is_refusal` tells those
+    refusals apart from a mistake in the SQL.
+    """
+    path = Path(db_path)
+    if not path.exists():
+        raise WarehouseError(f"no database at {path}: run `newsetl ingest` first or pass --db")
+    try:
+        connection = duckdb.connect(str(path), read_only=True, config=dict(_LOCKED_CONFIG))
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            raise WarehouseBusyError(f"{path} is in use by another process: {error}") from error
+        raise WarehouseError(f"cannot open {path}: {error}") from error
+    try:
+        load_fts(connection)  # before the lock: a locked connection can load nothing
+        if allowed_directories:
+            listed = ", ".join(_sql_string(str(Path(d).resolve())) for d in allowed_directories)
+            connection.execute(f"SET allowed_directories = [{listed}]")
+        connection.execute("SET enable_external_access = false")
+        connection.execute("SET lock_configuration = true")
+        yield connection
+    finally:
+        connection.close()
+
+
+def is_refusal(error: duckdb.Error) -> bool:
+    """Whether DuckDB refused a statement because the connection is locked (not a mistake in the SQL)."""
+    message = str(error)
+    return isinstance(error, duckdb.PermissionException) or any(r in message for r in _REFUSALS)
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def fts_extension_file() -> Path:
+    """The fts extension shipped in the `duckdb-extension-fts` wheel, for this DuckDB version."""
+    import duckdb_extension_fts
+
+    return (
+        Path(duckdb_extension_fts.__file__).parent
+        / "extensions"
+        / f"v{duckdb.__version__}"
+        / "fts.duckdb_extension"
+    )
+
+
+def load_fts(connection: duckdb.DuckDBPyConnection) -> None:
+    """LOAD fts (BM25 search), installing it from the pinned wheel first when this machine has not got it
+    yet: installing from the wheel's file needs no network, unlike DuckDB's own `INSTALL fts`."""
+    try:
+        connection.execute("LOAD fts")
+    except duckdb.Error:
+        extension = fts_extension_file()
+        if not extension.exists():
+            raise WarehouseError(
+                f"the full-text search extension is missing ({extension}): reinstall newsetl's dependencies"
+            ) from None
+        connection.execute(f"INSTALL {_sql_string(str(extension))}")
+        connection.execute("LOAD fts")
+
+
+# DuckDB errors that say the storage failed (disk full, file gone, database invalidated, out of memory),
+# not that one batch of rows was wrong: retrying with fewer rows cannot help.
+_STORAGE_FAILURES: tuple[type[BaseException], ...] = (
+    duckdb.IOException,
+    duckdb.FatalException,
+    duckdb.OutOfMemoryException,
+    duckdb.InterruptException,
+)
+
+
+def is_storage_failure(error: BaseException) -> bool:
+    """True when `error` comes from the warehouse's storage or memory, not from the data being loaded."""
+    return isinstance(error, (*_STORAGE_FAILURES, WarehouseError))
 
 
 def migrations() -> list[tuple[int, str, str]]:

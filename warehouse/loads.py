@@ -18,11 +18,12 @@ import pyarrow as pa
 from transform.analysis import ArticleAnalysis
 from transform.boilerplate import LEARN_MIN_DOCS, learn_boilerplate
 from transform.cleaning import RULES_VERSION
-from transform.dedup import Duplicate, first_version
+from transform.dedup import first_version
 from transform.errors import Reject
-from transform.near_duplicates import Fingerprint, MinHashScheme, NearDuplicate, band_keys
-from transform.records import Article, HttpCacheEntry, OffTopic, RawDocument, SourceKind
-from transform.stories import StoryAssignment, StoryFeatures
+from transform.near_duplicates import Fingerprint, MinHashScheme, band_keys
+from transform.outcomes import BatchOutcome
+from transform.records import Article, HttpCacheEntry, RawDocument, SourceKind
+from transform.stories import StoryFeatures
 from transform.versions import ArticleVersion
 from warehouse.batches import TIMESTAMP, insert_rows, registered
 
@@ -46,6 +47,34 @@ def start_run(
         " ON CONFLICT (run_id) DO NOTHING",
         [run_id, flow_run_id, now],
     )
+
+
+def close_abandoned_runs(connection: duckdb.DuckDBPyConnection, run_id: str, now: datetime) -> int:
+    """Mark runs left 'running' by a process that died as 'abandoned'. Call it holding the writer lock:
+    then no other run can be live. Returns how many there were."""
+    rows = connection.execute(
+        "UPDATE runs SET status = 'abandoned', finished_at = ? WHERE status = 'running' AND run_id <> ?"
+        " RETURNING run_id",
+        [now, run_id],
+    ).fetchall()
+    return len(rows)
+
+
+def record_attempts(
+    connection: duckdb.DuckDBPyConnection, run_id: str, doc_ids: Sequence[str], now: datetime
+) -> None:
+    """Remember that this run is about to process these pending documents (see processing_attempts)."""
+    if not doc_ids:
+        return
+    rows = pa.table(
+        {
+            "doc_id": pa.array(list(doc_ids), pa.string()),
+            "run_id": [run_id] * len(doc_ids),
+            "started_at": pa.array([now] * len(doc_ids), TIMESTAMP),
+        }
+    )
+    with transaction(connection):
+        insert_rows(connection, "processing_attempts", rows, or_ignore=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,30 +185,20 @@ def save_http_validators(
 
 
 def load_outcomes(
-    connection: duckdb.DuckDBPyConnection,
-    run_id: str,
-    now: datetime,
-    articles: Sequence[tuple[Article, str]],
-    duplicates: Sequence[Duplicate],
-    rejects: Sequence[Reject],
-    *,
-    scheme: MinHashScheme | None = None,
-    fingerprints: Sequence[Fingerprint] = (),
-    near_duplicates: Sequence[NearDuplicate] = (),
-    story_features: Sequence[StoryFeatures] = (),
-    stories: Sequence[StoryAssignment] = (),
-    off_topic: Sequence[OffTopic] = (),
-    versions: Sequence[ArticleVersion] = (),
-    analyses: Sequence[ArticleAnalysis] = (),
-    line_keys: Sequence[tuple[str, frozenset[str]]] = (),
+    connection: duckdb.DuckDBPyConnection, run_id: str, now: datetime, outcome: BatchOutcome
 ) -> None:
     """Record what became of a batch of documents, in one transaction.
 
-    `articles` pairs each article with the extractor that produced its text. Rejects of paths that never
-    became documents (no doc_id) are recorded once, not again on every rerun. Signatures (with their
-    band keys under `scheme`), near-duplicates and story assignments land in the same transaction, so
-    an article never exists without its dedup and story rows.
+    Rejects of paths that never became documents (no doc_id) are recorded once, not again on every
+    rerun. Signatures (with their band keys under the outcome's scheme), near-duplicates and story
+    assignments land in the same transaction, so an article never exists without its dedup and story
+    rows.
     """
+    articles, duplicates, rejects = outcome.articles, outcome.duplicates, outcome.rejects
+    off_topic, fingerprints = outcome.off_topic, outcome.fingerprints
+    near_duplicates = outcome.near_duplicates
+    story_features, stories, analyses = outcome.story_features, outcome.stories, outcome.analyses
+    line_keys, versions, scheme = outcome.line_keys, outcome.versions, outcome.scheme
     with transaction(connection):
         if articles:
             insert_rows(connection, "articles", _article_rows(articles, now, run_id))
@@ -222,8 +241,6 @@ def load_outcomes(
                 ),
             )
         if fingerprints:
-            if scheme is None:
-                raise ValueError("fingerprints need the scheme that made them")
             _insert_fingerprints(connection, scheme, fingerprints)
         if near_duplicates:
             insert_rows(
@@ -236,7 +253,7 @@ def load_outcomes(
                         "matched_article_id": [n.matched_article_id for n in near_duplicates],
                         "similarity": pa.array([n.similarity for n in near_duplicates], pa.float64()),
                         "containment": pa.array([n.containment for n in near_duplicates], pa.float64()),
-                        "scheme_id": [scheme.scheme_id if scheme else ""] * len(near_duplicates),
+                        "scheme_id": [scheme.scheme_id] * len(near_duplicates),
                         "detected_at": pa.array([now] * len(near_duplicates), TIMESTAMP),
                         "run_id": [run_id] * len(near_duplicates),
                     }

@@ -39,6 +39,17 @@ def pending_documents(connection: duckdb.DuckDBPyConnection) -> list[RawDocument
     return [_raw_document(*row) for row in rows]
 
 
+def attempt_counts(connection: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> dict[str, int]:
+    """{doc_id: how many earlier runs started processing it} for the given documents that have any."""
+    wanted = pa.table({"doc_id": pa.array(list(doc_ids), pa.string())})
+    with registered(connection, "_newsetl_docs", wanted):
+        rows = connection.execute(
+            "SELECT doc_id, count(*) FROM processing_attempts"
+            " WHERE doc_id IN (SELECT doc_id FROM _newsetl_docs) GROUP BY doc_id"
+        ).fetchall()
+    return {doc_id: int(count) for doc_id, count in rows}
+
+
 def _raw_document(
     source: str,
     kind: str,

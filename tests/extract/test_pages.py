@@ -103,3 +103,59 @@ def test_html_lang_and_title_fallbacks_and_a_bad_json_ld_date() -> None:
 
 def test_an_empty_page_has_empty_metadata() -> None:
     assert page_metadata("") == PageMetadata()
+
+
+FETCHED = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def test_a_placeholder_date_falls_through_to_the_next_source() -> None:
+    html = page(
+        ld({"@type": "NewsArticle", "headline": "H", "datePublished": "0001-01-01T00:00:00-05:00"}),
+        '<meta property="article:published_time" content="0001-01-01T00:00:00Z">',
+        '<meta name="date" content="2019-11-19T08:00:00Z">',
+    )
+    assert page_metadata(html, fetched_at=FETCHED).published_at == datetime(2019, 11, 19, 8, tzinfo=UTC)
+
+
+def test_with_only_placeholders_the_date_comes_from_the_url_path() -> None:
+    html = page(
+        '<meta property="article:published_time" content="0001-01-01T00:00:00Z">',
+        '<link rel="canonical" href="/2019/11/19/storm-hits-coast/">',
+    )
+    meta = page_metadata(html, "https://news.example/x?id=1", FETCHED)
+    assert meta.canonical_url == "https://news.example/2019/11/19/storm-hits-coast/"
+    assert meta.published_at == datetime(2019, 11, 19, tzinfo=UTC)
+    # A date after the fetch (beyond a day) is no publication date either, and no URL date is left.
+    future = page('<meta property="article:published_time" content="2026-06-01T00:00:00Z">')
+    assert page_metadata(future, fetched_at=FETCHED).published_at is None
+
+
+def test_relative_canonical_links_need_the_page_address() -> None:
+    html = page('<link rel="canonical" href="/en/2025/02/story">')
+    assert (
+        page_metadata(html, "https://a.example/feed-item").canonical_url
+        == "https://a.example/en/2025/02/story"
+    )
+    # Without the page's web address (a local file) the path alone names no page: it is not kept.
+    assert page_metadata(html).canonical_url is None
+
+
+def test_broken_canonical_links_are_ignored_not_fatal() -> None:
+    for href in ("http://news.example:99999/x", "http://[::1/x", "javascript:alert(1)", "mailto:a@b.c"):
+        html = page(f'<link rel="canonical" href="{href}">', f'<meta property="og:url" content="{href}">')
+        assert page_metadata(html).canonical_url is None, href
+    fallback = page(
+        '<link rel="canonical" href="http://[::1/x">',
+        '<meta property="og:url" content="https://ok.example/a">',
+    )
+    assert page_metadata(fallback).canonical_url == "https://ok.example/a"
+
+
+def test_json_ld_nested_thousands_deep_is_skipped() -> None:
+    deep = "[" * 5000 + "]" * 5000
+    html = page(f'<script type="application/ld+json">{deep}</script>', "<title>Still here</title>")
+    assert page_metadata(html).title == "Still here"
+    nested: object = {"@type": "NewsArticle", "headline": "Deep"}
+    for _ in range(900):  # deep enough to break a recursive walk, shallow enough for json to parse
+        nested = [nested]
+    assert page_metadata(page(ld(nested), "<title>T</title>")).title == "T"

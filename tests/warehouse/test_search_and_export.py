@@ -7,6 +7,7 @@ import duckdb
 import pytest
 
 from transform.cleaning import clean_document
+from transform.outcomes import BatchOutcome
 from transform.records import ExtractedDocument
 from warehouse.connection import WarehouseError, connect
 from warehouse.exports import export_parquet
@@ -32,7 +33,7 @@ def load_articles(db: Path) -> None:
         for name, (title, body) in TEXTS.items()
     ]
     with connect(db) as con:
-        load_outcomes(con, "run-1", NOW, articles, [], [])
+        load_outcomes(con, "run-1", NOW, BatchOutcome(articles=tuple(articles)))
         refresh_search_index(con)
 
 

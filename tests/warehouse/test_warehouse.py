@@ -11,6 +11,7 @@ import pytest
 from transform.dedup import Duplicate, MatchKind
 from transform.errors import Reject
 from transform.fingerprints import body_hash
+from transform.outcomes import BatchOutcome
 from transform.records import Article, CleaningAudit, RawDocument, SourceKind, sha256_hex
 from warehouse import connection as connection_module
 from warehouse.connection import WarehouseBusyError, WarehouseError, connect, migrations, schema_version
@@ -122,9 +123,11 @@ def test_pending_documents_are_those_without_an_outcome(db_path: Path) -> None:
             con,
             "run-1",
             NOW,
-            [(article_for(a), "plain-text")],
-            [Duplicate(b.doc_id, b.uri, a.doc_id, MatchKind.BODY)],
-            [Reject(c.uri, "extract", "bad", c.doc_id)],
+            BatchOutcome(
+                articles=((article_for(a), "plain-text"),),
+                duplicates=(Duplicate(b.doc_id, b.uri, a.doc_id, MatchKind.BODY),),
+                rejects=(Reject(c.uri, "extract", "bad", c.doc_id),),
+            ),
         )
         pending = pending_documents(con)
         statuses = dict(con.execute("SELECT uri, status FROM document_status").fetchall())
@@ -136,7 +139,7 @@ def test_a_failed_load_leaves_nothing_of_its_batch(db_path: Path) -> None:
     a, b = raw("a.txt", "first"), raw("b.txt", "second")
     with connect(db_path) as con:
         store_raw_documents(con, [a, b], "run-1")
-        load_outcomes(con, "run-1", NOW, [(article_for(a), "plain-text")], [], [])
+        load_outcomes(con, "run-1", NOW, BatchOutcome(articles=((article_for(a), "plain-text"),)))
         before = table_counts(con)
         # The second batch holds a new article and one that breaks the primary key: all or nothing.
         with pytest.raises(duckdb.ConstraintException):
@@ -144,9 +147,10 @@ def test_a_failed_load_leaves_nothing_of_its_batch(db_path: Path) -> None:
                 con,
                 "run-2",
                 NOW,
-                [(article_for(b), "plain-text"), (article_for(a), "plain-text")],
-                [],
-                [Reject("file:///x", "read", "bad")],
+                BatchOutcome(
+                    articles=((article_for(b), "plain-text"), (article_for(a), "plain-text")),
+                    rejects=(Reject("file:///x", "read", "bad"),),
+                ),
             )
         assert table_counts(con) == before
         assert con.execute("SELECT count(*) FROM cleaning_changes").fetchone() == (1,)
@@ -156,7 +160,7 @@ def test_cleaning_audit_is_queryable(db_path: Path) -> None:
     a = raw("a.txt", "audited text")
     with connect(db_path) as con:
         store_raw_documents(con, [a], "run-1")
-        load_outcomes(con, "run-1", NOW, [(article_for(a), "plain-text")], [], [])
+        load_outcomes(con, "run-1", NOW, BatchOutcome(articles=((article_for(a), "plain-text"),)))
         rows = con.execute("SELECT step, changes, details FROM cleaning_changes").fetchall()
     assert rows == [("drop_boilerplate_lines", 2, ["Advertisements", "Advertisements"])]
 
@@ -164,8 +168,8 @@ def test_cleaning_audit_is_queryable(db_path: Path) -> None:
 def test_path_rejects_are_recorded_once_across_runs(db_path: Path) -> None:
     reject = Reject("file:///in/report.pdf", "discover", "unsupported file type '.pdf'")
     with connect(db_path) as con:
-        load_outcomes(con, "run-1", NOW, [], [], [reject])
-        load_outcomes(con, "run-2", NOW, [], [], [reject])
+        load_outcomes(con, "run-1", NOW, BatchOutcome(rejects=(reject,)))
+        load_outcomes(con, "run-2", NOW, BatchOutcome(rejects=(reject,)))
         assert table_counts(con)["rejects"] == 1
 
 
@@ -177,9 +181,12 @@ def test_known_articles_finds_only_the_given_keys(db_path: Path) -> None:
             con,
             "run-1",
             NOW,
-            [(article_for(a, "https://x.com/a"), "json"), (article_for(b, "https://x.com/b"), "json")],
-            [],
-            [],
+            BatchOutcome(
+                articles=(
+                    (article_for(a, "https://x.com/a"), "json"),
+                    (article_for(b, "https://x.com/b"), "json"),
+                )
+            ),
         )
         by_url, by_hash = known_articles(
             con, ["https://x.com/a", "https://x.com/zzz"], [body_hash("beta text")]

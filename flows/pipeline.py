@@ -1,0 +1,277 @@
+"""The pipeline core: pending raw documents → a `BatchOutcome` → loaded. Plain functions, no Prefect.
+
+The ingest, web and reprocess flows wrap these stages in tasks (flows/ingest.py); the bench calls them
+directly. The promise kept here, once for every source: one document can never stop the others.
+
+- Every exception raised while extracting, cleaning or judging the topic of one document becomes a
+  reject of that document (stage, kind, reason), whatever its type: a RecursionError from JSON nested
+  5,000 deep is a reject like "no main text found".
+- Work that fails for one new article after that (its signature, its story evidence, its analysis rows)
+  loses only that work, never the article, and is reported as a warning.
+- If a whole batch still fails in deduplication or loading for a reason that is not the storage's
+  (`load_isolating`), the batch is split in halves and each half processed and loaded on its own, down
+  to single documents: the one that fails alone is rejected, the rest loads, in the same run.
+- A document pending in runs that died before finishing (killed, out of memory) is rejected after
+  `MAX_ATTEMPTS` of them (`set_aside_repeated_failures`), so no document can stop ingestion for good.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypeVar
+
+import duckdb
+
+from extract.documents import extract_document
+from transform.analysis import ArticleAnalysis, analyse
+from transform.boilerplate import line_keys
+from transform.cleaning import STEPS, clean_document, steps_for
+from transform.dates import shifted
+from transform.dedup import DedupResult, deduplicate_exact
+from transform.errors import Reject, TransientError
+from transform.near_duplicates import (
+    DEFAULT_SCHEME,
+    Fingerprint,
+    NearDuplicate,
+    Signature,
+    band_keys,
+    group_batch,
+    signature,
+)
+from transform.outcomes import BatchOutcome
+from transform.records import Article, OffTopic, RawDocument
+from transform.stories import StoryAssignment, StoryFeatures, StoryRules, assign_stories, story_features
+from transform.topics import TopicRule, decide_topic
+from warehouse.connection import is_storage_failure
+from warehouse.loads import load_outcomes
+from warehouse.queries import (
+    current_versions,
+    known_articles,
+    learned_boilerplate,
+    near_duplicate_candidates,
+    stories_of,
+    story_candidates,
+)
+
+# Runs that may die with a document pending before it is set aside (a killed run is the usual cause of
+# one or two; a document that kills every run that reads it is the cause of more).
+MAX_ATTEMPTS = 3
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+@dataclass(frozen=True)
+class Processed:
+    """A batch after extraction and cleaning: articles (with their extractor), rejects, off-topic pages."""
+
+    articles: list[tuple[Article, str]]
+    rejects: list[Reject]
+    off_topic: list[OffTopic]
+    # Each extracted document's short lines, per source: the evidence for learning boilerplate.
+    line_keys: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Deduplicated:
+    """A batch after the three levels: exact copies set aside, near-copies grouped, stories assigned."""
+
+    exact: DedupResult
+    fingerprints: list[Fingerprint]
+    near_duplicates: list[NearDuplicate]
+    story_features: list[StoryFeatures]
+    stories: list[StoryAssignment]
+    warnings: list[str] = field(default_factory=list)
+
+
+def set_aside_repeated_failures(
+    pending: Sequence[RawDocument], attempts: Mapping[str, int]
+) -> tuple[list[RawDocument], list[Reject]]:
+    """Split pending documents into those to process and rejects for those tried in `MAX_ATTEMPTS` runs
+    that never finished."""
+    keep: list[RawDocument] = []
+    rejects: list[Reject] = []
+    for document in pending:
+        tried = attempts.get(document.doc_id, 0)
+        if tried < MAX_ATTEMPTS:
+            keep.append(document)
+            continue
+        reason = (
+            f"set aside after {tried} runs that stopped while it was pending (killed or out of memory); "
+            "the raw document is kept: `newsetl reprocess` tries it again"
+        )
+        rejects.append(Reject(document.uri, "quarantine", reason, document.doc_id, kind="repeated_failure"))
+    return keep, rejects
+
+
+def extract_and_clean(
+    documents: Sequence[RawDocument],
+    topic_rules: Mapping[str, TopicRule] | None = None,
+    learned: Mapping[str, frozenset[str]] | None = None,
+) -> Processed:
+    """Extract and clean each document; any failure rejects that document only. Documents of a source
+    with a topic rule that they do not match are set aside (kept raw, not loaded as articles). A source's
+    learned boilerplate lines are dropped from its documents."""
+    articles: list[tuple[Article, str]] = []
+    rejects: list[Reject] = []
+    off_topic: list[OffTopic] = []
+    line_counts: dict[str, tuple[str, frozenset[str]]] = {}
+    steps = {source: steps_for(known_boilerplate=lines) for source, lines in (learned or {}).items()}
+    for raw in documents:
+        stage = "extract"
+        try:
+            extracted = extract_document(raw)
+            stage = "clean"
+            article = clean_document(extracted, steps.get(raw.source, STEPS))
+            keys = line_keys(extracted.text)
+            stage = "topic"
+            rule = (topic_rules or {}).get(raw.source)
+            decision = decide_topic(rule, article.title, article.body) if rule else None
+        except Exception as error:  # one document, whatever went wrong with it: see the module docstring
+            rejects.append(Reject.from_exception(raw.uri, stage, error, raw.doc_id))
+            continue
+        line_counts[raw.doc_id] = (raw.source, keys)
+        if decision and not decision.relevant:
+            off_topic.append(OffTopic(raw.doc_id, raw.uri, raw.source, decision.reason))
+        else:
+            articles.append((article, extracted.extractor))
+    return Processed(articles, rejects, off_topic, line_counts)
+
+
+def deduplicate(
+    connection: duckdb.DuckDBPyConnection, articles: Sequence[Article], now: datetime
+) -> Deduplicated:
+    """Exact (URL, body hash), then near-duplicates (MinHash/LSH), then stories, against what is stored."""
+    scheme = DEFAULT_SCHEME
+    warnings: list[str] = []
+    known_urls, known_hashes = known_articles(
+        connection, [a.canonical_url for a in articles], [a.body_hash for a in articles]
+    )
+    versions = current_versions(connection, list(set(known_urls.values())))
+    exact = deduplicate_exact(articles, known_urls, known_hashes, versions)
+
+    def sign(article: Article) -> tuple[str, Signature, int]:
+        return (article.article_id, *signature(article.body, scheme))
+
+    # An article whose signature cannot be computed is still loaded, as a near-duplicate of nothing.
+    signed = each_or_warn(exact.new_articles, sign, "signature", warnings)
+    candidates = near_duplicate_candidates(
+        connection, scheme.scheme_id, {article_id: band_keys(sig, scheme) for article_id, sig, _ in signed}
+    )
+    near, fingerprints = group_batch(signed, candidates, scheme)
+    features = [
+        found[0]
+        if (found := each_or_warn([a], _story_features, "story evidence", warnings))
+        else StoryFeatures(a.article_id, None, frozenset(), frozenset())
+        for a in exact.new_articles
+    ]
+    window = StoryRules().window
+    times = [f.event_time for f in features if f.event_time] or [now]
+    stored = story_candidates(connection, shifted(min(times), -window), shifted(max(times), window))
+    stored_story_of = stories_of(connection, [n.matched_article_id for n in near])
+    copies = {n.article_id: (n.matched_article_id, n.similarity) for n in near}
+    stories = assign_stories(features, stored, copies=copies, stored_story_of=stored_story_of)
+    return Deduplicated(exact, fingerprints, near, features, stories, warnings)
+
+
+def _story_features(article: Article) -> StoryFeatures:
+    return story_features(article.article_id, article.body, article.published_at)
+
+
+def analyse_articles(articles: Sequence[Article], warnings: list[str]) -> list[ArticleAnalysis]:
+    """Sentences, entity mentions and numeric facts of each new article, for the analyst tables; an
+    article whose analysis fails is loaded without those rows (a warning says which)."""
+    return each_or_warn(articles, lambda a: analyse(a.article_id, a.body), "analysis", warnings)
+
+
+def each_or_warn(
+    items: Sequence[Item], work: Callable[[Item], Result], what: str, warnings: list[str]
+) -> list[Result]:
+    """`work` on each item; an item it fails on is left out, with a warning naming it and the error."""
+    results: list[Result] = []
+    for item in items:
+        try:
+            results.append(work(item))
+        except Exception as error:
+            name = getattr(item, "uri", None) or repr(item)[:80]
+            warnings.append(f"{what} failed for {name}: {type(error).__name__}: {str(error)[:200]}")
+    return results
+
+
+def outcome_of(
+    processed: Processed,
+    dedup: Deduplicated,
+    analyses: Sequence[ArticleAnalysis],
+    warnings: Sequence[str] = (),
+) -> BatchOutcome:
+    """The batch's outcome, ready for `load_outcomes`."""
+    extractors = {article.doc_id: extractor for article, extractor in processed.articles}
+    new = dedup.exact.new_articles
+    return BatchOutcome(
+        articles=tuple((a, extractors[a.doc_id]) for a in new),
+        duplicates=dedup.exact.duplicates,
+        versions=dedup.exact.versions,
+        rejects=tuple(processed.rejects),
+        off_topic=tuple(processed.off_topic),
+        scheme=DEFAULT_SCHEME,
+        fingerprints=tuple(dedup.fingerprints),
+        near_duplicates=tuple(dedup.near_duplicates),
+        story_features=tuple(dedup.story_features),
+        stories=tuple(dedup.stories),
+        analyses=tuple(analyses),
+        # Lines are counted once per article: copies of one article must not make its lines look recurring.
+        line_keys=tuple(processed.line_keys[a.doc_id] for a in new),
+        warnings=(*dedup.warnings, *warnings),
+    )
+
+
+def process_batch(
+    connection: duckdb.DuckDBPyConnection,
+    documents: Sequence[RawDocument],
+    now: datetime,
+    topic_rules: Mapping[str, TopicRule] | None = None,
+) -> BatchOutcome:
+    """Every stage between storing raw documents and loading them, for one batch."""
+    learned = learned_boilerplate(connection, sorted({d.source for d in documents}))
+    processed = extract_and_clean(documents, topic_rules, learned)
+    dedup = deduplicate(connection, [article for article, _ in processed.articles], now)
+    warnings: list[str] = []
+    analyses = analyse_articles(dedup.exact.new_articles, warnings)
+    return outcome_of(processed, dedup, analyses, warnings=warnings)
+
+
+def load_isolating(
+    connection: duckdb.DuckDBPyConnection,
+    run_id: str,
+    documents: Sequence[RawDocument],
+    now: datetime,
+    topic_rules: Mapping[str, TopicRule] | None = None,
+) -> BatchOutcome:
+    """Process and load `documents`; if that fails for a reason other than the storage, split the batch
+    and load each half on its own, down to the single document that fails, which is rejected.
+
+    Halves are loaded one after the other, so the second half is deduplicated against the first as it
+    would have been in one batch. Storage failures (disk full, database invalidated) and transient ones
+    are raised: they are no document's fault.
+    """
+    try:
+        outcome = process_batch(connection, documents, now, topic_rules)
+        load_outcomes(connection, run_id, now, outcome)
+        return outcome
+    except TransientError:
+        raise
+    except Exception as error:
+        if is_storage_failure(error) or not documents:
+            raise
+        if len(documents) == 1:
+            document = documents[0]
+            rejected = BatchOutcome(
+                rejects=(Reject.from_exception(document.uri, "process", error, document.doc_id),)
+            )
+            load_outcomes(connection, run_id, now, rejected)
+            return rejected
+    half = len(documents) // 2
+    first = load_isolating(connection, run_id, documents[:half], now, topic_rules)
+    return first.merged(load_isolating(connection, run_id, documents[half:], now, topic_rules))
