@@ -2,15 +2,31 @@
 
 A JSONL file is many documents (one per line) and a JSON array is one per element, so one broken line is
 rejected alone while the good lines load.
+
+Limits, each turning what exceeds it into one reject with the reason (nothing is half loaded):
+- a file over `max_bytes` (NEWSETL_MAX_FILE_BYTES, 10 MB) is refused unread;
+- a .txt or JSON document over MAX_DOCUMENT_BYTES (2 MiB, some 300,000 words: no article is that long)
+  is refused: cleaning, analysis and dedup of one such text would take tens of seconds and gigabytes;
+- a .jsonl or JSON array file of more than MAX_DOCUMENTS_PER_FILE (10,000) documents is refused whole:
+  split it into several files;
+- JSON nested more than MAX_JSON_DEPTH (100) levels is refused (articles nest a few levels; parsing
+  deeper input recursively would exhaust Python's stack).
+Only regular files and folders are read: a FIFO, socket or device is refused without being opened (a
+FIFO would block the read forever), and so are broken and looping symbolic links.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+import os
+import re
+import stat
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from transform.errors import ReadError, Reject
 from transform.records import RawDocument, SourceKind, sha256_hex
@@ -23,38 +39,85 @@ CONTENT_TYPES = {
     ".jsonl": "application/x-ndjson",
 }
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+MAX_DOCUMENTS_PER_FILE = 10_000
+MAX_JSON_DEPTH = 100
 FILE_SOURCE = "files"
+
+# JSON strings (their brackets do not nest) and every byte but a bracket, for measuring nesting depth.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_FILE_KINDS = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
 
 
 def discover_files(paths: Iterable[Path]) -> tuple[list[Path], list[Reject]]:
     """Every file under `paths` (folders recursively, hidden entries skipped), sorted.
 
-    Paths that do not exist and files of a type newsetl does not read come back as rejects, so a file
-    dropped in the wrong format is reported instead of silently ignored.
+    Paths that do not exist, that are not regular files or folders (a FIFO, a device, a broken or looping
+    symbolic link) and files of a type newsetl does not read come back as rejects, so a file dropped in
+    the wrong format is reported instead of silently ignored.
     """
     found: set[Path] = set()
     rejects: list[Reject] = []
     for path in paths:
-        if not path.exists():
-            rejects.append(Reject(path.resolve().as_uri(), "discover", "no such file or folder"))
+        if problem := unusable_path(path):
+            rejects.append(Reject(file_uri(path), "discover", problem))
             continue
-        candidates = (
-            [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and not _hidden(p, path)]
-        )
+        if path.is_dir():
+            candidates = [p for p in path.rglob("*") if not _hidden(p, path) and not p.is_dir()]
+        else:
+            candidates = [path]
         for candidate in candidates:
-            resolved = candidate.resolve()
-            if resolved.suffix.lower() in CONTENT_TYPES:
-                found.add(resolved)
-            else:
+            if problem := unusable_path(candidate):
+                rejects.append(Reject(file_uri(candidate), "discover", problem))
+            elif candidate.suffix.lower() not in CONTENT_TYPES:
                 rejects.append(
                     Reject(
-                        resolved.as_uri(),
+                        file_uri(candidate),
                         "discover",
-                        f"unsupported file type {resolved.suffix or '(none)'!r}: "
+                        f"unsupported file type {candidate.suffix or '(none)'!r}: "
                         f"newsetl reads {', '.join(CONTENT_TYPES)}",
                     )
                 )
+            else:
+                found.add(candidate.resolve())
     return sorted(found), rejects
+
+
+def unusable_path(path: Path) -> str | None:
+    """Why `path` cannot be read as a file or a folder (without opening it), or None when it can."""
+    try:
+        info = path.stat()
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "symbolic link loop: the link never reaches a file"
+        if error.errno in (errno.ENOENT, errno.ENOTDIR):
+            return (
+                "broken symbolic link: it points to nothing"
+                if path.is_symlink()
+                else "no such file or folder"
+            )
+        return f"cannot read: {error.strerror or error}"
+    if stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode):
+        return None
+    return f"not a regular file ({_file_kind(info.st_mode)}): newsetl reads regular files and folders only"
+
+
+def _file_kind(mode: int) -> str:
+    return _FILE_KINDS.get(stat.S_IFMT(mode), "a special file")
+
+
+def file_uri(path: Path) -> str:
+    """The file: URI of `path`, resolved when it can be (a looping symbolic link cannot)."""
+    try:
+        return path.resolve().as_uri()
+    except (OSError, RuntimeError):
+        return path.absolute().as_uri()
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -62,25 +125,37 @@ def _hidden(path: Path, root: Path) -> bool:
 
 
 def read_file(path: Path, now: datetime, max_bytes: int = DEFAULT_MAX_BYTES) -> list[RawDocument]:
-    """Read one file as raw documents. Raises ReadError when the file cannot be read at all.
+    """Read one file as raw documents. Raises ReadError when the file cannot be read at all (missing, not
+    a regular file: a FIFO is refused before it is opened, so it can never block).
 
-    A file over `max_bytes` becomes one document with no content and a `refused_reason`, so it is still
-    recorded (and rejected) without being loaded into memory.
+    What is over a limit (see the module docstring) becomes one document with no content and a
+    `refused_reason`, so it is still recorded (and rejected) without being loaded whole.
     """
-    uri = path.resolve().as_uri()
+    uri = file_uri(path)
     content_type = CONTENT_TYPES[path.suffix.lower()]
+    if problem := unusable_path(path):
+        raise ReadError(f"cannot read file: {problem}")
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return [_refused(uri, content_type, now, path, size, max_bytes)]
-        data = path.read_bytes()
+        # Non-blocking, and checked again once open: the path may have become a FIFO since.
+        handle = os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb")
     except OSError as error:
         raise ReadError(f"cannot read file: {error.strerror or error}") from error
+    with handle:
+        try:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise ReadError(f"cannot read file: not a regular file ({_file_kind(info.st_mode)})")
+            if info.st_size > max_bytes:
+                reason = f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit"
+                return [_refused(uri, content_type, now, _file_sha256(handle), info.st_size, reason)]
+            data = handle.read()
+        except OSError as error:
+            raise ReadError(f"cannot read file: {error.strerror or error}") from error
     if content_type == "application/x-ndjson":
-        return list(_split_lines(uri, data, now))
+        return _split_lines(uri, data, now)
     if content_type == "application/json":
-        return list(_split_json_array(uri, data, now))
-    return [_document(uri, content_type, data, now)]
+        return _split_json(uri, data, now)
+    return [_checked_document(uri, content_type, data, now)]
 
 
 def _document(uri: str, content_type: str, data: bytes, now: datetime) -> RawDocument:
@@ -96,13 +171,27 @@ def _document(uri: str, content_type: str, data: bytes, now: datetime) -> RawDoc
     )
 
 
-def _refused(
-    uri: str, content_type: str, now: datetime, path: Path, size: int, max_bytes: int
-) -> RawDocument:
+def _checked_document(uri: str, content_type: str, data: bytes, now: datetime) -> RawDocument:
+    """One document, or its refusal when it is over a per-document limit."""
+    if len(data) > MAX_DOCUMENT_BYTES:
+        reason = (
+            f"document is {len(data):,} bytes, over the {MAX_DOCUMENT_BYTES:,}-byte limit for one article"
+        )
+        return _refused(uri, content_type, now, sha256_hex(data), len(data), reason)
+    if content_type == "application/json" and (depth := json_depth(data)) > MAX_JSON_DEPTH:
+        reason = f"JSON nested {depth:,} levels deep, over the limit of {MAX_JSON_DEPTH}"
+        return _refused(uri, content_type, now, sha256_hex(data), len(data), reason)
+    return _document(uri, content_type, data, now)
+
+
+def _file_sha256(handle: BinaryIO) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
+    for chunk in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _refused(uri: str, content_type: str, now: datetime, sha256: str, size: int, reason: str) -> RawDocument:
     return RawDocument(
         source=FILE_SOURCE,
         source_kind=SourceKind.FILE,
@@ -110,28 +199,64 @@ def _refused(
         fetched_at=now,
         content_type=content_type,
         content=None,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         size_bytes=size,
-        refused_reason=f"file is {size:,} bytes, over the {max_bytes:,}-byte limit",
+        refused_reason=reason,
     )
 
 
-def _split_lines(uri: str, data: bytes, now: datetime) -> Iterator[RawDocument]:
-    for number, line in enumerate(data.splitlines(), start=1):
-        if line.strip():
-            yield _document(f"{uri}#line={number}", "application/json", line, now)
+def _too_many(uri: str, content_type: str, now: datetime, data: bytes, count: int, what: str) -> RawDocument:
+    reason = (
+        f"file holds {count:,} {what}, over the limit of {MAX_DOCUMENTS_PER_FILE:,} documents per file: "
+        "split it into several files"
+    )
+    return _refused(uri, content_type, now, sha256_hex(data), len(data), reason)
 
 
-def _split_json_array(uri: str, data: bytes, now: datetime) -> Iterator[RawDocument]:
+def _split_lines(uri: str, data: bytes, now: datetime) -> list[RawDocument]:
+    lines = [(number, line) for number, line in enumerate(data.splitlines(), start=1) if line.strip()]
+    if len(lines) > MAX_DOCUMENTS_PER_FILE:
+        return [_too_many(uri, "application/x-ndjson", now, data, len(lines), "lines")]
+    return [
+        _checked_document(f"{uri}#line={number}", "application/json", line, now) for number, line in lines
+    ]
+
+
+def _split_json(uri: str, data: bytes, now: datetime) -> list[RawDocument]:
     """A JSON array becomes one document per element; anything else stays one document (bad JSON included,
     so extraction rejects it with the parser's message)."""
+    whole = _checked_document(uri, "application/json", data, now)
+    if whole.refused_reason and len(data) <= MAX_DOCUMENT_BYTES:
+        return [whole]  # nested too deep: not parsed at all
     try:
         parsed = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         parsed = None
     if not isinstance(parsed, list):
-        yield _document(uri, "application/json", data, now)
-        return
-    for number, item in enumerate(parsed, start=1):
-        element = json.dumps(item, ensure_ascii=False, sort_keys=True).encode()
-        yield _document(f"{uri}#item={number}", "application/json", element, now)
+        return [whole]
+    if len(parsed) > MAX_DOCUMENTS_PER_FILE:
+        return [_too_many(uri, "application/json", now, data, len(parsed), "array items")]
+    return [
+        _checked_document(
+            f"{uri}#item={number}",
+            "application/json",
+            json.dumps(item, ensure_ascii=False, sort_keys=True).encode(),
+            now,
+        )
+        for number, item in enumerate(parsed, start=1)
+    ]
+
+
+def json_depth(data: bytes) -> int:
+    """How deep arrays and objects nest in `data` (strings skipped), without parsing it recursively."""
+    brackets = data.count(b"[") + data.count(b"{")
+    if brackets <= MAX_JSON_DEPTH:
+        return brackets  # an upper bound, enough to know it is within the limit
+    depth = deepest = 0
+    for byte in _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS):
+        if byte in b"[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest

@@ -1,43 +1,17 @@
 """Full-text search over articles with BM25, through DuckDB's fts extension, offline.
 
-The extension comes from the `duckdb-extension-fts` wheel (pinned with duckdb): installing it from the
-wheel's file needs no network, unlike DuckDB's own `INSTALL fts`.
+The extension comes from the `duckdb-extension-fts` wheel (pinned with duckdb), loaded by
+`warehouse.connection.load_fts`, also before a locked connection locks itself.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import duckdb
 
-from warehouse.connection import WarehouseError
-
-
-def _extension_file() -> Path:
-    import duckdb_extension_fts
-
-    return (
-        Path(duckdb_extension_fts.__file__).parent
-        / "extensions"
-        / f"v{duckdb.__version__}"
-        / "fts.duckdb_extension"
-    )
-
-
-def load_fts(connection: duckdb.DuckDBPyConnection) -> None:
-    """LOAD fts, installing it from the pinned wheel first when this machine has not got it yet."""
-    try:
-        connection.execute("LOAD fts")
-    except duckdb.Error:
-        extension = _extension_file()
-        if not extension.exists():
-            raise WarehouseError(
-                f"the full-text search extension is missing ({extension}): reinstall newsetl's dependencies"
-            ) from None
-        connection.execute(f"INSTALL '{extension}'")
-        connection.execute("LOAD fts")
+from warehouse.connection import WarehouseError, load_fts
 
 
 def refresh_search_index(connection: duckdb.DuckDBPyConnection) -> None:
@@ -71,8 +45,15 @@ LIMIT ?
 """
 
 
+# The most hits one search returns (the CLI's --limit is checked against it).
+MAX_SEARCH_LIMIT = 1000
+
+
 def search_articles(connection: duckdb.DuckDBPyConnection, query: str, limit: int = 10) -> list[SearchHit]:
-    """Unique articles (one per duplicate group) ranked by BM25 for `query`."""
+    """Unique articles (one per duplicate group) ranked by BM25 for `query`, at most `limit` (1 to
+    MAX_SEARCH_LIMIT; anything else is a ValueError)."""
+    if not 1 <= limit <= MAX_SEARCH_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_SEARCH_LIMIT}, got {limit}")
     load_fts(connection)
     exists = connection.execute(
         "SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fts_main_articles'"
