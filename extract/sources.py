@@ -73,6 +73,7 @@ class HttpSettings(_Model):
     connect_timeout_seconds: float = Field(default=10.0, gt=0)
     read_timeout_seconds: float = Field(default=20.0, gt=0)
     total_timeout_seconds: float = Field(default=60.0, gt=0)
+    url_budget_seconds: float = Field(default=120.0, gt=0)
     max_redirects: int = Field(default=5, ge=0, le=30)
     max_bytes: int = Field(default=DEFAULT_MAX_BYTES, ge=1024)
     retries: int = Field(default=3, ge=0, le=10)

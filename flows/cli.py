@@ -101,8 +101,8 @@ def run(
     """Fetch what is new from the web sources in the config file, then clean, deduplicate and load it.
 
     Feeds, sitemaps and listing pages are fetched conditionally (ETag / Last-Modified); article pages
-    already stored are not fetched again. robots.txt is obeyed. Exits 1 when sources were configured but
-    nothing at all could be fetched.
+    already stored are not fetched again. robots.txt is obeyed. Exits 1 when nothing at all could be
+    fetched: every feed, sitemap and listing page failed (the sources are named), or every article page.
     """
     settings = Settings()
     config_path = config or settings.config
@@ -118,7 +118,7 @@ def run(
         errors.print(f"error: {error}", markup=False)
         raise typer.Exit(2) from error
     apply_prefect_defaults()
-    from flows.web import web
+    from flows.web import run_failure, web
 
     try:
         summary = run_flow(
@@ -133,9 +133,8 @@ def run(
         errors.print(f"error: {error}", markup=False)
         raise typer.Exit(2) from error
     _print_summary(f"newsetl run: {config_path}", summary, db_path)
-    crawl = summary.crawl
-    if crawl and crawl.failed and not (crawl.fetched or crawl.unchanged or crawl.already_stored):
-        errors.print("error: nothing could be fetched; see the rejects above")
+    if problem := run_failure(summary):
+        errors.print(f"error: {problem}", markup=False)
         raise typer.Exit(1)
 
 

@@ -19,17 +19,53 @@ from rich.progress import Progress
 
 from extract.http import Fetcher, FetchResult, Validators
 from extract.sources import SitemapSource, SourcesConfig, load_sources
-from extract.web import Discovery, discover_all, fetch_articles
+from extract.web import INVALID_LINKS, Discovery, discover_all, fetch_articles
 from flows.ingest import CrawlCounts, IngestSummary, current_run_id, io_task, load_documents
 from flows.settings import configure_warehouse
 from transform.errors import Reject
 from transform.health import SourceRun
-from transform.records import HttpCacheEntry, RawDocument
+from transform.records import HttpCacheEntry, RawDocument, SourceKind
 from transform.topics import TopicRule
 from warehouse.connection import connect
 from warehouse.loads import save_http_validators
 from warehouse.locks import writer_lock
 from warehouse.queries import http_validators, index_validators, stored_urls
+
+# How many failed sources the run's error line names before "and N more".
+_NAMED_SOURCES = 5
+
+
+@dataclass(frozen=True)
+class WebCrawlCounts(CrawlCounts):
+    """CrawlCounts plus what the index sources (feeds, sitemaps, listings) did, so a run in which every
+    one of them failed can say which and exit 1 (see `run_failure`)."""
+
+    index_sources: int = 0
+    # "name: first reason" for each index source that could not be read (Discovery.failed).
+    failed_sources: tuple[str, ...] = ()
+
+    @property
+    def every_index_failed(self) -> bool:
+        return 0 < self.index_sources == len(self.failed_sources)
+
+
+def run_failure(summary: IngestSummary) -> str | None:
+    """Why a web run counts as failed (the CLI exits 1 with this line), or None when something loaded.
+
+    A run fails when nothing was fetched, unchanged or already stored, and either every index source
+    failed (no feed, sitemap or listing page could be read) or every article fetch failed.
+    """
+    crawl = summary.crawl
+    if crawl is None or crawl.fetched or crawl.unchanged or crawl.already_stored:
+        return None
+    if isinstance(crawl, WebCrawlCounts) and crawl.every_index_failed:
+        failed = crawl.failed_sources
+        named = "; ".join(failed[:_NAMED_SOURCES])
+        more = f"; and {len(failed) - _NAMED_SOURCES} more" if len(failed) > _NAMED_SOURCES else ""
+        return f"no feed, sitemap or listing page could be read ({len(failed)} sources): {named}{more}"
+    if crawl.failed:
+        return "nothing could be fetched; see the rejects above"
+    return None
 
 
 @dataclass(frozen=True)
@@ -98,15 +134,24 @@ async def _crawl(config: SourcesConfig, db: str, run_id: str, refetch: bool) -> 
             rejects.append(result.to_reject())
     with connect(db) as connection:
         save_http_validators(connection, _cache_entries(discoveries, results), run_id)
-    counts = CrawlCounts(
+    counts = WebCrawlCounts(
         discovered=len(wanted),
         already_stored=len(stored),
         fetched=len(documents),
         unchanged=sum(1 for r in results if r.unchanged),
         failed=sum(1 for r in results if not r.ok and not r.unchanged),
+        index_sources=sum(1 for d in discoveries if d.kind != SourceKind.URL),
+        failed_sources=tuple(_failure_line(d) for d in discoveries if d.failed),
     )
+    for line in counts.failed_sources:
+        logger.warning("source failed: %s", line)
     fetched = [(wanted[url].source, result) for url, result in zip(to_fetch, results, strict=True)]
     return Crawl(documents, rejects, counts, _source_runs(discoveries, fetched, time.monotonic() - started))
+
+
+def _failure_line(discovery: Discovery) -> str:
+    reason = next((e.reason for e in discovery.errors if e.kind != INVALID_LINKS), "failed")
+    return f"{discovery.source}: {reason[:200]}"
 
 
 async def _fetch_with_progress(
