@@ -43,7 +43,27 @@ def extract_document(raw: RawDocument) -> ExtractedDocument:
 
 
 def decode_text(content: bytes) -> str:
-    """UTF-8 text (a BOM is allowed); binary or undecodable bytes raise ReadError with what to do."""
+    """UTF-8 text (a BOM is allowed), or UTF-16/UTF-32 text that starts with its byte order mark; binary
+    or undecodable bytes raise ReadError with what to do."""
+    # UTF-32 first: its little-endian mark begins with UTF-16's.
+    marks = (
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    )
+    for mark, encoding in marks:
+        if content.startswith(mark):
+            try:
+                text = content[len(mark) :].decode(encoding)
+            except UnicodeDecodeError as error:
+                raise ReadError(
+                    f"not valid {encoding.upper()} (offset {error.start + len(mark)}), though it starts "
+                    "with that byte order mark: save the file as UTF-8"
+                ) from error
+            if "\x00" in text or len(re.findall(r"[\x01-\x08\x0e-\x1a\x1c-\x1f]", text[:4096])) > 8:
+                break  # binary bytes that happen to start like a byte order mark
+            return text
     if b"\x00" in content or len(_BINARY_BYTES.findall(content[:4096])) > 8:
         raise ReadError("binary content, not text: newsetl reads .txt, .html, .json and .jsonl text files")
     try:
