@@ -18,6 +18,7 @@ Data from a file is untrusted, so these are pydantic models (extra keys are erro
 
 from __future__ import annotations
 
+import stat
 import tomllib
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -194,6 +195,8 @@ def parse_sources(text: str, origin: str = "<string>") -> SourcesConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise SourcesError(f"{origin}: not valid TOML: {error}") from error
+    except RecursionError as error:  # tomllib reads nested arrays and tables recursively
+        raise SourcesError(f"{origin}: not valid TOML: arrays or tables nested too deeply") from error
     try:
         return SourcesConfig.model_validate(data)
     except ValidationError as error:
@@ -204,12 +207,32 @@ def parse_sources(text: str, origin: str = "<string>") -> SourcesConfig:
         raise SourcesError(f"{origin}: invalid sources file:\n  " + "\n  ".join(lines)) from error
 
 
+# A sources file is a few kilobytes; anything this large is not one.
+MAX_SOURCES_FILE_BYTES = 1024 * 1024
+
+
 def load_sources(path: Path) -> SourcesConfig:
-    """Read and validate a sources file (newsetl.toml)."""
+    """Read and validate a sources file (newsetl.toml): a regular file of UTF-8 text (a FIFO or device
+    is refused without being opened, so it cannot block)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise SourcesError(f"{path}: cannot read the sources file: not a regular file")
+        if info.st_size > MAX_SOURCES_FILE_BYTES:
+            raise SourcesError(
+                f"{path}: cannot read the sources file: {info.st_size:,} bytes, "
+                f"over the {MAX_SOURCES_FILE_BYTES:,}-byte limit"
+            )
+        data = path.read_bytes()
     except OSError as error:
         raise SourcesError(f"{path}: cannot read the sources file: {error.strerror or error}") from error
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SourcesError(
+            f"{path}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}): "
+            "save the sources file as UTF-8"
+        ) from error
     return parse_sources(text, str(path))
 
 

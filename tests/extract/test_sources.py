@@ -101,3 +101,45 @@ def test_unreadable_files(tmp_path: Path) -> None:
     broken.write_text("[[sources]\n", encoding="utf-8")
     with pytest.raises(SourcesError, match=r"broken\.toml: not valid TOML"):
         load_sources(broken)
+
+
+def test_a_sources_file_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    latin1 = tmp_path / "latin1.toml"
+    latin1.write_bytes('[[sources]]\nname = "caf\u00e9"\n'.encode("latin-1"))
+    with pytest.raises(SourcesError, match=r"latin1\.toml: not UTF-8 text \(byte 0xe9 at offset 23\)"):
+        load_sources(latin1)
+
+
+def test_a_sources_file_nested_too_deep_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(SourcesError, match="nested too deeply"):
+        load_sources(deep)
+
+
+def test_a_fifo_or_huge_file_is_refused_unread(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    fifo = tmp_path / "sources.toml"
+    os.mkfifo(fifo)
+    outcome: list[BaseException] = []
+    reader = threading.Thread(target=lambda: _capture(outcome, fifo), daemon=True)
+    reader.start()
+    reader.join(5)
+    if reader.is_alive():  # it opened the FIFO and blocks: unblock it, then fail
+        with fifo.open("w"):
+            pass
+        pytest.fail("load_sources opened a FIFO and waited on it")
+    assert "not a regular file" in str(outcome[0])
+    huge = tmp_path / "huge.toml"
+    huge.write_bytes(b"# " + b"x" * 2_000_000 + b"\n")
+    with pytest.raises(SourcesError, match="over the 1,048,576-byte limit"):
+        load_sources(huge)
+
+
+def _capture(outcome: list[BaseException], path: Path) -> None:
+    try:
+        load_sources(path)
+    except SourcesError as error:
+        outcome.append(error)
