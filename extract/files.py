@@ -59,34 +59,32 @@ def discover_files(paths: Iterable[Path]) -> tuple[list[Path], list[Reject]]:
     """Every file under `paths` (folders recursively, hidden entries skipped), sorted.
 
     Paths that do not exist, that are not regular files or folders (a FIFO, a device, a broken or looping
-    symbolic link) and files of a type newsetl does not read come back as rejects, so a file dropped in
-    the wrong format is reported instead of silently ignored.
+    symbolic link) and files of a type newsetl does not read come back as rejects (once each), so a file
+    dropped in the wrong format is reported instead of silently ignored.
     """
     found: set[Path] = set()
-    rejects: list[Reject] = []
+    rejects: dict[str, Reject] = {}
     for path in paths:
         if problem := unusable_path(path):
-            rejects.append(Reject(file_uri(path), "discover", problem))
+            rejects.setdefault(path_uri(path), Reject(path_uri(path), "discover", problem))
             continue
         if path.is_dir():
             candidates = [p for p in path.rglob("*") if not _hidden(p, path) and not p.is_dir()]
         else:
             candidates = [path]
         for candidate in candidates:
+            uri = path_uri(candidate)
             if problem := unusable_path(candidate):
-                rejects.append(Reject(file_uri(candidate), "discover", problem))
+                rejects.setdefault(uri, Reject(uri, "discover", problem))
             elif candidate.suffix.lower() not in CONTENT_TYPES:
-                rejects.append(
-                    Reject(
-                        file_uri(candidate),
-                        "discover",
-                        f"unsupported file type {candidate.suffix or '(none)'!r}: "
-                        f"newsetl reads {', '.join(CONTENT_TYPES)}",
-                    )
+                reason = (
+                    f"unsupported file type {candidate.suffix or '(none)'!r}: "
+                    f"newsetl reads {', '.join(CONTENT_TYPES)}"
                 )
+                rejects.setdefault(uri, Reject(uri, "discover", reason))
             else:
                 found.add(candidate.resolve())
-    return sorted(found), rejects
+    return sorted(found), list(rejects.values())
 
 
 def unusable_path(path: Path) -> str | None:
@@ -112,11 +110,12 @@ def _file_kind(mode: int) -> str:
     return _FILE_KINDS.get(stat.S_IFMT(mode), "a special file")
 
 
-def file_uri(path: Path) -> str:
-    """The file: URI of `path`, resolved when it can be (a looping symbolic link cannot)."""
+def path_uri(path: Path) -> str:
+    """The file: URI of `path` itself: its folder resolved, but not a symbolic link at its end (which
+    may point to nothing, or loop)."""
     try:
-        return path.resolve().as_uri()
-    except (OSError, RuntimeError):
+        return (path.absolute().parent.resolve() / path.name).as_uri()
+    except (OSError, RuntimeError):  # a loop in the folders above: Python 3.11 raises RuntimeError
         return path.absolute().as_uri()
 
 
@@ -131,7 +130,7 @@ def read_file(path: Path, now: datetime, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     What is over a limit (see the module docstring) becomes one document with no content and a
     `refused_reason`, so it is still recorded (and rejected) without being loaded whole.
     """
-    uri = file_uri(path)
+    uri = path.resolve().as_uri() if path.is_file() else path_uri(path)
     content_type = CONTENT_TYPES[path.suffix.lower()]
     if problem := unusable_path(path):
         raise ReadError(f"cannot read file: {problem}")

@@ -1,12 +1,21 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from extract.files import discover_files, read_file
+from extract.documents import extract_document
+from extract.files import (
+    MAX_DOCUMENT_BYTES,
+    MAX_DOCUMENTS_PER_FILE,
+    MAX_JSON_DEPTH,
+    discover_files,
+    json_depth,
+    read_file,
+)
 from transform.errors import ReadError
 
 NOW = datetime(2025, 2, 13, 8, 0, tzinfo=UTC)
@@ -92,3 +101,131 @@ def test_unreadable_file_raises_read_error(tmp_path: Path) -> None:
     path.unlink()
     with pytest.raises(ReadError, match="cannot read file"):
         read_file(path, NOW)
+
+
+def deep_json(levels: int) -> str:
+    return '{"text": ' + "[" * levels + "]" * levels + "}"
+
+
+def test_a_symlink_loop_or_broken_link_is_a_reject_not_a_failure(tmp_path: Path) -> None:
+    (tmp_path / "loop1.txt").symlink_to(tmp_path / "loop2.txt")
+    (tmp_path / "loop2.txt").symlink_to(tmp_path / "loop1.txt")
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    good = write(tmp_path / "good.txt", "x")
+    files, rejects = discover_files([tmp_path / "loop1.txt", tmp_path])
+    assert files == [good.resolve()]
+    reasons = sorted((Path(r.uri).name, r.reason) for r in rejects)
+    assert reasons == [
+        ("dangling.txt", "broken symbolic link: it points to nothing"),
+        ("loop1.txt", "symbolic link loop: the link never reaches a file"),
+        ("loop2.txt", "symbolic link loop: the link never reaches a file"),
+    ]
+    with pytest.raises(ReadError, match="symbolic link loop"):
+        read_file(tmp_path / "loop1.txt", NOW)
+
+
+def test_a_fifo_is_refused_and_never_opened(tmp_path: Path) -> None:
+    import threading
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    os.mkfifo(tmp_path / "inside.json")
+    files, rejects = discover_files([fifo, tmp_path])
+    assert files == []
+    assert {(Path(r.uri).name, r.reason) for r in rejects} == {
+        (name, "not a regular file (a FIFO): newsetl reads regular files and folders only")
+        for name in ("pipe.txt", "inside.json")
+    }
+    outcome: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            read_file(fifo, NOW)
+        except ReadError as error:
+            outcome.append(error)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(5)
+    if reader.is_alive():  # it opened the FIFO and waits for a writer: unblock it, then fail
+        with fifo.open("w"):
+            pass
+        pytest.fail("read_file opened a FIFO and blocked on it")
+    assert "not a regular file (a FIFO)" in str(outcome[0])
+
+
+def test_json_nested_too_deep_is_refused_without_parsing(tmp_path: Path) -> None:
+    [deep] = read_file(write(tmp_path / "deep.json", deep_json(200_000)), NOW)
+    assert deep.content is None and deep.uri.endswith("deep.json")
+    assert deep.refused_reason == f"JSON nested 200,001 levels deep, over the limit of {MAX_JSON_DEPTH}"
+    with pytest.raises(ReadError, match="nested 200,001 levels deep"):
+        extract_document(deep)
+    [fine] = read_file(write(tmp_path / "fine.json", deep_json(MAX_JSON_DEPTH - 1)), NOW)
+    assert fine.refused_reason is None
+
+
+def test_a_jsonl_line_nested_too_deep_is_refused_alone(tmp_path: Path) -> None:
+    lines = ['{"text": "one"}', deep_json(100_000), '{"text": "three"}']
+    docs = read_file(write(tmp_path / "a.jsonl", "\n".join(lines)), NOW)
+    assert [d.uri.rsplit("#", 1)[1] for d in docs] == ["line=1", "line=2", "line=3"]
+    assert [d.refused_reason is not None for d in docs] == [False, True, False]
+    assert "nested 100,001 levels deep" in (docs[1].refused_reason or "")
+
+
+def test_json_depth_skips_brackets_inside_strings() -> None:
+    text = json.dumps({"text": "[" * 500 + "}" * 500, "tags": [["a"], {"b": [1]}]})
+    assert json_depth(text.encode()) == 4  # the object, tags, {"b": ...}, [1]
+    assert json_depth(b"[]") <= 2
+
+
+def test_a_file_of_too_many_documents_is_one_reject(tmp_path: Path) -> None:
+    import time
+
+    started = time.perf_counter()
+    numbers = write(tmp_path / "numbers.json", json.dumps(list(range(100_000))))
+    [array] = read_file(numbers, NOW)
+    assert time.perf_counter() - started < 5
+    assert array.content is None and array.uri == numbers.resolve().as_uri()
+    assert array.refused_reason == (
+        f"file holds 100,000 array items, over the limit of {MAX_DOCUMENTS_PER_FILE:,} documents per file: "
+        "split it into several files"
+    )
+    lines = write(tmp_path / "many.jsonl", '{"text": "x"}\n' * (MAX_DOCUMENTS_PER_FILE + 1))
+    [jsonl] = read_file(lines, NOW)
+    assert "file holds 10,001 lines, over the limit" in (jsonl.refused_reason or "")
+    at_limit = write(tmp_path / "ok.jsonl", '{"text": "x"}\n' * MAX_DOCUMENTS_PER_FILE)
+    assert len(read_file(at_limit, NOW)) == MAX_DOCUMENTS_PER_FILE
+
+
+def test_a_document_over_the_size_cap_is_refused(tmp_path: Path) -> None:
+    huge = write(tmp_path / "huge.txt", "Title\n\n" + "word " * (MAX_DOCUMENT_BYTES // 5 + 1))
+    [doc] = read_file(huge, NOW)
+    assert doc.content is None
+    assert "over the 2,097,152-byte limit for one article" in (doc.refused_reason or "")
+    body = "word " * (MAX_DOCUMENT_BYTES // 5 - 10)
+    [ok] = read_file(write(tmp_path / "ok.txt", body), NOW)
+    assert ok.refused_reason is None and ok.content == body.encode()
+    item = {"text": "word " * (MAX_DOCUMENT_BYTES // 5 + 1)}
+    big, small = read_file(write(tmp_path / "a.json", json.dumps([item, {"text": "x"}])), NOW)
+    assert big.refused_reason and not small.refused_reason
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-32-be"])
+def test_utf16_and_utf32_text_with_a_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    text = "Qwen comes to iPhone\n\nApple will use Alibaba's models in China, 中国."
+    data = text.encode(encoding)
+    if not encoding.endswith(("16", "32")):  # the -be codecs write no byte order mark
+        data = ("\ufeff" + text).encode(encoding)
+    [doc] = read_file(write(tmp_path / "a.txt", data), NOW)
+    extracted = extract_document(doc)
+    assert extracted.title == "Qwen comes to iPhone"
+    assert extracted.text.strip() == "Apple will use Alibaba's models in China, 中国."
+
+
+def test_binary_bytes_behind_a_byte_order_mark_are_still_rejected(tmp_path: Path) -> None:
+    [doc] = read_file(write(tmp_path / "a.txt", b"\xff\xfe" + b"\x01\x00\x00\x00\x02\x00" * 50), NOW)
+    with pytest.raises(ReadError, match="binary content"):
+        extract_document(doc)
+    [odd] = read_file(write(tmp_path / "b.txt", b"\xfe\xff" + bytes(range(256)) * 4 + b"\xd8\x00"), NOW)
+    with pytest.raises(ReadError, match="not valid UTF-16-BE"):
+        extract_document(odd)
