@@ -489,6 +489,13 @@ class Fetcher:
             raise _Failure("timeout", "transient", message, final_url=url) from error
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as error:
             raise _Failure("invalid_url", "terminal", f"invalid URL: {error}", final_url=url) from error
+        except httpx.RemoteProtocolError as error:
+            if "location header" not in str(error):
+                message = f"connection failed: {type(error).__name__} {error}".strip()
+                raise _Failure("connection", "transient", message, final_url=url) from error
+            # httpx parses a redirect's Location even when it does not follow it: a broken one is terminal.
+            message = f"redirect to an invalid URL: {error}"
+            raise _Failure("invalid_url", "terminal", message, final_url=url) from error
         except httpx.TransportError as error:
             message = f"connection failed: {type(error).__name__} {error}".strip()
             raise _Failure("connection", "transient", message, final_url=url) from error

@@ -148,6 +148,40 @@ def sitemap_news(base: str) -> bytes:
 <news:title>Alibaba and Apple, part 12</news:title></news:news></url></urlset>""".encode()
 
 
+# Links no index should be able to fail a crawl with: a port out of range, an unclosed IPv6 bracket.
+BAD_LINKS = ("http://127.0.0.1:99999/x.html", "http://[::1/x.html")
+
+
+def bad_links_feed() -> bytes:
+    links = [*BAD_LINKS, "/articles/1.html", "/articles/2.html"]
+    items = "".join(
+        f"<item><title>Item {n}</title><link>{link}</link></item>" for n, link in enumerate(links)
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Bad</title>{items}</channel></rss>'.encode()
+    )
+
+
+def bad_links_sitemap(base: str) -> bytes:
+    locs = [*BAD_LINKS, f"{base}/articles/3.html", "/articles/4.html"]
+    urls = "".join(f"<url><loc>{loc}</loc></url>" for loc in locs)
+    return f'<?xml version="1.0"?><urlset {SM}>{urls}</urlset>'.encode()
+
+
+def bad_links_listing() -> bytes:
+    links = [*BAD_LINKS, "/articles/5.html", "/articles/6.html"]
+    items = "".join(f'<a class="story" href="{link}">Story</a>' for link in links)
+    return f'<html><body>{items}<a class="next" href="http://[::1/next">Older</a></body></html>'.encode()
+
+
+# Even length, so the bytes also "decode" as UTF-16: only the WHATWG rule reads them right.
+META_UTF16 = (
+    '<html><head><meta charset="utf-16"><title>Qwen</title></head>'
+    f"<body><p>{CHINESE}</p><p>Apple and Alibaba.</p></body></html>"
+).encode()
+META_UTF16 += b" " * (len(META_UTF16) % 2)
+
+
 def _huge() -> Iterator[bytes]:
     chunk = b"x" * (1 << 20)
     for _ in range(HUGE_BYTES // len(chunk)):
@@ -181,6 +215,18 @@ def routes(site: Site) -> Callable[[str, dict[str, str]], Response]:
             return 200, {"Content-Type": "application/rdf+xml"}, RDF
         if route == "/broken.xml":
             return 200, xml, BROKEN_FEED
+        if route == "/bad-links.rss":
+            return 200, {"Content-Type": "application/rss+xml"}, bad_links_feed()
+        if route == "/bad-links-sitemap.xml":
+            return 200, xml, bad_links_sitemap(site.base)
+        if route == "/bad-links-listing/":
+            return 200, html, bad_links_listing()
+        if route == "/redirect-bad-port":
+            return 302, {"Location": "http://127.0.0.1:99999/x"}, b""
+        if route == "/redirect-bad-ipv6":
+            return 302, {"Location": "http://[::1/x"}, b""
+        if route == "/meta-utf16":
+            return 200, {"Content-Type": "text/html"}, META_UTF16
         if route == "/sitemap_index.xml":
             return _conditional(headers, xml, sitemap_index(site.base))
         if route == "/sitemap-articles.xml.gz":
@@ -204,6 +250,8 @@ def routes(site: Site) -> Callable[[str, dict[str, str]], Response]:
             return 429, {"Retry-After": "3600"}, b"come back tomorrow"
         if head == "down":
             return 503, html, b"maintenance"
+        if head == "pause":  # the whole host asks for an hour's pause
+            return 503, html | {"Retry-After": "3600"}, b"back in an hour"
         if route == "/slow":
             time.sleep(1.5)
             return 200, html, b"<p>late</p>"
