@@ -7,7 +7,7 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 
-.PHONY: run test check lint format bench clean
+.PHONY: run test check lint format bench fuzz clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ check: $(BIN)/.installed ## ruff (lint + format) and mypy --strict on the packag
 format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+fuzz: $(BIN)/.installed ## The fuzz tests with 50 times their CI budget of examples (a few minutes).
+	NEWSETL_FUZZ=1 $(BIN)/python -m pytest -m fuzz -q
 
 bench: $(BIN)/.installed ## Benchmarks: prints the figures and writes bench/results.json (QUICK=1 for a smoke run).
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick,)

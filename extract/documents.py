@@ -122,6 +122,8 @@ def _extract_json(raw: RawDocument) -> ExtractedDocument:
         record = json.loads(decode_text(raw.content))
     except json.JSONDecodeError as error:
         raise ExtractError(f"invalid JSON: {error}") from error
+    except RecursionError as error:  # files are refused earlier (extract/files.py); web bodies are not
+        raise ExtractError("JSON nested too deep to be an article") from error
     if not isinstance(record, dict):
         raise ExtractError(f"expected a JSON object, got {type(record).__name__}")
     url = _optional_str(record, "url")
