@@ -6,10 +6,15 @@
     ├── TerminalError         this input will never work: record a reject with the reason, move on
     │   ├── ReadError         the bytes are not a readable document (empty, binary, too large, undecodable)
     │   ├── ExtractError      the bytes were read but hold no usable article (bad JSON, no main text)
-    │   ├── CleanError        cleaning left nothing worth keeping
-    │   └── FetchError        (extract/http.py) a URL that cannot be fetched as it is
+    │   │   └── FeedError, SitemapError, ListingError   (extract/) an index page that cannot be read
+    │   └── CleanError        cleaning left nothing worth keeping
+    ├── SourcesError          (extract/sources.py) the sources file cannot be used: names file and key
     └── WarehouseError        (warehouse/connection.py) the warehouse cannot be used as configured: it
-                              says which one and what to do
+        │                     says which one and what to do
+        └── ExportError       (warehouse/exports.py) the export folder cannot take an export
+
+A fetch never raises: its failure is a `FetchResult` with an error code (extract/http.py) that becomes
+a reject with that code as its kind.
 
 Prefect retries only TransientError; a TerminalError becomes a row in `rejects` with `stage`, `kind` and
 `reason`. Any other exception raised while processing one document is a defect in newsetl or a hostile
