@@ -3,6 +3,7 @@ so `newsetl --help`, `newsetl sql` and `newsetl clean` answer quickly."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -31,8 +32,12 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-console = Console(soft_wrap=True)
-errors = Console(stderr=True, soft_wrap=True)
+# No rich markup or emoji codes: what is printed holds paths, URLs and SQL from users ("m[/x]" would be
+# read as a closing tag and crash the print); styles are passed with style= instead.
+console = Console(soft_wrap=True, markup=False, emoji=False)
+errors = Console(stderr=True, soft_wrap=True, markup=False, emoji=False)
+# A run's rejects are listed up to this many; the rest are counted, with the query that lists them.
+SHOWN_REJECTS = 10
 
 DbOption = Annotated[
     Path | None,
@@ -65,9 +70,16 @@ def ingest(
 
     Documents already stored are not loaded again, so running the same ingest twice adds nothing.
     Files that cannot be read are recorded in the `rejects` table with the reason; the rest still load.
+    Limits: 10 MB a file ($NEWSETL_MAX_FILE_BYTES), 2 MiB a document, 10,000 documents (JSONL lines or
+    JSON array items) a file, JSON nested at most 100 deep; what exceeds one is a reject, whole.
+    A path that does not exist stops the command before anything runs (exit 2).
     """
     settings = Settings()
     db_path = db or settings.db
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
+    if missing:  # a mistyped path: say so before any flow starts
+        errors.print(f"error: no such file or folder: {', '.join(missing)}")
+        raise typer.Exit(2)
     apply_prefect_defaults()
     from flows.ingest import ingest as ingest_flow
 
@@ -153,7 +165,7 @@ def _print_summary(heading: str, summary: IngestSummary, db_path: Path) -> None:
     from warehouse.queries import EXAMPLE_QUERY
 
     console.print()
-    console.print(f"[bold]{heading}[/bold]")
+    console.print(heading, style="bold")
     if summary.crawl:
         crawl = summary.crawl
         console.print(f"  article URLs listed {crawl.discovered:>6}")
@@ -170,13 +182,17 @@ def _print_summary(heading: str, summary: IngestSummary, db_path: Path) -> None:
     console.print(f"  near duplicates    {summary.near_duplicates:>6}")
     console.print(f"  new stories        {summary.new_stories:>6}")
     console.print(f"  rejected           {len(summary.rejects):>6}")
-    for reject in summary.rejects:
+    for reject in summary.rejects[:SHOWN_REJECTS]:
         console.print(f"    - [{reject.stage}] {reject.reason}: {reject.uri}", markup=False)
+    if len(summary.rejects) > SHOWN_REJECTS:
+        more = len(summary.rejects) - SHOWN_REJECTS
+        query = f"FROM rejects WHERE run_id = '{summary.run_id}'"
+        console.print(f'    ... and {more} more rejects (see: newsetl sql "{query}" --db {db_path})')
     for alert in summary.alerts:
         console.print(f"  alert: {alert.source}: {alert.rule}: {alert.message}", markup=False)
     if summary.nothing_new:
         console.print("Nothing new: every document was already stored, no rows were added.")
-    console.print(f"Database: {summary.db_path}")
+    console.print(f"Database: {summary.db_path}", markup=False)
     console.print(f'Try: newsetl sql "{EXAMPLE_QUERY}" --db {db_path}', markup=False)
 
 
@@ -197,6 +213,8 @@ def reprocess(
     """
     settings = Settings()
     db_path = db or settings.db
+    if config is not None:
+        _check_sources_file(config)
     apply_prefect_defaults()
     from flows.reprocess import reprocess as reprocess_flow
 
@@ -208,7 +226,7 @@ def reprocess(
         )
     )
     console.print()
-    console.print(f"[bold]newsetl reprocess[/bold]: {report.articles} articles rebuilt from raw documents")
+    console.print(f"newsetl reprocess: {report.articles} articles rebuilt from raw documents", style="bold")
     console.print(f"  bodies changed      {report.bodies_changed:>6}")
     console.print(f"  new duplicates      {report.new_duplicates:>6}")
     console.print(f"  duplicates undone   {report.lost_duplicates:>6}")
@@ -230,6 +248,7 @@ def backfill(
     settings = Settings()
     config_path = config or settings.config
     db_path = db or settings.db
+    _check_sources_file(config_path)
     apply_prefect_defaults()
     from flows.web import backfill as backfill_flow
 
@@ -244,6 +263,20 @@ def backfill(
     _print_summary(f"newsetl backfill --since {since.date()}: {config_path}", summary, db_path)
 
 
+def _check_sources_file(path: Path) -> None:
+    """Stop with `error:` and exit 2 when the sources file is missing or invalid, before any flow starts."""
+    from extract.sources import SourcesError, load_sources
+
+    if not path.exists():
+        errors.print(f"error: no sources file at {path}: copy newsetl.example.toml there and edit it")
+        raise typer.Exit(2)
+    try:
+        load_sources(path)
+    except SourcesError as error:
+        errors.print(f"error: {error}")
+        raise typer.Exit(2) from error
+
+
 @app.command()
 def sources(db: DbOption = None) -> None:
     """Each source's latest run beside its usual figures: found, fetched, unchanged, failed, blocked, new
@@ -252,12 +285,12 @@ def sources(db: DbOption = None) -> None:
     Status is ok, alert (a drift rule fired: the source went silent, started failing, or its extraction
     broke) or blocked (robots.txt or 401/403/429 refused every fetch).
     """
-    from warehouse.connection import WarehouseError, connect
+    from warehouse.connection import WarehouseError, connect_locked
     from warehouse.health import SOURCE_HEALTH_QUERY
     from warehouse.queries import render_query
 
     try:
-        with connect(db or Settings().db, read_only=True) as connection:
+        with connect_locked(db or Settings().db) as connection:
             typer.echo(render_query(connection, SOURCE_HEALTH_QUERY))
     except WarehouseError as error:
         errors.print(f"error: {error}", markup=False)
@@ -323,10 +356,13 @@ def clean(
     from datetime import UTC, datetime
 
     from extract.documents import extract_document
-    from extract.files import CONTENT_TYPES, read_file
+    from extract.files import CONTENT_TYPES, read_file, unusable_path
     from transform.cleaning import clean_document
     from transform.errors import TerminalError
 
+    if problem := unusable_path(file):  # a FIFO would block the read forever
+        errors.print(f"error: {file}: {problem}")
+        raise typer.Exit(2)
     if file.suffix.lower() not in CONTENT_TYPES:
         errors.print(f"error: {file}: unsupported file type; newsetl reads {', '.join(CONTENT_TYPES)}")
         raise typer.Exit(2)
@@ -362,40 +398,54 @@ def sql(
 
     Tables: articles, raw_documents, document_duplicates, rejects, runs, cleaning_changes;
     views: document_status (what became of each document) and data_dictionary (every column explained).
+
+    Read-only means the query reads the warehouse and nothing else: writing (COPY ... TO, EXPORT,
+    CREATE), other files (read_text, glob, ATTACH), the network, extensions and settings are refused.
     """
     import duckdb
 
-    from warehouse.connection import WarehouseError, connect
+    from warehouse.connection import WarehouseError, connect_locked, is_refusal
     from warehouse.queries import render_query
 
     try:
-        with connect(db or Settings().db, read_only=True) as connection:
+        with connect_locked(db or Settings().db) as connection:
             typer.echo(render_query(connection, query))
     except WarehouseError as error:
         errors.print(f"error: {error}", markup=False)
         raise typer.Exit(1) from error
     except duckdb.Error as error:
-        errors.print(f"error: {error}", markup=False)
+        if is_refusal(error):
+            errors.print(
+                "error: refused: newsetl sql is read-only; it reads the warehouse and nothing else "
+                f"(no writes, other files, network, extensions or settings). DuckDB: {error}"
+            )
+        else:
+            errors.print(f"error: {error}", markup=False)
         raise typer.Exit(1) from error
 
 
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="Words to look for, e.g. 'Qwen iPhone China'.")],
-    limit: Annotated[int, typer.Option(help="How many articles to show.")] = 10,
+    limit: Annotated[int, typer.Option(help="How many articles to show (1 to 1000).")] = 10,
     db: DbOption = None,
 ) -> None:
     """Full-text search (BM25) over unique articles; prints them best first.
 
     The index is rebuilt after every ingest that adds articles, so it is as fresh as the last run.
     """
-    from warehouse.connection import WarehouseError, connect
-    from warehouse.search import search_articles
+    import duckdb
 
+    from warehouse.connection import WarehouseError, connect_locked
+    from warehouse.search import MAX_SEARCH_LIMIT, search_articles
+
+    if not 1 <= limit <= MAX_SEARCH_LIMIT:
+        errors.print(f"error: --limit must be between 1 and {MAX_SEARCH_LIMIT}, got {limit}")
+        raise typer.Exit(2)
     try:
-        with connect(db or Settings().db, read_only=True) as connection:
+        with connect_locked(db or Settings().db) as connection:
             hits = search_articles(connection, query, limit)
-    except WarehouseError as error:
+    except (WarehouseError, duckdb.Error) as error:
         errors.print(f"error: {error}", markup=False)
         raise typer.Exit(1) from error
     if not hits:
@@ -414,16 +464,25 @@ def export(
     format: Annotated[str, typer.Option("--format", help="Only 'parquet' for now.")] = "parquet",
     db: DbOption = None,
 ) -> None:
-    """Export unique articles, stories and the per-document dedup table as Parquet, partitioned by day."""
-    from warehouse.connection import WarehouseError, connect
-    from warehouse.exports import export_parquet
+    """Export unique articles, stories and the per-document dedup table as Parquet, partitioned by day.
+
+    Each dataset folder (FOLDER/articles, FOLDER/stories, FOLDER/document_dedup) is replaced whole by
+    the new export. A dataset folder holding files newsetl did not write is left alone: the export stops
+    first, naming the file (exit 2).
+    """
+    from warehouse.connection import WarehouseError, connect_locked
+    from warehouse.exports import ExportError, export_parquet
 
     if format != "parquet":
         errors.print(f"error: unknown format {format!r}: only 'parquet' is supported", markup=False)
         raise typer.Exit(2)
     try:
-        with connect(db or Settings().db, read_only=True) as connection:
+        # The export's queries read nothing but the warehouse, and write under the folder only.
+        with connect_locked(db or Settings().db, allowed_directories=[folder]) as connection:
             written = export_parquet(connection, folder)
+    except ExportError as error:
+        errors.print(f"error: {error}", markup=False)
+        raise typer.Exit(2) from error
     except WarehouseError as error:
         errors.print(f"error: {error}", markup=False)
         raise typer.Exit(1) from error

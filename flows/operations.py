@@ -53,7 +53,7 @@ def run_maintenance(
         )
     )
     console.print()
-    console.print("[bold]newsetl maintenance[/bold]")
+    console.print("newsetl maintenance", style="bold")
     console.print("  search index       rebuilt")
     console.print(f"  write-ahead log    {report.before.wal_size} → {report.after.wal_size}", markup=False)
     console.print(f"  database size      {report.after.database_size}", markup=False)
