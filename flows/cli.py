@@ -70,7 +70,7 @@ def ingest(
 
     Documents already stored are not loaded again, so running the same ingest twice adds nothing.
     Files that cannot be read are recorded in the `rejects` table with the reason; the rest still load.
-    Limits: 10 MB a file ($NEWSETL_MAX_FILE_BYTES), 2 MiB a document, 10,000 documents (JSONL lines or
+    Limits: 10 MB a file ($NEWSETL_MAX_FILE_BYTES), 1 MiB a text document, 10,000 documents (JSONL lines or
     JSON array items) a file, JSON nested at most 100 deep; what exceeds one is a reject, whole.
     A path that does not exist stops the command before anything runs (exit 2).
     """

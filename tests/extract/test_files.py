@@ -201,7 +201,7 @@ def test_a_document_over_the_size_cap_is_refused(tmp_path: Path) -> None:
     huge = write(tmp_path / "huge.txt", "Title\n\n" + "word " * (MAX_DOCUMENT_BYTES // 5 + 1))
     [doc] = read_file(huge, NOW)
     assert doc.content is None
-    assert "over the 2,097,152-byte limit for one article" in (doc.refused_reason or "")
+    assert "over the 1,048,576-byte limit for one article" in (doc.refused_reason or "")
     body = "word " * (MAX_DOCUMENT_BYTES // 5 - 10)
     [ok] = read_file(write(tmp_path / "ok.txt", body), NOW)
     assert ok.refused_reason is None and ok.content == body.encode()
