@@ -1,20 +1,31 @@
-"""Stories: articles from different outlets about the same event, joined by evidence that survives paraphrase.
+"""Stories: articles from different outlets about the same event, joined by evidence specific to it.
 
-Evidence between two articles, each in [0, 1]:
-- text: cosine of TF-IDF term vectors (IDF from the articles being compared, so words every recent
-  article uses weigh little);
-- entities: IDF-weighted Jaccard of watched entities (Apple and iPhone count; Alibaba, which every
-  article of our topic names, counts little);
-- facts: overlap of numeric facts (8.48%, HK$121, February 11), which paraphrases keep; numbers agree
-  within a rounding tolerance and dates within a few days, since one outlet writes "9%" and "on
-  February 13" where another wrote "8.48%" and "February 11".
-An article joins the story whose articles in the time window it matches best on average, when that
-average passes the threshold; otherwise it starts a story of its own. Stories only grow: joining
-never moves old articles. An article without a date is compared with articles of any date.
+Two reports of one event share what few other articles of the window share: rare names of people,
+places, organisations and products, numbers and amounts, the words of the headline. Evidence between
+two articles is a mass: the sum, over what they share, of how rare each shared thing is in the window
+(its inverse document frequency over the batch and the stored candidates). A name every article of the
+week carries (Apple, Trump, China) weighs little; "Lanxi Dynamics" or "31,200 SUVs" weighs a lot.
+
+- names: words of proper names beyond the watch list (transform.story_evidence), and watched entities
+  with their aliases (so "阿里巴巴" is Alibaba), which are broad and count for less;
+- facts: percentages, money, dates (transform.facts, in English, German and Chinese spellings) and
+  counts; numbers agree within a rounding tolerance (9% and 8.48%, HK$2.3 trillion and HK$2.2 trillion);
+- headline: the key terms of a title, found in the other article's title, names or top terms;
+- text: cosine of TF-IDF term vectors, a little.
+
+The mass becomes a score in [0, 1) that fades when the two articles are days apart (a follow-up days
+later is a new story). An article joins the story whose members in the window it matches best on
+average (average link, so one broad article cannot chain two events), when that passes the threshold.
+Roundups (market wraps, briefings, live blogs, deal and "best of" lists) and previews ("what to
+expect") join nothing and nothing joins them: they mention several events and report none.
+Candidate stories come from postings on each article's rarest evidence, and each article looks at a
+bounded number of them (`StoryRules.max_candidates`), whatever the number of articles in the window.
+An article without a date is compared with articles of any date, at full strength.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -22,9 +33,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from transform.entities import DEFAULT_WATCHLIST, entity_set
+from transform.entities import DEFAULT_WATCHLIST, find_mentions
 from transform.facts import fact_keys
 from transform.fingerprints import normalise_for_matching
+from transform.story_evidence import headline_terms, is_preview, names, quantities, roundup_signs, singular
 
 # Words too common to say what an article is about.
 _STOPWORDS = frozenset(
@@ -41,6 +53,8 @@ _STOPWORDS = frozenset(
 _TERM = re.compile(r"[^\W\d_]{3,}")
 TOP_TERMS = 60
 
+REPORT, ROUNDUP, PREVIEW = "report", "roundup", "preview"
+
 
 @dataclass(frozen=True, slots=True)
 class StoryFeatures:
@@ -48,21 +62,33 @@ class StoryFeatures:
 
     article_id: str
     event_time: datetime | None  # None when the source gave no date
-    entities: frozenset[str]
-    facts: frozenset[str]
-    terms: Mapping[str, float] = field(default_factory=dict)
+    entities: frozenset[str]  # watched entities (canonical names)
+    facts: frozenset[str]  # fact keys (pct:, money:, date:) and counts (num:)
+    terms: Mapping[str, float] = field(default_factory=dict)  # top terms, sublinear term frequency
+    names: frozenset[str] = frozenset()  # words of other proper names, casefolded
+    headline: frozenset[str] = frozenset()  # key terms of the title
+    kind: str = REPORT  # report, roundup or preview: only reports join and are joined
 
 
 @dataclass(frozen=True, slots=True)
 class StoryRules:
     window: timedelta = timedelta(days=7)
-    threshold: float = 0.28
-    text_weight: float = 0.4
-    entity_weight: float = 0.3
-    fact_weight: float = 0.3
-    date_tolerance_days: int = 3
+    threshold: float = 0.55
+    # Evidence mass (sum of shared rarities, 1 for a key no other article holds) at which the score
+    # reaches 1 - 1/e: between two and three rare things shared.
+    scale: float = 2.5
+    name_weight: float = 1.0
+    entity_weight: float = 0.5
+    fact_weight: float = 1.0
+    headline_weight: float = 0.5
+    text_weight: float = 2.0  # a cosine of 0.25 adds as much as half a rare name
+    full_strength: timedelta = timedelta(hours=24)
+    faded_strength: float = 0.3  # at the edge of the window
+    date_tolerance_days: int = 2
     percent_tolerance_points: float = 0.6
     money_tolerance: float = 0.05
+    max_candidates: int = 24  # candidate stories an article is scored against
+    max_members: int = 16  # latest members of a story that its average is taken over
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,36 +104,68 @@ def story_features(
     text: str,
     event_time: datetime | None,
     watchlist: Mapping[str, tuple[str, ...]] = DEFAULT_WATCHLIST,
+    title: str | None = None,
 ) -> StoryFeatures:
-    """Entities, numeric facts and the top terms (sublinear term frequency) of a text."""
+    """The evidence of an article: entities, facts and counts, top terms, names, headline terms, kind."""
     words = [w for w in _TERM.findall(normalise_for_matching(text)) if w not in _STOPWORDS]
     counts = Counter(words).most_common(TOP_TERMS)
     terms = {term: 1.0 + math.log(count) for term, count in counts}
-    return StoryFeatures(article_id, event_time, entity_set(text, watchlist), fact_keys(text), terms)
+    full = f"{title}\n{text}" if title else text
+    mentions = find_mentions(full, watchlist)
+    # A watched entity's alias words are that entity's evidence, not another name's.
+    alias_words = {w.casefold() for m in mentions for w in m.alias.split()}
+    signs = roundup_signs(title, text)
+    kind = ROUNDUP if signs.is_roundup else PREVIEW if is_preview(title, text) else REPORT
+    return StoryFeatures(
+        article_id,
+        event_time,
+        frozenset(m.entity for m in mentions),
+        fact_keys(full) | quantities(text),
+        terms,
+        names(full) - alias_words,
+        headline_terms(title),
+        kind,
+    )
 
 
-# Pseudo-documents that mention nothing: with few articles in the window, a term they all share still
-# carries weight; with many, a term every article uses weighs almost nothing.
+# Pseudo-documents that mention nothing: with few articles in the window, a key they all share still
+# carries weight; with many, a key every article uses weighs almost nothing.
 _PRIOR_DOCUMENTS = 10
 
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """Inverse document frequencies of terms and of entities over the articles being compared."""
+    """Inverse document frequencies over the articles being compared: of terms and names (one
+    vocabulary, so a headline word meets the other article's body), of entities, and of facts."""
 
     terms: Mapping[str, float]
     entities: Mapping[str, float]
+    facts: Mapping[str, float] = field(default_factory=dict)
+    total: int = 0
+
+    def rare(self, table: Mapping[str, float], key: str) -> float:
+        """How rare a key is, in (0, 1]: its IDF over the IDF of a key only one article holds, so the
+        same evidence weighs the same in a window of 50 articles and of 50,000."""
+        rarest = math.log((self.total + _PRIOR_DOCUMENTS + 1) / 2)
+        found = table.get(key)
+        return min(1.0, found / rarest) if found is not None else 1.0
 
 
 def _idf(frequency: Counter[str], total: int) -> dict[str, float]:
     return {key: math.log((total + _PRIOR_DOCUMENTS + 1) / (df + 1)) for key, df in frequency.items()}
 
 
+def _vocabulary(features: StoryFeatures) -> set[str]:
+    return {singular(t) for t in features.terms} | features.names | features.headline
+
+
 def weights_for(features: Iterable[StoryFeatures]) -> Weights:
     articles = list(features)
-    terms = Counter(term for f in articles for term in f.terms)
+    terms = Counter(word for f in articles for word in _vocabulary(f))
     entities = Counter(entity for f in articles for entity in f.entities)
-    return Weights(_idf(terms, len(articles)), _idf(entities, len(articles)))
+    facts = Counter(fact for f in articles for fact in f.facts)
+    total = len(articles)
+    return Weights(_idf(terms, total), _idf(entities, total), _idf(facts, total), total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,21 +175,18 @@ class _Prepared:
     features: StoryFeatures
     vector: Mapping[str, float]  # term -> tf·idf
     norm: float
-    entity_weights: Mapping[str, float]
-    entity_total: float
-    facts: tuple[tuple[str, float], ...]
+    vocabulary: frozenset[str]
+    facts: tuple[tuple[str, float, float], ...]  # (kind, value, idf)
 
 
 def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
-    vector = {t: w * weights.terms.get(t, 1.0) for t, w in features.terms.items()}
-    entity_weights = {e: weights.entities.get(e, 0.0) for e in features.entities}
+    vector = {t: w * weights.rare(weights.terms, singular(t)) for t, w in features.terms.items()}
     return _Prepared(
         features,
         vector,
         math.sqrt(sum(v * v for v in vector.values())),
-        entity_weights,
-        sum(entity_weights.values()),
-        tuple(_fact_value(key) for key in features.facts),
+        frozenset(_vocabulary(features)),
+        tuple((*_fact_value(key), weights.rare(weights.facts, key)) for key in sorted(features.facts)),
     )
 
 
@@ -141,15 +196,9 @@ def _cosine(a: _Prepared, b: _Prepared) -> float:
     return dot / (a.norm * b.norm) if dot else 0.0
 
 
-def _weighted_jaccard(a: _Prepared, b: _Prepared) -> float:
-    shared = sum(a.entity_weights[e] for e in a.entity_weights.keys() & b.entity_weights.keys())
-    union = a.entity_total + b.entity_total - shared
-    return shared / union if union else 0.0
-
-
 def _fact_value(key: str) -> tuple[str, float]:
     """("pct", 8.48) from "pct:8.48", ("money:HKD", 2.2e12) from "money:HKD:2.2e+12", ("date", 42) from a
-    month-day date (as a day of the year, roughly, which is all a tolerance of a few days needs)."""
+    month-day date (as a day of the year, roughly, which is all a tolerance of a day or two needs)."""
     kind, _, value = key.rpartition(":")
     if kind == "date":
         month, day = value.split("-")
@@ -157,9 +206,9 @@ def _fact_value(key: str) -> tuple[str, float]:
     return kind, float(value)
 
 
-def _facts_agree(a: tuple[str, float], b: tuple[str, float], rules: StoryRules) -> bool:
+def _facts_agree(a: tuple[str, float, float], b: tuple[str, float, float], rules: StoryRules) -> bool:
     """Outlets round and re-date: 9% and 8.48%, HK$2.3 trillion and HK$2.2 trillion, the 11th and the 13th."""
-    (kind_a, value_a), (kind_b, value_b) = a, b
+    (kind_a, value_a, _), (kind_b, value_b, _) = a, b
     if kind_a != kind_b:
         return False
     if kind_a == "date":
@@ -169,35 +218,83 @@ def _facts_agree(a: tuple[str, float], b: tuple[str, float], rules: StoryRules) 
     return abs(value_a - value_b) <= rules.money_tolerance * max(abs(value_a), abs(value_b))
 
 
-def _fact_overlap(a: _Prepared, b: _Prepared, rules: StoryRules) -> float:
-    """Share of the smaller fact set that agrees with a fact of the other: a short article naming fewer
-    facts is not penalised for it."""
+def _fact_mass(a: _Prepared, b: _Prepared, rules: StoryRules) -> float:
+    """Rarity of the facts of one article that agree with a fact of the other, the smaller of the two
+    directions, so one number cannot count for several."""
     if not a.facts or not b.facts:
         return 0.0
 
-    def agreeing_share(facts: tuple[tuple[str, float], ...], others: tuple[tuple[str, float], ...]) -> float:
-        agreeing = sum(1 for fact in facts if any(_facts_agree(fact, other, rules) for other in others))
-        return agreeing / len(facts)
+    def agreeing(
+        facts: Sequence[tuple[str, float, float]], others: Sequence[tuple[str, float, float]]
+    ) -> float:
+        return sum(fact[2] for fact in facts if any(_facts_agree(fact, other, rules) for other in others))
 
-    if len(a.facts) == len(b.facts):
-        return max(agreeing_share(a.facts, b.facts), agreeing_share(b.facts, a.facts))
-    smaller, larger = (a.facts, b.facts) if len(a.facts) < len(b.facts) else (b.facts, a.facts)
-    return agreeing_share(smaller, larger)
+    return min(agreeing(a.facts, b.facts), agreeing(b.facts, a.facts))
 
 
-def _similarity(a: _Prepared, b: _Prepared, rules: StoryRules) -> float:
-    return (
-        rules.text_weight * _cosine(a, b)
-        + rules.entity_weight * _weighted_jaccard(a, b)
-        + rules.fact_weight * _fact_overlap(a, b, rules)
+def _shared(a: frozenset[str], b: frozenset[str], table: Mapping[str, float], weights: Weights) -> float:
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return sum(weights.rare(table, key) for key in small if key in large)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What two articles share, each part a mass of IDFs (text is a cosine)."""
+
+    names: float
+    entities: float
+    facts: float
+    headline: float
+    text: float
+
+    def mass(self, rules: StoryRules) -> float:
+        return (
+            rules.name_weight * self.names
+            + rules.entity_weight * self.entities
+            + rules.fact_weight * self.facts
+            + rules.headline_weight * self.headline
+            + rules.text_weight * self.text
+        )
+
+
+def evidence(a: _Prepared, b: _Prepared, weights: Weights, rules: StoryRules) -> Evidence:
+    fa, fb = a.features, b.features
+    headline = max(
+        _shared(fa.headline, b.vocabulary, weights.terms, weights),
+        _shared(fb.headline, a.vocabulary, weights.terms, weights),
     )
+    return Evidence(
+        _shared(fa.names, fb.names, weights.terms, weights),
+        _shared(fa.entities, fb.entities, weights.entities, weights),
+        _fact_mass(a, b, rules),
+        headline,
+        _cosine(a, b),
+    )
+
+
+def _strength(a: StoryFeatures, b: StoryFeatures, rules: StoryRules) -> float:
+    """1 within `full_strength` of each other, fading to `faded_strength` at the edge of the window."""
+    if a.event_time is None or b.event_time is None:
+        return 1.0
+    apart = abs(a.event_time - b.event_time)
+    if apart <= rules.full_strength:
+        return 1.0
+    span = max(rules.window - rules.full_strength, timedelta(seconds=1))
+    return max(
+        rules.faded_strength, 1.0 - (1.0 - rules.faded_strength) * (apart - rules.full_strength) / span
+    )
+
+
+def _score(a: _Prepared, b: _Prepared, weights: Weights, rules: StoryRules) -> float:
+    mass = evidence(a, b, weights, rules).mass(rules)
+    return (1.0 - math.exp(-mass / rules.scale)) * _strength(a.features, b.features, rules)
 
 
 def similarity(
     a: StoryFeatures, b: StoryFeatures, weights: Weights, rules: StoryRules = StoryRules()
 ) -> float:
-    """Weighted evidence that two articles report the same event, in [0, 1]."""
-    return _similarity(_prepare(a, weights), _prepare(b, weights), rules)
+    """Evidence that two articles report the same event, in [0, 1)."""
+    return _score(_prepare(a, weights), _prepare(b, weights), weights, rules)
 
 
 def assign_stories(
@@ -212,7 +309,7 @@ def assign_stories(
     `stored` pairs already-assigned articles in the time window with their story ids. New articles are
     taken in order, and each can join a story started earlier in the same batch. A near-copy (`copies`:
     article id → (id of the article it copies, similarity)) always joins the story of what it copies,
-    found in this batch or in `stored_story_of`.
+    found in this batch or in `stored_story_of`. Roundups and previews start a story of their own.
     """
     weights = weights_for([*(f for f, _ in stored), *new])
     known = _Known(stored, weights)
@@ -222,8 +319,11 @@ def assign_stories(
         copied = (copies or {}).get(article.article_id)
         if copied and copied[0] in story_of:
             assignment = StoryAssignment(article.article_id, story_of[copied[0]], copied[1], copied[0])
+        elif article.kind != REPORT:
+            assignment = StoryAssignment(article.article_id, article.article_id, 1.0, None)
         else:
-            assignment = _best_story(_prepare(article, weights), known.around(article, rules.window), rules)
+            prepared = _prepare(article, weights)
+            assignment = _best_story(prepared, known.around(prepared, rules), weights, rules)
         assignments.append(assignment)
         known.add(article, assignment.story_id)
         story_of[article.article_id] = assignment.story_id
@@ -231,20 +331,16 @@ def assign_stories(
 
 
 def _best_story(
-    article: _Prepared, candidates: Iterable[tuple[_Prepared, str]], rules: StoryRules
+    article: _Prepared, candidates: Iterable[tuple[str, list[_Prepared]]], weights: Weights, rules: StoryRules
 ) -> StoryAssignment:
     # Average link: an article joins a story when it is close to the story's articles on average,
     # not merely to one of them, so one broad article cannot chain two events together.
-    scores: dict[str, list[tuple[float, str]]] = {}
-    for candidate, story_id in candidates:
-        scores.setdefault(story_id, []).append(
-            (_similarity(article, candidate, rules), candidate.features.article_id)
-        )
     best: tuple[float, str, str] | None = None
-    for story_id, members in scores.items():
-        mean = sum(score for score, _ in members) / len(members)
+    for story_id, members in candidates:
+        scored = [(_score(article, member, weights, rules), member.features.article_id) for member in members]
+        mean = sum(score for score, _ in scored) / len(scored)
         if mean >= rules.threshold and (best is None or mean > best[0]):
-            best = (mean, story_id, max(members)[1])
+            best = (mean, story_id, max(scored)[1])
     article_id = article.features.article_id
     if best is None:
         return StoryAssignment(article_id, article_id, 1.0, None)
@@ -252,12 +348,13 @@ def _best_story(
 
 
 class _Known:
-    """Assigned articles, indexed so each new article meets only the stories it could belong to.
+    """Assigned reports, indexed so each new article meets only the stories it could belong to.
 
-    Candidate stories are found through postings on evidence (an article's top terms, its numeric facts,
-    its rarer entities); within a candidate story every member inside the time window counts, so the
-    average link stays an average over the story, not over the members that happened to match a key.
-    Undated articles (a text file says nothing of when) are inside every window.
+    Postings lead from an article's evidence (names, headline terms, facts other than dates, entities,
+    top terms) to the stories holding it; keys held by too many stories are skipped as too broad. The
+    stories sharing the most rare evidence with a new article are its candidates, at most
+    `max_candidates` of them, each judged on its latest `max_members` members in the time window.
+    Roundups and previews are never posted, so nothing joins them.
     """
 
     def __init__(self, stored: Iterable[tuple[StoryFeatures, str]], weights: Weights) -> None:
@@ -267,35 +364,47 @@ class _Known:
         for features, story_id in stored:
             self.add(features, story_id)
 
-    def keys(self, article: StoryFeatures) -> set[str]:
-        idf = self.weights.terms
-        top = sorted(article.terms, key=lambda t: article.terms[t] * idf.get(t, 0.0), reverse=True)
-        rare = {e for e in article.entities if self.weights.entities.get(e, 0.0) >= _RARE_ENTITY_IDF}
-        return (
-            {f"t:{t}" for t in top[:_CANDIDATE_TERMS]}
-            | {f"f:{f}" for f in article.facts if not f.startswith("date:")}
-            | {f"e:{e}" for e in rare}
+    def keys(self, article: StoryFeatures) -> dict[str, float]:
+        """Every piece of evidence but dates, with its rarity; top terms only."""
+        w = self.weights
+        keyed = {f"n:{n}": w.rare(w.terms, n) for n in article.names | article.headline}
+        keyed |= {f"f:{f}": w.rare(w.facts, f) for f in article.facts if not f.startswith("date:")}
+        keyed |= {f"e:{e}": w.rare(w.entities, e) for e in article.entities}
+        top = heapq.nlargest(
+            _CANDIDATE_TERMS, article.terms, key=lambda t: article.terms[t] * w.rare(w.terms, t)
         )
+        keyed |= {f"t:{t}": w.rare(w.terms, t) for t in top}
+        return keyed
 
     def add(self, article: StoryFeatures, story_id: str) -> None:
+        if article.kind != REPORT:
+            return
         self.members.setdefault(story_id, []).append(_prepare(article, self.weights))
         for key in self.keys(article):
             self.postings.setdefault(key, set()).add(story_id)
 
-    def around(self, article: StoryFeatures, window: timedelta) -> list[tuple[_Prepared, str]]:
-        stories = set().union(*(self.postings.get(key, set()) for key in self.keys(article)))
-        return [
-            (member, story_id)
-            for story_id in sorted(stories)
-            for member in self.members[story_id]
-            if _within(article, member.features, window)
-        ]
+    def around(self, article: _Prepared, rules: StoryRules) -> list[tuple[str, list[_Prepared]]]:
+        shared: dict[str, float] = {}
+        for key, rarity in self.keys(article.features).items():
+            posted = self.postings.get(key, ())
+            # A key held by very many stories (Apple, China, "market") says nothing of which one.
+            if len(posted) <= _BROAD_KEY_STORIES:
+                for story_id in posted:
+                    shared[story_id] = shared.get(story_id, 0.0) + rarity
+        candidates = []
+        for story_id in heapq.nlargest(rules.max_candidates, shared, key=shared.__getitem__):
+            members = [
+                m for m in self.members[story_id] if _within(article.features, m.features, rules.window)
+            ]
+            if members:
+                candidates.append((story_id, members[-rules.max_members :]))
+        return candidates
 
 
-# How many of an article's terms lead to candidate stories, and how rare an entity must be to do so
-# (an IDF of 1.6: named by fewer than about one article in five).
-_CANDIDATE_TERMS = 20
-_RARE_ENTITY_IDF = 1.6
+# How many of an article's top terms lead to candidate stories, and how many stories a key may hold
+# before it is too broad to look up (which bounds the work per article whatever the window holds).
+_CANDIDATE_TERMS = 10
+_BROAD_KEY_STORIES = 400
 
 
 def _within(a: StoryFeatures, b: StoryFeatures, window: timedelta) -> bool:

@@ -1,0 +1,213 @@
+"""Story quality on the team's evaluation set (bench/data/stories): pair precision/recall, per-signal
+ablations, docs/s, and the user's seed articles when ../shared/seeds is there.
+
+Calls the pure transform functions as the ingest flow does: `story_features` per article, then
+`assign_stories` over the batch against what is stored. The bodies are clean already, so
+`clean_document` is skipped (the seeds go through the whole read → extract → clean path). Two ways to
+run the set: in one batch, and one day at a time against the stored articles of the window, as
+scheduled runs see it (`daily`).
+
+python -m bench.stories_eval
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.dedup_quality import precision_recall
+from transform.stories import REPORT, StoryFeatures, StoryRules, assign_stories, story_features
+
+DEFAULT_RULES = StoryRules()
+DATA = Path(__file__).resolve().parent / "data" / "stories" / "articles.jsonl"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledArticle:
+    article_id: str
+    outlet: str
+    published: datetime
+    language: str
+    title: str
+    body: str
+    story: str
+
+
+def read_articles(path: Path = DATA) -> list[LabelledArticle]:
+    """The evaluation set, oldest first."""
+    articles = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        articles.append(
+            LabelledArticle(
+                row["id"],
+                row["outlet"],
+                datetime.fromisoformat(row["published"]).astimezone(UTC),
+                row["language"],
+                row["title"],
+                row["body"],
+                row["story"],
+            )
+        )
+    return sorted(articles, key=lambda a: (a.published, a.article_id))
+
+
+Shape = Callable[[StoryFeatures], StoryFeatures]
+
+
+def _keep(features: StoryFeatures) -> StoryFeatures:
+    return features
+
+
+def features_of(
+    articles: Sequence[LabelledArticle], titles: bool = True, shape: Shape = _keep
+) -> list[StoryFeatures]:
+    return [
+        shape(story_features(a.article_id, a.body, a.published, title=a.title if titles else None))
+        for a in articles
+    ]
+
+
+def assign(
+    articles: Sequence[LabelledArticle],
+    features: Sequence[StoryFeatures],
+    rules: StoryRules = DEFAULT_RULES,
+    daily: bool = False,
+    stored_shape: Shape = _keep,
+) -> dict[str, str]:
+    """{article id: story id}: the whole set as one batch, or day by day against the stored window
+    (stored evidence passed through `stored_shape`, e.g. to keep only what the warehouse persists)."""
+    if not daily:
+        return {s.article_id: s.story_id for s in assign_stories(features, [], rules)}
+    story_of: dict[str, str] = {}
+    stored: list[tuple[StoryFeatures, str]] = []
+    days: dict[str, list[StoryFeatures]] = {}
+    for article, feature in zip(articles, features, strict=True):
+        days.setdefault(article.published.date().isoformat(), []).append(feature)
+    for batch in days.values():
+        start = min(f.event_time for f in batch if f.event_time) - rules.window
+        window = [(f, s) for f, s in stored if f.event_time and f.event_time >= start]
+        for assignment in assign_stories(batch, window, rules):
+            story_of[assignment.article_id] = assignment.story_id
+        stored += [(stored_shape(f), story_of[f.article_id]) for f in batch]
+    return story_of
+
+
+def score(articles: Sequence[LabelledArticle], predicted: dict[str, str]) -> dict[str, float]:
+    precision, recall = precision_recall(predicted, {a.article_id: a.story for a in articles})
+    return {"precision": round(precision, 4), "recall": round(recall, 4)}
+
+
+def _without(**changes: Any) -> StoryRules:
+    return dataclasses.replace(StoryRules(), **changes)
+
+
+def _as_report(features: StoryFeatures) -> StoryFeatures:
+    return dataclasses.replace(features, kind=REPORT)
+
+
+def persisted_only(features: StoryFeatures) -> StoryFeatures:
+    """What `story_candidates` gives back today (warehouse/migrations 002): no names, headline or kind."""
+    return StoryFeatures(
+        features.article_id, features.event_time, features.entities, features.facts, features.terms
+    )
+
+
+# Each ablation switches one signal off: (rules, whether titles are passed, a change to the features).
+ABLATIONS: dict[str, tuple[StoryRules, bool, Shape]] = {
+    "all signals": (StoryRules(), True, _keep),
+    "without names": (_without(name_weight=0.0), True, _keep),
+    "without watched entities": (_without(entity_weight=0.0), True, _keep),
+    "without facts and counts": (_without(fact_weight=0.0), True, _keep),
+    "without headline": (_without(headline_weight=0.0), True, _keep),
+    "without text cosine": (_without(text_weight=0.0), True, _keep),
+    "without time fading": (_without(faded_strength=1.0), True, _keep),
+    "without roundup/preview kinds": (StoryRules(), True, _as_report),
+    "without titles (flow today)": (StoryRules(), False, _keep),
+}
+
+
+def run(articles: Sequence[LabelledArticle] | None = None, repeat: int = 3) -> dict[str, Any]:
+    articles = list(articles if articles is not None else read_articles())
+    figures: dict[str, Any] = {"articles": len(articles), "stories": len({a.story for a in articles})}
+    figures["same_story_pairs"] = len(
+        {
+            (x.article_id, y.article_id)
+            for x in articles
+            for y in articles
+            if x.story == y.story and x.article_id < y.article_id
+        }
+    )
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        features = features_of(articles)
+        predicted = assign(articles, features)
+        timings.append(time.perf_counter() - started)
+    figures["one_batch"] = score(articles, predicted)
+    figures["docs_per_s"] = round(len(articles) / min(timings))
+    figures["daily"] = score(articles, assign(articles, features, daily=True))
+    figures["daily_persisted_only"] = score(
+        articles, assign(articles, features, daily=True, stored_shape=persisted_only)
+    )
+    ablations = {}
+    for name, (rules, titles, shape) in ABLATIONS.items():
+        shaped = features_of(articles, titles, shape)
+        ablations[name] = score(articles, assign(articles, shaped, rules))
+    figures["ablations"] = ablations
+    seeds = seed_stories()
+    if seeds is not None:
+        figures["seeds_000_003_one_story_004_another"] = seeds
+    return figures
+
+
+def seed_stories(folder: Path = SEEDS) -> bool | None:
+    """Whether seeds 000-003 share a story and 004 has another, read in place through the flow's
+    read → extract → clean path; None when the seeds are not there."""
+    files = sorted(folder.glob("*.txt")) if folder.is_dir() else []
+    if len(files) != 5:
+        return None
+    from extract.documents import extract_document
+    from extract.files import read_file
+    from transform.cleaning import clean_document
+
+    now = datetime.now(UTC)
+    articles = [clean_document(extract_document(raw)) for path in files for raw in read_file(path, now)]
+    features = [story_features(a.article_id, a.body, a.published_at, title=a.title) for a in articles]
+    story = [s.story_id for s in assign_stories(features, [])]
+    return story[0] == story[1] == story[2] == story[3] != story[4]
+
+
+def main() -> dict[str, Any]:
+    return run()
+
+
+def render(figures: dict[str, Any]) -> str:
+    def pr(result: dict[str, float]) -> str:
+        return f"precision {result['precision']:.4f}  recall {result['recall']:.4f}"
+
+    lines = [
+        f"{figures['articles']} articles, {figures['stories']} stories, "
+        f"{figures['same_story_pairs']} same-story pairs",
+        f"one batch      {pr(figures['one_batch'])}  ({figures['docs_per_s']:,} docs/s)",
+        f"day by day     {pr(figures['daily'])}",
+        f"  stored evidence as persisted today: {pr(figures['daily_persisted_only'])}",
+    ]
+    for name, result in figures["ablations"].items():
+        lines.append(f"  {name:32} {pr(result)}")
+    if "seeds_000_003_one_story_004_another" in figures:
+        lines.append(
+            f"seeds 000-003 one story, 004 another: {figures['seeds_000_003_one_story_004_another']}"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(render(main()))

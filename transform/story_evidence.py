@@ -1,0 +1,271 @@
+"""Evidence specific to an event, read from an article's text and headline: names, quantities, headline
+terms, and whether the article is a roundup.
+
+- Names: proper names beyond the watch list, by a capitalised-phrase heuristic (no NER model that
+  installs from PyPI here pays for itself: see README). A name is kept as its words ("lanxi",
+  "renjie"), so "Gao Renjie" and "Renjie" meet; model and product numbers stay whole ("mate 80",
+  "qwen3.5", "yu7"), and in Chinese text every Latin-script name counts, which is what carries an
+  event across languages. How rare a name is in the window is the caller's business (stories.py).
+- Quantities: counts and measures that are not percentages, money or dates ("1,800 jobs", "1.800
+  Stellen", "3万", "182 passengers"), as `num:` keys beside the numeric facts.
+- Headline terms: the content words and names of the title, what the outlet thought the event was.
+- Roundups: market wraps, briefings, live blogs, deal and "best of" lists. They mention many events
+  and report none, so stories.py lets them join nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from transform.facts import find_facts
+from transform.lexicon import ENGLISH_STOPWORDS, SENTENCE_STARTERS
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+# A word that can be part of a name: letters (any script's Latin letters, with accents), digits, inner
+# apostrophes, dots and hyphens ("O'Brien", "Qwen3.5", "Qwen-Max", "U.S.").
+_WORD = re.compile(r"[^\W_](?:[\w'\u2019.\-]*[^\W_])?")
+_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f]\s+|[\u3002\uff01\uff1f]|\n+")  # and the full-width stops
+_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_MODEL_NUMBER = re.compile(r"\d{1,4}[A-Za-z]{0,3}")  # "80", "3", "27", "S25" follow a name: "Mate 80"
+# Words inside a name that keep it going: "Bank of Thailand", "Musée des Arts", "Ludwig van Beethoven".
+_NAME_JOINERS = frozenset({"of", "de", "des", "du", "la", "le", "von", "van", "der", "den", "al", "bin", "&"})
+# Capitalised words that are not names, or are names so broad they say nothing of an event.
+_NOT_NAMES = frozenset(
+    """
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+    mr mrs ms dr sir president vice prime minister ministers secretary governor judge chief chairman
+    chairwoman ceo cfo cto coo executive founder director spokesman spokeswoman officials senator
+    ai api us usa uk eu un gdp ipo suv ota tv llm llms ev evs inc ltd co corp plc llc ag gmbh sa
+    group holdings company the a an this that these those it its he she they we i you his her their our
+    new chinese american european british german french japanese korean indian global international
+    north south east west northern southern eastern western central national federal state city
+    live update updates breaking exclusive opinion analysis review editorial watch read more photo
+    prozent euro dollar millionen milliarden jahr jahren uhr unternehmen firma der die das und
+    """.split()  # noqa: SIM905
+)
+_NUMBER = re.compile(
+    r"(?<![A-Za-z0-9.,])(\d{1,3}(?:[,.]\d{3})+|\d+(?:[.,]\d+)?)(?:\s*(million|billion|trillion|万亿|万|亿))?"
+)
+_SCALE = {"million": 1e6, "billion": 1e9, "trillion": 1e12, "万": 1e4, "亿": 1e8, "万亿": 1e12}
+_GERMAN_WORDS = frozenset(
+    "der die das und mit von den dem ist sich auf für nicht ein eine wird sind am im zu".split()  # noqa: SIM905
+)
+_HEADLINE_WORD = re.compile(r"[^\W\d_][\w'\u2019.\-]*[\w]|[^\W\d_]|\d[\w.\-]*", re.UNICODE)
+_HEADLINE_STOPWORDS = ENGLISH_STOPWORDS | frozenset(
+    """
+    after amid as says said say over into new how why what who its it's than more most up down out off
+    against about before between first last week year day days could would should may might will can
+    der die das und für aus im von mit am zu auf ein eine
+    """.split()  # noqa: SIM905
+)
+
+
+def _fold(word: str) -> str:
+    word = word.casefold().replace("\u2019", "'")
+    return word[:-2] if word.endswith("'s") else word
+
+
+def is_german(text: str) -> bool:
+    """Enough German function words: capitalised nouns there are not names."""
+    words = [w.casefold() for w in re.findall(r"[^\W\d_]+", text[:2000])]
+    return len(words) >= 8 and sum(w in _GERMAN_WORDS for w in words) / len(words) >= 0.12
+
+
+def names(text: str) -> frozenset[str]:
+    """Words of the proper names in `text` (casefolded), and model/product numbers with their name."""
+    found: set[str] = set()
+    german = is_german(text)
+    sentences: list[list[str]] = []
+    for sentence in _SENTENCE_END.split(text):
+        if _CJK.search(sentence):
+            found |= _latin_names(sentence)
+        else:
+            sentences.append(_WORD.findall(sentence))
+    # A capitalised word opening a sentence ("Strong demand...") is a name only if the text also
+    # capitalises it elsewhere, or it is written like one ("iPhone", "R3").
+    inside = {_fold(w) for words in sentences for w in words[1:] if _CAPITALISED.match(w)}
+    for words in sentences:
+        run: list[str] = []
+        for index, word in enumerate([*words, ""]):
+            if word and _is_name_word(word):
+                run.append(word)
+                continue
+            if (
+                run
+                and word in _NAME_JOINERS
+                and index + 1 < len(words)
+                and _CAPITALISED.match(words[index + 1])
+            ):
+                run.append(word)
+                continue
+            if run and _MODEL_NUMBER.fullmatch(word or "-"):
+                found.add(f"{_fold(run[-1])} {word.casefold()}")
+            if run:
+                opens = index == len(run)
+                if (
+                    opens
+                    and len(run) == 1
+                    and not (_fold(run[0]) in inside or _inner_capital_or_digit(run[0]))
+                ):
+                    run = []
+                found |= _run_names(run, german)
+            run = []
+    return frozenset(found)
+
+
+def _is_name_word(word: str) -> bool:
+    if not _CAPITALISED.match(word) and not _inner_capital_or_digit(word):
+        return False
+    return _fold(word) not in _NOT_NAMES
+
+
+def _inner_capital_or_digit(word: str) -> bool:
+    # "iPhone", "eBay", "qwen3.5": a name written in lower case at the start still names something.
+    return bool(re.match(r"[a-z]+[A-Z0-9]", word)) and any(c.isalpha() for c in word)
+
+
+def _run_names(run: list[str], german: bool) -> set[str]:
+    words = [w for w in run if w not in _NAME_JOINERS and w not in SENTENCE_STARTERS]
+    if german and len(words) == 1 and not _inner_capital_or_digit(words[0]):
+        # Every German noun is capitalised: a lone one ("Auftrag") is not a name.
+        return set()
+    return {_fold(w) for w in words if len(w) > 1 and _fold(w) not in _NOT_NAMES}
+
+
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9.\-]*(?:\s\d{1,4}[A-Za-z]{0,3})?")
+
+
+def _latin_names(sentence: str) -> set[str]:
+    """Latin-script names inside Chinese text: "DeepSeek", "Qwen-Max", "YU7", "Mate 80"."""
+    found: set[str] = set()
+    for match in _LATIN_RUN.findall(sentence):
+        word = match.strip(".-")
+        head, _, number = word.partition(" ")
+        if (
+            len(head) < 2
+            or head.casefold() in _NOT_NAMES
+            or not (_CAPITALISED.search(head) or any(c.isdigit() for c in head))
+        ):
+            continue
+        found.add(head.casefold())
+        if number:
+            found.add(f"{head.casefold()} {number.casefold()}")
+    return found
+
+
+def quantities(text: str) -> frozenset[str]:
+    """`num:` keys of the counts and measures in `text` that are not percentages, money or dates.
+
+    Years (1900-2100 written without a separator) and numbers below 10 say nothing of one event.
+    """
+    taken = [(f.start, f.start + len(f.text)) for f in find_facts(text)]
+    german = is_german(text)
+    keys: set[str] = set()
+    for m in _NUMBER.finditer(text):
+        if any(start <= m.start() < end for start, end in taken):
+            continue
+        raw = m.group(1)
+        value = _parse_number(raw, german) * _SCALE.get((m.group(2) or "").casefold(), 1.0)
+        if value < 10 or (raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2100 and not m.group(2)):
+            continue
+        keys.add(f"num:{value:.4g}")
+    return frozenset(keys)
+
+
+def _parse_number(raw: str, german: bool) -> float:
+    thousands, decimal = (".", ",") if german else (",", ".")
+    if re.fullmatch(r"\d{1,3}(?:[,.]\d{3})+", raw) and (raw.count(thousands) >= 1 and decimal not in raw):
+        return float(raw.replace(thousands, ""))
+    return float(raw.replace(thousands, "").replace(decimal, "."))
+
+
+def headline_terms(title: str | None) -> frozenset[str]:
+    """The content words of a headline, casefolded, a plural's "s" dropped; Latin names in a Chinese one."""
+    if not title:
+        return frozenset()
+    if _CJK.search(title):
+        return frozenset(_latin_names(title))
+    terms = set()
+    for word in _HEADLINE_WORD.findall(title):
+        folded = _fold(word).strip("'.-")
+        if len(folded) < 2 or folded in _HEADLINE_STOPWORDS:
+            continue
+        terms.add(singular(folded))
+    return frozenset(terms)
+
+
+def singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+# What roundups say of themselves: in the headline (enough alone), or in the body (a few of them).
+_ROUNDUP_HEADLINE = re.compile(
+    r"^live\b|\blive(?::| blog| updates)|\b(?:markets? wrap|wrap-up|round-?up|briefing|week in review|"
+    r"this week|of the week|things to know|gift guide|ranked|deals|digest|newsletter)\b|"
+    r"^(?:the )?(?:\d+ )?best\b|^weekly\b|\bweekly:|\bbest\b.*\b(?:of (?:\d{4}|the year)|under|deals)\b",
+    re.IGNORECASE,
+)
+_ROUNDUP_BODY = re.compile(
+    r"\b(?:here are|here is what|our picks|our editors|we tested|this list|black friday|cyber monday|"
+    r"prime day|gift ideas|things to know|good morning|elsewhere|also:|thanks for following|check back|"
+    r"update this list|week in review|this week|next week:|s&p 500|nasdaq|stoxx|hang seng|dow jones|"
+    r"ftse|nikkei|dax)\b",
+    re.IGNORECASE,
+)
+_TIMESTAMP = re.compile(r"(?:^|\s)(?:[01]?\d|2[0-3]):[0-5]\d(?:\s|$)")
+_LIST_ITEM = re.compile(r"(?:^|\s)(?:\d{1,2}[.)]|[-•*])\s+[A-Z]")
+_PRICE = re.compile(r"[$€£¥]\s?\d")
+
+
+@dataclass(frozen=True, slots=True)
+class RoundupSigns:
+    """What makes an article look like a roundup; `is_roundup` weighs them."""
+
+    headline: bool
+    phrases: int
+    timestamps: int
+    list_items: int
+    prices: int
+    sentences: int
+
+    @property
+    def score(self) -> float:
+        return (
+            (2.0 if self.headline else 0.0)
+            + min(self.phrases, 3) * 0.75
+            + (1.5 if self.timestamps >= 3 else 0.0)
+            + (1.5 if self.list_items >= 3 else 0.0)
+            + (1.0 if self.prices >= 4 else 0.0)
+        )
+
+    @property
+    def is_roundup(self) -> bool:
+        return self.score >= 2.0
+
+
+def roundup_signs(title: str | None, text: str) -> RoundupSigns:
+    return RoundupSigns(
+        headline=bool(title and _ROUNDUP_HEADLINE.search(title)),
+        phrases=len(_ROUNDUP_BODY.findall(text)),
+        timestamps=len(_TIMESTAMP.findall(text)),
+        list_items=len(_LIST_ITEM.findall(text)),
+        prices=len(_PRICE.findall(text)),
+        sentences=len(_SENTENCE_END.split(text)),
+    )
+
+
+_PREVIEW_HEADLINE = re.compile(
+    r"\b(?:what to expect|what we expect|preview|ahead of|to be heard|expected to|is set to|are set to)\b",
+    re.IGNORECASE,
+)
+
+
+def is_preview(title: str | None, text: str) -> bool:
+    """A headline that announces an event still to come ("what to expect", "to be heard on Tuesday")."""
+    return bool(title and _PREVIEW_HEADLINE.search(title))
