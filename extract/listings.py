@@ -59,6 +59,9 @@ def parse_listing(
     for selector in (link_selector, next_selector):
         if selector and (problem := check_selector(selector)):
             raise ListingError(f"invalid CSS selector {selector!r}: {problem}")
+    if not html.isascii():
+        # A lone surrogate (possible in a str, never in decoded bytes) would stop lxml: replace it.
+        html = html.encode("utf-8", "replace").decode("utf-8")
     soup = BeautifulSoup(html, "lxml")
     base_tag = soup.find("base", href=True)
     base = base_url

@@ -110,7 +110,7 @@ def parse_sitemap(
             remove_pis=True,
         )
         for event, element in context:
-            name = etree.QName(element).localname
+            name = _local_name(element.tag)
             if kind is None:
                 if name not in ("urlset", "sitemapindex"):
                     raise SitemapError(f"not a sitemap: the root element is <{name}>")
@@ -244,8 +244,14 @@ def _fields(element: etree._Element) -> dict[str, str]:
     found: dict[str, str] = {}
     for child in element.iter():
         if child is not element and isinstance(child.tag, str) and child.text and child.text.strip():
-            found.setdefault(etree.QName(child).localname, child.text.strip())
+            found.setdefault(_local_name(child.tag), child.text.strip())
     return found
+
+
+def _local_name(tag: object) -> str:
+    """ "loc" for "{namespace}loc". Not etree.QName, which raises on a tag a truncated file leaves
+    (such as "news:")."""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def _release(element: etree._Element) -> None:
