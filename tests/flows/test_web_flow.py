@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import socket
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from flows.web import web
+from flows.web import run_failure, web
 from tests.extract.site import Site, serve
 from warehouse.connection import connect
 
@@ -93,3 +95,83 @@ def test_off_topic_pages_are_kept_raw_but_not_loaded(tmp_path: Path, db_path: Pa
         reason = con.execute("SELECT DISTINCT reason FROM off_topic_documents").fetchall()
     assert statuses.get("off_topic") == summary.off_topic
     assert reason == [("no mention of Huawei",)]
+
+
+def test_bad_links_in_every_kind_of_index_are_rejects_and_the_rest_loads(
+    tmp_path: Path, db_path: Path, site: Site
+) -> None:
+    config = tmp_path / "newsetl.toml"
+    config.write_text(
+        f"""
+[http]
+min_delay_seconds = 0.0
+allow_private_addresses = true
+
+[[sources]]
+name = "feed"
+kind = "feed"
+url = "{site.url("/bad-links.rss")}"
+
+[[sources]]
+name = "sitemap"
+kind = "sitemap"
+url = "{site.url("/bad-links-sitemap.xml")}"
+
+[[sources]]
+name = "listing"
+kind = "listing"
+url = "{site.url("/bad-links-listing/")}"
+link_selector = "a.story"
+""",
+        encoding="utf-8",
+    )
+    summary = web(str(config), db=str(db_path))
+    assert summary.crawl is not None and summary.crawl.fetched == 6
+    assert summary.new_articles + summary.exact_duplicates == 6
+    skipped = [r for r in summary.rejects if r.kind == "invalid_url"]
+    assert sorted(r.uri for r in skipped) == sorted(
+        site.url(path) for path in ("/bad-links.rss", "/bad-links-sitemap.xml", "/bad-links-listing/")
+    )
+    assert run_failure(summary) is None
+
+
+def test_a_deferred_url_is_a_reject_and_is_fetched_again_on_the_next_run(
+    tmp_path: Path, db_path: Path, site: Site
+) -> None:
+    path = f"/busy-long/{uuid.uuid4().hex[:8]}"  # 429 with Retry-After: 3600
+    config = tmp_path / "newsetl.toml"
+    config.write_text(
+        f'[http]\nallow_private_addresses = true\n\n[[sources]]\nname = "pages"\nkind = "urls"\n'
+        f'urls = ["{site.url(path)}"]\n',
+        encoding="utf-8",
+    )
+    first = web(str(config), db=str(db_path))
+    (reject,) = first.rejects
+    assert (reject.uri, reject.kind) == (site.url(path), "deferred")
+    assert "deferred to the next run" in reject.reason
+    second = web(str(config), db=str(db_path))
+    assert second.crawl is not None and second.crawl.already_stored == 0
+    assert len(site.requests_for(path)) == 2
+
+
+def test_a_run_where_no_index_could_be_read_fails_and_names_the_sources(
+    tmp_path: Path, db_path: Path, site: Site
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sources = "".join(
+        f'\n[[sources]]\nname = "refused-{n}"\nkind = "feed"\nurl = "http://127.0.0.1:{port}/{n}.rss"\n'
+        for n in range(7)
+    )
+    config = tmp_path / "newsetl.toml"
+    config.write_text(f"[http]\nallow_private_addresses = true\nretries = 0\n{sources}", encoding="utf-8")
+    summary = web(str(config), db=str(db_path))
+    problem = run_failure(summary)
+    assert problem is not None
+    assert problem.startswith("no feed, sitemap or listing page could be read (7 sources): refused-0: ")
+    assert problem.endswith("; and 2 more") and "connection failed" in problem
+    # One source that still reads is enough for a run that succeeds.
+    healthy = f'\n[[sources]]\nname = "fine"\nkind = "feed"\nurl = "{site.url("/feed.rss")}"\n'
+    config.write_text(config.read_text(encoding="utf-8") + healthy, encoding="utf-8")
+    assert run_failure(web(str(config), db=str(db_path))) is None
