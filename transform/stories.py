@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from transform.entities import DEFAULT_WATCHLIST, find_mentions
-from transform.facts import fact_keys
+from transform.facts import find_facts
 from transform.fingerprints import normalise_for_matching
 from transform.story_evidence import headline_terms, is_preview, names, quantities, roundup_signs, singular
 
@@ -111,6 +111,7 @@ def story_features(
     counts = Counter(words).most_common(TOP_TERMS)
     terms = {term: 1.0 + math.log(count) for term, count in counts}
     full = f"{title}\n{text}" if title else text
+    facts = find_facts(full)
     mentions = find_mentions(full, watchlist)
     # A watched entity's alias words are that entity's evidence, not another name's.
     alias_words = {w.casefold() for m in mentions for w in m.alias.split()}
@@ -120,7 +121,7 @@ def story_features(
         article_id,
         event_time,
         frozenset(m.entity for m in mentions),
-        fact_keys(full) | quantities(text),
+        frozenset(f.key for f in facts) | quantities(full, facts),
         terms,
         names(full) - alias_words,
         headline_terms(title),
@@ -135,24 +136,27 @@ _PRIOR_DOCUMENTS = 10
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """Inverse document frequencies over the articles being compared: of terms and names (one
-    vocabulary, so a headline word meets the other article's body), of entities, and of facts."""
+    """Rarity (normalised inverse document frequency) over the articles being compared: of terms and
+    names (one vocabulary, so a headline word meets the other article's body), of entities, of facts."""
 
     terms: Mapping[str, float]
     entities: Mapping[str, float]
     facts: Mapping[str, float] = field(default_factory=dict)
     total: int = 0
 
-    def rare(self, table: Mapping[str, float], key: str) -> float:
-        """How rare a key is, in (0, 1]: its IDF over the IDF of a key only one article holds, so the
-        same evidence weighs the same in a window of 50 articles and of 50,000."""
-        rarest = math.log((self.total + _PRIOR_DOCUMENTS + 1) / 2)
-        found = table.get(key)
-        return min(1.0, found / rarest) if found is not None else 1.0
+    @staticmethod
+    def rare(table: Mapping[str, float], key: str) -> float:
+        """How rare a key is, in (0, 1]; a key the weights never saw is as rare as can be."""
+        return table.get(key, 1.0)
 
 
 def _idf(frequency: Counter[str], total: int) -> dict[str, float]:
-    return {key: math.log((total + _PRIOR_DOCUMENTS + 1) / (df + 1)) for key, df in frequency.items()}
+    """Rarity: the IDF of a key over the IDF of a key only one article holds, in (0, 1], so the same
+    evidence weighs the same in a window of 50 articles and of 50,000."""
+    rarest = math.log((total + _PRIOR_DOCUMENTS + 1) / 2)
+    return {
+        key: math.log((total + _PRIOR_DOCUMENTS + 1) / (df + 1)) / rarest for key, df in frequency.items()
+    }
 
 
 def _vocabulary(features: StoryFeatures) -> set[str]:
@@ -176,18 +180,32 @@ class _Prepared:
     vector: Mapping[str, float]  # term -> tf·idf
     norm: float
     vocabulary: frozenset[str]
-    facts: tuple[tuple[str, float, float], ...]  # (kind, value, idf)
+    facts: tuple[tuple[str, float, float], ...]  # (kind, value, rarity)
+    keys: Mapping[str, float]  # posting keys with their rarity
 
 
 def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
-    vector = {t: w * weights.rare(weights.terms, singular(t)) for t, w in features.terms.items()}
+    rarity = {t: weights.rare(weights.terms, singular(t)) for t in features.terms}
+    vector = {t: w * rarity[t] for t, w in features.terms.items()}
     return _Prepared(
         features,
         vector,
         math.sqrt(sum(v * v for v in vector.values())),
         frozenset(_vocabulary(features)),
         tuple((*_fact_value(key), weights.rare(weights.facts, key)) for key in sorted(features.facts)),
+        _posting_keys(features, weights, vector),
     )
+
+
+def _posting_keys(features: StoryFeatures, weights: Weights, vector: Mapping[str, float]) -> dict[str, float]:
+    """Every piece of evidence but dates, with its rarity; of the terms, only the top ones."""
+    w = weights
+    keyed = {f"n:{n}": w.rare(w.terms, n) for n in features.names | features.headline}
+    keyed |= {f"f:{f}": w.rare(w.facts, f) for f in features.facts if not f.startswith("date:")}
+    keyed |= {f"e:{e}": w.rare(w.entities, e) for e in features.entities}
+    top = heapq.nlargest(_CANDIDATE_TERMS, vector, key=vector.__getitem__)
+    keyed |= {f"t:{t}": w.rare(w.terms, singular(t)) for t in top}
+    return keyed
 
 
 def _cosine(a: _Prepared, b: _Prepared) -> float:
@@ -316,16 +334,16 @@ def assign_stories(
     story_of = {**(stored_story_of or {}), **{f.article_id: story for f, story in stored}}
     assignments: list[StoryAssignment] = []
     for article in new:
+        prepared = _prepare(article, weights)
         copied = (copies or {}).get(article.article_id)
         if copied and copied[0] in story_of:
             assignment = StoryAssignment(article.article_id, story_of[copied[0]], copied[1], copied[0])
         elif article.kind != REPORT:
             assignment = StoryAssignment(article.article_id, article.article_id, 1.0, None)
         else:
-            prepared = _prepare(article, weights)
             assignment = _best_story(prepared, known.around(prepared, rules), weights, rules)
         assignments.append(assignment)
-        known.add(article, assignment.story_id)
+        known.add(prepared, assignment.story_id)
         story_of[article.article_id] = assignment.story_id
     return assignments
 
@@ -362,30 +380,18 @@ class _Known:
         self.members: dict[str, list[_Prepared]] = {}
         self.postings: dict[str, set[str]] = {}
         for features, story_id in stored:
-            self.add(features, story_id)
+            self.add(_prepare(features, weights), story_id)
 
-    def keys(self, article: StoryFeatures) -> dict[str, float]:
-        """Every piece of evidence but dates, with its rarity; top terms only."""
-        w = self.weights
-        keyed = {f"n:{n}": w.rare(w.terms, n) for n in article.names | article.headline}
-        keyed |= {f"f:{f}": w.rare(w.facts, f) for f in article.facts if not f.startswith("date:")}
-        keyed |= {f"e:{e}": w.rare(w.entities, e) for e in article.entities}
-        top = heapq.nlargest(
-            _CANDIDATE_TERMS, article.terms, key=lambda t: article.terms[t] * w.rare(w.terms, t)
-        )
-        keyed |= {f"t:{t}": w.rare(w.terms, t) for t in top}
-        return keyed
-
-    def add(self, article: StoryFeatures, story_id: str) -> None:
-        if article.kind != REPORT:
+    def add(self, article: _Prepared, story_id: str) -> None:
+        if article.features.kind != REPORT:
             return
-        self.members.setdefault(story_id, []).append(_prepare(article, self.weights))
-        for key in self.keys(article):
+        self.members.setdefault(story_id, []).append(article)
+        for key in article.keys:
             self.postings.setdefault(key, set()).add(story_id)
 
     def around(self, article: _Prepared, rules: StoryRules) -> list[tuple[str, list[_Prepared]]]:
         shared: dict[str, float] = {}
-        for key, rarity in self.keys(article.features).items():
+        for key, rarity in article.keys.items():
             posted = self.postings.get(key, ())
             # A key held by very many stories (Apple, China, "market") says nothing of which one.
             if len(posted) <= _BROAD_KEY_STORIES:
@@ -404,7 +410,7 @@ class _Known:
 # How many of an article's top terms lead to candidate stories, and how many stories a key may hold
 # before it is too broad to look up (which bounds the work per article whatever the window holds).
 _CANDIDATE_TERMS = 10
-_BROAD_KEY_STORIES = 400
+_BROAD_KEY_STORIES = 64
 
 
 def _within(a: StoryFeatures, b: StoryFeatures, window: timedelta) -> bool:

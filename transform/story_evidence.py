@@ -15,18 +15,26 @@ terms, and whether the article is a roundup.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
-from transform.facts import find_facts
+from transform.facts import Fact, find_facts
 from transform.lexicon import ENGLISH_STOPWORDS, SENTENCE_STARTERS
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-# A word that can be part of a name: letters (any script's Latin letters, with accents), digits, inner
-# apostrophes, dots and hyphens ("O'Brien", "Qwen3.5", "Qwen-Max", "U.S.").
-_WORD = re.compile(r"[^\W_](?:[\w'\u2019.\-]*[^\W_])?")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f]\s+|[\u3002\uff01\uff1f]|\n+")  # and the full-width stops
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_INNER = re.compile(r"[a-z]+[A-Z0-9]")
+# A run of name words: capitalised words or words with an inner capital or digit ("iPhone", "qwen3.5"),
+# joined by spaces and joiners ("Bank of Thailand"), perhaps with a model number ("Mate 80").
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ](?:[\w'\u2019.\-]*\w)?|[a-z]+[A-Z0-9](?:[\w.\-]*\w)?)"
+_NAME_RUN = re.compile(
+    _NAME_WORD
+    + r"(?:[ \t]+(?:(?:of|de|des|du|la|le|von|van|der|den|al|bin|&)[ \t]+)?"
+    + _NAME_WORD
+    + r")*(?:[ \t]+\d{1,4}[A-Za-z]{0,3}\b)?"
+)
 _MODEL_NUMBER = re.compile(r"\d{1,4}[A-Za-z]{0,3}")  # "80", "3", "27", "S25" follow a name: "Mate 80"
 # Words inside a name that keep it going: "Bank of Thailand", "Musée des Arts", "Ludwig van Beethoven".
 _NAME_JOINERS = frozenset({"of", "de", "des", "du", "la", "le", "von", "van", "der", "den", "al", "bin", "&"})
@@ -38,6 +46,7 @@ _NOT_NAMES = frozenset(
     mr mrs ms dr sir president vice prime minister ministers secretary governor judge chief chairman
     chairwoman ceo cfo cto coo executive founder director spokesman spokeswoman officials senator
     ai api us usa uk eu un gdp ipo suv ota tv llm llms ev evs inc ltd co corp plc llc ag gmbh sa
+    rmb usd hkd cny eur gbp jpy yuan yen
     group holdings company the a an this that these those it its he she they we i you his her their our
     new chinese american european british german french japanese korean indian global international
     north south east west northern southern eastern western central national federal state city
@@ -75,55 +84,38 @@ def is_german(text: str) -> bool:
 
 def names(text: str) -> frozenset[str]:
     """Words of the proper names in `text` (casefolded), and model/product numbers with their name."""
-    found: set[str] = set()
-    german = is_german(text)
-    sentences: list[list[str]] = []
-    for sentence in _SENTENCE_END.split(text):
-        if _CJK.search(sentence):
-            found |= _latin_names(sentence)
-        else:
-            sentences.append(_WORD.findall(sentence))
+    if _CJK.search(text):
+        found: set[str] = set()
+        for sentence in _SENTENCE_END.split(text):
+            found |= names(sentence) if not _CJK.search(sentence) else _latin_names(sentence)
+        return frozenset(found)
+    runs = [(m.group(0).split(), _opens_sentence(text, m.start())) for m in _NAME_RUN.finditer(text)]
     # A capitalised word opening a sentence ("Strong demand...") is a name only if the text also
     # capitalises it elsewhere, or it is written like one ("iPhone", "R3").
-    inside = {_fold(w) for words in sentences for w in words[1:] if _CAPITALISED.match(w)}
-    for words in sentences:
-        run: list[str] = []
-        for index, word in enumerate([*words, ""]):
-            if word and _is_name_word(word):
-                run.append(word)
+    inside = {_fold(w) for words, opens in runs for w in (words[1:] if opens else words)}
+    german = is_german(text)
+    found = set()
+    for words, opens in runs:
+        if _MODEL_NUMBER.fullmatch(words[-1]):
+            number = words.pop()
+            if not words:
                 continue
-            if (
-                run
-                and word in _NAME_JOINERS
-                and index + 1 < len(words)
-                and _CAPITALISED.match(words[index + 1])
-            ):
-                run.append(word)
-                continue
-            if run and _MODEL_NUMBER.fullmatch(word or "-"):
-                found.add(f"{_fold(run[-1])} {word.casefold()}")
-            if run:
-                opens = index == len(run)
-                if (
-                    opens
-                    and len(run) == 1
-                    and not (_fold(run[0]) in inside or _inner_capital_or_digit(run[0]))
-                ):
-                    run = []
-                found |= _run_names(run, german)
-            run = []
+            if _fold(words[-1]) not in _NOT_NAMES:  # not "March 15", "RMB 280"
+                found.add(f"{_fold(words[-1])} {number.casefold()}")
+        if opens and len(words) == 1 and not (_fold(words[0]) in inside or _inner_capital_or_digit(words[0])):
+            continue
+        found |= _run_names(words, german)
     return frozenset(found)
 
 
-def _is_name_word(word: str) -> bool:
-    if not _CAPITALISED.match(word) and not _inner_capital_or_digit(word):
-        return False
-    return _fold(word) not in _NOT_NAMES
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 3) : start].rstrip(" \t\"'\u201c\u2018(")
+    return not before or before[-1] in ".!?:;\n"
 
 
 def _inner_capital_or_digit(word: str) -> bool:
     # "iPhone", "eBay", "qwen3.5": a name written in lower case at the start still names something.
-    return bool(re.match(r"[a-z]+[A-Z0-9]", word)) and any(c.isalpha() for c in word)
+    return bool(_INNER.match(word)) and any(c.isalpha() for c in word)
 
 
 def _run_names(run: list[str], german: bool) -> set[str]:
@@ -155,16 +147,19 @@ def _latin_names(sentence: str) -> set[str]:
     return found
 
 
-def quantities(text: str) -> frozenset[str]:
-    """`num:` keys of the counts and measures in `text` that are not percentages, money or dates.
+def quantities(text: str, facts: list[Fact] | None = None) -> frozenset[str]:
+    """`num:` keys of the counts and measures in `text` that are not percentages, money or dates
+    (`facts`: the text's facts when the caller has them already).
 
     Years (1900-2100 written without a separator) and numbers below 10 say nothing of one event.
     """
-    taken = [(f.start, f.start + len(f.text)) for f in find_facts(text)]
+    taken = sorted((f.start, f.start + len(f.text)) for f in (find_facts(text) if facts is None else facts))
+    starts = [start for start, _ in taken]
     german = is_german(text)
     keys: set[str] = set()
     for m in _NUMBER.finditer(text):
-        if any(start <= m.start() < end for start, end in taken):
+        inside = bisect.bisect_right(starts, m.start()) - 1
+        if inside >= 0 and m.start() < taken[inside][1]:
             continue
         raw = m.group(1)
         value = _parse_number(raw, german) * _SCALE.get((m.group(2) or "").casefold(), 1.0)
@@ -232,7 +227,6 @@ class RoundupSigns:
     timestamps: int
     list_items: int
     prices: int
-    sentences: int
 
     @property
     def score(self) -> float:
@@ -249,14 +243,18 @@ class RoundupSigns:
         return self.score >= 2.0
 
 
+# Roundups say what they are early: the signs are read in the opening of long texts.
+_OPENING = 3000
+
+
 def roundup_signs(title: str | None, text: str) -> RoundupSigns:
+    text = text[:_OPENING]
     return RoundupSigns(
         headline=bool(title and _ROUNDUP_HEADLINE.search(title)),
         phrases=len(_ROUNDUP_BODY.findall(text)),
         timestamps=len(_TIMESTAMP.findall(text)),
         list_items=len(_LIST_ITEM.findall(text)),
         prices=len(_PRICE.findall(text)),
-        sentences=len(_SENTENCE_END.split(text)),
     )
 
 
