@@ -9,7 +9,21 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from transform.lexicon import NON_FINAL_WORDS, PROTECTED_NAMES, SENTENCE_STARTERS
+from transform.lexicon import (
+    CALENDAR_WORDS,
+    CLOSED_OPENERS,
+    CODE_PREFIXES,
+    CODE_SUFFIXES,
+    COMMON_WORDS,
+    FUNCTION_WORDS,
+    NAME_PREFIXES,
+    NEWS_OPENERS,
+    NON_FINAL_WORDS,
+    PRONOUN_OPENERS,
+    PROTECTED_NAMES,
+    SENTENCE_STARTERS,
+    WORD_ONSETS,
+)
 from transform.steps import Edit, StepResult, apply_edits
 
 _ABBREVIATIONS = frozenset(
@@ -87,8 +101,9 @@ def split_flattened_lines(text: str) -> StepResult:
     return StepResult("\n".join(lines), len(details), tuple(details))
 
 
-# A word with letters only (apostrophes and hyphens inside), not part of a URL, handle, path or number.
-_TOKEN = re.compile(r"(?<![\w@#/\\.\u2019'-])[A-Za-z](?:[A-Za-z\u2019'-]*[A-Za-z])?(?![\w@/]|\.\w)")
+# A word with letters only (apostrophes and hyphens inside), not part of a URL, handle, path, number or
+# code: no "@#/\.`$=<" just before it, no "(", "[", "=", "`", "<", "@", "/" or ".x" just after.
+_TOKEN = re.compile(r"(?<![\w@#/\\.\u2019'`$=<-])[A-Za-z](?:[A-Za-z\u2019'-]*[A-Za-z])?(?![\w@/(\[=`<]|\.\w)")
 _CAMEL = re.compile(r"[a-z][A-Z]")
 # ASCII letters folded to their case ("a" or "A"), every other character to one byte: a lower-upper pair
 # is then a plain substring search at the same offsets, many times faster than a regex over an article.
@@ -98,17 +113,43 @@ _WHITESPACE = re.compile(r"\s")
 _RIGHT_WORD = re.compile(r"([A-Z][a-z]+)(['\u2019]s)?")
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _LEFT_WORD = re.compile(r"[A-Z]?[a-z]{2,}")
-_SENTENCE_START = re.compile(r"(?:^|[.!?][\"'\u201d\u2019)]*\s+)([A-Z][a-z]+)\b", re.MULTILINE)
+# What stands before a word that opens a sentence: the text's start, a line break or a stop, then spaces,
+# quotes or brackets.
+_OPENS_SENTENCE = re.compile(r"(?:^|[.!?\n])[\s\"'\u201c\u2018\u201d\u2019()\[\]]*\Z")
+# A capitalised word inside a sentence that is not followed by another one, as "Kimi" in "around Kimi." or
+# "Intelligence" in "Apple Intelligence," but not "United" in "United States": such a word can end a
+# sentence as it is. Checked around an occurrence: a word character and a space before it, and after it
+# an optional possessive, then no capitalised word.
+_INSIDE_SENTENCE = re.compile(r"[^\s.!?] ")
+_AFTER_NAME = re.compile(r"(?:['\u2019]s)?(?![\w'\u2019-])(?! [A-Z])")
+_WORD_CHAR = re.compile(r"[\w-]")
+# A sentence's end: a stop before a space or the end of the text ("4.2" is no end), or a line break.
+_CLAUSE_END = re.compile(r"[.!?](?=\s|$)|\n")
+
+# How strongly the right part of a glued token reads as the first word of a sentence.
+_UNKNOWN, _WORD, _OPENER, _CLOSED = range(4)
+# Words before and after a glue that make both halves look like sentences, for the weakest evidence.
+_MIN_WORDS_BEFORE, _MIN_WORDS_AFTER = 4, 2
 
 
 def split_glued_sentences(text: str, protected: frozenset[str] = PROTECTED_NAMES) -> StepResult:
     """Split "confidenceShortly" into "confidence. Shortly" where a stop and a space were lost.
 
-    Only with evidence: the left part is a plausible sentence end (a lowercase or capitalised word, or a
-    protected name as in "iPhoneThis"), the right part is a word that opens sentences (a common starter,
-    or a word seen opening a sentence elsewhere in the text), and the token is not a protected name
-    (`protected`, or any token with a digit). A capitalised token glued the same way elsewhere in the
-    text counts as a name too; a lowercase one ("deploymentAs" twice) does not, names rarely look so.
+    Only with evidence that the left part ends a sentence and the right part opens one, weighed by the
+    left part's shape:
+    - a lowercase word (not a function word): an opener after it, or any capitalised word that starts
+      like an English word if the text before and after reads as two sentences; after a word that
+      starts code names ("useState") or before one that ends them ("userName"), only a pronoun or an
+      article;
+    - a protected name ("iPhoneThis"), or a word the text uses as a name elsewhere ("around Kimi."): an
+      opener, or a word the text also uses in lowercase; a day or month: any common word;
+    - another capitalised word: a closed-class opener ("ChinaThe"); if it is no common English word
+      ("Shenzhen", "Inc"), also a subject-like opener ("Investors", or a word opening a sentence
+      elsewhere). "Deep", "Soft", "Face" start names ("DeepSeek", "FaceTime"), not sentences' ends.
+    Openers are `CLOSED_OPENERS` (the strongest), `SENTENCE_STARTERS`, `NEWS_OPENERS`, words that open
+    a sentence elsewhere in the text and names it uses. Never split: a protected name (`protected`, or
+    any token with a digit), a token that opens a sentence, or a token repeated in the text unless an
+    opener follows the glue.
     """
     glued = [
         (m.start(), m.end(), m.group())
@@ -119,11 +160,14 @@ def split_glued_sentences(text: str, protected: frozenset[str] = PROTECTED_NAMES
     if not glued:
         return StepResult(text, 0)
     tokens = Counter(_strip_suffix(token) for _, _, token in glued)
-    openers = _Openers(text)
+    evidence = _Evidence(text)
     edits: list[Edit] = []
     details: list[str] = []
     for start, end, token in glued:
-        split = _glue_point(token, protected, openers, tokens)
+        if _is_protected(token, protected) or _OPENS_SENTENCE.search(text, max(0, start - 8), start):
+            continue
+        glue = _Glue(text, start, end, protected, evidence, repeated=tokens[_strip_suffix(token)] > 1)
+        split = _glue_point(token, glue)
         if split is None:
             continue
         repaired = f"{token[:split]}. {token[split:]}"
@@ -158,50 +202,197 @@ def _camel_chunks(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-class _Openers:
-    """The capitalised words that open a sentence somewhere in the text, found only if asked for."""
+class _Evidence:
+    """What the rest of the text says about a word: where it stands alone and what is around it there.
+
+    Each answer looks up the word's few occurrences (a substring search), not every word of the text.
+    """
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._words: frozenset[str] | None = None
+        self._answers: dict[tuple[str, str], bool] = {}
 
-    def __contains__(self, word: object) -> bool:
-        if self._words is None:
-            self._words = frozenset(m.group(1) for m in _SENTENCE_START.finditer(self._text))
-        return word in self._words
+    def opens_sentence(self, word: str) -> bool:
+        """`word` opens a sentence somewhere in the text."""
+        return self._ask("opens", word)
+
+    def is_name(self, word: str) -> bool:
+        """`word` stands alone inside a sentence somewhere, capitalised and not followed by a capital."""
+        return self._ask("name", word)
+
+    def has_lowercase(self, word: str) -> bool:
+        """`word` (lowercase) is a word of the text."""
+        return self._ask("word", word)
+
+    def _ask(self, question: str, word: str) -> bool:
+        key = (question, word)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = any(self._fits(question, i, i + len(word)) for i in self._uses(word))
+            self._answers[key] = answer
+        return answer
+
+    def _uses(self, word: str) -> list[int]:
+        """Where `word` occurs as a whole word: no letter, digit or hyphen right before or after it."""
+        text, uses = self._text, []
+        i = text.find(word)
+        while i != -1:
+            end = i + len(word)
+            if (i == 0 or not _WORD_CHAR.match(text, i - 1)) and not _WORD_CHAR.match(text, end):
+                uses.append(i)
+            i = text.find(word, end)
+        return uses
+
+    def _fits(self, question: str, start: int, end: int) -> bool:
+        text = self._text
+        if question == "opens":
+            return _OPENS_SENTENCE.search(text, max(0, start - 8), start) is not None
+        if question == "name":
+            inside = start >= 2 and _INSIDE_SENTENCE.match(text, start - 2) is not None
+            return inside and _AFTER_NAME.match(text, end) is not None
+        return True
+
+
+class _Glue:
+    """One glued-looking token in its text: the context its candidate glue points are judged in."""
+
+    def __init__(
+        self, text: str, start: int, end: int, protected: frozenset[str], evidence: _Evidence, repeated: bool
+    ) -> None:
+        self.text, self.start, self.end = text, start, end
+        self.protected, self.evidence, self.repeated = protected, evidence, repeated
+
+    def reads_as_two_sentences(self) -> bool:
+        """Enough words before the token (back to the last stop) and after it (up to the next one)."""
+        before = self.text[max(0, self.start - 300) : self.start]
+        stop = max(before.rfind(end) for end in (". ", "! ", "? ", "\n"))
+        after = self.text[self.end : self.end + 300]
+        end = _CLAUSE_END.search(after)
+        return (
+            len(before[stop + 1 :].split()) >= _MIN_WORDS_BEFORE - 1
+            and len(after[: end.start() if end else None].split()) >= _MIN_WORDS_AFTER - 1
+        )
+
+    def word_seen_and_two_sentences(self, word: str) -> bool:
+        """`word` is also used in lowercase in the text, and the token reads as the end of one sentence
+        and the start of another: "KimiInvestment budgets" where "investment" is a word of the text."""
+        return self.evidence.has_lowercase(word.lower()) and self.reads_as_two_sentences()
+
+    def followed_by_lowercase_word(self) -> bool:
+        after = self.text[self.end : self.end + 2]
+        return len(after) == 2 and after[0] == " " and after[1].islower()
 
 
 def _strip_suffix(token: str) -> str:
     return _POSSESSIVE.sub("", token)
 
 
-def _glue_point(token: str, protected: frozenset[str], openers: _Openers, tokens: Counter[str]) -> int | None:
-    """Where to put the stop in `token`, or None when there is no good evidence of a lost one."""
-    repeated_name = token[0].isupper() and tokens[_strip_suffix(token)] > 1
-    if repeated_name or _is_protected(token, protected):
-        return None
-    segment_start = token.rfind("-") + 1
-    segment = token[segment_start:]
-    for i in range(len(segment) - 1, 0, -1):
-        if segment[i - 1].islower() and segment[i].isupper() and _is_glue(segment, i, protected, openers):
-            return segment_start + i
+def _glue_point(token: str, glue: _Glue) -> int | None:
+    """Where to put the stop in `token`, or None when there is no good evidence of a lost one.
+
+    The glue can be in any part between hyphens ("open-sourceShares", "growthOpen-source"): the parts
+    are tried right to left, and in each the lower-upper pairs right to left.
+    """
+    end = len(token)
+    while end > 0:
+        part_start = token.rfind("-", 0, end) + 1
+        part = token[part_start:end]
+        for i in range(len(part) - 1, 0, -1):
+            if part[i - 1].islower() and part[i].isupper() and _is_glue(part[:i], part[i:], glue):
+                return part_start + i
+        end = part_start - 1
     return None
 
 
-def _is_glue(segment: str, i: int, protected: frozenset[str], openers: _Openers) -> bool:
-    left, right = segment[:i], segment[i:]
-    right_match = _RIGHT_WORD.fullmatch(right)
-    if right_match is None or _inside_protected(segment, i, protected):
+def _is_glue(left: str, right: str, glue: _Glue) -> bool:
+    right_word = _strip_suffix(right)
+    if right_word == "A":  # "investigationA spokesperson": only after a lowercase word, before another
+        return (
+            left.islower()
+            and _lowercase_can_end(left, right_word)
+            and not glue.repeated
+            and glue.followed_by_lowercase_word()
+            and glue.reads_as_two_sentences()
+        )
+    strength = _right_strength(right, right_word, glue)
+    if strength is None or _inside_protected(left + right, len(left), glue.protected):
         return False
-    right_word = right_match.group(1)
-    if left in protected:
-        return right_word in SENTENCE_STARTERS
-    if not _LEFT_WORD.fullmatch(left) or left.lower() in NON_FINAL_WORDS:
+    if not left.islower() and _RIGHT_WORD.fullmatch(right) is None:
+        # Two names make a name ("DeepSeekMoE") unless the second one opens sentences elsewhere.
+        return glue.evidence.opens_sentence(right_word) and (
+            left in glue.protected or glue.evidence.is_name(left)
+        )
+    if glue.repeated and strength < _OPENER:
         return False
-    # "In", "On", "As" also end names ("LinkedIn", "CheckIn"): only after a lowercase word.
-    if len(right_word) <= 2 and not left.islower():
+    if left in glue.protected or left.removesuffix("s") in glue.protected:
+        return strength >= _OPENER or (strength == _WORD and glue.word_seen_and_two_sentences(right_word))
+    if left.islower():
+        if not _lowercase_can_end(left, right_word):
+            return right_word in PRONOUN_OPENERS and left not in NON_FINAL_WORDS and len(left) >= 2
+        if strength >= _OPENER:
+            return len(left) >= 2
+        if strength == _UNKNOWN and not _can_start_word(right_word):
+            return False  # "bioRxiv", "medRxiv": no English word starts "Rx"
+        return len(left) >= 3 and glue.reads_as_two_sentences()
+    return _capitalised_can_end(left, right_word, strength, glue)
+
+
+def _lowercase_can_end(left: str, right_word: str) -> bool:
+    """A lowercase word that can end a sentence before `right_word`, rather than start a code name."""
+    return (
+        len(left) >= 2
+        and left not in NON_FINAL_WORDS
+        and left not in CODE_PREFIXES
+        and right_word not in CODE_SUFFIXES
+    )
+
+
+def _can_start_word(word: str) -> bool:
+    """`word` starts as English (or pinyin) words do: a vowel first or second, or a pair like "Sh", "Tr"."""
+    return word[0] in "AEIOUY" or word[1] in "aeiouy" or word[:2].lower() in WORD_ONSETS
+
+
+def _capitalised_can_end(left: str, right_word: str, strength: int, glue: _Glue) -> bool:
+    evidence = glue.evidence
+    if not _LEFT_WORD.fullmatch(left) or left.lower() in FUNCTION_WORDS:
         return False
-    return right_word in SENTENCE_STARTERS or right_word in openers
+    name = left in CALENDAR_WORDS or evidence.is_name(left)
+    if len(right_word) <= 2:
+        # "In", "On", "As" end names ("LinkedIn", "AddOn", "SaveAs"); "It", "He", "We" only after a name.
+        return name and right_word in {"It", "He", "We"}
+    if left in NAME_PREFIXES:
+        return strength == _CLOSED
+    if strength == _CLOSED:
+        return True
+    if left in CALENDAR_WORDS:
+        return strength >= _WORD
+    if name:
+        return strength >= _OPENER or (strength == _WORD and glue.word_seen_and_two_sentences(right_word))
+    return strength >= _OPENER and left.lower() not in COMMON_WORDS
+
+
+def _right_strength(right: str, right_word: str, glue: _Glue) -> int | None:
+    """How strongly `right` reads as a sentence's first word; None when it cannot be one."""
+    evidence = glue.evidence
+    if _RIGHT_WORD.fullmatch(right) is None:
+        # A camelCase name can open a sentence too ("weekDeepSeek"), if known as one.
+        known = right_word in glue.protected or evidence.is_name(right_word)
+        return _OPENER if known and right_word.isalpha() else None
+    if right_word in CLOSED_OPENERS:
+        return _CLOSED
+    if len(right_word) <= 2:
+        return None
+    if (
+        right_word in SENTENCE_STARTERS
+        or right_word in NEWS_OPENERS
+        or evidence.opens_sentence(right_word)
+        or evidence.is_name(right_word)
+    ):
+        return _OPENER
+    lower = right_word.lower()
+    if lower in COMMON_WORDS or evidence.has_lowercase(lower):
+        return _WORD
+    return _UNKNOWN
 
 
 def _is_protected(token: str, protected: frozenset[str]) -> bool:
