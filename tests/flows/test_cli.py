@@ -379,3 +379,9 @@ def test_hostile_files_are_rejects_and_the_rest_loads(tmp_path: Path) -> None:
     assert "nested 200,001 levels deep" in reasons.stdout
     assert "nested 100,001 levels deep" in reasons.stdout
     assert "100,000 array items" in reasons.stdout
+
+
+def test_sources_reads_through_a_locked_connection(warehouse: Path) -> None:
+    result = invoke("sources", "--db", str(warehouse))
+    assert result.exit_code == 0, result.stderr
+    assert "source" in result.stdout
