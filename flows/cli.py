@@ -214,7 +214,7 @@ def reprocess(
     settings = Settings()
     db_path = db or settings.db
     if config is not None:
-        _check_sources_file(config)
+        check_sources_file(config)
     apply_prefect_defaults()
     from flows.reprocess import reprocess as reprocess_flow
 
@@ -248,7 +248,7 @@ def backfill(
     settings = Settings()
     config_path = config or settings.config
     db_path = db or settings.db
-    _check_sources_file(config_path)
+    check_sources_file(config_path)
     apply_prefect_defaults()
     from flows.web import backfill as backfill_flow
 
@@ -263,7 +263,7 @@ def backfill(
     _print_summary(f"newsetl backfill --since {since.date()}: {config_path}", summary, db_path)
 
 
-def _check_sources_file(path: Path) -> None:
+def check_sources_file(path: Path) -> None:
     """Stop with `error:` and exit 2 when the sources file is missing or invalid, before any flow starts."""
     from extract.sources import SourcesError, load_sources
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from flows.cli import DbOption, LockWaitOption, console, errors, run_flow
+from flows.cli import DbOption, LockWaitOption, check_sources_file, console, run_flow
 from flows.settings import DEFAULT_EXPORT_DIR, Settings, apply_prefect_defaults, run_options
 
 if TYPE_CHECKING:
@@ -102,9 +102,8 @@ def serve(
     """
     settings = Settings()
     config_path = config or settings.config
-    if config is not None and not config.exists():
-        errors.print(f"error: no sources file at {config}", markup=False)
-        raise typer.Exit(2)
+    if config is not None or config_path.exists():
+        check_sources_file(config_path)  # a bad file stops here, not in every scheduled run
     apply_prefect_defaults()
     import prefect
     from prefect.settings import get_current_settings

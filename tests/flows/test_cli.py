@@ -385,3 +385,11 @@ def test_sources_reads_through_a_locked_connection(warehouse: Path) -> None:
     result = invoke("sources", "--db", str(warehouse))
     assert result.exit_code == 0, result.stderr
     assert "source" in result.stdout
+
+
+def test_serve_checks_the_sources_file_before_serving(tmp_path: Path) -> None:
+    config = tmp_path / "newsetl.toml"
+    config.write_bytes(b'[[sources]]\nname = "caf\xe9"\n')
+    result = newsetl("serve", "--config", str(config), timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and "not UTF-8 text (byte 0xe9" in result.stderr
