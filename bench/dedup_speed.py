@@ -71,7 +71,7 @@ SELECT $scheme, (hash(i, b) >> 1)::BIGINT, 'old' || i FROM range($n) AS t(i), ra
 
 def incremental_child(stored: int, memory_limit: str | None = None) -> dict[str, object]:
     """Run in a fresh process: build a warehouse with `stored` signatures, then dedup 1,000 new docs."""
-    from warehouse.connection import configure_connections, connect
+    from warehouse.connection import Warehouse, connect
     from warehouse.queries import near_duplicate_candidates
 
     with tempfile.TemporaryDirectory() as folder:
@@ -84,8 +84,7 @@ def incremental_child(stored: int, memory_limit: str | None = None) -> dict[str,
         rss_before = rss_mb()
         reset_peak_rss()  # the synthesis above is not part of the dedup's cost
         start = time.perf_counter()
-        configure_connections(memory_limit=memory_limit)  # as a run with NEWSETL_MEMORY_LIMIT does
-        with connect(db) as con:
+        with connect(Warehouse(db, memory_limit)) as con:  # as a run with NEWSETL_MEMORY_LIMIT does
             signed = [(doc_id, *signature(text)) for doc_id, text in texts]
             keys = {doc_id: band_keys(sig) for doc_id, sig, _ in signed}
             candidates = near_duplicate_candidates(con, DEFAULT_SCHEME.scheme_id, keys)

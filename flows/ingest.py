@@ -24,14 +24,14 @@ from prefect.utilities.annotations import quote
 from extract.files import DEFAULT_MAX_BYTES, FILE_SOURCE, discover_files, read_file
 from flows import pipeline
 from flows.pipeline import Deduplicated, Processed
-from flows.settings import configure_warehouse
+from flows.settings import warehouse_for
 from transform.analysis import ArticleAnalysis
 from transform.errors import Reject, TransientError
 from transform.health import Alert, HealthRules, SourceRun, check_source
 from transform.outcomes import BatchOutcome
 from transform.records import Article, RawDocument, SourceKind
 from transform.topics import TopicRule
-from warehouse.connection import connect, is_storage_failure
+from warehouse.connection import Warehouse, connect, is_storage_failure
 from warehouse.health import run_figures, save_source_health, source_history
 from warehouse.integrity import articles_missing_from_search
 from warehouse.loads import (
@@ -174,7 +174,7 @@ class Stored:
 
 @io_task
 def store_raw(
-    db: str,
+    db: Warehouse,
     documents: list[RawDocument],
     run_id: str,
     flow_run_id: str | None,
@@ -202,7 +202,7 @@ def store_raw(
 
 
 @io_task
-def learned_lines(db: str, documents: list[RawDocument]) -> dict[str, frozenset[str]]:
+def learned_lines(db: Warehouse, documents: list[RawDocument]) -> dict[str, frozenset[str]]:
     with connect(db) as connection:
         return learned_boilerplate(connection, sorted({d.source for d in documents}))
 
@@ -225,21 +225,21 @@ def analyse_articles(articles: list[Article]) -> tuple[list[ArticleAnalysis], li
 
 
 @io_task
-def deduplicate(db: str, articles: list[Article], now: datetime) -> Deduplicated:
+def deduplicate(db: Warehouse, articles: list[Article], now: datetime) -> Deduplicated:
     """Exact (URL, body hash), then near-duplicates (MinHash/LSH), then stories, against what is stored."""
     with connect(db) as connection:
         return pipeline.deduplicate(connection, articles, now)
 
 
 @io_task
-def load(db: str, run_id: str, now: datetime, outcome: BatchOutcome) -> None:
+def load(db: Warehouse, run_id: str, now: datetime, outcome: BatchOutcome) -> None:
     with connect(db) as connection:
         load_outcomes(connection, run_id, now, outcome)
 
 
 @io_task
 def load_isolating(
-    db: str, run_id: str, now: datetime, topic_rules: dict[str, TopicRule] | None
+    db: Warehouse, run_id: str, now: datetime, topic_rules: dict[str, TopicRule] | None
 ) -> BatchOutcome:
     """After a batch failed: process and load what is still pending in halves, down to the document
     that fails alone, which is rejected (see flows/pipeline.py)."""
@@ -248,13 +248,13 @@ def load_isolating(
 
 
 @io_task
-def refresh_search(db: str) -> None:
+def refresh_search(db: Warehouse) -> None:
     with connect(db) as connection:
         refresh_search_index(connection)
 
 
 @io_task
-def search_index_is_stale(db: str) -> bool:
+def search_index_is_stale(db: Warehouse) -> bool:
     """True when some article is missing from the search index (a run died before refreshing it)."""
     with connect(db) as connection:
         return articles_missing_from_search(connection) > 0
@@ -262,7 +262,7 @@ def search_index_is_stale(db: str) -> bool:
 
 @io_task
 def record_source_health(
-    db: str, run_id: str, sources: list[SourceRun], rules: HealthRules | None = None
+    db: Warehouse, run_id: str, sources: list[SourceRun], rules: HealthRules | None = None
 ) -> list[Alert]:
     """Each source's figures for this run, checked against its own history by the drift rules."""
     with connect(db) as connection:
@@ -291,7 +291,7 @@ def raise_health_alerts(alerts: list[Alert]) -> State[None]:
 
 
 @io_task
-def record_run_end(db: str, run_id: str, status: str, counts: RunCounts) -> None:
+def record_run_end(db: Warehouse, run_id: str, status: str, counts: RunCounts) -> None:
     with connect(db) as connection:
         finish_run(connection, run_id, status, counts, datetime.now(UTC))
 
@@ -305,11 +305,11 @@ def ingest(
     memory_limit: str | None = None,
 ) -> IngestSummary:
     """Ingest every supported file under `paths` into the warehouse at `db`. Safe to rerun."""
-    configure_warehouse(memory_limit)
+    warehouse = warehouse_for(db, memory_limit)
     logger = get_run_logger()
     now = datetime.now(UTC)
     run_id = current_run_id()
-    with writer_lock(db, holder=run_id, wait_seconds=lock_wait_seconds):
+    with writer_lock(warehouse.path, holder=run_id, wait_seconds=lock_wait_seconds):
         files, path_rejects = discover(paths)
         logger.info("Found %d files under %s", len(files), ", ".join(paths))
         documents, read_rejects = read(files, now, max_file_bytes)
@@ -323,7 +323,9 @@ def ingest(
                 seconds=(datetime.now(UTC) - now).total_seconds(),
             )
         ]
-        return load_documents(db, run_id, documents, [*path_rejects, *read_rejects], now, sources=sources)
+        return load_documents(
+            warehouse, run_id, documents, [*path_rejects, *read_rejects], now, sources=sources
+        )
 
 
 def opaque(value: Batch) -> Batch:
@@ -338,7 +340,7 @@ def current_run_id() -> str:
 
 
 def load_documents(
-    db: str,
+    db: Warehouse,
     run_id: str,
     documents: list[RawDocument],
     early_rejects: list[Reject],
@@ -383,7 +385,7 @@ def load_documents(
             refresh_search(db)
         summary = IngestSummary(
             run_id=run_id,
-            db_path=str(Path(db).resolve()),
+            db_path=str(db.path.resolve()),
             documents_seen=len(documents),
             documents_new=stored.new,
             new_articles=len(outcome.articles),

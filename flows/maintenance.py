@@ -12,8 +12,8 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
 from flows.ingest import current_run_id, io_task, refresh_search
-from flows.settings import DEFAULT_EXPORT_DIR, configure_warehouse
-from warehouse.connection import WarehouseError, connect
+from flows.settings import DEFAULT_EXPORT_DIR, warehouse_for
+from warehouse.connection import Warehouse, WarehouseError, connect
 from warehouse.exports import export_parquet
 from warehouse.locks import writer_lock
 from warehouse.maintenance import StorageFigures, checkpoint
@@ -51,13 +51,13 @@ class MaintenanceReport:
 
 
 @io_task
-def checkpoint_database(db: str) -> tuple[StorageFigures, StorageFigures]:
+def checkpoint_database(db: Warehouse) -> tuple[StorageFigures, StorageFigures]:
     with connect(db) as connection:
         return checkpoint(connection)
 
 
 @io_task
-def export(db: str, folder: str) -> dict[str, int]:
+def export(db: Warehouse, folder: str) -> dict[str, int]:
     with connect(db, read_only=True) as connection:
         return export_parquet(connection, Path(folder))
 
@@ -70,15 +70,15 @@ def maintenance(
     memory_limit: str | None = None,
 ) -> MaintenanceReport:
     """Housekeeping for the warehouse at `db`, holding its writer lock so no ingest writes meanwhile."""
-    configure_warehouse(memory_limit)
-    if not Path(db).exists():
+    warehouse = warehouse_for(db, memory_limit)
+    if not warehouse.path.exists():
         raise WarehouseError(f"no database at {db}: run `newsetl ingest` first or pass --db")
-    with writer_lock(db, holder=current_run_id(), wait_seconds=lock_wait_seconds):
-        refresh_search(db)
-        before, after = checkpoint_database(db)
-        exported = export(db, export_dir)
+    with writer_lock(warehouse.path, holder=current_run_id(), wait_seconds=lock_wait_seconds):
+        refresh_search(warehouse)
+        before, after = checkpoint_database(warehouse)
+        exported = export(warehouse, export_dir)
     report = MaintenanceReport(
-        str(Path(db).resolve()), str(Path(export_dir).resolve()), before, after, exported
+        str(warehouse.path.resolve()), str(Path(export_dir).resolve()), before, after, exported
     )
     create_markdown_artifact(
         report.to_markdown(), key="maintenance-summary", description="What the maintenance run did"

@@ -14,9 +14,9 @@ from prefect import flow, get_run_logger
 
 from extract.sources import load_sources
 from flows.ingest import IngestSummary, current_run_id, io_task, load_documents
-from flows.settings import configure_warehouse
+from flows.settings import warehouse_for
 from transform.topics import TopicRule
-from warehouse.connection import connect
+from warehouse.connection import Warehouse, connect
 from warehouse.locks import writer_lock
 from warehouse.reprocess import forget_derived, snapshot
 
@@ -34,13 +34,13 @@ class ReprocessReport:
 
 
 @io_task
-def take_snapshot(db: str) -> dict[str, dict[str, str]]:
+def take_snapshot(db: Warehouse) -> dict[str, dict[str, str]]:
     with connect(db) as connection:
         return snapshot(connection)
 
 
 @io_task
-def forget(db: str) -> None:
+def forget(db: Warehouse) -> None:
     with connect(db) as connection:
         forget_derived(connection)
 
@@ -59,17 +59,17 @@ def reprocess(
     Pass the sources file to apply its topic rules again (web sources); without it, every document that
     extracts and cleans becomes an article or a duplicate.
     """
-    configure_warehouse(memory_limit)
+    warehouse = warehouse_for(db, memory_limit)
     topic_rules: dict[str, TopicRule] | None = None
     if config_path:
         config = load_sources(Path(config_path))
         topic_rules = {s.name: config.topic_rule(s) for s in config.sources}
     run_id = current_run_id()
-    with writer_lock(db, holder=run_id, wait_seconds=lock_wait_seconds):
-        before = take_snapshot(db)
-        forget(db)
-        summary = load_documents(db, run_id, [], [], datetime.now(UTC), topic_rules)
-        after = take_snapshot(db)
+    with writer_lock(warehouse.path, holder=run_id, wait_seconds=lock_wait_seconds):
+        before = take_snapshot(warehouse)
+        forget(warehouse)
+        summary = load_documents(warehouse, run_id, [], [], datetime.now(UTC), topic_rules)
+        after = take_snapshot(warehouse)
     changed = sum(
         1 for article_id, body in after["bodies"].items() if before["bodies"].get(article_id, body) != body
     )

@@ -7,10 +7,13 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from warehouse.connection import Warehouse
 
 # Prefect's embedded server needs these before `prefect` is imported; the user's own values win.
 PREFECT_DEFAULTS = {
@@ -90,9 +93,9 @@ def one_shot_run_settings() -> Iterator[None]:
         yield
 
 
-def configure_warehouse(memory_limit: str | None) -> None:
-    """Give this run's warehouse connections their DuckDB memory limit: the flow's parameter, else
-    NEWSETL_MEMORY_LIMIT where the run executes (a prefect.yaml deployment passes no parameter)."""
-    from warehouse.connection import configure_connections
+def warehouse_for(db: str | Path, memory_limit: str | None) -> Warehouse:
+    """The warehouse a run opens: its file and the flow's memory limit, else NEWSETL_MEMORY_LIMIT where
+    the run executes (a prefect.yaml deployment passes no parameter)."""
+    from warehouse.connection import Warehouse
 
-    configure_connections(memory_limit=memory_limit or Settings().memory_limit)
+    return Warehouse(Path(db), memory_limit or Settings().memory_limit)

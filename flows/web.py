@@ -21,12 +21,12 @@ from extract.http import Fetcher, FetchResult, Validators
 from extract.sources import SitemapSource, SourcesConfig, load_sources
 from extract.web import INVALID_LINKS, Discovery, discover_all, fetch_articles
 from flows.ingest import CrawlCounts, IngestSummary, current_run_id, io_task, load_documents
-from flows.settings import configure_warehouse
+from flows.settings import warehouse_for
 from transform.errors import Reject
 from transform.health import SourceRun
 from transform.records import HttpCacheEntry, RawDocument, SourceKind
 from transform.topics import TopicRule
-from warehouse.connection import connect
+from warehouse.connection import Warehouse, connect
 from warehouse.loads import save_http_validators
 from warehouse.locks import writer_lock
 from warehouse.queries import http_validators, index_validators, stored_urls
@@ -104,12 +104,12 @@ def _source_runs(
 
 
 @io_task
-def crawl(config: SourcesConfig, db: str, run_id: str, refetch: bool) -> Crawl:
+def crawl(config: SourcesConfig, db: Warehouse, run_id: str, refetch: bool) -> Crawl:
     """Discover every source's article URLs, skip those already stored (unless `refetch`), fetch the rest."""
     return asyncio.run(_crawl(config, db, run_id, refetch))
 
 
-async def _crawl(config: SourcesConfig, db: str, run_id: str, refetch: bool) -> Crawl:
+async def _crawl(config: SourcesConfig, db: Warehouse, run_id: str, refetch: bool) -> Crawl:
     logger = get_run_logger()
     started = time.monotonic()
     with connect(db) as connection:
@@ -197,8 +197,8 @@ def web(
     memory_limit: str | None = None,
 ) -> IngestSummary:
     """Crawl the configured sources (only what is new since the last run) and load it into `db`."""
-    configure_warehouse(memory_limit)
-    return _crawl_and_load(load_sources(Path(config_path)), db, refetch, lock_wait_seconds)
+    warehouse = warehouse_for(db, memory_limit)
+    return _crawl_and_load(load_sources(Path(config_path)), warehouse, refetch, lock_wait_seconds)
 
 
 @flow(
@@ -213,18 +213,22 @@ def backfill(
 ) -> IngestSummary:
     """Like `web`, but every sitemap source lists URLs back to `since` (and up to its limit); pages
     already stored are still not fetched again."""
-    configure_warehouse(memory_limit)
+    warehouse = warehouse_for(db, memory_limit)
     config = load_sources(Path(config_path))
     sources = [
         s.model_copy(update={"since": since}) if isinstance(s, SitemapSource) else s for s in config.sources
     ]
-    return _crawl_and_load(config.model_copy(update={"sources": sources}), db, False, lock_wait_seconds)
+    return _crawl_and_load(
+        config.model_copy(update={"sources": sources}), warehouse, False, lock_wait_seconds
+    )
 
 
-def _crawl_and_load(config: SourcesConfig, db: str, refetch: bool, lock_wait_seconds: float) -> IngestSummary:
+def _crawl_and_load(
+    config: SourcesConfig, db: Warehouse, refetch: bool, lock_wait_seconds: float
+) -> IngestSummary:
     run_id = current_run_id()
     topic_rules: dict[str, TopicRule] = {s.name: config.topic_rule(s) for s in config.sources}
-    with writer_lock(db, holder=run_id, wait_seconds=lock_wait_seconds):
+    with writer_lock(db.path, holder=run_id, wait_seconds=lock_wait_seconds):
         result = crawl(config, db, run_id, refetch)
         return load_documents(
             db,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -29,38 +30,47 @@ class WarehouseBusyError(WarehouseError, TransientError):
     """Another process holds the database file open for writing."""
 
 
-# DuckDB settings every connection of this process gets, by DuckDB's own names. Set at the edge, once a
-# run (`configure_connections`); empty means DuckDB's defaults (memory_limit: 80% of the machine's RAM).
-_connection_config: dict[str, str] = {}
-
-
-def configure_connections(*, memory_limit: str | None = None) -> None:
-    """Give every connection this process opens from now on these DuckDB settings.
+@dataclass(frozen=True, slots=True)
+class Warehouse:
+    """Which warehouse to open and with which DuckDB settings: the value every run passes to `connect`.
 
     `memory_limit` ("1GB") bounds DuckDB's memory, including its cache of the blocks queries read: without
     it the near-duplicate lookup keeps the band keys it scanned cached, ~400 MB at a million articles.
+    None means DuckDB's default (80% of the machine's RAM).
     """
-    _connection_config.clear()
-    if memory_limit:
-        _connection_config["memory_limit"] = memory_limit
+
+    path: Path
+    memory_limit: str | None = None
+
+    @property
+    def duckdb_config(self) -> dict[str, str | bool | int | float | list[str]]:
+        """The settings, by DuckDB's own names."""
+        return {"memory_limit": self.memory_limit} if self.memory_limit else {}
 
 
 @contextmanager
-def connect(db_path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to the warehouse file, migrated to the latest schema (unless read-only), closed after."""
-    path = Path(db_path)
+def connect(
+    warehouse: Warehouse | Path | str, *, read_only: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse file, migrated to the latest schema (unless read-only), closed after.
+
+    A bare path opens it with DuckDB's default settings.
+    """
+    if not isinstance(warehouse, Warehouse):
+        warehouse = Warehouse(Path(warehouse))
+    path, config = warehouse.path, warehouse.duckdb_config
     if read_only and not path.exists():
         raise WarehouseError(f"no database at {path}: run `newsetl ingest` first or pass --db")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        connection = duckdb.connect(str(path), read_only=read_only, config=dict(_connection_config))
+        connection = duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
             raise WarehouseBusyError(f"{path} is in use by another process: {error}") from error
         raise WarehouseError(f"cannot open {path}: {error}") from error
     except duckdb.Error as error:  # a bad setting, such as a memory limit DuckDB cannot parse
-        raise WarehouseError(f"cannot open {path} with settings {_connection_config}: {error}") from error
+        raise WarehouseError(f"cannot open {path} with settings {config}: {error}") from error
     try:
         if not read_only:
             migrate(connection)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -138,15 +139,19 @@ def test_extract_and_clean_keeps_going_after_a_bad_document(tmp_path: Path) -> N
 def test_the_memory_limit_setting_reaches_the_warehouse(
     tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from warehouse.connection import configure_connections
+    from flows import pipeline
 
     # No parameter, as a prefect.yaml deployment runs it: the worker's environment gives the limit.
     monkeypatch.setenv("NEWSETL_MEMORY_LIMIT", "200MB")
     expected = write_corpus(tmp_path / "corpus")
-    try:
-        summary = ingest([str(tmp_path / "corpus")], db=str(db_path))
-        assert summary.new_articles == expected["new_articles"]
-        with connect(db_path) as con:  # the run configured every connection of the process
-            assert con.execute("SELECT current_setting('memory_limit')").fetchone() == ("190.7 MiB",)
-    finally:
-        configure_connections()
+    seen: list[object] = []
+    real_deduplicate = pipeline.deduplicate
+
+    def deduplicate(connection: duckdb.DuckDBPyConnection, *args: Any) -> Any:
+        seen.append(connection.execute("SELECT current_setting('memory_limit')").fetchone())
+        return real_deduplicate(connection, *args)
+
+    monkeypatch.setattr(pipeline, "deduplicate", deduplicate)
+    summary = ingest([str(tmp_path / "corpus")], db=str(db_path))
+    assert summary.new_articles == expected["new_articles"]
+    assert seen == [("190.7 MiB",)]  # the run's own connection, not a process-wide setting

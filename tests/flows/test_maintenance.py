@@ -31,7 +31,12 @@ def test_maintenance_exports_what_the_warehouse_holds(tmp_path: Path, db_path: P
     report = maintenance(str(db_path), str(exports))
 
     assert report.exported["articles"] == summary.new_articles - summary.near_duplicates
-    assert report.exported["document_dedup"] == summary.new_articles + summary.exact_duplicates
+    # One row per ingested document: articles, exact copies and newer versions of a stored article.
+    assert (
+        report.exported["document_dedup"]
+        == summary.new_articles + summary.exact_duplicates + summary.new_versions
+    )
+    assert summary.new_versions == 1
     assert report.exported["stories"] >= 1
     for name, rows in report.exported.items():
         files = list((exports / name).glob("day=*/*.parquet"))

@@ -14,7 +14,14 @@ from transform.fingerprints import body_hash
 from transform.outcomes import BatchOutcome
 from transform.records import Article, CleaningAudit, RawDocument, SourceKind, sha256_hex
 from warehouse import connection as connection_module
-from warehouse.connection import WarehouseBusyError, WarehouseError, connect, migrations, schema_version
+from warehouse.connection import (
+    Warehouse,
+    WarehouseBusyError,
+    WarehouseError,
+    connect,
+    migrations,
+    schema_version,
+)
 from warehouse.loads import load_outcomes, start_run, store_raw_documents
 from warehouse.queries import known_articles, pending_documents, render_query, table_counts
 
@@ -240,16 +247,11 @@ def test_a_file_held_by_another_process_is_reported_as_busy(db_path: Path) -> No
         holder.communicate("")
 
 
-def test_configured_connections_get_the_memory_limit_and_a_bad_one_is_a_clear_error(tmp_path: Path) -> None:
+def test_a_warehouse_gets_its_memory_limit_and_a_bad_one_is_a_clear_error(tmp_path: Path) -> None:
     db = tmp_path / "limited.duckdb"
-    try:
-        connection_module.configure_connections(memory_limit="100MB")
-        with connect(db) as con:
-            assert con.execute("SELECT current_setting('memory_limit')").fetchone() == ("95.3 MiB",)
-        connection_module.configure_connections(memory_limit="a lot")
-        with pytest.raises(WarehouseError, match="memory_limit"), connect(db):
-            pass
-    finally:
-        connection_module.configure_connections()
-    with connect(db) as con:  # back to DuckDB's default: a share of the machine's memory
+    with connect(Warehouse(db, memory_limit="100MB")) as con:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone() == ("95.3 MiB",)
+    with pytest.raises(WarehouseError, match="memory_limit"), connect(Warehouse(db, memory_limit="a lot")):
+        pass
+    with connect(db) as con:  # a bare path: DuckDB's default, a share of the machine's memory
         assert con.execute("SELECT current_setting('memory_limit')").fetchone() != ("95.3 MiB",)
