@@ -174,11 +174,11 @@ def bad_links_listing() -> bytes:
     return f'<html><body>{items}<a class="next" href="http://[::1/next">Older</a></body></html>'.encode()
 
 
-# Even length, so the bytes also "decode" as UTF-16: only the WHATWG rule reads them right.
+# ASCII of even length, so the bytes also "decode" as UTF-16: only the WHATWG rule reads them right.
 META_UTF16 = (
-    '<html><head><meta charset="utf-16"><title>Qwen</title></head>'
-    f"<body><p>{CHINESE}</p><p>Apple and Alibaba.</p></body></html>"
-).encode()
+    b'<html><head><meta charset="utf-16"><title>Qwen</title></head>'
+    b"<body><p>Apple will use Qwen models from Alibaba Cloud on iPhones in China.</p></body></html>"
+)
 META_UTF16 += b" " * (len(META_UTF16) % 2)
 
 
