@@ -577,6 +577,9 @@ class Fetcher:
                     raise _Failure(
                         "dns", "transient", f"cannot resolve {host}: {error}", final_url=url
                     ) from error
+                except UnicodeError as error:  # a name IDNA cannot encode (a label over 63 characters...)
+                    message = f"invalid host name {host[:100]!r}: {error}"
+                    raise _Failure("invalid_url", "terminal", message, final_url=url) from error
             if refusal := self._addresses[host]:
                 raise _Failure("private_address", "terminal", refusal, final_url=url)
         if robots:

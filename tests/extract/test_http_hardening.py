@@ -178,6 +178,16 @@ def test_names_resolving_to_addresses_that_lead_to_private_ipv4_are_refused(host
     assert not sent
 
 
+def test_a_host_name_that_cannot_be_encoded_is_an_invalid_url() -> None:
+    async def idna_fails(host: str, port: int) -> list[str]:
+        raise UnicodeError("label too long")  # what socket.getaddrinfo raises for such a name
+
+    policy = replace(TEST_POLICY, allow_private_addresses=False)
+    (result,) = fetch_many([f"https://{'a' * 64}.test/a"], policy, resolve=idna_fails)
+    assert (result.error_code, result.error_kind) == ("invalid_url", "terminal")
+    assert "label too long" in (result.error or "")
+
+
 def test_a_public_name_passes_the_guard_and_reaches_the_transport() -> None:
     sent: list[str] = []
 
