@@ -4,21 +4,19 @@ so `newsetl --help`, `newsetl sql` and `newsetl clean` answer quickly."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from flows.settings import Settings, apply_prefect_defaults, one_shot_run_settings, run_options
+from flows.operations import add_commands
+from flows.settings import Settings, apply_prefect_defaults, run_options
+from flows.terminal import DbOption, LockWaitOption, check_sources_file, console, errors, run_flow
 
 if TYPE_CHECKING:
     from extract.http import FetchResult
     from flows.ingest import IngestSummary
-
-Result = TypeVar("Result")
 
 app = typer.Typer(
     name="newsetl",
@@ -32,30 +30,8 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-# No rich markup or emoji codes: what is printed holds paths, URLs and SQL from users ("m[/x]" would be
-# read as a closing tag and crash the print); styles are passed with style= instead.
-console = Console(soft_wrap=True, markup=False, emoji=False)
-errors = Console(stderr=True, soft_wrap=True, markup=False, emoji=False)
 # A run's rejects are listed up to this many; the rest are counted, with the query that lists them.
 SHOWN_REJECTS = 10
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db", help="DuckDB file to use [default: $NEWSETL_DB or data/newsetl.duckdb].", show_default=False
-    ),
-]
-
-
-LockWaitOption = Annotated[
-    float | None,
-    typer.Option(
-        "--lock-wait",
-        help="Seconds to wait while another run writes the database"
-        " [default: $NEWSETL_LOCK_WAIT_SECONDS or 60].",
-        show_default=False,
-    ),
-]
 
 
 @app.command()
@@ -148,17 +124,6 @@ def run(
     if problem := run_failure(summary):
         errors.print(f"error: {problem}", markup=False)
         raise typer.Exit(1)
-
-
-def run_flow(call: Callable[[], Result]) -> Result:
-    from warehouse.connection import WarehouseError
-
-    try:
-        with one_shot_run_settings():
-            return call()
-    except WarehouseError as error:
-        errors.print(f"error: {error}", markup=False)
-        raise typer.Exit(1) from error
 
 
 def _print_summary(heading: str, summary: IngestSummary, db_path: Path) -> None:
@@ -261,20 +226,6 @@ def backfill(
         )
     )
     _print_summary(f"newsetl backfill --since {since.date()}: {config_path}", summary, db_path)
-
-
-def check_sources_file(path: Path) -> None:
-    """Stop with `error:` and exit 2 when the sources file is missing or invalid, before any flow starts."""
-    from extract.sources import SourcesError, load_sources
-
-    if not path.exists():
-        errors.print(f"error: no sources file at {path}: copy newsetl.example.toml there and edit it")
-        raise typer.Exit(2)
-    try:
-        load_sources(path)
-    except SourcesError as error:
-        errors.print(f"error: {error}")
-        raise typer.Exit(2) from error
 
 
 @app.command()
@@ -490,12 +441,13 @@ def export(
         console.print(f"  {name:<16} {rows:>7} rows  {folder / name}", markup=False)
 
 
+# serve and maintenance live in flows/operations.py; registered here so `app` holds every command.
+add_commands(app)
+
+
 def main() -> None:
     from pydantic import ValidationError
 
-    from flows.operations import add_commands
-
-    add_commands(app)
     try:
         app()
     except ValidationError as error:  # a NEWSETL_* variable that does not parse: say which, not a traceback

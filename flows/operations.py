@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from flows.cli import DbOption, LockWaitOption, check_sources_file, console, run_flow
 from flows.settings import DEFAULT_EXPORT_DIR, Settings, apply_prefect_defaults, run_options
+from flows.terminal import DbOption, LockWaitOption, check_sources_file, console, run_flow
 
 if TYPE_CHECKING:
     from prefect import Flow

@@ -52,3 +52,40 @@ def test_sql_lives_in_the_warehouse() -> None:
             text = module.read_text(encoding="utf-8")
             for keyword in ("SELECT ", "INSERT INTO", "CREATE TABLE"):
                 assert keyword not in text, f"{module.relative_to(ROOT)} holds SQL ({keyword.strip()})"
+
+
+def module_imports(path: Path) -> set[str]:
+    """Our modules that `path` imports anywhere in it (function-level imports too), by dotted name."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in names if name.split(".")[0] in OURS}
+
+
+def test_no_import_cycles() -> None:
+    modules = {
+        ".".join(path.relative_to(ROOT).with_suffix("").parts): path
+        for package in OURS
+        for path in (ROOT / package).rglob("*.py")
+        if path.name != "__init__.py"
+    }
+    graph = {name: sorted(module_imports(path) & set(modules)) for name, path in modules.items()}
+
+    def cycle_from(start: str) -> list[str] | None:
+        stack = [(start, [start])]
+        while stack:
+            node, trail = stack.pop()
+            for nxt in graph[node]:
+                if nxt == start:
+                    return [*trail, start]
+                if nxt not in trail and len(trail) < len(graph):
+                    stack.append((nxt, [*trail, nxt]))
+        return None
+
+    cycles = [cycle for name in sorted(graph) if (cycle := cycle_from(name))]
+    assert not cycles, f"import cycle: {' -> '.join(cycles[0])}"
