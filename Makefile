@@ -29,7 +29,7 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-fuzz: $(BIN)/.installed ## The fuzz tests with 50 times their CI budget of examples (a few minutes).
+fuzz: $(BIN)/.installed ## The fuzz tests with 20 times their CI budget of examples (several minutes).
 	NEWSETL_FUZZ=1 $(BIN)/python -m pytest -m fuzz -q
 
 bench: $(BIN)/.installed ## Benchmarks: prints the figures and writes bench/results.json (QUICK=1 for a smoke run).

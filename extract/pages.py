@@ -202,7 +202,13 @@ def _article_json_ld(soup: BeautifulSoup) -> dict[str, Any]:
     by_id = {str(o["@id"]): o for o in objects if isinstance(o.get("@id"), str)}
     for candidate in objects:
         types = candidate.get("@type")
-        names = [types] if isinstance(types, str) else [t for t in types or [] if isinstance(t, str)]
+        names = (
+            [types]
+            if isinstance(types, str)
+            else [t for t in types if isinstance(t, str)]
+            if isinstance(types, list)
+            else []
+        )
         article_type = next((name for name in names if name in ARTICLE_TYPES), None)
         if article_type:
             # Publisher and author are often references ({"@id": "#org"}) into the same @graph.
@@ -233,8 +239,13 @@ _MAX_LD_DEPTH = 8
 
 
 def _resolve(value: Any, by_id: dict[str, dict[str, Any]]) -> Any:
+    """A reference ({"@id": ...}) replaced by the object it names, also as items of a list (one level)."""
     if isinstance(value, list):
-        return [_resolve(item, by_id) for item in value]
+        return [_resolve_one(item, by_id) for item in value]
+    return _resolve_one(value, by_id)
+
+
+def _resolve_one(value: Any, by_id: dict[str, dict[str, Any]]) -> Any:
     if isinstance(value, dict) and set(value) == {"@id"}:
         return by_id.get(str(value["@id"]), value)
     return value

@@ -159,3 +159,19 @@ def test_json_ld_nested_thousands_deep_is_skipped() -> None:
     for _ in range(900):  # deep enough to break a recursive walk, shallow enough for json to parse
         nested = [nested]
     assert page_metadata(page(ld(nested), "<title>T</title>")).title == "T"
+
+
+def test_json_ld_of_any_shape_is_read_or_skipped() -> None:
+    for data in (
+        {"@type": True},
+        {"@type": 3, "headline": "x"},
+        {"@type": None},
+        [1, "a", None],
+        {"@graph": 5},
+    ):
+        assert page_metadata(page(ld(data), "<title>T</title>")).title == "T"
+    deep_author: object = {"@id": "#org"}
+    for _ in range(900):
+        deep_author = [deep_author]
+    article = {"@type": "NewsArticle", "headline": "H", "author": deep_author}
+    assert page_metadata(page(ld(article))).title == "H"
