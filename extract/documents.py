@@ -25,6 +25,9 @@ _TITLE_MAX_WORDS = 20
 _SENTENCE_END = (".", "!", "?", "…", "。", ":", ";", ",")
 # trafilatura falls back to any text it finds: fewer words than this is a menu or an error page.
 _MIN_PAGE_WORDS = 10
+# Files are capped at 1 MiB a document when read (extract/files.py); web pages, fetched up to 10 MB, are
+# capped here, on the text extraction found: ten times a long feature, some 150,000 words.
+MAX_TEXT_CHARS = 1_000_000
 # Control characters that never occur in text (tab, newline, carriage return and form feed do).
 _BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
@@ -36,10 +39,17 @@ def extract_document(raw: RawDocument) -> ExtractedDocument:
     if not raw.content or not raw.content.strip():
         raise ReadError("empty document")
     if raw.content_type == "text/html":
-        return extract_html(raw, decode_text(raw.content))
-    if raw.content_type == "application/json":
-        return _extract_json(raw)
-    return _extract_plain_text(raw, decode_text(raw.content))
+        extracted = extract_html(raw, decode_text(raw.content))
+    elif raw.content_type == "application/json":
+        extracted = _extract_json(raw)
+    else:
+        extracted = _extract_plain_text(raw, decode_text(raw.content))
+    if len(extracted.text) > MAX_TEXT_CHARS:
+        raise ExtractError(
+            f"article text is {len(extracted.text):,} characters, over the limit of {MAX_TEXT_CHARS:,}"
+            " (cleaning and analysis cost about 10 s of CPU a megabyte)"
+        )
+    return extracted
 
 
 def decode_text(content: bytes) -> str:

@@ -18,8 +18,7 @@ A Retry-After pauses the whole host (every URL of it waits), but never longer th
 `max_retry_after_seconds`: a URL that would wait longer is deferred at once, not held. Deferred URLs are
 not stored, so the next run asks for them again.
 
-`raise_for_error()` turns a failure into `FetchTransientError` / `FetchError` (a `TerminalError`) for
-callers that want Prefect's retry condition to see it. A 304 answer is `unchanged=True`, not an error.
+A 304 answer is `unchanged=True`, not an error.
 
 The fetcher follows redirects itself, so every hop is checked against the scheme, address and robots.txt
 rules, and paced by the per-host delay. Known limit: the address check resolves the host name, but the
@@ -51,7 +50,7 @@ from extract.hosts import (
     retry_after_seconds,
     robots_rules,
 )
-from transform.errors import Reject, TerminalError, TransientError
+from transform.errors import Reject
 from transform.records import RawDocument, SourceKind, sha256_hex
 
 ErrorKind = Literal["transient", "terminal"]
@@ -188,14 +187,6 @@ class FetchResult:
             uri=self.url, stage=stage, reason=self.error or "no content", kind=self.error_code or "no_content"
         )
 
-    def raise_for_error(self) -> None:
-        """Raise FetchTransientError or FetchError when the fetch failed; do nothing otherwise."""
-        if self.error is None:
-            return
-        if self.error_kind == "transient":
-            raise FetchTransientError(f"{self.url}: {self.error}")
-        raise FetchError(f"{self.url}: {self.error}")
-
     def to_raw_document(self, source: str, source_kind: SourceKind) -> RawDocument:
         """A RawDocument for the rest of the pipeline, keyed by the final URL.
 
@@ -223,16 +214,6 @@ class FetchResult:
             etag=self.etag,
             last_modified=self.last_modified,
         )
-
-
-class FetchError(TerminalError):
-    """A URL that cannot be fetched as it is (robots, refused, 4xx, too large, wrong type)."""
-
-    stage = "fetch"
-
-
-class FetchTransientError(TransientError):
-    """A fetch that may succeed later (timeouts, connection errors, 429/5xx after retries)."""
 
 
 class _Failure(Exception):

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
 from transform.dates import date_from_url, plausible_published
+from transform.urls import absolute_url
 
 # schema.org types whose fields describe the article itself (not the site, a breadcrumb or a video).
 ARTICLE_TYPES = frozenset(
@@ -66,8 +66,13 @@ def page_metadata(
     html_tag = soup.find("html")
     canonical = soup.find("link", rel="canonical", href=True)
     canonical_href = str(canonical["href"]).strip() if isinstance(canonical, Tag) else None
-    canonical_url = (
-        _web_url(canonical_href, url) or _web_url(_meta(soup, "og:url"), url) or _web_url(_ld_url(ld), url)
+    canonical_url = next(
+        (
+            found
+            for href in (canonical_href, _meta(soup, "og:url"), _ld_url(ld))
+            if href and (found := absolute_url(href, url))
+        ),
+        None,
     )
     lang = html_tag.get("lang") if isinstance(html_tag, Tag) else None
     article_authors = [a for a in split_authors(_meta(soup, "article:author")) if not a.startswith("http")]
@@ -147,22 +152,6 @@ def parse_datetime(value: str | None) -> datetime | None:
         return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
     except (ValueError, OverflowError):
         return None
-
-
-def _web_url(href: str | None, base: str | None) -> str | None:
-    """An absolute http(s) URL from a link of the page, or None for anything that is not one (a relative
-    link with no base, another scheme, a broken host or port such as `http://[::1/x` or `:99999`)."""
-    if not href:
-        return None
-    try:
-        absolute = urljoin(base, href.strip()) if base else href.strip()
-        parts = urlsplit(absolute)
-        _ = parts.port  # raises ValueError for a port out of range
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return absolute
 
 
 def _meta(soup: BeautifulSoup, name: str) -> str | None:

@@ -13,7 +13,7 @@ from prefect.artifacts import create_markdown_artifact
 
 from flows.ingest import current_run_id, io_task, refresh_search
 from flows.settings import DEFAULT_EXPORT_DIR, warehouse_for
-from warehouse.connection import Warehouse, WarehouseError, connect
+from warehouse.connection import Warehouse, WarehouseError, connect, connect_locked
 from warehouse.exports import export_parquet
 from warehouse.locks import writer_lock
 from warehouse.maintenance import StorageFigures, checkpoint
@@ -58,7 +58,8 @@ def checkpoint_database(db: Warehouse) -> tuple[StorageFigures, StorageFigures]:
 
 @io_task
 def export(db: Warehouse, folder: str) -> dict[str, int]:
-    with connect(db, read_only=True) as connection:
+    # As `newsetl export`: the queries read only the warehouse and write only under the folder.
+    with connect_locked(db.path, allowed_directories=[Path(folder)]) as connection:
         return export_parquet(connection, Path(folder))
 
 

@@ -168,3 +168,18 @@ def test_decode_accepts_a_byte_order_mark_and_cjk() -> None:
 )
 def test_parse_datetime(value: str | None, expected: datetime | None) -> None:
     assert parse_datetime(value) == expected
+
+
+def test_a_page_with_more_text_than_any_article_is_a_reject() -> None:
+    from extract.documents import MAX_TEXT_CHARS
+    from transform.errors import ExtractError
+    from transform.records import RawDocument, SourceKind, sha256_hex
+
+    body = "<p>" + "Qwen news for the record. " * (MAX_TEXT_CHARS // 25 + 10) + "</p>"
+    content = f"<html><body><article>{body}</article></body></html>".encode()
+    raw = RawDocument(
+        "web", SourceKind.URL, "https://x.test/a", datetime(2026, 3, 1, tzinfo=UTC), "text/html",
+        content, sha256_hex(content), len(content),
+    )  # fmt: skip
+    with pytest.raises(ExtractError, match="over the limit"):
+        extract_document(raw)
