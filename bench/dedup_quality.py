@@ -45,7 +45,10 @@ def run(documents: Iterable[Document]) -> dict[str, float]:
     group_of = {f.article_id: f.group_id for f in fingerprints}
     for duplicate in exact.duplicates:
         group_of[duplicate.doc_id] = group_of[duplicate.article_id]
-    features = [story_features(a.article_id, a.body, a.published_at or docs[0].published_at) for a in new]
+    features = [
+        story_features(a.article_id, a.body, a.published_at or docs[0].published_at, title=a.title)
+        for a in new
+    ]
     copies = {n.article_id: (n.matched_article_id, n.similarity) for n in near}
     story_of = {s.article_id: s.story_id for s in assign_stories(features, [], copies=copies)}
     for duplicate in exact.duplicates:

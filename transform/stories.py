@@ -81,12 +81,13 @@ class StoryRules:
     entity_weight: float = 0.5
     fact_weight: float = 1.0
     headline_weight: float = 0.5
-    text_weight: float = 2.0  # a cosine of 0.25 adds as much as half a rare name
+    text_weight: float = 0.5  # a cosine of 0.4 adds a fifth of a rare name: wording is weak evidence
     full_strength: timedelta = timedelta(hours=24)
     faded_strength: float = 0.3  # at the edge of the window
     date_tolerance_days: int = 2
-    percent_tolerance_points: float = 0.6
-    money_tolerance: float = 0.05
+    # Figures agree within this share of the last written digit of the rounder one (at most a tenth of
+    # it): 8.48% and 8%, 31,200 and 31,000 agree; 8.48% and 8.91%, HK$66 and HK$67, 30% and 33% do not.
+    rounding_tolerance: float = 0.6
     max_candidates: int = 24  # candidate stories an article is scored against
     max_members: int = 16  # latest members of a story that its average is taken over
 
@@ -123,7 +124,7 @@ def story_features(
         frozenset(m.entity for m in mentions),
         frozenset(f.key for f in facts) | quantities(full, facts),
         terms,
-        names(full) - alias_words,
+        names(text) - alias_words,  # a headline in title case would make every word a name
         headline_terms(title),
         kind,
     )
@@ -172,6 +173,11 @@ def weights_for(features: Iterable[StoryFeatures]) -> Weights:
     return Weights(_idf(terms, total), _idf(entities, total), _idf(facts, total), total)
 
 
+_Fact = tuple[str, float, float, float]  # kind, value, unit of its last written digit, rarity
+# A date says less than a figure: reports of different events of one day carry the same date.
+_DATE_WEIGHT = 0.5
+
+
 @dataclass(frozen=True, slots=True)
 class _Prepared:
     """An article's evidence weighted once, so comparing it with many others costs only the overlap."""
@@ -180,7 +186,7 @@ class _Prepared:
     vector: Mapping[str, float]  # term -> tf·idf
     norm: float
     vocabulary: frozenset[str]
-    facts: tuple[tuple[str, float, float], ...]  # (kind, value, rarity)
+    facts: tuple[_Fact, ...]
     keys: Mapping[str, float]  # posting keys with their rarity
 
 
@@ -192,7 +198,13 @@ def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
         vector,
         math.sqrt(sum(v * v for v in vector.values())),
         frozenset(_vocabulary(features)),
-        tuple((*_fact_value(key), weights.rare(weights.facts, key)) for key in sorted(features.facts)),
+        tuple(
+            (
+                *_fact_value(key),
+                weights.rare(weights.facts, key) * (_DATE_WEIGHT if key.startswith("date:") else 1.0),
+            )
+            for key in sorted(features.facts)
+        ),
         _posting_keys(features, weights, vector),
     )
 
@@ -214,26 +226,32 @@ def _cosine(a: _Prepared, b: _Prepared) -> float:
     return dot / (a.norm * b.norm) if dot else 0.0
 
 
-def _fact_value(key: str) -> tuple[str, float]:
-    """("pct", 8.48) from "pct:8.48", ("money:HKD", 2.2e12) from "money:HKD:2.2e+12", ("date", 42) from a
-    month-day date (as a day of the year, roughly, which is all a tolerance of a day or two needs)."""
+def _fact_value(key: str) -> tuple[str, float, float]:
+    """("pct", 8.48, 0.01) from "pct:8.48", ("money:HKD", 2.2e12, 1e11) from "money:HKD:2.2e+12",
+    ("date", 42, 1) from a month-day date (as a day of the year, roughly: enough for a day or two)."""
     kind, _, value = key.rpartition(":")
     if kind == "date":
         month, day = value.split("-")
-        return kind, (int(month) - 1) * 31 + int(day)
-    return kind, float(value)
+        return kind, (int(month) - 1) * 31 + int(day), 1.0
+    mantissa, _, exponent = value.partition("e")
+    if "." in mantissa:
+        last_digit = -len(mantissa.split(".")[1])
+    else:
+        last_digit = len(mantissa) - len(mantissa.rstrip("0")) if mantissa.strip("0-") else 0
+    number = float(value)
+    # Trailing zeros say little of precision ("100,000", "30%", "$1 billion"): at most a tenth of it.
+    return kind, number, min(10.0 ** (last_digit + int(exponent or 0)), abs(number) / 10 or 1.0)
 
 
-def _facts_agree(a: tuple[str, float, float], b: tuple[str, float, float], rules: StoryRules) -> bool:
-    """Outlets round and re-date: 9% and 8.48%, HK$2.3 trillion and HK$2.2 trillion, the 11th and the 13th."""
-    (kind_a, value_a, _), (kind_b, value_b, _) = a, b
+def _facts_agree(a: _Fact, b: _Fact, rules: StoryRules) -> bool:
+    """Outlets round and re-date: 8.48% and 8%, 2.81 billion and 2.8 billion, the 11th and the 13th."""
+    kind_a, value_a, unit_a, _ = a
+    kind_b, value_b, unit_b, _ = b
     if kind_a != kind_b:
         return False
     if kind_a == "date":
         return abs(value_a - value_b) <= rules.date_tolerance_days
-    if kind_a == "pct":
-        return abs(value_a - value_b) <= rules.percent_tolerance_points
-    return abs(value_a - value_b) <= rules.money_tolerance * max(abs(value_a), abs(value_b))
+    return abs(value_a - value_b) <= rules.rounding_tolerance * max(unit_a, unit_b) * (1 + 1e-9)
 
 
 def _fact_mass(a: _Prepared, b: _Prepared, rules: StoryRules) -> float:
@@ -242,10 +260,8 @@ def _fact_mass(a: _Prepared, b: _Prepared, rules: StoryRules) -> float:
     if not a.facts or not b.facts:
         return 0.0
 
-    def agreeing(
-        facts: Sequence[tuple[str, float, float]], others: Sequence[tuple[str, float, float]]
-    ) -> float:
-        return sum(fact[2] for fact in facts if any(_facts_agree(fact, other, rules) for other in others))
+    def agreeing(facts: Sequence[_Fact], others: Sequence[_Fact]) -> float:
+        return sum(fact[3] for fact in facts if any(_facts_agree(fact, other, rules) for other in others))
 
     return min(agreeing(a.facts, b.facts), agreeing(b.facts, a.facts))
 

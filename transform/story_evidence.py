@@ -46,7 +46,7 @@ _NOT_NAMES = frozenset(
     mr mrs ms dr sir president vice prime minister ministers secretary governor judge chief chairman
     chairwoman ceo cfo cto coo executive founder director spokesman spokeswoman officials senator
     ai api us usa uk eu un gdp ipo suv ota tv llm llms ev evs inc ltd co corp plc llc ag gmbh sa
-    rmb usd hkd cny eur gbp jpy yuan yen
+    rmb usd hkd hk cny eur gbp jpy yuan yen
     group holdings company the a an this that these those it its he she they we i you his her their our
     new chinese american european british german french japanese korean indian global international
     north south east west northern southern eastern western central national federal state city
@@ -147,6 +147,9 @@ def _latin_names(sentence: str) -> set[str]:
     return found
 
 
+_AFTER_NAME = re.compile(r"(?:[A-ZÀ-ÖØ-Þ][\w.\-]*|[a-z]+[A-Z][\w.\-]*)[ \t]$")
+
+
 def quantities(text: str, facts: list[Fact] | None = None) -> frozenset[str]:
     """`num:` keys of the counts and measures in `text` that are not percentages, money or dates
     (`facts`: the text's facts when the caller has them already).
@@ -161,6 +164,8 @@ def quantities(text: str, facts: list[Fact] | None = None) -> frozenset[str]:
         inside = bisect.bisect_right(starts, m.start()) - 1
         if inside >= 0 and m.start() < taken[inside][1]:
             continue
+        if _AFTER_NAME.search(text, max(0, m.start() - 24), m.start()):
+            continue  # a model number ("Mate 80", "Series 11") is part of a name
         raw = m.group(1)
         value = _parse_number(raw, german) * _SCALE.get((m.group(2) or "").casefold(), 1.0)
         if value < 10 or (raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2100 and not m.group(2)):
