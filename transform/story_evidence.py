@@ -119,11 +119,13 @@ def _inner_capital_or_digit(word: str) -> bool:
 
 
 def _run_names(run: list[str], german: bool) -> set[str]:
-    words = [w for w in run if w not in _NAME_JOINERS and w not in SENTENCE_STARTERS]
+    words = [
+        w for w in run if _fold(w) not in _NOT_NAMES and w not in _NAME_JOINERS and w not in SENTENCE_STARTERS
+    ]
     if german and len(words) == 1 and not _inner_capital_or_digit(words[0]):
         # Every German noun is capitalised: a lone one ("Auftrag") is not a name.
         return set()
-    return {_fold(w) for w in words if len(w) > 1 and _fold(w) not in _NOT_NAMES}
+    return {_fold(w) for w in words if len(w) > 1}
 
 
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9.\-]*(?:\s\d{1,4}[A-Za-z]{0,3})?")
@@ -219,7 +221,7 @@ _ROUNDUP_BODY = re.compile(
     re.IGNORECASE,
 )
 _TIMESTAMP = re.compile(r"(?:^|\s)(?:[01]?\d|2[0-3]):[0-5]\d(?:\s|$)")
-_LIST_ITEM = re.compile(r"(?:^|\s)(?:\d{1,2}[.)]|[-•*])\s+[A-Z]")
+_LIST_ITEM = re.compile(r"(?:^|\s)(?:\d{1,2}[.)]|[-•*])\s+[^\W\d_]")
 _PRICE = re.compile(r"[$€£¥]\s?\d")
 
 

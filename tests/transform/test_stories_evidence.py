@@ -1,0 +1,166 @@
+"""Evidence specific to an event: names, counts, headline terms, roundups and previews, and facts that
+carry across languages. Texts are written for these tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from transform.facts import fact_keys
+from transform.stories import PREVIEW, REPORT, ROUNDUP, StoryRules, assign_stories, story_features
+from transform.story_evidence import headline_terms, is_preview, names, quantities, roundup_signs
+
+T0 = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
+
+
+def test_names_are_proper_names_beyond_the_watch_list() -> None:
+    text = (
+        "Strong demand lifted results. Robot maker Lanxi Dynamics raised money from Yuhang Ventures, "
+        "founder Gao Renjie said on Monday. The Bank of Thailand and the iPhone maker were not involved. "
+        "Huawei's Mate 80 and Nordlicht 3 were mentioned."
+    )
+    found = names(text)
+    assert {"lanxi", "dynamics", "yuhang", "ventures", "gao", "renjie", "bank", "thailand"} <= found
+    assert {"mate 80", "nordlicht 3", "iphone"} <= found
+    # A capitalised sentence opener that is not a name elsewhere, weekdays and broad words are not names.
+    assert not {"strong", "monday", "the", "robot"} & found
+
+
+def test_chinese_text_keeps_its_latin_script_names_and_german_nouns_are_not_names() -> None:
+    assert {"r3", "qwen-max", "yu7"} <= names("深度求索发布R3模型，阿里云Qwen-Max降价，小米召回YU7。")  # noqa: RUF001
+    german = names("Der Netzbetreiber TenneT hat Rheinwerk Energie beauftragt. Der Auftrag ist groß und neu.")
+    assert {"tennet", "rheinwerk", "energie"} <= german
+    assert "auftrag" not in german
+
+
+def test_counts_are_quantities_but_years_small_numbers_and_model_numbers_are_not() -> None:
+    text = (
+        "Xiaomi recalls 31,200 cars and cuts 1,800 jobs in 2025; 3 plants; Mate 80 ships; 100 million users."
+    )
+    assert quantities(text) == {"num:3.12e+04", "num:1800", "num:1e+08"}
+    assert quantities("小米召回31200辆，用户突破1亿。") == {"num:3.12e+04", "num:1e+08"}  # noqa: RUF001
+    assert quantities("Die Banken streichen 1.800 Stellen und die Aktie steigt.") == {"num:1800"}
+
+
+def test_facts_carry_across_chinese_german_and_english() -> None:
+    english = fact_keys("Revenue of 280.2 billion yuan, up 8%, on February 20; a €1.6 billion order; 6.2%.")
+    chinese = fact_keys("2月20日公布营收2802亿元，同比增长8%。")  # noqa: RUF001
+    german = fact_keys("Ein Auftrag über 1,6 Milliarden Euro; die Aktie stieg am 20. Februar um 6,2 Prozent.")
+    assert chinese <= english
+    assert german == {"money:EUR:1.6e+09", "date:02-20", "pct:6.2"} <= english
+    assert fact_keys("Pre-orders open from 15 March.") == {"date:03-15"}
+
+
+def test_headline_terms_are_content_words() -> None:
+    assert headline_terms("Apple unveils the iPhone 17e, its cheapest new iPhone, at $599") == {
+        "apple",
+        "unveil",
+        "iphone",
+        "17e",
+        "cheapest",
+        "599",
+    }
+    assert headline_terms("深度求索发布R3推理模型") == {"r3"}
+    assert headline_terms(None) == frozenset()
+
+
+def test_roundups_are_recognised_by_their_headline_or_their_shape() -> None:
+    assert roundup_signs("Markets wrap: stocks edge up", "Shares rose.").is_roundup
+    assert roundup_signs("The best laptops of 2025", "Our picks.").is_roundup
+    assert roundup_signs("Live: the keynote", "Tim Cook is on stage.").is_roundup
+    live = "16:05 Cook is on stage. 16:20 The design is new. 16:45 Prices next. 17:02 Thanks for following."
+    assert roundup_signs(None, live).is_roundup
+    listed = "1. iPhone 17 Pro: best camera. 2. Pixel 10 Pro: best software. 3. Galaxy S25 Ultra. Check back."
+    assert roundup_signs(None, listed).is_roundup
+    assert not roundup_signs("Apple's AirPods get live translation", "Apple adds translation.").is_roundup
+    assert not roundup_signs("FDA approves weekly obesity drug", "The drug is injected weekly.").is_roundup
+
+
+def test_previews_are_recognised_by_their_headline() -> None:
+    assert is_preview("What to expect at WWDC on Monday", "")
+    assert is_preview("Nordvik's appeal to be heard on Tuesday", "")
+    assert not is_preview("OpenAI to open Seoul office", "")
+
+
+LAUNCH_A = (
+    "Vexa Robotics unveiled the Korvo 9 warehouse robot in Turin on Tuesday, priced at €48,000. "
+    "Chief executive Ilaria Benedetti said 1,250 units were already on order."
+)
+LAUNCH_B = (
+    "The Korvo 9, a warehouse robot from Vexa Robotics, will cost 48,000 euros, the Turin company said. "
+    "Benedetti told reporters that 1,250 robots had been ordered."
+)
+WRAP = (
+    "Stocks ended mixed on Tuesday. Vexa Robotics gained 4% after launching the Korvo 9. "
+    "Harlow Foods fell 3% after its chief executive Tom Greaves resigned. The Nasdaq rose 0.2%."
+)
+RESIGNATION = (
+    "Harlow Foods chief executive Tom Greaves resigned on Tuesday after eight years in the job. "
+    "The grocer's shares fell 3%; chairman Ruth Abbey will lead the company until a successor is found."
+)
+
+
+def test_a_roundup_joins_nothing_and_never_glues_two_stories() -> None:
+    features = [
+        story_features("wrap", WRAP, T0, title="Markets wrap: stocks mixed"),
+        story_features("a", LAUNCH_A, T0, title="Vexa Robotics unveils Korvo 9 robot"),
+        story_features("b", LAUNCH_B, T0 + timedelta(hours=2), title="Korvo 9 robot to cost €48,000"),
+        story_features("r", RESIGNATION, T0, title="Harlow Foods chief Tom Greaves resigns"),
+    ]
+    assert [f.kind for f in features] == [ROUNDUP, REPORT, REPORT, REPORT]
+    stories = {s.article_id: s.story_id for s in assign_stories(features, [])}
+    assert stories == {"wrap": "wrap", "a": "a", "b": "a", "r": "r"}
+
+
+def test_a_preview_stays_apart_from_the_event_and_a_follow_up_days_later_starts_a_new_story() -> None:
+    preview = story_features(
+        "p", "Vexa Robotics will show the Korvo 9 in Turin on Tuesday.", T0 - timedelta(days=2),
+        title="What to expect from Vexa's Korvo 9 launch",
+    )  # fmt: skip
+    follow_up = story_features(
+        "f", "Vexa Robotics said the Korvo 9 robots ordered in Turin will ship late; Benedetti apologised.",
+        T0 + timedelta(days=5), title="Vexa delays Korvo 9 deliveries",
+    )  # fmt: skip
+    a = story_features("a", LAUNCH_A, T0, title="Vexa Robotics unveils Korvo 9 robot")
+    b = story_features("b", LAUNCH_B, T0, title="Korvo 9 robot to cost €48,000")
+    assert preview.kind == PREVIEW
+    stories = {s.article_id: s.story_id for s in assign_stories([preview, a, b, follow_up], [])}
+    assert stories == {"p": "p", "a": "a", "b": "a", "f": "f"}
+
+
+def test_one_event_in_german_and_english_is_one_story() -> None:
+    english = story_features(
+        "en", "TenneT awarded Rheinwerk Energie a €1.6 billion order for two converter stations on "
+        "February 19. Chief executive Sabine Kroll said 400 jobs would be added.", T0,
+        title="Rheinwerk Energie wins €1.6bn TenneT order",
+    )  # fmt: skip
+    german = story_features(
+        "de", "Der Netzbetreiber TenneT hat Rheinwerk Energie am 19. Februar mit dem Bau von zwei "
+        "Konverterstationen beauftragt. Der Auftrag hat ein Volumen von 1,6 Milliarden Euro, "
+        "sagte Sabine Kroll.",
+        T0 + timedelta(hours=1), title="Rekordauftrag für Rheinwerk Energie",
+    )  # fmt: skip
+    other = story_features(
+        "other", "TenneT said on February 19 that grid fees would rise 4% next year.", T0,
+        title="TenneT raises grid fees",
+    )  # fmt: skip
+    stories = {s.article_id: s.story_id for s in assign_stories([english, other, german], [])}
+    assert stories == {"en": "en", "other": "other", "de": "en"}
+
+
+def test_each_article_is_scored_against_a_bounded_number_of_candidate_stories() -> None:
+    # 300 stored stories all naming Apple and China: the broad keys lead to none of them in particular.
+    stored = [
+        (
+            story_features(
+                f"s{i}", f"Apple said on Monday that its store number {i} in China had reopened.", T0,
+                title=f"Apple store {i} reopens",
+            ),
+            f"story-{i}",
+        )
+        for i in range(300)
+    ]  # fmt: skip
+    rules = StoryRules(max_candidates=5)
+    [assignment] = assign_stories(
+        [story_features("n", LAUNCH_A, T0, title="Korvo 9 unveiled")], stored, rules
+    )
+    assert assignment.story_id == "n"
