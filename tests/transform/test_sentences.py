@@ -120,6 +120,58 @@ def test_a_word_seen_opening_a_sentence_elsewhere_is_evidence() -> None:
     )
 
 
+def test_a_lowercase_word_before_a_plain_capitalised_word_is_a_glue_between_two_sentences() -> None:
+    text = "Prices of cobalt have fallen since the spring of last yearMiners plan to cut output."
+    assert split_glued_sentences(text).details == ("yearMiners -> year. Miners",)
+    # Too short to be two sentences; a word no English word starts like ("bioRxiv") is a name.
+    for text in ("A blueBerry grew.", "The preprint is on bioRxiv and medRxiv since the spring."):
+        assert split_glued_sentences(text).changed == 0, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the app, useState and fetchData run first, then userName and pageSize are read.",
+        "The script calls setTimeout and reads localStorage before the page is shown to readers.",
+        "Then the handler calls findAll and checkIn for every row of the table it was given.",
+    ],
+)
+def test_code_names_in_prose_are_not_glues(text: str) -> None:
+    assert split_glued_sentences(text).changed == 0
+
+
+def test_a_pronoun_after_a_code_word_is_still_a_glue() -> None:
+    text = "The team said it would stop the rollout for general useThe company did not say when."
+    assert split_glued_sentences(text).details == ("useThe -> use. The",)
+
+
+def test_a_repeated_glue_before_an_opener_is_split_every_time() -> None:
+    text = "Sales rose around KimiThe plan grew. Costs fell around KimiThe plan held."
+    assert split_glued_sentences(text).changed == 2
+
+
+def test_a_token_that_opens_a_sentence_is_not_a_glue() -> None:
+    text = "Flights were added. easyJet said demand was strong in the summer months."
+    assert split_glued_sentences(text).changed == 0
+
+
+def test_two_names_glued_make_a_name_unless_the_second_opens_sentences() -> None:
+    text = "The lab trained DeepSeekMoE and compared it with other models in the paper."
+    assert split_glued_sentences(text).changed == 0
+    text = "The chatbot won ten million users within a weekDeepSeek took two months to do so."
+    assert split_glued_sentences(text).details == ("weekDeepSeek -> week. DeepSeek",)
+
+
+def test_a_capitalised_common_word_needs_the_text_to_use_it_as_a_name() -> None:
+    text = "Users can now call each other on FaceTime from a phone. Time will tell if they do."
+    assert split_glued_sentences(text).changed == 0
+    text = (
+        "Buyers watched Kimi, and its investment plans were large. The team built Kimi with care. "
+        "Usage grew fast around KimiInvestment budgets rose again in the quarter."
+    )
+    assert split_glued_sentences(text).details == ("KimiInvestment -> Kimi. Investment",)
+
+
 def test_lost_stops_before_strong_openers_are_restored() -> None:
     text = (
         "Alibaba stood out According to sources. It showed strength This technology leads. "
