@@ -164,6 +164,31 @@ def dedup_quality_rows(figures: dict[str, Any]) -> list[Row]:
     ]
 
 
+def stories_eval_rows(figures: dict[str, Any]) -> list[Row]:
+    """Story pairs on the team's evaluation set (bench/data/stories), with what each signal adds."""
+    name = f"stories, evaluation set of {figures['articles']} articles"
+
+    def pr(result: dict[str, float]) -> str:
+        return f"{result['precision']} / {result['recall']}"
+
+    rows = [
+        (name, "story pairs precision / recall (one batch)", pr(figures["one_batch"])),
+        (name, "story pairs precision / recall (day by day)", pr(figures["daily"])),
+        (name, "  day by day, stored evidence as persisted today", pr(figures["daily_persisted_only"])),
+        (name, "docs/s (features + assignment)", f"{figures['docs_per_s']:,}"),
+    ]
+    rows += [(name, f"  {ablation}", pr(result)) for ablation, result in figures["ablations"].items()]
+    if "seeds_000_003_one_story_004_another" in figures:
+        rows.append(
+            (
+                name,
+                "seeds 000-003 one story, 004 another",
+                str(figures["seeds_000_003_one_story_004_another"]),
+            )
+        )
+    return rows
+
+
 def cleaning_rows(figures: dict[str, Any]) -> list[Row]:
     name = f"cleaning, {int(figures['documents']):,} docs of ~600 words"
     return [
@@ -224,10 +249,11 @@ def _timed(label: str, run: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any
 
 
 def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
-    from bench import cleaning, dedup_quality, dedup_speed, pipeline, web
+    from bench import cleaning, dedup_quality, dedup_speed, pipeline, stories_eval, web
 
     started = time.perf_counter()
     quality, quality_s = _timed("dedup quality", lambda: dedup_quality.main(500 if quick else 2000))
+    stories, stories_s = _timed("stories evaluation", stories_eval.main)
     speed, speed_s = _timed("dedup speed", lambda: dedup_speed.main(quick=quick))
     ingest, ingest_s = _timed("pipeline", lambda: pipeline.main(quick=quick))
     clean, clean_s = _timed("cleaning", lambda: cleaning.main(quick=quick))
@@ -238,6 +264,7 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
         *web_rows(crawl),
         *dedup_speed_rows(speed),
         *dedup_quality_rows(quality),
+        *stories_eval_rows(stories),
     ]
     described = machine()
     total = round(time.perf_counter() - started)
@@ -246,6 +273,7 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
         "quick": quick,
         "seconds": {
             "dedup_quality": round(quality_s),
+            "stories_eval": round(stories_s),
             "dedup_speed": round(speed_s),
             "pipeline": round(ingest_s),
             "cleaning": round(clean_s),
@@ -255,6 +283,7 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
         "pipeline": ingest,
         "dedup_speed": speed,
         "dedup_quality": quality,
+        "stories_eval": stories,
         "cleaning": clean,
         "web": crawl,
         "table": render(rows),

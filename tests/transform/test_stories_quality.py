@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.stories_eval import assign, features_of, read_articles, score
+from bench.stories_eval import assign, features_of, read_articles, render, run, score
 
 PRECISION, RECALL = 0.90, 0.85
 
@@ -23,3 +23,10 @@ def test_the_evaluation_set_can_fail() -> None:
     articles = read_articles()
     assert score(articles, {a.article_id: a.article_id for a in articles})["recall"] == 0.0
     assert score(articles, {a.article_id: "one" for a in articles})["precision"] < 0.05
+
+
+def test_the_harness_reports_every_figure() -> None:
+    figures = run(read_articles()[:40], repeat=1)
+    assert figures["articles"] == 40 and figures["docs_per_s"] > 0
+    assert {"one_batch", "daily", "daily_persisted_only", "ablations"} <= figures.keys()
+    assert "without names" in render(figures)
