@@ -17,7 +17,9 @@ The mass becomes a score in [0, 1) that fades when the two articles are days apa
 later is a new story). An article joins the story whose members in the window it matches best on
 average (average link, so one broad article cannot chain two events), when that passes the threshold.
 Roundups (market wraps, briefings, live blogs, deal and "best of" lists) and previews ("what to
-expect") join nothing and nothing joins them: they mention several events and report none.
+expect") join nothing and nothing joins them: they mention several events and report none. Nor do
+briefs (under `MIN_WORDS` words: a photo caption says too little), and a story that reached
+`max_story_size` articles in the window takes no more (the next report starts a story of its own).
 Candidate stories come from postings on each article's rarest evidence, and each article looks at a
 bounded number of them (`StoryRules.max_candidates`), whatever the number of articles in the window.
 An article without a date is compared with articles of any date, at full strength.
@@ -51,9 +53,12 @@ _STOPWORDS = frozenset(
     """.split()  # noqa: SIM905
 )
 _TERM = re.compile(r"[^\W\d_]{3,}")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 TOP_TERMS = 60
 
-REPORT, ROUNDUP, PREVIEW = "report", "roundup", "preview"
+REPORT, ROUNDUP, PREVIEW, BRIEF = "report", "roundup", "preview", "brief"
+# Fewer words than this (a photo caption, a one-line alert) is too little to tell one event from another.
+MIN_WORDS = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +72,7 @@ class StoryFeatures:
     terms: Mapping[str, float] = field(default_factory=dict)  # top terms, sublinear term frequency
     names: frozenset[str] = frozenset()  # words of other proper names, casefolded
     headline: frozenset[str] = frozenset()  # key terms of the title
-    kind: str = REPORT  # report, roundup or preview: only reports join and are joined
+    kind: str = REPORT  # report, roundup, preview or brief: only reports join and are joined
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,7 @@ class StoryRules:
     rounding_tolerance: float = 0.6
     max_candidates: int = 24  # candidate stories an article is scored against
     max_members: int = 16  # latest members of a story that its average is taken over
+    max_story_size: int = 500  # a story this big in the window takes no more articles: a new one starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +123,15 @@ def story_features(
     # A watched entity's alias words are that entity's evidence, not another name's.
     alias_words = {w.casefold() for m in mentions for w in m.alias.split()}
     signs = roundup_signs(title, text)
-    kind = ROUNDUP if signs.is_roundup else PREVIEW if is_preview(title, text) else REPORT
+    kind = (
+        ROUNDUP
+        if signs.is_roundup
+        else PREVIEW
+        if is_preview(title, text)
+        else BRIEF
+        if _words(text) < MIN_WORDS
+        else REPORT
+    )
     return StoryFeatures(
         article_id,
         event_time,
@@ -128,6 +142,12 @@ def story_features(
         headline_terms(title),
         kind,
     )
+
+
+def _words(text: str) -> int:
+    """Words, counting two Han characters as one (Chinese has no spaces)."""
+    words = len(text.split())
+    return words if words >= MIN_WORDS else words + len(_HAN.findall(text)) // 2
 
 
 # Pseudo-documents that mention nothing: with few articles in the window, a key they all share still
@@ -418,7 +438,7 @@ class _Known:
             members = [
                 m for m in self.members[story_id] if _within(article.features, m.features, rules.window)
             ]
-            if members:
+            if members and len(self.members[story_id]) < rules.max_story_size:
                 candidates.append((story_id, members[-rules.max_members :]))
         return candidates
 

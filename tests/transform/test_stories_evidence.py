@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from transform.facts import fact_keys
-from transform.stories import PREVIEW, REPORT, ROUNDUP, StoryRules, assign_stories, story_features
+from transform.stories import BRIEF, PREVIEW, REPORT, ROUNDUP, StoryRules, assign_stories, story_features
 from transform.story_evidence import headline_terms, is_preview, names, quantities, roundup_signs
 
 T0 = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
@@ -164,3 +164,14 @@ def test_each_article_is_scored_against_a_bounded_number_of_candidate_stories() 
         [story_features("n", LAUNCH_A, T0, title="Korvo 9 unveiled")], stored, rules
     )
     assert assignment.story_id == "n"
+
+
+def test_a_caption_joins_nothing_and_a_full_story_takes_no_more() -> None:
+    caption = story_features("c", "Vexa Robotics' Korvo 9 robot in Turin. Photo: Vexa", T0, title="Korvo 9")
+    assert caption.kind == BRIEF
+    a = story_features("a", LAUNCH_A, T0, title="Vexa Robotics unveils Korvo 9 robot")
+    b = story_features("b", LAUNCH_B, T0, title="Korvo 9 robot to cost €48,000")
+    stories = {s.article_id: s.story_id for s in assign_stories([a, caption, b], [])}
+    assert stories == {"a": "a", "c": "c", "b": "a"}
+    [late] = assign_stories([b], [(a, "full")], StoryRules(max_story_size=1))
+    assert late.story_id == "b"
