@@ -31,7 +31,14 @@ from transform.health import Alert, HealthRules, SourceRun, check_source
 from transform.outcomes import BatchOutcome
 from transform.records import Article, RawDocument, SourceKind
 from transform.topics import TopicRule
-from warehouse.connection import Warehouse, connect, is_storage_failure
+from warehouse.connection import (
+    ReadCopy,
+    Warehouse,
+    WarehouseError,
+    connect,
+    is_storage_failure,
+    publish_read_copy,
+)
 from warehouse.health import run_figures, save_source_health, source_history
 from warehouse.integrity import articles_missing_from_search
 from warehouse.loads import (
@@ -291,6 +298,21 @@ def raise_health_alerts(alerts: list[Alert]) -> State[None]:
 
 
 @io_task
+def refresh_read_copy(db: Warehouse) -> ReadCopy | None:
+    """Publish the warehouse's read copy for analysts and `newsetl sql` (see warehouse.connection). A
+    failure does not undo the run: readers keep the previous copy, and the error says so."""
+    try:
+        published = publish_read_copy(db)
+    except (OSError, WarehouseError) as error:
+        get_run_logger().error("The read copy was not refreshed (readers see the previous run): %s", error)
+        return None
+    get_run_logger().info(
+        "Read copy %s: %.1f MB in %.2f s", published.path, published.size_bytes / 1e6, published.seconds
+    )
+    return published
+
+
+@io_task
 def record_run_end(db: Warehouse, run_id: str, status: str, counts: RunCounts) -> None:
     with connect(db) as connection:
         finish_run(connection, run_id, status, counts, datetime.now(UTC))
@@ -403,6 +425,7 @@ def load_documents(
         record_run_end(db, run_id, "failed", RunCounts(len(documents), 0, 0, 0, 0))
         raise
     record_run_end(db, run_id, "completed", summary.counts)
+    refresh_read_copy(db)
     raise_health_alerts(alerts, return_state=True)
     publish_artifacts(summary, outcome.new_articles)
     logger.info(

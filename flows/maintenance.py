@@ -11,7 +11,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
-from flows.ingest import current_run_id, io_task, refresh_search
+from flows.ingest import current_run_id, io_task, refresh_read_copy, refresh_search
 from flows.settings import DEFAULT_EXPORT_DIR, warehouse_for
 from warehouse.connection import Warehouse, WarehouseError, connect, connect_locked
 from warehouse.exports import export_parquet
@@ -77,6 +77,7 @@ def maintenance(
     with writer_lock(warehouse.path, holder=current_run_id(), wait_seconds=lock_wait_seconds):
         refresh_search(warehouse)
         before, after = checkpoint_database(warehouse)
+        refresh_read_copy(warehouse)  # the export reads the read copy
         exported = export(warehouse, export_dir)
     report = MaintenanceReport(
         str(warehouse.path.resolve()), str(Path(export_dir).resolve()), before, after, exported
