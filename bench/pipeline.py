@@ -32,7 +32,16 @@ from bench.memory import peak_rss_mb
 
 WORDS = 250
 LINES_PER_FILE = 1_000  # ~1.7 MB a file: well under the 10 MB file cap
-STAGES = ("read", "store_raw", "extract_and_clean", "deduplicate", "analyse", "load", "search_index")
+STAGES = (
+    "read",
+    "store_raw",
+    "extract_and_clean",
+    "deduplicate",
+    "analyse",
+    "load",
+    "search_index",
+    "read_copy",
+)
 
 
 def write_corpus(folder: Path, documents: int, seed: int = 21, tag: str = "b") -> int:
@@ -61,7 +70,7 @@ def run_stages(db: str, folder: Path, run_id: str) -> dict[str, Any]:
     from extract.files import DEFAULT_MAX_BYTES
     from flows import pipeline
     from flows.ingest import discover, read, refresh_search, store_raw
-    from warehouse.connection import connect
+    from warehouse.connection import Warehouse, connect, publish_read_copy
     from warehouse.loads import load_outcomes
     from warehouse.queries import learned_boilerplate
 
@@ -96,6 +105,8 @@ def run_stages(db: str, folder: Path, run_id: str) -> dict[str, Any]:
     lap("load")
     refresh_search.fn(db)
     lap("search_index")
+    publish_read_copy(Warehouse(Path(db)))
+    lap("read_copy")
     return {
         "documents": len(documents),
         "new_documents": new,
