@@ -177,7 +177,7 @@ def deduplicate(
 
 
 def _story_features(article: Article) -> StoryFeatures:
-    return story_features(article.article_id, article.body, article.published_at)
+    return story_features(article.article_id, article.body, article.published_at, title=article.title)
 
 
 def analyse_articles(articles: Sequence[Article], warnings: list[str]) -> list[ArticleAnalysis]:

@@ -522,6 +522,9 @@ def _insert_story_features(connection: duckdb.DuckDBPyConnection, features: Sequ
                 "terms": pa.array(
                     [list(f.terms.items()) for f in features], pa.map_(pa.string(), pa.float64())
                 ),
+                "names": pa.array([sorted(f.names) for f in features], pa.list_(pa.string())),
+                "headline": pa.array([sorted(f.headline) for f in features], pa.list_(pa.string())),
+                "kind": [f.kind for f in features],
             }
         ),
     )

@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from transform.near_duplicates import Fingerprint
 from transform.records import RawDocument, SourceKind
-from transform.stories import StoryFeatures
+from transform.stories import REPORT, StoryFeatures
 from transform.versions import ArticleVersion
 from warehouse.batches import registered
 
@@ -232,7 +232,8 @@ def story_candidates(
     rows = connection.execute(
         """
         (
-            SELECT f.article_id, f.event_time, f.entities, f.facts, f.terms, s.story_id
+            SELECT f.article_id, f.event_time, f.entities, f.facts, f.terms, f.names, f.headline, f.kind,
+                   s.story_id
             FROM story_features AS f
             JOIN story_articles AS s ON s.article_id = f.article_id
             WHERE f.event_time BETWEEN ? AND ?
@@ -241,7 +242,8 @@ def story_candidates(
         )
         UNION ALL
         (
-            SELECT f.article_id, f.event_time, f.entities, f.facts, f.terms, s.story_id
+            SELECT f.article_id, f.event_time, f.entities, f.facts, f.terms, f.names, f.headline, f.kind,
+                   s.story_id
             FROM story_features AS f
             JOIN story_articles AS s ON s.article_id = f.article_id
             WHERE f.event_time IS NULL
@@ -259,10 +261,13 @@ def story_candidates(
                 frozenset(entities),
                 frozenset(facts),
                 dict(terms),
+                frozenset(names or ()),
+                frozenset(headline or ()),
+                kind or REPORT,
             ),
             story_id,
         )
-        for article_id, event_time, entities, facts, terms, story_id in rows
+        for article_id, event_time, entities, facts, terms, names, headline, kind, story_id in rows
     ]
 
 
