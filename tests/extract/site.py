@@ -250,6 +250,14 @@ def routes(site: Site) -> Callable[[str, dict[str, str]], Response]:
             return 429, {"Retry-After": "3600"}, b"come back tomorrow"
         if head == "down":
             return 503, html, b"maintenance"
+        if head == "later":  # /later/{n}/{token}: an hour's 429 on the first request, article n after
+            if count == 1:
+                return 429, {"Retry-After": "3600"}, b"come back in an hour"
+            return 200, html, article_html(int(rest.partition("/")[0]), site.base).encode()
+        if head == "offline":  # /offline/{n}/{token}: a 503 for ~31,700 years on the first request, then n
+            if count == 1:
+                return 503, html | {"Retry-After": "999999999999"}, b"closed for good, or not"
+            return 200, html, article_html(int(rest.partition("/")[0]), site.base).encode()
         if head == "pause":  # the whole host asks for an hour's pause
             return 503, html | {"Retry-After": "3600"}, b"back in an hour"
         if route == "/slow":
