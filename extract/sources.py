@@ -4,8 +4,8 @@
     user_agent = "newsetl/0.1"
     contact = "mailto:news-team@example.com"
 
-    [topic]                     # optional default rule for every source (see transform/topics.py)
-    all_of = [["Alibaba", "Qwen"], ["Apple", "iPhone"]]
+    [topic]                     # optional; replaces transform.topics.DEFAULT_TOPIC for every source
+    all_of = [["Alibaba", "Qwen", "Apple", "iPhone"], ["AI", "large language model"]]
 
     [[sources]]
     name = "apple-newsroom"

@@ -256,7 +256,8 @@ def fetch(
     ] = False,
 ) -> None:
     """Fetch one page and print what newsetl extracts from it: title, authors, dates, language, canonical
-    URL, then the cleaned body. No database involved: for trying a site out."""
+    URL, whether it is on topic (by the default topic rule, the one a web source without its own applies)
+    with the terms that decided it, then the cleaned body. No database involved: for trying a site out."""
     import asyncio
 
     from extract.documents import extract_document
@@ -264,6 +265,7 @@ def fetch(
     from transform.cleaning import clean_document
     from transform.errors import TerminalError
     from transform.records import SourceKind
+    from transform.topics import DEFAULT_TOPIC, decide_topic
 
     async def get() -> FetchResult:
         async with Fetcher(HttpPolicy(allow_private_addresses=allow_private)) as fetcher:
@@ -271,7 +273,10 @@ def fetch(
 
     result = asyncio.run(get())
     if not result.ok:
-        errors.print(f"error: {url}: {result.error}", markup=False)
+        reason = result.error or "not fetched"
+        if result.error_code == "private_address":  # the fetcher names the sources-file key; this is a flag
+            reason = reason.split("; ")[0] + "; pass --allow-private to fetch it (a site on this machine)"
+        errors.print(f"error: {url}: {reason}", markup=False)
         raise typer.Exit(1)
     try:
         extracted = extract_document(result.to_raw_document("fetch", SourceKind.URL))
@@ -288,6 +293,7 @@ def fetch(
         ("final url", result.final_url),
         ("extractor", extracted.extractor),
         ("words", str(article.word_count)),
+        ("topic", decide_topic(DEFAULT_TOPIC, article.title, article.body).explanation),
     ]:
         typer.echo(f"{label + ':':<11} {value or ''}")
     typer.echo()

@@ -39,21 +39,42 @@ class Mention:
     start: int
 
 
-@lru_cache(maxsize=4)
-def _pattern(watchlist: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+@lru_cache(maxsize=8)
+def _pattern(
+    watchlist: tuple[tuple[str, tuple[str, ...]], ...], versioned: bool = False
+) -> tuple[re.Pattern[str], dict[str, str]]:
     alias_to_entity = {alias.casefold(): entity for entity, aliases in watchlist for alias in aliases}
-    # Longest aliases first, so "Alibaba Cloud" wins over "Alibaba"; \b does not apply to CJK, so
-    # word boundaries are asserted only against Latin letters and digits.
+    # Longest aliases first, so "Alibaba Cloud" wins over "Alibaba". Word boundaries are asserted only
+    # on an alias's Latin side: "Apple" is not found in "Pineapple", but "苹果" is found in "苹果AI" and
+    # "阿里云" in "用阿里云的" (CJK has no spaces between words). `versioned` lets digits follow a Latin
+    # alias, so "Qwen3" and "iPhone16" are Qwen and iPhone.
+    after = r"(?![A-Za-z])" if versioned else r"(?![A-Za-z0-9])"
+    before = r"(?<![A-Za-z0-9])"
+    # Grouped by where boundaries apply, each group longest first, with one lookaround per group (fast).
+    # Aliases in different groups hardly compete for one position: the Latin-started ones ending in CJK
+    # ("Apple 智能") are tried before those ending in Latin ("Apple").
     aliases = sorted(alias_to_entity, key=len, reverse=True)
-    pattern = re.compile(
-        r"(?<![A-Za-z0-9])(" + "|".join(re.escape(a) for a in aliases) + r")(?![A-Za-z0-9])", re.IGNORECASE
-    )
+    groups: dict[tuple[bool, bool], list[str]] = {}
+    for alias in aliases:
+        groups.setdefault((_is_latin(alias[0]), _is_latin(alias[-1])), []).append(alias)
+    parts = []
+    for (latin_start, latin_end), members in sorted(groups.items(), key=lambda g: (not g[0][0], g[0][1])):
+        alternatives = "|".join(re.escape(a) for a in members)
+        parts.append(f"{before if latin_start else ''}(?:{alternatives}){after if latin_end else ''}")
+    pattern = re.compile("(" + "|".join(parts) + ")", re.IGNORECASE)
     return pattern, alias_to_entity
 
 
-def find_mentions(text: str, watchlist: Mapping[str, tuple[str, ...]] = DEFAULT_WATCHLIST) -> list[Mention]:
-    """Every mention of a watched entity, in order. Case-insensitive except that aliases keep whole words."""
-    pattern, alias_to_entity = _pattern(tuple((k, tuple(v)) for k, v in watchlist.items()))
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def find_mentions(
+    text: str, watchlist: Mapping[str, tuple[str, ...]] = DEFAULT_WATCHLIST, *, versioned: bool = False
+) -> list[Mention]:
+    """Every mention of a watched entity, in order. Case-insensitive; Latin aliases match whole words only
+    (followed by a version number too when `versioned`: "Qwen3")."""
+    pattern, alias_to_entity = _pattern(tuple((k, tuple(v)) for k, v in watchlist.items()), versioned)
     return [
         Mention(alias_to_entity[m.group(1).casefold()], m.group(1), m.start()) for m in pattern.finditer(text)
     ]

@@ -34,6 +34,17 @@ def test_the_example_file_is_valid() -> None:
     assert decide_topic(config.topic_rule(apple), "Apple picks 通义千问 for iPhones in China").relevant
 
 
+def test_the_example_leaves_the_users_topic_to_sources_without_their_own() -> None:
+    config = load_sources(EXAMPLE)
+    assert config.topic is None  # a [topic] there would replace the default for every source
+    apple = next(s for s in config.sources if s.name == "apple-newsroom")
+    assert config.topic_rule(apple) == DEFAULT_TOPIC
+    assert decide_topic(config.topic_rule(apple), "Alibaba's cloud arm opens its new AI models").relevant
+    techcrunch = next(s for s in config.sources if s.name == "techcrunch-ai")
+    assert decide_topic(config.topic_rule(techcrunch), "Qwen3 is out; 阿里巴巴 says").relevant
+    assert not decide_topic(config.topic_rule(techcrunch), "Sponsored: Apple and AI").relevant
+
+
 def test_defaults_without_http_or_topic_tables() -> None:
     config = parse_sources('[[sources]]\nname = "a"\nkind = "urls"\nurls = ["https://e.test/1"]\n')
     (source,) = config.sources

@@ -34,3 +34,16 @@ def test_money_after_the_number_and_scales() -> None:
 def test_facts_come_in_text_order() -> None:
     facts = find_facts("On September 24 shares rose 7%.")
     assert [(f.kind, f.text) for f in facts] == [("date", "September 24"), ("percent", "7%")]
+
+
+def test_chinese_aliases_need_no_word_boundary_next_to_latin_text() -> None:
+    assert entity_set("用阿里云AI服务") == {"Alibaba Cloud"}
+    assert entity_set("百度2025年") == {"Baidu"}
+    assert entity_set("Pineapple阿里巴巴") == {"Alibaba"}
+
+
+def test_a_version_may_follow_a_name_only_when_asked() -> None:
+    text = "Qwen3 and Qwen2.5-Max run on iPhone16"
+    assert [m.entity for m in find_mentions(text, versioned=True)] == ["Qwen", "Qwen", "iPhone"]
+    assert find_mentions(text) == []
+    assert find_mentions("Appleseed and Qwenx", versioned=True) == []
