@@ -23,6 +23,7 @@ from prefect.utilities.annotations import quote
 
 from extract.files import DEFAULT_MAX_BYTES, FILE_SOURCE, discover_files, read_file
 from flows import pipeline
+from flows.digest import publish_digest
 from flows.pipeline import Deduplicated, Processed
 from flows.settings import warehouse_for
 from transform.analysis import ArticleAnalysis
@@ -436,6 +437,7 @@ def load_documents(
         summary.new_stories,
         len(summary.rejects),
     )
+    publish_digest(db, now)
     return summary
 
 
