@@ -1,0 +1,48 @@
+"""The data dictionary keeps the README's promise: every table, view and column of the warehouse carries a
+comment once every migration has run, and `data_dictionary` shows them, views' included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from warehouse.connection import connect, connect_locked
+from warehouse.search import refresh_search_index
+
+# DuckDB's own catalog views (duckdb_tables, sqlite_master, ...) live in the system database, not ours.
+OURS = "schema_name = 'main' AND database_name = current_database() AND NOT internal"
+
+
+def test_every_table_view_and_column_has_a_comment(db_path: Path) -> None:
+    with connect(db_path) as con:
+        refresh_search_index(con)  # what a run adds besides the migrations (in its own schema)
+        tables = con.execute(f"SELECT table_name FROM duckdb_tables() WHERE {OURS} AND comment IS NULL")
+        bare_tables = sorted(row[0] for row in tables.fetchall())
+        views = con.execute(f"SELECT view_name FROM duckdb_views() WHERE {OURS} AND comment IS NULL")
+        bare_views = sorted(row[0] for row in views.fetchall())
+        columns = con.execute(
+            f"SELECT table_name || '.' || column_name FROM duckdb_columns() WHERE {OURS} AND comment IS NULL"
+        )
+        bare_columns = sorted(row[0] for row in columns.fetchall())
+        counted = con.execute(
+            f"SELECT (SELECT count(*) FROM duckdb_tables() WHERE {OURS}),"
+            f" (SELECT count(*) FROM duckdb_views() WHERE {OURS})"
+        ).fetchone()
+    assert counted is not None and counted[0] >= 20 and counted[1] >= 10  # the catalog was read
+    assert bare_tables == [], f"tables without COMMENT ON TABLE: {bare_tables}"
+    assert bare_views == [], f"views without COMMENT ON VIEW: {bare_views}"
+    assert bare_columns == [], f"columns without COMMENT ON COLUMN: {bare_columns}"
+
+
+def test_the_dictionary_lists_every_column_with_its_table_or_view_comment(db_path: Path) -> None:
+    with connect(db_path) as con:
+        catalog = con.execute(f"SELECT count(*) FROM duckdb_columns() WHERE {OURS}").fetchone()
+    with connect_locked(db_path) as con:  # as `newsetl sql "FROM data_dictionary"` reads it
+        rows = con.execute(
+            "SELECT table_name, column_name, comment, table_comment, table_type FROM data_dictionary"
+        ).fetchall()
+    assert catalog is not None and len(rows) == catalog[0]
+    by_table = {table: (table_comment, kind) for table, _, _, table_comment, kind in rows}
+    assert by_table["stories"][1] == "view" and by_table["articles"][1] == "table"
+    assert "story" in (by_table["stories"][0] or "")
+    assert all(comment and table_comment for _, _, comment, table_comment, _ in rows)
+    assert not any(table.startswith(("duckdb_", "sqlite_")) for table in by_table)
