@@ -447,6 +447,79 @@ def export(
         console.print(f"  {name:<16} {rows:>7} rows  {folder / name}", markup=False)
 
 
+@app.command()
+def report(
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            "--since",
+            formats=["%Y-%m-%d"],
+            help="First day (YYYY-MM-DD) [default: six days before --until: a week].",
+            show_default=False,
+        ),
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        typer.Option(
+            "--until",
+            formats=["%Y-%m-%d"],
+            help="Last day (YYYY-MM-DD) [default: today].",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write (replaced whole).")] = Path(
+        "newsetl-report.html"
+    ),
+    stories_per_day: Annotated[
+        int, typer.Option(help="Stories listed per day, the most covered first (1 to 1000).")
+    ] = 20,
+    db: DbOption = None,
+) -> None:
+    """Write the digest of a period as one HTML page: totals, charts of articles per day per source and
+    of the entities named over time, each day's stories (headline, outlets, languages), the entities and
+    the numeric facts stated for the first time.
+
+    The page is a single file that opens offline: charts are inline SVG, there is no script, and every
+    title is shown as text. The same digest of the latest day is published after every ingest run as
+    the `daily-digest` artifact in the Prefect UI.
+    """
+    from datetime import UTC, timedelta
+
+    import duckdb
+
+    from flows.report import render_report, write_report
+    from warehouse.connection import WarehouseError, connect_locked
+    from warehouse.digest import read_digest
+
+    last = until.date() if until else datetime.now(UTC).date()
+    first = since.date() if since else last - timedelta(days=6)
+    if first > last:
+        errors.print(f"error: --since {first} is after --until {last}")
+        raise typer.Exit(2)
+    if not 1 <= stories_per_day <= 1000:
+        errors.print(f"error: --stories-per-day must be between 1 and 1000, got {stories_per_day}")
+        raise typer.Exit(2)
+    if out.is_dir() or not out.parent.is_dir():
+        errors.print(f"error: --out {out}: not a file in an existing folder", markup=False)
+        raise typer.Exit(2)
+    try:
+        with connect_locked(db or Settings().db) as connection:
+            digest = read_digest(connection, first, last, stories_per_day=stories_per_day)
+    except (WarehouseError, duckdb.Error) as error:
+        errors.print(f"error: {error}", markup=False)
+        raise typer.Exit(1) from error
+    try:
+        write_report(out, render_report(digest, datetime.now(UTC)))
+    except OSError as error:
+        errors.print(f"error: cannot write {out}: {error}", markup=False)
+        raise typer.Exit(1) from error
+    console.print(
+        f"{out}: {first} to {last}, {digest.articles} articles, {digest.active_stories} stories "
+        f"({digest.new_stories} new), {digest.new_facts_total} new facts",
+        markup=False,
+    )
+
+
 # serve and maintenance live in flows/operations.py; registered here so `app` holds every command.
 add_commands(app)
 
