@@ -7,7 +7,7 @@ Calls the pure transform functions as the ingest flow does: `story_features` per
 run the set: in one batch, and one day at a time against the stored articles of the window, as
 scheduled runs see it (`daily`).
 
-python -m bench.stories_eval
+python -m bench.stories_eval [--set PATH]
 """
 
 from __future__ import annotations
@@ -185,8 +185,8 @@ def seed_stories(folder: Path = SEEDS) -> bool | None:
     return story[0] == story[1] == story[2] == story[3] != story[4]
 
 
-def main() -> dict[str, Any]:
-    return run()
+def main(path: Path = DATA) -> dict[str, Any]:
+    return run(read_articles(path))
 
 
 def render(figures: dict[str, Any]) -> str:
@@ -210,4 +210,8 @@ def render(figures: dict[str, Any]) -> str:
 
 
 if __name__ == "__main__":
-    print(render(main()))
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--set", type=Path, default=DATA, help="a JSONL set in bench/data/stories' format")
+    print(render(main(parser.parse_args().set)))
