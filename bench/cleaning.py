@@ -7,7 +7,10 @@
   bylines, lost periods, flattened lines, so repairs run and cleaning takes a second round);
 - precision and recall of glued-join repair on text where the truth is known: sentences of generated
   articles are glued by deleting ". " at random boundaries ("deploymentAs"), real camelCase names
-  (iPhone, HarmonyOS, DeepSeek, ...) stay in the text, and every split cleaning reports is checked.
+  (iPhone, HarmonyOS, DeepSeek, ...) stay in the text, and every split cleaning reports is checked;
+  false splits are also given per mixed-case name left in the text. The generator's sentences open
+  with a few templates, so `tests/transform/test_sentences_glue_heldout.py` checks the same repair on
+  hand-written joins and names.
 """
 
 from __future__ import annotations

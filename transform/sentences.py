@@ -159,14 +159,15 @@ def split_glued_sentences(text: str, protected: frozenset[str] = PROTECTED_NAMES
     ]
     if not glued:
         return StepResult(text, 0)
-    tokens = Counter(_strip_suffix(token) for _, _, token in glued)
+    bases = [_strip_suffix(token) for _, _, token in glued]
+    tokens = Counter(bases)
     evidence = _Evidence(text)
     edits: list[Edit] = []
     details: list[str] = []
-    for start, end, token in glued:
-        if _is_protected(token, protected) or _OPENS_SENTENCE.search(text, max(0, start - 8), start):
+    for (start, end, token), base in zip(glued, bases, strict=True):
+        if _is_protected(token, protected, base) or _OPENS_SENTENCE.search(text, max(0, start - 8), start):
             continue
-        glue = _Glue(text, start, end, protected, evidence, repeated=tokens[_strip_suffix(token)] > 1)
+        glue = _Glue(text, start, end, protected, evidence, repeated=tokens[base] > 1)
         split = _glue_point(token, glue)
         if split is None:
             continue
@@ -284,7 +285,7 @@ class _Glue:
 
 
 def _strip_suffix(token: str) -> str:
-    return _POSSESSIVE.sub("", token)
+    return _POSSESSIVE.sub("", token) if token[-1] == "s" else token
 
 
 def _glue_point(token: str, glue: _Glue) -> int | None:
@@ -395,8 +396,7 @@ def _right_strength(right: str, right_word: str, glue: _Glue) -> int | None:
     return _UNKNOWN
 
 
-def _is_protected(token: str, protected: frozenset[str]) -> bool:
-    base = _strip_suffix(token)
+def _is_protected(token: str, protected: frozenset[str], base: str) -> bool:
     return base in protected or base.removesuffix("s") in protected or any(c.isdigit() for c in token)
 
 
