@@ -2,11 +2,15 @@
 flow on a schedule. Prefect and the flows are imported inside the commands, so the rest of the CLI
 stays quick to start.
 
-`prefect.yaml` deploys the same flows to a work pool for people who run workers instead.
+`prefect.yaml` deploys the same flows to a work pool for people who run workers instead, under other names
+(`newsetl-ingest-pool`, ...): stopping `newsetl serve` pauses the deployments it served, and only those.
+Two deployment steps of that file live here: `enter_newsetl_home` (a pull step, run before every worker run)
+and `web_sources_schedule` (a build step, run by `prefect deploy`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -189,6 +193,63 @@ def _deployment(flow_: Flow[..., Any], name: str, cron: str, parameters: dict[st
     )
     assert isinstance(deployment, RunnerDeployment)  # called from sync code, so nothing to await
     return deployment
+
+
+class DeploymentStepError(RuntimeError):
+    """A deployment step of prefect.yaml cannot go on; the message says what to set or create."""
+
+
+def enter_newsetl_home(directory: str = "", require: Sequence[str] = ()) -> dict[str, str]:
+    """Pull step of prefect.yaml: check the checkout a worker run starts in, before anything else runs.
+
+    `directory` is `{{ $NEWSETL_HOME }}`, which Prefect turns into "" when the worker's environment lacks
+    it. Without this step the run went on in a temporary folder and crashed on a missing flows/ingest.py;
+    now it stops at once, naming NEWSETL_HOME (or the missing file among `require`, such as the sources
+    file of the web deployment). Returns {"directory": the checkout}, for set_working_directory.
+    """
+    if not directory.strip():
+        raise _stop(
+            "NEWSETL_HOME is not set in the worker's environment: set it to the absolute path of the "
+            "newsetl checkout (where prefect.yaml is) and restart the worker"
+        )
+    home = Path(directory).expanduser()
+    if not home.is_absolute():
+        raise _stop(f"NEWSETL_HOME={directory!r} must be an absolute path (of the checkout)")
+    if not (home / "prefect.yaml").is_file() or not (home / "flows").is_dir():
+        raise _stop(f"NEWSETL_HOME={directory!r} is not a newsetl checkout (no prefect.yaml and flows/)")
+    for name in require:
+        if not (home / name).is_file():
+            raise _stop(
+                f"no {name} in NEWSETL_HOME ({home}): copy newsetl.example.toml to {home / name} and edit it"
+            )
+    return {"directory": str(home)}
+
+
+def _stop(message: str) -> DeploymentStepError:
+    """The error to raise, logged first on the flow run when there is one: Prefect 3.8.8's worker prints
+    a failing pull step's exception only to its own stderr, so the run's log in the UI would not say why."""
+    from prefect.logging import get_logger
+    from prefect.runtime import flow_run
+
+    if run_id := flow_run.get_id():  # PREFECT__FLOW_RUN_ID, set by the worker for the run's process
+        get_logger("prefect.flow_runs").error(message, extra={"flow_run_id": run_id})
+    return DeploymentStepError(message)
+
+
+def web_sources_schedule(config: str = "newsetl.toml") -> dict[str, bool]:
+    """Build step of prefect.yaml's web deployment, run by `prefect deploy` from the checkout: whether its
+    schedule is on. Without a sources file there is nothing to fetch (`newsetl serve` skips the web flow
+    then), but Prefect 3.8 cannot leave one deployment of `prefect deploy --all` out, so it is deployed with
+    its schedule off, and says so: no red run every hour. Deploy again once the file exists."""
+    path = Path(config)
+    if path.is_file():
+        return {"active": True}
+    console.print(  # prefect deploy shows what its steps print
+        f"No sources file at {path.resolve()}: newsetl-web-pool is deployed with its schedule off. "
+        "Copy newsetl.example.toml there, then run `prefect deploy --all` again to turn it on.",
+        markup=False,
+    )
+    return {"active": False}
 
 
 def add_commands(app: typer.Typer) -> None:

@@ -186,25 +186,45 @@ def deployed(server: Server) -> dict[str, dict[str, Any]]:
     return deployments(server)
 
 
+POOL = ("newsetl-ingest-pool", "newsetl-web-pool", "newsetl-maintenance-pool")
+ENTER_HOME = {"flows.operations.enter_newsetl_home": {"id": "home", "directory": "{{ $NEWSETL_HOME }}"}}
+SET_DIRECTORY = {"prefect.deployments.steps.set_working_directory": {"directory": "{{ home.directory }}"}}
+
+
 def test_prefect_deploy_all_creates_the_scheduled_deployments(deployed: dict[str, dict[str, Any]]) -> None:
-    assert set(deployed) == {"newsetl-ingest", "newsetl-web", "newsetl-maintenance"}
-    assert crons(deployed["newsetl-ingest"]) == ["0 * * * *"]
-    assert crons(deployed["newsetl-web"]) == ["15 * * * *"]
-    assert crons(deployed["newsetl-maintenance"]) == ["30 3 * * *"]
+    assert set(deployed) == set(POOL)
+    assert crons(deployed["newsetl-ingest-pool"]) == ["0 * * * *"]
+    assert crons(deployed["newsetl-web-pool"]) == ["15 * * * *"]
+    assert crons(deployed["newsetl-maintenance-pool"]) == ["30 3 * * *"]
     for deployment in deployed.values():
         assert deployment["work_pool_name"] == "newsetl"
-        assert deployment["pull_steps"] == [
-            {"prefect.deployments.steps.set_working_directory": {"directory": "{{ $NEWSETL_HOME }}"}}
-        ]
-    assert deployed["newsetl-ingest"]["entrypoint"] == "flows/ingest.py:ingest"
-    assert deployed["newsetl-ingest"]["parameters"] == {"paths": ["samples"], "db": "data/newsetl.duckdb"}
-    assert deployed["newsetl-maintenance"]["entrypoint"] == "flows/maintenance.py:maintenance"
+        assert not deployment["paused"]
+    for name in ("newsetl-ingest-pool", "newsetl-maintenance-pool"):
+        assert deployed[name]["pull_steps"] == [ENTER_HOME, SET_DIRECTORY]
+        assert [schedule["active"] for schedule in deployed[name]["schedules"]] == [True]
+    web_home = {
+        "flows.operations.enter_newsetl_home": {
+            "id": "home",
+            "directory": "{{ $NEWSETL_HOME }}",
+            "require": ["newsetl.toml"],
+        }
+    }
+    assert deployed["newsetl-web-pool"]["pull_steps"] == [web_home, SET_DIRECTORY]
+    # Like `newsetl serve`: no sources file where `prefect deploy` ran, no scheduled web runs.
+    web_active = [schedule["active"] for schedule in deployed["newsetl-web-pool"]["schedules"]]
+    assert web_active == [(ROOT / "newsetl.toml").is_file()]
+    assert deployed["newsetl-ingest-pool"]["entrypoint"] == "flows/ingest.py:ingest"
+    assert deployed["newsetl-ingest-pool"]["parameters"] == {
+        "paths": ["samples"],
+        "db": "data/newsetl.duckdb",
+    }
+    assert deployed["newsetl-maintenance-pool"]["entrypoint"] == "flows/maintenance.py:maintenance"
 
 
 def test_the_server_schedules_runs_of_the_deployments(
     server: Server, deployed: dict[str, dict[str, Any]]
 ) -> None:
-    ingest_id = deployed["newsetl-ingest"]["id"]
+    ingest_id = deployed["newsetl-ingest-pool"]["id"]
 
     def scheduled() -> list[dict[str, Any]] | None:
         assert "Can't evaluate bulk DML statement" not in server.log.read_text(), "the scheduler failed"
@@ -221,6 +241,33 @@ def test_the_server_schedules_runs_of_the_deployments(
     assert all(run["expected_start_time"].endswith(":00:00Z") for run in runs)  # "0 * * * *", UTC
 
 
+def test_a_worker_without_newsetl_home_stops_the_run_naming_it(
+    server: Server, deployed: dict[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    run = server.post(f"/deployments/{deployed['newsetl-ingest-pool']['id']}/create_flow_run")
+    env = {key: value for key, value in server.env.items() if key != "NEWSETL_HOME"}
+    worker = subprocess.run(
+        [str(BIN / "prefect"), "worker", "start", "--pool", "newsetl", "--run-once"],
+        cwd=tmp_path,  # a worker started anywhere: runs must not depend on its folder
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+    def finished() -> dict[str, Any] | None:
+        state: dict[str, Any] = server.get(f"/flow_runs/{run['id']}")
+        return state if state["state_type"] in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"} else None
+
+    done = wait_for(finished, timeout=60, what=f"the worker's run\n{worker.stdout}\n{worker.stderr}")
+    assert done["state_type"] in {"FAILED", "CRASHED"}
+    logs = server.post("/logs/filter", {"logs": {"flow_run_id": {"any_": [run["id"]]}}})
+    messages = "\n".join(log["message"] for log in logs)
+    assert "NEWSETL_HOME is not set in the worker's environment" in messages, messages
+    assert "flows/ingest.py" not in messages  # it stopped before looking for the code
+
+
 SERVED = {
     "newsetl-ingest": "flows.ingest.ingest",
     "newsetl-web": "flows.web.web",
@@ -228,7 +275,9 @@ SERVED = {
 }
 
 
-def test_newsetl_serve_serves_the_deployments_and_runs_them(server: Server, tmp_path: Path) -> None:
+def test_newsetl_serve_serves_the_deployments_and_runs_them(
+    server: Server, deployed: dict[str, dict[str, Any]], tmp_path: Path
+) -> None:
     db = tmp_path / "served.duckdb"
     log = tmp_path / "serve.log"
     command = [
@@ -244,8 +293,6 @@ def test_newsetl_serve_serves_the_deployments_and_runs_them(server: Server, tmp_
         def served() -> dict[str, dict[str, Any]] | None:
             assert process.poll() is None, f"newsetl serve exited:\n{log.read_text()}"
             found = deployments(server)
-            # Served deployments (module entrypoints) replace those deployed from prefect.yaml (file
-            # entrypoints) under the same names.
             entrypoints = {found[name]["entrypoint"] for name in SERVED if name in found}
             return found if entrypoints == set(SERVED.values()) else None
 
@@ -267,6 +314,15 @@ def test_newsetl_serve_serves_the_deployments_and_runs_them(server: Server, tmp_
         assert db.exists()
     finally:
         stop(process, how=signal.SIGINT)
-    # On Ctrl-C the runner pauses the schedules it served: nothing runs while nobody serves them.
+    # On Ctrl-C the runner pauses the schedules it served: nothing runs while nobody serves them. The work
+    # pool's deployments of prefect.yaml, under their own names, go on.
     paused = {name: d["paused"] for name, d in deployments(server).items()}
-    assert paused == {"newsetl-ingest": True, "newsetl-web": True, "newsetl-maintenance": True}
+    assert paused == {
+        "newsetl-ingest": True,
+        "newsetl-web": True,
+        "newsetl-maintenance": True,
+        "newsetl-ingest-pool": False,
+        "newsetl-web-pool": False,
+        "newsetl-maintenance-pool": False,
+    }
+    assert deployments(server)["newsetl-ingest-pool"]["entrypoint"] == "flows/ingest.py:ingest"
