@@ -103,6 +103,8 @@ NEWS_OPENERS: frozenset[str] = _words(
     Journalists Editors Bloggers Creators Influencers Artists Musicians Actors Athletes Players
     Coaches Teams Clubs Schools Universities Hospitals Cities Countries States Provinces Regions
     Production Construction Development Research Testing Training
+    Chief President Chairman Chairwoman Minister Premier Governor Senator Mayor Director Spokesman
+    Spokeswoman Spokesperson Professor Secretary Commissioner
     """
 )
 
@@ -127,7 +129,7 @@ CODE_SUFFIXES: frozenset[str] = _words(
     Provider Controller Component Module Class Interface Helper Util Utils Prefix Suffix Field Button
     Click Change Submit Input Output Timeout Interval Buffer Stream Query Router Store Storage Context
     Reducer Action Effect Memo Frame Case Time Date Start End File Dir Folder Line Row Col Column
-    Table Record Entry Set Get Child Children Parent Data Model Instance Attr Attribute
+    Table Record Entry Set Get Child Children Parent Instance Attr Attribute
     """
 )
 

@@ -113,16 +113,21 @@ _WHITESPACE = re.compile(r"\s")
 _RIGHT_WORD = re.compile(r"([A-Z][a-z]+)(['\u2019]s)?")
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _LEFT_WORD = re.compile(r"[A-Z]?[a-z]{2,}")
+_ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
 # What stands before a word that opens a sentence: the text's start, a line break or a stop, then spaces,
 # quotes or brackets.
 _OPENS_SENTENCE = re.compile(r"(?:^|[.!?\n])[\s\"'\u201c\u2018\u201d\u2019()\[\]]*\Z")
-# A capitalised word inside a sentence that is not followed by another one, as "Kimi" in "around Kimi." or
-# "Intelligence" in "Apple Intelligence," but not "United" in "United States": such a word can end a
-# sentence as it is. Checked around an occurrence: a word character and a space before it, and after it
-# an optional possessive, then no capitalised word.
-_INSIDE_SENTENCE = re.compile(r"[^\s.!?] ")
-_AFTER_NAME = re.compile(r"(?:['\u2019]s)?(?![\w'\u2019-])(?! [A-Z])")
-_WORD_CHAR = re.compile(r"[\w-]")
+# A word opening a sentence: after the text's start, a line break or a stop, and spaces, quotes or brackets.
+_SENTENCE_START = re.compile(
+    r"(?:^|[.!?][\"'\u201d\u2019)\]]*[ \t]+|\n[\s\"'\u201c\u2018(\[]*)"
+    r"([A-Z][a-z]+)(?:['\u2019]s)?(?![\w'\u2019-])"
+)
+# A capitalised word inside a sentence (a word character and a space before it) that is not followed by
+# another one, as "Kimi" in "around Kimi." or "Intelligence" in "Apple Intelligence," but not "United"
+# in "United States": such a word can end a sentence as it is. The capital comes first so that the
+# search skips to capitals; the lookbehind then checks what stands before it.
+_NAME_USE = re.compile(r"([A-Z](?<=[^\s.!?] [A-Z])[A-Za-z]*[a-z])(?:['\u2019]s)?(?![\w'\u2019-])(?! [A-Z])")
+_LOWERCASE_WORD = re.compile(r"[a-z](?<![\w-][a-z])[a-z]*(?![\w-])")
 # A sentence's end: a stop before a space or the end of the text ("4.2" is no end), or a line break.
 _CLAUSE_END = re.compile(r"[.!?](?=\s|$)|\n")
 
@@ -137,10 +142,10 @@ def split_glued_sentences(text: str, protected: frozenset[str] = PROTECTED_NAMES
 
     Only with evidence that the left part ends a sentence and the right part opens one, weighed by the
     left part's shape:
-    - a lowercase word (not a function word): an opener after it, or any capitalised word that starts
-      like an English word if the text before and after reads as two sentences; after a word that
-      starts code names ("useState") or before one that ends them ("userName"), only a pronoun or an
-      article;
+    - a lowercase word (not a function word) or an acronym's plural ("GPUs"): an opener after it, or
+      any capitalised word that starts like an English word if the text before and after reads as two
+      sentences; after a word that starts code names ("useState") or before one that ends them
+      ("userName"), only a pronoun or an article;
     - a protected name ("iPhoneThis"), or a word the text uses as a name elsewhere ("around Kimi."): an
       opener, or a word the text also uses in lowercase; a day or month: any common word;
     - another capitalised word: a closed-class opener ("ChinaThe"); if it is no common English word
@@ -204,54 +209,34 @@ def _camel_chunks(text: str) -> list[tuple[int, int]]:
 
 
 class _Evidence:
-    """What the rest of the text says about a word: where it stands alone and what is around it there.
+    """What the rest of the text says about words, each kind found in one pass when first asked for.
 
-    Each answer looks up the word's few occurrences (a substring search), not every word of the text.
+    One pass per kind keeps a text with many glued-looking tokens linear (a search per word would not).
     """
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._answers: dict[tuple[str, str], bool] = {}
+        self._openers: frozenset[str] | None = None
+        self._names: frozenset[str] | None = None
+        self._lowercase: frozenset[str] | None = None
 
     def opens_sentence(self, word: str) -> bool:
         """`word` opens a sentence somewhere in the text."""
-        return self._ask("opens", word)
+        if self._openers is None:
+            self._openers = frozenset(m.group(1) for m in _SENTENCE_START.finditer(self._text))
+        return word in self._openers
 
     def is_name(self, word: str) -> bool:
         """`word` stands alone inside a sentence somewhere, capitalised and not followed by a capital."""
-        return self._ask("name", word)
+        if self._names is None:
+            self._names = frozenset(m.group(1) for m in _NAME_USE.finditer(self._text))
+        return word in self._names
 
     def has_lowercase(self, word: str) -> bool:
         """`word` (lowercase) is a word of the text."""
-        return self._ask("word", word)
-
-    def _ask(self, question: str, word: str) -> bool:
-        key = (question, word)
-        answer = self._answers.get(key)
-        if answer is None:
-            answer = any(self._fits(question, i, i + len(word)) for i in self._uses(word))
-            self._answers[key] = answer
-        return answer
-
-    def _uses(self, word: str) -> list[int]:
-        """Where `word` occurs as a whole word: no letter, digit or hyphen right before or after it."""
-        text, uses = self._text, []
-        i = text.find(word)
-        while i != -1:
-            end = i + len(word)
-            if (i == 0 or not _WORD_CHAR.match(text, i - 1)) and not _WORD_CHAR.match(text, end):
-                uses.append(i)
-            i = text.find(word, end)
-        return uses
-
-    def _fits(self, question: str, start: int, end: int) -> bool:
-        text = self._text
-        if question == "opens":
-            return _OPENS_SENTENCE.search(text, max(0, start - 8), start) is not None
-        if question == "name":
-            inside = start >= 2 and _INSIDE_SENTENCE.match(text, start - 2) is not None
-            return inside and _AFTER_NAME.match(text, end) is not None
-        return True
+        if self._lowercase is None:
+            self._lowercase = frozenset(_LOWERCASE_WORD.findall(self._text))
+        return word in self._lowercase
 
 
 class _Glue:
@@ -327,7 +312,7 @@ def _is_glue(left: str, right: str, glue: _Glue) -> bool:
         return False
     if left in glue.protected or left.removesuffix("s") in glue.protected:
         return strength >= _OPENER or (strength == _WORD and glue.word_seen_and_two_sentences(right_word))
-    if left.islower():
+    if left.islower() or _ACRONYM_PLURAL.fullmatch(left):  # "growth", "GPUs": a plain word
         if not _lowercase_can_end(left, right_word):
             return right_word in PRONOUN_OPENERS and left not in NON_FINAL_WORDS and len(left) >= 2
         if strength >= _OPENER:

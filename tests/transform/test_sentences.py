@@ -53,6 +53,8 @@ def test_split_sentences_of_empty_text() -> None:
         ("IncJust", "Inc. Just"),
         ("dollarsIn", "dollars. In"),
         ("game-changerApple's", "game-changer. Apple's"),
+        ("GPUsThe", "GPUs. The"),
+        ("growthOpen-source", "growth. Open-source"),
     ],
 )
 def test_glued_sentences_are_split(glued: str, repaired: str) -> None:
