@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -29,6 +30,11 @@ Grain = Literal["day", "week", "month"]
 SOURCES_SHOWN = 8  # bars stacked per period; the other sources are summed as "other sources"
 ENTITIES_SHOWN = 6  # lines drawn: the entities most named in the period
 HEADLINE_CHARS = 160
+LABEL_CHARS = 32
+# A tag of matplotlib's SVG (text is escaped, so "<" and ">" only bound tags), and its id attributes and
+# id references.
+_TAG = re.compile(r"<[^<>]*>")
+_ID = re.compile(r'(\sid="|href="#)')
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 # Charts: text kept as text (searchable, sharp), "$" never read as math, no timestamp (same data, same file).
 _CHART_STYLE: dict[Any, Any] = {
@@ -42,6 +48,7 @@ _CHART_STYLE: dict[Any, Any] = {
     "axes.grid.axis": "y",
     "grid.alpha": 0.3,
     "legend.frameon": False,
+    "axes.ymargin": 0.12,
 }
 
 
@@ -148,9 +155,7 @@ def articles_chart(counts: Iterable[DayCount], periods: Periods) -> str:
         bottoms = [0] * len(periods.starts)
         widths = [periods.width(i) * 0.85 for i in range(len(periods.starts))]
         for name, values in series.items():
-            axes.bar(
-                _x(periods.starts), values, width=widths, bottom=bottoms, align="edge", label=_label(name)
-            )
+            axes.bar(_centers(periods), values, width=widths, bottom=bottoms, label=_label(name))
             bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
         axes.set_ylabel("articles")
         _date_axis(axes, periods)
@@ -174,7 +179,7 @@ def mentions_chart(counts: Iterable[DayCount], entities: Sequence[EntityTrend], 
             axes.set_xlabel("articles naming it")
         else:
             for name in names:
-                axes.plot(_x(periods.starts), series.get(name, [0] * len(periods.starts)), marker="o", ms=3,
+                axes.plot(_centers(periods), series.get(name, [0] * len(periods.starts)), marker="o", ms=3,
                           label=_label(name))  # fmt: skip
             axes.set_ylabel("articles naming it")
             _date_axis(axes, periods)
@@ -196,7 +201,14 @@ def _svg(draw: Callable[[Figure], None], salt: str, height: float) -> str:
         buffer = io.BytesIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue().decode("utf-8")
-    return text[text.index("<svg") :]
+    return _TAG.sub(lambda tag: _prefixed_ids(tag.group(0), salt), text[text.index("<svg") :])
+
+
+def _prefixed_ids(tag: str, prefix: str) -> str:
+    """One SVG tag with its ids, and its references to ids, prefixed: matplotlib numbers its groups the
+    same way in every figure (figure_1, axes_1), and ids must be unique across the page's inline SVGs."""
+    tag = _ID.sub(rf"\1{prefix}-", tag)
+    return tag.replace("url(#", f"url(#{prefix}-")
 
 
 def _date_axis(axes: Axes, periods: Periods) -> None:
@@ -206,11 +218,16 @@ def _date_axis(axes: Axes, periods: Periods) -> None:
     locator = mdates.AutoDateLocator(minticks=3, maxticks=10)  # type: ignore[no-untyped-call]
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-    first = periods.starts[0] - timedelta(days=1)
-    last = _next_start(periods.starts[-1], periods.grain) + timedelta(days=1)
-    axes.set_xlim(*_x([first, last]))
+    first, last = _x([periods.starts[0], _next_start(periods.starts[-1], periods.grain)])
+    margin = (last - first) * 0.02
+    axes.set_xlim(first - margin, last + margin)
     axes.set_ylim(bottom=0)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _centers(periods: Periods) -> list[float]:
+    """The middle of each period on a date axis: where its bar stands and its line has a point."""
+    return [x + periods.width(i) / 2 for i, x in enumerate(_x(periods.starts))]
 
 
 def _x(days: Sequence[date]) -> list[float]:
@@ -235,8 +252,10 @@ def _binned(
 
 
 def _label(name: str) -> str:
+    """A series name as a legend label: short enough to leave room for the chart."""
+    label = shorten(name, LABEL_CHARS) or name[:LABEL_CHARS]
     # matplotlib leaves a label starting with "_" out of the legend; a zero-width space keeps it in.
-    return f"\u200b{name}" if name.startswith("_") else name
+    return f"\u200b{label}" if label.startswith("_") else label
 
 
 def _figure(element_id: str, caption: str, svg: str) -> str:
