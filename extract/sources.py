@@ -113,6 +113,7 @@ class HealthSettings(_Model):
     max_reject_share: float = Field(default=_DEFAULT_HEALTH.max_reject_share, gt=0, le=1)
     body_drop_ratio: float = Field(default=_DEFAULT_HEALTH.body_drop_ratio, gt=0, le=1)
     date_drop: float = Field(default=_DEFAULT_HEALTH.date_drop, gt=0, le=1)
+    silent_expected: float = Field(default=_DEFAULT_HEALTH.silent_expected, gt=0)
 
     def to_rules(self) -> HealthRules:
         return HealthRules(**self.model_dump())

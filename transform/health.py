@@ -45,6 +45,11 @@ class HealthRules:
     body_drop_ratio: float = 0.5
     # Share of articles without a date up by this much (absolute) over the usual share.
     date_drop: float = 0.3
+    # A source is silent when its runs without a new article, in a row, would usually have brought this
+    # many. One empty run of a source that usually brings 1 a run is chance (about 1 in 3), not a broken
+    # source: it takes 2 empty runs in a row (about 1 in 7 by chance), while one that brings 2 or more is
+    # silent at its first empty run.
+    silent_expected: float = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +62,7 @@ class Alert:
 def check_source(
     current: SourceRun, history: Sequence[SourceRun], rules: HealthRules = HealthRules()
 ) -> list[Alert]:
-    """Alerts for `current` given the source's earlier runs (most recent first or in any order)."""
+    """Alerts for `current` given the source's earlier runs, most recent first."""
     alerts: list[Alert] = []
 
     def alert(rule: str, message: str) -> None:
@@ -65,11 +70,10 @@ def check_source(
 
     if current.blocked and not current.fetched:
         alert("blocked", f"{current.blocked} fetches refused by robots.txt or answered 401/403/429")
+    if current.new_articles == 0 and not current.blocked and (silence := _silence(history, rules)):
+        alert("silent", silence)
     if len(history) < rules.min_history:
         return alerts
-    usual_new = median(run.new_articles for run in history)
-    if current.new_articles == 0 and usual_new >= 1 and not current.blocked:
-        alert("silent", f"no new articles; usually {usual_new:g} a run")
     share = _reject_share(current)
     usual_share = median(_reject_share(run) for run in history)
     if share > rules.max_reject_share and share > 2 * usual_share:
@@ -96,6 +100,22 @@ def check_source(
             f"{current.missing_date_share:.0%} of new articles have no date; usually {usual_missing:.0%}",
         )
     return alerts
+
+
+def _silence(history: Sequence[SourceRun], rules: HealthRules) -> str | None:
+    """Why a run without new articles is a silent source, or None when it may be chance: the runs without
+    any in a row (this one included), against the usual count of the runs before them."""
+    streak = 1
+    while streak <= len(history) and history[streak - 1].new_articles == 0:
+        streak += 1
+    earlier = history[streak - 1 :]
+    if len(earlier) < rules.min_history:
+        return None
+    usual = median(run.new_articles for run in earlier)
+    if not usual or usual * streak < rules.silent_expected:
+        return None
+    runs = "" if streak == 1 else f" in {streak} runs"
+    return f"no new articles{runs}; usually {usual:g} a run"
 
 
 def _reject_share(run: SourceRun) -> float:

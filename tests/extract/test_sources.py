@@ -45,6 +45,23 @@ def test_the_example_leaves_the_users_topic_to_sources_without_their_own() -> No
     assert not decide_topic(config.topic_rule(techcrunch), "Sponsored: Apple and AI").relevant
 
 
+def test_the_example_documents_every_health_rule_with_its_default() -> None:
+    from dataclasses import asdict
+
+    from transform.health import HealthRules
+
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    start = lines.index("# [health]")
+    table = []
+    for line in lines[start:]:
+        if not line.startswith("# "):
+            break
+        table.append(line.removeprefix("# "))
+    config = parse_sources("\n".join(table))  # uncommented, the section is valid...
+    assert asdict(config.health.to_rules()) == asdict(HealthRules())  # ... and states the defaults
+    assert set(config.health.model_fields_set) == set(asdict(HealthRules()))  # every rule is listed
+
+
 def test_defaults_without_http_or_topic_tables() -> None:
     config = parse_sources('[[sources]]\nname = "a"\nkind = "urls"\nurls = ["https://e.test/1"]\n')
     (source,) = config.sources
