@@ -179,3 +179,10 @@ def test_the_command_refuses_what_it_cannot_do(
     assert result.exit_code == code, result.output
     assert says in result.output
     assert not (tmp_path / "r.html").exists()
+
+
+def test_the_command_is_listed_and_explained() -> None:
+    assert "report" in CliRunner().invoke(app, ["--help"]).output
+    explained = CliRunner().invoke(app, ["report", "--help"])
+    assert explained.exit_code == 0
+    assert "Usage: newsetl report" in explained.output and "--since" in explained.output
