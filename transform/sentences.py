@@ -292,6 +292,14 @@ def _glue_point(token: str, glue: _Glue) -> int | None:
 
 def _is_glue(left: str, right: str, glue: _Glue) -> bool:
     right_word = _strip_suffix(right)
+    plain_left = left.islower() or _ACRONYM_PLURAL.fullmatch(left) is not None  # "growth", "GPUs"
+    # The cheap checks of the left part first: the rest of the text is only read when they pass.
+    protected_left = left in glue.protected or left.removesuffix("s") in glue.protected
+    if plain_left:
+        if len(left) < 2 or left in NON_FINAL_WORDS:
+            return False
+    elif not protected_left and (not _LEFT_WORD.fullmatch(left) or left.lower() in FUNCTION_WORDS):
+        return False
     if right_word == "A":  # "investigationA spokesperson": only after a lowercase word, before another
         return (
             left.islower()
@@ -300,27 +308,30 @@ def _is_glue(left: str, right: str, glue: _Glue) -> bool:
             and glue.followed_by_lowercase_word()
             and glue.reads_as_two_sentences()
         )
-    strength = _right_strength(right, right_word, glue)
-    if strength is None or _inside_protected(left + right, len(left), glue.protected):
+    opener = _Opener(right, right_word, glue)
+    if not opener.possible or _inside_protected(left + right, len(left), glue.protected):
         return False
-    if not left.islower() and _RIGHT_WORD.fullmatch(right) is None:
-        # Two names make a name ("DeepSeekMoE") unless the second one opens sentences elsewhere.
-        return glue.evidence.opens_sentence(right_word) and (
-            left in glue.protected or glue.evidence.is_name(left)
+    if not opener.plain:
+        # A name after a lowercase word opens a sentence ("weekDeepSeek"); after a name, two names make
+        # a name ("DeepSeekMoE") unless the second one opens sentences elsewhere.
+        if plain_left:
+            return left not in CODE_PREFIXES
+        return glue.evidence.opens_sentence(right_word) and (protected_left or glue.evidence.is_name(left))
+    if glue.repeated and not opener.at_least(_OPENER):
+        return False
+    if protected_left:
+        return opener.at_least(_OPENER) or (
+            opener.at_least(_WORD) and glue.word_seen_and_two_sentences(right_word)
         )
-    if glue.repeated and strength < _OPENER:
-        return False
-    if left in glue.protected or left.removesuffix("s") in glue.protected:
-        return strength >= _OPENER or (strength == _WORD and glue.word_seen_and_two_sentences(right_word))
-    if left.islower() or _ACRONYM_PLURAL.fullmatch(left):  # "growth", "GPUs": a plain word
+    if plain_left:
         if not _lowercase_can_end(left, right_word):
-            return right_word in PRONOUN_OPENERS and left not in NON_FINAL_WORDS and len(left) >= 2
-        if strength >= _OPENER:
-            return len(left) >= 2
-        if strength == _UNKNOWN and not _can_start_word(right_word):
+            return right_word in PRONOUN_OPENERS
+        if opener.at_least(_OPENER):
+            return True
+        if not opener.at_least(_WORD) and not _can_start_word(right_word):
             return False  # "bioRxiv", "medRxiv": no English word starts "Rx"
         return len(left) >= 3 and glue.reads_as_two_sentences()
-    return _capitalised_can_end(left, right_word, strength, glue)
+    return _capitalised_can_end(left, right_word, opener, glue)
 
 
 def _lowercase_can_end(left: str, right_word: str) -> bool:
@@ -338,47 +349,59 @@ def _can_start_word(word: str) -> bool:
     return word[0] in "AEIOUY" or word[1] in "aeiouy" or word[:2].lower() in WORD_ONSETS
 
 
-def _capitalised_can_end(left: str, right_word: str, strength: int, glue: _Glue) -> bool:
-    evidence = glue.evidence
-    if not _LEFT_WORD.fullmatch(left) or left.lower() in FUNCTION_WORDS:
-        return False
-    name = left in CALENDAR_WORDS or evidence.is_name(left)
+def _capitalised_can_end(left: str, right_word: str, opener: _Opener, glue: _Glue) -> bool:
     if len(right_word) <= 2:
         # "In", "On", "As" end names ("LinkedIn", "AddOn", "SaveAs"); "It", "He", "We" only after a name.
-        return name and right_word in {"It", "He", "We"}
+        return right_word in {"It", "He", "We"} and (left in CALENDAR_WORDS or glue.evidence.is_name(left))
     if left in NAME_PREFIXES:
-        return strength == _CLOSED
-    if strength == _CLOSED:
+        return opener.at_least(_CLOSED)
+    if opener.at_least(_CLOSED):
         return True
     if left in CALENDAR_WORDS:
-        return strength >= _WORD
-    if name:
-        return strength >= _OPENER or (strength == _WORD and glue.word_seen_and_two_sentences(right_word))
-    return strength >= _OPENER and left.lower() not in COMMON_WORDS
+        return opener.at_least(_WORD)
+    if glue.evidence.is_name(left):
+        return opener.at_least(_OPENER) or (
+            opener.at_least(_WORD) and glue.word_seen_and_two_sentences(right_word)
+        )
+    return left.lower() not in COMMON_WORDS and opener.at_least(_OPENER)
 
 
-def _right_strength(right: str, right_word: str, glue: _Glue) -> int | None:
-    """How strongly `right` reads as a sentence's first word; None when it cannot be one."""
-    evidence = glue.evidence
-    if _RIGHT_WORD.fullmatch(right) is None:
-        # A camelCase name can open a sentence too ("weekDeepSeek"), if known as one.
-        known = right_word in glue.protected or evidence.is_name(right_word)
-        return _OPENER if known and right_word.isalpha() else None
-    if right_word in CLOSED_OPENERS:
-        return _CLOSED
-    if len(right_word) <= 2:
-        return None
-    if (
-        right_word in SENTENCE_STARTERS
-        or right_word in NEWS_OPENERS
-        or evidence.opens_sentence(right_word)
-        or evidence.is_name(right_word)
-    ):
-        return _OPENER
-    lower = right_word.lower()
-    if lower in COMMON_WORDS or evidence.has_lowercase(lower):
-        return _WORD
-    return _UNKNOWN
+class _Opener:
+    """How strongly the right part of a glue reads as a sentence's first word, worked out as far as asked.
+
+    `_CLOSED`: a closed-class opener ("The", "However"); `_OPENER`: a subject-like opener, or a word
+    that opens a sentence or is used as a name elsewhere in the text; `_WORD`: a common word, or one
+    the text uses in lowercase. `possible` is False for what cannot open a sentence ("Id", "GPT").
+    """
+
+    def __init__(self, right: str, right_word: str, glue: _Glue) -> None:
+        self.word, self.glue = right_word, glue
+        self.plain = _RIGHT_WORD.fullmatch(right) is not None
+        if not self.plain:
+            # A camelCase name can open a sentence too ("weekDeepSeek"), if known as one.
+            self.possible = right_word.isalpha() and (
+                right_word in glue.protected
+                or (right_word[-1].islower() and glue.evidence.is_name(right_word))
+            )
+        else:
+            self.possible = len(right_word) > 2 or right_word in CLOSED_OPENERS
+
+    def at_least(self, level: int) -> bool:
+        word, evidence = self.word, self.glue.evidence
+        if not self.plain:
+            return level <= _OPENER
+        if word in CLOSED_OPENERS or level == _UNKNOWN:
+            return True
+        if level == _CLOSED:
+            return False
+        if (
+            word in SENTENCE_STARTERS
+            or word in NEWS_OPENERS
+            or evidence.opens_sentence(word)
+            or evidence.is_name(word)
+        ):
+            return True
+        return level == _WORD and (word.lower() in COMMON_WORDS or evidence.has_lowercase(word.lower()))
 
 
 def _is_protected(token: str, protected: frozenset[str], base: str) -> bool:
