@@ -200,7 +200,7 @@ SYNTHESISE = [
     SELECT $scheme, (hash(i, b) >> 1)::BIGINT, 'old' || i FROM range($n) AS t(i), range(32) AS u(b)
     """,
     """
-    INSERT INTO story_features
+    INSERT INTO story_features (article_id, event_time, entities, facts, terms)
     SELECT 'old' || i, TIMESTAMPTZ '2024-01-01' + to_minutes(i::BIGINT), [], [], MAP {}
     FROM range($n) AS t(i)
     """,

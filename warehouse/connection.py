@@ -82,8 +82,8 @@ def connect(
         connection.close()
 
 
-# A locked connection starts with no extension it could fetch or load on its own; fts is loaded from the
-# pinned wheel before the lock, and json, parquet and icu are linked into DuckDB.
+# A locked connection starts with no extension it could fetch or load on its own (json, parquet and icu
+# are linked into DuckDB; search is plain SQL over the warehouse's tables).
 _LOCKED_CONFIG = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
 # What DuckDB says when a locked connection refuses a statement (besides a PermissionException).
 _REFUSALS = (
@@ -119,7 +119,6 @@ def connect_locked(
             raise WarehouseBusyError(f"{path} is in use by another process: {error}") from error
         raise WarehouseError(f"cannot open {path}: {error}") from error
     try:
-        load_fts(connection)  # before the lock: a locked connection can load nothing
         if allowed_directories:
             listed = ", ".join(_sql_string(str(Path(d).resolve())) for d in allowed_directories)
             connection.execute(f"SET allowed_directories = [{listed}]")
@@ -180,33 +179,6 @@ def _sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def fts_extension_file() -> Path:
-    """The fts extension shipped in the `duckdb-extension-fts` wheel, for this DuckDB version."""
-    import duckdb_extension_fts
-
-    return (
-        Path(duckdb_extension_fts.__file__).parent
-        / "extensions"
-        / f"v{duckdb.__version__}"
-        / "fts.duckdb_extension"
-    )
-
-
-def load_fts(connection: duckdb.DuckDBPyConnection) -> None:
-    """LOAD fts (BM25 search), installing it from the pinned wheel first when this machine has not got it
-    yet: installing from the wheel's file needs no network, unlike DuckDB's own `INSTALL fts`."""
-    try:
-        connection.execute("LOAD fts")
-    except duckdb.Error:
-        extension = fts_extension_file()
-        if not extension.exists():
-            raise WarehouseError(
-                f"the full-text search extension is missing ({extension}): reinstall newsetl's dependencies"
-            ) from None
-        connection.execute(f"INSTALL {_sql_string(str(extension))}")
-        connection.execute("LOAD fts")
-
-
 # DuckDB errors that say the storage failed (disk full, file gone, database invalidated, out of memory),
 # not that one batch of rows was wrong: retrying with fewer rows cannot help.
 _STORAGE_FAILURES: tuple[type[BaseException], ...] = (
@@ -249,6 +221,7 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> int:
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
     )
     current = schema_version(connection)
+    applied = False
     for version, name, sql in migrations():
         if version <= current:
             continue
@@ -263,4 +236,10 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> int:
             connection.execute("ROLLBACK")
             raise
         current = version
+        applied = True
+    if applied:
+        # Schema changes go to the file now, not the write-ahead log: DuckDB 1.5 fails to replay a WAL
+        # holding a view replaced under a dependent view ("Failure while replaying WAL file"), which a
+        # run killed right after upgrading a file would otherwise leave behind.
+        connection.execute("CHECKPOINT")
     return current

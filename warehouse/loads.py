@@ -24,8 +24,10 @@ from transform.near_duplicates import Fingerprint, MinHashScheme, band_keys
 from transform.outcomes import BatchOutcome
 from transform.records import Article, HttpCacheEntry, RawDocument, SourceKind
 from transform.stories import StoryFeatures
+from transform.story_changes import story_changes
 from transform.versions import ArticleVersion
 from warehouse.batches import TIMESTAMP, insert_rows, registered
+from warehouse.stories import insert_story_changes
 
 
 @contextmanager
@@ -276,6 +278,7 @@ def load_outcomes(
                     }
                 ),
             )
+            insert_story_changes(connection, run_id, now, story_changes(stories))
 
 
 def _article_rows(articles: Sequence[tuple[Article, str]], now: datetime, run_id: str) -> pa.Table:

@@ -1,0 +1,137 @@
+"""What reading stories costs against a large history: the `story_summaries` view and `newsetl stories`.
+
+A history of n articles is synthesised in SQL with bench/pipeline.py's `SYNTHESISE` (raw documents,
+articles, signatures, bands, story rows), then regrouped into stories the way real news clusters (half
+the articles alone, the rest in stories of 2 to 8 reports, joined through their first), with watched
+entity mentions (three an article), languages (en, zh, de). Timed:
+
+- the whole view (`count(*)`), the latest 20 stories from the view, one story by id;
+- what `newsetl stories` runs (warehouse.stories.list_stories): the latest 20 stories with their
+  articles, and the stories of the last day;
+- for comparison, the work a maintained summary table would do per run: recomputing the rows of the
+  stories 1k new articles touch.
+
+`python -m bench.story_summaries 1000000` prints the figures as JSON (median of 3 runs each).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bench.memory import peak_rss_mb
+from bench.pipeline import SYNTHESISE
+
+# bench/pipeline.py's story_features rows predate the columns of migration 007: named columns here.
+HISTORY = [
+    *(statement for statement in SYNTHESISE if "INTO story_features" not in statement),
+    """
+    INSERT INTO story_features (article_id, event_time, entities, facts, terms)
+    SELECT 'old' || i, TIMESTAMPTZ '2024-01-01' + to_minutes(i::BIGINT), [], [], MAP {}
+    FROM range($n) AS t(i)
+    """,
+]
+
+# Stories of 2 to 8 reports over half the history, the other half alone; entities and languages.
+REGROUP = [
+    """
+    CREATE OR REPLACE TEMP TABLE _bench_story AS
+    SELECT i, CASE WHEN hash(i // 8) % 2 = 0 THEN i ELSE i - i % (2 + hash(i // 8) % 7) END AS first
+    FROM range($n) AS t(i)
+    """,
+    """
+    UPDATE story_articles AS s
+    SET story_id = 'old' || b.first,
+        matched_article_id = CASE WHEN b.first = b.i THEN NULL ELSE 'old' || b.first END,
+        score = CASE WHEN b.first = b.i THEN 1.0 ELSE 0.7 END
+    FROM _bench_story AS b
+    WHERE s.article_id = 'old' || b.i
+    """,
+    """
+    UPDATE articles SET language = CASE hash(article_id) % 20 WHEN 0 THEN 'zh' WHEN 1 THEN 'de' ELSE 'en' END
+    """,
+    """
+    INSERT INTO entity_mentions
+    SELECT 'old' || i, 'Entity ' || (hash(i, m) % 50), 'Entity ' || (hash(i, m) % 50), m
+    FROM range($n) AS t(i), range(3) AS u(m)
+    """,
+]
+
+
+def _median_seconds(work: Callable[[], object], repeats: int = 3) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return round(statistics.median(times), 3)
+
+
+def story_summaries_figures(stored: int, touched: int = 1_000) -> dict[str, Any]:
+    """In this process: a synthesised history of `stored` articles, then the reads timed."""
+    from transform.near_duplicates import DEFAULT_SCHEME
+    from warehouse.connection import connect
+    from warehouse.stories import list_stories
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = str(Path(folder) / "bench.duckdb")
+        started = time.perf_counter()
+        with connect(db) as connection:
+            values = {"n": stored, "scheme": DEFAULT_SCHEME.scheme_id}
+            for statement in [*HISTORY, *REGROUP]:
+                connection.execute(statement, {k: v for k, v in values.items() if f"${k}" in statement})
+            connection.execute("CHECKPOINT")
+        synthesised = time.perf_counter() - started
+        with connect(db, read_only=True) as connection:
+
+            def fetch(query: str, *parameters: object) -> list[Any]:
+                return connection.execute(query, list(parameters)).fetchall()
+
+            row = fetch(
+                "SELECT count(DISTINCT story_id), CAST(max(published_at) AS DATE)"
+                " FROM story_articles JOIN articles USING (article_id)"
+            )
+            story_count, last_day = int(row[0][0]), row[0][1]
+            probe = fetch("SELECT story_id FROM story_articles WHERE article_id = 'old' || ($1 // 2)", stored)
+            # The stories 1k new articles would touch: a maintained table recomputes their rows each run.
+            sample = [
+                r[0]
+                for r in fetch(
+                    "SELECT DISTINCT story_id FROM story_articles ORDER BY hash(story_id) LIMIT $1", touched
+                )
+            ]
+            figures = {
+                "stored_articles": stored,
+                "stories": story_count,
+                "synthesis_s": round(synthesised, 1),
+                "view_all_s": _median_seconds(lambda: fetch("SELECT count(*) FROM story_summaries")),
+                "view_latest_20_s": _median_seconds(
+                    lambda: fetch("SELECT * FROM story_summaries ORDER BY last_seen DESC LIMIT 20")
+                ),
+                "view_one_story_s": _median_seconds(
+                    lambda: fetch("SELECT * FROM story_summaries WHERE story_id = ?", probe[0][0])
+                ),
+                "stories_view_all_s": _median_seconds(lambda: fetch("SELECT count(*) FROM stories")),
+                "cli_latest_20_s": _median_seconds(lambda: list_stories(connection, limit=20)),
+                "cli_since_last_day_s": _median_seconds(
+                    lambda: list_stories(connection, since=last_day if isinstance(last_day, date) else None)
+                ),
+                "table_refresh_1k_stories_s": _median_seconds(
+                    lambda: fetch(
+                        "SELECT count(*) FROM story_summaries WHERE story_id IN (SELECT unnest(?))", sample
+                    )
+                ),
+                "peak_rss_mb": round(peak_rss_mb() or 0.0, 1),
+            }
+    return figures
+
+
+if __name__ == "__main__":
+    print(json.dumps(story_summaries_figures(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000), indent=2))

@@ -1,0 +1,170 @@
+"""Stories for people on a real DuckDB: story_changes as runs load them, the story_summaries view (headline,
+span, counts, languages, entities), and the reads behind `newsetl stories` and the run's report."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.warehouse.stories_history import R1_AT, R2_AT, day, load_history
+from warehouse.connection import connect, connect_locked, migrations
+from warehouse.stories import RunStories, list_stories, run_stories
+
+SUMMARY = (
+    "SELECT story_id, headline, headline_article_id, first_seen, last_seen, article_count, outlet_count,"
+    " outlets, languages, top_entities FROM story_summaries"
+)
+
+
+@pytest.fixture
+def history(db_path: Path) -> Path:
+    load_history(db_path)
+    return db_path
+
+
+def test_each_run_records_the_stories_it_created_and_grew(history: Path) -> None:
+    with connect(history, read_only=True) as con:
+        rows = con.execute(
+            "SELECT run_id, story_id, change, other_story_id, article_count, changed_at FROM story_changes"
+            " ORDER BY run_id, story_id"
+        ).fetchall()
+    assert rows == [
+        ("r1", "a1", "created", None, 2, R1_AT),
+        ("r1", "a3", "created", None, 1, R1_AT),
+        ("r2", "a1", "grew", None, 2, R2_AT),
+        # Started in the run's first batch and grown in its second: still one row, created, 3 articles.
+        ("r2", "b2", "created", None, 3, R2_AT),
+    ]
+
+
+def test_a_story_summary_names_its_most_central_report_and_its_figures(history: Path) -> None:
+    with connect(history, read_only=True) as con:
+        rows = {row[0]: row[1:] for row in con.execute(SUMMARY).fetchall()}
+    assert set(rows) == {"a1", "a3", "b2"}
+    # a2 is what a4 and a5 joined through: the most central report, though a1 started the story.
+    assert rows["a1"] == (
+        "阿里巴巴确认与苹果合作 | East Brief",
+        "a2",
+        day(2, 13),
+        day(2, 15),
+        4,
+        3,
+        ["www.eastbrief.example", "www.meridianwire.example", "www.pacificcircuit.example"],
+        ["en", "zh"],
+        # Apple is in three of its articles, Alibaba in two (three mentions), Qwen in one.
+        ["Apple", "Alibaba", "Qwen"],
+    )
+    # b1 and b2 were joined through once each: b1, seen first, gives the headline.
+    headline, headline_article, first, last, articles, outlets = rows["b2"][:6]
+    assert (headline, headline_article, first, last, articles, outlets) == (
+        "DeepSeek halves API prices",
+        "b1",
+        day(3, 1),
+        day(3, 2, 12),
+        3,
+        3,
+    )
+    assert rows["b2"][7:] == (["en"], [])
+    # No title anywhere: no headline; an undated file is seen when it was loaded, outlet its source.
+    assert rows["a3"] == (None, "a3", R1_AT, R1_AT, 1, 1, ["files"], [], [])
+
+
+def test_the_macro_summarises_only_the_stories_asked_for_as_the_view_does(history: Path) -> None:
+    with connect(history, read_only=True) as con:
+        everything = {row[0]: row for row in con.execute(SUMMARY).fetchall()}
+        some = con.execute(
+            SUMMARY.replace("FROM story_summaries", "FROM story_summaries_of(['b2', 'a3', 'no such story'])")
+        ).fetchall()
+        none = con.execute("SELECT count(*) FROM story_summaries_of([])").fetchone()
+    assert sorted(some) == sorted([everything["b2"], everything["a3"]])
+    assert none == (0,)
+
+
+def test_stories_are_listed_latest_first_with_their_articles_in_order(history: Path) -> None:
+    with connect_locked(history) as con:  # as `newsetl stories` reads them
+        stories = list_stories(con)
+        since = [s.story_id for s in list_stories(con, since=date(2025, 2, 15))]
+        later = [s.story_id for s in list_stories(con, since=date(2025, 2, 16))]
+        future = list_stories(con, since=date(2025, 3, 3))
+        first = [s.story_id for s in list_stories(con, limit=1)]
+    assert [s.story_id for s in stories] == ["b2", "a1", "a3"]
+    assert [a.article_id for a in stories[0].articles] == ["b1", "b2", "b3"]
+    assert [a.article_id for a in stories[1].articles] == ["a1", "a2", "a4", "a5"]
+    b1 = stories[0].articles[0]
+    assert (b1.outlet, b1.published_at, b1.title, b1.url, b1.language) == (
+        "www.meridianwire.example",
+        day(3, 1),
+        "DeepSeek halves API prices",
+        "https://www.meridianwire.example/deepseek",
+        "en",
+    )
+    assert stories[2].articles[0].published_at is None and stories[2].articles[0].outlet == "files"
+    assert (stories[1].headline, stories[1].article_count, stories[1].top_entities) == (
+        "阿里巴巴确认与苹果合作 | East Brief",
+        4,
+        ("Apple", "Alibaba", "Qwen"),
+    )
+    # a1's story had an article on the 15th (08:00): a day counts from its midnight, in UTC.
+    assert since == ["b2", "a1"]
+    assert later == ["b2"]
+    assert future == []
+    assert first == ["b2"]
+
+
+@pytest.mark.parametrize("limit", [0, -1, 1001])
+def test_the_listing_limit_is_checked(history: Path, limit: int) -> None:
+    with connect_locked(history) as con, pytest.raises(ValueError, match="limit must be between 1 and 1000"):
+        list_stories(con, limit=limit)
+
+
+def test_a_run_s_stories_come_with_the_run_s_totals(history: Path) -> None:
+    with connect_locked(history) as con:
+        r2 = run_stories(con, "r2")
+        top = run_stories(con, "r2", limit=1)
+        nothing = run_stories(con, "no such run")
+    assert (r2.changed, r2.created, r2.articles_added) == (2, 1, 5)
+    assert [(s.story.story_id, s.change, s.articles_added, s.story.article_count) for s in r2.stories] == [
+        ("b2", "created", 3, 3),
+        ("a1", "grew", 2, 4),
+    ]
+    assert [s.story.story_id for s in top.stories] == ["b2"]
+    assert (top.changed, top.created, top.articles_added) == (2, 1, 5)
+    assert nothing == RunStories((), 0, 0, 0)
+
+
+def test_a_file_from_before_story_changes_gets_its_history_from_story_articles(db_path: Path) -> None:
+    """The migration back-fills story_changes: a run that loaded a story's first article created it,
+    a later run that added articles grew it."""
+    mine = next(version for version, name, _ in migrations() if name == "story_summaries")
+    at = datetime(2025, 1, 2, tzinfo=UTC)
+    con = duckdb.connect(str(db_path))
+    con.execute(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    for version, name, sql in migrations():
+        if version < mine:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, at])
+    con.executemany(
+        "INSERT INTO story_articles VALUES (?, ?, 1.0, NULL, ?, ?)",
+        [
+            ["a1", "a1", at, "old1"],
+            ["a2", "a1", at, "old1"],
+            ["a3", "a1", datetime(2025, 1, 3, tzinfo=UTC), "old2"],
+            ["c1", "c1", datetime(2025, 1, 3, tzinfo=UTC), "old2"],
+        ],
+    )
+    con.close()
+    with connect(db_path) as con:
+        rows = con.execute(
+            "SELECT run_id, story_id, change, article_count, changed_at FROM story_changes ORDER BY ALL"
+        ).fetchall()
+    assert rows == [
+        ("old1", "a1", "created", 2, at),
+        ("old2", "a1", "grew", 1, datetime(2025, 1, 3, tzinfo=UTC)),
+        ("old2", "c1", "created", 1, datetime(2025, 1, 3, tzinfo=UTC)),
+    ]

@@ -1,0 +1,208 @@
+"""Stories for people: what each run changed about stories (`story_changes`), the stories a run touched,
+and stories listed with their articles for `newsetl stories`.
+
+The `story_summaries` view (migration 008) holds each story's headline, time span, counts, languages and
+top entities. Reading it whole costs a pass over every story; the reads here pick their stories first
+(the latest ones, those seen since a day, those a run changed) and summarise only those, so their cost
+follows what is shown, not the history (bench/story_summaries.py has the figures at 1M articles).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+import duckdb
+import pyarrow as pa
+
+from transform.story_changes import StoryChange
+from warehouse.batches import registered
+
+# The most stories one listing returns (the CLI's --limit is checked against it).
+MAX_STORIES = 1000
+
+
+def insert_story_changes(
+    connection: duckdb.DuckDBPyConnection, run_id: str, now: datetime, changes: Sequence[StoryChange]
+) -> None:
+    """Record a batch's story changes under its run. Call it inside the batch's transaction.
+
+    A run loads one or several batches (a failed batch is loaded in halves): a story the run created in
+    one batch and that grows in a later one stays one `created` row, its article count summed.
+    """
+    if not changes:
+        return
+    rows = pa.table(
+        {
+            "story_id": [c.story_id for c in changes],
+            "change": [c.change for c in changes],
+            "other_story_id": pa.array([c.other_story_id for c in changes], pa.string()),
+            "article_count": pa.array([c.article_count for c in changes], pa.int32()),
+        }
+    )
+    with registered(connection, "_newsetl_story_changes", rows):
+        connection.execute(
+            """
+            INSERT INTO story_changes (run_id, story_id, change, other_story_id, article_count, changed_at)
+            SELECT $run_id, b.story_id,
+                   CASE WHEN b.change = 'grew' AND EXISTS (
+                            SELECT 1 FROM story_changes AS c
+                            WHERE c.run_id = $run_id AND c.story_id = b.story_id AND c.change = 'created'
+                        ) THEN 'created' ELSE b.change END,
+                   b.other_story_id, b.article_count, $now
+            FROM _newsetl_story_changes AS b
+            ON CONFLICT (run_id, story_id, change)
+            DO UPDATE SET article_count = story_changes.article_count + excluded.article_count
+            """,
+            {"run_id": run_id, "now": now},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StoryArticle:
+    """One article of a listed story."""
+
+    article_id: str
+    outlet: str
+    published_at: datetime | None  # None when the source gave no date
+    title: str | None
+    url: str
+    language: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    """A story as `story_summaries` gives it, with its articles in the order they were seen."""
+
+    story_id: str
+    headline: str | None
+    first_seen: datetime
+    last_seen: datetime
+    article_count: int
+    outlet_count: int
+    outlets: tuple[str, ...]
+    languages: tuple[str, ...]
+    top_entities: tuple[str, ...]
+    articles: tuple[StoryArticle, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RunStory:
+    """A story a run changed: how, with how many articles, and the story as it stands after the run."""
+
+    change: str
+    articles_added: int
+    story: StorySummary
+
+
+@dataclass(frozen=True, slots=True)
+class RunStories:
+    """What one run did to stories: the stories shown (most articles added first) and the totals."""
+
+    stories: tuple[RunStory, ...]
+    changed: int  # stories the run created or added articles to
+    created: int
+    articles_added: int
+
+
+_SUMMARY_COLUMNS = (
+    "story_id, headline, first_seen, last_seen, article_count, outlet_count, outlets, languages, top_entities"
+)
+
+# The latest stories (by their latest article), or those with an article seen since a day.
+_PICK_STORIES = """
+SELECT s.story_id, max(coalesce(a.published_at, a.loaded_at)) AS last_seen
+FROM story_articles AS s
+JOIN articles AS a ON a.article_id = s.article_id
+WHERE $since IS NULL OR coalesce(a.published_at, a.loaded_at) >= $since
+GROUP BY s.story_id
+ORDER BY last_seen DESC, s.story_id
+LIMIT $limit
+"""
+
+_SUMMARIES = f"SELECT {_SUMMARY_COLUMNS} FROM story_summaries_of($ids)"
+
+_ARTICLES = """
+SELECT s.story_id, a.article_id,
+       CASE WHEN a.canonical_url LIKE 'http%' THEN regexp_extract(a.canonical_url, '^https?://([^/]+)', 1)
+            ELSE a.source END AS outlet,
+       a.published_at, a.title, a.canonical_url, a.language
+FROM story_articles AS s
+JOIN articles AS a ON a.article_id = s.article_id
+WHERE s.story_id IN (SELECT unnest($ids))
+ORDER BY s.story_id, coalesce(a.published_at, a.loaded_at), a.article_id
+"""
+
+_RUN_CHANGES = """
+SELECT story_id, change, article_count,
+       count(*) OVER () AS stories,
+       count(*) FILTER (WHERE change = 'created') OVER () AS created,
+       sum(article_count) OVER () AS articles_added
+FROM story_changes
+WHERE run_id = $run_id
+ORDER BY article_count DESC, story_id
+LIMIT $limit
+"""
+
+
+def list_stories(
+    connection: duckdb.DuckDBPyConnection, since: date | None = None, limit: int = 20
+) -> list[StorySummary]:
+    """The latest stories with their articles, latest first: by their latest article's publication time
+    (its load time when undated), at most `limit` (1 to MAX_STORIES; anything else is a ValueError),
+    only those with an article seen on or after `since` when given."""
+    if not 1 <= limit <= MAX_STORIES:
+        raise ValueError(f"limit must be between 1 and {MAX_STORIES}, got {limit}")
+    start = datetime.combine(since, time.min, UTC) if since else None
+    picked = connection.execute(_PICK_STORIES, {"since": start, "limit": limit}).fetchall()
+    ids = [story_id for story_id, _ in picked]
+    stories = _summaries(connection, ids, with_articles=True)
+    return [stories[story_id] for story_id in ids]
+
+
+def run_stories(connection: duckdb.DuckDBPyConnection, run_id: str, limit: int = 50) -> RunStories:
+    """The stories `run_id` changed: the `limit` that gained most articles (each as it stands now), and
+    the run's totals."""
+    changes = connection.execute(_RUN_CHANGES, {"run_id": run_id, "limit": limit}).fetchall()
+    if not changes:
+        return RunStories((), 0, 0, 0)
+    stories = _summaries(connection, [row[0] for row in changes], with_articles=False)
+    shown = tuple(
+        RunStory(change, int(count), stories[story_id])
+        for story_id, change, count, *_ in changes
+        if story_id in stories
+    )
+    _, _, _, changed, created, added = changes[0]
+    return RunStories(shown, int(changed), int(created), int(added))
+
+
+def _summaries(
+    connection: duckdb.DuckDBPyConnection, ids: Sequence[str], with_articles: bool
+) -> dict[str, StorySummary]:
+    if not ids:
+        return {}
+    articles: dict[str, list[StoryArticle]] = {}
+    if with_articles:
+        rows = connection.execute(_ARTICLES, {"ids": list(ids)}).fetchall()
+        for story_id, article_id, outlet, published_at, title, url, language in rows:
+            published = published_at.astimezone(UTC) if published_at else None
+            articles.setdefault(story_id, []).append(
+                StoryArticle(article_id, outlet, published, title, url, language)
+            )
+    summaries = {}
+    for row in connection.execute(_SUMMARIES, {"ids": list(ids)}).fetchall():
+        story_id, headline, first_seen, last_seen, article_count, outlet_count = row[:6]
+        summaries[story_id] = StorySummary(
+            story_id,
+            headline,
+            first_seen.astimezone(UTC),
+            last_seen.astimezone(UTC),
+            int(article_count),
+            int(outlet_count),
+            tuple(row[6]),
+            tuple(row[7]),
+            tuple(row[8]),
+            tuple(articles.get(story_id, ())),
+        )
+    return summaries
