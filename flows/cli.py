@@ -15,14 +15,20 @@ from flows.settings import Settings, apply_prefect_defaults, run_options
 from flows.terminal import DbOption, LockWaitOption, check_sources_file, console, errors, run_flow
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from extract.http import FetchResult
     from flows.ingest import IngestSummary
+    from warehouse.health import SourceHealth
 
 app = typer.Typer(
     name="newsetl",
     help=(
-        "Ingest news articles into a DuckDB warehouse: read files (.txt, .html, .json, .jsonl), "
-        "clean the text, drop exact duplicates, and load everything through a Prefect flow.\n\n"
+        "Ingest news articles into a DuckDB warehouse: read files (.txt, .html, .json, .jsonl) or fetch "
+        "web sources, clean the text, and load everything through a Prefect flow. Deduplication finds "
+        "exact copies (same canonical URL or same normalised body: recorded, not loaded again), near-copies "
+        "(loaded and grouped with the article they copy; unique_articles keeps one of each group) and "
+        "articles about the same event from any outlet (grouped into stories).\n\n"
         "The database is data/newsetl.duckdb unless --db or NEWSETL_DB says otherwise."
     ),
     no_args_is_help=True,
@@ -152,13 +158,40 @@ def _print_summary(heading: str, summary: IngestSummary, db_path: Path) -> None:
     if len(summary.rejects) > SHOWN_REJECTS:
         more = len(summary.rejects) - SHOWN_REJECTS
         query = f"FROM rejects WHERE run_id = '{summary.run_id}'"
-        console.print(f'    ... and {more} more rejects (see: newsetl sql "{query}" --db {db_path})')
+        command = newsetl_command()
+        console.print(f'    ... and {more} more rejects (see: {command} sql "{query}" --db {db_path})')
     for alert in summary.alerts:
         console.print(f"  alert: {alert.source}: {alert.rule}: {alert.message}", markup=False)
     if summary.nothing_new:
         console.print("Nothing new: every document was already stored, no rows were added.")
     console.print(f"Database: {summary.db_path}", markup=False)
-    console.print(f'Try: newsetl sql "{EXAMPLE_QUERY}" --db {db_path}', markup=False)
+    console.print(f'Try: {newsetl_command()} sql "{EXAMPLE_QUERY}" --db {db_path}', markup=False)
+
+
+def newsetl_command() -> str:
+    """How to run this newsetl from a fresh shell in this folder: `newsetl` when that name finds this very
+    program, else its path (`.venv/bin/newsetl` after `make run`, whose .venv is not on PATH)."""
+    import shlex
+    import shutil
+    import sys
+
+    program = Path(sys.argv[0])
+    if program.name != "newsetl" or not program.is_file():  # run some other way (python -m, a test)
+        program = Path(sys.executable).with_name("newsetl")
+        if not program.is_file():
+            return "newsetl"
+    found = shutil.which("newsetl")
+    try:
+        if found and Path(found).samefile(program):
+            return "newsetl"
+    except OSError:
+        pass
+    absolute = program.absolute()
+    try:
+        shown = absolute.relative_to(Path.cwd())
+    except ValueError:
+        shown = absolute
+    return shlex.quote(str(shown) if shown.parts[0] != ".." else str(absolute))
 
 
 @app.command()
@@ -234,18 +267,78 @@ def sources(db: DbOption = None) -> None:
     articles, rejects, share without a date, median body length, and its drift alerts.
 
     Status is ok, alert (a drift rule fired: the source went silent, started failing, or its extraction
-    broke) or blocked (robots.txt or 401/403/429 refused every fetch).
+    broke) or blocked (robots.txt or 401/403/429 refused every fetch). The table fits 120 columns: a long
+    source name gets a line of its own, alerts are listed under their source.
     """
     from warehouse.connection import WarehouseError, connect_locked
-    from warehouse.health import SOURCE_HEALTH_QUERY
-    from warehouse.queries import render_query
+    from warehouse.health import read_source_health
 
     try:
         with connect_locked(db or Settings().db) as connection:
-            typer.echo(render_query(connection, SOURCE_HEALTH_QUERY))
+            rows = read_source_health(connection)
     except WarehouseError as error:
         errors.print(f"error: {error}", markup=False)
         raise typer.Exit(1) from error
+    typer.echo(source_table(rows))
+
+
+# `newsetl sources`: (header, width) of the figures after source, status and last run.
+_SOURCE_FIGURES = (
+    ("found", 5),
+    ("fetched", 7),
+    ("unchanged", 9),
+    ("failed", 6),
+    ("blocked", 7),
+    ("new", 5),
+    ("usual", 5),
+    ("rejected", 8),
+    ("no date", 7),
+    ("words", 5),
+)
+_SOURCE_LEGEND = (
+    "found: article URLs listed (files: files found); unchanged: answered 304; new: articles added, "
+    "usually (median of the earlier runs); no date, words: share of the new articles without a date, their "
+    "median body length; -: nothing to measure (no new article, or no earlier run)."
+)
+
+
+def source_table(rows: Sequence[SourceHealth], width: int = 120) -> str:
+    """The sources as a plain table no wider than `width`: one line per source (a name too long for its
+    column gets a line of its own), its alerts wrapped under it, then what the columns mean."""
+    import textwrap
+    from datetime import UTC
+
+    if not rows:
+        return "No source has run yet: `newsetl ingest` or `newsetl run` records each source's figures."
+    figures = sum(w + 1 for _, w in _SOURCE_FIGURES)
+    name_width = max(6, min(max(len(r.source) for r in rows), width - figures - len(" alert   ") - 17))
+
+    def line(name: str, status: str, last_run: str, values: Sequence[str]) -> str:
+        cells = " ".join(v.rjust(w) for v, (_, w) in zip(values, _SOURCE_FIGURES, strict=True))
+        return f"{name:<{name_width}} {status:<7} {last_run:<16} {cells}".rstrip()
+
+    def measured(value: float | None, form: str) -> str:
+        return "-" if value is None else format(value, form)
+
+    out = [line("source", "status", "last run (UTC)", [header for header, _ in _SOURCE_FIGURES])]
+    for r in rows:
+        name = r.source
+        if len(name) > name_width:
+            out.append(name)
+            name = ""
+        values = [
+            *(str(n) for n in (r.discovered, r.fetched, r.unchanged, r.failed, r.blocked, r.new_articles)),
+            measured(r.usual_new_articles, "g"),
+            str(r.rejected),
+            measured(r.missing_date_share, ".2f"),
+            measured(r.median_body_words, ".0f"),
+        ]
+        out.append(line(name, r.status, r.last_run.astimezone(UTC).strftime("%Y-%m-%d %H:%M"), values))
+        for alert in r.alerts:
+            out.append(textwrap.fill(f"alert: {alert}", width, initial_indent="  ", subsequent_indent="    "))
+    out.append("")
+    out.append(textwrap.fill(_SOURCE_LEGEND, width))
+    return "\n".join(out)
 
 
 @app.command()
@@ -346,19 +439,28 @@ def clean(
         raise typer.Exit(1)
 
 
-@app.command()
+def _sql_help() -> str:
+    """The help of `newsetl sql`, with every table and view the migrations create (read from their SQL)."""
+    from warehouse.catalog import tables_and_views
+
+    tables, views = tables_and_views()
+    return (
+        "Run a SQL query on the warehouse (read-only) and print the result as a table.\n\n"
+        f"Tables: {', '.join(tables)}.\n\n"
+        f"Views: {', '.join(views)}.\n\n"
+        "FROM data_dictionary explains every column of each, and what one row of each is.\n\n"
+        "Read-only means the query reads the warehouse and nothing else: writing (COPY ... TO, EXPORT, "
+        "CREATE), other files (read_text, glob, ATTACH), the network, extensions and settings are refused."
+    )
+
+
+@app.command(help=_sql_help())
 def sql(
     query: Annotated[str, typer.Argument(help="SQL to run, for example: 'FROM articles LIMIT 5'.")],
     db: DbOption = None,
 ) -> None:
-    """Run a SQL query on the warehouse (read-only) and print the result as a table.
-
-    Tables: articles, raw_documents, document_duplicates, rejects, runs, cleaning_changes;
-    views: document_status (what became of each document) and data_dictionary (every column explained).
-
-    Read-only means the query reads the warehouse and nothing else: writing (COPY ... TO, EXPORT,
-    CREATE), other files (read_text, glob, ATTACH), the network, extensions and settings are refused.
-    """
+    """Run a read-only SQL query and print the result (the help, which lists every table and view, is
+    built by _sql_help)."""
     import duckdb
 
     from warehouse.connection import WarehouseError, connect_locked, is_refusal

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import duckdb
@@ -153,10 +153,56 @@ def save_source_health(
         )
 
 
-# For `newsetl sources`: the latest run of every source beside its usual figures.
-SOURCE_HEALTH_QUERY = """
-SELECT source, status, last_run::TIMESTAMP(0) AS last_run, discovered, fetched, unchanged, failed, blocked,
-       new_articles, usual_new_articles AS usual_new, rejected,
-       round(missing_date_share, 2) AS no_date, median_body_words AS body_words, alerts
+@dataclass(frozen=True, slots=True)
+class SourceHealth:
+    """A source's latest run beside its usual figures (a row of the source_health view), for display.
+
+    The shares and medians describe the latest run's new articles, so they are None when it added none;
+    `usual_new_articles` is None before the source has an earlier run.
+    """
+
+    source: str
+    status: str
+    last_run: datetime
+    discovered: int
+    fetched: int
+    unchanged: int
+    failed: int
+    blocked: int
+    new_articles: int
+    usual_new_articles: float | None
+    rejected: int
+    missing_date_share: float | None
+    median_body_words: float | None
+    alerts: tuple[str, ...]
+
+
+_SOURCE_HEALTH = """
+SELECT source, status, last_run, discovered, fetched, unchanged, failed, blocked, new_articles,
+       usual_new_articles, rejected, missing_date_share, median_body_words, coalesce(alerts, [])
 FROM source_health ORDER BY status <> 'ok' DESC, source
 """
+
+
+def read_source_health(connection: duckdb.DuckDBPyConnection) -> list[SourceHealth]:
+    """Every source's latest state, those that need attention (alert, blocked) first, then by name."""
+    rows = connection.execute(_SOURCE_HEALTH).fetchall()
+    return [
+        SourceHealth(
+            source=row[0],
+            status=row[1],
+            last_run=row[2],
+            discovered=row[3],
+            fetched=row[4],
+            unchanged=row[5],
+            failed=row[6],
+            blocked=row[7],
+            new_articles=row[8],
+            usual_new_articles=row[9],
+            rejected=row[10],
+            missing_date_share=row[11],
+            median_body_words=row[12],
+            alerts=tuple(row[13]),
+        )
+        for row in rows
+    ]

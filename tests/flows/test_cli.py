@@ -92,7 +92,9 @@ def test_ingest_then_query_then_rerun(tmp_path: Path) -> None:
     assert lines["exact duplicates"] == str(expected["exact_duplicates"])
     assert lines["new versions"] == str(expected["new_versions"])
     assert lines["rejected"] == str(expected["rejected"])
-    assert "Try: newsetl sql" in first.stdout
+    [hint] = [line for line in first.stdout.splitlines() if line.startswith("Try: ")]
+    program = hint.removeprefix("Try: ").split(" sql ")[0]  # newsetl, or its path when not on PATH
+    assert Path(shutil.which(program) or program).samefile(NEWSETL)
 
     # The database path can come from the environment instead of --db.
     query = newsetl("sql", "SELECT count(*) AS n FROM articles", env={"NEWSETL_DB": str(db)})
