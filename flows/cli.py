@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from extract.http import FetchResult
     from flows.ingest import IngestSummary
+    from warehouse.stories import StorySummary
     from warehouse.health import SourceHealth
 
 app = typer.Typer(
@@ -620,6 +621,76 @@ def report(
         f"({digest.new_stories} new), {digest.new_facts_total} new facts",
         markup=False,
     )
+
+
+@app.command()
+def stories(
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            "--since",
+            help="Only stories with an article seen on or after this day (YYYY-MM-DD).",
+            formats=["%Y-%m-%d"],
+            show_default=False,
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="How many stories to show (1 to 1000).")] = 20,
+    db: DbOption = None,
+) -> None:
+    """List stories, latest first, each with its articles: the headline, when it was seen, how many
+    articles from how many outlets, languages and top entities, then each article (outlet, date, title,
+    URL) in the order they appeared.
+
+    A story is latest by its latest article (publication time, or load time when undated). The headline
+    is the title of the story's most central report (see `newsetl sql "FROM data_dictionary WHERE
+    table_name = 'story_summaries'"`). Plain text: safe to pipe into grep, less or a file.
+    """
+    import duckdb
+
+    from warehouse.connection import WarehouseError, connect_locked
+    from warehouse.stories import MAX_STORIES, list_stories
+
+    if not 1 <= limit <= MAX_STORIES:
+        errors.print(f"error: --limit must be between 1 and {MAX_STORIES}, got {limit}")
+        raise typer.Exit(2)
+    try:
+        with connect_locked(db or Settings().db) as connection:
+            found = list_stories(connection, since.date() if since else None, limit)
+    except (WarehouseError, duckdb.Error) as error:
+        errors.print(f"error: {error}", markup=False)
+        raise typer.Exit(1) from error
+    if not found:
+        typer.echo(f"No story has an article seen since {since.date()}." if since else "No stories yet.")
+        return
+    for index, story in enumerate(found):
+        if index:
+            typer.echo()
+        for line in story_lines(story):
+            typer.echo(line)
+
+
+def story_lines(story: StorySummary) -> list[str]:
+    """A story as plain lines: headline, its figures, then one line per article, columns aligned."""
+    first, last = f"{story.first_seen:%Y-%m-%d}", f"{story.last_seen:%Y-%m-%d}"
+    articles = _count(story.article_count, "article")
+    lines = [
+        story.headline or "(untitled)",
+        f"  story {story.story_id}",
+        f"  seen {first if first == last else f'{first} to {last}'}, {articles} from "
+        f"{_count(story.outlet_count, 'outlet')}: {', '.join(story.outlets)}",
+        f"  languages: {', '.join(story.languages) or 'unknown'}",
+        f"  entities: {', '.join(story.top_entities) or 'none watched'}",
+    ]
+    width = max((len(a.outlet) for a in story.articles), default=0)
+    for article in story.articles:
+        day = f"{article.published_at:%Y-%m-%d}" if article.published_at else "undated"
+        title = " ".join((article.title or "(untitled)").split())
+        lines.append(f"    {article.outlet:<{width}}  {day:<10}  {title}  {article.url}")
+    return lines
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 # serve and maintenance live in flows/operations.py; registered here so `app` holds every command.

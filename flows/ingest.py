@@ -26,6 +26,7 @@ from flows import pipeline
 from flows.digest import publish_digest
 from flows.pipeline import Deduplicated, Processed
 from flows.settings import warehouse_for
+from flows.story_report import publish_story_report
 from transform.analysis import ArticleAnalysis
 from transform.errors import Reject, TransientError
 from transform.health import Alert, HealthRules, SourceRun, check_source
@@ -438,6 +439,7 @@ def load_documents(
         len(summary.rejects),
     )
     publish_digest(db, now)
+    publish_story_report(db, run_id)
     return summary
 
 

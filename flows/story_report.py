@@ -1,0 +1,81 @@
+"""The "stories of this run" artifact: the stories an ingest run started or added articles to, as a
+markdown table on the flow run's page in the Prefect UI.
+
+It reads what the run recorded in `story_changes` (warehouse.stories.run_stories), so it shows what was
+loaded. It never fails the run: the run's data is committed before it, and a report that cannot be made
+is a failed task run and a warning in the log.
+"""
+
+from __future__ import annotations
+
+from prefect import get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NONE
+
+from warehouse.connection import Warehouse, connect
+from warehouse.stories import RunStories, run_stories
+
+ARTIFACT_KEY = "run-stories"
+# Stories shown in the table, most articles added first; the rest are counted under it.
+SHOWN_STORIES = 50
+
+
+@task(cache_policy=NONE)
+def stories_of_this_run(db: Warehouse, run_id: str) -> str:
+    """Publish the run's stories as a markdown artifact (key `run-stories`); returns its markdown."""
+    with connect(db) as connection:
+        stories = run_stories(connection, run_id, SHOWN_STORIES)
+    markdown = story_report(stories, run_id)
+    create_markdown_artifact(
+        markdown, key=ARTIFACT_KEY, description="Stories that gained articles in this run"
+    )
+    return markdown
+
+
+def publish_story_report(db: Warehouse, run_id: str) -> None:
+    """Publish the stories of this run; a failure is a failed task run and a warning, never a failed
+    ingest (the run's data is committed before it)."""
+    state = stories_of_this_run(db, run_id, return_state=True)
+    if not state.is_completed():
+        get_run_logger().warning("The stories of this run were not published: %s", state.message)
+
+
+def story_report(run: RunStories, run_id: str) -> str:
+    """Markdown: a line of totals, then one row per story shown (most articles added first)."""
+    if not run.changed:
+        return "# Stories of this run\n\nNo story gained articles in this run."
+    lines = [
+        "# Stories of this run",
+        "",
+        f"{run.changed} {_plural(run.changed, 'story', 'stories')} gained {run.articles_added} "
+        f"{_plural(run.articles_added, 'article', 'articles')}: {run.created} new, "
+        f"{run.changed - run.created} grown.",
+        "",
+        "| story | headline | change | articles added | articles | outlets | languages "
+        "| first seen | last seen |",
+        "|---|---|---|---:|---:|---:|---|---|---|",
+    ]
+    for run_story in run.stories:
+        story = run_story.story
+        lines.append(
+            f"| `{story.story_id[:12]}` | {_cell(story.headline or '(untitled)')} | {run_story.change} "
+            f"| {run_story.articles_added} | {story.article_count} | {story.outlet_count} "
+            f"| {', '.join(story.languages)} | {story.first_seen:%Y-%m-%d} | {story.last_seen:%Y-%m-%d} |"
+        )
+    if run.changed > len(run.stories):
+        rest = run.changed - len(run.stories)
+        lines += [
+            "",
+            f"... and {rest} more {_plural(rest, 'story', 'stories')}: every one is in the `story_changes` "
+            f"table under run_id `{run_id}`.",
+        ]
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a markdown table cell: one line, no column separator."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many

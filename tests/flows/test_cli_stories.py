@@ -1,0 +1,102 @@
+"""`newsetl stories` through Typer's runner: stories latest first with their articles, as plain text, read
+through the locked connection; --since and --limit; clear errors."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from tests.warehouse.stories_history import load_history
+from warehouse.connection import Warehouse, publish_read_copy, read_copy_path
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> Result:
+    from flows.cli import app
+
+    return runner.invoke(app, list(args))
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("stories") / "w.duckdb"
+    load_history(db)
+    return db
+
+
+def test_stories_prints_each_story_then_its_articles(history: Path) -> None:
+    result = invoke("stories", "--db", str(history))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.split("\n\n")[1] == (
+        "阿里巴巴确认与苹果合作 | East Brief\n"
+        "  story a1\n"
+        "  seen 2025-02-13 to 2025-02-15, 4 articles from 3 outlets: www.eastbrief.example, "
+        "www.meridianwire.example, www.pacificcircuit.example\n"
+        "  languages: en, zh\n"
+        "  entities: Apple, Alibaba, Qwen\n"
+        "    www.meridianwire.example    2025-02-13  Alibaba confirms AI partnership with Apple  "
+        "https://www.meridianwire.example/alibaba-apple\n"
+        "    www.eastbrief.example       2025-02-13  阿里巴巴确认与苹果合作 | East Brief  "
+        "https://www.eastbrief.example/ali-apple\n"
+        "    www.pacificcircuit.example  2025-02-14  Apple picks Qwen for China  "
+        "https://www.pacificcircuit.example/apple-qwen\n"
+        "    www.meridianwire.example    2025-02-15  Apple and Alibaba: what the deal means  "
+        "https://www.meridianwire.example/apple-qwen-follow-up"
+    )
+    headlines = [block.split("\n")[0] for block in result.stdout.strip().split("\n\n")]
+    assert headlines == ["DeepSeek halves API prices", "阿里巴巴确认与苹果合作 | East Brief", "(untitled)"]
+    untitled = result.stdout.strip().split("\n\n")[2]
+    assert "  seen 2025-02-14, 1 article from 1 outlet: files\n  languages: unknown\n" in untitled
+    assert untitled.endswith("    files  undated     (untitled)  file:///in/untitled.txt")
+    assert "\x1b[" not in result.stdout  # no terminal colours: the text survives a pipe
+
+
+def test_since_and_limit_choose_the_stories(history: Path) -> None:
+    since = invoke("stories", "--since", "2025-02-16", "--db", str(history))
+    assert since.exit_code == 0, since.stderr
+    assert since.stdout.startswith("DeepSeek halves API prices\n  story b2\n")
+    assert "story a1" not in since.stdout
+    one = invoke("stories", "--limit", "1", "--db", str(history))
+    assert one.stdout.count("  story ") == 1
+    nothing = invoke("stories", "--since", "2030-01-01", "--db", str(history))
+    assert (nothing.exit_code, nothing.stdout) == (0, "No story has an article seen since 2030-01-01.\n")
+
+
+@pytest.mark.parametrize("limit", ["0", "-3", "1001"])
+def test_the_limit_is_checked(history: Path, limit: str) -> None:
+    result = invoke("stories", "--limit", limit, "--db", str(history))
+    assert result.exit_code == 2
+    assert result.stderr == f"error: --limit must be between 1 and 1000, got {limit}\n"
+
+
+def test_a_bad_date_or_a_missing_warehouse_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    bad_date = invoke("stories", "--since", "yesterday", "--db", str(tmp_path / "w.duckdb"))
+    assert bad_date.exit_code == 2 and "yesterday" in bad_date.output
+    missing = invoke("stories", "--db", str(tmp_path / "none.duckdb"))
+    assert missing.exit_code == 1
+    assert missing.stderr.startswith("error: no database at")
+
+
+def test_an_empty_warehouse_has_no_stories_yet(tmp_path: Path) -> None:
+    from warehouse.connection import connect
+
+    db = tmp_path / "w.duckdb"
+    with connect(db):
+        pass
+    result = invoke("stories", "--db", str(db))
+    assert (result.exit_code, result.stdout) == (0, "No stories yet.\n")
+
+
+def test_stories_reads_the_read_copy(history: Path, tmp_path: Path) -> None:
+    """Like `newsetl sql`, it reads the copy each run publishes, never the file a run writes."""
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(history, db)
+    publish_read_copy(Warehouse(db))
+    db.write_bytes(b"not a database: a reader must not open it")
+    result = invoke("stories", "--limit", "1", "--db", str(db))
+    assert result.exit_code == 0, result.stderr
+    assert read_copy_path(db).exists() and "story b2" in result.stdout

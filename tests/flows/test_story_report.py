@@ -1,0 +1,106 @@
+"""The "stories of this run" artifact, published by real ingest runs under the Prefect test harness, and
+story_changes as runs record them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+from flows import story_report as story_report_module
+from flows.ingest import ingest
+from flows.story_report import ARTIFACT_KEY, story_report
+from tests.flows.test_dedup_flow import paragraph
+from warehouse.connection import connect
+from warehouse.stories import RunStories, RunStory, StorySummary
+
+
+def stories_of_run(run_id: str) -> list[str]:
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[ARTIFACT_KEY]))
+        )
+    return [str(a.data) for a in artifacts if str(a.flow_run_id) == run_id]
+
+
+def changes(db: Path, run_id: str) -> list[tuple[str, int]]:
+    with connect(db, read_only=True) as con:
+        rows = con.execute(
+            "SELECT change, article_count FROM story_changes WHERE run_id = ? ORDER BY ALL", [run_id]
+        ).fetchall()
+    return [(change, int(count)) for change, count in rows]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_each_run_publishes_the_stories_it_started_or_grew(tmp_path: Path, db_path: Path) -> None:
+    body = paragraph(1)
+    first = tmp_path / "run1"
+    first.mkdir()
+    (first / "cut.txt").write_text("Cut short\n\n" + body[: len(body) * 2 // 3], encoding="utf-8")
+    (first / "other.txt").write_text("Unrelated\n\n" + paragraph(2), encoding="utf-8")
+    one = ingest([str(first)], db=str(db_path))
+    [markdown] = stories_of_run(one.run_id)
+    assert markdown.startswith("# Stories of this run\n\n2 stories gained 2 articles: 2 new, 0 grown.\n")
+    assert "| Cut short | created | 1 | 1 | 1 |" in markdown
+    assert "| Unrelated | created | 1 | 1 | 1 |" in markdown
+    assert changes(db_path, one.run_id) == [("created", 1), ("created", 1)]
+
+    second = tmp_path / "run2"
+    second.mkdir()
+    # A near-copy joins the story of what it copies.
+    (second / "full.txt").write_text("Full text\n\nAdvertisements\n" + body, encoding="utf-8")
+    two = ingest([str(second)], db=str(db_path))
+    [markdown] = stories_of_run(two.run_id)
+    assert "1 story gained 1 article: 0 new, 1 grown." in markdown
+    assert "| Cut short | grew | 1 | 2 | 1 |" in markdown
+    assert "Unrelated" not in markdown
+    assert changes(db_path, two.run_id) == [("grew", 1)]
+
+    again = ingest([str(second)], db=str(db_path))
+    assert stories_of_run(again.run_id) == ["# Stories of this run\n\nNo story gained articles in this run."]
+    assert changes(db_path, again.run_id) == []
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_report_that_fails_never_fails_the_run(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("story query broke")
+
+    monkeypatch.setattr(story_report_module, "run_stories", broken)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("A title\n\n" + paragraph(3), encoding="utf-8")
+    summary = ingest([str(tmp_path / "in")], db=str(db_path))
+    assert (summary.new_articles, summary.new_stories) == (1, 1)
+    assert stories_of_run(summary.run_id) == []
+    # story_changes load with the articles, whatever becomes of the report.
+    assert changes(db_path, summary.run_id) == [("created", 1)]
+
+
+def test_the_table_shows_the_first_stories_and_counts_the_rest() -> None:
+    at = datetime(2025, 2, 13, 8, tzinfo=UTC)
+
+    def story(story_id: str, headline: str | None) -> StorySummary:
+        return StorySummary(story_id, headline, at, at, 3, 2, ("a.example", "b.example"), ("en", "zh"), ())
+
+    run = RunStories(
+        (
+            RunStory("created", 3, story("s1" * 12, "Qwen | Apple:\na deal")),
+            RunStory("grew", 1, story("s2" * 12, None)),
+        ),
+        changed=5,
+        created=2,
+        articles_added=7,
+    )
+    markdown = story_report(run, "run-1")
+    assert "5 stories gained 7 articles: 2 new, 3 grown." in markdown
+    row = "| `s1s1s1s1s1s1` | Qwen \\| Apple: a deal | created | 3 | 3 | 2 | en, zh | 2025-02-13 | 2025-02-13"
+    assert row in markdown
+    assert "| `s2s2s2s2s2s2` | (untitled) | grew | 1 | 3 | 2 |" in markdown
+    assert markdown.endswith(
+        "... and 3 more stories: every one is in the `story_changes` table under run_id `run-1`."
+    )
