@@ -11,8 +11,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from flows.operations import add_commands
-from flows.settings import Settings, apply_prefect_defaults, run_options
-from flows.terminal import DbOption, LockWaitOption, check_sources_file, console, errors, run_flow
+from flows.settings import Settings, run_options
+from flows.terminal import (
+    DbOption,
+    LockWaitOption,
+    check_sources_file,
+    console,
+    errors,
+    run_flow,
+    start_prefect_server,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -63,7 +71,7 @@ def ingest(
     if missing:  # a mistyped path: say so before any flow starts
         errors.print(f"error: no such file or folder: {', '.join(missing)}")
         raise typer.Exit(2)
-    apply_prefect_defaults()
+    server = start_prefect_server(settings)  # before the flow's imports, which its start overlaps
     from flows.ingest import ingest as ingest_flow
 
     summary = run_flow(
@@ -72,7 +80,8 @@ def ingest(
             db=str(db_path),
             max_file_bytes=settings.max_file_bytes,
             **run_options(settings, lock_wait),
-        )
+        ),
+        server,
     )
     _print_summary(f"newsetl ingest: {', '.join(str(p) for p in paths)}", summary, db_path)
 
@@ -112,7 +121,7 @@ def run(
     except SourcesError as error:
         errors.print(f"error: {error}", markup=False)
         raise typer.Exit(2) from error
-    apply_prefect_defaults()
+    server = start_prefect_server(settings)  # before the flow's imports, which its start overlaps
     from flows.web import run_failure, web
 
     try:
@@ -122,7 +131,8 @@ def run(
                 db=str(db_path),
                 refetch=refetch,
                 **run_options(settings, lock_wait),
-            )
+            ),
+            server,
         )
     except SourcesError as error:
         errors.print(f"error: {error}", markup=False)
@@ -214,7 +224,7 @@ def reprocess(
     db_path = db or settings.db
     if config is not None:
         check_sources_file(config)
-    apply_prefect_defaults()
+    server = start_prefect_server(settings)  # before the flow's imports, which its start overlaps
     from flows.reprocess import reprocess as reprocess_flow
 
     report = run_flow(
@@ -222,7 +232,8 @@ def reprocess(
             str(db_path),
             str(config) if config else None,
             **run_options(settings, lock_wait),
-        )
+        ),
+        server,
     )
     console.print()
     console.print(f"newsetl reprocess: {report.articles} articles rebuilt from raw documents", style="bold")
@@ -248,7 +259,7 @@ def backfill(
     config_path = config or settings.config
     db_path = db or settings.db
     check_sources_file(config_path)
-    apply_prefect_defaults()
+    server = start_prefect_server(settings)  # before the flow's imports, which its start overlaps
     from flows.web import backfill as backfill_flow
 
     summary = run_flow(
@@ -257,7 +268,8 @@ def backfill(
             since.date(),
             db=str(db_path),
             **run_options(settings, lock_wait),
-        )
+        ),
+        server,
     )
     _print_summary(f"newsetl backfill --since {since.date()}: {config_path}", summary, db_path)
 

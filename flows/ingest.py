@@ -449,11 +449,20 @@ def publish_artifacts(summary: IngestSummary, new_articles: tuple[Article, ...])
         summary.to_markdown(), key="ingest-summary", description="What the ingest run did"
     )
     if new_articles:
+        from textwrap import shorten
+
+        def title(article: Article) -> str:
+            # Untitled documents (plain text without a title line, JSON without one) show how they begin.
+            if article.title and article.title.strip():
+                return article.title
+            return "(untitled) " + shorten(article.body, width=80, placeholder=" …")
+
+        count = len(new_articles)
         create_table_artifact(
             [
-                {"title": a.title or "", "url": a.canonical_url, "source": a.source, "words": a.word_count}
+                {"title": title(a), "url": a.canonical_url, "source": a.source, "words": a.word_count}
                 for a in new_articles
             ],
             key="new-articles",
-            description=f"{len(new_articles)} new articles",
+            description=f"{count} new article{'' if count == 1 else 's'}",
         )

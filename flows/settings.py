@@ -43,6 +43,13 @@ class Settings(BaseSettings):
         default=None,
         description="DuckDB's memory limit for the warehouse, e.g. 1GB [default: DuckDB's, 80% of RAM].",
     )
+    prefect_server_idle_minutes: float = Field(
+        default=10.0,
+        ge=0,
+        description="Without PREFECT_API_URL, runs are recorded by a Prefect server newsetl starts in the "
+        "background and shares between commands; it stops after this many idle minutes. 0: a server "
+        "per command, stopped at its end (see flows/prefect_server.py).",
+    )
 
     @field_validator("memory_limit")
     @classmethod
@@ -76,17 +83,17 @@ def apply_prefect_defaults() -> None:
 
 
 @contextmanager
-def one_shot_run_settings() -> Iterator[None]:
+def one_shot_run_settings(own_server: bool = False) -> Iterator[None]:
     """Prefect settings for a flow run the CLI starts and waits for.
 
-    Heartbeats let a Prefect server mark a run whose process died as crashed. Without PREFECT_API_URL the
-    run goes to a temporary server that dies with this process, so there they only cost time: up to a
-    second a run (bench: 0.7 s of a 4 s ingest), as Prefect's heartbeat thread sleeps in whole seconds
-    and the run waits for it to stop. Against a real server (PREFECT_API_URL set) they stay on.
+    Heartbeats let a Prefect server mark a run whose process died as crashed. On a temporary server or
+    newsetl's own (`own_server`), which nobody watches that way, they only cost time: up to a second a run
+    (bench: 0.7 s of a 4 s ingest), as Prefect's heartbeat thread sleeps in whole seconds and the run
+    waits for it to stop. Against the user's server (PREFECT_API_URL set) they stay on.
     """
     from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    if PREFECT_API_URL.value():
+    if PREFECT_API_URL.value() and not own_server:
         yield
         return
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):

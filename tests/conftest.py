@@ -16,6 +16,9 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 # the first start of the embedded server on a slow machine.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+# `newsetl` commands run by the tests share one Prefect server (flows/prefect_server.py), gone a minute
+# after the last of them.
+os.environ.setdefault("NEWSETL_PREFECT_SERVER_IDLE_MINUTES", "1")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,132 @@
+"""newsetl's own Prefect server (flows/prefect_server.py): found, shared, stopped, never mistaken."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from flows.prefect_server import (
+    ALIVE_LOCK,
+    STATE_FILE,
+    _pid_running,
+    configured_api_url,
+    find,
+    start_or_find,
+    stop_shared,
+)
+
+STARTUP = 180.0  # a fresh PREFECT_HOME migrates its database first; slow on a busy machine
+
+
+@pytest.fixture(scope="module")
+def migrated_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One PREFECT_HOME for the module: its database is created by the first server only."""
+    return tmp_path_factory.mktemp("prefect-home")
+
+
+@pytest.fixture
+def home(migrated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PREFECT_HOME", str(migrated_home))
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("PREFECT_PROFILE", raising=False)
+    return migrated_home
+
+
+def _gone(pid: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if not _pid_running(pid):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.slow  # starts a real Prefect server
+def test_commands_share_one_server_until_it_is_stopped(home: Path) -> None:
+    first = start_or_find(600)
+    try:
+        first.wait_until_healthy(STARTUP)
+        again = start_or_find(600)
+        assert (again.url, again.pid) == (first.url, first.pid)
+        assert not again.private
+        state = json.loads((home / STATE_FILE).read_text())
+        assert state["url"] == first.url and state["pid"] == first.pid
+    finally:
+        stopped = stop_shared()
+    assert stopped is not None and stopped.pid == first.pid
+    assert _gone(first.pid, 30)
+    assert find() is None
+    assert not (home / STATE_FILE).exists()  # the server removed its own state file on SIGTERM
+    assert stop_shared() is None
+
+
+@pytest.mark.slow  # starts a real Prefect server
+def test_a_server_stops_itself_when_idle(home: Path) -> None:
+    server = start_or_find(3)
+    try:
+        server.wait_until_healthy(STARTUP)
+        assert _gone(server.pid, 60), "still running a minute after 3 idle seconds"
+        assert find() is None
+    finally:
+        server.stop(5)
+
+
+def test_a_stale_state_file_is_not_taken_for_a_server(home: Path) -> None:
+    # What a server killed with SIGKILL leaves: its state file, naming a pid that may be reused.
+    (home / STATE_FILE).write_text(
+        json.dumps(
+            {
+                "url": "http://127.0.0.1:9/api",
+                "pid": os.getpid(),  # alive, but not a server: it holds no alive lock
+                "started_at": "2026-01-01T00:00:00+00:00",
+                "idle_seconds": 600,
+                "prefect_version": "3.8.8",
+            }
+        )
+    )
+    (home / ALIVE_LOCK).touch()
+    assert find() is None
+    assert stop_shared() is None  # and nothing is signalled
+
+
+@pytest.mark.slow  # starts a real Prefect server
+def test_a_private_server_is_not_shared(home: Path) -> None:
+    server = start_or_find(0)
+    try:
+        assert server.private
+        assert not (home / STATE_FILE).exists()
+        server.wait_until_healthy(STARTUP)
+    finally:
+        server.stop()
+    assert server.process is not None and server.process.returncode is not None
+
+
+def test_a_configured_api_url_is_read_from_the_environment_or_the_active_profile(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert configured_api_url() is None
+    (home / "profiles.toml").write_text(
+        'active = "local"\n[profiles.local]\nPREFECT_API_URL = "http://127.0.0.1:4200/api"\n[profiles.other]\n'
+    )
+    assert configured_api_url() == "http://127.0.0.1:4200/api"
+    monkeypatch.setenv("PREFECT_PROFILE", "other")
+    assert configured_api_url() is None
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4300/api")
+    assert configured_api_url() == "http://127.0.0.1:4300/api"
+    (home / "profiles.toml").unlink()
+
+
+def test_runs_on_newsetl_s_own_server_send_no_heartbeats() -> None:
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.settings import one_shot_run_settings
+
+    with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:4200/api"}):
+        with one_shot_run_settings(own_server=True):
+            assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() is None
+        with one_shot_run_settings():  # the user's server
+            assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() == 180
