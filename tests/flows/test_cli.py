@@ -325,7 +325,7 @@ def test_a_sources_file_that_is_not_utf8_is_an_error(tmp_path: Path, command: st
 
 
 def test_the_summary_prints_user_text_as_is_and_caps_rejects(capsys: pytest.CaptureFixture[str]) -> None:
-    from flows.cli import SHOWN_REJECTS, _print_summary
+    from flows.cli import SHOWN_REJECTS, _print_summary, newsetl_command
     from flows.ingest import IngestSummary
     from transform.errors import Reject
 
@@ -337,8 +337,8 @@ def test_the_summary_prints_user_text_as_is_and_caps_rejects(capsys: pytest.Capt
     assert "    - [read] bad [/x]: file:///m[/x]/0[bold].txt" in out
     assert out.count("    - [read]") == SHOWN_REJECTS
     assert (
-        f"    ... and {25 - SHOWN_REJECTS} more rejects "
-        """(see: newsetl sql "FROM rejects WHERE run_id = 'run-1'" --db m[/x].duckdb)"""
+        f"    ... and {25 - SHOWN_REJECTS} more rejects (see: {newsetl_command()} sql "
+        """"FROM rejects WHERE run_id = 'run-1'" --db m[/x].duckdb)"""
     ) in out
     assert "Database: /data/m[/x].duckdb" in out
 
