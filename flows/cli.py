@@ -504,7 +504,7 @@ def search(
 ) -> None:
     """Full-text search (BM25) over unique articles; prints them best first.
 
-    The index is rebuilt after every ingest that adds articles, so it is as fresh as the last run.
+    Each load indexes its articles in the same transaction, so the index is as fresh as the last run.
     """
     import duckdb
 

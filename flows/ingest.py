@@ -42,7 +42,6 @@ from warehouse.connection import (
     publish_read_copy,
 )
 from warehouse.health import run_figures, save_source_health, source_history
-from warehouse.integrity import articles_missing_from_search
 from warehouse.loads import (
     RunCounts,
     close_abandoned_runs,
@@ -54,7 +53,6 @@ from warehouse.loads import (
 )
 from warehouse.locks import writer_lock
 from warehouse.queries import attempt_counts, learned_boilerplate, pending_documents
-from warehouse.search import refresh_search_index
 
 Batch = TypeVar("Batch")
 
@@ -257,19 +255,6 @@ def load_isolating(
 
 
 @io_task
-def refresh_search(db: Warehouse) -> None:
-    with connect(db) as connection:
-        refresh_search_index(connection)
-
-
-@io_task
-def search_index_is_stale(db: Warehouse) -> bool:
-    """True when some article is missing from the search index (a run died before refreshing it)."""
-    with connect(db) as connection:
-        return articles_missing_from_search(connection) > 0
-
-
-@io_task
 def record_source_health(
     db: Warehouse, run_id: str, sources: list[SourceRun], rules: HealthRules | None = None
 ) -> list[Alert]:
@@ -404,9 +389,6 @@ def load_documents(
         outcome = BatchOutcome(rejects=(*early_rejects, *stored.set_aside)).merged(outcome)
         for warning in outcome.warnings:
             logger.warning(warning)
-        # Also repairs an index left stale by a run that died between loading and refreshing it.
-        if outcome.articles or search_index_is_stale(db):
-            refresh_search(db)
         summary = IngestSummary(
             run_id=run_id,
             db_path=str(db.path.resolve()),

@@ -1,4 +1,4 @@
-"""The `maintenance` flow: refresh the search index, checkpoint DuckDB, export Parquet.
+"""The `maintenance` flow: tend the search index, checkpoint DuckDB, export Parquet.
 
 Served daily by `newsetl serve` and deployed by prefect.yaml; `newsetl maintenance` runs it once.
 """
@@ -10,13 +10,15 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run
 
-from flows.ingest import current_run_id, io_task, refresh_read_copy, refresh_search
+from flows.ingest import current_run_id, io_task, refresh_read_copy, run_name
 from flows.settings import DEFAULT_EXPORT_DIR, warehouse_for
 from warehouse.connection import Warehouse, WarehouseError, connect, connect_locked
 from warehouse.exports import export_parquet
 from warehouse.locks import writer_lock
 from warehouse.maintenance import StorageFigures, checkpoint
+from warehouse.search import SegmentMerge, refresh_search_index
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,17 @@ class MaintenanceReport:
     before: StorageFigures
     after: StorageFigures
     exported: dict[str, int] = field(default_factory=dict)
+    # Articles the search index lacked (loaded before it existed), and the merge of its segments.
+    indexed: int = 0
+    merge: SegmentMerge = field(default_factory=lambda: SegmentMerge(0, 0, 0))
+
+    @property
+    def search_index(self) -> str:
+        """The search index step in a few words."""
+        return (
+            f"{self.indexed} articles added; {self.merge.rows} postings sorted into a segment"
+            f" ({self.merge.segments} segments)"
+        )
 
     def to_markdown(self) -> str:
         lines = [
@@ -35,7 +48,7 @@ class MaintenanceReport:
             "",
             "| step | result |",
             "|---|---|",
-            "| search index | rebuilt (BM25 over article titles and bodies) |",
+            f"| search index | {self.search_index} |",
             f"| checkpoint | write-ahead log {self.before.wal_size} → {self.after.wal_size}; "
             f"database {self.before.database_size} → {self.after.database_size} "
             f"({self.after.total_blocks} blocks, {self.after.free_blocks} free) |",
@@ -51,6 +64,14 @@ class MaintenanceReport:
 
 
 @io_task
+def refresh_search(db: Warehouse) -> tuple[int, SegmentMerge]:
+    """Index the articles the search index lacks and merge the rows loaded since into a sorted segment,
+    so queries read only the row groups of their terms (see warehouse/search.py)."""
+    with connect(db) as connection:
+        return refresh_search_index(connection)
+
+
+@io_task
 def checkpoint_database(db: Warehouse) -> tuple[StorageFigures, StorageFigures]:
     with connect(db) as connection:
         return checkpoint(connection)
@@ -63,7 +84,15 @@ def export(db: Warehouse, folder: str) -> dict[str, int]:
         return export_parquet(connection, Path(folder))
 
 
-@flow(name="maintenance", description="Refresh the search index, checkpoint DuckDB, export Parquet.")
+def _maintenance_run_name() -> str:
+    return run_name("maintenance", [str(flow_run.parameters.get("db"))])
+
+
+@flow(
+    name="maintenance",
+    flow_run_name=_maintenance_run_name,
+    description="Tend the search index, checkpoint DuckDB, export Parquet.",
+)
 def maintenance(
     db: str = "data/newsetl.duckdb",
     export_dir: str = DEFAULT_EXPORT_DIR,
@@ -75,18 +104,25 @@ def maintenance(
     if not warehouse.path.exists():
         raise WarehouseError(f"no database at {db}: run `newsetl ingest` first or pass --db")
     with writer_lock(warehouse.path, holder=current_run_id(), wait_seconds=lock_wait_seconds):
-        refresh_search(warehouse)
+        indexed, merge = refresh_search(warehouse)
         before, after = checkpoint_database(warehouse)
         refresh_read_copy(warehouse)  # the export reads the read copy
         exported = export(warehouse, export_dir)
     report = MaintenanceReport(
-        str(warehouse.path.resolve()), str(Path(export_dir).resolve()), before, after, exported
+        str(warehouse.path.resolve()),
+        str(Path(export_dir).resolve()),
+        before,
+        after,
+        exported,
+        indexed,
+        merge,
     )
     create_markdown_artifact(
         report.to_markdown(), key="maintenance-summary", description="What the maintenance run did"
     )
     get_run_logger().info(
-        "Index rebuilt; write-ahead log %s → %s; exported %s",
+        "Search index: %s; write-ahead log %s → %s; exported %s",
+        report.search_index,
         before.wal_size,
         after.wal_size,
         ", ".join(f"{rows} {name}" for name, rows in exported.items()),

@@ -39,7 +39,7 @@ def run_maintenance(
     export_dir: ExportDirOption = Path(DEFAULT_EXPORT_DIR),
     lock_wait: LockWaitOption = None,
 ) -> None:
-    """Run the maintenance flow once: rebuild the search index, checkpoint the DuckDB file (its
+    """Run the maintenance flow once: tend the search index, checkpoint the DuckDB file (its
     write-ahead log goes into the file), and export articles, stories and the dedup table as Parquet.
 
     `newsetl serve` runs the same flow every day.
@@ -58,7 +58,7 @@ def run_maintenance(
     )
     console.print()
     console.print("newsetl maintenance", style="bold")
-    console.print("  search index       rebuilt")
+    console.print(f"  search index       {report.search_index}", markup=False)
     console.print(f"  write-ahead log    {report.before.wal_size} → {report.after.wal_size}", markup=False)
     console.print(f"  database size      {report.after.database_size}", markup=False)
     for name, rows in report.exported.items():

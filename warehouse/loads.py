@@ -23,6 +23,7 @@ from transform.errors import Reject
 from transform.near_duplicates import Fingerprint, MinHashScheme, band_keys
 from transform.outcomes import BatchOutcome
 from transform.records import Article, HttpCacheEntry, RawDocument, SourceKind
+from transform.search_terms import SearchDocument, search_document
 from transform.stories import StoryFeatures
 from transform.story_changes import story_changes
 from transform.versions import ArticleVersion
@@ -194,7 +195,8 @@ def load_outcomes(
     Rejects of paths that never became documents (no doc_id) are recorded once, not again on every
     rerun. Signatures (with their band keys under the outcome's scheme), near-duplicates and story
     assignments land in the same transaction, so an article never exists without its dedup and story
-    rows.
+    rows. Their full-text index rows (`warehouse.search`) too: a load's index cost grows with its
+    articles, not with the history.
     """
     articles, duplicates, rejects = outcome.articles, outcome.duplicates, outcome.rejects
     off_topic, fingerprints = outcome.off_topic, outcome.fingerprints
@@ -205,6 +207,9 @@ def load_outcomes(
         if articles:
             insert_rows(connection, "articles", _article_rows(articles, now, run_id))
             insert_rows(connection, "cleaning_changes", _cleaning_rows([a for a, _ in articles]))
+            insert_search_documents(
+                connection, [search_document(a.article_id, a.title, a.body) for a, _ in articles]
+            )
         _insert_versions(connection, [first_version(a) for a, _ in articles], versions, now, run_id)
         if analyses:
             _insert_analyses(connection, analyses)
@@ -279,6 +284,40 @@ def load_outcomes(
                 ),
             )
             insert_story_changes(connection, run_id, now, story_changes(stories))
+
+
+def insert_search_documents(
+    connection: duckdb.DuckDBPyConnection, documents: Sequence[SearchDocument]
+) -> None:
+    """Add articles to the full-text index (inside the caller's transaction): their length, and one
+    posting per distinct term, unsorted until maintenance merges it into a segment (warehouse.search)."""
+    if not documents:
+        return
+    insert_rows(
+        connection,
+        "search_documents",
+        pa.table(
+            {
+                "article_id": [d.article_id for d in documents],
+                "length": pa.array([d.length for d in documents], pa.int32()),
+            }
+        ),
+    )
+    postings = pa.table(
+        {
+            "article_id": pa.array([d.article_id for d in documents for _ in d.terms], pa.string()),
+            "term": pa.array([term for d in documents for term, _ in d.terms], pa.string()),
+            "tf": pa.array([tf for d in documents for _, tf in d.terms], pa.int32()),
+            "doc_length": pa.array([d.length for d in documents for _ in d.terms], pa.int32()),
+        }
+    )
+    with registered(connection, "_newsetl_postings", postings):
+        connection.execute(
+            """
+            INSERT INTO search_postings (article_id, term, term_key, tf, doc_length)
+            SELECT article_id, term, md5_number_upper(term), tf, doc_length FROM _newsetl_postings
+            """
+        )
 
 
 def _article_rows(articles: Sequence[tuple[Article, str]], now: datetime, run_id: str) -> pa.Table:

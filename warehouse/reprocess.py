@@ -13,6 +13,9 @@ from warehouse.loads import transaction
 
 # Everything cleaning, deduplication and analysis produced, children first.
 DERIVED_TABLES = (
+    # The full-text index is rebuilt by the loads, like every other row derived from an article.
+    "search_postings",
+    "search_documents",
     "lsh_bands",
     "article_signatures",
     "near_duplicates",

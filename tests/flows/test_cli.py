@@ -237,13 +237,7 @@ def test_sql_still_answers_analyst_queries(warehouse: Path) -> None:
     unique = invoke("sql", "SELECT article_id FROM unique_articles ORDER BY 1", "--db", str(warehouse))
     assert unique.exit_code == 0, unique.stderr
     assert all(name in unique.stdout for name in ("qwen", "ernie", "capex"))
-    bm25 = invoke(
-        "sql",
-        "SELECT article_id FROM (SELECT article_id, fts_main_articles.match_bm25(article_id, 'iPhone') AS s"
-        " FROM articles) WHERE s IS NOT NULL",
-        "--db",
-        str(warehouse),
-    )
+    bm25 = invoke("sql", "SELECT article_id FROM search_bm25(['iphon'])", "--db", str(warehouse))
     assert bm25.exit_code == 0, bm25.stderr
     assert "qwen" in bm25.stdout and "ernie" not in bm25.stdout
     mistake = invoke("sql", "SELECT * FROM no_such_table", "--db", str(warehouse))
@@ -262,6 +256,26 @@ def test_search_runs_on_a_locked_connection(warehouse: Path) -> None:
     result = invoke("search", "iPhone Qwen", "--limit", "1000", "--db", str(warehouse))
     assert result.exit_code == 0, result.stderr
     assert "1 articles for 'iPhone Qwen'" in result.stdout
+
+
+def test_search_finds_chinese_japanese_and_korean_words(tmp_path: Path) -> None:
+    from tests.warehouse.test_search_index import TEXTS, load
+    from warehouse.connection import connect
+
+    db = tmp_path / "cjk.duckdb"
+    with connect(db) as connection:
+        load(connection, *TEXTS)
+    for query, title in (
+        ("阿里巴巴", TEXTS["zh"][0]),
+        ("人工知能", TEXTS["ja"][0]),
+        ("아이폰", TEXTS["ko"][0]),
+    ):
+        result = invoke("search", query, "--db", str(db))
+        assert result.exit_code == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert lines[0] == f"1 articles for {query!r}, best first:"
+        assert title in lines[1] and "(2025-02-13)" in lines[1]
+        assert lines[2].strip().startswith("https://x.example/")
 
 
 def test_export_replaces_the_previous_export_whole(warehouse: Path, tmp_path: Path) -> None:

@@ -150,7 +150,6 @@ def test_an_ingest_run_shows_its_tasks_artifacts_and_logs(server: Server, tmp_pa
         "deduplicate",
         "analyse_articles",
         "load",
-        "refresh_search",
         "record_run_end",
     } <= task_names(server, run["id"])
     published = artifacts(server, run["id"])

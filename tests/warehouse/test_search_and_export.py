@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,8 +13,9 @@ from transform.records import ExtractedDocument
 from warehouse.connection import WarehouseError, connect
 from warehouse.exports import export_parquet
 from warehouse.loads import load_outcomes
-from warehouse.search import refresh_search_index, search_articles
+from warehouse.search import search_articles
 
+FIXTURES = Path(__file__).resolve().parents[1] / "faults" / "fixtures"
 NOW = datetime(2025, 2, 13, 8, 0, tzinfo=UTC)
 TEXTS = {
     "qwen": ("Qwen comes to iPhone", "Apple will run Alibaba's Qwen models on iPhones sold in China."),
@@ -34,7 +36,6 @@ def load_articles(db: Path) -> None:
     ]
     with connect(db) as con:
         load_outcomes(con, "run-1", NOW, BatchOutcome(articles=tuple(articles)))
-        refresh_search_index(con)
 
 
 def test_search_ranks_matching_articles_with_bm25(db_path: Path) -> None:
@@ -44,14 +45,14 @@ def test_search_ranks_matching_articles_with_bm25(db_path: Path) -> None:
         plural = search_articles(con, "model")
     assert [h.article_id for h in hits] == ["qwen"]
     assert hits[0].score > 0 and hits[0].url == "https://x.example/qwen"
-    # Porter stemming: "model" finds "models".
+    # Snowball stemming: "model" finds "models".
     assert {h.article_id for h in plural} == {"qwen", "ernie"}
 
 
-def test_search_before_any_index_says_what_to_do(db_path: Path) -> None:
-    with connect(db_path):
-        pass
-    with connect(db_path, read_only=True) as con, pytest.raises(WarehouseError, match="newsetl ingest"):
+def test_search_before_any_index_says_what_to_do(tmp_path: Path) -> None:
+    old = tmp_path / "old.duckdb"  # made before the search index (schema 1), opened without upgrading
+    shutil.copyfile(FIXTURES / "schema_v1.duckdb", old)
+    with connect(old, read_only=True) as con, pytest.raises(WarehouseError, match="newsetl maintenance"):
         search_articles(con, "qwen")
 
 
