@@ -114,6 +114,7 @@ _RIGHT_WORD = re.compile(r"([A-Z][a-z]+)(['\u2019]s)?")
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _LEFT_WORD = re.compile(r"[A-Z]?[a-z]{2,}")
 _ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
+_DIGIT = re.compile(r"\d")
 # What stands before a word that opens a sentence: the text's start, a line break or a stop, then spaces,
 # quotes or brackets.
 _OPENS_SENTENCE = re.compile(r"(?:^|[.!?\n])[\s\"'\u201c\u2018\u201d\u2019()\[\]]*\Z")
@@ -128,6 +129,10 @@ _SENTENCE_START = re.compile(
 # search skips to capitals; the lookbehind then checks what stands before it.
 _NAME_USE = re.compile(r"([A-Z](?<=[^\s.!?] [A-Z])[A-Za-z]*[a-z])(?:['\u2019]s)?(?![\w'\u2019-])(?! [A-Z])")
 _LOWERCASE_WORD = re.compile(r"[a-z](?<![\w-][a-z])[a-z]*(?![\w-])")
+_EVIDENCE = {"opens": _SENTENCE_START, "name": _NAME_USE, "lower": _LOWERCASE_WORD}
+# How far before a word the stop, quotes and spaces of a sentence start are looked for.
+_OPENER_REACH = 64
+_WORDS_BEFORE_PASS = 24
 # A sentence's end: a stop before a space or the end of the text ("4.2" is no end), or a line break.
 _CLAUSE_END = re.compile(r"[.!?](?=\s|$)|\n")
 
@@ -167,12 +172,13 @@ def split_glued_sentences(text: str, protected: frozenset[str] = PROTECTED_NAMES
     bases = [_strip_suffix(token) for _, _, token in glued]
     tokens = Counter(bases)
     evidence = _Evidence(text)
+    names = (protected, "\n".join(protected))  # the names, and all of them in one string to search
     edits: list[Edit] = []
     details: list[str] = []
     for (start, end, token), base in zip(glued, bases, strict=True):
         if _is_protected(token, protected, base) or _OPENS_SENTENCE.search(text, max(0, start - 8), start):
             continue
-        glue = _Glue(text, start, end, protected, evidence, repeated=tokens[base] > 1)
+        glue = _Glue(text, start, end, names, evidence, repeated=tokens[base] > 1)
         split = _glue_point(token, glue)
         if split is None:
             continue
@@ -209,44 +215,75 @@ def _camel_chunks(text: str) -> list[tuple[int, int]]:
 
 
 class _Evidence:
-    """What the rest of the text says about words, each kind found in one pass when first asked for.
+    """What the rest of the text says about words: which open a sentence, stand as a name, are lowercase.
 
-    One pass per kind keeps a text with many glued-looking tokens linear (a search per word would not).
+    A question about a word looks at the word's occurrences only (a substring search, then the kind's
+    regex at each), which is fast for the few words a text asks about. After `_WORDS_BEFORE_PASS`
+    words of one kind the whole text is read once for that kind instead, which keeps a text with very
+    many glued-looking tokens linear. Both ways give the same answers.
     """
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._openers: frozenset[str] | None = None
-        self._names: frozenset[str] | None = None
-        self._lowercase: frozenset[str] | None = None
+        self._asked: dict[str, dict[str, bool]] = {"opens": {}, "name": {}, "lower": {}}
+        self._found: dict[str, frozenset[str]] = {}
 
     def opens_sentence(self, word: str) -> bool:
         """`word` opens a sentence somewhere in the text."""
-        if self._openers is None:
-            self._openers = frozenset(m.group(1) for m in _SENTENCE_START.finditer(self._text))
-        return word in self._openers
+        return self._ask("opens", word)
 
     def is_name(self, word: str) -> bool:
         """`word` stands alone inside a sentence somewhere, capitalised and not followed by a capital."""
-        if self._names is None:
-            self._names = frozenset(m.group(1) for m in _NAME_USE.finditer(self._text))
-        return word in self._names
+        return self._ask("name", word)
 
     def has_lowercase(self, word: str) -> bool:
         """`word` (lowercase) is a word of the text."""
-        if self._lowercase is None:
-            self._lowercase = frozenset(_LOWERCASE_WORD.findall(self._text))
-        return word in self._lowercase
+        return self._ask("lower", word)
+
+    def _ask(self, kind: str, word: str) -> bool:
+        found = self._found.get(kind)
+        if found is not None:
+            return word in found
+        asked = self._asked[kind]
+        answer = asked.get(word)
+        if answer is None:
+            if len(asked) >= _WORDS_BEFORE_PASS:
+                self._found[kind] = frozenset(_EVIDENCE[kind].findall(self._text))
+                return word in self._found[kind]
+            answer = asked[word] = self._occurs_as(kind, word)
+        return answer
+
+    def _occurs_as(self, kind: str, word: str) -> bool:
+        pattern, text = _EVIDENCE[kind], self._text
+        start = text.find(word)
+        while start != -1:
+            end = start + len(word)
+            if kind == "opens":
+                # The match starts before the word (at a stop or a line break): search a little before.
+                hits = pattern.finditer(text, max(0, start - _OPENER_REACH), end + 3)
+                if any(hit.start(1) == start and hit.group(1) == word for hit in hits):
+                    return True
+            else:
+                # Anchored at the word; the lookbehinds see the text before it, the lookaheads need 4 after.
+                hit = pattern.match(text, start, end + 4)
+                if hit is not None and hit.group(1 if kind == "name" else 0) == word:
+                    return True
+            start = text.find(word, start + 1)
+        return False
+
+
+_Names = tuple[frozenset[str], str]
 
 
 class _Glue:
     """One glued-looking token in its text: the context its candidate glue points are judged in."""
 
     def __init__(
-        self, text: str, start: int, end: int, protected: frozenset[str], evidence: _Evidence, repeated: bool
+        self, text: str, start: int, end: int, names: _Names, evidence: _Evidence, repeated: bool
     ) -> None:
         self.text, self.start, self.end = text, start, end
-        self.protected, self.evidence, self.repeated = protected, evidence, repeated
+        self.protected, self.protected_text = names
+        self.evidence, self.repeated = evidence, repeated
 
     def reads_as_two_sentences(self) -> bool:
         """Enough words before the token (back to the last stop) and after it (up to the next one)."""
@@ -309,7 +346,7 @@ def _is_glue(left: str, right: str, glue: _Glue) -> bool:
             and glue.reads_as_two_sentences()
         )
     opener = _Opener(right, right_word, glue)
-    if not opener.possible or _inside_protected(left + right, len(left), glue.protected):
+    if not opener.possible or _inside_protected(left + right, len(left), glue):
         return False
     if not opener.plain:
         # A name after a lowercase word opens a sentence ("weekDeepSeek"); after a name, two names make
@@ -405,11 +442,13 @@ class _Opener:
 
 
 def _is_protected(token: str, protected: frozenset[str], base: str) -> bool:
-    return base in protected or base.removesuffix("s") in protected or any(c.isdigit() for c in token)
+    return base in protected or base.removesuffix("s") in protected or _DIGIT.search(token) is not None
 
 
-def _inside_protected(segment: str, i: int, protected: frozenset[str]) -> bool:
-    for name in protected:
+def _inside_protected(segment: str, i: int, glue: _Glue) -> bool:
+    if segment[i - 1 : i + 1] not in glue.protected_text:  # no name holds this lower-upper pair
+        return False
+    for name in glue.protected:
         start = segment.find(name)
         while start != -1:
             if start < i < start + len(name):
