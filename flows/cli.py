@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from extract.http import FetchResult
     from flows.ingest import IngestSummary
-    from warehouse.stories import StorySummary
+    from warehouse.stories import StoryArticle, StorySummary
     from warehouse.health import SourceHealth
 
 app = typer.Typer(
@@ -686,7 +686,7 @@ def story_lines(story: StorySummary) -> list[str]:
     first, last = f"{story.first_seen:%Y-%m-%d}", f"{story.last_seen:%Y-%m-%d}"
     articles = _count(story.article_count, "article")
     lines = [
-        story.headline or "(untitled)",
+        story.headline or _untitled(story.articles[0] if story.articles else None),
         f"  story {story.story_id}",
         f"  seen {first if first == last else f'{first} to {last}'}, {articles} from "
         f"{_count(story.outlet_count, 'outlet')}: {', '.join(story.outlets)}",
@@ -696,9 +696,18 @@ def story_lines(story: StorySummary) -> list[str]:
     width = max((len(a.outlet) for a in story.articles), default=0)
     for article in story.articles:
         day = f"{article.published_at:%Y-%m-%d}" if article.published_at else "undated"
-        title = " ".join((article.title or "(untitled)").split())
+        title = " ".join(article.title.split()) if article.title else _untitled(article)
         lines.append(f"    {article.outlet:<{width}}  {day:<10}  {title}  {article.url}")
     return lines
+
+
+def _untitled(article: StoryArticle | None, words: int = 12) -> str:
+    """An article without a title, by its first words: (untitled: "Baidu said on Thursday ...")."""
+    opening = (article.opening or "").split() if article else []
+    if not opening:
+        return "(untitled)"
+    more = " ..." if len(opening) > words else ""
+    return f'(untitled: "{" ".join(opening[:words])}{more}")'
 
 
 def _count(number: int, noun: str) -> str:

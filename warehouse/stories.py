@@ -69,6 +69,7 @@ class StoryArticle:
     title: str | None
     url: str
     language: str | None
+    opening: str | None = None  # the start of the body, for an article without a title
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +128,8 @@ _ARTICLES = """
 SELECT s.story_id, a.article_id,
        CASE WHEN a.canonical_url LIKE 'http%' THEN regexp_extract(a.canonical_url, '^https?://([^/]+)', 1)
             ELSE a.source END AS outlet,
-       a.published_at, a.title, a.canonical_url, a.language
+       a.published_at, a.title, a.canonical_url, a.language,
+       CASE WHEN nullif(trim(a.title), '') IS NULL THEN left(a.body, 200) END AS opening
 FROM story_articles AS s
 JOIN articles AS a ON a.article_id = s.article_id
 WHERE s.story_id IN (SELECT unnest($ids))
@@ -185,10 +187,10 @@ def _summaries(
     articles: dict[str, list[StoryArticle]] = {}
     if with_articles:
         rows = connection.execute(_ARTICLES, {"ids": list(ids)}).fetchall()
-        for story_id, article_id, outlet, published_at, title, url, language in rows:
+        for story_id, article_id, outlet, published_at, title, url, language, opening in rows:
             published = published_at.astimezone(UTC) if published_at else None
             articles.setdefault(story_id, []).append(
-                StoryArticle(article_id, outlet, published, title, url, language)
+                StoryArticle(article_id, outlet, published, title, url, language, opening)
             )
     summaries = {}
     for row in connection.execute(_SUMMARIES, {"ids": list(ids)}).fetchall():

@@ -4,6 +4,7 @@ through the locked connection; --since and --limit; clear errors."""
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -48,10 +49,12 @@ def test_stories_prints_each_story_then_its_articles(history: Path) -> None:
         "https://www.meridianwire.example/apple-qwen-follow-up"
     )
     headlines = [block.split("\n")[0] for block in result.stdout.strip().split("\n\n")]
-    assert headlines == ["DeepSeek halves API prices", "阿里巴巴确认与苹果合作 | East Brief", "(untitled)"]
-    untitled = result.stdout.strip().split("\n\n")[2]
-    assert "  seen 2025-02-14, 1 article from 1 outlet: files\n  languages: unknown\n" in untitled
-    assert untitled.endswith("    files  undated     (untitled)  file:///in/untitled.txt")
+    # Without a title, a story and an article go by their first words.
+    untitled = '(untitled: "Body of a3, long enough to be a report.")'
+    assert headlines == ["DeepSeek halves API prices", "阿里巴巴确认与苹果合作 | East Brief", untitled]
+    last = result.stdout.strip().split("\n\n")[2]
+    assert "  seen 2025-02-14, 1 article from 1 outlet: files\n  languages: unknown\n" in last
+    assert last.endswith(f"    files  undated     {untitled}  file:///in/untitled.txt")
     assert "\x1b[" not in result.stdout  # no terminal colours: the text survives a pipe
 
 
@@ -100,3 +103,17 @@ def test_stories_reads_the_read_copy(history: Path, tmp_path: Path) -> None:
     result = invoke("stories", "--limit", "1", "--db", str(db))
     assert result.exit_code == 0, result.stderr
     assert read_copy_path(db).exists() and "story b2" in result.stdout
+
+
+def test_an_untitled_article_goes_by_its_first_twelve_words() -> None:
+    from flows.cli import story_lines
+    from warehouse.stories import StoryArticle, StorySummary
+
+    words = " ".join(f"w{i}" for i in range(1, 30))
+    article = StoryArticle("x", "files", None, None, "file:///in/x.txt", None, words)
+    at = datetime(2025, 2, 13, tzinfo=UTC)
+    story = StorySummary("x", None, at, at, 1, 1, ("files",), (), (), (article,))
+    expected = '(untitled: "w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 ...")'
+    lines = story_lines(story)
+    assert lines[0] == expected
+    assert lines[-1] == f"    files  undated     {expected}  file:///in/x.txt"
