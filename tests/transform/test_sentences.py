@@ -223,3 +223,21 @@ def test_a_lone_last_sentence_joins_the_previous_paragraph() -> None:
 def test_normal_paragraphs_are_not_split() -> None:
     text = "Short paragraph. With two sentences.\nAnother line."
     assert split_flattened_lines(text).changed == 0
+
+
+@pytest.mark.parametrize("budget", [0, 1_000_000])
+def test_the_evidence_is_the_same_read_word_by_word_or_in_one_pass(
+    budget: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Questions about a few words look at their occurrences; after a budget the text is read in one pass.
+    text = (
+        "Few expected it. Sales rose around Kimi, and its investment plans grew.\n\n"
+        "Demand grew around KimiInvestment budgets rose. Buyers waited in Dublin for it.\n"
+        "Costs fell in DublinChips were scarce as chips ran out. "
+        "Apple chose Alibaba over BaiduFew expected it. “Kimi’s rivals” said nothing. "
+        "The chatbot won users within a weekDeepSeek took longer."
+    )
+    expected = split_glued_sentences(text).details
+    monkeypatch.setattr("transform.sentences._WORDS_BEFORE_PASS", budget)
+    assert split_glued_sentences(text).details == expected
+    assert len(expected) == 4
