@@ -20,10 +20,11 @@ from transform.boilerplate import drop_boilerplate_lines, drop_known_lines
 from transform.bylines import bylines_from_fields, merge_names, move_bylines
 from transform.errors import CleanError
 from transform.fingerprints import body_hash, word_count
+from transform.glue import split_glued_sentences
 from transform.language import detect_language
 from transform.lexicon import PROTECTED_NAMES
 from transform.records import Article, CleaningAudit, ExtractedDocument
-from transform.sentences import restore_lost_stops, split_flattened_lines, split_glued_sentences
+from transform.sentences import restore_lost_stops, split_flattened_lines
 from transform.steps import CleaningStep, StepResult
 from transform.structure import drop_citation_markers, drop_repeated_lead, unfold_summary_scaffolding
 from transform.urls import canonical_url
@@ -88,7 +89,7 @@ def normalise_whitespace(text: str) -> StepResult:
 
 # Bump when a step changes what it does: stored with every article, so `newsetl reprocess` and analysts
 # can tell which rules produced a body.
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 
 STEPS: tuple[CleaningStep, ...] = (
     CleaningStep("fix_unicode", fix_unicode),

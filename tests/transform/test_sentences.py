@@ -3,13 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from transform.glue import split_glued_sentences
 from transform.lexicon import PROTECTED_NAMES
-from transform.sentences import (
-    restore_lost_stops,
-    split_flattened_lines,
-    split_glued_sentences,
-    split_sentences,
-)
+from transform.sentences import restore_lost_stops, split_flattened_lines, split_sentences
 
 
 def test_split_sentences_respects_abbreviations_and_numbers() -> None:
@@ -238,6 +234,6 @@ def test_the_evidence_is_the_same_read_word_by_word_or_in_one_pass(
         "The chatbot won users within a weekDeepSeek took longer."
     )
     expected = split_glued_sentences(text).details
-    monkeypatch.setattr("transform.sentences._WORDS_BEFORE_PASS", budget)
+    monkeypatch.setattr("transform.glue._WORDS_BEFORE_PASS", budget)
     assert split_glued_sentences(text).details == expected
     assert len(expected) == 4

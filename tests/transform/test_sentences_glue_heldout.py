@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from transform.sentences import split_glued_sentences
+from transform.glue import split_glued_sentences
 
 JOINS: tuple[str, ...] = (
     "The regulator approved the merger after months of review^Meanwhile, rivals scrambled to respond.",
