@@ -122,6 +122,42 @@ def pipeline_rows(figures: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def search_rows(figures: dict[str, Any]) -> list[Row]:
+    """The search index: 1k new articles against each history, the old fts index beside the new one."""
+    rows: list[Row] = []
+    for point in figures["index_update"]:
+        name = f"search index, 1k new, {point['stored']:,} stored"
+        after = point["new_query_after_merge"]
+        rows += [
+            (
+                name,
+                "update s: new (tokenize + insert) / old (fts rebuild)",
+                f"{point['new_update_s']:.2f} ({point['new_tokenize_s']:.2f} + {point['new_insert_s']:.2f})"
+                f" / {point['old_rebuild_s']:.2f}",
+            ),
+            (
+                name,
+                "query median / p95 ms: new / old",
+                f"{point['new_query']['median_ms']} / {point['new_query']['p95_ms']}"
+                f" | {point['old_query']['median_ms']} / {point['old_query']['p95_ms']}",
+            ),
+            (
+                name,
+                "maintenance merge s (rows) / query ms after",
+                f"{point['merge_new_rows_s']:.2f} ({point['merge_rows']:,})"
+                f" / {after['median_ms']} / {after['p95_ms']}",
+            ),
+            (name, "first sort of the history s", f"{point['first_merge_s']:.1f}"),
+        ]
+    quality = figures["quality"]
+    for query, titles in quality["readme_top3"].items():
+        top = titles[0] if titles else "(none)"
+        rows.append(("search quality, samples", f"top hit for {query!r}", f"{(top or '(untitled)')[:45]}"))
+    ranks = ", ".join(f"{probe} #{rank}" for probe, rank in quality["cjk_rank"].items())
+    rows.append(("search quality, CJK articles", "rank of the article for a word of its title", ranks))
+    return rows
+
+
 def dedup_speed_rows(figures: dict[str, Any]) -> list[Row]:
     rows: list[Row] = [
         (
@@ -249,17 +285,19 @@ def _timed(label: str, run: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any
 
 
 def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
-    from bench import cleaning, dedup_quality, dedup_speed, pipeline, stories_eval, web
+    from bench import cleaning, dedup_quality, dedup_speed, pipeline, search, stories_eval, web
 
     started = time.perf_counter()
     quality, quality_s = _timed("dedup quality", lambda: dedup_quality.main(500 if quick else 2000))
     stories, stories_s = _timed("stories evaluation", stories_eval.main)
     speed, speed_s = _timed("dedup speed", lambda: dedup_speed.main(quick=quick))
     ingest, ingest_s = _timed("pipeline", lambda: pipeline.main(quick=quick))
+    searching, search_s = _timed("search", lambda: search.main(quick=quick))
     clean, clean_s = _timed("cleaning", lambda: cleaning.main(quick=quick))
     crawl, crawl_s = _timed("web", lambda: web.main(quick=quick))
     rows = [
         *pipeline_rows(ingest),
+        *search_rows(searching),
         *cleaning_rows(clean),
         *web_rows(crawl),
         *dedup_speed_rows(speed),
@@ -276,11 +314,13 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
             "stories_eval": round(stories_s),
             "dedup_speed": round(speed_s),
             "pipeline": round(ingest_s),
+            "search": round(search_s),
             "cleaning": round(clean_s),
             "web": round(crawl_s),
             "total": total,
         },
         "pipeline": ingest,
+        "search": searching,
         "dedup_speed": speed,
         "dedup_quality": quality,
         "stories_eval": stories,

@@ -104,8 +104,8 @@ def _load_fts(connection: Any) -> None:
     connection.execute("LOAD fts")
 
 
-def index_update_child(stored: int, repeats: int = 3) -> dict[str, Any]:
-    """In this process: the old and the new index's cost of 1,000 new articles against `stored`."""
+def index_update_child(stored: int, repeats: int = 3, new_articles: int = NEW) -> dict[str, Any]:
+    """In this process: the old and the new index's cost of `new_articles` new articles against `stored`."""
     import pyarrow as pa
 
     from bench.corpus import generate
@@ -115,7 +115,7 @@ def index_update_child(stored: int, repeats: int = 3) -> dict[str, Any]:
     from warehouse.loads import insert_search_documents, transaction
     from warehouse.search import merge_search_segments
 
-    new = list(generate(NEW, seed=99, copy_rate=0.0, words=250))[:NEW]
+    new = list(generate(new_articles, seed=99, copy_rate=0.0, words=250))[:new_articles]
     result: dict[str, Any] = {"stored": stored, "new": len(new)}
     with tempfile.TemporaryDirectory() as folder:
         db = str(Path(folder) / "bench.duckdb")

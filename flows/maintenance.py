@@ -38,8 +38,8 @@ class MaintenanceReport:
     def search_index(self) -> str:
         """The search index step in a few words."""
         return (
-            f"{self.indexed} articles added; {self.merge.rows} postings sorted into a segment"
-            f" ({self.merge.segments} segments)"
+            f"{self.indexed} articles added; {self.merge.rows:,} postings sorted into a segment"
+            f" (segments: {self.merge.segments})"
         )
 
     def to_markdown(self) -> str:

@@ -66,3 +66,16 @@ def test_the_cleaning_and_web_benchmarks_and_their_rows() -> None:
     crawl = {**figures, "second_run_requests": 3, "second_run_article_fetches": 0}
     table = run.render([*run.cleaning_rows(clean), *run.web_rows(crawl)])
     assert "glued-join repair" in table and "pages/s" in table
+
+
+def test_the_search_index_benchmark_and_its_rows() -> None:
+    from bench import search
+    from tests.conftest import SAMPLES
+
+    point = search.index_update_child(200, repeats=1, new_articles=20)
+    assert point["stored"] == 200 and point["new"] == 20
+    assert point["new_update_s"] > 0 and point["old_rebuild_s"] > 0 and point["merge_rows"] > 0
+    quality = search.quality(SAMPLES)
+    assert all(rank == 1 for rank in quality["cjk_rank"].values()), quality
+    table = run.render(run.search_rows({"index_update": [point], "quality": quality}))
+    assert "search index, 1k new, 200 stored" in table and "search quality" in table
