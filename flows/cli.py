@@ -18,6 +18,7 @@ from flows.terminal import (
     check_sources_file,
     console,
     errors,
+    flow_outcome,
     run_flow,
     start_prefect_server,
 )
@@ -122,28 +123,31 @@ def run(
         errors.print(f"error: {error}", markup=False)
         raise typer.Exit(2) from error
     server = start_prefect_server(settings)  # before the flow's imports, which its start overlaps
-    from flows.web import run_failure, web
+    from flows.web import web
 
     try:
-        summary = run_flow(
-            lambda: web(
-                str(config_path),
-                db=str(db_path),
-                refetch=refetch,
-                **run_options(settings, lock_wait),
+        summary, problem = run_flow(
+            lambda: flow_outcome(
+                web(
+                    str(config_path),
+                    db=str(db_path),
+                    refetch=refetch,
+                    **run_options(settings, lock_wait),
+                    return_state=True,
+                )
             ),
             server,
         )
     except SourcesError as error:
         errors.print(f"error: {error}", markup=False)
         raise typer.Exit(2) from error
-    _print_summary(f"newsetl run: {config_path}", summary, db_path)
-    if problem := run_failure(summary):
+    _print_summary(f"newsetl run: {config_path}", summary, db_path, failed=problem is not None)
+    if problem:  # the flow run ended Failed with this reason (see flows/web.py: run_failure)
         errors.print(f"error: {problem}", markup=False)
         raise typer.Exit(1)
 
 
-def _print_summary(heading: str, summary: IngestSummary, db_path: Path) -> None:
+def _print_summary(heading: str, summary: IngestSummary, db_path: Path, failed: bool = False) -> None:
     from warehouse.queries import EXAMPLE_QUERY
 
     console.print()
@@ -173,7 +177,7 @@ def _print_summary(heading: str, summary: IngestSummary, db_path: Path) -> None:
         console.print(f'    ... and {more} more rejects (see: {command} sql "{query}" --db {db_path})')
     for alert in summary.alerts:
         console.print(f"  alert: {alert.source}: {alert.rule}: {alert.message}", markup=False)
-    if summary.nothing_new:
+    if summary.nothing_new and not failed:  # a failed run says why instead (error: ...)
         console.print("Nothing new: every document was already stored, no rows were added.")
     console.print(f"Database: {summary.db_path}", markup=False)
     console.print(f'Try: {newsetl_command()} sql "{EXAMPLE_QUERY}" --db {db_path}', markup=False)
@@ -262,16 +266,23 @@ def backfill(
     server = start_prefect_server(settings)  # before the flow's imports, which its start overlaps
     from flows.web import backfill as backfill_flow
 
-    summary = run_flow(
-        lambda: backfill_flow(
-            str(config_path),
-            since.date(),
-            db=str(db_path),
-            **run_options(settings, lock_wait),
+    summary, problem = run_flow(
+        lambda: flow_outcome(
+            backfill_flow(
+                str(config_path),
+                since.date(),
+                db=str(db_path),
+                **run_options(settings, lock_wait),
+                return_state=True,
+            )
         ),
         server,
     )
-    _print_summary(f"newsetl backfill --since {since.date()}: {config_path}", summary, db_path)
+    heading = f"newsetl backfill --since {since.date()}: {config_path}"
+    _print_summary(heading, summary, db_path, failed=problem is not None)
+    if problem:
+        errors.print(f"error: {problem}", markup=False)
+        raise typer.Exit(1)
 
 
 @app.command()

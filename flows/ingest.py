@@ -8,6 +8,7 @@ only transient errors are retried.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -279,9 +280,11 @@ def raise_health_alerts(alerts: list[Alert]) -> State[None]:
         return Completed(message="all sources healthy")
     lines = "\n".join(f"- **{a.source}** ({a.rule}): {a.message}" for a in alerts)
     create_markdown_artifact(f"# Source alerts\n\n{lines}", key="source-alerts", description="Drift alerts")
-    return Failed(
-        message=f"{len(alerts)} source alert(s): " + "; ".join(f"{a.source}: {a.rule}" for a in alerts)
-    )
+    return Failed(message=describe_alerts(alerts))
+
+
+def describe_alerts(alerts: Sequence[Alert]) -> str:
+    return f"{len(alerts)} source alert(s): " + "; ".join(f"{a.source}: {a.rule}" for a in alerts)
 
 
 @io_task
@@ -305,7 +308,35 @@ def record_run_end(db: Warehouse, run_id: str, status: str, counts: RunCounts) -
         finish_run(connection, run_id, status, counts, datetime.now(UTC))
 
 
-@flow(name="ingest", description="Load documents from files or folders into the DuckDB warehouse.")
+def run_name(verb: str, inputs: Sequence[str]) -> str:
+    """A flow run's name from its inputs, as the runs list shows it: "ingest samples", "web newsroom +3"."""
+    if not inputs:
+        return verb
+    more = f" +{len(inputs) - 1}" if len(inputs) > 1 else ""
+    return f"{verb} {Path(inputs[0]).name or inputs[0]}{more}"
+
+
+def _ingest_run_name() -> str:
+    return run_name("ingest", [str(p) for p in flow_run.parameters.get("paths") or []])
+
+
+def finished(summary: IngestSummary) -> IngestSummary:
+    """What a loading flow returns: its summary or, when sources raised drift alerts, a Completed state
+    named "Completed with alerts" holding it, so the runs list tells such runs apart. (Prefect makes a
+    state that a flow returns the run's final state, and hands its data to the caller of the flow.)"""
+    if not summary.alerts:
+        return summary
+    state: State[IngestSummary] = Completed(
+        name="Completed with alerts", message=describe_alerts(summary.alerts), data=summary
+    )
+    return cast(IngestSummary, state)
+
+
+@flow(
+    name="ingest",
+    description="Load documents from files or folders into the DuckDB warehouse.",
+    flow_run_name=_ingest_run_name,
+)
 def ingest(
     paths: list[str],
     db: str = "data/newsetl.duckdb",
@@ -332,9 +363,10 @@ def ingest(
                 seconds=(datetime.now(UTC) - now).total_seconds(),
             )
         ]
-        return load_documents(
+        summary = load_documents(
             warehouse, run_id, documents, [*path_rejects, *read_rejects], now, sources=sources
         )
+    return finished(summary)
 
 
 def opaque(value: Batch) -> Batch:

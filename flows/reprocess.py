@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
 
 from extract.sources import load_sources
-from flows.ingest import IngestSummary, current_run_id, io_task, load_documents
+from flows.ingest import IngestSummary, current_run_id, io_task, load_documents, run_name
 from flows.settings import warehouse_for
 from transform.topics import TopicRule
 from warehouse.connection import Warehouse, connect
@@ -45,8 +46,14 @@ def forget(db: Warehouse) -> None:
         forget_derived(connection)
 
 
+def _reprocess_run_name() -> str:
+    return run_name("reprocess", [str(flow_run.parameters.get("db"))])
+
+
 @flow(
-    name="reprocess", description="Re-run cleaning, deduplication and analysis over the stored raw documents."
+    name="reprocess",
+    description="Re-run cleaning, deduplication and analysis over the stored raw documents.",
+    flow_run_name=_reprocess_run_name,
 )
 def reprocess(
     db: str = "data/newsetl.duckdb",

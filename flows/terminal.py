@@ -17,6 +17,8 @@ from rich.console import Console
 from flows.settings import Settings, apply_prefect_defaults, one_shot_run_settings
 
 if TYPE_CHECKING:
+    from prefect.client.schemas.objects import State
+
     from flows.prefect_server import LocalServer
 
 Result = TypeVar("Result")
@@ -67,6 +69,17 @@ def run_flow(call: Callable[[], Result], server: LocalServer | None = None) -> R
     except (WarehouseError, ServerError) as error:
         errors.print(f"error: {error}", markup=False)
         raise typer.Exit(1) from error
+
+
+def flow_outcome(state: State[Result]) -> tuple[Result, str | None]:
+    """What a flow called with `return_state=True` returned, and the reason when its run ended Failed
+    holding a result (a run that could do nothing: see flows/web.py); an exception it raised is raised."""
+    if not state.is_failed():
+        return state.result(), None
+    data = state.result(raise_on_failure=False)
+    if isinstance(data, BaseException):
+        raise data
+    return data, state.message or "the flow run failed"
 
 
 @contextmanager

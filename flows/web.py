@@ -13,14 +13,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import cast
 
 from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
+from prefect.states import Failed
 from rich.progress import Progress
 
 from extract.http import Fetcher, FetchResult, Validators
 from extract.sources import SitemapSource, SourcesConfig, load_sources
 from extract.web import INVALID_LINKS, Discovery, discover_all, fetch_articles
-from flows.ingest import CrawlCounts, IngestSummary, current_run_id, io_task, load_documents
+from flows.ingest import (
+    CrawlCounts,
+    IngestSummary,
+    current_run_id,
+    finished,
+    io_task,
+    load_documents,
+    run_name,
+)
 from flows.settings import warehouse_for
 from transform.errors import Reject
 from transform.health import SourceRun
@@ -98,6 +109,7 @@ def _source_runs(
                 failed=len(discovery.errors) + sum(1 for r in mine if not r.ok and not r.unchanged),
                 blocked=index_blocked + sum(1 for r in mine if _blocked(r)),
                 seconds=seconds,
+                unreadable=_failure_reason(discovery) if discovery.failed else None,
             )
         )
     return runs
@@ -150,8 +162,11 @@ async def _crawl(config: SourcesConfig, db: Warehouse, run_id: str, refetch: boo
 
 
 def _failure_line(discovery: Discovery) -> str:
-    reason = next((e.reason for e in discovery.errors if e.kind != INVALID_LINKS), "failed")
-    return f"{discovery.source}: {reason[:200]}"
+    return f"{discovery.source}: {_failure_reason(discovery)}"
+
+
+def _failure_reason(discovery: Discovery) -> str:
+    return next((e.reason for e in discovery.errors if e.kind != INVALID_LINKS), "failed")[:200]
 
 
 async def _fetch_with_progress(
@@ -188,7 +203,37 @@ def _cache_entries(discoveries: list[Discovery], results: list[FetchResult]) -> 
     return [*index, *(entry(r, "article") for r in results if r.ok or r.unchanged)]
 
 
-@flow(name="web", description="Fetch new articles from the web sources of a newsetl.toml and load them.")
+def _source_names() -> list[str]:
+    """The names of the sources in the run's sources file, for the run's name."""
+    config_path = str(flow_run.parameters.get("config_path"))
+    try:
+        return [source.name for source in load_sources(Path(config_path)).sources] or [config_path]
+    except Exception:  # the run itself fails on a bad file, with the reason; its name is only a name
+        return [config_path]
+
+
+def _web_run_name() -> str:
+    return run_name("web", _source_names())
+
+
+def _backfill_run_name() -> str:
+    return f"{run_name('backfill', _source_names())} since {flow_run.parameters.get('since')}"
+
+
+def _outcome(summary: IngestSummary) -> IngestSummary:
+    """What the web flows return: when nothing could be fetched (`run_failure`), a Failed state holding
+    the summary, so the run is red in Prefect with the reason and the CLI still prints what happened
+    (no exception, so no traceback either); otherwise as `finished`."""
+    if problem := run_failure(summary):
+        return cast(IngestSummary, Failed(message=problem, data=summary))
+    return finished(summary)
+
+
+@flow(
+    name="web",
+    description="Fetch new articles from the web sources of a newsetl.toml and load them.",
+    flow_run_name=_web_run_name,
+)
 def web(
     config_path: str,
     db: str = "data/newsetl.duckdb",
@@ -198,11 +243,14 @@ def web(
 ) -> IngestSummary:
     """Crawl the configured sources (only what is new since the last run) and load it into `db`."""
     warehouse = warehouse_for(db, memory_limit)
-    return _crawl_and_load(load_sources(Path(config_path)), warehouse, refetch, lock_wait_seconds)
+    summary = _crawl_and_load(load_sources(Path(config_path)), warehouse, refetch, lock_wait_seconds)
+    return _outcome(summary)
 
 
 @flow(
-    name="backfill", description="Fetch older articles: sitemaps read back to a date, then loaded as usual."
+    name="backfill",
+    description="Fetch older articles: sitemaps read back to a date, then loaded as usual.",
+    flow_run_name=_backfill_run_name,
 )
 def backfill(
     config_path: str,
@@ -218,9 +266,10 @@ def backfill(
     sources = [
         s.model_copy(update={"since": since}) if isinstance(s, SitemapSource) else s for s in config.sources
     ]
-    return _crawl_and_load(
+    summary = _crawl_and_load(
         config.model_copy(update={"sources": sources}), warehouse, False, lock_wait_seconds
     )
+    return _outcome(summary)
 
 
 def _crawl_and_load(

@@ -31,6 +31,9 @@ class SourceRun:
     missing_title_share: float | None = None
     median_body_words: float | None = None
     seconds: float = 0.0
+    # Why none of the source's feeds, sitemaps or listing pages could be read, when none could (DNS,
+    # refused connection, a parse error); None when one could, or for a source of plain URLs.
+    unreadable: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +73,14 @@ def check_source(
 
     if current.blocked and not current.fetched:
         alert("blocked", f"{current.blocked} fetches refused by robots.txt or answered 401/403/429")
-    if current.new_articles == 0 and not current.blocked and (silence := _silence(history, rules)):
+    elif current.unreadable:
+        alert("unreadable", f"no feed, sitemap or listing page could be read: {current.unreadable}")
+    if (
+        current.new_articles == 0
+        and not current.blocked
+        and not current.unreadable  # said above, with its reason
+        and (silence := _silence(history, rules))
+    ):
         alert("silent", silence)
     if len(history) < rules.min_history:
         return alerts

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from flows.terminal import flow_outcome
 from flows.web import web
 from warehouse.connection import connect
 
@@ -120,7 +121,8 @@ url = "{changing_site.base}/feed.rss"
     # The site starts refusing us: reported as blocked, not as empty.
     changing_site.forbidden = True
     changing_site.article("story-12", story(12))
-    blocked = web(str(config), db=str(db_path))
+    blocked, failure = flow_outcome(web(str(config), db=str(db_path), return_state=True))
+    assert failure  # its only source could not be read: the run failed, and says why
     assert [a.rule for a in blocked.alerts] == ["blocked"]
 
     with connect(db_path, read_only=True) as con:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 import time
+from collections import Counter
 from pathlib import Path
 
+import httpx
 import pytest
 
 from flows.prefect_server import (
@@ -18,6 +23,7 @@ from flows.prefect_server import (
     start_or_find,
     stop_shared,
 )
+from tests.conftest import SAMPLES
 
 STARTUP = 180.0  # a fresh PREFECT_HOME migrates its database first; slow on a busy machine
 
@@ -130,3 +136,39 @@ def test_runs_on_newsetl_s_own_server_send_no_heartbeats() -> None:
             assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() is None
         with one_shot_run_settings():  # the user's server
             assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() == 180
+
+
+NEWSETL = shutil.which("newsetl", path=str(Path(sys.executable).parent)) or "newsetl"
+
+
+@pytest.mark.slow  # five `newsetl ingest` processes, a Prefect server for each private one
+def test_ingest_ends_cleanly_and_its_task_runs_are_recorded(home: Path, tmp_path: Path) -> None:
+    """Prefect's temporary server was stopped while it still recorded the last task runs: about one
+    run in eight ended with "Error flushing ... events" and a CancelledError traceback after the summary,
+    and those task runs stayed unfinished in Prefect. Each way newsetl runs a server now ends cleanly."""
+    db = tmp_path / "w.duckdb"
+    for idle_minutes in ("0", "0", "0", "10", "10"):  # private servers, then the shared one
+        done = subprocess.run(
+            [NEWSETL, "ingest", str(SAMPLES), "--db", str(db)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "NEWSETL_PREFECT_SERVER_IDLE_MINUTES": idle_minutes},
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr and "Error" not in done.stderr, done.stderr
+        assert "Database:" in done.stdout
+    server = find()
+    assert server is not None
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            runs = client.post("/flow_runs/filter", json={"flows": {"name": {"any_": ["ingest"]}}}).json()
+            assert len(runs) == 5 and {run["name"] for run in runs} == {"ingest samples"}
+            assert {run["state"]["type"] for run in runs} == {"COMPLETED"}
+            tasks = client.post("/task_runs/filter", json={}).json()
+    finally:
+        stop_shared()
+    assert tasks and {task["state"]["type"] for task in tasks} <= {"COMPLETED", "FAILED"}
+    per_run = Counter(task["flow_run_id"] for task in tasks)
+    assert len(set(per_run.values())) == 1, per_run  # every run's task runs, none missing

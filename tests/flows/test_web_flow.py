@@ -6,9 +6,12 @@ import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from prefect.client.schemas.objects import State
 
+from flows.terminal import flow_outcome
 from flows.web import run_failure, web
 from tests.extract.site import Site, serve
 from warehouse.connection import connect
@@ -145,11 +148,13 @@ def test_a_deferred_url_is_a_reject_and_is_fetched_again_on_the_next_run(
         f'urls = ["{site.url(path)}"]\n',
         encoding="utf-8",
     )
-    first = web(str(config), db=str(db_path))
+    # Nothing could be fetched: the run fails (as the CLI's exit 1 says), its summary holds the reject.
+    first, failure = flow_outcome(web(str(config), db=str(db_path), return_state=True))
+    assert failure == "nothing could be fetched; see the rejects above"
     (reject,) = first.rejects
     assert (reject.uri, reject.kind) == (site.url(path), "deferred")
     assert "deferred to the next run" in reject.reason
-    second = web(str(config), db=str(db_path))
+    second, _ = flow_outcome(web(str(config), db=str(db_path), return_state=True))
     assert second.crawl is not None and second.crawl.already_stored == 0
     assert len(site.requests_for(path)) == 2
 
@@ -166,12 +171,29 @@ def test_a_run_where_no_index_could_be_read_fails_and_names_the_sources(
     )
     config = tmp_path / "newsetl.toml"
     config.write_text(f"[http]\nallow_private_addresses = true\nretries = 0\n{sources}", encoding="utf-8")
-    summary = web(str(config), db=str(db_path))
-    problem = run_failure(summary)
-    assert problem is not None
+    state = web(str(config), db=str(db_path), return_state=True)
+    # Failed in Prefect, with the reason as the state's message (no exception: the run still returns
+    # its summary for the CLI to print), and an alert for every source.
+    assert state.is_failed()
+    summary, problem = flow_outcome(state)
+    assert problem is not None and problem == run_failure(summary)
     assert problem.startswith("no feed, sitemap or listing page could be read (7 sources): refused-0: ")
     assert problem.endswith("; and 2 more") and "connection failed" in problem
-    # One source that still reads is enough for a run that succeeds.
+    assert [(a.source, a.rule) for a in summary.alerts] == [(f"refused-{n}", "unreadable") for n in range(7)]
+    assert all("connection failed" in a.message for a in summary.alerts)
+    assert flow_run_name(state) == "web refused-0 +6"
+    # One source that still reads is enough for a run that succeeds, with the others' alerts.
     healthy = f'\n[[sources]]\nname = "fine"\nkind = "feed"\nurl = "{site.url("/feed.rss")}"\n'
     config.write_text(config.read_text(encoding="utf-8") + healthy, encoding="utf-8")
-    assert run_failure(web(str(config), db=str(db_path))) is None
+    state = web(str(config), db=str(db_path), return_state=True)
+    assert state.is_completed() and state.name == "Completed with alerts"
+    assert state.message and state.message.startswith("7 source alert(s): refused-0: unreadable; ")
+    assert run_failure(state.result()) is None
+
+
+def flow_run_name(state: State[Any]) -> str:
+    from prefect.client.orchestration import get_client
+
+    assert state.state_details.flow_run_id is not None
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(state.state_details.flow_run_id).name
