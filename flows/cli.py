@@ -725,6 +725,60 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
+server_app = typer.Typer(
+    help="newsetl's own Prefect server, which records the runs when no PREFECT_API_URL is set: the first "
+    "command that runs a flow starts it in the background, later ones use it, and it stops after "
+    "$NEWSETL_PREFECT_SERVER_IDLE_MINUTES (10) idle minutes. See docs/monitoring.md.",
+    no_args_is_help=True,
+)
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Whether the server of this PREFECT_HOME runs: its API URL, process, start and log (exit 1 if not)."""
+    from flows.prefect_server import LOG_FILE, configured_api_url, find, prefect_home, read_state
+
+    home = prefect_home()
+    if url := configured_api_url():
+        console.print(f"PREFECT_API_URL is set ({url}): runs are recorded there, not by newsetl's server.")
+    state = read_state(home)
+    if find(home) is None or state is None:
+        console.print(f"No newsetl Prefect server is running for PREFECT_HOME={home}.", markup=False)
+        raise typer.Exit(1)
+    console.print(f"{state.url} (pid {state.pid}, Prefect {state.prefect_version})", markup=False)
+    console.print(f"  started {state.started_at}; stops after {state.idle_seconds / 60:g} idle minutes")
+    console.print(f"  PREFECT_HOME {home}; log {home / LOG_FILE}", markup=False)
+
+
+@server_app.command("start")
+def server_start() -> None:
+    """Start the server now (or find it running) and print its API URL, e.g. for PREFECT_API_URL."""
+    from flows.prefect_server import ServerError, start_or_find
+    from flows.settings import apply_prefect_defaults
+
+    apply_prefect_defaults()
+    server = start_or_find(max(Settings().prefect_server_idle_minutes, 1) * 60)
+    try:
+        server.wait_until_healthy(
+            float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", 120))
+        )
+    except ServerError as error:
+        errors.print(f"error: {error}", markup=False)
+        raise typer.Exit(1) from error
+    console.print(server.url, markup=False)
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Stop the server: it finishes its requests and writes what it holds first. The next command that
+    runs a flow starts another."""
+    from flows.prefect_server import stop_shared
+
+    stopped = stop_shared()
+    console.print(f"Stopped {stopped.url} (pid {stopped.pid})." if stopped else "No server was running.")
+
+
 # serve and maintenance live in flows/operations.py; registered here so `app` holds every command.
 add_commands(app)
 

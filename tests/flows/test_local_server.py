@@ -172,3 +172,21 @@ def test_ingest_ends_cleanly_and_its_task_runs_are_recorded(home: Path, tmp_path
     assert tasks and {task["state"]["type"] for task in tasks} <= {"COMPLETED", "FAILED"}
     per_run = Counter(task["flow_run_id"] for task in tasks)
     assert len(set(per_run.values())) == 1, per_run  # every run's task runs, none missing
+
+
+@pytest.mark.slow  # starts a real Prefect server
+def test_newsetl_server_starts_shows_and_stops_it(home: Path) -> None:
+    def newsetl(*arguments: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [NEWSETL, "server", *arguments], capture_output=True, text=True, timeout=600, check=False
+        )
+
+    started = newsetl("start")
+    assert started.returncode == 0, started.stderr
+    url = started.stdout.strip()
+    assert url.startswith("http://127.0.0.1:") and url.endswith("/api")
+    shown = newsetl("status")
+    assert shown.returncode == 0 and shown.stdout.startswith(url) and "newsetl-server.log" in shown.stdout
+    assert newsetl("stop").stdout.startswith(f"Stopped {url}")
+    assert newsetl("status").returncode == 1
+    assert newsetl("stop").stdout.strip() == "No server was running."
