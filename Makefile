@@ -14,7 +14,7 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $@
 
-run: $(BIN)/.installed ## Ingest the sample corpus into data/newsetl.duckdb (offline, embedded Prefect).
+run: $(BIN)/.installed ## Ingest the sample corpus into data/newsetl.duckdb (offline; newsetl starts its own Prefect server).
 	$(BIN)/newsetl ingest samples --db data/newsetl.duckdb
 
 test: $(BIN)/.installed check ## Lint, type-check, then run the whole test suite.
@@ -35,5 +35,7 @@ fuzz: $(BIN)/.installed ## The fuzz tests with 20 times their CI budget of examp
 bench: $(BIN)/.installed ## Benchmarks: prints the figures and writes bench/results.json (QUICK=1 for a smoke run).
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick,)
 
+# newsetl's Prefect server keeps its database in .prefect: stopped before the folder goes.
 clean:
+	-[ ! -x $(BIN)/newsetl ] || $(BIN)/newsetl server stop
 	rm -rf $(VENV) .prefect data .pytest_cache .mypy_cache .ruff_cache

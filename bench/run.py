@@ -258,6 +258,22 @@ def web_rows(figures: dict[str, Any]) -> list[Row]:
     ]
 
 
+def cli_latency_rows(figures: dict[str, Any]) -> list[Row]:
+    """`newsetl ingest` from the shell, each way of reaching Prefect: wall / CPU seconds (median)."""
+    rows: list[Row] = []
+    for way, cases in figures["ways"].items():
+        for case, label in (("nothing_new", "nothing new"), ("one_file", "one new file")):
+            figure = cases[case]
+            rows.append(
+                (
+                    f"newsetl ingest, {way}",
+                    f"{label}: wall / CPU s (median of {figures['repeats']})",
+                    f"{figure['wall_s']:.1f} / {figure['cpu_s']:.1f}",
+                )
+            )
+    return rows
+
+
 def render(rows: list[Row]) -> str:
     """The rows as a Markdown table (readable in a terminal, pasteable into bench/README.md)."""
     widths = [max(len(r[i]) for r in [("benchmark", "figure", "value"), *rows]) for i in range(3)]
@@ -285,7 +301,7 @@ def _timed(label: str, run: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any
 
 
 def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
-    from bench import cleaning, dedup_quality, dedup_speed, pipeline, search, stories_eval, web
+    from bench import cleaning, cli_latency, dedup_quality, dedup_speed, pipeline, search, stories_eval, web
 
     started = time.perf_counter()
     quality, quality_s = _timed("dedup quality", lambda: dedup_quality.main(500 if quick else 2000))
@@ -295,8 +311,10 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
     searching, search_s = _timed("search", lambda: search.main(quick=quick))
     clean, clean_s = _timed("cleaning", lambda: cleaning.main(quick=quick))
     crawl, crawl_s = _timed("web", lambda: web.main(quick=quick))
+    latency, latency_s = _timed("cli latency", lambda: cli_latency.main(quick=quick))
     rows = [
         *pipeline_rows(ingest),
+        *cli_latency_rows(latency),
         *search_rows(searching),
         *cleaning_rows(clean),
         *web_rows(crawl),
@@ -317,6 +335,7 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
             "search": round(search_s),
             "cleaning": round(clean_s),
             "web": round(crawl_s),
+            "cli_latency": round(latency_s),
             "total": total,
         },
         "pipeline": ingest,
@@ -326,6 +345,7 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
         "stories_eval": stories,
         "cleaning": clean,
         "web": crawl,
+        "cli_latency": latency,
         "table": render(rows),
     }
     results.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
