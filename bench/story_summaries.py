@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bench.memory import peak_rss_mb
+from bench.memory import peak_rss_mb, reset_peak_rss
 from bench.pipeline import SYNTHESISE
 
 # bench/pipeline.py's story_features rows predate the columns of migration 007: named columns here.
@@ -111,18 +111,11 @@ def story_summaries_figures(stored: int, touched: int = 1_000) -> dict[str, Any]
                     "SELECT DISTINCT story_id FROM story_articles ORDER BY hash(story_id) LIMIT $1", touched
                 )
             ]
-            figures = {
+            reset_peak_rss()
+            figures: dict[str, Any] = {
                 "stored_articles": stored,
                 "stories": story_count,
                 "synthesis_s": round(synthesised, 1),
-                # The view read whole, as an analyst's query without a story id does.
-                "view_count": _median_seconds(lambda: fetch("SELECT count(*) FROM story_summaries")),
-                "view_latest_20": _median_seconds(
-                    lambda: fetch("SELECT * FROM story_summaries ORDER BY last_seen DESC LIMIT 20")
-                ),
-                "view_one_story": _median_seconds(
-                    lambda: fetch("SELECT * FROM story_summaries WHERE story_id = ?", probe[0][0])
-                ),
                 # The macro, given the stories: what the reads of newsetl use.
                 "of_20_stories": _median_seconds(
                     lambda: fetch("SELECT * FROM story_summaries_of(?)", sample[:20])
@@ -131,12 +124,24 @@ def story_summaries_figures(stored: int, touched: int = 1_000) -> dict[str, Any]
                 "of_1k_stories": _median_seconds(
                     lambda: fetch("SELECT * FROM story_summaries_of(?)", sample)
                 ),
-                "stories_view_count": _median_seconds(lambda: fetch("SELECT count(*) FROM stories")),
+                "view_one_story": _median_seconds(
+                    lambda: fetch("SELECT * FROM story_summaries WHERE story_id = ?", probe[0][0])
+                ),
                 "cli_latest_20": _median_seconds(lambda: list_stories(connection, limit=20)),
                 "cli_since_last_day": _median_seconds(
                     lambda: list_stories(connection, since=last_day if isinstance(last_day, date) else None)
                 ),
-                "peak_rss_mb": round(peak_rss_mb() or 0.0, 1),
+                "peak_rss_mb_reads": peak_rss_mb(),
+            }
+            reset_peak_rss()
+            figures |= {
+                # The view read whole, as an analyst's query without a story id does.
+                "view_count": _median_seconds(lambda: fetch("SELECT count(*) FROM story_summaries")),
+                "view_latest_20": _median_seconds(
+                    lambda: fetch("SELECT * FROM story_summaries ORDER BY last_seen DESC LIMIT 20")
+                ),
+                "peak_rss_mb_whole_view": peak_rss_mb(),
+                "stories_view_count": _median_seconds(lambda: fetch("SELECT count(*) FROM stories")),
             }
     return figures
 
