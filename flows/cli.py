@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
     from extract.http import FetchResult
     from flows.ingest import IngestSummary
-    from warehouse.stories import StoryArticle, StorySummary
     from warehouse.health import SourceHealth
+    from warehouse.stories import StoryArticle, StorySummary
 
 app = typer.Typer(
     name="newsetl",
