@@ -74,6 +74,7 @@ def run_stages(db: str, folder: Path, run_id: str) -> dict[str, Any]:
     from warehouse.loads import load_outcomes
     from warehouse.queries import learned_boilerplate
 
+    warehouse = Warehouse(Path(db))
     now = datetime.now(UTC)
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
@@ -86,7 +87,7 @@ def run_stages(db: str, folder: Path, run_id: str) -> dict[str, Any]:
     files, _ = discover.fn([str(folder)])
     documents, read_rejects = read.fn(files, now, DEFAULT_MAX_BYTES)
     lap("read")
-    stored = store_raw.fn(db, documents, run_id, None, now, read_rejects)
+    stored = store_raw.fn(warehouse, documents, run_id, None, now, read_rejects)
     new, pending = stored.new, stored.pending
     lap("store_raw")
     with connect(db) as connection:
@@ -103,7 +104,7 @@ def run_stages(db: str, folder: Path, run_id: str) -> dict[str, Any]:
     with connect(db) as connection:
         load_outcomes(connection, run_id, now, outcome)
     lap("load")
-    publish_read_copy(Warehouse(Path(db)))
+    publish_read_copy(warehouse)
     lap("read_copy")
     return {
         "documents": len(documents),

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import cast
 
 from extract.documents import extract_document
 from extract.http import Fetcher, HttpPolicy
@@ -48,7 +49,7 @@ def local_site() -> Iterator[tuple[str, Counter[str]]]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            base = f"http://127.0.0.1:{self.server.server_address[1]}"
+            base = f"http://127.0.0.1:{cast(ThreadingHTTPServer, self.server).server_port}"
             hits[self.path if not self.path.startswith("/a/") else "/a/*"] += 1
             if self.path == "/robots.txt":
                 self._send(200, "text/plain", "User-agent: *\nAllow: /\n")
