@@ -8,7 +8,7 @@ only transient errors are retried.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -390,10 +390,12 @@ def load_documents(
     crawl: CrawlCounts | None = None,
     sources: list[SourceRun] | None = None,
     health_rules: HealthRules | None = None,
+    failure: Callable[[IngestSummary], str | None] | None = None,
 ) -> IngestSummary:
     """The part every source shares: store raw, process what is pending, load, publish the summary.
 
-    Call it inside a flow that holds the warehouse's writer lock.
+    Call it inside a flow that holds the warehouse's writer lock. `failure` says why a run that loaded
+    what it could still failed (a web run that could fetch nothing): its `runs` row is then 'failed'.
     """
     logger = get_run_logger()
     # Batches of documents are wrapped in opaque(): Prefect would otherwise walk every field of every
@@ -440,7 +442,7 @@ def load_documents(
     except Exception:
         record_run_end(db, run_id, "failed", RunCounts(len(documents), 0, 0, 0, 0))
         raise
-    record_run_end(db, run_id, "completed", summary.counts)
+    record_run_end(db, run_id, "failed" if failure and failure(summary) else "completed", summary.counts)
     refresh_read_copy(db)
     raise_health_alerts(alerts, return_state=True)
     publish_artifacts(summary, outcome.new_articles)

@@ -289,4 +289,5 @@ def _crawl_and_load(
             result.counts,
             result.sources,
             config.health.to_rules(),
+            failure=run_failure,
         )

@@ -14,6 +14,7 @@ import pytest
 from prefect.client.orchestration import get_client
 
 from flows.ingest import ingest, run_name
+from warehouse.connection import connect
 
 NEWSETL = shutil.which("newsetl", path=str(Path(sys.executable).parent)) or "newsetl"
 
@@ -66,3 +67,6 @@ def test_newsetl_run_with_every_source_down_fails_saying_what_failed(tmp_path: P
     assert "error: no feed, sitemap or listing page could be read (2 sources): down-0: " in done.stderr
     assert "Finished in state Failed('no feed, sitemap or listing page could be read" in done.stderr
     assert "Flow run 'web down-0 +1'" in done.stderr
+    # The warehouse's own record of the run agrees with Prefect.
+    with connect(tmp_path / "w.duckdb", read_only=True) as connection:
+        assert connection.execute("SELECT status FROM runs").fetchall() == [("failed",)]
