@@ -137,9 +137,9 @@ def search_rows(figures: dict[str, Any]) -> list[Row]:
             ),
             (
                 name,
-                "query median / p95 ms: new / old",
-                f"{point['new_query']['median_ms']} / {point['new_query']['p95_ms']}"
-                f" | {point['old_query']['median_ms']} / {point['old_query']['p95_ms']}",
+                "query median / p95 ms: new, old",
+                f"{point['new_query']['median_ms']} / {point['new_query']['p95_ms']},"
+                f" {point['old_query']['median_ms']} / {point['old_query']['p95_ms']}",
             ),
             (
                 name,
