@@ -353,6 +353,8 @@ def _insert_versions(
     run_id: str,
 ) -> None:
     """Version 1 of new articles, and newer versions, each closing the version it replaces."""
+    # Version 1 first: a newer version in the same batch closes it (inserted after, it stayed open too).
+    insert_rows(connection, "article_versions", _version_rows(firsts, now, run_id))
     # Within one batch an article can gain several versions: each is valid until the next one.
     for version in sorted(newer, key=lambda v: (v.article_id, v.version)):
         connection.execute(
@@ -360,7 +362,6 @@ def _insert_versions(
             [now, version.article_id],
         )
         insert_rows(connection, "article_versions", _version_rows([version], now, run_id))
-    insert_rows(connection, "article_versions", _version_rows(firsts, now, run_id))
 
 
 def _insert_analyses(connection: duckdb.DuckDBPyConnection, analyses: Sequence[ArticleAnalysis]) -> None:

@@ -14,6 +14,7 @@ from flows import ingest as ingest_module
 from flows.ingest import extract_and_clean, ingest
 from tests.flows.corpus import write_corpus
 from warehouse.connection import WarehouseBusyError, connect
+from warehouse.integrity import check_integrity
 from warehouse.locks import writer_lock
 from warehouse.queries import table_counts
 
@@ -68,6 +69,10 @@ def test_bodies_are_cleaned_and_every_document_has_one_outcome(tmp_path: Path, d
     assert all("advertisement" not in body.lower() for body in bodies)
     assert statuses == {"article": 4, "version": 1, "duplicate": 2, "rejected": 4}
     assert run == ("completed", 4, 5)
+    # An article and its newer version arrived in one batch: version 1 is closed, version 2 current.
+    with connect(db_path, read_only=True) as con:
+        report = check_integrity(con)
+    assert report.ok, report.describe()
 
 
 def test_a_run_that_dies_before_loading_loses_nothing(
