@@ -180,17 +180,22 @@ def _sql_string(value: str) -> str:
 
 
 # DuckDB errors that say the storage failed (disk full, file gone, database invalidated, out of memory),
-# not that one batch of rows was wrong: retrying with fewer rows cannot help.
+# or that a statement does not fit the schema (a defect, or a file of another version): not that one
+# batch of rows was wrong. Retrying with fewer rows cannot help, and would reject every document.
 _STORAGE_FAILURES: tuple[type[BaseException], ...] = (
     duckdb.IOException,
     duckdb.FatalException,
     duckdb.OutOfMemoryException,
     duckdb.InterruptException,
+    duckdb.BinderException,
+    duckdb.CatalogException,
+    duckdb.ParserException,
 )
 
 
 def is_storage_failure(error: BaseException) -> bool:
-    """True when `error` comes from the warehouse's storage or memory, not from the data being loaded."""
+    """True when `error` comes from the warehouse itself (its storage, its memory, its schema), not from
+    the data being loaded."""
     return isinstance(error, (*_STORAGE_FAILURES, WarehouseError))
 
 

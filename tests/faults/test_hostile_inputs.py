@@ -233,3 +233,27 @@ def test_raw_documents_of_every_input_are_kept(tmp_path: Path, db_path: Path) ->
     (inbox / "deep.json").write_text(nested_json(50_000), encoding="utf-8")
     ingest([str(inbox)], db=str(db_path))
     assert raw_uris(db_path) == {(inbox / "deep.json").resolve().as_uri()}
+
+
+def test_a_failure_of_the_warehouse_itself_fails_the_run_and_rejects_nothing(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch, ledger: Ledger
+) -> None:
+    inbox = tmp_path / "in"
+    documents = write_news(inbox, 6, seed=36, name="news.jsonl")
+
+    def broken_schema(*args: object) -> None:
+        raise duckdb.BinderException("a statement that does not fit the schema")
+
+    # No document is at fault: loading in halves would only reject them all.
+    monkeypatch.setattr(pipeline, "load_outcomes", broken_schema)
+    monkeypatch.setattr("flows.ingest.load_outcomes", broken_schema)
+    with pytest.raises(duckdb.BinderException):
+        ingest([str(inbox)], db=str(db_path))
+    report = integrity(db_path)
+    assert (report.rejected_documents, report.pending) == (0, documents)
+
+    monkeypatch.undo()
+    summary = ingest([str(inbox)], db=str(db_path))
+    assert summary.new_articles + summary.exact_duplicates == documents
+    assert integrity(db_path).ok
+    ledger.record(inputs=documents, lost=lost_rows(jsonl_uris(inbox / "news.jsonl"), db_path))
