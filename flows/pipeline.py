@@ -161,12 +161,7 @@ def deduplicate(
         connection, scheme.scheme_id, {article_id: band_keys(sig, scheme) for article_id, sig, _ in signed}
     )
     near, fingerprints = group_batch(signed, candidates, scheme)
-    features = [
-        found[0]
-        if (found := each_or_warn([a], _story_features, "story evidence", warnings))
-        else StoryFeatures(a.article_id, None, frozenset(), frozenset())
-        for a in exact.new_articles
-    ]
+    features = [_story_evidence(article, warnings) for article in exact.new_articles]
     window = StoryRules().window
     times = [f.event_time for f in features if f.event_time] or [now]
     stored = story_candidates(connection, shifted(min(times), -window), shifted(max(times), window))
@@ -176,8 +171,11 @@ def deduplicate(
     return Deduplicated(exact, fingerprints, near, features, stories, warnings)
 
 
-def _story_features(article: Article) -> StoryFeatures:
-    return story_features(article.article_id, article.body, article.published_at, title=article.title)
+def _story_evidence(article: Article, warnings: list[str]) -> StoryFeatures:
+    """The article's story evidence; when it cannot be computed, none (the article starts its own story)."""
+    work = lambda a: story_features(a.article_id, a.body, a.published_at, title=a.title)  # noqa: E731
+    found = each_or_warn([article], work, "story evidence", warnings)
+    return found[0] if found else StoryFeatures(article.article_id, None, frozenset(), frozenset())
 
 
 def analyse_articles(articles: Sequence[Article], warnings: list[str]) -> list[ArticleAnalysis]:
