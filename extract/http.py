@@ -32,10 +32,11 @@ import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Literal
+from typing import BinaryIO, Literal
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -83,6 +84,8 @@ KEPT_HEADERS = (
     "x-robots-tag",
 )
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# Set by Fetcher.download: the body goes to this file, under this cap, instead of into memory.
+_DOWNLOAD: ContextVar[tuple[BinaryIO, int] | None] = ContextVar("newsetl_download", default=None)
 _RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
@@ -332,6 +335,23 @@ class Fetcher:
         )
         return await self._fetch(url, validators, accept or self.policy.allowed_content_types, allow, True)
 
+    async def download(
+        self, url: str, sink: BinaryIO, *, max_bytes: int, allow_private_addresses: bool | None = None
+    ) -> FetchResult:
+        """Fetch a large file (a web archive) of any content type into `sink` instead of memory, up to
+        `max_bytes`, under the same rules as `fetch`. The result's content is empty (b"") when it worked;
+        a retried attempt starts the file again."""
+        allow = (
+            self.policy.allow_private_addresses
+            if allow_private_addresses is None
+            else allow_private_addresses
+        )
+        token = _DOWNLOAD.set((sink, max_bytes))
+        try:
+            return await self._fetch(url, None, ANY_CONTENT_TYPE, allow, True)
+        finally:
+            _DOWNLOAD.reset(token)
+
     async def fetch_all(
         self,
         requests: Iterable[tuple[str, Validators | None]],
@@ -519,7 +539,8 @@ class Fetcher:
         return replace(answer, content=content, encoding=encoding)
 
     async def _body(self, response: httpx.Response) -> bytes:
-        limit = self.policy.max_bytes
+        download = _DOWNLOAD.get()
+        limit = download[1] if download else self.policy.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise _Failure(
@@ -529,12 +550,21 @@ class Fetcher:
         received, parts = 0, []
         try:
             decoder = BodyDecoder(response.headers.get("content-encoding", ""), limit)
+            if download:
+                download[0].seek(0)
+                download[0].truncate()
             async for chunk in response.aiter_raw():
                 received += len(chunk)
                 if received > limit:
                     raise BodyError("too_large", f"body is over the {limit:,}-byte limit (stopped reading)")
                 parts.append(decoder.feed(chunk))
+                if download:
+                    download[0].write(b"".join(parts))
+                    parts.clear()
             parts.append(decoder.flush())
+            if download:
+                download[0].write(b"".join(parts))
+                return b""
         except BodyError as error:
             raise _Failure(error.code, "terminal", str(error), status=response.status_code) from error
         return b"".join(parts)
