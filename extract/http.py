@@ -605,7 +605,13 @@ class Fetcher:
         key = origin(url)
         async with self._robots_locks.setdefault(key, asyncio.Lock()):
             if key not in self._robots:
-                result = await self._fetch(f"{key}/robots.txt", None, ANY_CONTENT_TYPE, allow_private, False)
+                download = _DOWNLOAD.set(None)  # robots.txt is read into memory, even during a download
+                try:
+                    result = await self._fetch(
+                        f"{key}/robots.txt", None, ANY_CONTENT_TYPE, allow_private, False
+                    )
+                finally:
+                    _DOWNLOAD.reset(download)
                 rules = robots_rules(result.content, result.error, result.error_kind == "transient")
                 self._robots[key] = rules
                 if delay := rules.crawl_delay(self.policy.robots_token):
