@@ -14,6 +14,7 @@ class SourceKind(StrEnum):
     SITEMAP = "sitemap"
     LISTING = "listing"
     URL = "url"
+    WARC = "warc"
 
 
 @dataclass(frozen=True, slots=True)
