@@ -1,0 +1,229 @@
+# ruff: noqa: RUF002, RUF003  (CJK punctuation is named in docstrings and comments on purpose)
+"""What "word", "sentence" and "shingle token" mean in every script: the one segmentation layer.
+
+Text is cut into runs by script, and each run by the rule of its script:
+
+- **Latin, Cyrillic, Greek, digits, Korean** (everything but Han and kana): runs of word characters,
+  the way `\\w+` finds them. Korean (Hangul) writes spaces between words, so its words are its runs;
+  a particle stays on its word (애플은), as a Korean reader counts it.
+- **Chinese** (Han without kana in the text): words by jieba's dictionary and HMM (阿里巴巴 / 集团).
+- **Japanese** (any hiragana or katakana in the text): every Han and kana run by MeCab through fugashi
+  with the UniDic-lite dictionary (アップル / は / 木曜 / 日).
+
+Both analysers load lazily, once per process (jieba) or per thread (MeCab): importing this module costs
+nothing, and text without Han or kana never loads them. jieba's prefix dictionary is built in memory from
+the dictionary inside its package: jieba would otherwise write a 9 MB cache to the system temp dir and
+read it back with `marshal` next time, a file any local user could replace; building costs the same
+~0.8 s as loading the cache. Nothing is written anywhere.
+
+The near-duplicate shingles do not segment: `shingle_tokens` cuts Han and kana into single characters
+(char n-grams once shingled), which needs no dictionary and costs ~30 times less than jieba or MeCab; see
+docs/cjk.md for the figures.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from typing import Any
+
+# Han (with radicals, 々〆〇 and the extensions), hiragana, katakana (with the prolonged sound mark ー but
+# without the middle dot ・), halfwidth katakana.
+_HAN_KANA = (
+    "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3040-\u309f\u30a0-\u30fa\u30fc-\u30ff"
+    "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
+)
+_KANA = "\u3040-\u309f\u30a0-\u30fa\u30fc-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+_HANGUL = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff"
+
+HAN_KANA = re.compile(f"[{_HAN_KANA}]")
+_HAN_KANA_RUN = re.compile(f"[{_HAN_KANA}]+")
+_KANA_CHAR = re.compile(f"[{_KANA}]")
+_HANGUL_CHAR = re.compile(f"[{_HANGUL}]")
+_WORD = re.compile(r"\w+")
+# Words outside Han and kana: word characters that are not Han or kana.
+_OTHER_WORD = re.compile(f"[^\\W{_HAN_KANA}]+")
+# A shingle token: one Han or kana character, or a run of other word characters.
+_SHINGLE_TOKEN = re.compile(f"[{_HAN_KANA}]|[^\\W{_HAN_KANA}]+")
+# In ASCII text the word characters are letters, digits and "_": `str.split` after `str.translate` finds
+# them several times faster than `\w+`.
+_ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")})
+
+
+def has_han_or_kana(text: str) -> bool:
+    """Whether the text holds Chinese or Japanese characters (the scripts written without spaces)."""
+    return not text.isascii() and HAN_KANA.search(text) is not None
+
+
+def has_hangul(text: str) -> bool:
+    return not text.isascii() and _HANGUL_CHAR.search(text) is not None
+
+
+def is_japanese(text: str) -> bool:
+    """Kana anywhere in the text: its Han runs are read as Japanese. Chinese text does not use kana."""
+    return not text.isascii() and _KANA_CHAR.search(text) is not None
+
+
+# --- the analysers, loaded once -------------------------------------------------------------------------
+
+_jieba_lock = threading.Lock()
+_jieba: Any = None
+_local = threading.local()
+
+
+def _jieba_tokenizer() -> Any:
+    global _jieba
+    if _jieba is None:
+        with _jieba_lock:
+            if _jieba is None:
+                import logging
+
+                import jieba
+
+                # jieba logs "Building prefix dict..." to stderr through its own handler: quiet it.
+                jieba.setLogLevel(logging.WARNING)
+                tokenizer = jieba.Tokenizer()
+                # Build the prefix dictionary in memory (see the module docstring): no cache file.
+                with tokenizer.get_dict_file() as dictionary:
+                    tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(dictionary)
+                tokenizer.initialized = True
+                _jieba = tokenizer
+    return _jieba
+
+
+def _mecab() -> Any:
+    # A MeCab tagger keeps state while it parses: one per thread (Prefect may run tasks in threads).
+    tagger = getattr(_local, "mecab", None)
+    if tagger is None:
+        import fugashi
+
+        tagger = _local.mecab = fugashi.Tagger()
+    return tagger
+
+
+def _chinese_words(run: str) -> list[str]:
+    return [word for word in _jieba_tokenizer().cut(run) if not word.isspace()]
+
+
+def _japanese_words(run: str) -> list[str]:
+    return [word.surface for word in _mecab()(run) if word.surface]
+
+
+# --- words ------------------------------------------------------------------------------------------------
+
+
+def _plain_words(text: str) -> list[str]:
+    return text.translate(_ASCII_NON_WORD).split() if text.isascii() else _WORD.findall(text)
+
+
+def words(text: str, language: str | None = None) -> list[str]:
+    """The words of `text` in order, as written (no case folding), punctuation left out.
+
+    Han and kana runs are segmented (jieba for Chinese, MeCab for Japanese); everything else is runs of
+    word characters. `language` ("zh", "ja", ...) overrides the guess from kana for Han runs.
+    """
+    if not has_han_or_kana(text):
+        return _plain_words(text)
+    japanese = language == "ja" if language in ("ja", "zh") else is_japanese(text)
+    segment = _japanese_words if japanese else _chinese_words
+    found: list[str] = []
+    start = 0
+    for run in _HAN_KANA_RUN.finditer(text):
+        found.extend(_OTHER_WORD.findall(text, start, run.start()))
+        found.extend(word for word in segment(run.group()) if _WORD.match(word))
+        start = run.end()
+    found.extend(_OTHER_WORD.findall(text, start))
+    return found
+
+
+def word_count(text: str, language: str | None = None) -> int:
+    """How many words `text` has: `len(words(text))`, without building the list for unspaced-free text.
+
+    For text without Han or kana this is the number of word-character runs, as it always was.
+    """
+    if not has_han_or_kana(text):
+        return len(_plain_words(text))
+    return len(words(text, language))
+
+
+def char_count(text: str) -> int:
+    """Characters that are not whitespace: a length that means the same in every script."""
+    return len("".join(text.split()))
+
+
+# --- shingle tokens ---------------------------------------------------------------------------------------
+
+
+def shingle_tokens(text: str) -> list[str]:
+    """The tokens near-duplicate shingles are made of: NFKC, case-folded; each Han or kana character is
+    a token of its own (so shingles of n tokens are character n-grams there), other words stay whole.
+
+    For text without Han or kana these are exactly the words matching always used (`\\w+` runs).
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if not has_han_or_kana(folded):
+        return _plain_words(folded)
+    return _SHINGLE_TOKEN.findall(folded)
+
+
+# --- sentences --------------------------------------------------------------------------------------------
+
+_ABBREVIATIONS = frozenset(
+    str.split(
+        """
+    mr mrs ms dr prof sr jr st inc ltd co corp plc no nos vs etc approx dept est fig gov gen rep sen
+    jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e u.s u.k u.n e.u a.m p.m
+        """
+    )
+)
+# What can open a sentence after a Latin stop and a space: a capital (Latin, Greek, Cyrillic), a digit,
+# or a character of a script without case (Han, kana, Hangul).
+_OPENER = f"A-Z0-9\u0391-\u03a9\u0400-\u042f{_HAN_KANA}{_HANGUL}"
+# A stop, optional closing quotes or brackets, space, then something that can open a sentence.
+_LATIN_BOUNDARY = re.compile(rf"[.!?]+[\"'\u201d\u2019)\]]*(?=\s+[\"\u201c\u2018(\u300c\u300e]?[{_OPENER}])")
+# Full-width and ideographic stops end a sentence without any following space: 。！？ and the halfwidth
+# ｡, the full-width ． unless it sits in a number (３．１), and a plain ! or ? right after Han, kana or
+# Hangul (Chinese and Korean text often uses them); closing quotes and brackets stay with the sentence.
+_CJK_BOUNDARY = re.compile(
+    rf"(?:[\u3002\uff01\uff1f\uff61]+|(?<![0-9\uff10-\uff19])\uff0e(?![0-9\uff10-\uff19])"
+    rf"|(?<=[{_HAN_KANA}{_HANGUL}])[!?]+)"
+    r"[\u201d\u2019\u300d\u300f\uff09\u3011)]*"
+)
+_WORD_BEFORE_STOP = re.compile(r"([\w.]+)\.$")
+# A lone capital ("J.") is an initial; letter-dot runs ("U.S.") are abbreviations.
+_INITIALS = re.compile(r"[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of `text`, in order, each stripped. Every line break also ends a sentence.
+
+    Splits after . ! ? followed by a space and a sentence opener (never after a known abbreviation such as
+    "U.S." or "Inc.", an initial, or inside a number such as "8.48%"), and after 。！？｡ and the full-width
+    ． with no space needed. Joining the result with spaces gives the text back up to whitespace.
+    """
+    found: list[str] = []
+    for line in text.split("\n"):
+        start = 0
+        for end in _boundaries(line):
+            found.append(line[start:end].strip())
+            start = end
+        found.append(line[start:].strip())
+    return [sentence for sentence in found if sentence]
+
+
+def _boundaries(line: str) -> list[int]:
+    ends = {m.end() for m in _LATIN_BOUNDARY.finditer(line) if not _after_abbreviation(line, m.end())}
+    if not line.isascii():
+        ends.update(m.end() for m in _CJK_BOUNDARY.finditer(line))
+    return sorted(end for end in ends if 0 < end < len(line))
+
+
+def _after_abbreviation(line: str, end: int) -> bool:
+    # The word before a stop is short: a window keeps the search linear on a flattened article.
+    head = line[max(0, end - 40) : end]
+    match = _WORD_BEFORE_STOP.search(head.rstrip("\"'\u201d\u2019)]"))
+    if match is None:
+        return False
+    word = match.group(1)
+    return word.lower() in _ABBREVIATIONS or bool(_INITIALS.fullmatch(word))
