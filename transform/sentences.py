@@ -1,64 +1,30 @@
+# ruff: noqa: RUF002  (CJK stops are named in docstrings on purpose)
 """Sentences: a careful splitter, and the repairs of sentence breaks that copying lost.
 
-The splitter prefers missing a boundary to inventing one: it never splits after a known abbreviation
-("U.S.", "Inc.", "Mr.", "No."), an initial, or inside a number ("8.48%", "Qwen2.5").
+The splitter (in `transform.segmentation`, shared by every stage) prefers missing a boundary to inventing
+one: it never splits after a known abbreviation ("U.S.", "Inc.", "Mr.", "No."), an initial, or inside a
+number ("8.48%", "Qwen2.5"); CJK stops (。！？｡) end a sentence without a space.
 """
 
 from __future__ import annotations
 
 import re
 
+from transform import segmentation
 from transform.lexicon import (
     NON_FINAL_WORDS,
 )
 from transform.steps import Edit, StepResult, apply_edits
 
-_ABBREVIATIONS = frozenset(
-    str.split(
-        """
-    mr mrs ms dr prof sr jr st inc ltd co corp plc no nos vs etc approx dept est fig gov gen rep sen
-    jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e u.s u.k u.n e.u a.m p.m
-        """
-    )
-)
-# A stop, optional closing quotes or brackets, space, then something that can open a sentence.
-_LATIN_BOUNDARY = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s+[\"\u201c\u2018(]?[A-Z0-9\u4e00-\u9fff])")
-# Full-width CJK stops end a sentence without any following space.
-_CJK_BOUNDARY = re.compile(r"[\u3002\uff01\uff1f]+[\u201d\u2019\u300d\u300f)]*")
-_WORD_BEFORE_STOP = re.compile(r"([\w.]+)\.$")
-# A lone capital ("J.") is an initial; letter-dot runs ("U.S.") are abbreviations.
-_INITIALS = re.compile(r"[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]")
-
 
 def split_sentences(text: str) -> list[str]:
     """The sentences of `text`, in order, each stripped. Every line break also ends a sentence.
 
-    Joining the result with spaces gives the text back up to whitespace: nothing is dropped.
+    The one splitter of every script (`transform.segmentation.sentences`): Latin stops before a space and
+    an opener, CJK stops (。！？｡) with no space. Joining the result with spaces gives the text back up to
+    whitespace: nothing is dropped.
     """
-    sentences: list[str] = []
-    for line in text.split("\n"):
-        start = 0
-        for end in _boundaries(line):
-            sentences.append(line[start:end].strip())
-            start = end
-        sentences.append(line[start:].strip())
-    return [sentence for sentence in sentences if sentence]
-
-
-def _boundaries(line: str) -> list[int]:
-    ends = {m.end() for m in _LATIN_BOUNDARY.finditer(line) if not _after_abbreviation(line, m.end())}
-    ends.update(m.end() for m in _CJK_BOUNDARY.finditer(line))
-    return sorted(end for end in ends if 0 < end < len(line))
-
-
-def _after_abbreviation(line: str, end: int) -> bool:
-    # The word before a stop is short: a window keeps the search linear on a flattened article.
-    head = line[max(0, end - 40) : end]
-    match = _WORD_BEFORE_STOP.search(head.rstrip("\"'\u201d\u2019)]"))
-    if match is None:
-        return False
-    word = match.group(1)
-    return word.lower() in _ABBREVIATIONS or bool(_INITIALS.fullmatch(word))
+    return segmentation.sentences(text)
 
 
 # A line this long with this many sentences is an article flattened onto one line.
