@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
+from transform.lexicon import CJK_FURNITURE_PHRASES, CJK_PROMPT_LABELS, CJK_PROMPT_LINES
 from transform.steps import StepResult
 
 _PROMPTS = re.compile(
@@ -37,9 +38,55 @@ _INLINE_AD_MIN_LINE = 200
 
 
 def is_boilerplate_line(line: str) -> bool:
-    """True when the line holds nothing but a prompt such as "Advertisement" or "Share this article"."""
+    """True when the line holds nothing but a prompt such as "Advertisement" or "Share this article", or
+    their Chinese, Japanese and Korean forms ("广告", "点击阅读原文", "関連記事: …", "무단 전재 금지")."""
     core = line.strip().strip(_DECORATION)
-    return bool(core) and _PROMPTS.fullmatch(core) is not None
+    if not core:
+        return False
+    if core.isascii():
+        return _PROMPTS.fullmatch(core) is not None or _compact(core) == "pr"
+    return _PROMPTS.fullmatch(core) is not None or _is_cjk_furniture(core)
+
+
+def _compact(text: str) -> str:
+    """NFKC, case-folded, letters and digits only: "【广告】", "— 広告 —" and "광 고" all give their word."""
+    return "".join(char for char in unicodedata.normalize("NFKC", text).casefold() if char.isalnum())
+
+
+_CJK_PROMPTS = frozenset(_compact(line) for line in CJK_PROMPT_LINES)
+_CJK_PHRASES = tuple(dict.fromkeys(_compact(p) or p for p in CJK_FURNITURE_PHRASES))
+# A label opening its line, then a colon, a bar or its closing bracket: "免责声明:", "【版权声明】",
+# "[관련기사]" (matched on NFKC text, where full-width colons and brackets are ASCII ones).
+_CJK_LABEL = re.compile(
+    r"[\[【\u3014\u3016<(]?\s*(?:"
+    + "|".join(
+        sorted(
+            (re.escape(unicodedata.normalize("NFKC", label)) for label in CJK_PROMPT_LABELS),
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\s*(?:[\]】\u3015\u3017>)]\s*:?|[:|丨])"
+)
+# Furniture phrases are looked for in short lines only; a label's line may be a long disclaimer.
+FURNITURE_MAX_CHARS = 80
+LABEL_MAX_CHARS = 400
+
+
+# Only a line with a CJK character, a full-width form or a copyright sign can be CJK furniture: the test
+# keeps Latin lines with curly quotes (not ASCII either) off the slower checks.
+_CJK_OR_SIGN = re.compile("[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u00a9\u24d2]")
+
+
+def _is_cjk_furniture(core: str) -> bool:
+    if len(core) > LABEL_MAX_CHARS or not _CJK_OR_SIGN.search(core):
+        return False
+    if _CJK_LABEL.match(unicodedata.normalize("NFKC", core[:24])):
+        return True
+    if len(core) > FURNITURE_MAX_CHARS:
+        return False
+    compact = _compact(core)
+    return compact in _CJK_PROMPTS or any(phrase in compact or phrase in core for phrase in _CJK_PHRASES)
 
 
 def drop_boilerplate_lines(text: str) -> StepResult:
@@ -69,10 +116,22 @@ LEARNED_MAX_CHARS = 80
 LEARN_MIN_DOCS = 3
 
 
+def line_width(line: str) -> int:
+    """The length of a line in columns: a Chinese, Japanese or Korean character (wide) counts two, as it
+    says about as much as two Latin letters; so 80 columns is a short line in any script."""
+    if line.isascii():
+        return len(line)
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+
+
 def line_keys(text: str, max_chars: int = LEARNED_MAX_CHARS) -> frozenset[str]:
-    """The distinct short lines of one document, normalised: what to count per source, once a document."""
+    """The distinct short lines of one document, normalised: what to count per source, once a document.
+
+    Short is measured in columns (`line_width`), so no space is needed to tell a line from a paragraph."""
     keys = (normalise_line(line) for line in text.split("\n"))
-    return frozenset(key for key in keys if key and len(key) <= max_chars and any(c.isalpha() for c in key))
+    return frozenset(
+        key for key in keys if key and line_width(key) <= max_chars and any(c.isalpha() for c in key)
+    )
 
 
 def learn_boilerplate(
@@ -94,7 +153,7 @@ def learn_boilerplate(
     return frozenset(
         line
         for line, docs in line_doc_counts.items()
-        if 0 < len(line) <= max_chars and docs >= min_docs and docs / doc_count >= min_share
+        if 0 < line_width(line) <= max_chars and docs >= min_docs and docs / doc_count >= min_share
     )
 
 

@@ -507,3 +507,48 @@ COMMON_WORDS: frozenset[str] = _words(
     youth zero zombie zone
     """
 )
+
+# Chinese, Japanese and Korean page furniture: ad markers, follow/scan/share prompts, "read the original",
+# reprint bans. A line is dropped only when it IS one of these (after its brackets, punctuation and
+# spaces are taken off: "【广告】", "— 広告 —", "무단전재 및 재배포금지" all count), so "广告" inside a
+# sentence about the ad market stays. Compared without spaces, as NFKC and case-folded text.
+CJK_PROMPT_LINES: frozenset[str] = frozenset(
+    """
+    广告 广告位 推广 赞助 赞助内容 商业推广 品牌推广 软文 特别推荐 推荐 热门推荐 猜你喜欢 为你推荐
+    点击关注 关注我们 欢迎关注 点击上方关注 点击上方蓝字关注我们 关注公众号 点击关注不迷路
+    扫码关注 扫码下载 扫一扫 扫描二维码 扫码阅读 长按识别二维码 长按二维码关注 长按识别二维码关注
+    点击阅读原文 阅读原文 查看原文 点击查看原文 展开全文 点击展开全文 查看更多 点击查看更多
+    返回搜狐查看更多 分享 分享到 分享至 点赞 在看 收藏 转发 评论 下载客户端 打开app 打开app阅读
+    app内打开 未经授权不得转载 未经授权禁止转载 未经许可不得转载 禁止转载 版权所有 版权所有翻版必究
+    版权所有侵权必究 本文禁止转载 转载请注明出处 相关阅读 相关新闻 推荐阅读 延伸阅读 热点推荐
+    更多精彩 精彩推荐 往期回顾 往期推荐 上一篇 下一篇 返回顶部 回到顶部 打印 关闭 纠错
+    広告 スポンサーリンク pr 関連記事 関連ニュース 関連リンク あわせて読みたい おすすめ記事
+    続きを読む 記事を読む 記事の続きを読む 続きはこちら 次のページ 前のページ 会員登録 無料会員登録
+    この記事をシェア シェア ツイート ブックマーク 印刷 無断転載禁止 無断転載を禁じます
+    無断転載・複製を禁じます 記事・写真の無断転載を禁じます
+    광고 관련기사 관련뉴스 많이본뉴스 추천기사 기사더보기 더보기 구독 좋아요 공유 공유하기
+    기사공유 스크랩 인쇄 글자크기 무단전재및재배포금지 무단전재재배포금지 무단전재·재배포금지
+    무단전재-재배포금지 무단전재및재배포금지ai학습이용금지 무단전재재배포및ai학습이용금지
+    무단전재-재배포,ai학습및활용금지
+    """.split()  # noqa: SIM905
+)
+
+# Labels whose whole line is furniture when the label opens it, followed by a colon or bracketed:
+# "免责声明:…", "【版权声明】…", "原标题:…", "関連記事:…", "기자 연락처: …" (full-width colons too).
+# Such lines can be long (a disclaimer), so they are matched by their opening, never by a word inside.
+CJK_PROMPT_LABELS: tuple[str, ...] = (
+    "免责声明", "版权声明", "特别声明", "郑重声明", "声明", "原标题", "原文标题", "相关阅读", "相关新闻",
+    "推荐阅读", "延伸阅读", "相关链接", "热点推荐", "广告", "推广", "阅读原文", "原文链接", "转载声明",
+    "関連記事", "関連ニュース", "関連リンク", "著作権", "広告",
+    "관련기사", "관련 기사", "관련뉴스", "기자 연락처", "기자연락처", "제보", "광고",
+)  # fmt: skip
+
+# Phrases that make a short line furniture wherever they stand in it: reprint bans and copyright notices
+# ("© 新华网 版权所有", "<저작권자 ⓒ 연합뉴스, 무단 전재-재배포 금지>"). News prose does not say them; a
+# line must also be short (see `boilerplate.FURNITURE_MAX_CHARS`). Compared without spaces or punctuation.
+CJK_FURNITURE_PHRASES: tuple[str, ...] = (
+    "未经授权不得转载", "未经授权禁止转载", "未经许可不得转载", "未经许可,不得转载", "未经授权,不得转载",
+    "版权所有", "转载请注明", "禁止转载", "长按识别二维码", "扫码关注", "点击阅读原文",
+    "無断転載を禁", "無断転載禁止", "無断複製", "©",
+    "무단전재", "무단 전재", "재배포 금지", "재배포금지", "저작권자",
+)  # fmt: skip
