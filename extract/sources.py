@@ -9,8 +9,13 @@
 
     [[sources]]
     name = "apple-newsroom"
-    kind = "feed"               # feed | sitemap | listing | urls
+    kind = "feed"               # feed | sitemap | listing | urls | warc
     url = "https://www.apple.com/newsroom/rss-feed.rss"
+
+    [[sources]]                 # web archives, read by `newsetl warc --config` (not by `newsetl run`)
+    name = "cc-news-2024-01-01"
+    kind = "warc"
+    archives = ["https://data.commoncrawl.org/crawl-data/CC-NEWS/2024/01/CC-NEWS-20240101000000-00000.warc.gz"]
 
 Data from a file is untrusted, so these are pydantic models (extra keys are errors, not ignored);
 `load_sources` turns any problem into one `SourcesError` listing every bad key.
@@ -161,7 +166,24 @@ class UrlsSource(_Source):
     urls: list[WebUrl] = Field(min_length=1)
 
 
-Source = Annotated[FeedSource | SitemapSource | ListingSource | UrlsSource, Field(discriminator="kind")]
+def _archive(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("expected a path or an http(s) URL of a WARC or ARC file")
+    return _web_url(value) if "://" in value else value
+
+
+class WarcSource(_Source):
+    """Web archives (WARC or ARC files, gzipped or not): read by `newsetl warc --config`, never crawled."""
+
+    kind: Literal["warc"]
+    # Local paths (relative to the folder newsetl runs in) or http(s) URLs, read in this order.
+    archives: list[Annotated[str, AfterValidator(_archive)]] = Field(min_length=1)
+
+
+WebSource = FeedSource | SitemapSource | ListingSource | UrlsSource
+AnySource = WebSource | WarcSource
+Source = Annotated[AnySource, Field(discriminator="kind")]
 
 
 class SourcesConfig(_Model):
@@ -180,12 +202,22 @@ class SourcesConfig(_Model):
             raise ValueError(f"source names must be unique; repeated: {', '.join(repeated)}")
         return self
 
-    def topic_rule(self, source: FeedSource | SitemapSource | ListingSource | UrlsSource) -> TopicRule:
+    @property
+    def web_sources(self) -> list[WebSource]:
+        """The sources `newsetl run` crawls: every kind but warc."""
+        return [source for source in self.sources if not isinstance(source, WarcSource)]
+
+    @property
+    def warc_sources(self) -> list[WarcSource]:
+        """The web archives `newsetl warc --config` reads."""
+        return [source for source in self.sources if isinstance(source, WarcSource)]
+
+    def topic_rule(self, source: AnySource) -> TopicRule:
         """The source's own rule, else the file's [topic], else transform.topics.DEFAULT_TOPIC."""
         chosen = source.topic or self.topic
         return chosen.to_rule() if chosen else DEFAULT_TOPIC
 
-    def allows_private(self, source: FeedSource | SitemapSource | ListingSource | UrlsSource) -> bool:
+    def allows_private(self, source: AnySource) -> bool:
         """Whether fetches for `source` may reach private/loopback addresses (for Fetcher.fetch)."""
         return source.allow_private_addresses or self.http.allow_private_addresses
 
