@@ -123,7 +123,7 @@ async def discover_all(
     fetcher: Fetcher, config: SourcesConfig, validators: Mapping[str, Validators]
 ) -> list[Discovery]:
     """Discover every source concurrently (the fetcher's limits still apply)."""
-    return list(await asyncio.gather(*(discover(fetcher, config, s, validators) for s in config.sources)))
+    return list(await asyncio.gather(*(discover(fetcher, config, s, validators) for s in config.web_sources)))
 
 
 async def fetch_articles(
