@@ -53,7 +53,7 @@ _STOPWORDS = frozenset(
     """.split()  # noqa: SIM905
 )
 _TERM = re.compile(r"[^\W\d_]{3,}")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 TOP_TERMS = 60
 
 REPORT, ROUNDUP, PREVIEW, BRIEF = "report", "roundup", "preview", "brief"
@@ -145,7 +145,7 @@ def story_features(
 
 
 def _words(text: str) -> int:
-    """Words, counting two Han characters as one (Chinese has no spaces)."""
+    """Words, counting two Han or kana characters as one (Chinese and Japanese have no spaces)."""
     words = len(text.split())
     return words if words >= MIN_WORDS else words + len(_HAN.findall(text)) // 2
 
@@ -185,7 +185,9 @@ def _vocabulary(features: StoryFeatures) -> set[str]:
 
 
 def weights_for(features: Iterable[StoryFeatures]) -> Weights:
-    articles = list(features)
+    # Rarity is counted over reports: a roundup or a preview repeats the evidence of the events it
+    # mentions, and counting it would make the evidence of every event a roundup mentions look common.
+    articles = [f for f in features if f.kind == REPORT]
     terms = Counter(word for f in articles for word in _vocabulary(f))
     entities = Counter(entity for f in articles for entity in f.entities)
     facts = Counter(fact for f in articles for fact in f.facts)
@@ -196,6 +198,17 @@ def weights_for(features: Iterable[StoryFeatures]) -> Weights:
 _Fact = tuple[str, float, float, float]  # kind, value, unit of its last written digit, rarity
 # A date says less than a figure: reports of different events of one day carry the same date.
 _DATE_WEIGHT = 0.5
+_PRECISE = re.compile(r"[1-9](?:\.?\d){2,}")  # three significant digits or more: "4.12e+05", "5.13e+12"
+
+
+def _specificity(key: str) -> float:
+    """How much a figure says by itself: a date little (every report of the day has it), a round figure
+    ("2%", "100 million") as much as its rarity, a precise one ("412,000", "5.13 trillion") half again:
+    two reports do not write the same three digits by chance."""
+    if key.startswith("date:"):
+        return _DATE_WEIGHT
+    value = key.rpartition(":")[2].partition("e")[0].lstrip("-")
+    return 1.5 if _PRECISE.match(value.rstrip("0").rstrip(".")) else 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +234,7 @@ def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
         tuple(
             (
                 *_fact_value(key),
-                weights.rare(weights.facts, key) * (_DATE_WEIGHT if key.startswith("date:") else 1.0),
+                weights.rare(weights.facts, key) * _specificity(key),
             )
             for key in sorted(features.facts)
         ),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from transform.facts import Fact, find_facts
@@ -55,9 +56,14 @@ _NOT_NAMES = frozenset(
     """.split()  # noqa: SIM905
 )
 _NUMBER = re.compile(
-    r"(?<![A-Za-z0-9.,])(\d{1,3}(?:[,.]\d{3})+|\d+(?:[.,]\d+)?)(?:\s*(million|billion|trillion|万亿|万|亿))?"
+    r"(?<![A-Za-z0-9.,])(\d{1,3}(?:[,.]\d{3})+|\d+(?:[.,]\d+)?)"
+    r"(?:\s*(million|billion|trillion|mn\b|bn\b|万亿|万|亿|億|兆|만|억|조)(\d{1,4}(?![\d.,]))?)?"
 )
-_SCALE = {"million": 1e6, "billion": 1e9, "trillion": 1e12, "万": 1e4, "亿": 1e8, "万亿": 1e12}
+# Scales written after a number: English ("900mn"), Chinese and Japanese (万 亿/億 兆), Korean (만 억 조).
+_SCALE = {
+    "million": 1e6, "billion": 1e9, "trillion": 1e12, "mn": 1e6, "bn": 1e9,
+    "万": 1e4, "亿": 1e8, "億": 1e8, "万亿": 1e12, "兆": 1e12, "만": 1e4, "억": 1e8, "조": 1e12,
+}  # fmt: skip
 _GERMAN_WORDS = frozenset(
     "der die das und mit von den dem ist sich auf für nicht ein eine wird sind am im zu".split()  # noqa: SIM905
 )
@@ -88,7 +94,9 @@ def names(text: str) -> frozenset[str]:
         found: set[str] = set()
         for sentence in _SENTENCE_END.split(text):
             found |= names(sentence) if not _CJK.search(sentence) else _latin_names(sentence)
-        return frozenset(found)
+        # Japanese writes foreign and company names in katakana (ホシノ, ソラノ): a run of three or more is
+        # kept whole, as a capitalised word is in English (loanwords too; their rarity weighs them).
+        return frozenset(found | set(_KATAKANA_RUN.findall(text)))
     runs = [(m.group(0).split(), _opens_sentence(text, m.start())) for m in _NAME_RUN.finditer(text)]
     # A capitalised word opening a sentence ("Strong demand...") is a name only if the text also
     # capitalises it elsewhere, or it is written like one ("iPhone", "R3").
@@ -105,7 +113,22 @@ def names(text: str) -> frozenset[str]:
         if opens and len(words) == 1 and not (_fold(words[0]) in inside or _inner_capital_or_digit(words[0])):
             continue
         found |= _run_names(words, german)
+        found |= _acronyms(words)
     return frozenset(found)
+
+
+def _acronyms(run: list[str]) -> set[str]:
+    """What a name of three words or more is abbreviated to, with and without its joiners: "People's
+    Bank of China" gives "pboc" and "pbc", "European Central Bank" "ecb", so they meet "PBOC" and "ECB"."""
+    while run and (_fold(run[0]) in _NOT_NAMES or run[0] in SENTENCE_STARTERS):
+        run = run[1:]  # "The People's Bank of China" is not "TPBOC"
+    capitalised = [w for w in run if w[0].isupper()]
+    if len(capitalised) < 2 or any(w.isupper() and len(w) > 1 for w in capitalised):
+        return set()
+    found = {"".join(w[0] for w in capitalised).casefold()}
+    if len(capitalised) < len(run):
+        found.add("".join(w[0] for w in run).casefold())
+    return {acronym for acronym in found if len(acronym) >= 3}
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -169,7 +192,9 @@ def quantities(text: str, facts: list[Fact] | None = None) -> frozenset[str]:
         if _AFTER_NAME.search(text, max(0, m.start() - 24), m.start()):
             continue  # a model number ("Mate 80", "Series 11") is part of a name
         raw = m.group(1)
-        value = _parse_number(raw, german) * _SCALE.get((m.group(2) or "").casefold(), 1.0)
+        scale = _SCALE.get((m.group(2) or "").casefold(), 1.0)
+        # "41万2000": 41 ten-thousands and 2,000 (the digits after a CJK scale are its remainder).
+        value = _parse_number(raw, german) * scale + (float(m.group(3)) if m.group(3) else 0.0)
         if value < 10 or (raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2100 and not m.group(2)):
             continue
         keys.add(f"num:{value:.4g}")
@@ -188,7 +213,7 @@ def headline_terms(title: str | None) -> frozenset[str]:
     if not title:
         return frozenset()
     if _CJK.search(title):
-        return frozenset(_latin_names(title))
+        return frozenset(_latin_names(title) | set(_KATAKANA_RUN.findall(title)))
     terms = set()
     for word in _HEADLINE_WORD.findall(title):
         folded = _fold(word).strip("'.-")
@@ -206,34 +231,88 @@ def singular(word: str) -> str:
     return word
 
 
-# What roundups say of themselves: in the headline (enough alone), or in the body (a few of them).
+# A roundup is recognised by what it is made of, more than by what it calls itself:
+# - its headline's shape: a digest framed by a span of time ("Week in tech", "Today's headlines", "Asia
+#   close:", "财经早餐", "今週の主なニュース", "Die Woche"), a market wrap (stocks, shares, indices with a
+#   verb of movement: "Stocks edge higher as ...", "European shares end week higher"), or a list of items
+#   ("a foldable, a recall and a chip milestone");
+# - its body's shape: several clusters of names that share nothing (each sentence or item about other
+#   people and companies), list items and bullets, timestamps, many prices;
+# - a few phrases of the genre ("here are", "good morning", index names).
+# Each sign is weak alone except a digest or wrap headline; together they decide (`RoundupSigns.score`).
 _ROUNDUP_HEADLINE = re.compile(
     r"^live\b|\blive(?::| blog| updates)|\b(?:markets? wrap|wrap-up|round-?up|briefing|week in review|"
-    r"this week|of the week|things to know|gift guide|ranked|deals|digest|newsletter)\b|"
-    r"^(?:the )?(?:\d+ )?best\b|^weekly\b|\bweekly:|\bbest\b.*\b(?:of (?:\d{4}|the year)|under|deals)\b",
+    r"this week|of the week|things to know|gift guide|ranked|deals|digest|newsletter|recap|"
+    r"(?:top|today's|the day's) headlines|"
+    r"what you (?:missed|need to know)|at a glance|in brief|catch up|need to know)\b|"
+    r"^(?:the )?(?:\d+ )?best\b|^weekly\b|\bweekly:|\bbest\b.*\b(?:of (?:\d{4}|the year)|under|deals)\b|"
+    # a span of time framing the whole: "Week in tech", "The week in five stories", "Today's ...",
+    # "Morning note", "Tuesday's tech news", "The day in markets"
+    r"^(?:the )?(?:week|day|month|year|weekend|morning|evening|night)\b(?! of\b)|^headlines\b|"
+    r"^(?:today|tonight|yesterday|this (?:week|morning|evening))['\u2019]?s?\b|"
+    r"\b(?:morning|evening|afternoon|daily|weekly|nightly) (?:note|update|edition|report|brief|call|wrap)\b|"
+    r"\bin (?:\d+|three|four|five|six|seven|eight|nine|ten) (?:stories|charts|things|minutes|headlines)\b|"
+    # "Asia close:", "Europe open:", "Wall Street midday:", "Markets:", "Börse:"
+    r"^[\w'\u2019 ]{0,20}\b(?:close|open|opening|closing|midday|markets?)\s*:|"
+    # German, Chinese, Japanese, Korean digests
+    r"\b(?:die woche|wochenrückblick|wochenüberblick|rückblick|überblick|kompakt|auf einen blick|"
+    r"am morgen|am abend|der tag|börsentag|nachrichten des tages)\b|"
+    r"早报|晚报|周报|早餐|要闻|速览|盘点|简报|早参|晨报|汇总|一周|收评|午评|综述|"
+    r"まとめ|今週|週間|主なニュース|ダイジェスト|朝刊|夕刊|市況|"
+    r"주간|브리핑|이번 주|뉴스 요약|마감 시황|오늘의",
     re.IGNORECASE,
 )
+# A market wrap's headline: the market as a whole (not one company or commodity) moving.
+_MARKET_HEADLINE = re.compile(
+    r"\b(?:stocks|shares|equities|markets|bourses|indices|indexes|wall street|blue chips|index)\b"
+    r".{0,40}\b(?:edge[sd]?|rise[sn]?|rose|rall(?:y|ies|ied)|fall[sn]?|fell|slip[sp]?(?:ed)?|climb[sed]*|"
+    r"gain[sed]*|drop[sped]*|dip[sped]*|end[sed]*|close[sd]?|open[sed]*|extend[sed]*|tumble[sd]?|"
+    r"slide[sd]?|slump[sed]*|jump[sed]*|surge[sd]?|retreat[sed]*|mixed|higher|lower|flat|steady)\b",
+    re.IGNORECASE,
+)
+# A headline that lists three items or more: "Alibaba soars, Apple dips, oil steady".
+_HEADLINE_ITEMS = re.compile(r"[,;\uff0c\uff1b\u3001]|\s(?:and|und|&)\s")
 _ROUNDUP_BODY = re.compile(
     r"\b(?:here are|here is what|our picks|our editors|we tested|this list|black friday|cyber monday|"
-    r"prime day|gift ideas|things to know|good morning|elsewhere|also:|thanks for following|check back|"
-    r"update this list|week in review|this week|next week:|s&p 500|nasdaq|stoxx|hang seng|dow jones|"
-    r"ftse|nikkei|dax)\b",
+    r"prime day|gift ideas|things to know|good morning|good evening|elsewhere|also:|in other news|"
+    r"thanks for following|check back|update this list|week in review|this week|next week:|s&p 500|"
+    r"nasdaq|stoxx|hang seng|dow jones|ftse|nikkei|dax|kospi|topix|sensex|cac 40)\b",
     re.IGNORECASE,
 )
 _TIMESTAMP = re.compile(r"(?:^|\s)(?:[01]?\d|2[0-3]):[0-5]\d(?:\s|$)")
-_LIST_ITEM = re.compile(r"(?:^|\s)(?:\d{1,2}[.)]|[-•*])\s+[^\W\d_]")
+# List items: "1. ", "2) ", "- ", "• " in Latin text; "1、", "①", "・", "■", "【" in CJK text.
+_LIST_ITEM = re.compile(
+    r"(?:^|\s)(?:\d{1,2}[.)]|[-•*])\s+[^\W\d_]|(?:^|(?<=[\s\u3002\uff1b;]))(?:\d{1,2}[\u3001\uff0e]|"
+    r"[\u2460-\u2473\u30fb\u25a0\u25cf\u25b2\u25c6\u3010])\s*[^\W\d_]"
+)
 _PRICE = re.compile(r"[$€£¥]\s?\d")
+_ITEM_BREAK = re.compile(
+    r"[.!?]\s+|[\u3002\uff01\uff1f\uff1b;]|\n+|(?:^|\s)\d{1,2}[.)\u3001]\s*|[\u30fb\u2022\u25a0\u25cf]"
+)
+_KATAKANA_RUN = re.compile(r"[\u30a0-\u30fa\u30fc-\u30ff]{3,}")
 
 
 @dataclass(frozen=True, slots=True)
 class RoundupSigns:
     """What makes an article look like a roundup; `is_roundup` weighs them."""
 
-    headline: bool
+    headline: bool  # a digest's or a market wrap's headline
     phrases: int
     timestamps: int
     list_items: int
     prices: int
+    headline_items: int = 0  # items the headline lists
+    clusters: int = 0  # groups of sentences linked by shared names
+    largest_cluster: float = 1.0  # share of the named sentences in the largest group
+
+    @property
+    def scattered(self) -> float:
+        """Several unrelated clusters of names: each sentence or item about other people and companies."""
+        if self.clusters >= 4 and self.largest_cluster <= 0.34:
+            return 1.5
+        if self.clusters >= 3 and self.largest_cluster <= 0.5:
+            return 0.75
+        return 0.0
 
     @property
     def score(self) -> float:
@@ -243,6 +322,8 @@ class RoundupSigns:
             + (1.5 if self.timestamps >= 3 else 0.0)
             + (1.5 if self.list_items >= 3 else 0.0)
             + (1.0 if self.prices >= 4 else 0.0)
+            + (1.0 if self.headline_items >= 3 else 0.0)
+            + self.scattered
         )
 
     @property
@@ -256,21 +337,137 @@ _OPENING = 3000
 
 def roundup_signs(title: str | None, text: str) -> RoundupSigns:
     text = text[:_OPENING]
+    clusters, largest = name_clusters(text)
+    topic = (title or "").split(":", 1)[-1]  # "Markets wrap: A, B and C" lists after its colon
     return RoundupSigns(
-        headline=bool(title and _ROUNDUP_HEADLINE.search(title)),
+        headline=bool(title and (_ROUNDUP_HEADLINE.search(title) or _MARKET_HEADLINE.search(title))),
         phrases=len(_ROUNDUP_BODY.findall(text)),
         timestamps=len(_TIMESTAMP.findall(text)),
         list_items=len(_LIST_ITEM.findall(text)),
         prices=len(_PRICE.findall(text)),
+        headline_items=len(_HEADLINE_ITEMS.findall(topic)) + 1 if topic.strip() else 0,
+        clusters=clusters,
+        largest_cluster=largest,
     )
 
 
+def name_clusters(text: str) -> tuple[int, float]:
+    """How the names of a text group: sentences (or list items) sharing a name are one cluster. Returns
+    the number of clusters and the share of the named sentences the largest holds. A report keeps
+    coming back to its subject (one large cluster); a roundup moves from one event to the next."""
+    known = names(text)
+    pieces = [piece for piece in _ITEM_BREAK.split(text) if piece and piece.strip()]
+    keyed: list[set[str]] = []
+    for piece in pieces:
+        if _CJK.search(piece):
+            keys = set(_latin_names(piece)) | set(_KATAKANA_RUN.findall(piece))
+        else:
+            keys = {_fold(w) for w in re.findall(r"[\w'\u2019.\-]+", piece)} & known
+        if keys:
+            keyed.append(keys)
+    if not keyed:
+        return 0, 1.0
+    parent = list(range(len(keyed)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_seen: dict[str, int] = {}
+    for index, keys in enumerate(keyed):
+        for key in keys:
+            if key in first_seen:
+                parent[root(index)] = root(first_seen[key])
+            else:
+                first_seen[key] = index
+    sizes = Counter(root(i) for i in range(len(keyed)))
+    return len(sizes), max(sizes.values()) / len(keyed)
+
+
+# A preview announces an event still to come; it is recognised by the same kind of evidence:
+# - its headline: the genre's phrases ("what to expect", "ahead of", "is set to"), an infinitive or
+#   future ("X to unveil ...", "will", "soll", "将", "予定", "예정"), and a time still ahead ("on
+#   Thursday", "tomorrow", a date after publication);
+# - its body: most sentences in the future or in expectation ("will", "is expected to", "analysts
+#   expect", "is likely to", "leaked"), and the announcement itself not reported as done ("said on
+#   Wednesday", which is how a report of "X to cut 1,200 jobs" reads).
 _PREVIEW_HEADLINE = re.compile(
-    r"\b(?:what to expect|what we expect|preview|ahead of|to be heard|expected to|is set to|are set to)\b",
+    r"\b(?:what to expect|what we expect|what we know|everything we know|preview|ahead of|to be heard|"
+    r"expected to|is set to|are set to|is due to|are due to|poised to|gears? up|countdown|on the eve of|"
+    r"all eyes on|what to watch|will .{0,30}\b(?:tomorrow|next week))\b|"
+    r"即将|拟于|将于|预计将|前瞻|予定|見通し|へ$|예정|앞두고|전망",
+    re.IGNORECASE,
+)
+_INFINITIVE_HEADLINE = re.compile(
+    r"\b(?:to|will|soll|sollen|wird|werden)\s+[^\W\d_]{2,}|将|拟", re.IGNORECASE
+)
+_DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_AHEAD = re.compile(
+    rf"\b(?:(?:on |this |next )?(?:{_DAYS})|tomorrow|tonight|later today|next week|next month|"
+    r"morgen|nächste woche|am (?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag))\b|"
+    r"明天|明日|下周|来週|내일|다음 주",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(
+    r"\b(?:will|is expected|are expected|expects?|expected|is set to|are set to|is due|are due|"
+    r"is likely|are likely|likely to|is scheduled|are scheduled|plans to|ahead of|tomorrow|"
+    r"leaked|leaks|rumou?red|speculat\w*|wird|werden|soll|sollen|erwartet)\b|将|预计|即将|予定|見込|예정",
+    re.IGNORECASE,
+)
+_EXPECTATION = re.compile(
+    r"\b(?:expect\w*|likely|leak\w*|rumou?r\w*|speculat\w*|due to (?!the\b)|scheduled|tomorrow|"
+    r"is set to|are set to|ahead of|invitation)\b|预计|即将|予定|見込|예정",
+    re.IGNORECASE,
+)
+_DONE = re.compile(
+    rf"\b(?:said|announced|confirmed|told \w+)\b[^.]{{0,40}}\bon (?:{_DAYS})\b|"
+    rf"\bon (?:{_DAYS})\b[^.]{{0,40}}\b(?:said|announced)\b",
     re.IGNORECASE,
 )
 
 
+@dataclass(frozen=True, slots=True)
+class PreviewSigns:
+    """What makes an article look like a preview; `is_preview` weighs them."""
+
+    headline: bool  # the genre's phrases
+    infinitive: bool  # "X to unveil", "will", "soll"
+    ahead: bool  # a time still to come in the headline
+    future: float  # share of sentences in the future or in expectation
+    expectation: int  # sentences of expectation (expect, likely, leaked, scheduled)
+    done: bool  # the lead reports an announcement as done ("said on Wednesday")
+
+    @property
+    def score(self) -> float:
+        return (
+            (2.5 if self.headline else 0.0)
+            + (1.0 if self.infinitive else 0.0)
+            + (1.0 if self.ahead else 0.0)
+            + (1.0 if self.future >= 0.5 else 0.0)
+            + (1.0 if self.expectation >= 2 else 0.0)
+            - (1.0 if self.done else 0.0)
+        )
+
+    @property
+    def is_preview(self) -> bool:
+        return self.score >= 2.5
+
+
+def preview_signs(title: str | None, text: str) -> PreviewSigns:
+    pieces = [piece for piece in _SENTENCE_END.split(text[:_OPENING]) if piece.strip()]
+    lead = " ".join(pieces[:2])
+    return PreviewSigns(
+        headline=bool(title and _PREVIEW_HEADLINE.search(title)),
+        infinitive=bool(title and _INFINITIVE_HEADLINE.search(title)),
+        ahead=bool(title and _AHEAD.search(title)),
+        future=sum(bool(_FUTURE.search(p)) for p in pieces) / len(pieces) if pieces else 0.0,
+        expectation=sum(bool(_EXPECTATION.search(p)) for p in pieces),
+        done=bool(_DONE.search(lead)),
+    )
+
+
 def is_preview(title: str | None, text: str) -> bool:
-    """A headline that announces an event still to come ("what to expect", "to be heard on Tuesday")."""
-    return bool(title and _PREVIEW_HEADLINE.search(title))
+    """An article announcing an event still to come ("X to unveil ... on Thursday", "what to expect")."""
+    return preview_signs(title, text).is_preview
