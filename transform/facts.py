@@ -1,9 +1,12 @@
+# ruff: noqa: RUF001, RUF002, RUF003  (Chinese, Japanese and Korean numerals and full-width forms on purpose)
 """Numeric facts in prose: percentages, money amounts with currency and scale, calendar dates.
 
 Each fact has a canonical key ("pct:8.48", "money:HKD:2.2e12", "date:02-11") so two outlets that write
 "8.48%" and "8.48 percent", or "HK$2.2 trillion" and "HKD 2.2 trillion", state the same fact. Chinese
-("2802亿元", "2月20日") and German ("1,6 Milliarden Euro", "6,2 Prozent", "19. Februar") spellings get
-the same keys, so a fact carries across languages.
+("2802亿元", "三千八百亿元", "百分之三点一", "2月20日"), Japanese ("1兆2000億円", "3.1パーセント"), Korean
+("3조 8000억 원") and German ("1,6 Milliarden Euro", "6,2 Prozent", "19. Februar") spellings, full-width
+digits too ("３．１％"), get the same keys, so a fact carries across languages: "三千八百亿元" and
+"380 billion yuan" are both "money:CNY:3.8e+11".
 """
 
 from __future__ import annotations
@@ -38,7 +41,15 @@ _CURRENCY_BEFORE = {
     "eur": "EUR",
     "£": "GBP",
 }
-_CURRENCY_AFTER = {"yuan": "CNY", "rmb": "CNY", "dollars": "USD", "hong kong dollars": "HKD", "euros": "EUR"}
+_CURRENCY_AFTER = {
+    "yuan": "CNY",
+    "rmb": "CNY",
+    "dollars": "USD",
+    "hong kong dollars": "HKD",
+    "euros": "EUR",
+    "yen": "JPY",
+    "won": "KRW",
+}
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -65,7 +76,7 @@ _MONTH_ABBREVIATIONS = {name[:3]: number for name, number in _MONTHS.items()}
 _PERCENT = re.compile(r"(?<![\d.,])" + _NUMBER + r"\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
 _MONEY_BEFORE = re.compile(r"(HK\$|HKD|US\$|USD|RMB|CNY|EUR|[$¥€£])\s?" + _NUMBER + _SCALE, re.IGNORECASE)
 _MONEY_AFTER = re.compile(
-    _NUMBER + _SCALE + r"\s+(yuan|RMB|dollars|hong kong dollars|euros)\b", re.IGNORECASE
+    _NUMBER + _SCALE + r"\s+(yuan|RMB|dollars|hong kong dollars|euros|yen|won)\b", re.IGNORECASE
 )
 _DATE = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -106,18 +117,6 @@ _MONTHS_DE = {
 }
 _DATE_DE = re.compile(r"(?<![\d.])(\d{1,2})\.\s*(" + "|".join(_MONTHS_DE) + r")\b")
 
-# Chinese: 万 is ten thousand, 亿 a hundred million; 元 alone is the yuan.
-_SCALES_ZH = {"千": 1e3, "万": 1e4, "亿": 1e8, "万亿": 1e12}
-_CURRENCY_ZH = {
-    "美元": "USD",
-    "港元": "HKD",
-    "港币": "HKD",
-    "欧元": "EUR",
-    "英镑": "GBP",
-    "元": "CNY",
-    "人民币": "CNY",
-}
-_MONEY_ZH = re.compile(r"(\d+(?:\.\d+)?)\s*(万亿|千|万|亿)?\s*(美元|港元|港币|欧元|英镑|人民币|元)")
 _DATE_ZH = re.compile(r"(\d{1,2})月(\d{1,2})日")
 
 
@@ -170,7 +169,13 @@ def _matches(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]) 
 
 
 def find_facts(text: str) -> list[Fact]:
-    """Percentages, money amounts and month-day dates, in order of appearance."""
+    """Percentages, money amounts and month-day dates, in order of appearance.
+
+    Full-width digits count as digits; a fact's `text` is as written, its key as in any other script."""
+    if _FULL_WIDTH.search(text):
+        written = text
+        facts = find_facts(text.translate(_WIDTH))
+        return [Fact(f.kind, f.key, written[f.start : f.start + len(f.text)], f.start) for f in facts]
     spans = _windows(text)
     facts = [
         Fact("percent", f"pct:{_number(m.group(1)):g}", m.group(0), m.start())
@@ -183,6 +188,8 @@ def find_facts(text: str) -> list[Fact]:
         )
     for m in _matches(_MONEY_AFTER, text, spans):
         currency = _CURRENCY_AFTER[m.group(3).lower()]
+        if currency == "KRW" and not m.group(2):
+            continue  # "in 2024 won the title": won is a currency only after a scale ("300 billion won")
         facts.append(
             Fact("money", f"money:{currency}:{_scaled(m.group(1), m.group(2))}", m.group(0), m.start())
         )
@@ -194,21 +201,17 @@ def find_facts(text: str) -> list[Fact]:
     return sorted(facts, key=lambda f: f.start)
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]")
 
 
 def _other_languages(text: str, spans: list[tuple[int, int]]) -> list[Fact]:
-    """German and Chinese spellings, looked for only in text with German function words or Han
-    characters (substring checks first: most text is English and pays nothing)."""
+    """German, Chinese, Japanese and Korean spellings, looked for only in text with German function words
+    or CJK characters (substring checks first: most text is English and pays nothing)."""
     facts: list[Fact] = []
     if " und " in text or " der " in text or " die " in text:
         facts += _german(text, spans)
     if _CJK.search(text):
-        for m in _matches(_MONEY_ZH, text, spans):
-            value = float(m.group(1)) * _SCALES_ZH.get(m.group(2) or "", 1.0)
-            facts.append(
-                Fact("money", f"money:{_CURRENCY_ZH[m.group(3)]}:{value:.6g}", m.group(0), m.start())
-            )
+        facts += _cjk_facts(text)
         for m in _matches(_DATE_ZH, text, spans):
             facts += _date(int(m.group(1)), int(m.group(2)), m.group(0), m.start())
     return facts
@@ -225,6 +228,112 @@ def _german(text: str, spans: list[tuple[int, int]]) -> list[Fact]:
         facts.append(Fact("money", f"money:{_CURRENCY_DE[m.group(3)]}:{value:.6g}", m.group(0), m.start()))
     for m in _matches(_DATE_DE, text, spans):
         facts += _date(_MONTHS_DE[m.group(2)], int(m.group(1)), m.group(0), m.start())
+    return facts
+
+
+# Chinese, Japanese and Korean numbers. Digits may be full-width ("３．１％"): `_WIDTH` makes them ASCII
+# without moving any character, so a fact's place in the text stays right. Amounts are written in groups
+# of 万/萬/만 (1e4), 亿/億/억 (1e8) and 兆/조 (1e12, in Japanese and Korean; 万亿 in Chinese): "3800亿元",
+# "1兆2000億円", "3조 8000억 원"; Chinese also writes them in numerals ("三千八百亿元", "百分之三点一").
+# Values end as the English patterns' do, so "380 billion yuan" and "三千八百亿元" share a key.
+# (A full-width comma stays: it separates clauses, never thousands.)
+_WIDTH = {**{code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}, 0xFF0E: ord("."), 0xFF05: ord("%")}
+_FULL_WIDTH = re.compile("[\uff05\uff0e\uff10-\uff19]")
+_ZH_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
+_BIG_UNITS = {
+    "万": 1e4,
+    "萬": 1e4,
+    "만": 1e4,
+    "亿": 1e8,
+    "億": 1e8,
+    "억": 1e8,
+    "兆": 1e12,
+    "조": 1e12,
+    "万亿": 1e12,
+}
+_ZH_NUMERAL = "[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?"
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_GROUP = rf"(?:{_ARABIC}|{_ZH_NUMERAL})\s?(?:万亿|[万萬만亿億억兆조])"
+# An amount: groups, then perhaps a last plain number ("1兆2000億"), or a plain number alone.
+_AMOUNT = rf"(?:{_GROUP}(?:\s?(?:{_GROUP}))*(?:\s?(?:{_ARABIC}|{_ZH_NUMERAL}))?|{_ARABIC}|{_ZH_NUMERAL})"
+_CJK_CURRENCIES = {
+    "美元": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR", "英镑": "GBP", "日元": "JPY",
+    "人民币": "CNY", "元人民币": "CNY", "元": "CNY", "人民元": "CNY", "円": "JPY", "ドル": "USD",
+    "米ドル": "USD", "ユーロ": "EUR", "원": "KRW", "달러": "USD", "엔": "JPY", "위안": "CNY", "유로": "EUR",
+}  # fmt: skip
+_MONEY_CJK = re.compile(
+    rf"(?<![\d.,数几上成])({_AMOUNT})\s?("
+    + "|".join(sorted((re.escape(c) for c in _CJK_CURRENCIES), key=len, reverse=True))
+    + ")"
+)
+_PERCENT_CJK = re.compile(
+    rf"百分之({_ZH_NUMERAL}|{_ARABIC})|(?<![\d.,])({_ARABIC})\s?(?:パーセント|퍼센트|프로)"
+)
+# Chinese numerals are too common in prose ("统一元数据" holds 一元): an amount in numerals counts only
+# with a 十/百/千 or a 万/亿 in it, and not after 数/几/上/成 ("数千亿元" is no figure) or as a bare 千/百.
+_SCALED_NUMERAL = re.compile("[十百千万萬亿億]")
+
+
+def _zh_integer(numeral: str) -> int:
+    """三千八百 -> 3800, 十二 -> 12, 两千零五 -> 2005, 五 -> 5 (numerals below 万)."""
+    total, digit = 0, 0
+    for char in numeral:
+        if char in _ZH_DIGITS:
+            digit = _ZH_DIGITS[char]
+        elif char in _ZH_UNITS:
+            total += (digit or 1) * _ZH_UNITS[char]
+            digit = 0
+    return total + digit
+
+
+def _zh_number(numeral: str) -> str:
+    """A numeral below 万 as decimal digits: 三点一 -> "3.1", 三千八百 -> "3800"."""
+    whole, _, fraction = numeral.partition("点")
+    digits = str(_zh_integer(whole))
+    return f"{digits}.{''.join(str(_ZH_DIGITS[c]) for c in fraction)}" if fraction else digits
+
+
+def _plain(number: str) -> float:
+    return float(number.replace(",", "") if number[0].isdigit() else _zh_number(number))
+
+
+_GROUP_PARTS = re.compile(rf"({_ARABIC}|{_ZH_NUMERAL})\s?(万亿|[万萬만亿億억兆조])?")
+
+
+def cjk_amount(text: str) -> float:
+    """The value of an amount written in CJK groups: "三千八百亿" -> 3.8e11, "1兆2000億" -> 1.2e12."""
+    value = 0.0
+    for number, unit in _GROUP_PARTS.findall(text):
+        value += _plain(number) * _BIG_UNITS.get(unit, 1.0)
+    return value
+
+
+def _cjk_facts(text: str) -> list[Fact]:
+    facts: list[Fact] = []
+    for m in _MONEY_CJK.finditer(text):
+        amount = m.group(1)
+        if not any(c.isdigit() for c in amount) and (
+            not _SCALED_NUMERAL.search(amount) or amount[0] in "百千"
+        ):
+            continue  # "一元" in 统一元数据, "千亿元级" say no figure
+        value = cjk_amount(amount)
+        facts.append(Fact("money", f"money:{_CJK_CURRENCIES[m.group(2)]}:{value:.6g}", m.group(0), m.start()))
+    for m in _PERCENT_CJK.finditer(text):
+        facts.append(Fact("percent", f"pct:{_plain(m.group(1) or m.group(2)):g}", m.group(0), m.start()))
     return facts
 
 
