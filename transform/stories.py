@@ -19,14 +19,19 @@ average (average link, so one broad article cannot chain two events), when that 
 Roundups (market wraps, briefings, live blogs, deal and "best of" lists) and previews ("what to
 expect") join nothing and nothing joins them: they mention several events and report none. Nor do
 briefs (under `MIN_WORDS` words: a photo caption says too little), and a story that reached
-`max_story_size` articles in the window takes no more (the next report starts a story of its own).
+`max_story_size` articles in the window takes no more (the next report starts a story that continues it).
 Candidate stories come from postings on each article's rarest evidence, and each article looks at a
 bounded number of them (`StoryRules.max_candidates`), whatever the number of articles in the window.
-An article without a date is compared with articles of any date, at full strength.
+An article without a date is compared only with the articles within the window of the newest date the
+run knows (of the batch and the stored window), needs twice the evidence of a dated pair
+(`StoryRules.undated_evidence`), and its assignment says so (`StoryAssignment.undated`). A story that
+reached `max_story_size` is continued by a new story, and the assignment names the full one
+(`StoryAssignment.overflow_of`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
 import re
@@ -96,6 +101,10 @@ class StoryRules:
     max_candidates: int = 24  # candidate stories an article is scored against
     max_members: int = 16  # latest members of a story that its average is taken over
     max_story_size: int = 500  # a story this big in the window takes no more articles: a new one starts
+    # An article without a date is compared with the articles within `window` of the newest dated article
+    # of the batch and the stored window, and needs this many times the evidence of a dated pair (the
+    # scale is multiplied by it): at the default threshold, about four rare things shared instead of two.
+    undated_evidence: float = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +113,11 @@ class StoryAssignment:
     story_id: str
     score: float
     matched_article_id: str | None
+    # The article or its match has no date: it joined on content alone, which had to be strong.
+    undated: bool = False
+    # The story the article matched best had reached `max_story_size`: it starts (or joins) a new story
+    # instead, and this names the full one, so the split is visible rather than silent.
+    overflow_of: str | None = None
 
 
 def story_features(
@@ -280,11 +294,17 @@ def _facts_agree(a: _Fact, b: _Fact, rules: StoryRules) -> bool:
     """Outlets round and re-date: 8.48% and 8%, 2.81 billion and 2.8 billion, the 11th and the 13th."""
     kind_a, value_a, unit_a, _ = a
     kind_b, value_b, unit_b, _ = b
-    if kind_a != kind_b:
+    if kind_a != kind_b and not _amount_and_count(kind_a, kind_b):
         return False
     if kind_a == "date":
         return abs(value_a - value_b) <= rules.date_tolerance_days
     return abs(value_a - value_b) <= rules.rounding_tolerance * max(unit_a, unit_b) * (1 + 1e-9)
+
+
+def _amount_and_count(kind_a: str, kind_b: str) -> bool:
+    """A sum one outlet writes as money ("38 billion yen") another may write in a form the fact reader
+    does not take for money ("380億円" before it learns Japanese): as a count, it still agrees."""
+    return {kind_a.partition(":")[0], kind_b.partition(":")[0]} == {"money", "num"}
 
 
 def _fact_mass(a: _Prepared, b: _Prepared, rules: StoryRules) -> float:
@@ -340,7 +360,8 @@ def evidence(a: _Prepared, b: _Prepared, weights: Weights, rules: StoryRules) ->
 
 
 def _strength(a: StoryFeatures, b: StoryFeatures, rules: StoryRules) -> float:
-    """1 within `full_strength` of each other, fading to `faded_strength` at the edge of the window."""
+    """1 within `full_strength` of each other, fading to `faded_strength` at the edge of the window;
+    1 when either has no date: time says nothing, and `_score` asks for more evidence instead."""
     if a.event_time is None or b.event_time is None:
         return 1.0
     apart = abs(a.event_time - b.event_time)
@@ -354,7 +375,9 @@ def _strength(a: StoryFeatures, b: StoryFeatures, rules: StoryRules) -> float:
 
 def _score(a: _Prepared, b: _Prepared, weights: Weights, rules: StoryRules) -> float:
     mass = evidence(a, b, weights, rules).mass(rules)
-    return (1.0 - math.exp(-mass / rules.scale)) * _strength(a.features, b.features, rules)
+    undated = a.features.event_time is None or b.features.event_time is None
+    scale = rules.scale * (rules.undated_evidence if undated else 1.0)
+    return (1.0 - math.exp(-mass / scale)) * _strength(a.features, b.features, rules)
 
 
 def similarity(
@@ -379,7 +402,8 @@ def assign_stories(
     found in this batch or in `stored_story_of`. Roundups and previews start a story of their own.
     """
     weights = weights_for([*(f for f, _ in stored), *new])
-    known = _Known(stored, weights)
+    dated = [f.event_time for f in [*(f for f, _ in stored), *new] if f.event_time is not None]
+    known = _Known(stored, weights, max(dated) if dated else None)
     story_of = {**(stored_story_of or {}), **{f.article_id: story for f, story in stored}}
     assignments: list[StoryAssignment] = []
     for article in new:
@@ -391,6 +415,11 @@ def assign_stories(
             assignment = StoryAssignment(article.article_id, article.article_id, 1.0, None)
         else:
             assignment = _best_story(prepared, known.around(prepared, rules), weights, rules)
+            if known.is_full(assignment.story_id):
+                assignment = known.overflow(assignment)
+        known.times[article.article_id] = article.event_time
+        if known.undated(assignment):
+            assignment = dataclasses.replace(assignment, undated=True)
         assignments.append(assignment)
         known.add(prepared, assignment.story_id)
         story_of[article.article_id] = assignment.story_id
@@ -421,17 +450,25 @@ class _Known:
     top terms) to the stories holding it; keys held by too many stories are skipped as too broad. The
     stories sharing the most rare evidence with a new article are its candidates, at most
     `max_candidates` of them, each judged on its latest `max_members` members in the time window.
-    Roundups and previews are never posted, so nothing joins them.
+    Roundups and previews are never posted, so nothing joins them. An article without a date counts as
+    dated at `reference` (the newest date of the batch and the stored window) for the window.
     """
 
-    def __init__(self, stored: Iterable[tuple[StoryFeatures, str]], weights: Weights) -> None:
+    def __init__(
+        self, stored: Iterable[tuple[StoryFeatures, str]], weights: Weights, reference: datetime | None = None
+    ) -> None:
         self.weights = weights
+        self.reference = reference
         self.members: dict[str, list[_Prepared]] = {}
         self.postings: dict[str, set[str]] = {}
+        self.times: dict[str, datetime | None] = {}
+        self.continued: dict[str, str] = {}  # full story -> the story that continues it
+        self.max_story_size = 0
         for features, story_id in stored:
             self.add(_prepare(features, weights), story_id)
 
     def add(self, article: _Prepared, story_id: str) -> None:
+        self.times[article.features.article_id] = article.features.event_time
         if article.features.kind != REPORT:
             return
         self.members.setdefault(story_id, []).append(article)
@@ -447,13 +484,38 @@ class _Known:
                 for story_id in posted:
                     shared[story_id] = shared.get(story_id, 0.0) + rarity
         candidates = []
+        self.max_story_size = rules.max_story_size
         for story_id in heapq.nlargest(rules.max_candidates, shared, key=shared.__getitem__):
             members = [
-                m for m in self.members[story_id] if _within(article.features, m.features, rules.window)
+                m
+                for m in self.members[story_id]
+                if _within(article.features, m.features, rules.window, self.reference)
             ]
-            if members and len(self.members[story_id]) < rules.max_story_size:
+            if members:
                 candidates.append((story_id, members[-rules.max_members :]))
         return candidates
+
+    def is_full(self, story_id: str) -> bool:
+        return len(self.members.get(story_id, ())) >= self.max_story_size
+
+    def undated(self, assignment: StoryAssignment) -> bool:
+        matched = assignment.matched_article_id
+        return matched is not None and (
+            self.times.get(assignment.article_id) is None or self.times.get(matched) is None
+        )
+
+    def overflow(self, assignment: StoryAssignment) -> StoryAssignment:
+        """The article matched a story that is full: it goes to the story continuing that one (started
+        by the first article that overflowed), flagged with the full story's id."""
+        full = assignment.story_id
+        while self.is_full(full) and full in self.continued:
+            full = self.continued[full]
+        if not self.is_full(full):
+            return dataclasses.replace(assignment, story_id=full, overflow_of=assignment.story_id)
+        self.continued[full] = assignment.article_id
+        return dataclasses.replace(
+            assignment, story_id=assignment.article_id, matched_article_id=None, overflow_of=full
+        )
 
 
 # How many of an article's top terms lead to candidate stories, and how many stories a key may hold
@@ -462,5 +524,8 @@ _CANDIDATE_TERMS = 10
 _BROAD_KEY_STORIES = 64
 
 
-def _within(a: StoryFeatures, b: StoryFeatures, window: timedelta) -> bool:
-    return a.event_time is None or b.event_time is None or abs(a.event_time - b.event_time) <= window
+def _within(a: StoryFeatures, b: StoryFeatures, window: timedelta, reference: datetime | None = None) -> bool:
+    """Whether two articles are within the window; one without a date stands at `reference` (the newest
+    date the run knows), so an undated article meets only the articles of the current window."""
+    time_a, time_b = a.event_time or reference, b.event_time or reference
+    return time_a is None or time_b is None or abs(time_a - time_b) <= window

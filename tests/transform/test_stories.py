@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from transform.stories import StoryRules, assign_stories, similarity, story_features, weights_for
@@ -56,8 +57,49 @@ def test_similarity_is_symmetric() -> None:
     assert similarity(a, b, weights) == similarity(b, a, weights)
 
 
-def test_undated_articles_are_compared_with_articles_of_any_date() -> None:
-    dated = story_features("dated", DEAL_A, T0 - timedelta(days=400))
-    undated = story_features("undated", DEAL_B, None)
+LAUNCH_A = (
+    "Vexa Robotics unveiled the Korvo 9 warehouse robot in Turin on Tuesday, priced at €48,000. "
+    "Chief executive Ilaria Benedetti said 1,250 units were already on order."
+)
+LAUNCH_B = (
+    "The Korvo 9, a warehouse robot from Vexa Robotics, will cost 48,000 euros, the Turin company said. "
+    "Benedetti told reporters that 1,250 robots had been ordered."
+)
+CLOUD_SPENDING = (
+    "Alibaba Cloud will spend heavily on AI infrastructure over the next three years, chief executive "
+    "Eddie Wu told investors, calling the build-out the largest in the company's history."
+)
+CLOUD_REVENUE = (
+    "Alibaba Cloud's revenue grew 13% in the December quarter as demand for AI services rose, and "
+    "Eddie Wu said the unit's margins improved; the group's shares rose in Hong Kong."
+)
+
+
+def test_an_undated_article_joins_a_story_of_the_window_on_strong_evidence_and_says_so() -> None:
+    dated = story_features("dated", LAUNCH_A, T0)
+    undated = story_features("undated", LAUNCH_B, None)
     [assignment] = assign_stories([undated], [(dated, "story-1")])
-    assert assignment.story_id == "story-1"
+    assert (assignment.story_id, assignment.undated) == ("story-1", True)
+    [dated_pair] = assign_stories([story_features("b", LAUNCH_B, T0)], [(dated, "story-1")])
+    assert (dated_pair.story_id, dated_pair.undated) == ("story-1", False)
+
+
+def test_an_undated_article_meets_only_the_window_of_the_newest_date_the_run_knows() -> None:
+    old = story_features("old", LAUNCH_A, T0 - timedelta(days=400))
+    today = story_features("today", DEAL_A, T0)
+    undated = story_features("undated", LAUNCH_B, None)
+    stories = {s.article_id: s.story_id for s in assign_stories([today, undated], [(old, "story-1")])}
+    assert stories == {"today": "today", "undated": "undated"}
+
+
+def test_undated_articles_need_more_evidence_than_dated_ones() -> None:
+    # Two reports about one company and its chief, of two different events: weak evidence.
+    features = [story_features(n, text, None) for n, text in [("s", CLOUD_SPENDING), ("r", CLOUD_REVENUE)]]
+    weights = weights_for(features)
+    undated = similarity(*features, weights)
+    dated = similarity(*(replace(f, event_time=T0) for f in features), weights)
+    assert undated < dated
+    rules = StoryRules(threshold=(undated + dated) / 2)  # a threshold the dated pair would pass
+    stories = {s.article_id: s.story_id for s in assign_stories(features, [], rules)}
+    assert stories == {"s": "s", "r": "r"}
+    assert similarity(*features, weights, StoryRules(undated_evidence=1.0)) == dated

@@ -173,5 +173,10 @@ def test_a_caption_joins_nothing_and_a_full_story_takes_no_more() -> None:
     b = story_features("b", LAUNCH_B, T0, title="Korvo 9 robot to cost €48,000")
     stories = {s.article_id: s.story_id for s in assign_stories([a, caption, b], [])}
     assert stories == {"a": "a", "c": "c", "b": "a"}
-    [late] = assign_stories([b], [(a, "full")], StoryRules(max_story_size=1))
-    assert late.story_id == "b"
+    # A full story is continued by a new one, and the assignments name the full story.
+    c = story_features("c2", LAUNCH_A, T0 + timedelta(hours=1), title="Vexa shows Korvo 9 in Turin")
+    d = story_features("d", LAUNCH_B, T0 + timedelta(hours=2), title="Korvo 9 robot to cost €48,000")
+    joined, late, later = assign_stories([b, c, d], [(a, "full")], StoryRules(max_story_size=2))
+    assert (joined.story_id, joined.overflow_of) == ("full", None)
+    assert (late.story_id, late.overflow_of) == ("c2", "full")
+    assert (later.story_id, later.overflow_of) == ("c2", "full")
