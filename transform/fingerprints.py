@@ -6,6 +6,8 @@ import hashlib
 import re
 import unicodedata
 
+from transform import segmentation
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 # In ASCII text the word characters are letters, digits and "_": every other character splits words,
 # and `str.split` after `str.translate` finds them several times faster than `_WORD`.
@@ -32,4 +34,5 @@ def body_hash(text: str) -> str:
 
 
 def word_count(text: str) -> int:
-    return len(_word_runs(text))
+    """Words of the text as the segmentation layer counts them (Chinese and Japanese segmented)."""
+    return segmentation.word_count(text)

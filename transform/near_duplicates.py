@@ -1,8 +1,15 @@
 """Near-duplicates: MinHash (one-permutation) signatures of word shingles, LSH band keys, verified candidates.
 
-The scheme (permutations, bands, shingle size, seed) is data: it is stored beside every signature, so
-signatures made by one version stay comparable with the next. Finding candidates is the warehouse's job
+The scheme (permutations, bands, shingle size, seed, tokens) is data: it is stored beside every signature,
+so signatures made by one version stay comparable with the next. Finding candidates is the warehouse's job
 (a join of band keys); this module computes signatures and band keys and judges candidates.
+
+Shingles are runs of `shingle_words` tokens. Under the "words" tokens of the first scheme a token was a run
+of word characters, so a Chinese or Japanese clause with no space in it was one giant "word" and a copy
+with one changed character shared no shingle with its original. The "cjk-chars" tokens (the default) cut
+Han, kana and Hangul into single characters (`transform.segmentation.shingle_tokens`): shingles there are
+character 5-grams, which need no dictionary and cost a fraction of a segmenter (docs/cjk.md). Text in
+other scripts gives the same tokens, so the same signature, under both schemes.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from transform.fingerprints import matching_words
+from transform.segmentation import shingle_tokens
 
 _EMPTY = np.uint32(0xFFFFFFFF)
 Signature = npt.NDArray[np.uint32]
@@ -28,17 +36,26 @@ class MinHashScheme:
     bands: int = 32
     shingle_words: int = 5
     seed: int = 20250213
+    # What a shingle's tokens are: "words" (runs of word characters, the first scheme) or "cjk-chars"
+    # (the same, but each Han, kana or Hangul character a token of its own).
+    tokens: str = "words"
 
     @property
     def scheme_id(self) -> str:
-        return f"oph-minhash-p{self.num_perm}-b{self.bands}-k{self.shingle_words}-s{self.seed}"
+        base = f"oph-minhash-p{self.num_perm}-b{self.bands}-k{self.shingle_words}-s{self.seed}"
+        # The first scheme's id had no tokens part: signatures stored under it keep their id.
+        return base if self.tokens == "words" else f"{base}-{self.tokens}"
 
     @property
     def rows_per_band(self) -> int:
         return self.num_perm // self.bands
 
 
-DEFAULT_SCHEME = MinHashScheme()
+# The scheme of the first version ("words" tokens): its signatures of text without Han, kana or Hangul are
+# the default scheme's, bit for bit (migration 013 relabels those stored under it).
+WORDS_SCHEME = MinHashScheme()
+DEFAULT_SCHEME = MinHashScheme(tokens="cjk-chars")
+TOKENIZERS = {"words": matching_words, "cjk-chars": shingle_tokens}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +100,11 @@ def _mix(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
         return x ^ (x >> np.uint64(31))
 
 
-def shingle_hashes(text: str, shingle_words: int) -> npt.NDArray[np.uint64]:
-    """Distinct 64-bit hashes of the text's overlapping word n-grams (normalised words)."""
-    words = matching_words(text)
+def shingle_hashes(
+    text: str, shingle_words: int, tokens: str = DEFAULT_SCHEME.tokens
+) -> npt.NDArray[np.uint64]:
+    """Distinct 64-bit hashes of the text's overlapping n-grams of normalised tokens (see the scheme)."""
+    words = TOKENIZERS[tokens](text)
     word_hashes = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
     width = min(shingle_words, len(words))
     count = len(words) - width + 1 if words else 0
@@ -103,7 +122,7 @@ def signature(text: str, scheme: MinHashScheme = DEFAULT_SCHEME) -> tuple[Signat
     falls in one of `num_perm` bins, each bin keeps its minimum, empty bins borrow from the next full
     one. Same estimator as classic MinHash (share of equal positions ≈ Jaccard), about 20 times cheaper.
     """
-    hashes = shingle_hashes(text, scheme.shingle_words)
+    hashes = shingle_hashes(text, scheme.shingle_words, scheme.tokens)
     sig = np.full(scheme.num_perm, _EMPTY, dtype=np.uint32)
     if hashes.size == 0:
         return sig, 0

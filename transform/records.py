@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from transform import segmentation
+
 
 class SourceKind(StrEnum):
     FILE = "file"
@@ -97,11 +99,17 @@ class Article:
     language: str | None
     body: str
     body_hash: str
+    # Segmented words (`transform.segmentation.word_count`): Chinese and Japanese words, not clauses.
     word_count: int
     audit: CleaningAudit = field(default_factory=CleaningAudit)
     # People and credits moved out of the body by cleaning ("Editor | NAME", "Photo by NAME").
     editors: tuple[str, ...] = ()
     credits: tuple[str, ...] = ()
+
+    @property
+    def char_count(self) -> int:
+        """Characters of the body, whitespace not counted: a length comparable across scripts."""
+        return segmentation.char_count(self.body)
 
 
 @dataclass(frozen=True, slots=True)

@@ -335,6 +335,7 @@ def _article_rows(articles: Sequence[tuple[Article, str]], now: datetime, run_id
             "body": [a.body for a, _ in articles],
             "body_hash": [a.body_hash for a, _ in articles],
             "word_count": pa.array([a.word_count for a, _ in articles], pa.int32()),
+            "char_count": pa.array([a.char_count for a, _ in articles], pa.int32()),
             "extractor": [extractor for _, extractor in articles],
             "cleaning_version": [RULES_VERSION] * len(articles),
             "editors": pa.array([list(a.editors) for a, _ in articles], pa.list_(pa.string())),
@@ -521,8 +522,12 @@ def _insert_fingerprints(
     connection: duckdb.DuckDBPyConnection, scheme: MinHashScheme, fingerprints: Sequence[Fingerprint]
 ) -> None:
     connection.execute(
-        "INSERT OR IGNORE INTO dedup_schemes VALUES (?, ?, ?, ?, ?, now())",
-        [scheme.scheme_id, scheme.num_perm, scheme.bands, scheme.shingle_words, scheme.seed],
+        """
+        INSERT OR IGNORE INTO dedup_schemes
+            (scheme_id, num_perm, bands, shingle_words, seed, tokens, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, now())
+        """,
+        [scheme.scheme_id, scheme.num_perm, scheme.bands, scheme.shingle_words, scheme.seed, scheme.tokens],
     )
     signatures = np.concatenate([f.signature for f in fingerprints])
     insert_rows(

@@ -109,7 +109,7 @@ def test_sentences_split_on_latin_and_cjk_stops(text: str, expected: list[str]) 
 def test_shingle_tokens_are_characters_in_unspaced_scripts_and_words_elsewhere() -> None:
     assert shingle_tokens("Apple's iPhone, 3.1%") == ["apple", "s", "iphone", "3", "1"]
     assert shingle_tokens("阿里巴巴发布Qwen３") == ["阿", "里", "巴", "巴", "发", "布", "qwen3"]
-    assert shingle_tokens("애플은 발표했다") == ["애플은", "발표했다"]
+    assert shingle_tokens("애플은 발표했다") == ["애", "플", "은", "발", "표", "했", "다"]
     assert not has_han_or_kana(KO) and has_han_or_kana(JA)
 
 
