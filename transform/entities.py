@@ -1,4 +1,10 @@
-"""Watched entities: canonical names with their aliases, found in text by whole-word matching."""
+"""Watched entities: canonical names with their aliases, found in text by whole-word matching.
+
+Chinese, Japanese and Korean aliases count too. Han aliases need no word boundary (Chinese has no
+spaces); katakana and Hangul ones do within their script ("アップル" is not in "アップルパイ", "애플" not
+in "파인애플" or "애플리케이션"), with Korean particles allowed after them ("애플은"). An alias that is also a
+common word ("苹果", the fruit) counts only with context (`AMBIGUOUS_ALIASES`).
+"""
 
 from __future__ import annotations
 
@@ -9,27 +15,65 @@ from functools import lru_cache
 
 # The default watchlist for our first users: Alibaba/Apple AI news and the Chinese AI field around it.
 DEFAULT_WATCHLIST: Mapping[str, tuple[str, ...]] = {
-    "Alibaba": ("Alibaba", "Alibaba Group", "阿里巴巴"),
-    "Alibaba Cloud": ("Alibaba Cloud", "Aliyun", "阿里云"),
-    "Qwen": ("Qwen", "Tongyi Qianwen", "Tongyi", "通义千问", "通义"),
-    "Apple": ("Apple", "Apple Inc"),
-    "Apple Intelligence": ("Apple Intelligence",),
-    "iPhone": ("iPhone", "iPhones"),
-    "Baidu": ("Baidu", "百度"),
+    "Alibaba": (
+        "Alibaba", "Alibaba Group", "阿里巴巴", "阿里巴巴集团", "アリババ", "アリババグループ", "알리바바",
+    ),
+    "Alibaba Cloud": (
+        "Alibaba Cloud", "Aliyun", "阿里云", "阿里雲", "アリババクラウド", "알리바바클라우드",
+        "알리바바 클라우드",
+    ),
+    "Qwen": ("Qwen", "Tongyi Qianwen", "Tongyi", "通义千问", "通义", "千问", "通義千問"),
+    "Taobao": ("Taobao", "淘宝", "淘寶", "タオバオ", "타오바오"),
+    "Apple": ("Apple", "Apple Inc", "苹果公司", "蘋果公司", "苹果", "アップル", "애플"),
+    "Apple Intelligence": (
+        "Apple Intelligence", "Apple 智能", "苹果智能", "アップルインテリジェンス", "애플 인텔리전스",
+    ),
+    "iPhone": ("iPhone", "iPhones", "アイフォーン", "아이폰"),
+    "Baidu": ("Baidu", "百度", "バイドゥ", "바이두"),
     "Ernie": ("Ernie", "ERNIE", "文心一言"),
-    "Tencent": ("Tencent", "腾讯"),
-    "ByteDance": ("ByteDance", "字节跳动"),
-    "DeepSeek": ("DeepSeek", "深度求索"),
-    "Huawei": ("Huawei", "华为"),
-    "Xiaomi": ("Xiaomi", "小米"),
+    "Tencent": ("Tencent", "腾讯", "騰訊", "テンセント", "텐센트"),
+    "ByteDance": ("ByteDance", "字节跳动", "バイトダンス", "바이트댄스"),
+    "DeepSeek": ("DeepSeek", "深度求索", "ディープシーク", "딥시크"),
+    "Huawei": ("Huawei", "华为", "華為", "ファーウェイ", "화웨이"),
+    "Xiaomi": ("Xiaomi", "小米", "シャオミ", "샤오미"),
     "Zhipu": ("Zhipu", "Zhipu AI", "智谱"),
     "Moonshot": ("Moonshot", "Moonshot AI", "Kimi", "月之暗面"),
     "OpenAI": ("OpenAI",),
-    "Jack Ma": ("Jack Ma", "马云"),
+    "Jack Ma": ("Jack Ma", "马云", "馬雲", "ジャック・マー", "마윈"),
     "Joe Tsai": ("Joe Tsai", "蔡崇信"),
     "Eddie Wu": ("Eddie Wu", "吴泳铭"),
-    "Tim Cook": ("Tim Cook",),
-}
+    "Tim Cook": ("Tim Cook", "蒂姆·库克", "ティム・クック", "팀 쿡"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class AliasContext:
+    """When an ambiguous alias names the entity: a `cue` within `window` characters (either side), and no
+    `veto` within `veto_window` (the other meaning's words)."""
+
+    cues: tuple[str, ...]
+    vetoes: tuple[str, ...] = ()
+    window: int = 40
+    veto_window: int = 8
+
+
+# 苹果 is Apple next to its products, people and business words, and the fruit next to eating, orchards,
+# prices by the jin; "苹果公司" and "苹果手机" need no help (the cue is in the name).
+AMBIGUOUS_ALIASES: Mapping[str, AliasContext] = {
+    "苹果": AliasContext(
+        cues=(
+            "Apple", "iPhone", "iPad", "Mac", "iOS", "Siri", "App Store", "Vision Pro", "AirPods", "Watch",
+            "库克", "公司", "手机", "电脑", "平板", "股价", "市值", "财报", "营收", "发布", "芯片", "系统",
+            "智能", "AI", "人工智能", "大模型", "模型", "供应链", "果链", "用户", "设备", "应用", "软件",
+            "阿里", "百度", "腾讯", "华为", "小米", "三星", "谷歌", "微软", "合作", "中国区", "股东",
+        ),
+        vetoes=(
+            "水果", "果汁", "果园", "果农", "果树", "果实", "吃", "斤", "种植", "丰收", "采摘", "收成",
+            "红富士", "香蕉", "梨", "苹果树", "苹果派", "苹果醋",
+        ),
+        veto_window=12,
+    ),
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,45 +83,82 @@ class Mention:
     start: int
 
 
+_KATAKANA = "\u30a1-\u30fa\u30fc"  # without the middle dot, which joins names ("アリババ・グループ")
+_HANGUL = "\uac00-\ud7a3"
+# What may follow a Korean name inside its word: particles and 사 ("애플사", the company).
+_KOREAN_PARTICLE = "은는이가을를의와과도에로만보처측사까께한"
+
+
+def _script(char: str) -> str:
+    if char.isascii() and char.isalnum():
+        return "latin"
+    if "\u30a1" <= char <= "\u30fc":
+        return "katakana"
+    if "\uac00" <= char <= "\ud7a3":
+        return "hangul"
+    return "other"
+
+
 @lru_cache(maxsize=8)
 def _pattern(
     watchlist: tuple[tuple[str, tuple[str, ...]], ...], versioned: bool = False
 ) -> tuple[re.Pattern[str], dict[str, str]]:
     alias_to_entity = {alias.casefold(): entity for entity, aliases in watchlist for alias in aliases}
     # Longest aliases first, so "Alibaba Cloud" wins over "Alibaba". Word boundaries are asserted only
-    # on an alias's Latin side: "Apple" is not found in "Pineapple", but "苹果" is found in "苹果AI" and
-    # "阿里云" in "用阿里云的" (CJK has no spaces between words). `versioned` lets digits follow a Latin
-    # alias, so "Qwen3" and "iPhone16" are Qwen and iPhone.
-    after = r"(?![A-Za-z])" if versioned else r"(?![A-Za-z0-9])"
-    before = r"(?<![A-Za-z0-9])"
+    # on an alias's Latin, katakana and Hangul sides: "Apple" is not found in "Pineapple", but "阿里云"
+    # is found in "用阿里云的" (Chinese has no spaces between words). `versioned` lets digits follow a
+    # Latin alias, so "Qwen3" and "iPhone16" are Qwen and iPhone.
+    before = {
+        "latin": r"(?<![A-Za-z0-9])",
+        "katakana": f"(?<![{_KATAKANA}])",
+        "hangul": f"(?<![{_HANGUL}])",
+        "other": "",
+    }
+    after = {
+        "latin": r"(?![A-Za-z])" if versioned else r"(?![A-Za-z0-9])",
+        "katakana": f"(?![{_KATAKANA}])",
+        "hangul": f"(?![{_HANGUL}])|(?=[{_KOREAN_PARTICLE}])",
+        "other": "",
+    }
     # Grouped by where boundaries apply, each group longest first, with one lookaround per group (fast).
     # Aliases in different groups hardly compete for one position: the Latin-started ones ending in CJK
     # ("Apple 智能") are tried before those ending in Latin ("Apple").
     aliases = sorted(alias_to_entity, key=len, reverse=True)
-    groups: dict[tuple[bool, bool], list[str]] = {}
+    groups: dict[tuple[str, str], list[str]] = {}
     for alias in aliases:
-        groups.setdefault((_is_latin(alias[0]), _is_latin(alias[-1])), []).append(alias)
+        groups.setdefault((_script(alias[0]), _script(alias[-1])), []).append(alias)
+    order = {"latin": 0, "katakana": 1, "hangul": 2, "other": 3}
     parts = []
-    for (latin_start, latin_end), members in sorted(groups.items(), key=lambda g: (not g[0][0], g[0][1])):
+    for (start, end), members in sorted(groups.items(), key=lambda g: (order[g[0][0]], -order[g[0][1]])):
         alternatives = "|".join(re.escape(a) for a in members)
-        parts.append(f"{before if latin_start else ''}(?:{alternatives}){after if latin_end else ''}")
+        parts.append(f"{before[start]}(?:{alternatives})(?:{after[end]})")
     pattern = re.compile("(" + "|".join(parts) + ")", re.IGNORECASE)
     return pattern, alias_to_entity
 
 
-def _is_latin(char: str) -> bool:
-    return char.isascii() and char.isalnum()
+def _in_context(text: str, start: int, end: int, context: AliasContext) -> bool:
+    near = text[max(0, start - context.veto_window) : end + context.veto_window]
+    if any(veto in near for veto in context.vetoes):
+        return False
+    around = text[max(0, start - context.window) : end + context.window].casefold()
+    return any(cue.casefold() in around for cue in context.cues)
 
 
 def find_mentions(
     text: str, watchlist: Mapping[str, tuple[str, ...]] = DEFAULT_WATCHLIST, *, versioned: bool = False
 ) -> list[Mention]:
     """Every mention of a watched entity, in order. Case-insensitive; Latin aliases match whole words only
-    (followed by a version number too when `versioned`: "Qwen3")."""
+    (followed by a version number too when `versioned`: "Qwen3"); an ambiguous alias ("苹果") only in
+    context (`AMBIGUOUS_ALIASES`)."""
     pattern, alias_to_entity = _pattern(tuple((k, tuple(v)) for k, v in watchlist.items()), versioned)
-    return [
-        Mention(alias_to_entity[m.group(1).casefold()], m.group(1), m.start()) for m in pattern.finditer(text)
-    ]
+    mentions = []
+    for m in pattern.finditer(text):
+        alias = m.group(1)
+        context = AMBIGUOUS_ALIASES.get(alias)
+        if context is not None and not _in_context(text, m.start(), m.end(), context):
+            continue
+        mentions.append(Mention(alias_to_entity[alias.casefold()], alias, m.start()))
+    return mentions
 
 
 def entity_set(text: str, watchlist: Mapping[str, tuple[str, ...]] = DEFAULT_WATCHLIST) -> frozenset[str]:

@@ -114,7 +114,7 @@ _COMPANY_TERMS: dict[str, tuple[str, ...]] = {
     "John Giannandrea": (),
 }
 _AI_TERMS: dict[str, tuple[str, ...]] = {
-    "AI": ("A.I.", "人工智能", "AIGC", "GenAI", "generative AI", "生成式"),
+    "AI": ("A.I.", "人工智能", "AIGC", "GenAI", "generative AI", "生成式", "人工知能", "生成AI", "인공지능"),
     "artificial intelligence": (),
     "machine learning": ("deep learning", "机器学习", "深度学习", "neural network", "neural networks"),
     # Models ("model" alone is not one: an iPhone model is a phone)
@@ -134,6 +134,11 @@ _AI_TERMS: dict[str, tuple[str, ...]] = {
         "语言模型",
         "基础模型",
         "多模态",
+        "大規模言語モデル",
+        "言語モデル",
+        "대규모 언어 모델",
+        "언어 모델",
+        "언어모델",
     ),
     "Qwen": (),
     "Tongyi": (),
@@ -157,6 +162,9 @@ _AI_TERMS: dict[str, tuple[str, ...]] = {
         "AI agents",
         "agentic",
         "智能体",
+        "AIアシスタント",
+        "AI 비서",
+        "AI비서",
     ),
     # Chips for AI and the computing behind them
     "AI chip": (
