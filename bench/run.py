@@ -301,7 +301,17 @@ def _timed(label: str, run: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any
 
 
 def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
-    from bench import cleaning, cli_latency, dedup_quality, dedup_speed, pipeline, search, stories_eval, web
+    from bench import (
+        cleaning,
+        cli_latency,
+        dedup_quality,
+        dedup_speed,
+        extraction,
+        pipeline,
+        search,
+        stories_eval,
+        web,
+    )
 
     started = time.perf_counter()
     quality, quality_s = _timed("dedup quality", lambda: dedup_quality.main(500 if quick else 2000))
@@ -311,6 +321,7 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
     searching, search_s = _timed("search", lambda: search.main(quick=quick))
     clean, clean_s = _timed("cleaning", lambda: cleaning.main(quick=quick))
     crawl, crawl_s = _timed("web", lambda: web.main(quick=quick))
+    extracted, extraction_s = _timed("extraction", lambda: extraction.main(quick=quick))
     latency, latency_s = _timed("cli latency", lambda: cli_latency.main(quick=quick))
     rows = [
         *pipeline_rows(ingest),
@@ -318,6 +329,7 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
         *search_rows(searching),
         *cleaning_rows(clean),
         *web_rows(crawl),
+        *extraction.rows(extracted),
         *dedup_speed_rows(speed),
         *dedup_quality_rows(quality),
         *stories_eval_rows(stories),
@@ -335,6 +347,7 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
             "search": round(search_s),
             "cleaning": round(clean_s),
             "web": round(crawl_s),
+            "extraction": round(extraction_s),
             "cli_latency": round(latency_s),
             "total": total,
         },
@@ -345,6 +358,7 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
         "stories_eval": stories,
         "cleaning": clean,
         "web": crawl,
+        "extraction": extracted,
         "cli_latency": latency,
         "table": render(rows),
     }
