@@ -43,7 +43,15 @@ from datetime import datetime, timedelta
 from transform.entities import DEFAULT_WATCHLIST, find_mentions
 from transform.facts import find_facts
 from transform.fingerprints import normalise_for_matching
-from transform.story_evidence import headline_terms, is_preview, names, quantities, roundup_signs, singular
+from transform.story_evidence import (
+    cjk_words,
+    headline_terms,
+    is_preview,
+    names,
+    quantities,
+    roundup_signs,
+    singular,
+)
 
 # Words too common to say what an article is about.
 _STOPWORDS = frozenset(
@@ -129,6 +137,8 @@ def story_features(
 ) -> StoryFeatures:
     """The evidence of an article: entities, facts and counts, top terms, names, headline terms, kind."""
     words = [w for w in _TERM.findall(normalise_for_matching(text)) if w not in _STOPWORDS]
+    if _HAN.search(text):  # a run of Han or kana is a phrase, not a word: segment it
+        words = [w for w in words if not _HAN.search(w)] + cjk_words(text)
     counts = Counter(words).most_common(TOP_TERMS)
     terms = {term: 1.0 + math.log(count) for term, count in counts}
     full = f"{title}\n{text}" if title else text
@@ -136,7 +146,8 @@ def story_features(
     mentions = find_mentions(full, watchlist)
     # A watched entity's alias words are that entity's evidence, not another name's.
     alias_words = {w.casefold() for m in mentions for w in m.alias.split()}
-    signs = roundup_signs(title, text)
+    named = names(text)
+    signs = roundup_signs(title, text, named)
     kind = (
         ROUNDUP
         if signs.is_roundup
@@ -152,7 +163,7 @@ def story_features(
         frozenset(m.entity for m in mentions),
         frozenset(f.key for f in facts) | quantities(full, facts),
         terms,
-        names(text) - alias_words,  # a headline in title case would make every word a name
+        named - alias_words,  # a headline in title case would make every word a name
         headline_terms(title),
         kind,
     )

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from transform.facts import Fact, find_facts
 from transform.lexicon import ENGLISH_STOPWORDS, SENTENCE_STARTERS
+from transform.segmentation import has_han_or_kana
+from transform.segmentation import words as segmented_words
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f]\s+|[\u3002\uff01\uff1f]|\n+")  # and the full-width stops
@@ -213,7 +215,7 @@ def headline_terms(title: str | None) -> frozenset[str]:
     if not title:
         return frozenset()
     if _CJK.search(title):
-        return frozenset(_latin_names(title) | set(_KATAKANA_RUN.findall(title)))
+        return frozenset(_latin_names(title) | set(_KATAKANA_RUN.findall(title)) | set(cjk_words(title)))
     terms = set()
     for word in _HEADLINE_WORD.findall(title):
         folded = _fold(word).strip("'.-")
@@ -221,6 +223,17 @@ def headline_terms(title: str | None) -> frozenset[str]:
             continue
         terms.add(singular(folded))
     return frozenset(terms)
+
+
+_HAN_OR_KANA_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]{2,}")
+
+
+def cjk_words(text: str) -> list[str]:
+    """The Chinese and Japanese words of two characters or more (segmented by transform.segmentation:
+    jieba, MeCab), in order: what "terms" are in text written without spaces."""
+    if not has_han_or_kana(text):
+        return []
+    return [w for w in segmented_words(text) if _HAN_OR_KANA_WORD.fullmatch(w)]
 
 
 def singular(word: str) -> str:
@@ -335,9 +348,10 @@ class RoundupSigns:
 _OPENING = 3000
 
 
-def roundup_signs(title: str | None, text: str) -> RoundupSigns:
+def roundup_signs(title: str | None, text: str, known: frozenset[str] | None = None) -> RoundupSigns:
+    """`known`: the names of `text` when the caller has them already."""
     text = text[:_OPENING]
-    clusters, largest = name_clusters(text)
+    clusters, largest = name_clusters(text, known)
     topic = (title or "").split(":", 1)[-1]  # "Markets wrap: A, B and C" lists after its colon
     return RoundupSigns(
         headline=bool(title and (_ROUNDUP_HEADLINE.search(title) or _MARKET_HEADLINE.search(title))),
@@ -351,11 +365,11 @@ def roundup_signs(title: str | None, text: str) -> RoundupSigns:
     )
 
 
-def name_clusters(text: str) -> tuple[int, float]:
+def name_clusters(text: str, known: frozenset[str] | None = None) -> tuple[int, float]:
     """How the names of a text group: sentences (or list items) sharing a name are one cluster. Returns
     the number of clusters and the share of the named sentences the largest holds. A report keeps
     coming back to its subject (one large cluster); a roundup moves from one event to the next."""
-    known = names(text)
+    known = names(text) if known is None else known
     pieces = [piece for piece in _ITEM_BREAK.split(text) if piece and piece.strip()]
     keyed: list[set[str]] = []
     for piece in pieces:
