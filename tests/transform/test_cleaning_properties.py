@@ -91,8 +91,30 @@ def test_protected_names_survive(sentences: list[str], name: str, suffix: str, a
 
 # What ftfy may never change: `transform.cleaning.FTFY_NEEDED` lets lines made only of these skip it.
 FTFY_SAFE = st.text(alphabet=[*(chr(c) for c in range(0x20, 0x7F) if chr(c) != "&"), "\t", "\n", *"–—‘’“”…"])
+# CJK punctuation, kana, Han, Hangul syllables and full-width forms, each block's edges included.
+CJK_SAFE_CHARS = [
+    chr(c)
+    for low, high in ((0x3000, 0x3029), (0x3030, 0x303F), (0x3041, 0x3096), (0x309B, 0x30FF),
+                      (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7A3), (0xFF01, 0xFFEE))
+    for c in (*range(low, min(high, low + 40) + 1), *range(max(low, high - 20), high + 1))
+]  # fmt: skip
+FTFY_SAFE_WITH_CJK = st.text(
+    alphabet=[*(chr(c) for c in range(0x20, 0x7F) if chr(c) != "&"), "\t", "\n", *"–—‘’“”…", *CJK_SAFE_CHARS]
+)
 MOJIBAKE = st.sampled_from(
-    ["Appleâ€™s", "cafÃ©", "â€œQwenâ€\x9d", "Ã¤", "\r\n", "&amp;", "ﬁ", "\x1b[1m", "<b>"]
+    [
+        "Appleâ€™s",
+        "cafÃ©",
+        "â€œQwenâ€\x9d",
+        "Ã¤",
+        "\r\n",
+        "&amp;",
+        "ﬁ",
+        "\x1b[1m",
+        "<b>",
+        "阿里巴巴，",
+        "アップル。",
+    ]
 )
 
 
@@ -101,6 +123,15 @@ MOJIBAKE = st.sampled_from(
 def test_ftfy_leaves_the_characters_it_is_skipped_for_alone(text: str) -> None:
     assert not FTFY_NEEDED.search(text)
     assert ftfy.fix_text(text, _FTFY_CONFIG) == text
+
+
+@settings(max_examples=500, deadline=None)
+@given(FTFY_SAFE_WITH_CJK | st.text(alphabet=st.characters(min_codepoint=0x3000, max_codepoint=0xFFEE)))
+def test_ftfy_leaves_cjk_lines_alone_when_it_is_skipped_for_them(text: str) -> None:
+    if not FTFY_NEEDED.search(text):
+        assert ftfy.fix_text(text, _FTFY_CONFIG) == text
+    else:
+        assert fix_unicode(text).text == unicodedata.normalize("NFC", ftfy.fix_text(text, _FTFY_CONFIG))
 
 
 @settings(max_examples=300, deadline=None)
