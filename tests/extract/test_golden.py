@@ -26,6 +26,7 @@ from bench.extraction import (
     per_page,
     score,
     title_matches,
+    trafilatura_predict,
 )
 
 BASELINE = GOLDEN / "baseline.json"
@@ -97,6 +98,14 @@ def test_names_titles_and_dates_are_compared_as_documented() -> None:
     assert date_right(date(2016, 12, 1), stated) and not date_right(date(2016, 12, 2), stated)
     assert date_right(date(2016, 12, 2), stated, ["2016-12-02"])
     assert not date_right(None, stated)
+
+
+def test_the_benchmark_reads_trafilatura_on_a_golden_page(pages: list[GoldenPage]) -> None:
+    """bench/extraction.py's other side, on one page, so it cannot rot between bench runs."""
+    page = next(page for page in pages if page.name == "nytimes-1")
+    found = trafilatura_predict(page)
+    assert body_precision_recall(found.body, page.body)[1] > 0.5
+    assert found.title == page.title and date_right(found.published, page.published)
 
 
 def test_the_build_script_documents_every_page(pages: list[GoldenPage]) -> None:
