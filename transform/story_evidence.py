@@ -59,7 +59,7 @@ _NOT_NAMES = frozenset(
 )
 _NUMBER = re.compile(
     r"(?<![A-Za-z0-9.,])(\d{1,3}(?:[,.]\d{3})+|\d+(?:[.,]\d+)?)"
-    r"(?:\s*(million|billion|trillion|mn\b|bn\b|万亿|万|亿|億|兆|만|억|조)(\d{1,4}(?![\d.,]))?)?"
+    r"(?:\s*(million|billion|trillion|mn\b|bn\b|万亿|万|亿|億|兆|만|억|조)((?<=[万亿億兆])\d{1,4}(?![\d.,])|(?<=[만억조])\s?\d{1,4}(?![\d.,]))?)?"
 )
 # Scales written after a number: English ("900mn"), Chinese and Japanese (万 亿/億 兆), Korean (만 억 조).
 _SCALE = {
@@ -122,7 +122,7 @@ def names(text: str) -> frozenset[str]:
 def _acronyms(run: list[str]) -> set[str]:
     """What a name of three words or more is abbreviated to, with and without its joiners: "People's
     Bank of China" gives "pboc" and "pbc", "European Central Bank" "ecb", so they meet "PBOC" and "ECB"."""
-    while run and (_fold(run[0]) in _NOT_NAMES or run[0] in SENTENCE_STARTERS):
+    while run and (_fold(run[0]) in {"the", "a", "an"} or run[0] in SENTENCE_STARTERS):
         run = run[1:]  # "The People's Bank of China" is not "TPBOC"
     capitalised = [w for w in run if w[0].isupper()]
     if len(capitalised) < 2 or any(w.isupper() and len(w) > 1 for w in capitalised):
@@ -195,8 +195,11 @@ def quantities(text: str, facts: list[Fact] | None = None) -> frozenset[str]:
             continue  # a model number ("Mate 80", "Series 11") is part of a name
         raw = m.group(1)
         scale = _SCALE.get((m.group(2) or "").casefold(), 1.0)
-        # "41万2000": 41 ten-thousands and 2,000 (the digits after a CJK scale are its remainder).
-        value = _parse_number(raw, german) * scale + (float(m.group(3)) if m.group(3) else 0.0)
+        # "41万2000", "3만 2000": 41 ten-thousands and 2,000 (the digits after a CJK scale are its
+        # remainder; Korean may put a space between them).
+        rest = m.group(3) or ""
+        remainder = float(rest) if rest else 0.0
+        value = _parse_number(raw, german) * scale + remainder
         if value < 10 or (raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2100 and not m.group(2)):
             continue
         keys.add(f"num:{value:.4g}")
