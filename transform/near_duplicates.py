@@ -14,6 +14,7 @@ other scripts gives the same tokens, so the same signature, under both schemes.
 
 from __future__ import annotations
 
+import threading
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from transform.fingerprints import matching_words
-from transform.segmentation import shingle_tokens
+from transform.segmentation import CHAR_TOKEN_RANGES, SHINGLE_WORD, fold, has_char_tokens, shingle_tokens
 
 _EMPTY = np.uint32(0xFFFFFFFF)
 Signature = npt.NDArray[np.uint32]
@@ -55,6 +56,7 @@ class MinHashScheme:
 # the default scheme's, bit for bit (migration 013 relabels those stored under it).
 WORDS_SCHEME = MinHashScheme()
 DEFAULT_SCHEME = MinHashScheme(tokens="cjk-chars")
+# What each tokens rule cuts a text into (`shingle_hashes` computes the same hashes faster).
 TOKENIZERS = {"words": matching_words, "cjk-chars": shingle_tokens}
 
 
@@ -100,14 +102,70 @@ def _mix(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
         return x ^ (x >> np.uint64(31))
 
 
+def _crc32s(tokens: list[str]) -> npt.NDArray[np.uint64]:
+    return np.fromiter(map(zlib.crc32, map(str.encode, tokens)), dtype=np.uint64, count=len(tokens))
+
+
+# Every code point at or past this one is no character token (the last CJK extension ends before it).
+_CHAR_TOKEN_LIMIT = 0x40000
+
+
+class _CharHashes:
+    """crc32 of each character token's UTF-8, by code point, filled as characters are first seen.
+
+    The same value `zlib.crc32(char.encode())` gives, looked up for a whole text at once: hashing a
+    Chinese text's thousand characters one call at a time cost more than the rest of its signature."""
+
+    def __init__(self) -> None:
+        self.is_token = np.zeros(_CHAR_TOKEN_LIMIT + 1, dtype=bool)
+        for low, high in CHAR_TOKEN_RANGES:
+            self.is_token[low : high + 1] = True
+        self.crc = np.zeros(_CHAR_TOKEN_LIMIT + 1, dtype=np.uint64)
+        self.known = np.zeros(_CHAR_TOKEN_LIMIT + 1, dtype=bool)
+        self.lock = threading.Lock()
+
+    def token_hashes(self, folded: str) -> npt.NDArray[np.uint64]:
+        """The crc32 of every shingle token of a folded text, in order (`shingle_tokens`' tokens)."""
+        codes = np.minimum(np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32), _CHAR_TOKEN_LIMIT)
+        positions = np.flatnonzero(self.is_token[codes])
+        chars = codes[positions]
+        new = np.unique(chars[~self.known[chars]])
+        if new.size:
+            with self.lock:
+                self.crc[new] = [zlib.crc32(chr(code).encode()) for code in new.tolist()]
+                self.known[new] = True
+        hashes = self.crc[chars]
+        words = [(m.start(), m.group()) for m in SHINGLE_WORD.finditer(folded)]
+        if not words:
+            return hashes
+        # Words and characters back in text order (a character token is never inside a word).
+        order = np.argsort(np.concatenate([positions, [start for start, _ in words]]), kind="stable")
+        return np.concatenate([hashes, _crc32s([word for _, word in words])])[order]
+
+
+_CHAR_HASHES: _CharHashes | None = None
+
+
+def _token_hashes(text: str, tokens: str) -> npt.NDArray[np.uint64]:
+    """crc32 of each of the text's shingle tokens under the scheme's tokens rule, in order."""
+    global _CHAR_HASHES
+    if tokens == "words":
+        return _crc32s(matching_words(text))
+    folded = fold(text)
+    if not has_char_tokens(folded):
+        return _crc32s(shingle_tokens(folded))
+    if _CHAR_HASHES is None:
+        _CHAR_HASHES = _CharHashes()
+    return _CHAR_HASHES.token_hashes(folded)
+
+
 def shingle_hashes(
     text: str, shingle_words: int, tokens: str = DEFAULT_SCHEME.tokens
 ) -> npt.NDArray[np.uint64]:
     """Distinct 64-bit hashes of the text's overlapping n-grams of normalised tokens (see the scheme)."""
-    words = TOKENIZERS[tokens](text)
-    word_hashes = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
-    width = min(shingle_words, len(words))
-    count = len(words) - width + 1 if words else 0
+    word_hashes = _token_hashes(text, tokens)
+    width = min(shingle_words, word_hashes.size)
+    count = word_hashes.size - width + 1 if word_hashes.size else 0
     shingles = np.zeros(count, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for offset in range(width):

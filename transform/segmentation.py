@@ -29,13 +29,24 @@ import unicodedata
 from typing import Any
 
 # Han (with radicals, 々〆〇 and the extensions), hiragana, katakana (with the prolonged sound mark ー but
-# without the middle dot ・), halfwidth katakana.
-_HAN_KANA = (
-    "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3040-\u309f\u30a0-\u30fa\u30fc-\u30ff"
-    "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
-)
+# without the middle dot ・), halfwidth katakana; and Hangul (jamo, compatibility jamo, syllables).
+HAN_KANA_RANGES = (
+    (0x2E80, 0x2FDF), (0x3005, 0x3007), (0x3021, 0x3029), (0x3031, 0x3035), (0x3040, 0x309F),
+    (0x30A0, 0x30FA), (0x30FC, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF), (0xFF66, 0xFF9F), (0x20000, 0x3134F),
+)  # fmt: skip
+HANGUL_RANGES = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7AF), (0xD7B0, 0xD7FF))
+# The characters that are shingle tokens on their own (see `shingle_tokens`).
+CHAR_TOKEN_RANGES = HAN_KANA_RANGES + HANGUL_RANGES
+
+
+def _class(ranges: tuple[tuple[int, int], ...]) -> str:
+    return "".join(f"{chr(low)}-{chr(high)}" for low, high in ranges)
+
+
+_HAN_KANA = _class(HAN_KANA_RANGES)
 _KANA = "\u3040-\u309f\u30a0-\u30fa\u30fc-\u30ff\u31f0-\u31ff\uff66-\uff9f"
-_HANGUL = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff"
+_HANGUL = _class(HANGUL_RANGES)
 
 HAN_KANA = re.compile(f"[{_HAN_KANA}]")
 _HAN_KANA_RUN = re.compile(f"[{_HAN_KANA}]+")
@@ -44,9 +55,10 @@ _HANGUL_CHAR = re.compile(f"[{_HANGUL}]")
 _WORD = re.compile(r"\w+")
 # Words outside Han and kana: word characters that are not Han or kana.
 _OTHER_WORD = re.compile(f"[^\\W{_HAN_KANA}]+")
-# A shingle token: one Han, kana or Hangul character, or a run of other word characters.
+# A shingle token: one Han, kana or Hangul character, or a run of other word characters (SHINGLE_WORD).
 _CHAR_TOKEN_SCRIPT = re.compile(f"[{_HAN_KANA}{_HANGUL}]")
 _SHINGLE_TOKEN = re.compile(f"[{_HAN_KANA}{_HANGUL}]|[^\\W{_HAN_KANA}{_HANGUL}]+")
+SHINGLE_WORD = re.compile(f"[^\\W{_HAN_KANA}{_HANGUL}]+")
 # In ASCII text the word characters are letters, digits and "_": `str.split` after `str.translate` finds
 # them several times faster than `\w+`.
 _ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")})
@@ -156,6 +168,36 @@ def char_count(text: str) -> int:
 # --- shingle tokens ---------------------------------------------------------------------------------------
 
 
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for low, high in ((0x3000, 0x303F), (0xFE30, 0xFE6F), (0xFF00, 0xFF65)):
+        for code in range(low, high + 1):
+            char = chr(code)
+            folded = unicodedata.normalize("NFKC", char)
+            if not _WORD.search(char) and not _WORD.search(folded):
+                table[code] = " "
+            elif len(folded) == 1 and folded.isascii():
+                table[code] = folded  # a full-width letter or digit: its NFKC form
+    return table
+
+
+# CJK and full-width punctuation separates tokens before NFKC as after it (its NFKC form has no letter or
+# digit), and a full-width letter or digit is its ASCII one under NFKC: translated first, they no longer
+# force the slow NFKC of a whole Chinese or Japanese text for its commas and its "５％".
+_FOLD_TABLE = _fold_table()
+
+
+def fold(text: str) -> str:
+    """Text as matching compares it: NFKC (full-width letters and digits, halfwidth katakana and
+    compatibility ideographs become the usual ones), case-folded. CJK punctuation may come back as spaces."""
+    if text.isascii():
+        return text.casefold()
+    text = text.translate(_FOLD_TABLE)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.casefold()
+
+
 def shingle_tokens(text: str) -> list[str]:
     """The tokens near-duplicate shingles are made of: NFKC, case-folded; each Han, kana or Hangul
     character is a token of its own (so shingles of n tokens are character n-grams there), other words
@@ -165,10 +207,15 @@ def shingle_tokens(text: str) -> list[str]:
 
     For text without Han, kana or Hangul these are exactly the words matching always used (`\\w+` runs).
     """
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = fold(text)
     if folded.isascii() or _CHAR_TOKEN_SCRIPT.search(folded) is None:
         return _plain_words(folded)
     return _SHINGLE_TOKEN.findall(folded)
+
+
+def has_char_tokens(folded: str) -> bool:
+    """Whether the (folded) text holds a character that is a shingle token on its own."""
+    return not folded.isascii() and _CHAR_TOKEN_SCRIPT.search(folded) is not None
 
 
 # --- sentences --------------------------------------------------------------------------------------------

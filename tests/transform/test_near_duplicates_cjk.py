@@ -7,16 +7,23 @@ reworded, a source footer), a copy cut in half, and another story of the same ki
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from transform.fingerprints import matching_words
 from transform.near_duplicates import (
     DEFAULT_SCHEME,
     WORDS_SCHEME,
+    _token_hashes,
     group_batch,
     shingle_hashes,
     signature,
 )
+from transform.segmentation import shingle_tokens
 
 ZH_ORIGINAL = """阿里巴巴集团周四公布了截至九月底的季度业绩，总营收达到两千三百亿元，同比增长百分之五。
 云计算部门的收入增长最快，管理层把原因归于企业客户对大模型服务的需求持续上升。
@@ -132,3 +139,18 @@ def test_spacing_and_full_width_forms_do_not_change_a_cjk_signature() -> None:
     respaced = ZH_ORIGINAL.replace("，", " , ").replace("\n", "\n\n").replace("百分之五", "百分之五 ")
     assert np.array_equal(signature(ZH_ORIGINAL)[0], signature(respaced)[0])
     assert np.array_equal(signature("ｉＰｈｏｎｅ发布" * 10)[0], signature("iphone发布" * 10)[0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [*"阿里巴巴アップル애플은ｶﾞ々〇，。「」ＡＢ１２", *"Qwen 3.1% café\n", "\U00020001"]
+        )
+    )
+    | st.text(max_size=50)
+)
+def test_the_fast_token_hashes_are_the_crc32_of_the_shingle_tokens(text: str) -> None:
+    expected = [zlib.crc32(token.encode()) for token in shingle_tokens(text)]
+    assert _token_hashes(text, "cjk-chars").tolist() == expected
+    assert _token_hashes(text, "words").tolist() == [zlib.crc32(w.encode()) for w in matching_words(text)]

@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transform import segmentation
 from transform.segmentation import (
@@ -123,3 +126,21 @@ def test_analysers_load_once_and_write_no_file(tmp_path: object) -> None:
     words(ZH)
     assert segmentation._jieba_tokenizer() is first
     assert set(Path(tempfile.gettempdir()).glob("jieba*")) == before
+
+
+CJK_MIX = st.text(
+    alphabet=st.sampled_from(
+        [*"阿里巴巴アップルは애플은ｶﾞｷﾞ々〇ー・", *"，。！？「」『』（）【】、：；　", *"ＡＢｃ１２３％＆．",
+         *"Apple's café 3.1% \n", "\u3099", "\u0301", "\uf900", "\u3231", "\u2f00"]
+    ),
+    max_size=80,
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(CJK_MIX | st.text(max_size=60))
+def test_fold_gives_the_tokens_of_plain_nfkc_and_casefold(text: str) -> None:
+    # `fold` translates CJK punctuation and full-width forms before NFKC, for speed: same tokens.
+    reference = unicodedata.normalize("NFKC", text).casefold()
+    assert re.findall(r"\w+", segmentation.fold(text)) == re.findall(r"\w+", reference)
+    assert shingle_tokens(text) == segmentation._SHINGLE_TOKEN.findall(reference)
