@@ -12,7 +12,12 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from transform.lexicon import CJK_FURNITURE_PHRASES, CJK_PROMPT_LABELS, CJK_PROMPT_LINES
+from transform.lexicon import (
+    CJK_FURNITURE_PHRASES,
+    CJK_PROMPT_LABELS,
+    CJK_PROMPT_LINES,
+    CJK_PROMPT_OPENINGS,
+)
 from transform.steps import StepResult
 
 _PROMPTS = re.compile(
@@ -68,8 +73,11 @@ _CJK_LABEL = re.compile(
     )
     + r")\s*(?:[\]】\u3015\u3017>)]\s*:?|[:|丨])"
 )
+_CJK_OPENINGS = tuple(unicodedata.normalize("NFKC", opening).casefold() for opening in CJK_PROMPT_OPENINGS)
 # Furniture phrases are looked for in short lines only; a label's line may be a long disclaimer.
 FURNITURE_MAX_CHARS = 80
+OPENING_MAX_CHARS = 40
+_SENTENCE_ENDS = (".", "!", "?", "\u3002", "\uff01", "\uff1f")
 LABEL_MAX_CHARS = 400
 
 
@@ -86,7 +94,11 @@ def _is_cjk_furniture(core: str) -> bool:
     if len(core) > FURNITURE_MAX_CHARS:
         return False
     compact = _compact(core)
-    return compact in _CJK_PROMPTS or any(phrase in compact or phrase in core for phrase in _CJK_PHRASES)
+    if compact in _CJK_PROMPTS or any(phrase in compact or phrase in core for phrase in _CJK_PHRASES):
+        return True
+    if len(core) > OPENING_MAX_CHARS or core.endswith(_SENTENCE_ENDS):
+        return False
+    return unicodedata.normalize("NFKC", core).casefold().startswith(_CJK_OPENINGS)
 
 
 def drop_boilerplate_lines(text: str) -> StepResult:

@@ -521,7 +521,7 @@ CJK_PROMPT_LINES: frozenset[str] = frozenset(
     返回搜狐查看更多 分享 分享到 分享至 点赞 在看 收藏 转发 评论 下载客户端 打开app 打开app阅读
     app内打开 未经授权不得转载 未经授权禁止转载 未经许可不得转载 禁止转载 版权所有 版权所有翻版必究
     版权所有侵权必究 本文禁止转载 转载请注明出处 相关阅读 相关新闻 推荐阅读 延伸阅读 热点推荐
-    更多精彩 精彩推荐 往期回顾 往期推荐 上一篇 下一篇 返回顶部 回到顶部 打印 关闭 纠错
+    更多精彩 精彩推荐 往期回顾 往期推荐 上一篇 下一篇 返回顶部 回到顶部 打印 关闭 纠错 完 全文完
     広告 スポンサーリンク pr 関連記事 関連ニュース 関連リンク あわせて読みたい おすすめ記事
     続きを読む 記事を読む 記事の続きを読む 続きはこちら 次のページ 前のページ 会員登録 無料会員登録
     この記事をシェア シェア ツイート ブックマーク 印刷 無断転載禁止 無断転載を禁じます
@@ -541,6 +541,16 @@ CJK_PROMPT_LABELS: tuple[str, ...] = (
     "推荐阅读", "延伸阅读", "相关链接", "热点推荐", "广告", "推广", "阅读原文", "原文链接", "转载声明",
     "関連記事", "関連ニュース", "関連リンク", "著作権", "広告",
     "관련기사", "관련 기사", "관련뉴스", "기자 연락처", "기자연락처", "제보", "광고",
+)  # fmt: skip
+
+# Prompts that open a short line and carry on with their pitch: "点击关注, 获取更多科技资讯",
+# "欢迎关注我们的公众号" (full-width commas too). Only a line that opens with one, is short and does not
+# end as a sentence does ("扫码支付已经普及。" stays).
+CJK_PROMPT_OPENINGS: tuple[str, ...] = (
+    "点击关注", "欢迎关注", "关注我们", "关注公众号", "扫码关注", "扫码下载", "扫一扫", "长按识别",
+    "长按二维码", "点击阅读", "点击查看", "点击下载", "下载客户端", "戳这里", "点这里", "フォローする",
+    "チャンネル登録",
+    "구독하기", "구독 신청", "좋아요와 구독",
 )  # fmt: skip
 
 # Phrases that make a short line furniture wherever they stand in it: reprint bans and copyright notices

@@ -31,6 +31,9 @@ from transform.cleaning import clean_text
         "扫码关注",
         "长按识别二维码关注我们",
         "点击阅读原文",
+        "点击关注，获取更多科技资讯",
+        "欢迎关注我们的公众号",
+        "（完）",
         "未经授权不得转载",
         "本文版权归作者所有，未经授权不得转载。",
         "© 2026 华东商报 版权所有",
@@ -70,6 +73,8 @@ def test_cjk_prompt_lines_are_boilerplate(line: str) -> None:
         "애플은 광고 사업을 확대한다.",
         "阿里巴巴",
         "原标题党在社交媒体上很常见。",
+        "扫码支付已经普及。",
+        "关注我们的读者越来越多，平台用户突破一亿。",
     ],
 )
 def test_cjk_prose_mentioning_the_words_stays(line: str) -> None:
