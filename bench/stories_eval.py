@@ -67,12 +67,20 @@ def _keep(features: StoryFeatures) -> StoryFeatures:
 
 
 def features_of(
-    articles: Sequence[LabelledArticle], titles: bool = True, shape: Shape = _keep
+    articles: Sequence[LabelledArticle],
+    titles: bool = True,
+    shape: Shape = _keep,
+    kinds_from_body: bool = False,
 ) -> list[StoryFeatures]:
-    return [
-        shape(story_features(a.article_id, a.body, a.published, title=a.title if titles else None))
-        for a in articles
-    ]
+    """Each article's evidence; `kinds_from_body`: roundups, previews and briefs told from the body
+    alone (the headline still gives its terms), to see what the body's shape recognises by itself."""
+    features = []
+    for a in articles:
+        found = story_features(a.article_id, a.body, a.published, title=a.title if titles else None)
+        if kinds_from_body:
+            found = dataclasses.replace(found, kind=story_features(a.article_id, a.body, a.published).kind)
+        features.append(shape(found))
+    return features
 
 
 def assign(
@@ -130,6 +138,8 @@ ABLATIONS: dict[str, tuple[StoryRules, bool, Shape]] = {
     "without text cosine": (_without(text_weight=0.0), True, _keep),
     "without time fading": (_without(faded_strength=1.0), True, _keep),
     "without roundup/preview kinds": (StoryRules(), True, _as_report),
+    "kinds from the body alone": (StoryRules(), True, _keep),
+    "same evidence across scripts": (_without(cross_script_evidence=1.0), True, _keep),
     "without titles (flow today)": (StoryRules(), False, _keep),
 }
 
@@ -159,7 +169,7 @@ def run(articles: Sequence[LabelledArticle] | None = None, repeat: int = 3) -> d
     )
     ablations = {}
     for name, (rules, titles, shape) in ABLATIONS.items():
-        shaped = features_of(articles, titles, shape)
+        shaped = features_of(articles, titles, shape, kinds_from_body=name == "kinds from the body alone")
         ablations[name] = score(articles, assign(articles, shaped, rules))
     figures["ablations"] = ablations
     seeds = seed_stories()

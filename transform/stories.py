@@ -67,6 +67,7 @@ _STOPWORDS = frozenset(
 )
 _TERM = re.compile(r"[^\W\d_]{3,}")
 _HAN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_CJK_SCRIPT = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 TOP_TERMS = 60
 
 REPORT, ROUNDUP, PREVIEW, BRIEF = "report", "roundup", "preview", "brief"
@@ -86,6 +87,7 @@ class StoryFeatures:
     names: frozenset[str] = frozenset()  # words of other proper names, casefolded
     headline: frozenset[str] = frozenset()  # key terms of the title
     kind: str = REPORT  # report, roundup, preview or brief: only reports join and are joined
+    script: str = ""  # "cjk" (Han, kana or Hangul), "latin", or "" when unknown (stored before it was kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +115,10 @@ class StoryRules:
     # of the batch and the stored window, and needs this many times the evidence of a dated pair (the
     # scale is multiplied by it): at the default threshold, about four rare things shared instead of two.
     undated_evidence: float = 2.0
+    # Between Chinese, Japanese or Korean text and Latin-script text, words and most names cannot be
+    # shared: only figures, watched entities and Latin names carry. Such a pair is judged on what can
+    # carry, needing this share of the evidence of a same-script pair.
+    cross_script_evidence: float = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +172,7 @@ def story_features(
         named - alias_words,  # a headline in title case would make every word a name
         headline_terms(title),
         kind,
+        "cjk" if _CJK_SCRIPT.search(text[:2000]) else "latin",
     )
 
 
@@ -314,8 +321,9 @@ def _facts_agree(a: _Fact, b: _Fact, rules: StoryRules) -> bool:
 
 def _amount_and_count(kind_a: str, kind_b: str) -> bool:
     """A sum one outlet writes as money ("38 billion yen") another may write in a form the fact reader
-    does not take for money ("380億円" before it learns Japanese): as a count, it still agrees."""
-    return {kind_a.partition(":")[0], kind_b.partition(":")[0]} == {"money", "num"}
+    does not take for money ("380億円" before it learns Japanese): as a count, it still agrees. So do a
+    percentage and a change in percentage points ("a 0.5% cut" and "cut by 50 basis points")."""
+    return {kind_a.partition(":")[0], kind_b.partition(":")[0]} in ({"money", "num"}, {"pct", "pp"})
 
 
 def _fact_mass(a: _Prepared, b: _Prepared, rules: StoryRules) -> float:
@@ -388,6 +396,8 @@ def _score(a: _Prepared, b: _Prepared, weights: Weights, rules: StoryRules) -> f
     mass = evidence(a, b, weights, rules).mass(rules)
     undated = a.features.event_time is None or b.features.event_time is None
     scale = rules.scale * (rules.undated_evidence if undated else 1.0)
+    if {a.features.script, b.features.script} == {"cjk", "latin"}:
+        scale *= rules.cross_script_evidence
     return (1.0 - math.exp(-mass / scale)) * _strength(a.features, b.features, rules)
 
 
