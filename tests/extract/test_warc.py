@@ -1,0 +1,234 @@
+"""Reading web archives: pages with their lineage, resuming at an offset, and every kind of bad input as a
+reject with its offset while the rest of the archive still reads."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+from collections.abc import Iterator
+from datetime import UTC
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from extract.http import Fetcher
+from extract.warc import (
+    WarcCapture,
+    WarcItem,
+    WarcReject,
+    WarcSkip,
+    cheap_text,
+    download_archive,
+    read_archive,
+)
+from tests.extract.conftest import TEST_POLICY
+from tests.extract.warc_files import Record, article_html, page, write_arc, write_warc
+
+
+def read_all(path: Path, start: int = 0) -> list[WarcItem]:
+    return list(read_archive(path, path.as_uri(), start))
+
+
+def captures(items: list[WarcItem]) -> list[WarcCapture]:
+    return [item for item in items if isinstance(item, WarcCapture)]
+
+
+def rejects(items: list[WarcItem]) -> list[WarcReject]:
+    return [item for item in items if isinstance(item, WarcReject)]
+
+
+@pytest.mark.parametrize("name", ["pages.warc", "pages.warc.gz"])
+def test_pages_are_read_with_their_lineage_and_other_records_are_skipped(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    records = [
+        Record("https://news.example.com/", b"software: tests", warc_type="warcinfo"),
+        page(1, True),
+        Record("https://news.example.com/2024/01/story-1", b"GET / HTTP/1.1\r\n\r\n", warc_type="request"),
+        Record("https://news.example.com/old", b"", status="301 Moved Permanently"),
+        page(2, False),
+    ]
+    offsets = write_warc(path, records)
+    items = read_all(path)
+    assert [item.offset for item in items] == offsets
+    pages = captures(items)
+    assert [p.url for p in pages] == [
+        "https://news.example.com/2024/01/story-1",
+        "https://news.example.com/2024/01/story-2",
+    ]
+    assert [p.offset for p in pages] == [offsets[1], offsets[4]]
+    first = pages[0]
+    assert first.warc_file == path.as_uri() and first.record_id.startswith("<urn:uuid:")
+    assert first.captured_at.tzinfo == UTC and first.http_status == 200
+    assert "Siri" in first.html
+    document = first.to_raw_document("cc-news")
+    assert document.source == "cc-news" and document.source_kind == "warc"
+    assert document.fetched_at == first.captured_at and document.content_type == "text/html"
+    skipped = [item.what for item in items if isinstance(item, WarcSkip)]
+    assert skipped == ["warcinfo record", "request record", "HTTP 301"]
+    assert rejects(items) == []
+
+
+@pytest.mark.parametrize("name", ["pages.warc", "pages.warc.gz"])
+def test_reading_from_a_record_offset_gives_that_record_and_the_rest(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    offsets = write_warc(path, [page(n, n % 2 == 0) for n in range(6)])
+    items = read_all(path, offsets[3])
+    assert [item.offset for item in items] == offsets[3:]
+    assert [p.url.rsplit("-", 1)[1] for p in captures(items)] == ["3", "4", "5"]
+
+
+def _damage(path: Path, offsets: list[int], index: int, how: str) -> None:
+    """Damage record `index` of an archive in place."""
+    data = path.read_bytes()
+    start = offsets[index]
+    end = offsets[index + 1] if index + 1 < len(offsets) else len(data)
+    record = data[start:end]
+    if how == "truncate":  # the file ends inside the record
+        path.write_bytes(data[: start + len(record) // 2])
+        return
+    if how in ("longer", "shorter"):
+        declared = re.search(rb"Content-Length: (\d+)", record)
+        assert declared is not None
+        wrong = int(declared.group(1)) + (25 if how == "longer" else -25)
+        record = record.replace(declared.group(0), b"Content-Length: %d" % wrong, 1)
+    elif how == "cut_member":  # a gzip member that ends early, the next member follows
+        record = record[: len(record) // 2]
+    elif how == "garbage":
+        record = b"this is not a WARC record\r\n\r\n" + record
+    path.write_bytes(data[:start] + record + data[end:])
+
+
+@pytest.mark.parametrize(
+    ("name", "how", "kind"),
+    [
+        ("a.warc", "truncate", "truncated"),
+        ("a.warc.gz", "truncate", "truncated"),
+        ("a.warc", "longer", "corrupt_record"),
+        ("a.warc", "shorter", "corrupt_record"),
+        ("a.warc.gz", "cut_member", "corrupt_record"),
+        ("a.warc", "garbage", "corrupt_record"),
+    ],
+)
+def test_a_damaged_record_is_a_reject_with_its_offset_and_the_rest_still_reads(
+    tmp_path: Path, name: str, how: str, kind: str
+) -> None:
+    path = tmp_path / name
+    offsets = write_warc(path, [page(n, True) for n in range(5)])
+    damaged = 4 if how == "truncate" else 2
+    _damage(path, offsets, damaged, how)
+    items = read_all(path)
+    bad = rejects(items)
+    assert len(bad) == 1, bad
+    assert bad[0].reject.kind == kind and bad[0].reject.stage == "read"
+    assert bad[0].reject.uri.startswith(f"{path.as_uri()}#offset=")
+    assert bad[0].offset in (offsets[damaged], offsets[damaged - 1])  # the record, or the one it follows
+    assert str(bad[0].offset) in bad[0].reject.uri
+    read = sorted(int(p.url.rsplit("-", 1)[1]) for p in captures(items))
+    intact = how == "garbage"  # the bytes before the record are rejected, the record itself reads
+    assert read == [n for n in range(5) if intact or n != damaged]
+
+
+def test_non_html_payloads_and_unknown_encodings_are_rejects_and_legacy_encodings_are_read(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "mixed.warc.gz"
+    latin = article_html(7, True, charset="iso-8859-1").replace("summarise", "résumé").encode("latin-1")
+    unknown = article_html(8, True, charset="x-klingon").replace("summarise", "résumé").encode("latin-1")
+    offsets = write_warc(
+        path,
+        [
+            page(1, True),
+            Record("https://news.example.com/report.pdf", b"%PDF-1.7 binary", content_type="application/pdf"),
+            Record("https://news.example.com/latin", latin, content_type="text/html"),
+            Record("https://news.example.com/klingon", unknown, content_type="text/html"),
+            page(5, True),
+        ],
+    )
+    items = read_all(path)
+    bad = {item.offset: item.reject for item in rejects(items)}
+    assert set(bad) == {offsets[1], offsets[3]}
+    assert bad[offsets[1]].kind == "not_html" and "application/pdf" in bad[offsets[1]].reason
+    assert bad[offsets[3]].kind == "unknown_encoding" and "x-klingon" in bad[offsets[3]].reason
+    read = {p.url.rsplit("/", 1)[1]: p for p in captures(items)}
+    assert set(read) == {"story-1", "latin", "story-5"}
+    assert "résumé" in read["latin"].html
+
+
+def test_arc_files_are_read_too(tmp_path: Path) -> None:
+    path = tmp_path / "old.arc"
+    offsets = write_arc(path, [page(1, True), page(2, False), page(3, True)])
+    items = read_all(path)
+    pages = captures(items)
+    assert [p.url.rsplit("-", 1)[1] for p in pages] == ["1", "2", "3"]
+    assert [p.offset for p in pages] == offsets
+    assert pages[0].record_id == f"<arc:{offsets[0]}>" and pages[0].captured_at.year == 2024
+    assert [p.offset for p in captures(read_all(path, offsets[1]))] == offsets[1:]
+
+
+def test_cheap_text_is_the_title_and_visible_text_without_scripts_or_styles() -> None:
+    html = (
+        "<html><head><title>Qwen news</title><style>.x{color:red}</style>"
+        "<script>var apple = 'AI';</script></head><body><p>Alibaba <b>released</b> a model.</p>"
+        "<noscript>enable javascript</noscript></body></html>"
+    )
+    text = cheap_text(html)
+    assert "Qwen news" in text and "Alibaba" in text and "released" in text
+    assert "apple" not in text and "color" not in text and "javascript" not in text
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def archive_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    folder = tmp_path / "served"
+    folder.mkdir()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", folder
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_archive_url_is_downloaded_through_the_fetcher_into_a_file(
+    tmp_path: Path, archive_server: tuple[str, Path]
+) -> None:
+    base, folder = archive_server
+    write_warc(folder / "news.warc.gz", [page(1, True), page(2, False)])
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+
+    async def get(url: str, max_bytes: int, allow: bool) -> tuple[Path | None, str | None]:
+        async with Fetcher(TEST_POLICY) as fetcher:
+            path, result = await download_archive(fetcher, url, downloads, max_bytes, allow)
+        return path, result.error_code
+
+    path, _ = asyncio.run(get(f"{base}/news.warc.gz", 10_000_000, True))
+    assert path is not None and path.read_bytes() == (folder / "news.warc.gz").read_bytes()
+    assert len(captures(read_all(path))) == 2
+    too_small, code = asyncio.run(get(f"{base}/news.warc.gz", 100, True))
+    assert too_small is None and code == "too_large"
+    missing, code = asyncio.run(get(f"{base}/missing.warc.gz", 10_000_000, True))
+    assert missing is None and code == "http_status"
+    assert sorted(p.name for p in downloads.iterdir()) == [path.name]  # failed downloads leave no file
+
+
+def test_an_archive_url_on_a_private_address_is_refused_unless_allowed(
+    tmp_path: Path, archive_server: tuple[str, Path]
+) -> None:
+    base, folder = archive_server
+    write_warc(folder / "news.warc", [page(1, True)])
+
+    async def get() -> tuple[Path | None, str | None]:
+        async with Fetcher(TEST_POLICY) as fetcher:  # the policy allows loopback; the call does not
+            path, result = await download_archive(fetcher, f"{base}/news.warc", tmp_path, 10_000_000, False)
+        return path, result.error_code
+
+    path, code = asyncio.run(get())
+    assert path is None and code == "private_address"
