@@ -1,7 +1,9 @@
-"""A small language guess for articles whose source did not say: Chinese, English, or unknown.
+"""A small language guess for articles whose source did not say: Chinese, Japanese, Korean, English, or
+unknown.
 
-No language-detection package is installed, and the corpus is Chinese and English news, so a
-heuristic does: the share of CJK characters, else the share of English function words.
+No language-detection package is installed, and the corpus is Chinese and English news with some
+Japanese and Korean, so a heuristic does: the share of CJK characters (kana make it Japanese, Hangul
+Korean), else the share of English function words.
 """
 
 from __future__ import annotations
@@ -11,6 +13,10 @@ import re
 from transform.lexicon import ENGLISH_STOPWORDS
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa]")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# Japanese writes its particles and endings in kana: a tenth of the letters is plenty (Chinese has none).
+KANA_SHARE = 0.1
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?")
 # Chinese articles quote English names ("Qwen2.5-Max", "iPhone"); a third of the letters being Han is plenty.
@@ -20,15 +26,19 @@ MIN_WORDS = 5
 
 
 def detect_language(text: str) -> str | None:
-    """Guess the language of `text`: "zh", "en", or None when too short or something else.
+    """Guess the language of `text`: "zh", "ja", "ko", "en", or None when too short or something else.
 
-    "zh" when enough of the letters are Han characters, "en" when enough words are English function words.
+    "ko" when enough of the letters are Hangul; "ja" when enough are kana and Han with kana among them,
+    "zh" when they are Han without; "en" when enough words are English function words.
     """
     letters = len(_LETTER.findall(text))
     if letters == 0:
         return None
-    if len(_CJK.findall(text)) / letters >= CJK_SHARE:
-        return "zh"
+    if len(_HANGUL.findall(text)) / letters >= CJK_SHARE:
+        return "ko"
+    kana = len(_KANA.findall(text))
+    if (len(_CJK.findall(text)) + kana) / letters >= CJK_SHARE:
+        return "ja" if kana / letters >= KANA_SHARE else "zh"
     words = [word.casefold() for word in _LATIN_WORD.findall(text)]
     if len(words) < MIN_WORDS:
         return None
