@@ -1,7 +1,8 @@
 """Raw document → extracted text and metadata, by content type. Raises ExtractError/ReadError per document.
 
-Plain text: the first line is the title when it looks like one. HTML: metadata from the head with
-BeautifulSoup, main text with trafilatura. JSON: an object with url/title/text|body|html/published/authors.
+Plain text: the first line is the title when it looks like one. HTML: one lxml parse, read for metadata
+(extract/pages.py) and main text (extract/readings.py, trafilatura by evidence). JSON: an object with
+url/title/text|body|html/published/authors.
 """
 
 from __future__ import annotations
@@ -12,19 +13,30 @@ from datetime import datetime
 from typing import Any
 
 import trafilatura
-from bs4 import BeautifulSoup
 
-from extract.pages import page_metadata, parse_datetime, plausible_date, split_authors
+from extract.pages import (
+    PageMetadata,
+    page_metadata,
+    parse_datetime,
+    parse_page,
+    plausible_date,
+    split_authors,
+)
+from extract.readings import read_main_text
 from transform.dates import date_from_url
 from transform.errors import ExtractError, ReadError
 from transform.records import ExtractedDocument, RawDocument
+from transform.segmentation import word_count
 
 # A first line is a title when it is short and does not end like a sentence.
 _TITLE_MAX_CHARS = 150
 _TITLE_MAX_WORDS = 20
 _SENTENCE_END = (".", "!", "?", "…", "。", ":", ";", ",")
-# trafilatura falls back to any text it finds: fewer words than this is a menu or an error page.
+# trafilatura falls back to any text it finds: fewer words than this is a menu or an error page. Words
+# as the segmentation layer counts them, so unspaced Japanese and Chinese text counts its words too.
 _MIN_PAGE_WORDS = 10
+# Enough of the text to decide the minimum without segmenting a whole long CJK article.
+_WORD_COUNT_PREFIX = 2_000
 # Files are capped at 1 MiB a document when read (extract/files.py); web pages, fetched up to 10 MB, are
 # capped here, on the text extraction found: ten times a long feature, some 150,000 words.
 MAX_TEXT_CHARS = 1_000_000
@@ -106,12 +118,20 @@ def _extract_plain_text(raw: RawDocument, text: str) -> ExtractedDocument:
 
 
 def extract_html(raw: RawDocument, html: str, url: str | None = None) -> ExtractedDocument:
-    """Main text with trafilatura; title, authors, date, language and canonical URL from the page head."""
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
-    words = len(text.split()) if text else 0
-    if text is None or words < _MIN_PAGE_WORDS:
+    """Main text by evidence (extract/readings.py); title, authors, dates, language and canonical URL from
+    every metadata source of the page (extract/pages.py). The page is parsed once, and both read the tree.
+
+    The extractor lineage names the reading the text came from and the source of each field, e.g.
+    "trafilatura-2.3.1 body=precision title=json-ld authors=meta:author published_at=time".
+    """
+    tree = parse_page(html)
+    meta = page_metadata(tree, _web_base(url or raw.uri), raw.fetched_at) if tree is not None else None
+    reading = read_main_text(tree, meta.article_body if meta else None) if tree is not None else None
+    text = reading.text if reading else ""
+    words = word_count(text[:_WORD_COUNT_PREFIX])
+    if reading is None or words < _MIN_PAGE_WORDS:
         raise ExtractError(f"no main text found in the HTML page ({words} words outside navigation)")
-    meta = page_metadata(BeautifulSoup(html, "lxml"), _web_base(url or raw.uri), raw.fetched_at)
+    assert meta is not None
     return ExtractedDocument(
         doc_id=raw.doc_id,
         uri=raw.uri,
@@ -122,8 +142,15 @@ def extract_html(raw: RawDocument, html: str, url: str | None = None) -> Extract
         authors=meta.authors,
         published_at=meta.published_at,
         language=meta.language,
-        extractor=f"trafilatura-{trafilatura.__version__}",
+        extractor=_lineage(reading.name, meta),
     )
+
+
+def _lineage(reading: str, meta: PageMetadata) -> str:
+    wanted = ("title", "authors", "published_at", "language", "canonical_url")
+    found = dict(meta.sources)
+    fields = " ".join(f"{name}={found[name]}" for name in wanted if name in found)
+    return f"trafilatura-{trafilatura.__version__} body={reading} {fields}".strip()
 
 
 def _extract_json(raw: RawDocument) -> ExtractedDocument:

@@ -1,39 +1,38 @@
-"""Article page metadata: JSON-LD (NewsArticle and kin), Open Graph, <meta>, <html lang>, canonical link.
+"""Article page metadata from every common source, on the one lxml tree extraction shares.
 
-Pure: HTML (or an already parsed soup) in, a `PageMetadata` out. Each field takes the first source that
-has it, most structured first: JSON-LD, then Open Graph / article:*, then plain <meta> and the markup.
+Pure: HTML (or the tree `parse_page` made of it) in, a `PageMetadata` out. Each field takes the first
+source that has it, most structured first: JSON-LD (wherever it sits in the page), then Open Graph /
+article:*, Dublin Core and other <meta> conventions, then microdata (itemprop) and the markup (<time>,
+<h1>, <title>, rel=author). `PageMetadata.sources` names the source each field came from.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bs4 import BeautifulSoup, Tag
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
 
+from extract.authors import clean_authors, person_name
+from extract.datetimes import parse_date_text, parse_datetime
+from extract.jsonld import ARTICLE_TYPES, read_json_ld
 from transform.dates import date_from_url, plausible_published
 from transform.urls import absolute_url
 
-# schema.org types whose fields describe the article itself (not the site, a breadcrumb or a video).
-ARTICLE_TYPES = frozenset(
-    {
-        "Article",
-        "NewsArticle",
-        "ReportageNewsArticle",
-        "AnalysisNewsArticle",
-        "OpinionNewsArticle",
-        "BackgroundNewsArticle",
-        "ReviewNewsArticle",
-        "LiveBlogPosting",
-        "BlogPosting",
-        "TechArticle",
-        "Report",
-    }
-)
+__all__ = [
+    "ARTICLE_TYPES",
+    "PageMetadata",
+    "page_metadata",
+    "parse_datetime",
+    "parse_page",
+    "plausible_date",
+    "split_authors",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,88 +49,99 @@ class PageMetadata:
     canonical_url: str | None = None
     # The schema.org @type the JSON-LD fields came from ("NewsArticle"), None without JSON-LD.
     json_ld_type: str | None = None
+    # (field, source) for each field found: ("published_at", "meta:article:published_time").
+    sources: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # The JSON-LD articleBody, a candidate reading of the main text (extract/readings.py).
+    article_body: str | None = field(default=None, compare=False, repr=False)
+
+
+# <meta> keys (property, name or itemprop, lower case) for each field, in order of trust.
+_TITLE_META = ("og:title", "twitter:title", "dc.title", "dcterms.title")
+_AUTHOR_META = (
+    "author",
+    "article:author",
+    "og:article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "parsely-author",
+    "sailthru.author",
+    "byl",
+    "twitter:creator:name",
+)
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "article:published",
+    "og:published_time",
+    "published_time",
+    "article.published",
+    "datepublished",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "pubdate",
+    "date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dc.date.created",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "cxenseparse:recs:publishtime",
+    "article:post_date",
+)
+_MODIFIED_META = (
+    "article:modified_time",
+    "og:article:modified_time",
+    "og:updated_time",
+    "article:modified",
+    "datemodified",
+    "dc.date.modified",
+    "dcterms.modified",
+    "last-modified",
+)
+_LANGUAGE_META = ("content-language", "dc.language", "dcterms.language", "language")
+
+_LD_SCRIPTS = XPath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]")
+_ITEMPROP_AUTHORS = XPath("//*[@itemprop='author' or @itemprop='creator']")
+_ITEMPROP_NAME = XPath(".//*[@itemprop='name']")
+_REL_AUTHORS = XPath("//a[@rel='author'] | //*[contains(concat(' ', @class, ' '), ' byline-author ')]")
+_ITEMPROP_PUBLISHED = XPath("//*[@itemprop='datePublished']")
+_PUBLISH_TIMES = XPath(
+    "//time[@datetime][@pubdate or @itemprop='datePublished' or contains(@class, 'publish')"
+    " or contains(@class, 'date') or ancestor::*[contains(@class, 'byline') or contains(@class, 'dateline')"
+    " or contains(@class, 'meta')]]"
+)
+_ANY_TIME = XPath("(//article//time[@datetime] | //time[@datetime])[1]")
+_CANONICAL = XPath("//link[@rel='canonical'][@href]/@href")
+
+_EXPLICIT_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+# With no fetch time, only the lower bound of a plausible date applies.
+_NO_REFERENCE = datetime.max.replace(tzinfo=UTC)
+
+
+def parse_page(html: str | bytes) -> HtmlElement | None:
+    """The page's lxml tree exactly as trafilatura builds it (same parser, same repairs), so metadata
+    and every reading of the body share one parse. None for something that is no HTML document."""
+    tree = load_html(html)
+    return tree if isinstance(tree, HtmlElement) else None
 
 
 def page_metadata(
-    page: str | BeautifulSoup, url: str | None = None, fetched_at: datetime | None = None
+    page: str | HtmlElement | None, url: str | None = None, fetched_at: datetime | None = None
 ) -> PageMetadata:
     """Metadata of an article page; relative links (canonical) resolve against `url` when given.
 
     Without `url`, only an absolute http(s) canonical link is kept. A publication date must be plausible
     for a page fetched at `fetched_at` (see transform/dates.py); a placeholder falls through to the next
-    source, and last to the date in the URL's path (/2019/11/19/).
+    source, and last to the date in the URL's path (/2019/11/19/). The tree is only read, never changed.
     """
-    soup = page if isinstance(page, BeautifulSoup) else BeautifulSoup(page, "lxml")
-    ld = _article_json_ld(soup)
-    html_tag = soup.find("html")
-    canonical = soup.find("link", rel="canonical", href=True)
-    canonical_href = str(canonical["href"]).strip() if isinstance(canonical, Tag) else None
-    canonical_url = next(
-        (
-            found
-            for href in (canonical_href, _meta(soup, "og:url"), _ld_url(ld))
-            if href and (found := absolute_url(href, url))
-        ),
-        None,
-    )
-    lang = html_tag.get("lang") if isinstance(html_tag, Tag) else None
-    article_authors = [a for a in split_authors(_meta(soup, "article:author")) if not a.startswith("http")]
-    reference = fetched_at or _NO_REFERENCE
-    return PageMetadata(
-        title=_first(
-            _ld_text(ld, "headline"),
-            _meta(soup, "og:title"),
-            _meta(soup, "twitter:title"),
-            _tag_text(soup, "h1"),
-            _tag_text(soup, "title"),
-        ),
-        description=_first(
-            _meta(soup, "og:description"), _meta(soup, "description"), _ld_text(ld, "description")
-        ),
-        authors=_ld_people(ld.get("author"))
-        or split_authors(_meta(soup, "author"))
-        or tuple(article_authors),
-        published_at=_first_date(
-            reference,
-            _ld_text(ld, "datePublished"),
-            _meta(soup, "article:published_time"),
-            _meta(soup, "date"),
-            _meta(soup, "pubdate"),
-        )
-        or date_from_url(canonical_url or url, reference),
-        modified_at=_first_date(
-            reference,
-            _ld_text(ld, "dateModified"),
-            _meta(soup, "article:modified_time"),
-            _meta(soup, "og:updated_time"),
-        ),
-        site_name=_first(
-            _ld_name(ld.get("publisher")), _meta(soup, "og:site_name"), _meta(soup, "application-name")
-        ),
-        language=_first(
-            _ld_language(ld.get("inLanguage")),
-            str(lang).strip() if lang else None,
-            (_meta(soup, "og:locale") or "").replace("_", "-"),
-        ),
-        canonical_url=canonical_url,
-        json_ld_type=ld.get("@type_name"),
-    )
-
-
-def _first(*values: str | None) -> str | None:
-    return next((value for value in values if value), None)
-
-
-def _first_date(reference: datetime, *values: str | None) -> datetime | None:
-    """The first value that parses as a plausible date: a malformed or placeholder JSON-LD date falls
-    through to the meta tags."""
-    return next(
-        (parsed for value in values if (parsed := plausible_date(parse_datetime(value), reference))), None
-    )
-
-
-# With no fetch time, only the lower bound of a plausible date applies.
-_NO_REFERENCE = datetime.max.replace(tzinfo=UTC)
+    tree = parse_page(page) if isinstance(page, str) else page
+    if tree is None:
+        return PageMetadata()
+    return _Reader(tree, url, fetched_at or _NO_REFERENCE).metadata()
 
 
 def plausible_date(value: datetime | None, fetched_at: datetime | None) -> datetime | None:
@@ -139,135 +149,210 @@ def plausible_date(value: datetime | None, fetched_at: datetime | None) -> datet
     return plausible_published(value, fetched_at or _NO_REFERENCE)
 
 
-def parse_datetime(value: str | None) -> datetime | None:
-    """ISO 8601 (with 'Z' or an offset, or a bare date) → aware UTC datetime; anything else → None.
-
-    Implausible values still parse here (callers that want publication dates use `plausible_date`); a
-    value whose conversion to UTC leaves the calendar (0001-01-01T00:00-05:00) is None, not an error.
-    """
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
-
-
-def _meta(soup: BeautifulSoup, name: str) -> str | None:
-    tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
-    content = tag.get("content") if tag else None
-    return str(content).strip() or None if content else None
-
-
-def _tag_text(soup: BeautifulSoup, name: str) -> str | None:
-    tag = soup.find(name)
-    return tag.get_text(" ", strip=True) or None if tag else None
-
-
-_AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
-
-
 def split_authors(value: object) -> tuple[str, ...]:
-    """Author names from a list or from one string that separates them with commas, ';', 'and' or '&'."""
+    """Author names given explicitly (a JSON record's field): a list, or one string separating them with
+    commas, ';', 'and' or '&'. Names are trusted as written; page metadata goes through clean_authors."""
     if isinstance(value, list):
-        names = [str(item).strip() for item in value]
-    elif isinstance(value, str):
-        names = _AUTHOR_SEPARATORS.split(value.strip())
-    else:
-        return ()
-    return tuple(name for name in names if name)
+        return tuple(name for item in value if (name := str(item).strip()))
+    if isinstance(value, str):
+        return tuple(name for name in _EXPLICIT_SEPARATORS.split(value.strip()) if name)
+    return ()
 
 
-def _article_json_ld(soup: BeautifulSoup) -> dict[str, Any]:
-    """The first article-like JSON-LD object (with `@type_name` added), or {}; broken JSON is skipped."""
-    objects: list[dict[str, Any]] = []
-    for script in soup.find_all("script", type="application/ld+json"):
-        try:
-            data = json.loads(script.string or "")
-        except (ValueError, RecursionError):  # broken, or nested deeper than any real metadata
-            continue
-        objects.extend(_objects(data))
-    by_id = {str(o["@id"]): o for o in objects if isinstance(o.get("@id"), str)}
-    for candidate in objects:
-        types = candidate.get("@type")
-        names = (
-            [types]
-            if isinstance(types, str)
-            else [t for t in types if isinstance(t, str)]
-            if isinstance(types, list)
-            else []
+Candidate = tuple[str, Callable[[], Any]]
+
+
+class _Reader:
+    """Reads one page's fields; each field takes the first candidate source that gives a value."""
+
+    def __init__(self, tree: HtmlElement, url: str | None, reference: datetime) -> None:
+        self.tree, self.url, self.reference = tree, url, reference
+        self.meta = _meta_index(tree)
+        scripts = [script.text or "" for script in _LD_SCRIPTS(tree)]
+        self.ld = read_json_ld(scripts, url)
+        self.sources: list[tuple[str, str]] = []
+
+    def metadata(self) -> PageMetadata:
+        article, page = self.ld.article, self.ld.page
+        canonical_url = self._first(
+            "canonical_url",
+            [
+                ("link:canonical", lambda: self._absolute(next(iter(_CANONICAL(self.tree)), None))),
+                ("meta:og:url", lambda: self._absolute(self.meta.get("og:url"))),
+                ("json-ld", lambda: self._absolute(_ld_url(article))),
+            ],
         )
-        article_type = next((name for name in names if name in ARTICLE_TYPES), None)
-        if article_type:
-            # Publisher and author are often references ({"@id": "#org"}) into the same @graph.
-            resolved = {key: _resolve(value, by_id) for key, value in candidate.items()}
-            return resolved | {"@type_name": article_type}
-    return {}
+        site_name = self._first(
+            "site_name",
+            [
+                ("json-ld", lambda: _text(person_name(_one(article.get("publisher"))))),
+                ("meta:og:site_name", lambda: self.meta.get("og:site_name")),
+                ("meta:application-name", lambda: self.meta.get("application-name")),
+            ],
+        )
+        return PageMetadata(
+            title=self._first(
+                "title",
+                [
+                    ("json-ld", lambda: _text(_one(article.get("headline")))),
+                    *self._metas(_TITLE_META),
+                    ("h1", lambda: self._element_text("h1")),
+                    ("title", lambda: self._element_text("title")),
+                ],
+            ),
+            description=self._first(
+                "description",
+                [
+                    *self._metas(("og:description", "description", "twitter:description")),
+                    ("json-ld", lambda: _text(_one(article.get("description")))),
+                ],
+            ),
+            authors=self._first_authors(site_name),
+            published_at=self._first_date(
+                "published_at",
+                [
+                    ("json-ld", lambda: _one(article.get("datePublished"))),
+                    *self._metas(_PUBLISHED_META),
+                    ("itemprop:datePublished", self._itemprop_published),
+                    ("time", lambda: next((t.get("datetime") for t in _PUBLISH_TIMES(self.tree)), None)),
+                    ("json-ld:page", lambda: _one(page.get("datePublished"))),
+                    ("json-ld:dateCreated", lambda: _one(article.get("dateCreated"))),
+                ],
+            )
+            or self._url_date(canonical_url)
+            or self._first_date(
+                "published_at",
+                [("time:first", lambda: next((t.get("datetime") for t in _ANY_TIME(self.tree)), None))],
+            ),
+            modified_at=self._first_date(
+                "modified_at",
+                [("json-ld", lambda: _one(article.get("dateModified"))), *self._metas(_MODIFIED_META)],
+            ),
+            site_name=site_name,
+            language=self._first(
+                "language",
+                [
+                    ("json-ld", lambda: _language(article.get("inLanguage"))),
+                    ("html:lang", lambda: self.tree.get("lang") if self.tree.tag == "html" else None),
+                    ("meta:og:locale", lambda: (self.meta.get("og:locale") or "").replace("_", "-")),
+                    *self._metas(_LANGUAGE_META),
+                ],
+            ),
+            canonical_url=canonical_url,
+            json_ld_type=self.ld.article_type,
+            sources=tuple(self.sources),
+            article_body=_text(_one(article.get("articleBody")), keep_lines=True),
+        )
+
+    def _first(self, name: str, candidates: list[Candidate]) -> str | None:
+        for source, read in candidates:
+            value = read()
+            if isinstance(value, str) and (value := " ".join(value.split())):
+                self.sources.append((name, source))
+                return value
+        return None
+
+    def _first_date(self, name: str, candidates: list[Candidate]) -> datetime | None:
+        """The first value that parses as a plausible date: a malformed or placeholder JSON-LD date falls
+        through to the meta tags."""
+        for source, read in candidates:
+            value = read()
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                value = str(int(value)) if abs(value) < 1e14 else None
+            if isinstance(value, str) and (parsed := plausible_date(parse_date_text(value), self.reference)):
+                self.sources.append((name, source))
+                return parsed
+        return None
+
+    def _first_authors(self, site_name: str | None) -> tuple[str, ...]:
+        article = self.ld.article
+        candidates: list[tuple[str, Callable[[], Any]]] = [
+            ("json-ld", lambda: article.get("author")),
+            ("json-ld:creator", lambda: article.get("creator")),
+        ]
+        candidates += [(f"meta:{key}", lambda key=key: self.meta.get(key)) for key in _AUTHOR_META]  # type: ignore[misc]
+        candidates += [("itemprop:author", self._itemprop_authors), ("rel:author", self._rel_authors)]
+        for source, read in candidates:
+            names = clean_authors(read())
+            names = tuple(name for name in names if name != site_name or source.startswith("json-ld"))
+            if names:
+                self.sources.append(("authors", source))
+                return names
+        return ()
+
+    def _metas(self, keys: tuple[str, ...]) -> list[Candidate]:
+        return [(f"meta:{key}", lambda key=key: self.meta.get(key)) for key in keys]  # type: ignore[misc]
+
+    def _element_text(self, tag: str) -> str | None:
+        element = self.tree.find(f".//{tag}")
+        return element.text_content() if element is not None else None
+
+    def _itemprop_published(self) -> str | None:
+        for element in _ITEMPROP_PUBLISHED(self.tree):
+            value = element.get("content") or element.get("datetime") or element.text_content()
+            if value and value.strip():
+                return str(value)
+        return None
+
+    def _itemprop_authors(self) -> list[str]:
+        names = []
+        for element in _ITEMPROP_AUTHORS(self.tree)[:10]:
+            inner = _ITEMPROP_NAME(element)
+            value = (
+                element.get("content")
+                or (inner[0].get("content") or inner[0].text_content() if inner else None)
+                or element.text_content()
+            )
+            if value and value.strip():
+                names.append(value.strip())
+        return names
+
+    def _rel_authors(self) -> list[str]:
+        return [text for element in _REL_AUTHORS(self.tree)[:10] if (text := element.text_content().strip())]
+
+    def _absolute(self, href: str | None) -> str | None:
+        return absolute_url(href.strip(), self.url) if href and href.strip() else None
+
+    def _url_date(self, canonical_url: str | None) -> datetime | None:
+        found = date_from_url(canonical_url or self.url, self.reference)
+        if found:
+            self.sources.append(("published_at", "url"))
+        return found
 
 
-def _objects(data: Any) -> Iterator[dict[str, Any]]:
-    """The objects of a JSON-LD document, top-level and in arrays and @graph, in document order.
-
-    Iterative, and only a few levels deep: real metadata nests two or three levels, a hostile page
-    thousands, and recursion would fail on it.
-    """
-    stack: list[tuple[Any, int]] = [(data, 0)]
-    while stack:
-        value, depth = stack.pop()
-        if depth > _MAX_LD_DEPTH:
+def _meta_index(tree: HtmlElement) -> dict[str, str]:
+    """Each <meta> key (property, name, itemprop or http-equiv, lower case) → its first non-empty content."""
+    index: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        content = meta.get("content")
+        if not content or not content.strip():
             continue
-        if isinstance(value, list):
-            stack.extend((item, depth + 1) for item in reversed(value))
-        elif isinstance(value, dict):
-            yield value
-            stack.append((value.get("@graph"), depth + 1))
+        for attribute in ("property", "name", "itemprop", "http-equiv"):
+            key = meta.get(attribute)
+            if key:
+                index.setdefault(key.strip().lower(), content.strip())
+    return index
 
 
-_MAX_LD_DEPTH = 8
+def _one(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and value else value
 
 
-def _resolve(value: Any, by_id: dict[str, dict[str, Any]]) -> Any:
-    """A reference ({"@id": ...}) replaced by the object it names, also as items of a list (one level)."""
-    if isinstance(value, list):
-        return [_resolve_one(item, by_id) for item in value]
-    return _resolve_one(value, by_id)
+def _text(value: Any, keep_lines: bool = False) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = value.strip() if keep_lines else " ".join(value.split())
+    return text or None
 
 
-def _resolve_one(value: Any, by_id: dict[str, dict[str, Any]]) -> Any:
-    if isinstance(value, dict) and set(value) == {"@id"}:
-        return by_id.get(str(value["@id"]), value)
-    return value
-
-
-def _ld_text(ld: dict[str, Any], key: str) -> str | None:
-    value = ld.get(key)
-    if isinstance(value, list) and value:
-        value = value[0]
-    return " ".join(value.split()) or None if isinstance(value, str) else None
-
-
-def _ld_name(value: Any) -> str | None:
-    if isinstance(value, list) and value:
-        value = value[0]
-    if isinstance(value, dict):
-        value = value.get("name")
-    return value.strip() or None if isinstance(value, str) else None
-
-
-def _ld_people(value: Any) -> tuple[str, ...]:
-    people = value if isinstance(value, list) else [value]
-    names = [name for person in people if (name := _ld_name(person))]
-    return tuple(dict.fromkeys(names))
-
-
-def _ld_language(value: Any) -> str | None:
+def _language(value: Any) -> str | None:
+    value = _one(value)
     if isinstance(value, dict):
         value = value.get("alternateName") or value.get("name")
-    return _ld_name(value)
+    return _text(value)
 
 
 def _ld_url(ld: dict[str, Any]) -> str | None:
     entity = ld.get("mainEntityOfPage")
     url = ld.get("url") or (entity.get("@id") if isinstance(entity, dict) else entity)
-    return url.strip() or None if isinstance(url, str) else None
+    return _text(_one(url))

@@ -1,0 +1,89 @@
+"""Author names as pages write them → clean person names. Pure.
+
+Pages put several names in one string ("Mei Lin and Tom Hart", "A, B & C"), add "By", e-mail addresses,
+social handles, agency or desk codes in parentheses ("Anna Berg (obe)"), and roles ("Tom Hart,
+Staff Writer"). JSON-LD persons may have only `givenName` and `familyName`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# Words joining two names, in the languages of most news sites.
+_SEPARATORS = re.compile(
+    r"\s*(?:[,;|/\u3001\uff0c]|\s&\s|&|\b(?:and|und|et|y|og|och|en|e|i)\b)\s*", re.IGNORECASE
+)
+_BY = re.compile(r"^(?:by|von|par|por|door|di|av|af|per|autor(?:in)?|author)\s*[:\s]\s*", re.IGNORECASE)
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_HANDLE = re.compile(r"(?:^|\s)@\w+")
+_PARENTHESES = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+# A part that names a role or an organisation, not a person ("Staff Writer", "Reuters staff").
+_ROLES = re.compile(
+    r"\b(?:staff|reporter|correspondent|editor|editors|writer|contributor|journalist|columnist|desk|"
+    r"redaktion|redakteur(?:in)?|rédaction|redacción|agencies|agency)\b",
+    re.IGNORECASE,
+)
+_MAX_NAME_CHARS = 60
+_MAX_NAME_WORDS = 6
+
+
+def clean_authors(values: Any) -> tuple[str, ...]:
+    """Person names from a string, a list of strings, or JSON-LD persons; duplicates removed in order."""
+    names: list[str] = []
+    for raw in _raw_names(values):
+        names.extend(split_names(raw))
+    seen: set[str] = set()
+    unique = []
+    for name in names:
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            unique.append(name)
+    return tuple(unique)
+
+
+def split_names(value: str) -> list[str]:
+    """One author string → its names, each cleaned; parts that are no person's name are dropped."""
+    text = _URL.sub(" ", _EMAIL.sub(" ", value))
+    text = _HANDLE.sub(" ", _PARENTHESES.sub(" ", text))
+    text = _BY.sub("", " ".join(text.split()))
+    names = []
+    for part in _SEPARATORS.split(text):
+        name = _BY.sub("", part.strip(" .:-\u2013\u2014'\"")).strip()
+        if _is_name(name):
+            names.append(name)
+    return names
+
+
+def person_name(person: Any) -> str | None:
+    """A JSON-LD person's (or organisation's) name: `name`, or `givenName` + `familyName`."""
+    if isinstance(person, str):
+        return person.strip() or None
+    if not isinstance(person, dict):
+        return None
+    name = person.get("name")
+    if isinstance(name, list) and name:
+        name = name[0]
+    if isinstance(name, str) and name.strip():
+        return name.strip()
+    parts = [person.get(key) for key in ("givenName", "additionalName", "familyName")]
+    joined = " ".join(part.strip() for part in parts if isinstance(part, str) and part.strip())
+    return joined or None
+
+
+def _raw_names(values: Any) -> list[str]:
+    items = values if isinstance(values, list) else [values]
+    return [name for item in items[:50] if (name := person_name(item))]
+
+
+def _is_name(name: str) -> bool:
+    return (
+        bool(name)
+        and len(name) <= _MAX_NAME_CHARS
+        and len(name.split()) <= _MAX_NAME_WORDS
+        and any(character.isalpha() for character in name)
+        and not _ROLES.search(name)
+        and "@" not in name
+        and not name.lower().startswith(("http", "www."))
+    )
