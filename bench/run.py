@@ -225,6 +225,28 @@ def stories_eval_rows(figures: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def cjk_eval_rows(figures: dict[str, Any]) -> list[Row]:
+    """Chinese, Japanese and Korean articles and near copies (bench/data/cjk) through the real ingest."""
+    name = f"CJK evaluation set, {figures['documents']} docs"
+    return [
+        (
+            name,
+            f"duplicate pairs precision / recall ({figures['duplicate_pairs']} pairs)",
+            f"{figures['duplicate_pair_precision']} / {figures['duplicate_pair_recall']}",
+        ),
+        (
+            name,
+            f"furniture lines left of {figures['planted_lines']} planted",
+            str(figures["furniture_residue"]),
+        ),
+        (
+            name,
+            "probe words whose every article search finds",
+            f"{figures['probes_all_found']} / {figures['probes']}",
+        ),
+    ]
+
+
 def cleaning_rows(figures: dict[str, Any]) -> list[Row]:
     name = f"cleaning, {int(figures['documents']):,} docs of ~600 words"
     return [
@@ -302,6 +324,7 @@ def _timed(label: str, run: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any
 
 def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
     from bench import (
+        cjk_eval,
         cleaning,
         cli_latency,
         dedup_quality,
@@ -316,6 +339,7 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
     started = time.perf_counter()
     quality, quality_s = _timed("dedup quality", lambda: dedup_quality.main(500 if quick else 2000))
     stories, stories_s = _timed("stories evaluation", stories_eval.main)
+    cjk, cjk_s = _timed("CJK evaluation", cjk_eval.main)
     speed, speed_s = _timed("dedup speed", lambda: dedup_speed.main(quick=quick))
     ingest, ingest_s = _timed("pipeline", lambda: pipeline.main(quick=quick))
     searching, search_s = _timed("search", lambda: search.main(quick=quick))
@@ -333,6 +357,7 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
         *dedup_speed_rows(speed),
         *dedup_quality_rows(quality),
         *stories_eval_rows(stories),
+        *cjk_eval_rows(cjk),
     ]
     described = machine()
     total = round(time.perf_counter() - started)
@@ -342,6 +367,7 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
         "seconds": {
             "dedup_quality": round(quality_s),
             "stories_eval": round(stories_s),
+            "cjk_eval": round(cjk_s),
             "dedup_speed": round(speed_s),
             "pipeline": round(ingest_s),
             "search": round(search_s),
@@ -356,6 +382,7 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
         "dedup_speed": speed,
         "dedup_quality": quality,
         "stories_eval": stories,
+        "cjk_eval": cjk,
         "cleaning": clean,
         "web": crawl,
         "extraction": extracted,
