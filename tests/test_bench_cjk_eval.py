@@ -27,3 +27,20 @@ def test_the_ingest_meets_the_cjk_targets() -> None:
     assert figures["duplicate_pair_recall"] >= 0.95, figures["missed_pairs"]
     assert figures["furniture_residue"] == 0, figures["residue_lines"]
     assert figures["probes_all_found"] == figures["probes"], figures["probe_results"]
+
+
+def test_the_cjk_rows_of_the_bench_table() -> None:
+    from bench import run
+
+    figures = {
+        "documents": 27,
+        "duplicate_pairs": 18,
+        "duplicate_pair_precision": 1.0,
+        "duplicate_pair_recall": 1.0,
+        "planted_lines": 44,
+        "furniture_residue": 0,
+        "probes": 32,
+        "probes_all_found": 32,
+    }
+    table = run.render(run.cjk_eval_rows(figures))
+    assert "CJK evaluation set, 27 docs" in table and "32 / 32" in table
