@@ -11,6 +11,14 @@
   false splits are also given per mixed-case name left in the text. The generator's sentences open
   with a few templates, so `tests/transform/test_sentences_glue_heldout.py` checks the same repair on
   hand-written joins and names.
+- the same for Chinese, Japanese and Korean articles (`zh`, `ja`, `ko`, from `bench.cjk_corpus`: the
+  same content as the ~600-word Latin ones, about 1,000 to 1,500 characters), with their ratio to the
+  `plain` Latin figure; and the cost of counting segmented words on top (`word_count_docs_per_s_*`:
+  jieba for Chinese, MeCab for Japanese, spaced words for Korean and Latin), which `clean_document` pays
+  once per article.
+
+`python -m bench.cleaning --quick` runs 1,000 documents of each kind; `--cjk` only the plain and CJK
+throughput (one process), a minute's check.
 """
 
 from __future__ import annotations
@@ -21,8 +29,10 @@ import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 
+from bench import cjk_corpus
 from bench.corpus import generate
 from transform.cleaning import clean_text
+from transform.segmentation import word_count
 
 # A boundary that copying can lose: a lowercase letter, ". ", then a capital letter.
 _BOUNDARY = re.compile(r"(?<=[a-z])\. (?=[A-Z][a-z])")
@@ -32,6 +42,7 @@ _RIGHT_PART = re.compile(r"[A-Za-z](?:[A-Za-z'\u2019-]*[A-Za-z])?")
 _MIXED_CASE = re.compile(r"[A-Za-z'\u2019-]*[a-z][A-Z][A-Za-z'\u2019-]*")
 _NAMES = "DeepSeek, ByteDance, OpenAI, WeChat, YouTube, MacBook, LiveBench and the iPhone"
 KINDS = ("plain", "typographic", "dirty")
+CJK_KINDS = cjk_corpus.LANGUAGES
 
 
 def _typographic(text: str) -> str:
@@ -40,6 +51,8 @@ def _typographic(text: str) -> str:
 
 
 def texts(documents: int, kind: str) -> list[str]:
+    if kind in CJK_KINDS:
+        return cjk_corpus.generate(documents, kind, seed=5)
     if kind == "dirty":
         return [d.text for d in generate(documents, seed=5, copy_rate=0.7, words=600)][:documents]
     plain = [d.text for d in generate(documents, seed=5, copy_rate=0, words=600)]
@@ -62,6 +75,34 @@ def throughput(documents: int, kind: str = "plain", workers: int = 1) -> float:
         with ProcessPoolExecutor(workers) as pool:
             sum(pool.map(_clean_all, [batch[i::workers] for i in range(workers)]))
     return len(batch) / (time.perf_counter() - start)
+
+
+def word_count_throughput(documents: int, kind: str) -> float:
+    """Documents per second through `transform.segmentation.word_count` (the segmenters loaded first)."""
+    batch = texts(documents, kind)
+    word_count(batch[0])
+    start = time.perf_counter()
+    for text in batch:
+        word_count(text)
+    return len(batch) / (time.perf_counter() - start)
+
+
+def cjk_figures(documents: int, workers: tuple[int, ...] = (1, 2)) -> dict[str, float]:
+    """Cleaning and word counting docs/s of the CJK kinds, beside the plain Latin ones, and the ratios."""
+    figures: dict[str, float] = {}
+    for kind in ("plain", *CJK_KINDS):
+        for count in workers:
+            # One process: the best of three runs (on a shared machine the slowest measures the neighbours).
+            runs = 3 if count == 1 else 1
+            figures[f"clean_docs_per_s_{kind}_{count}_process"] = round(
+                max(throughput(documents, kind, count) for _ in range(runs))
+            )
+        figures[f"word_count_docs_per_s_{kind}"] = round(word_count_throughput(documents, kind))
+    for kind in CJK_KINDS:
+        figures[f"clean_{kind}_to_plain_1_process"] = round(
+            figures[f"clean_docs_per_s_{kind}_1_process"] / figures["clean_docs_per_s_plain_1_process"], 2
+        )
+    return figures
 
 
 def glued_repair(documents: int, glue_rate: float = 0.3, seed: int = 13) -> dict[str, float]:
@@ -109,11 +150,12 @@ def glued_repair(documents: int, glue_rate: float = 0.3, seed: int = 13) -> dict
 def main(quick: bool = False) -> dict[str, float]:
     documents = 1_000 if quick else 10_000
     figures: dict[str, float] = {"documents": float(documents)}
-    for kind in KINDS:
+    for kind in KINDS[1:]:
         for workers in (1, 2):
             figures[f"clean_docs_per_s_{kind}_{workers}_process"] = round(
                 throughput(documents, kind, workers)
             )
+    figures.update(cjk_figures(documents))
     figures.update({f"glued_{k}": v for k, v in glued_repair(200 if quick else 1_000).items()})
     return figures
 
@@ -121,5 +163,9 @@ def main(quick: bool = False) -> dict[str, float]:
 if __name__ == "__main__":
     import sys
 
-    for name, value in main(quick="--quick" in sys.argv).items():
-        print(f"{name:26} {value}")
+    if "--cjk" in sys.argv:
+        result = {"documents": 1_000.0, **cjk_figures(1_000, workers=(1,))}
+    else:
+        result = main(quick="--quick" in sys.argv)
+    for name, value in result.items():
+        print(f"{name:34} {value}")

@@ -1,7 +1,9 @@
 """Near-duplicate speed: signature + LSH throughput, and the incremental cost against a growing history.
 
-- Throughput: documents per second to clean, sign and band-key generated ~600-word articles, with one
-  and two worker processes, beside datasketch's MinHash + MinHashLSH on the same texts.
+- Throughput: documents per second to sign and band-key generated ~600-word articles, with one and two
+  worker processes, beside datasketch's MinHash + MinHashLSH on the same texts; and on Chinese, Japanese
+  and Korean articles of the same content (`bench.cjk_corpus`), shingled by characters under the
+  default scheme, with their ratio to the Latin figure (`python -m bench.dedup_speed --cjk` alone).
 - Incremental: time and peak memory to deduplicate 1,000 new documents against 10k, 100k and 1M stored
   ones in a real DuckDB file (the stored signatures and band keys are synthesised in SQL: the lookup
   cost depends on the table sizes, not on what the texts said). Each size runs in a fresh process,
@@ -20,6 +22,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from bench import cjk_corpus
 from bench.corpus import generate
 from bench.memory import peak_rss_mb, reset_peak_rss, rss_mb
 from transform.near_duplicates import DEFAULT_SCHEME, band_keys, group_batch, shingle_hashes, signature
@@ -31,8 +34,12 @@ def _sign_all(texts: list[str]) -> int:
     return len(texts)
 
 
-def throughput(documents: int, workers: int) -> float:
-    texts = [d.text for d in generate(documents, seed=3, copy_rate=0)]
+def throughput(documents: int, workers: int, language: str = "en") -> float:
+    """Documents per second signed and band-keyed: generated Latin articles, or CJK ones (zh, ja, ko)."""
+    if language in cjk_corpus.LANGUAGES:
+        texts = cjk_corpus.generate(documents, language, seed=3)
+    else:
+        texts = [d.text for d in generate(documents, seed=3, copy_rate=0)]
     start = time.perf_counter()
     if workers == 1:
         _sign_all(texts)
@@ -110,14 +117,30 @@ def incremental(stored: int, memory_limit: str | None = None) -> dict[str, objec
     return json.loads(output.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
+def cjk_throughput(documents: int) -> dict[str, object]:
+    """Signature docs/s, one process, of Latin and of each CJK language, and each CJK ratio to Latin.
+
+    Each figure is the best of three runs: on a shared machine the slowest run measures the neighbours."""
+    latin = round(max(throughput(documents, 1) for _ in range(3)))
+    figures: dict[str, object] = {"signature_docs_per_s_1_process_en": latin}
+    for language in cjk_corpus.LANGUAGES:
+        rate = round(max(throughput(documents, 1, language) for _ in range(3)))
+        figures[f"signature_docs_per_s_1_process_{language}"] = rate
+        figures[f"signature_{language}_to_en"] = round(rate / latin, 2)
+    return figures
+
+
 def main(quick: bool = False) -> dict[str, object]:
     documents = 10_000 if quick else 100_000
     baseline_documents = 2_000 if quick else 10_000
     sizes = [10_000, 100_000] if quick else [10_000, 100_000, 1_000_000]
+    cjk = cjk_throughput(documents // 10)
     return {
         "signature_docs_per_s_1_process": round(throughput(documents, 1)),
         "signature_docs_per_s_2_processes": round(throughput(documents, 2)),
         "signature_documents": documents,
+        "cjk_signature_documents": documents // 10,
+        **cjk,
         "datasketch_docs_per_s_1_process": round(datasketch_throughput(baseline_documents)),
         "datasketch_documents": baseline_documents,
         "incremental_1k_new": [incremental(n, limit) for n in sizes for limit in (None, "256MB")],
@@ -127,5 +150,7 @@ def main(quick: bool = False) -> dict[str, object]:
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--incremental-child":
         print(json.dumps(incremental_child(int(sys.argv[2]), sys.argv[3] or None)))
+    elif "--cjk" in sys.argv:
+        print(json.dumps({"documents": 2_000, **cjk_throughput(2_000)}, indent=2))
     else:
         print(json.dumps(main(quick="--quick" in sys.argv), indent=2))
