@@ -27,8 +27,10 @@ def split_sentences(text: str) -> list[str]:
     return segmentation.sentences(text)
 
 
-# A line this long with this many sentences is an article flattened onto one line.
+# A line this long with this many sentences is an article flattened onto one line. Chinese and Japanese
+# say in 600 characters what English says in 1,500.
 FLATTENED_MIN_CHARS = 1500
+FLATTENED_MIN_CHARS_CJK = 600
 FLATTENED_MIN_SENTENCES = 10
 SENTENCES_PER_PARAGRAPH = 4
 
@@ -38,7 +40,10 @@ def split_flattened_lines(text: str) -> StepResult:
     lines: list[str] = []
     details: list[str] = []
     for line in text.split("\n"):
-        sentences = split_sentences(line) if len(line) >= FLATTENED_MIN_CHARS else []
+        long = len(line) >= FLATTENED_MIN_CHARS or (
+            len(line) >= FLATTENED_MIN_CHARS_CJK and segmentation.has_han_or_kana(line)
+        )
+        sentences = split_sentences(line) if long else []
         if len(sentences) < FLATTENED_MIN_SENTENCES:
             lines.append(line)
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from transform.segmentation import has_han_or_kana, word_count
 from transform.sentences import split_sentences
 from transform.steps import StepResult
 
@@ -73,7 +74,9 @@ def drop_repeated_lead(text: str) -> StepResult:
     # lead's last word is in the first line: when the text's last word is not, the lead is not repeated.
     first_line = text.lstrip().split("\n", 1)[0]
     words = text.rsplit(None, 1)
-    if not words or _plain(words[-1]) not in _plain(first_line):
+    # Chinese and Japanese have no spaces: their last "word" is a whole clause; its last characters do.
+    last = words[-1][-6:] if words and has_han_or_kana(words[-1]) else words[-1] if words else ""
+    if not last or _plain(last) not in _plain(first_line):
         return StepResult(text, 0)
     first = split_sentences(first_line)[:1]
     closing = split_sentences(text.rstrip().rsplit("\n", 1)[-1])[-1:]
@@ -82,13 +85,18 @@ def drop_repeated_lead(text: str) -> StepResult:
     sentences = split_sentences(text)
     while (
         len(sentences) >= _MIN_SENTENCES
-        and len(sentences[0].split()) >= _MIN_LEAD_WORDS
+        and _lead_words(sentences[0]) >= _MIN_LEAD_WORDS
         and _comparable(sentences[0]) == _comparable(sentences[-1])
     ):
         last = sentences.pop()
         text = text[: text.rstrip().rfind(last)].rstrip()
         dropped.append(f"repeated lead: {last}")
     return StepResult(text, len(dropped), tuple(dropped))
+
+
+def _lead_words(sentence: str) -> int:
+    # Spaced words as always; segmented words where there are no spaces (Chinese, Japanese).
+    return word_count(sentence) if has_han_or_kana(sentence) else len(sentence.split())
 
 
 def _plain(text: str) -> str:
