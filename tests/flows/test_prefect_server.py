@@ -158,7 +158,7 @@ def test_an_ingest_run_shows_its_tasks_artifacts_and_logs(server: Server, tmp_pa
     assert published["new-articles"]["type"] == "table"
     assert "Qwen" in str(published["new-articles"]["data"])
     logs = server.post("/logs/filter", {"logs": {"flow_run_id": {"any_": [run["id"]]}}})
-    assert any(log["message"].startswith("Found 22 files under samples") for log in logs)
+    assert any(log["message"].startswith("Found 26 files under samples") for log in logs)
 
     server.run(str(BIN / "newsetl"), "maintenance", "--db", str(db), "--export-dir", str(tmp_path / "out"))
 
