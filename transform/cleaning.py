@@ -97,7 +97,7 @@ def normalise_whitespace(text: str) -> StepResult:
 
 # Bump when a step changes what it does: stored with every article, so `newsetl reprocess` and analysts
 # can tell which rules produced a body.
-RULES_VERSION = "3"
+RULES_VERSION = "4"  # 4: CJK ad and prompt lines dropped, CJK bylines and credits moved to fields
 
 STEPS: tuple[CleaningStep, ...] = (
     CleaningStep("fix_unicode", fix_unicode),
