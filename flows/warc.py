@@ -1,0 +1,492 @@
+"""The `warc` flow: fill the warehouse from web archives (WARC/ARC files, local or fetched).
+
+For each archive, from where the last run stopped (warehouse/warc.py):
+
+    read records (extract/warc.py) → HTML pages → topic prefilter on their cheap text → chunks of pages
+    → store raw + lineage → extract and clean in a process pool → deduplicate → load → save the offset
+
+Most pages of a news archive are off topic, so the prefilter (transform/topic_prefilter.py) runs on the
+tag-stripped text of every page before anything costly, and only pages that may be on topic are stored
+and extracted; the full topic rule then decides on the extracted article, as for web sources. The
+stages after reading are the ingest flow's own tasks (flows/ingest.py), fed one chunk at a time; only
+extraction is different: it runs in a pool of processes (`extract_in_processes`), one per core.
+
+Resuming: an archive's next offset is saved after each chunk is loaded, so a killed run goes on from
+the last chunk; pages of a chunk stored before the kill are found stored and are not added twice; an
+archive read to its end is skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from multiprocessing import get_context
+from pathlib import Path
+from typing import cast
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NONE
+from prefect.client.schemas.objects import State
+from prefect.runtime import flow_run
+from prefect.states import Completed, Failed
+
+from extract.http import Fetcher, HttpPolicy
+from extract.sources import SourcesConfig, load_sources
+from extract.warc import (
+    WARC_SOURCE,
+    WarcCapture,
+    WarcReject,
+    WarcSkip,
+    cheap_text,
+    download_archive,
+    is_remote,
+    read_archive,
+)
+from flows import pipeline
+from flows.digest import publish_digest
+from flows.ingest import (
+    IngestSummary,
+    analyse_articles,
+    current_run_id,
+    deduplicate,
+    describe_alerts,
+    io_task,
+    learned_lines,
+    load,
+    load_isolating,
+    opaque,
+    publish_artifacts,
+    raise_health_alerts,
+    record_run_end,
+    record_source_health,
+    refresh_read_copy,
+    run_name,
+    store_raw,
+)
+from flows.pipeline import Processed
+from flows.settings import warehouse_for
+from flows.story_report import publish_story_report
+from transform.errors import Reject, TransientError
+from transform.health import SourceRun
+from transform.outcomes import BatchOutcome
+from transform.records import RawDocument, SourceKind
+from transform.topic_prefilter import TopicPrefilter, prefilter_for
+from transform.topics import DEFAULT_TOPIC, TopicRule
+from warehouse.connection import Warehouse, connect, is_storage_failure
+from warehouse.loads import RunCounts
+from warehouse.locks import writer_lock
+from warehouse.warc import WarcCaptureRow, WarcProgress, save_warc_captures, save_warc_progress, warc_progress
+
+# A chunk ends after this many records or this many pages that passed the prefilter: the progress saved
+# after each chunk bounds what a killed run reads again, and the pages held in memory.
+CHUNK_RECORDS = 5_000
+CHUNK_PAGES = 400
+# Documents handed to a worker process at a time: small enough to keep both cores busy to the end.
+WORKER_BATCH = 8
+# An archive fetched by URL is at most this large (CC-NEWS files are about 1 GB).
+MAX_ARCHIVE_BYTES = 8 * 1024**3
+
+
+@dataclass(frozen=True)
+class Archive:
+    """One archive to read: where it is, the source its pages belong to, and that source's topic rule."""
+
+    location: str
+    source: str = WARC_SOURCE
+    topic: TopicRule | None = DEFAULT_TOPIC
+    allow_private_addresses: bool = False
+
+    @property
+    def warc_file(self) -> str:
+        """The archive's name in the warehouse: its URL, or its absolute file URI."""
+        return self.location if is_remote(self.location) else Path(self.location).resolve().as_uri()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Consecutive records of an archive: the pages that passed the prefilter, the rejects, the counts."""
+
+    captures: list[WarcCapture] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    records: int = 0
+    pages: int = 0
+    off_topic: int = 0
+    # Where the next chunk starts; None when this chunk ends the archive.
+    next_offset: int | None = None
+
+
+@dataclass(frozen=True)
+class WarcCounts:
+    """What a warc run read, before loading."""
+
+    archives: int = 0
+    already_read: int = 0
+    records: int = 0
+    pages: int = 0
+    off_topic: int = 0
+    read_rejects: int = 0
+    fetch_failures: int = 0
+
+    def plus(self, chunk: Chunk) -> WarcCounts:
+        return replace(
+            self,
+            records=self.records + chunk.records,
+            pages=self.pages + chunk.pages,
+            off_topic=self.off_topic + chunk.off_topic,
+            read_rejects=self.read_rejects + len(chunk.rejects),
+        )
+
+
+@dataclass(frozen=True)
+class WarcSummary:
+    """What a warc run did: the archive counts and the usual ingest summary of what was loaded."""
+
+    counts: WarcCounts
+    ingest: IngestSummary
+
+
+def chunks(
+    items: Iterable[WarcCapture | WarcSkip | WarcReject],
+    prefilter: TopicPrefilter | None,
+    max_records: int | None = None,
+    max_pages: int | None = None,
+) -> Iterator[Chunk]:
+    """Group an archive's records into chunks (of CHUNK_RECORDS records or CHUNK_PAGES pages unless
+    given), keeping only the pages the prefilter lets through."""
+    max_records = max_records or CHUNK_RECORDS
+    max_pages = max_pages or CHUNK_PAGES
+    captures: list[WarcCapture] = []
+    rejects: list[Reject] = []
+    records = pages = off_topic = 0
+    for item in items:
+        if records >= max_records or len(captures) >= max_pages:
+            yield Chunk(captures, rejects, records, pages, off_topic, item.offset)
+            captures, rejects, records, pages, off_topic = [], [], 0, 0, 0
+        records += 1
+        if isinstance(item, WarcReject):
+            rejects.append(item.reject)
+        elif isinstance(item, WarcCapture):
+            pages += 1
+            if prefilter is None or prefilter.may_match(cheap_text(item.html)):
+                captures.append(item)
+            else:
+                off_topic += 1
+    yield Chunk(captures, rejects, records, pages, off_topic, None)
+
+
+def extract_in_processes(
+    documents: Sequence[RawDocument],
+    topic_rules: dict[str, TopicRule] | None,
+    learned: dict[str, frozenset[str]] | None,
+    pool: Executor | None,
+) -> Processed:
+    """`pipeline.extract_and_clean` over small batches in `pool` (in this process when None); the
+    results are merged in the documents' order, so the outcome is the same as in one process."""
+    if pool is None or len(documents) <= WORKER_BATCH:
+        return pipeline.extract_and_clean(documents, topic_rules, learned)
+    # Topic rules hold a read-only mapping, which cannot be pickled: a plain dict travels instead.
+    rules = {name: replace(rule, aliases=dict(rule.aliases)) for name, rule in (topic_rules or {}).items()}
+    batches = [documents[i : i + WORKER_BATCH] for i in range(0, len(documents), WORKER_BATCH)]
+    futures = [pool.submit(pipeline.extract_and_clean, list(b), rules, learned) for b in batches]
+    merged = Processed([], [], [], {})
+    for future in futures:
+        part = future.result()
+        merged.articles.extend(part.articles)
+        merged.rejects.extend(part.rejects)
+        merged.off_topic.extend(part.off_topic)
+        merged.line_keys.update(part.line_keys)
+    return merged
+
+
+def process_pool(processes: int | None) -> ProcessPoolExecutor | None:
+    """A pool of `processes` workers (default: one per core), or None for one process. Workers are
+    spawned, not forked: the flow's process runs Prefect's threads, which a fork would copy mid-work."""
+    count = processes or os.cpu_count() or 1
+    return ProcessPoolExecutor(count, mp_context=get_context("spawn")) if count > 1 else None
+
+
+@task(cache_policy=NONE)
+def extract_and_clean_in_pool(
+    documents: list[RawDocument],
+    topic_rules: dict[str, TopicRule] | None,
+    learned: dict[str, frozenset[str]] | None,
+    pool: Executor | None,
+) -> Processed:
+    """Extract and clean each document in the worker processes; a failure rejects that document only."""
+    return extract_in_processes(documents, topic_rules, learned, pool)
+
+
+@io_task
+def read_progress(db: Warehouse, warc_file: str) -> WarcProgress | None:
+    with connect(db) as connection:
+        return warc_progress(connection, warc_file)
+
+
+@io_task
+def save_lineage(db: Warehouse, captures: list[WarcCapture], run_id: str) -> None:
+    rows = [
+        WarcCaptureRow(c.warc_file, c.offset, c.record_id, c.to_raw_document().doc_id, c.url, c.captured_at)
+        for c in captures
+    ]
+    with connect(db) as connection:
+        save_warc_captures(connection, rows, run_id)
+
+
+@io_task
+def save_progress(db: Warehouse, progress: WarcProgress, run_id: str) -> None:
+    with connect(db) as connection:
+        save_warc_progress(connection, progress, run_id, datetime.now(UTC))
+
+
+@io_task
+def fetch_archive(
+    url: str, folder: Path, policy: HttpPolicy, allow_private: bool
+) -> tuple[Path | None, Reject | None]:
+    """Download an archive through the project's fetcher into `folder`: its path, or why it failed."""
+
+    async def get() -> tuple[Path | None, Reject | None]:
+        async with Fetcher(policy) as fetcher:
+            path, result = await download_archive(fetcher, url, folder, MAX_ARCHIVE_BYTES, allow_private)
+        return path, None if path else result.to_reject()
+
+    return asyncio.run(get())
+
+
+def load_chunk(
+    db: Warehouse,
+    run_id: str,
+    now: datetime,
+    chunk: Chunk,
+    source: str,
+    topic_rules: dict[str, TopicRule],
+    pool: Executor | None,
+) -> tuple[int, BatchOutcome]:
+    """Store, extract, deduplicate and load one chunk with the ingest flow's tasks; (new documents,
+    outcome). As in `flows.ingest.load_documents`, a batch that fails is loaded again in halves."""
+    documents = [capture.to_raw_document(source) for capture in chunk.captures]
+    save_lineage(db, opaque(chunk.captures), run_id)
+    stored = store_raw(db, opaque(documents), run_id, flow_run.get_id(), now, opaque(chunk.rejects))
+    try:
+        learned = learned_lines(db, opaque(stored.pending))
+        processed = extract_and_clean_in_pool(opaque(stored.pending), topic_rules, learned, opaque(pool))
+        dedup = deduplicate(db, opaque([article for article, _ in processed.articles]), now)
+        analyses, warnings = analyse_articles(opaque(list(dedup.exact.new_articles)))
+        outcome = pipeline.outcome_of(processed, dedup, analyses, warnings=warnings)
+        load(db, run_id, now, opaque(outcome))
+    except TransientError:
+        raise
+    except Exception as error:
+        if is_storage_failure(error):
+            raise
+        get_run_logger().warning(
+            "The chunk failed (%s: %s); loading it in parts", type(error).__name__, error
+        )
+        outcome = load_isolating(db, run_id, now, topic_rules)
+    return stored.new, BatchOutcome(rejects=(*chunk.rejects, *stored.set_aside)).merged(outcome)
+
+
+def archives_of(locations: Sequence[str], config: SourcesConfig | None, source: str) -> list[Archive]:
+    """The archives to read: those given (under `source`, with the config's topic rule or the default),
+    then, with a config, every archive of its warc sources (with each source's rule)."""
+    default_topic = config.topic.to_rule() if config and config.topic else DEFAULT_TOPIC
+    private = bool(config and config.http.allow_private_addresses)
+    archives = [Archive(location, source, default_topic, private) for location in locations]
+    for warc_source in config.warc_sources if config else []:
+        assert config is not None
+        rule = config.topic_rule(warc_source)
+        allowed = config.allows_private(warc_source)
+        archives += [Archive(a, warc_source.name, rule, allowed) for a in warc_source.archives]
+    return archives
+
+
+def _warc_run_name() -> str:
+    return run_name("warc", [str(p) for p in flow_run.parameters.get("locations") or []])
+
+
+@flow(
+    name="warc",
+    description="Load the pages of web archives (WARC/ARC files or URLs) on the topic into the warehouse.",
+    flow_run_name=_warc_run_name,
+)
+def warc(
+    locations: list[str],
+    db: str = "data/newsetl.duckdb",
+    config_path: str | None = None,
+    source: str = WARC_SOURCE,
+    all_topics: bool = False,
+    processes: int | None = None,
+    lock_wait_seconds: float = 60.0,
+    memory_limit: str | None = None,
+) -> WarcSummary:
+    """Read every archive in `locations` (and the warc sources of `config_path`), from where the last
+    run stopped, and load its pages that are on topic. Safe to rerun: a finished archive is skipped."""
+    warehouse = warehouse_for(db, memory_limit)
+    config = load_sources(Path(config_path)) if config_path else None
+    archives = archives_of(locations, config, source)
+    if all_topics:
+        archives = [replace(archive, topic=None) for archive in archives]
+    policy = config.http.to_policy() if config else HttpPolicy()
+    run_id = current_run_id()
+    now = datetime.now(UTC)
+    with writer_lock(warehouse.path, holder=run_id, wait_seconds=lock_wait_seconds):
+        pool = process_pool(processes)
+        try:
+            return _read_and_load(warehouse, run_id, now, archives, policy, pool)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+
+
+@dataclass
+class _Totals:
+    """What the run has read and loaded so far (one per run, never shared)."""
+
+    counts: WarcCounts
+    outcome: BatchOutcome = field(default_factory=BatchOutcome)
+    seen: int = 0
+    new: int = 0
+    early: list[Reject] = field(default_factory=list)
+    sources: dict[str, SourceRun] = field(default_factory=dict)
+
+
+def _read_and_load(
+    db: Warehouse,
+    run_id: str,
+    now: datetime,
+    archives: list[Archive],
+    policy: HttpPolicy,
+    pool: Executor | None,
+) -> WarcSummary:
+    logger = get_run_logger()
+    totals = _Totals(WarcCounts(archives=len(archives)))
+    started = datetime.now(UTC)
+    try:
+        for archive in archives:
+            progress = read_progress(db, archive.warc_file) or WarcProgress(archive.warc_file, archive.source)
+            if progress.finished:
+                logger.info("%s was read to its end by an earlier run: skipped", archive.warc_file)
+                totals.counts = replace(totals.counts, already_read=totals.counts.already_read + 1)
+                continue
+            folder = Path(tempfile.mkdtemp(prefix="newsetl-warc-", dir=db.path.parent))
+            try:
+                path: Path | None = Path(archive.location)
+                if is_remote(archive.location):
+                    path, failure = fetch_archive(
+                        archive.location, folder, policy, archive.allow_private_addresses
+                    )
+                if path is None:
+                    totals.early.append(failure or Reject(archive.warc_file, "fetch", "no content"))
+                    totals.counts = replace(totals.counts, fetch_failures=totals.counts.fetch_failures + 1)
+                    continue
+                progress = _load_archive(db, run_id, now, archive, path, progress, pool, totals)
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+            before = totals.sources.get(archive.source) or SourceRun(archive.source, str(SourceKind.WARC))
+            totals.sources[archive.source] = replace(
+                before,
+                discovered=before.discovered + progress.pages,
+                fetched=before.fetched + progress.pages,
+                seconds=(datetime.now(UTC) - started).total_seconds(),
+            )
+        if totals.early:
+            load(db, run_id, now, BatchOutcome(rejects=tuple(totals.early)))
+            totals.outcome = BatchOutcome(rejects=tuple(totals.early)).merged(totals.outcome)
+        summary = _summary(db, run_id, totals)
+        summary = replace(
+            summary, alerts=tuple(record_source_health(db, run_id, list(totals.sources.values())))
+        )
+    except Exception:
+        record_run_end(db, run_id, "failed", RunCounts(totals.seen, totals.new, 0, 0, 0))
+        raise
+    to_read = len(archives) - totals.counts.already_read
+    failed = to_read > 0 and totals.counts.fetch_failures == to_read  # no archive could be fetched
+    record_run_end(db, run_id, "failed" if failed else "completed", summary.counts)
+    refresh_read_copy(db)
+    raise_health_alerts(list(summary.alerts), return_state=True)
+    publish_artifacts(summary, totals.outcome.new_articles)
+    publish_digest(db, now)
+    publish_story_report(db, run_id)
+    counts = totals.counts
+    logger.info(
+        "%d records, %d pages, %d set aside by the prefilter; %d new articles, %d rejected",
+        counts.records,
+        counts.pages,
+        counts.off_topic,
+        summary.new_articles,
+        len(summary.rejects),
+    )
+    result = WarcSummary(counts, summary)
+    if failed:
+        return cast(WarcSummary, Failed(message="no archive could be fetched; see the rejects", data=result))
+    if summary.alerts:
+        state: State[WarcSummary] = Completed(
+            name="Completed with alerts", message=describe_alerts(summary.alerts), data=result
+        )
+        return cast(WarcSummary, state)
+    return result
+
+
+def _load_archive(
+    db: Warehouse,
+    run_id: str,
+    now: datetime,
+    archive: Archive,
+    path: Path,
+    progress: WarcProgress,
+    pool: Executor | None,
+    totals: _Totals,
+) -> WarcProgress:
+    """Read one archive from its saved offset, chunk by chunk, saving the offset after each chunk loads."""
+    logger = get_run_logger()
+    logger.info("Reading %s from offset %d", archive.warc_file, progress.next_offset)
+    prefilter = prefilter_for(archive.topic) if archive.topic else None
+    rules = {archive.source: archive.topic} if archive.topic else {}
+    for chunk in chunks(read_archive(path, archive.warc_file, progress.next_offset), prefilter):
+        stored_new, outcome = load_chunk(db, run_id, now, chunk, archive.source, rules, pool)
+        totals.counts = totals.counts.plus(chunk)
+        totals.seen, totals.new = totals.seen + len(chunk.captures), totals.new + stored_new
+        totals.outcome = totals.outcome.merged(outcome)
+        progress = replace(
+            progress,
+            next_offset=path.stat().st_size if chunk.next_offset is None else chunk.next_offset,
+            finished=chunk.next_offset is None,
+            records=progress.records + chunk.records,
+            pages=progress.pages + chunk.pages,
+            off_topic=progress.off_topic + chunk.off_topic,
+            rejected=progress.rejected + len(chunk.rejects),
+        )
+        save_progress(db, progress, run_id)
+        logger.info(
+            "%s: %d records, %d pages, %d past the prefilter, %d rejected; next offset %d%s",
+            path.name,
+            chunk.records,
+            chunk.pages,
+            len(chunk.captures),
+            len(chunk.rejects),
+            progress.next_offset,
+            " (the end)" if progress.finished else "",
+        )
+    return progress
+
+
+def _summary(db: Warehouse, run_id: str, totals: _Totals) -> IngestSummary:
+    outcome = totals.outcome
+    return IngestSummary(
+        run_id=run_id,
+        db_path=str(db.path.resolve()),
+        documents_seen=totals.seen,
+        documents_new=totals.new,
+        new_articles=len(outcome.articles),
+        exact_duplicates=len(outcome.duplicates),
+        near_duplicates=len(outcome.near_duplicates),
+        new_stories=outcome.new_stories,
+        new_versions=len(outcome.versions),
+        off_topic=len(outcome.off_topic) + totals.counts.off_topic,
+        rejects=outcome.rejects,
+    )
