@@ -4,6 +4,7 @@ imports happen only when the command runs."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,82 +23,92 @@ from flows.terminal import (
 )
 
 if TYPE_CHECKING:
+    from flows.ingest import IngestSummary
     from flows.warc import WarcCounts
 
+    SummaryPrinter = Callable[[str, IngestSummary, Path, bool], None]
 
-def warc(
-    locations: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="WARC or ARC files (.warc, .warc.gz, .arc, .arc.gz) or their http(s) URLs.",
-            show_default=False,
-        ),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            help="A sources file: its [topic] rule, [http] settings and the archives of its warc sources.",
-            show_default=False,
-        ),
-    ] = None,
-    source: Annotated[str, typer.Option(help="The source name of pages from the archives given.")] = "warc",
-    all_topics: Annotated[
-        bool, typer.Option("--all-topics", help="Load every page, not only those on the topic.")
-    ] = False,
-    processes: Annotated[
-        int | None,
-        typer.Option(help="Extraction processes [default: one per core].", show_default=False, min=1),
-    ] = None,
-    db: DbOption = None,
-    lock_wait: LockWaitOption = None,
-) -> None:
-    """Load the HTML pages of web archives (Common Crawl's CC-NEWS, your own crawls) on the topic.
 
-    Every HTML page (an HTTP 2xx response record) is checked against the topic rule on its text first;
-    those that may be on topic are extracted (in one process per core), cleaned, deduplicated and loaded
-    like fetched pages, with the archive, record offset, record id and capture time as lineage
-    (article_warc_lineage). A rerun goes on from where the last one stopped; a finished archive is
-    skipped. Broken records (truncated, corrupt, not HTML, unknown encoding) are rejects with their
-    offset; the rest of the archive loads. URLs are fetched with the [http] settings of --config.
-    """
-    settings = Settings()
-    db_path = db or settings.db
-    paths = locations or []
-    missing = [p for p in paths if "://" not in p and not os.path.lexists(p)]
-    if missing:
-        errors.print(f"error: no such file: {', '.join(missing)}")
-        raise typer.Exit(2)
-    if config is not None:
-        check_sources_file(config)
-    if not paths and config is None:
-        errors.print("error: give archives (paths or URLs) or --config with warc sources")
-        raise typer.Exit(2)
-    server = start_prefect_server(settings)
-    from flows.cli import _print_summary
-    from flows.warc import warc as warc_flow
+def add_warc_command(app: typer.Typer, print_summary: SummaryPrinter) -> None:
+    """Register `newsetl warc` on the CLI; `print_summary` prints what was loaded as `newsetl ingest` does
+    (flows/cli.py passes its own, so this module need not import the CLI)."""
 
-    summary, problem = run_flow(
-        lambda: flow_outcome(
-            warc_flow(
-                paths,
-                db=str(db_path),
-                config_path=str(config) if config else None,
-                source=source,
-                all_topics=all_topics,
-                processes=processes,
-                **run_options(settings, lock_wait),
-                return_state=True,
-            )
-        ),
-        server,
-    )
-    shown = ", ".join(paths) or str(config)
-    print_counts(f"newsetl warc: {shown}", summary.counts)
-    _print_summary("Loaded", summary.ingest, db_path, failed=problem is not None)
-    if problem:
-        errors.print(f"error: {problem}", markup=False)
-        raise typer.Exit(1)
+    def warc(
+        locations: Annotated[
+            list[str] | None,
+            typer.Argument(
+                help="WARC or ARC files (.warc, .warc.gz, .arc, .arc.gz) or their http(s) URLs.",
+                show_default=False,
+            ),
+        ] = None,
+        config: Annotated[
+            Path | None,
+            typer.Option(
+                "--config",
+                help="A sources file: its [topic] rule, [http] settings and warc sources.",
+                show_default=False,
+            ),
+        ] = None,
+        source: Annotated[
+            str, typer.Option(help="The source name of pages from the archives given.")
+        ] = "warc",
+        all_topics: Annotated[
+            bool, typer.Option("--all-topics", help="Load every page, not only those on the topic.")
+        ] = False,
+        processes: Annotated[
+            int | None,
+            typer.Option(help="Extraction processes [default: one per core].", show_default=False, min=1),
+        ] = None,
+        db: DbOption = None,
+        lock_wait: LockWaitOption = None,
+    ) -> None:
+        """Load the HTML pages of web archives (Common Crawl's CC-NEWS, your own crawls) on the topic.
+
+        Every HTML page (an HTTP 2xx response record) is checked against the topic rule on its text first;
+        those that may be on topic are extracted (in one process per core), cleaned, deduplicated and loaded
+        like fetched pages, with the archive, record offset, record id and capture time as lineage
+        (article_warc_lineage). A rerun goes on from where the last one stopped; a finished archive is
+        skipped. Broken records (truncated, corrupt, not HTML, unknown encoding) are rejects with their
+        offset; the rest of the archive loads. URLs are fetched with the [http] settings of --config.
+        """
+        settings = Settings()
+        db_path = db or settings.db
+        paths = locations or []
+        missing = [p for p in paths if "://" not in p and not os.path.lexists(p)]
+        if missing:
+            errors.print(f"error: no such file: {', '.join(missing)}")
+            raise typer.Exit(2)
+        if config is not None:
+            check_sources_file(config)
+        if not paths and config is None:
+            errors.print("error: give archives (paths or URLs) or --config with warc sources")
+            raise typer.Exit(2)
+        server = start_prefect_server(settings)
+        from flows.warc import warc as warc_flow
+
+        summary, problem = run_flow(
+            lambda: flow_outcome(
+                warc_flow(
+                    paths,
+                    db=str(db_path),
+                    config_path=str(config) if config else None,
+                    source=source,
+                    all_topics=all_topics,
+                    processes=processes,
+                    **run_options(settings, lock_wait),
+                    return_state=True,
+                )
+            ),
+            server,
+        )
+        shown = ", ".join(paths) or str(config)
+        print_counts(f"newsetl warc: {shown}", summary.counts)
+        print_summary("Loaded", summary.ingest, db_path, problem is not None)
+        if problem:
+            errors.print(f"error: {problem}", markup=False)
+            raise typer.Exit(1)
+
+    app.command("warc")(warc)
 
 
 def print_counts(heading: str, counts: WarcCounts) -> None:
@@ -110,8 +121,3 @@ def print_counts(heading: str, counts: WarcCounts) -> None:
     console.print(f"  HTML pages         {counts.pages:>6}")
     console.print(f"  off topic (text)   {counts.off_topic:>6}")
     console.print(f"  unreadable records {counts.read_rejects:>6}")
-
-
-def add_warc_command(app: typer.Typer) -> None:
-    """Register `newsetl warc` on the CLI."""
-    app.command("warc")(warc)
