@@ -22,6 +22,7 @@ from flows.terminal import (
     run_flow,
     start_prefect_server,
 )
+from flows.warc_command import add_warc_command
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -779,8 +780,10 @@ def server_stop() -> None:
     console.print(f"Stopped {stopped.url} (pid {stopped.pid})." if stopped else "No server was running.")
 
 
-# serve and maintenance live in flows/operations.py; registered here so `app` holds every command.
+# serve and maintenance live in flows/operations.py, warc in flows/warc_command.py; registered here so
+# `app` holds every command.
 add_commands(app)
+add_warc_command(app, _print_summary)
 
 
 def main() -> None:
