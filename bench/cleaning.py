@@ -18,7 +18,7 @@
   once per article.
 
 `python -m bench.cleaning --quick` runs 1,000 documents of each kind; `--cjk` only the plain and CJK
-throughput (one process), a minute's check.
+throughput (one process), a minute's check; `--segmenters` what each way of cutting CJK text costs.
 """
 
 from __future__ import annotations
@@ -105,6 +105,40 @@ def cjk_figures(documents: int, workers: tuple[int, ...] = (1, 2)) -> dict[str, 
     return figures
 
 
+def segmenter_costs(documents: int) -> dict[str, float]:
+    """Docs/s of each way to cut CJK text into tokens, on the same articles: the segmenters (jieba with and
+    without its HMM, MeCab), the near-duplicate character tokens and the search index's bigrams."""
+    from transform import segmentation
+    from transform.search_terms import search_terms
+
+    jieba = segmentation._jieba_tokenizer()
+
+    def jieba_hmm(text: str) -> list[str]:
+        return [w for run in segmentation._HAN_KANA_RUN.findall(text) for w in jieba.cut(run, HMM=True)]
+
+    ways = {
+        "segmented_words": segmentation.words,
+        "jieba_with_hmm": jieba_hmm,
+        "char_tokens": segmentation.shingle_tokens,
+        "search_bigrams": search_terms,
+    }
+    figures: dict[str, float] = {}
+    for kind in ("plain", *CJK_KINDS):
+        batch = texts(documents, kind)
+        for name, cut in ways.items():
+            if name == "jieba_with_hmm" and kind != "zh":
+                continue
+            cut(batch[0])
+            best = float("inf")
+            for _ in range(3):  # the best of three: on a shared machine the slowest measures the neighbours
+                start = time.perf_counter()
+                for text in batch:
+                    cut(text)
+                best = min(best, time.perf_counter() - start)
+            figures[f"{name}_docs_per_s_{kind}"] = round(len(batch) / best)
+    return figures
+
+
 def glued_repair(documents: int, glue_rate: float = 0.3, seed: int = 13) -> dict[str, float]:
     """Glue sentences of generated articles at random, clean them, and check every split against the truth.
 
@@ -163,7 +197,9 @@ def main(quick: bool = False) -> dict[str, float]:
 if __name__ == "__main__":
     import sys
 
-    if "--cjk" in sys.argv:
+    if "--segmenters" in sys.argv:
+        result = {"documents": 500.0, **segmenter_costs(500)}
+    elif "--cjk" in sys.argv:
         result = {"documents": 1_000.0, **cjk_figures(1_000, workers=(1,))}
     else:
         result = main(quick="--quick" in sys.argv)
