@@ -53,27 +53,34 @@ def is_boilerplate_line(line: str) -> bool:
     return _PROMPTS.fullmatch(core) is not None or _is_cjk_furniture(core)
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def _compact(text: str) -> str:
     """NFKC, case-folded, letters and digits only: "【广告】", "— 広告 —" and "광 고" all give their word."""
-    return "".join(char for char in unicodedata.normalize("NFKC", text).casefold() if char.isalnum())
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 _CJK_PROMPTS = frozenset(_compact(line) for line in CJK_PROMPT_LINES)
-_CJK_PHRASES = tuple(dict.fromkeys(_compact(p) or p for p in CJK_FURNITURE_PHRASES))
-# A label opening its line, then a colon, a bar or its closing bracket: "免责声明:", "【版权声明】",
-# "[관련기사]" (matched on NFKC text, where full-width colons and brackets are ASCII ones).
-_CJK_LABEL = re.compile(
-    r"[\[【\u3014\u3016<(]?\s*(?:"
-    + "|".join(
-        sorted(
-            (re.escape(unicodedata.normalize("NFKC", label)) for label in CJK_PROMPT_LABELS),
-            key=len,
-            reverse=True,
-        )
-    )
-    + r")\s*(?:[\]】\u3015\u3017>)]\s*:?|[:|丨])"
+# The longest prompt line, decoration aside: a longer line is compared with them only if it is short.
+_PROMPT_MAX_CHARS = 40
+# Phrases, labels and openings are matched on the line as written, in their half- and full-width forms
+# (NFKC costs more than the match on the many short lines of CJK text).
+_CJK_PHRASE = re.compile(
+    "|".join(
+        re.escape(form)
+        for phrase in sorted(CJK_FURNITURE_PHRASES, key=len, reverse=True)
+        for form in dict.fromkeys((phrase, phrase.replace(",", "\uff0c")))
+    ),
+    re.IGNORECASE,
 )
-_CJK_OPENINGS = tuple(unicodedata.normalize("NFKC", opening).casefold() for opening in CJK_PROMPT_OPENINGS)
+# A label opening its line, then a colon, a bar or its closing bracket: "免责声明:", "【版权声明】",
+# "[관련기사]", full-width colons and brackets too.
+_CJK_LABEL = re.compile(
+    r"[\[【\u3014\u3016<(\uff08\uff3b]?\s*(?:"
+    + "|".join(re.escape(label) for label in sorted(CJK_PROMPT_LABELS, key=len, reverse=True))
+    + r")\s*(?:[\]】\u3015\u3017>)\uff09\uff3d]\s*[:\uff1a]?|[:|丨\uff1a\uff5c])"
+)
 # Furniture phrases are looked for in short lines only; a label's line may be a long disclaimer.
 FURNITURE_MAX_CHARS = 80
 OPENING_MAX_CHARS = 40
@@ -89,16 +96,17 @@ _CJK_OR_SIGN = re.compile("[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef
 def _is_cjk_furniture(core: str) -> bool:
     if len(core) > LABEL_MAX_CHARS or not _CJK_OR_SIGN.search(core):
         return False
-    if _CJK_LABEL.match(unicodedata.normalize("NFKC", core[:24])):
+    if _CJK_LABEL.match(core):
         return True
     if len(core) > FURNITURE_MAX_CHARS:
         return False
-    compact = _compact(core)
-    if compact in _CJK_PROMPTS or any(phrase in compact or phrase in core for phrase in _CJK_PHRASES):
+    if _CJK_PHRASE.search(core):
         return True
-    if len(core) > OPENING_MAX_CHARS or core.endswith(_SENTENCE_ENDS):
+    if len(core) > _PROMPT_MAX_CHARS:
         return False
-    return unicodedata.normalize("NFKC", core).casefold().startswith(_CJK_OPENINGS)
+    if _compact(core) in _CJK_PROMPTS:
+        return True
+    return not core.endswith(_SENTENCE_ENDS) and core.startswith(CJK_PROMPT_OPENINGS)
 
 
 def drop_boilerplate_lines(text: str) -> StepResult:

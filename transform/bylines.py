@@ -212,9 +212,13 @@ _JA_AGENCY = re.compile(
 _PHOTO_BY = re.compile(rf"(?P<names>[{_HAN}]{{2,4}}(?:\s+[{_HAN}]{{2,4}})*)\s*[/／]?\s*摄(?:影)?")
 
 
+_STOPS = ("\u3002", "\uff01", "\uff1f", ".", "!", "?")
+
+
 def _cjk_line_fields(line: str) -> list[tuple[str, str]]:
     """The credits of one Chinese, Japanese or Korean byline line, or [] when it is not one."""
-    if len(line) > 80 or not _CJK_CHAR.search(line):
+    # A credit line is short and never a sentence: most lines of CJK text end with a stop and leave here.
+    if len(line) > 80 or line.endswith(_STOPS) or not _CJK_CHAR.search(line):
         return []
     if _JA_AGENCY.fullmatch(line):
         return [("credit", line.strip("()（）"))]
@@ -278,7 +282,8 @@ _JA_AGENCIES = frozenset({"共同", "時事", "ロイター", "AP", "AFP", "ブ�
 
 def _cjk_lead_credits(line: str, fields: list[tuple[str, str]]) -> str:
     """Take the credits off the start of a CJK paragraph; the dateline of a Chinese one stays."""
-    if not line or not _CJK_CHAR.search(line[:40]):
+    head = line[:40]
+    if not (head.startswith(("(", "[", "【")) or "记者" in head) or not _CJK_CHAR.search(head):
         return line
     if match := _ZH_DATELINE.match(line):
         fields.extend(("author", name) for name in re.split(r"[\s、，,]+", match.group("names")))
