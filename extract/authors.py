@@ -18,6 +18,10 @@ _BY = re.compile(r"^(?:by|von|par|por|door|di|av|af|per|autor(?:in)?|author)\s*[
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _HANDLE = re.compile(r"(?:^|\s)@\w+")
 _PARENTHESES = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+# A date after the name in a byline ("By Ann Lee March 25, 2015"): names have no digits.
+_DATE_TAIL = re.compile(
+    r"\s*(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+)?\d.*$", re.IGNORECASE
+)
 _URL = re.compile(r"https?://\S+|www\.\S+")
 # A part that names a role or an organisation, not a person ("Staff Writer", "Reuters staff").
 _ROLES = re.compile(
@@ -45,8 +49,9 @@ def clean_authors(values: Any) -> tuple[str, ...]:
 
 def split_names(value: str) -> list[str]:
     """One author string → its names, each cleaned; parts that are no person's name are dropped."""
-    text = _URL.sub(" ", _EMAIL.sub(" ", value))
-    text = _HANDLE.sub(" ", _PARENTHESES.sub(" ", text))
+    text = _PARENTHESES.sub(" ", value)  # first: a URL or e-mail in parentheses goes with them
+    text = _HANDLE.sub(" ", _URL.sub(" ", _EMAIL.sub(" ", text)))
+    text = _DATE_TAIL.sub("", text)
     text = _BY.sub("", " ".join(text.split()))
     names = []
     for part in _SEPARATORS.split(text):
@@ -78,8 +83,12 @@ def _raw_names(values: Any) -> list[str]:
 
 
 def _is_name(name: str) -> bool:
+    """A person's name: letters, not too long, no role; a Latin part of three letters or fewer is an
+    initial or a degree ("F", "MA", "PhD"), not a name (Chinese and Japanese names are that short)."""
+    latin = name.isascii()
     return (
         bool(name)
+        and not (latin and sum(character.isalpha() for character in name) <= 3)
         and len(name) <= _MAX_NAME_CHARS
         and len(name.split()) <= _MAX_NAME_WORDS
         and any(character.isalpha() for character in name)

@@ -53,7 +53,9 @@ def parse_date_text(value: str | None) -> datetime | None:
         return None
     try:
         rfc = parsedate_to_datetime(text)
-        return rfc.replace(tzinfo=UTC) if rfc.tzinfo is None else rfc.astimezone(UTC)
+        # Naive means a zone the email parser does not know ("CEST"): dateparser knows them.
+        if rfc.tzinfo is not None:
+            return rfc.astimezone(UTC)
     except (TypeError, ValueError, IndexError, OverflowError):
         pass
     return _dateparser(text)

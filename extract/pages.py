@@ -108,6 +108,12 @@ _LD_SCRIPTS = XPath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld
 _ITEMPROP_AUTHORS = XPath("//*[@itemprop='author' or @itemprop='creator']")
 _ITEMPROP_NAME = XPath(".//*[@itemprop='name']")
 _REL_AUTHORS = XPath("//a[@rel='author'] | //*[contains(concat(' ', @class, ' '), ' byline-author ')]")
+# Bylines in the markup: the last resort for authors, short texts only (see _texts).
+_BYLINES = XPath(
+    "//*[contains(@class, 'byline') or contains(@class, 'author-name') or contains(@class, 'author__name')]"
+    "[not(descendant::*[contains(@class, 'byline') or contains(@class, 'author-name')])]"
+)
+_MAX_BYLINE_CHARS = 120
 _ITEMPROP_PUBLISHED = XPath("//*[@itemprop='datePublished']")
 _PUBLISH_TIMES = XPath(
     "//time[@datetime][@pubdate or @itemprop='datePublished' or contains(@class, 'publish')"
@@ -196,8 +202,7 @@ class _Reader:
                 [
                     ("json-ld", lambda: _text(_one(article.get("headline")))),
                     *self._metas(_TITLE_META),
-                    ("h1", lambda: self._element_text("h1")),
-                    ("title", lambda: self._element_text("title")),
+                    *self._markup_titles(),
                 ],
             ),
             description=self._first(
@@ -271,7 +276,11 @@ class _Reader:
             ("json-ld:creator", lambda: article.get("creator")),
         ]
         candidates += [(f"meta:{key}", lambda key=key: self.meta.get(key)) for key in _AUTHOR_META]  # type: ignore[misc]
-        candidates += [("itemprop:author", self._itemprop_authors), ("rel:author", self._rel_authors)]
+        candidates += [
+            ("itemprop:author", self._itemprop_authors),
+            ("rel:author", lambda: self._texts(_REL_AUTHORS)),
+            ("byline", lambda: self._texts(_BYLINES)[:1]),  # the article's own: the first
+        ]
         for source, read in candidates:
             names = clean_authors(read())
             names = tuple(name for name in names if name != site_name or source.startswith("json-ld"))
@@ -282,6 +291,14 @@ class _Reader:
 
     def _metas(self, keys: tuple[str, ...]) -> list[Candidate]:
         return [(f"meta:{key}", lambda key=key: self.meta.get(key)) for key in keys]  # type: ignore[misc]
+
+    def _markup_titles(self) -> list[Candidate]:
+        """The first <h1> when the <title> holds it (the title without the site's name); else <title>,
+        since an <h1> the title does not contain is often the site's logo or a section's name; else <h1>."""
+        h1, title = self._element_text("h1"), self._element_text("title")
+        if h1 and title and " ".join(h1.split()).casefold() in " ".join(title.split()).casefold():
+            return [("h1", lambda: h1)]
+        return [("title", lambda: title), ("h1", lambda: h1)]
 
     def _element_text(self, tag: str) -> str | None:
         element = self.tree.find(f".//{tag}")
@@ -307,8 +324,10 @@ class _Reader:
                 names.append(value.strip())
         return names
 
-    def _rel_authors(self) -> list[str]:
-        return [text for element in _REL_AUTHORS(self.tree)[:10] if (text := element.text_content().strip())]
+    def _texts(self, xpath: XPath) -> list[str]:
+        """The texts of the elements found, when short enough to be names (a bio is not a byline)."""
+        texts = (" ".join(element.text_content().split()) for element in xpath(self.tree)[:10])
+        return [text for text in texts if text and len(text) <= _MAX_BYLINE_CHARS]
 
     def _absolute(self, href: str | None) -> str | None:
         return absolute_url(href.strip(), self.url) if href and href.strip() else None
