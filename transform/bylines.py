@@ -222,6 +222,9 @@ def _cjk_line_fields(line: str) -> list[tuple[str, str]]:
         return []
     if _JA_AGENCY.fullmatch(line):
         return [("credit", line.strip("()（）"))]
+    if match := _JA_LEAD.fullmatch(line):  # "【ニューヨーク=共同】" on a line of its own
+        name = match.group("name").strip()
+        return [("credit" if name in _JA_AGENCIES else "author", name)]
     if line[0] in _BRACKETS and line.endswith(_BRACKETS[line[0]]) and line[0] not in "【[":
         line = line[1:-1].strip()
     if match := _KO_BYLINE.fullmatch(line):
