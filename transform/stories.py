@@ -43,6 +43,7 @@ from datetime import datetime, timedelta
 from transform.entities import DEFAULT_WATCHLIST, find_mentions
 from transform.facts import find_facts
 from transform.fingerprints import normalise_for_matching
+from transform.segmentation import word_count
 from transform.story_evidence import (
     cjk_words,
     headline_terms,
@@ -119,6 +120,10 @@ class StoryRules:
     # shared: only figures, watched entities and Latin names carry. Such a pair is judged on what can
     # carry, needing this share of the evidence of a same-script pair.
     cross_script_evidence: float = 0.75
+    # An article near this many stories at once (each at `roundup_share` of the threshold or more) reports
+    # none of them: a roundup whose headline and shape did not say so ("Rates, rails and a bridge").
+    roundup_stories: int = 3
+    roundup_share: float = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +134,9 @@ class StoryAssignment:
     matched_article_id: str | None
     # The article or its match has no date: it joined on content alone, which had to be strong.
     undated: bool = False
+    # Stories the article came near (mean score over `roundup_share` of the threshold): from
+    # `roundup_stories` of them up, it is taken for a roundup and starts a story of its own.
+    spread: int = 0
     # The story the article matched best had reached `max_story_size`: it starts (or joins) a new story
     # instead, and this names the full one, so the split is visible rather than silent.
     overflow_of: str | None = None
@@ -177,9 +185,9 @@ def story_features(
 
 
 def _words(text: str) -> int:
-    """Words, counting two Han or kana characters as one (Chinese and Japanese have no spaces)."""
+    """Words; Chinese and Japanese (no spaces) segmented by transform.segmentation."""
     words = len(text.split())
-    return words if words >= MIN_WORDS else words + len(_HAN.findall(text)) // 2
+    return words if words >= MIN_WORDS or not _HAN.search(text) else word_count(text)
 
 
 # Pseudo-documents that mention nothing: with few articles in the window, a key they all share still
@@ -365,9 +373,12 @@ class Evidence:
 
 def evidence(a: _Prepared, b: _Prepared, weights: Weights, rules: StoryRules) -> Evidence:
     fa, fb = a.features, b.features
+    # A name both articles hold counts once, as a name, not again because a headline carries it
+    # (the company in both headlines is what two reports of different events of one company share).
+    names = fa.names & fb.names
     headline = max(
-        _shared(fa.headline, b.vocabulary, weights.terms, weights),
-        _shared(fb.headline, a.vocabulary, weights.terms, weights),
+        _shared(fa.headline - names, b.vocabulary, weights.terms, weights),
+        _shared(fb.headline - names, a.vocabulary, weights.terms, weights),
     )
     return Evidence(
         _shared(fa.names, fb.names, weights.terms, weights),
@@ -438,6 +449,10 @@ def assign_stories(
             assignment = _best_story(prepared, known.around(prepared, rules), weights, rules)
             if known.is_full(assignment.story_id):
                 assignment = known.overflow(assignment)
+            if assignment.spread >= rules.roundup_stories:
+                # Near several stories at once: a roundup whatever its headline says. It joins nothing,
+                # and nothing joins it (it is not posted).
+                prepared = _prepare(dataclasses.replace(article, kind=ROUNDUP), weights)
         known.times[article.article_id] = article.event_time
         if known.undated(assignment):
             assignment = dataclasses.replace(assignment, undated=True)
@@ -453,15 +468,17 @@ def _best_story(
     # Average link: an article joins a story when it is close to the story's articles on average,
     # not merely to one of them, so one broad article cannot chain two events together.
     best: tuple[float, str, str] | None = None
+    reached = 0  # stories the article comes near: a roundup mentions several events
     for story_id, members in candidates:
         scored = [(_score(article, member, weights, rules), member.features.article_id) for member in members]
         mean = sum(score for score, _ in scored) / len(scored)
+        reached += mean >= rules.threshold * rules.roundup_share
         if mean >= rules.threshold and (best is None or mean > best[0]):
             best = (mean, story_id, max(scored)[1])
     article_id = article.features.article_id
-    if best is None:
-        return StoryAssignment(article_id, article_id, 1.0, None)
-    return StoryAssignment(article_id, best[1], best[0], best[2])
+    if best is None or reached >= rules.roundup_stories:
+        return StoryAssignment(article_id, article_id, 1.0, None, spread=reached)
+    return StoryAssignment(article_id, best[1], best[0], best[2], spread=reached)
 
 
 class _Known:

@@ -201,6 +201,8 @@ def quantities(text: str, facts: list[Fact] | None = None) -> frozenset[str]:
             continue
         if _AFTER_NAME.search(text, max(0, m.start() - 24), m.start()):
             continue  # a model number ("Mate 80", "Series 11") is part of a name
+        if _CJK_DATE_UNIT.match(text, m.end()):
+            continue  # "15日", "10月", "10時", "16일": a date or an hour, not a count
         raw = m.group(1)
         scale = _SCALE.get((m.group(2) or "").casefold(), 1.0)
         # "41万2000", "3만 2000": 41 ten-thousands and 2,000 (the digits after a CJK scale are its
@@ -214,6 +216,7 @@ def quantities(text: str, facts: list[Fact] | None = None) -> frozenset[str]:
     return frozenset(keys)
 
 
+_CJK_DATE_UNIT = re.compile(r"\s?[年月日时時分号號년월일시]")
 _POINTS = re.compile(
     r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*(basis points?|bps?\b|percentage points?|个百分点|百分点|"
     r"prozentpunkte?|ポイント|%p\b)",
@@ -244,6 +247,7 @@ def headline_terms(title: str | None) -> frozenset[str]:
 
 
 _HAN_OR_KANA_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]{2,}")
+_HIRAGANA_WORD = re.compile(r"[\u3040-\u309f]+")  # "から", "など": particles and endings, not content
 
 
 def cjk_words(text: str) -> list[str]:
@@ -251,7 +255,11 @@ def cjk_words(text: str) -> list[str]:
     jieba, MeCab), in order: what "terms" are in text written without spaces."""
     if not has_han_or_kana(text):
         return []
-    return [w for w in segmented_words(text) if _HAN_OR_KANA_WORD.fullmatch(w)]
+    return [
+        w
+        for w in segmented_words(text)
+        if _HAN_OR_KANA_WORD.fullmatch(w) and not (len(w) <= 2 and _HIRAGANA_WORD.fullmatch(w))
+    ]
 
 
 def singular(word: str) -> str:
@@ -284,7 +292,8 @@ _ROUNDUP_HEADLINE = re.compile(
     r"\b(?:morning|evening|afternoon|daily|weekly|nightly) (?:note|update|edition|report|brief|call|wrap)\b|"
     r"\bin (?:\d+|three|four|five|six|seven|eight|nine|ten) (?:stories|charts|things|minutes|headlines)\b|"
     # "Asia close:", "Europe open:", "Wall Street midday:", "Markets:", "Börse:"
-    r"^[\w'\u2019 ]{0,20}\b(?:close|open|opening|closing|midday|markets?)\s*:|"
+    r"^[\w'\u2019 ]{0,20}\b(?:close|open|opening|closing|midday|markets?|börse|bourse|borsa|bolsa)\b"
+    r"[\w'\u2019 ]{0,20}:|"
     # German, Chinese, Japanese, Korean digests
     r"\b(?:die woche|wochenrückblick|wochenüberblick|rückblick|überblick|kompakt|auf einen blick|"
     r"am morgen|am abend|der tag|börsentag|nachrichten des tages)\b|"
@@ -293,12 +302,16 @@ _ROUNDUP_HEADLINE = re.compile(
     r"주간|브리핑|이번 주|뉴스 요약|마감 시황|오늘의",
     re.IGNORECASE,
 )
-# A market wrap's headline: the market as a whole (not one company or commodity) moving.
+# A market wrap's headline: the market as a whole (not one company or commodity) moving, or an index.
 _MARKET_HEADLINE = re.compile(
+    r"\b(?:nasdaq|dow jones|the dow|s&p 500|ftse|dax|cac 40|nikkei|topix|hang seng|kospi|sensex|stoxx|"
+    r"csi 300|asx)\b|"
     r"\b(?:stocks|shares|equities|markets|bourses|indices|indexes|wall street|blue chips|index)\b"
     r".{0,40}\b(?:edge[sd]?|rise[sn]?|rose|rall(?:y|ies|ied)|fall[sn]?|fell|slip[sp]?(?:ed)?|climb[sed]*|"
     r"gain[sed]*|drop[sped]*|dip[sped]*|end[sed]*|close[sd]?|open[sed]*|extend[sed]*|tumble[sd]?|"
-    r"slide[sd]?|slump[sed]*|jump[sed]*|surge[sd]?|retreat[sed]*|mixed|higher|lower|flat|steady)\b",
+    r"slide[sd]?|slump[sed]*|jump[sed]*|surge[sd]?|retreat[sed]*|lift[sed]*|drag[sged]*|weigh[sed]*|"
+    r"sink[s]?|sank|soar[sed]*|rebound[sed]*|recover[sed]*|advance[sd]?|decline[sd]?|waver[sed]*|"
+    r"mixed|higher|lower|flat|steady)\b",
     re.IGNORECASE,
 )
 # A headline that lists three items or more: "Alibaba soars, Apple dips, oil steady".
@@ -468,6 +481,7 @@ class PreviewSigns:
     future: float  # share of sentences in the future or in expectation
     expectation: int  # sentences of expectation (expect, likely, leaked, scheduled)
     done: bool  # the lead reports an announcement as done ("said on Wednesday")
+    lead_ahead: bool = False  # the lead puts its event in the future at a time ("will vote on Tuesday")
 
     @property
     def score(self) -> float:
@@ -475,9 +489,10 @@ class PreviewSigns:
             (2.5 if self.headline else 0.0)
             + (1.0 if self.infinitive else 0.0)
             + (1.0 if self.ahead else 0.0)
+            + (1.5 if self.lead_ahead else 0.0)
             + (1.0 if self.future >= 0.5 else 0.0)
             + (1.0 if self.expectation >= 2 else 0.0)
-            - (1.0 if self.done else 0.0)
+            - (2.0 if self.done else 0.0)
         )
 
     @property
@@ -495,6 +510,7 @@ def preview_signs(title: str | None, text: str) -> PreviewSigns:
         future=sum(bool(_FUTURE.search(p)) for p in pieces) / len(pieces) if pieces else 0.0,
         expectation=sum(bool(_EXPECTATION.search(p)) for p in pieces),
         done=bool(_DONE.search(lead)),
+        lead_ahead=bool(pieces and _FUTURE.search(pieces[0]) and _AHEAD.search(pieces[0])),
     )
 
 

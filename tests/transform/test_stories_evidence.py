@@ -255,3 +255,38 @@ def test_a_caption_joins_nothing_and_a_full_story_takes_no_more() -> None:
     assert (joined.story_id, joined.overflow_of) == ("full", None)
     assert (late.story_id, late.overflow_of) == ("c2", "full")
     assert (later.story_id, later.overflow_of) == ("c2", "full")
+
+
+def test_an_article_near_several_stories_at_once_is_a_roundup_whatever_its_headline() -> None:
+    events = {
+        "v": (LAUNCH_A, LAUNCH_B),
+        "h": (
+            RESIGNATION,
+            "Tom Greaves quit as Harlow Foods chief executive on Tuesday; chairman Ruth Abbey takes over "
+            "while the grocer, whose shares fell 3%, looks for a successor.",
+        ),
+        "m": (
+            "Marlow Shipping ordered 14 methanol-powered container ships from Kesong Heavy Industries for "
+            "$2.35 billion on Tuesday, chief executive Anke Voss said in Hamburg. The first ships are due "
+            "in 2028 and will sail between Asia and northern Europe.",
+            "Kesong Heavy Industries won a $2.35bn order for 14 methanol-fuelled ships from Marlow Shipping, "
+            "Anke Voss told reporters in Hamburg, calling it the largest order in the company's history.",
+        ),
+    }
+    features = [
+        story_features(f"{key}{i}", text, T0 + timedelta(minutes=i), title=f"Report {key}{i}")
+        for key, texts in events.items()
+        for i, text in enumerate(texts)
+    ]
+    digest = (
+        "Vexa Robotics put a €48,000 price on the Korvo 9 in Turin, with 1,250 on order for Benedetti. "
+        "Harlow Foods lost Tom Greaves and Ruth Abbey steps in. Marlow Shipping spent $2.35 billion on 14 "
+        "ships from Kesong Heavy Industries, Anke Voss said in Hamburg."
+    )
+    roundup = story_features("digest", digest, T0 + timedelta(hours=3), title="Business news")
+    assert roundup.kind == REPORT  # neither its headline nor its shape says roundup
+    late = story_features("late", LAUNCH_B, T0 + timedelta(hours=4), title="Vexa's Korvo 9 robot")
+    assignments = {s.article_id: s for s in assign_stories([*features, roundup, late], [])}
+    assert assignments["digest"].story_id == "digest" and assignments["digest"].spread >= 3
+    assert {assignments[f"{key}1"].story_id for key in events} == {"v0", "h0", "m0"}
+    assert assignments["late"].story_id == "v0"
