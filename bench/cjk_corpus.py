@@ -151,3 +151,71 @@ def generate(documents: int, language: str, seed: int = 5) -> list[str]:
     """`documents` seeded articles in `language` ("zh", "ja" or "ko")."""
     rng = random.Random(f"{seed}-{language}")
     return [article(rng, language) for _ in range(documents)]
+
+
+# Words of the clause banks a reader would search for (one per company or subject, in each language).
+PROBES = {
+    "zh": [
+        "阿里巴巴",
+        "腾讯",
+        "字节跳动",
+        "数据中心",
+        "大模型",
+        "人工智能",
+        "营收",
+        "净利润",
+        "研发投入",
+        "云服务",
+    ],
+    "ja": [
+        "トヨタ",
+        "任天堂",
+        "半導体",
+        "株価",
+        "決算",
+        "スマートフォン",
+        "電池",
+        "円安",
+        "営業利益",
+        "工場",
+    ],
+}
+
+
+def search_probe_recall(documents: int = 300) -> dict[str, float]:
+    """How many of the articles holding each probe word an index finds (all the query's terms present),
+    with the search index's character bigrams and with segmented words (the query's language unknown, as
+    in `newsetl search`, and known), and each way's indexing docs/s."""
+    import time
+
+    from transform.search_terms import search_terms
+    from transform.segmentation import words
+
+    texts = {language: generate(documents, language, seed=9) for language in PROBES}
+    ways = {
+        "bigrams": lambda text, language: search_terms(text),
+        "words_language_unknown": lambda text, language: [w.casefold() for w in words(text)],
+        "words_language_known": lambda text, language: [w.casefold() for w in words(text, language)],
+    }
+    figures: dict[str, float] = {}
+    for name, terms_of in ways.items():
+        found = total = indexed = 0
+        seconds = 0.0
+        for language, batch in texts.items():
+            start = time.perf_counter()
+            index = [set(terms_of(text, language)) for text in batch]
+            seconds += time.perf_counter() - start
+            indexed += len(batch)
+            for probe in PROBES[language]:
+                query = set(terms_of(probe, language))
+                truth = {i for i, text in enumerate(batch) if probe in text}
+                found += len({i for i in truth if query <= index[i]})
+                total += len(truth)
+        figures[f"{name}_probe_recall"] = round(found / total, 3)
+        figures[f"{name}_index_docs_per_s"] = round(indexed / seconds)
+    return figures
+
+
+if __name__ == "__main__":
+    for key, value in search_probe_recall().items():
+        print(f"{key:40} {value}")

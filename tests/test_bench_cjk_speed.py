@@ -21,3 +21,9 @@ def test_the_cjk_cleaning_and_signature_figures() -> None:
     assert set(figures) >= {f"clean_{kind}_to_plain_1_process" for kind in cjk_corpus.LANGUAGES}
     signatures = dedup_speed.cjk_throughput(4)
     assert signatures["signature_docs_per_s_1_process_ko"] and "signature_zh_to_en" in signatures
+
+
+def test_the_search_probe_comparison() -> None:
+    figures = cjk_corpus.search_probe_recall(6)
+    assert figures["bigrams_probe_recall"] == 1.0  # every article holding a probe word is found
+    assert 0.0 <= figures["words_language_unknown_probe_recall"] <= 1.0

@@ -7,7 +7,11 @@ Text is normalised (NFKC, then casefolded: full-width letters and digits become 
   script puts spaces between words; a run of one character is that character. "阿里巴巴集团" gives
   阿里, 里巴, 巴巴, 巴集, 集团, so the query 阿里巴巴 (阿里, 里巴, 巴巴) matches wherever the name is written.
   Bigrams need no dictionary, never miss a word a segmenter does not know (names, new products), and
-  cost nothing to compute; BM25 ranks documents holding every bigram of a query first.
+  cost nothing to compute; BM25 ranks documents holding every bigram of a query first. Segmented words
+  (`transform.segmentation`) were measured and not taken: a query has no context to tell Chinese from
+  Japanese (半導体 alone reads as either) nor to cut a word the way the article's sentence was cut, so
+  they found 60% of the articles holding a probe word where bigrams found all, and indexed 5 to 9 times
+  slower (`python -m bench.cjk_corpus`, docs/cjk.md).
 - **Korean** (Hangul): words by spaces, plus their syllable bigrams when longer than two syllables,
   because Korean attaches particles to words (애플은 = 애플 + 은): 애플은 gives 애플은, 애플, 플은.
 - **Everything else** (Latin, Cyrillic, Greek, digits...): words, accents on Latin letters folded
