@@ -93,9 +93,17 @@ LABEL_MAX_CHARS = 400
 _CJK_OR_SIGN = re.compile("[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u00a9\u24d2]")
 
 
+# Marks that lead a furniture line on CJK pages: "▶ 관련기사: …", "☞ 点击关注", "■ 広告".
+_LEADING_MARKS = (
+    "\u25b6\u25b7\u25ba\u261e\u25a0\u25a1\u25c6\u25c7\u25cf\u25cb\u2605\u2606\u203b\u25b2\u25b3\u25bc"
+    "\u25bd\u2192\u2193 "
+)
+
+
 def _is_cjk_furniture(core: str) -> bool:
     if len(core) > LABEL_MAX_CHARS or not _CJK_OR_SIGN.search(core):
         return False
+    core = core.lstrip(_LEADING_MARKS)
     if _CJK_LABEL.match(core):
         return True
     if len(core) > FURNITURE_MAX_CHARS:

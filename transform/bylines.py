@@ -160,7 +160,7 @@ _EDITOR_ROLES = """
 """
 _CREDIT_ROLES = """
     本文来源 稿件来源 文章来源 来源 图片来源 图源 图片 图 摄影 摄 视频 制图 出品 來源 圖片來源 写真 撮影
-    画像 出典 提供 図
+    画像 出典 提供 図 攝影 攝 圖 圖片 稿源
 """
 _CJK_ROLES: dict[str, str] = {
     role: field

@@ -53,6 +53,10 @@ from transform.cleaning import clean_text
         "[관련기사]",
         "관련기사: 애플, 새 아이폰 공개",
         "기자 연락처: kim@hanbit.example",
+        "▶ 관련기사: 애플, 새 아이폰 공개",
+        "☞ 点击关注",
+        "廣告",
+        "免責聲明：本文僅供參考。",
     ],
 )
 def test_cjk_prompt_lines_are_boilerplate(line: str) -> None:
@@ -74,6 +78,7 @@ def test_cjk_prompt_lines_are_boilerplate(line: str) -> None:
         "阿里巴巴",
         "原标题党在社交媒体上很常见。",
         "扫码支付已经普及。",
+        "▶ 애플은 새 아이폰을 공개했다.",
         "关注我们的读者越来越多，平台用户突破一亿。",
     ],
 )
