@@ -122,10 +122,9 @@ def _as_report(features: StoryFeatures) -> StoryFeatures:
 
 
 def persisted_only(features: StoryFeatures) -> StoryFeatures:
-    """What `story_candidates` gives back today (warehouse/migrations 002): no names, headline or kind."""
-    return StoryFeatures(
-        features.article_id, features.event_time, features.entities, features.facts, features.terms
-    )
+    """What `story_candidates` gives back today (warehouse/migrations 007): all but the script, which
+    stories.py reads again from the terms."""
+    return dataclasses.replace(features, script="")
 
 
 # Each ablation switches one signal off: (rules, whether titles are passed, a change to the features).

@@ -43,7 +43,6 @@ from datetime import datetime, timedelta
 from transform.entities import DEFAULT_WATCHLIST, find_mentions
 from transform.facts import find_facts
 from transform.fingerprints import normalise_for_matching
-from transform.segmentation import word_count
 from transform.story_evidence import (
     cjk_words,
     headline_terms,
@@ -51,6 +50,7 @@ from transform.story_evidence import (
     names,
     quantities,
     roundup_signs,
+    segmented_word_count,
     singular,
 )
 
@@ -187,7 +187,7 @@ def story_features(
 def _words(text: str) -> int:
     """Words; Chinese and Japanese (no spaces) segmented by transform.segmentation."""
     words = len(text.split())
-    return words if words >= MIN_WORDS or not _HAN.search(text) else word_count(text)
+    return words if words >= MIN_WORDS or not _HAN.search(text) else segmented_word_count(text)
 
 
 # Pseudo-documents that mention nothing: with few articles in the window, a key they all share still
@@ -261,6 +261,13 @@ class _Prepared:
     vocabulary: frozenset[str]
     facts: tuple[_Fact, ...]
     keys: Mapping[str, float]  # posting keys with their rarity
+    script: str = ""  # "cjk" or "latin" (read from the terms when the stored evidence did not keep it)
+
+
+def _script_of(features: StoryFeatures) -> str:
+    if features.script or not features.terms:
+        return features.script
+    return "cjk" if any(_CJK_SCRIPT.search(term) for term in features.terms) else "latin"
 
 
 def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
@@ -279,6 +286,7 @@ def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
             for key in sorted(features.facts)
         ),
         _posting_keys(features, weights, vector),
+        _script_of(features),
     )
 
 
@@ -407,7 +415,7 @@ def _score(a: _Prepared, b: _Prepared, weights: Weights, rules: StoryRules) -> f
     mass = evidence(a, b, weights, rules).mass(rules)
     undated = a.features.event_time is None or b.features.event_time is None
     scale = rules.scale * (rules.undated_evidence if undated else 1.0)
-    if {a.features.script, b.features.script} == {"cjk", "latin"}:
+    if {a.script, b.script} == {"cjk", "latin"}:
         scale *= rules.cross_script_evidence
     return (1.0 - math.exp(-mass / scale)) * _strength(a.features, b.features, rules)
 

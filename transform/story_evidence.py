@@ -16,6 +16,7 @@ terms, and whether the article is a roundup.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -84,6 +85,7 @@ def _fold(word: str) -> str:
     return word[:-2] if word.endswith("'s") else word
 
 
+@functools.lru_cache(maxsize=16)
 def is_german(text: str) -> bool:
     """Enough German function words: capitalised nouns there are not names."""
     words = [w.casefold() for w in re.findall(r"[^\W\d_]+", text[:2000])]
@@ -250,6 +252,16 @@ _HAN_OR_KANA_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]{2,}")
 _HIRAGANA_WORD = re.compile(r"[\u3040-\u309f]+")  # "から", "など": particles and endings, not content
 
 
+@functools.lru_cache(maxsize=16)
+def _segmented(text: str) -> tuple[str, ...]:
+    return tuple(segmented_words(text))  # an article's words are wanted for terms and for its length
+
+
+def segmented_word_count(text: str) -> int:
+    """Words of `text`, Chinese and Japanese segmented (transform.segmentation)."""
+    return len(_segmented(text)) if has_han_or_kana(text) else len(text.split())
+
+
 def cjk_words(text: str) -> list[str]:
     """The Chinese and Japanese words of two characters or more (segmented by transform.segmentation:
     jieba, MeCab), in order: what "terms" are in text written without spaces."""
@@ -257,7 +269,7 @@ def cjk_words(text: str) -> list[str]:
         return []
     return [
         w
-        for w in segmented_words(text)
+        for w in _segmented(text)
         if _HAN_OR_KANA_WORD.fullmatch(w) and not (len(w) <= 2 and _HIRAGANA_WORD.fullmatch(w))
     ]
 
@@ -501,16 +513,26 @@ class PreviewSigns:
 
 
 def preview_signs(title: str | None, text: str) -> PreviewSigns:
-    pieces = [piece for piece in _SENTENCE_END.split(text[:_OPENING]) if piece.strip()]
-    lead = " ".join(pieces[:2])
+    """The signs; the body's future and expectation are read only when the headline or the lead points
+    to a preview (without one of those, they cannot make one: most articles are spared the scan)."""
+    pieces = [piece for piece in _SENTENCE_END.split(text[:_OPENING], maxsplit=2) if piece.strip()]
+    headline = bool(title and _PREVIEW_HEADLINE.search(title))
+    infinitive = bool(title and _INFINITIVE_HEADLINE.search(title))
+    ahead = bool(title and _AHEAD.search(title))
+    lead_ahead = bool(pieces and _FUTURE.search(pieces[0]) and _AHEAD.search(pieces[0]))
+    future, expectation = 0.0, 0
+    if headline or infinitive or ahead or lead_ahead:
+        pieces = [piece for piece in _SENTENCE_END.split(text[:_OPENING]) if piece.strip()]
+        future = sum(bool(_FUTURE.search(p)) for p in pieces) / len(pieces) if pieces else 0.0
+        expectation = sum(bool(_EXPECTATION.search(p)) for p in pieces)
     return PreviewSigns(
-        headline=bool(title and _PREVIEW_HEADLINE.search(title)),
-        infinitive=bool(title and _INFINITIVE_HEADLINE.search(title)),
-        ahead=bool(title and _AHEAD.search(title)),
-        future=sum(bool(_FUTURE.search(p)) for p in pieces) / len(pieces) if pieces else 0.0,
-        expectation=sum(bool(_EXPECTATION.search(p)) for p in pieces),
-        done=bool(_DONE.search(lead)),
-        lead_ahead=bool(pieces and _FUTURE.search(pieces[0]) and _AHEAD.search(pieces[0])),
+        headline=headline,
+        infinitive=infinitive,
+        ahead=ahead,
+        future=future,
+        expectation=expectation,
+        done=bool(_DONE.search(" ".join(pieces[:2]))),
+        lead_ahead=lead_ahead,
     )
 
 
