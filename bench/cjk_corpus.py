@@ -10,6 +10,7 @@ in Japanese and 1,500 in Korean (with its spaces) say what 600 English words say
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 LANGUAGES = ("zh", "ja", "ko")
 # Characters per article, whitespace included, for the same content as ~600 English words.
@@ -192,10 +193,19 @@ def search_probe_recall(documents: int = 300) -> dict[str, float]:
     from transform.segmentation import words
 
     texts = {language: generate(documents, language, seed=9) for language in PROBES}
-    ways = {
-        "bigrams": lambda text, language: search_terms(text),
-        "words_language_unknown": lambda text, language: [w.casefold() for w in words(text)],
-        "words_language_known": lambda text, language: [w.casefold() for w in words(text, language)],
+    def bigrams(text: str, language: str) -> list[str]:
+        return search_terms(text)
+
+    def words_language_unknown(text: str, language: str) -> list[str]:
+        return [w.casefold() for w in words(text)]
+
+    def words_language_known(text: str, language: str) -> list[str]:
+        return [w.casefold() for w in words(text, language)]
+
+    ways: dict[str, Callable[[str, str], list[str]]] = {
+        "bigrams": bigrams,
+        "words_language_unknown": words_language_unknown,
+        "words_language_known": words_language_known,
     }
     figures: dict[str, float] = {}
     for name, terms_of in ways.items():
