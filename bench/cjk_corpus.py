@@ -193,6 +193,7 @@ def search_probe_recall(documents: int = 300) -> dict[str, float]:
     from transform.segmentation import words
 
     texts = {language: generate(documents, language, seed=9) for language in PROBES}
+
     def bigrams(text: str, language: str) -> list[str]:
         return search_terms(text)
 
