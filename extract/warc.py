@@ -53,6 +53,7 @@ _GZIP_MEMBER = b"\x1f\x8b\x08"
 _WARC_LINE = re.compile(rb"(?:^|\r?\n)(WARC/1\.[01]\r?\n)")
 _SCAN_CHUNK = 1 << 20
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 _NOT_TEXT = ("script", "style", "noscript", "template", "svg")
 
 
@@ -303,12 +304,15 @@ def _page(
         payload = decoder.feed(payload) + decoder.flush()
     except (BodyError, ValueError) as error:
         return _reject(warc_file, offset, "decoding", f"payload cannot be decoded: {error}")
-    if not payload.strip():
+    if not payload or payload.isspace():
         return _reject(warc_file, offset, "empty", "empty page")
     charset = _declared_charset(content_type, payload)
-    if charset and _codec(charset) is None and not _is_utf8(payload):
-        return _reject(warc_file, offset, "unknown_encoding", f"unknown text encoding {charset[:40]!r}")
-    html = payload.decode(choose_encoding(payload, charset), errors="replace")
+    codec = _codec(charset) if charset else None
+    html = _utf8(payload) if codec in (None, "utf-8") and not payload.startswith(_UTF16_MARKS) else None
+    if html is None:  # declared otherwise, or not UTF-8 after all: the fetcher's rules choose
+        if charset and codec is None:
+            return _reject(warc_file, offset, "unknown_encoding", f"unknown text encoding {charset[:40]!r}")
+        html = payload.decode(choose_encoding(payload, charset), errors="replace")
     captured = captured_at if captured_at.tzinfo else captured_at.replace(tzinfo=UTC)
     return WarcCapture(warc_file, offset, record_id, url, captured.astimezone(UTC), status, html)
 
@@ -329,12 +333,12 @@ def _codec(label: str) -> str | None:
         return None
 
 
-def _is_utf8(payload: bytes) -> bool:
+def _utf8(payload: bytes) -> str | None:
+    """The payload read as UTF-8 (most pages are, whatever they declare: one decode, the fast path)."""
     try:
-        payload.decode("utf-8")
+        return payload.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 def _unchunk(payload: bytes) -> bytes:

@@ -7,29 +7,38 @@ text? It never says no to a text that `decide_topic` would find on topic (a nece
 the prefilter drops only pages the full rule would drop too; the full rule still decides after extraction.
 
 How: every Latin spelling of a term is cut into its ASCII words ("GPT-4o" -> gpt, 4o), and the text into
-its words once (with a version number stripped too: "qwen3" also counts as "qwen"); a spelling can be
+its words once (a word with a version number counts without it too: "qwen3" is "qwen"); a spelling can be
 present only if all its words are. A spelling that starts with another script (阿里云) has no word
-boundaries: it is looked up as a substring. Only when every group passes does `decide_topic` run, on the
-same text, so what passes is what the rule's groups really match. `none_of` is left to the full rule:
+boundaries: it is looked up as a substring. Only when every group passes does the rule's own matcher
+(entities.find_mentions, as decide_topic calls it) run, on the parts of the text around the spellings
+found, so what passes is what the rule's groups really match. `none_of` is left to the full rule:
 a page's navigation may name an excluded word that its article does not.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
-from transform.topics import TopicRule, decide_topic
+from transform.entities import find_mentions
+from transform.topics import TopicRule
 
 _WORD = re.compile(r"[a-z0-9]+")
-_VERSION = re.compile(r"(?<=[a-z])[0-9]+$")
+# A letter followed by a digit: where a version number starts inside a word ("qwen3", "gpt4o").
+_BEFORE_DIGITS = re.compile(r"[a-z](?=[0-9])")
+# Characters kept each side of an anchor: longer than any spelling, so a mention is never cut.
+_WINDOW = 120
+_MAX_WINDOWS = 400
 
 
 @dataclass(frozen=True, slots=True)
 class _Group:
-    """One `all_of` group: the word sets of its Latin spellings and its other spellings."""
+    """One `all_of` group: its Latin spellings as (the words a text needs, the spelling) and its other
+    spellings."""
 
-    word_sets: tuple[frozenset[str], ...]
+    latin: tuple[tuple[frozenset[str], str], ...]
     substrings: tuple[str, ...]
 
 
@@ -39,39 +48,94 @@ class TopicPrefilter:
 
     rule: TopicRule
     groups: tuple[_Group, ...]
+    # decide_topic's matcher, built once: each spelling (case-folded) and the groups it counts for.
+    watchlist: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    group_of: Mapping[str, frozenset[int]] = field(default_factory=dict)
 
     def may_match(self, text: str) -> bool:
         """False only when the rule's groups cannot all be mentioned in `text` (see the module doc)."""
         if not self.groups:
             return True
-        folded = text.casefold()
+        folded = text.lower()  # not casefold: "ß" stays a non-Latin letter, as for the regex
         words: set[str] | None = None
+        anchors: list[str] = []
         for group in self.groups:
-            if any(s in folded for s in group.substrings):
-                continue
-            if words is None:
-                words = _words(folded)
-            if not any(spelling <= words for spelling in group.word_sets):
+            found = [s for s in group.substrings if s in folded]
+            if found or group.latin:
+                if words is None:
+                    words = _words(folded)
+                found += [anchor for needed, anchor in group.latin if needed <= words]
+            if not found:
                 return False
-        return decide_topic(self.rule, text).relevant
+            anchors += found
+        # The rule's own matcher (entities.find_mentions, as decide_topic uses it) on those parts.
+        found_groups: set[int] = set()
+        for mention in find_mentions(_windows(folded, anchors), self.watchlist, versioned=True):
+            found_groups |= self.group_of.get(mention.entity.casefold(), frozenset())
+        return len(found_groups) == len(self.groups)
+
+
+def _windows(folded: str, anchors: list[str]) -> str:
+    """The parts of `folded` around each occurrence of each spelling found, joined: every mention
+    decide_topic can find is one of these occurrences, so it is in one of the parts, with the characters
+    around it that decide whether it is a whole word. Much shorter than the text, so decide_topic reads
+    a few hundred characters instead of a whole page."""
+    spans: list[tuple[int, int]] = []
+    for anchor in dict.fromkeys(anchors):
+        # A Latin spelling is a mention only where no letter or digit comes before it and no letter
+        # after it ("ai" in "said" or "aims" is none), as in decide_topic (entities.find_mentions).
+        latin_start = anchor[0].isascii() and anchor[0].isalnum()
+        latin_end = anchor[-1].isascii() and anchor[-1].isalnum()
+        start = folded.find(anchor)
+        while start >= 0:
+            before = folded[start - 1 : start] if start else ""
+            after = folded[start + len(anchor) : start + len(anchor) + 1]
+            cut = (latin_start and before.isascii() and before.isalnum()) or (
+                latin_end and after.isascii() and after.isalpha()
+            )
+            if not cut:
+                spans.append((max(0, start - _WINDOW), start + len(anchor) + _WINDOW))
+                if len(spans) > _MAX_WINDOWS:
+                    return folded
+            start = folded.find(anchor, start + 1)
+    spans.sort()
+    merged: list[list[int]] = []
+    for left, right in spans:
+        if merged and left <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], right)
+        else:
+            merged.append([left, right])
+    parts = [folded[left:right] for left, right in merged]
+    return "\n".join(parts)
 
 
 def prefilter_for(rule: TopicRule) -> TopicPrefilter:
     """The prefilter of `rule`: its `all_of` groups (aliases included), without `none_of`."""
     groups = []
     for group in rule.all_of:
-        word_sets: list[frozenset[str]] = []
+        latin: list[tuple[frozenset[str], str]] = []
         substrings: list[str] = []
         for term in group:
             for spelling in (term, *rule.aliases.get(term, ())):
-                folded = spelling.casefold()
+                folded = spelling.lower()
                 single_versioned = len(_WORD.findall(folded)) == 1 and folded[-1:].isdigit()
                 if folded[:1].isascii() and folded[:1].isalnum() and not single_versioned:
-                    word_sets.append(_required_words(folded))
+                    # A mention is the spelling itself, in any case: what `_windows` looks for.
+                    latin.append((_required_words(folded), folded))
                 else:
                     substrings.append(folded)
-        groups.append(_Group(tuple(dict.fromkeys(word_sets)), tuple(dict.fromkeys(substrings))))
-    return TopicPrefilter(replace(rule, none_of=()), tuple(groups))
+        groups.append(_Group(tuple(dict.fromkeys(latin)), tuple(dict.fromkeys(substrings))))
+    group_of: dict[str, set[int]] = {}
+    for index, group in enumerate(rule.all_of):
+        for term in group:
+            for spelling in (term, *rule.aliases.get(term, ())):
+                group_of.setdefault(spelling.casefold(), set()).add(index)
+    return TopicPrefilter(
+        replace(rule, none_of=()),
+        tuple(groups),
+        MappingProxyType({spelling: (spelling,) for spelling in group_of}),
+        MappingProxyType({spelling: frozenset(indexes) for spelling, indexes in group_of.items()}),
+    )
 
 
 def _required_words(spelling: str) -> frozenset[str]:
@@ -84,8 +148,10 @@ def _required_words(spelling: str) -> frozenset[str]:
 
 
 def _words(folded: str) -> set[str]:
-    found = _WORD.findall(folded)
-    words = set(found)
-    # "qwen3" is Qwen (decide_topic lets a version number follow a Latin spelling).
-    words.update(_VERSION.sub("", word) for word in found if word[-1:].isdigit())
+    words = set(_WORD.findall(folded))
+    # decide_topic lets digits follow a Latin spelling ("Qwen3", "assistant2"), whatever comes after
+    # them: each part of a word that ends where digits start counts as a word too.
+    words.update(
+        [word[: m.end()] for word in words if not word.isalpha() for m in _BEFORE_DIGITS.finditer(word)]
+    )
     return words

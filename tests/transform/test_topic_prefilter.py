@@ -45,3 +45,42 @@ def test_a_page_the_rule_would_keep_is_never_dropped_for_words_around_it() -> No
 
 def test_a_rule_without_groups_lets_everything_through() -> None:
     assert prefilter_for(TopicRule(none_of=("sponsored",))).may_match("sponsored anything")
+
+
+def test_on_many_generated_texts_the_prefilter_and_the_rule_agree() -> None:
+    """Every spelling of the default rule, in every case, glued to words, digits and punctuation."""
+    import random
+
+    rng = random.Random(15)
+    spellings = [
+        s for group in DEFAULT_TOPIC.all_of for t in group for s in (t, *DEFAULT_TOPIC.aliases.get(t, ()))
+    ]
+    filler = [
+        "the",
+        "said",
+        "aims",
+        "pineapple",
+        "machine",
+        "scenarios",
+        "3",
+        "x",
+        "",
+        "—",
+        "'s",
+        "(",
+        ")",
+        "ß",
+        "的",
+    ]
+    prefilter = prefilter_for(DEFAULT_TOPIC)
+    disagreements = []
+    for _ in range(600):
+        parts = []
+        for _ in range(rng.randint(3, 12)):
+            word = rng.choice(spellings) if rng.random() < 0.25 else rng.choice(filler)
+            word = word.upper() if rng.random() < 0.2 else word
+            parts.append(word + rng.choice(["", " ", " ", ", ", "2", "s", "-"]))
+        text = "".join(parts)
+        if prefilter.may_match(text) != decide_topic(DEFAULT_TOPIC, text).relevant:
+            disagreements.append(text)
+    assert disagreements == []
