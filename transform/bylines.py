@@ -187,15 +187,19 @@ _CJK_NAME_SPLIT = re.compile(r"\s*(?:[、，,/／&]|\s|和|及|与)\s*")
 _REPORT_TAIL = re.compile(rf"(?:\s+(?:发自)?[{_HAN}]{{0,4}})?(?:报道|電|电)$|\s+发自[{_HAN}]{{2,6}}$")
 # An editor's desk code after the name ("责任编辑：王小明 SN225").
 _EDITOR_CODE = re.compile(r"\s+[A-Z]{0,4}\d{2,6}$")
-# The commonest Chinese surnames: a name written straight after its role ("本报记者张三") must start with one.
+# The commonest Chinese and Japanese surnames (first characters): a name after its role with no mark
+# between ("本报记者张三", "编辑 李四") must start with one, so "记者招待会" and "编辑 推荐" stay.
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
     "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施"
     "文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷"
     "盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷"
     "晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝張劉陳楊黃趙吳"
+    "佐鈴渡斎斉橋長後遠坂藤菅菊桜飯岩久市野小中大山川井木村森松竹内原平福西北宮浅"
 )
-_SURNAME_START = re.compile(f"[{_SURNAMES}][{_HAN}]{{1,2}}(?:$|\\s)")
+_ROLE_MARKS = frozenset(":：|｜/／丨】]〕")
+_SURNAME_START = re.compile(f"[{_SURNAMES}][{_HAN}]{{1,3}}(?:$|\\s)")
+_HAN_START = re.compile(f"[{_HAN}]")
 _SENTENCE_MARK = re.compile(r"[。！？!?；;]|\.\s|\.$")
 _BRACKETS = {"（": "）", "(": ")", "【": "】", "[": "]", "〔": "〕"}
 # Korean: names before the role ("김민준 기자", "김민준·이서연 기자 kim@...") or "기자 김민준"; credits
@@ -241,10 +245,16 @@ def _cjk_line_fields(line: str) -> list[tuple[str, str]]:
         end = following.start() if following else len(line)
         value = line[head.end() : end].strip(" ，,;；、|｜丨")
         field = _CJK_ROLES[head.group("role")]
-        if head.group().endswith(head.group("role")) and not _SURNAME_START.match(
-            _REPORT_TAIL.sub("", value)
+        unmarked = not _ROLE_MARKS.intersection(head.group())
+        if field == "credit" and head.group().endswith(head.group("role")):
+            return []  # "视频新闻", "摄影比赛": a credit's role needs a mark or a space after it
+        if (
+            unmarked
+            and field != "credit"
+            and _HAN_START.match(value)
+            and not _SURNAME_START.match(_REPORT_TAIL.sub("", value))
         ):
-            return []  # "记者张三" needs a surname right after the role: "记者招待会" is a press conference
+            return []  # "记者招待会" is a press conference, "编辑 推荐" a heading
         found = _cjk_values(field, value, line[head.start() : end].strip(" ，,;；、|｜丨"))
         if not found:
             return []
