@@ -1,4 +1,4 @@
-# ruff: noqa: RUF002, RUF003  (CJK punctuation is named in docstrings and comments on purpose)
+# ruff: noqa: RUF001, RUF002, RUF003  (CJK punctuation and Cyrillic abbreviations named on purpose)
 """What "word", "sentence" and "shingle token" mean in every script: the one segmentation layer.
 
 Text is cut into runs by script, and each run by the rule of its script:
@@ -227,6 +227,7 @@ _ABBREVIATIONS = frozenset(
         """
     mr mrs ms dr prof sr jr st inc ltd co corp plc no nos vs etc approx dept est fig gov gen rep sen
     jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e u.s u.k u.n e.u a.m p.m
+    г гг ул им т.е т.к т.д т.п см стр руб тыс млн млрд проф акад напр рис
         """
     )
 )
@@ -244,8 +245,8 @@ _CJK_BOUNDARY = re.compile(
     r"[\u201d\u2019\u300d\u300f\uff09\u3011)]*"
 )
 _WORD_BEFORE_STOP = re.compile(r"([\w.]+)\.$")
-# A lone capital ("J.") is an initial; letter-dot runs ("U.S.") are abbreviations.
-_INITIALS = re.compile(r"[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]")
+# A lone capital ("J.", "В.") is an initial; letter-dot runs ("U.S.") are abbreviations.
+_INITIALS = re.compile(r"[A-Z\u0400-\u042f]|(?:[A-Za-z]\.)+[A-Za-z]")
 
 
 def sentences(text: str) -> list[str]:

@@ -98,6 +98,7 @@ def test_char_count_ignores_whitespace_in_every_script() -> None:
         ("价格为３．１％。利润增长", ["价格为３．１％。", "利润增长"]),
         ("营收增长!利润下降?", ["营收增长!", "利润下降?"]),
         ("Он пришёл. Она ушла.", ["Он пришёл.", "Она ушла."]),
+        ("Офис в г. Москва открыт. В. Петров приехал.", ["Офис в г. Москва открыт.", "В. Петров приехал."]),
         (
             "The U.S. economy grew 8.48% in Q2. Apple Inc. said so.",
             ["The U.S. economy grew 8.48% in Q2.", "Apple Inc. said so."],
