@@ -299,13 +299,14 @@ _ROUNDUP_HEADLINE = re.compile(
     r"^(?:the )?(?:\d+ )?best\b|^weekly\b|\bweekly:|\bbest\b.*\b(?:of (?:\d{4}|the year)|under|deals)\b|"
     # a span of time framing the whole: "Week in tech", "The week in five stories", "Today's ...",
     # "Morning note", "Tuesday's tech news", "The day in markets"
-    r"^(?:the )?(?:week|day|month|year|weekend|morning|evening|night)\b(?! of\b)|^headlines\b|"
+    r"^(?:the |this )?(?:week|day|month|year|weekend)(?: in| ahead| at a glance)\b|^headlines\b|"
+    r"^(?:the )?(?:morning|evening|night|weekend|daily|weekly)\b(?: \w+)?\s*:|"
     r"^(?:today|tonight|yesterday|this (?:week|morning|evening))['\u2019]?s?\b|"
     r"\b(?:morning|evening|afternoon|daily|weekly|nightly) (?:note|update|edition|report|brief|call|wrap)\b|"
     r"\bin (?:\d+|three|four|five|six|seven|eight|nine|ten) (?:stories|charts|things|minutes|headlines)\b|"
     # "Asia close:", "Europe open:", "Wall Street midday:", "Markets:", "Börse:"
-    r"^[\w'\u2019 ]{0,20}\b(?:close|open|opening|closing|midday|markets?|börse|bourse|borsa|bolsa)\b"
-    r"[\w'\u2019 ]{0,20}:|"
+    r"^[\w'\u2019 ]{0,20}\b(?:close|open|opening|closing|midday)\s*:|"
+    r"^(?:markets?|börse|bourse|borsa|bolsa)\b[\w'\u2019 ]{0,20}:|"
     # German, Chinese, Japanese, Korean digests
     r"\b(?:die woche|wochenrückblick|wochenüberblick|rückblick|überblick|kompakt|auf einen blick|"
     r"am morgen|am abend|der tag|börsentag|nachrichten des tages)\b|"
@@ -452,7 +453,7 @@ _PREVIEW_HEADLINE = re.compile(
     r"\b(?:what to expect|what we expect|what we know|everything we know|preview|ahead of|to be heard|"
     r"expected to|is set to|are set to|is due to|are due to|poised to|gears? up|countdown|on the eve of|"
     r"all eyes on|what to watch|will .{0,30}\b(?:tomorrow|next week))\b|"
-    r"即将|拟于|将于|预计将|前瞻|予定|見通し|へ$|예정|앞두고|전망",
+    r"即将|拟于|将于|预计将|前瞻|予定|へ$|예정|앞두고",
     re.IGNORECASE,
 )
 _INFINITIVE_HEADLINE = re.compile(

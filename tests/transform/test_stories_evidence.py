@@ -128,6 +128,8 @@ def test_roundups_are_recognised_by_their_shape_in_several_languages() -> None:
     )
     assert not roundup_signs("Kessler Motors recalls 41,000 Arno cars", report).is_roundup
     assert not roundup_signs("Oil jumps 4% after tanker attack", "Brent rose 4% after a blast.").is_roundup
+    for report_headline in ("Day one of the Nordvik trial", "Open source: Orvik releases its model"):
+        assert not roundup_signs(report_headline, "Orvik said so.").is_roundup
     assert not roundup_signs(
         "Prism, the new look, headlines Apple's keynote", "Apple showed Prism."
     ).is_roundup
