@@ -301,6 +301,22 @@ def _posting_keys(features: StoryFeatures, weights: Weights, vector: Mapping[str
     return keyed
 
 
+def candidate_keys(features: StoryFeatures) -> frozenset[str]:
+    """The keys the warehouse's story index posts an article under, and looks its candidates up by: its
+    names and headline terms (n:), figures other than dates (f:), watched entities (e:) and top terms by
+    weight (t:, ties by term), as `_posting_keys` has them but without rarities, which the index counts
+    itself. None for an article that is not a report: nothing joins it and it joins nothing."""
+    if features.kind != REPORT:
+        return frozenset()
+    top = sorted(features.terms.items(), key=lambda item: (-item[1], item[0]))[:_CANDIDATE_TERMS]
+    return frozenset(
+        [f"n:{n}" for n in features.names | features.headline]
+        + [f"f:{f}" for f in features.facts if not f.startswith("date:")]
+        + [f"e:{e}" for e in features.entities]
+        + [f"t:{t}" for t, _ in top]
+    )
+
+
 def _cosine(a: _Prepared, b: _Prepared) -> float:
     small, large = (a.vector, b.vector) if len(a.vector) <= len(b.vector) else (b.vector, a.vector)
     dot = sum(value * large[t] for t, value in small.items() if t in large)
