@@ -40,6 +40,16 @@ _INLINE_AD = re.compile(
     r"(?:(?<=[.!?\"\u201d\u2019])|(?<=[a-z]))\s+(?:Advertisements?|ADVERTISEMENTS?)(?=\s+[A-Z\"\u201c]|\s*$)"
 )
 _INLINE_AD_MIN_LINE = 200
+# A Chinese or Japanese ad marker standing alone inside a flattened line: after a sentence stop (and
+# perhaps a space), before a space, and followed by Han or kana. Chinese and Japanese put no spaces
+# between words, so "。 广告 阿里巴巴……" holds a marker, while "。广告市场……" opens a sentence. (Korean is
+# spaced, and a sentence can open with 광고: it is left alone.)
+_INLINE_CJK_AD = re.compile(
+    "(?:(?<=[\u3002\uff01\uff1f])|(?<=[\u3002\uff01\uff1f]\\s))"
+    "(?:\u3010\u5e7f\u544a\u3011|\u5e7f\u544a|\u5ee3\u544a|\u5e83\u544a|\u63a8\u5e7f)"
+    "\\s+(?=[\u3040-\u30ff\u4e00-\u9fff])"
+)
+_CJK_AD_WORDS = ("\u5e7f\u544a", "\u5ee3\u544a", "\u5e83\u544a", "\u63a8\u5e7f")
 
 
 def is_boilerplate_line(line: str) -> bool:
@@ -129,6 +139,9 @@ def drop_boilerplate_lines(text: str) -> StepResult:
         if len(line) >= _INLINE_AD_MIN_LINE and ("dvertisement" in line or "DVERTISEMENT" in line):
             line, removed = _INLINE_AD.subn("", line)
             details.extend(["inline Advertisements"] * removed)
+        if len(line) >= _INLINE_AD_MIN_LINE and any(word in line for word in _CJK_AD_WORDS):
+            line, removed = _INLINE_CJK_AD.subn("", line)
+            details.extend(["inline CJK ad marker"] * removed)
         kept.append(line)
     return StepResult("\n".join(kept), len(details), tuple(details))
 

@@ -17,6 +17,7 @@ from functools import lru_cache
 DEFAULT_WATCHLIST: Mapping[str, tuple[str, ...]] = {
     "Alibaba": (
         "Alibaba", "Alibaba Group", "阿里巴巴", "阿里巴巴集团", "アリババ", "アリババグループ", "알리바바",
+        "알리바바그룹",
     ),
     "Alibaba Cloud": (
         "Alibaba Cloud", "Aliyun", "阿里云", "阿里雲", "アリババクラウド", "알리바바클라우드",

@@ -118,6 +118,7 @@ _MONTHS_DE = {
 _DATE_DE = re.compile(r"(?<![\d.])(\d{1,2})\.\s*(" + "|".join(_MONTHS_DE) + r")\b")
 
 _DATE_ZH = re.compile(r"(\d{1,2})月(\d{1,2})日")
+_DATE_KO = re.compile(r"(\d{1,2})월\s?(\d{1,2})일")
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +213,9 @@ def _other_languages(text: str, spans: list[tuple[int, int]]) -> list[Fact]:
         facts += _german(text, spans)
     if _CJK.search(text):
         facts += _cjk_facts(text)
-        for m in _matches(_DATE_ZH, text, spans):
-            facts += _date(int(m.group(1)), int(m.group(2)), m.group(0), m.start())
+        for pattern in (_DATE_ZH, _DATE_KO):
+            for m in _matches(pattern, text, spans):
+                facts += _date(int(m.group(1)), int(m.group(2)), m.group(0), m.start())
     return facts
 
 

@@ -134,3 +134,13 @@ def test_learned_boilerplate_works_on_unspaced_lines() -> None:
 
 def test_learned_keys_are_normalised_full_width_and_case() -> None:
     assert line_keys("ＡＰＰ内打开\nApp内打开") == {"app内打开"}
+
+
+def test_an_ad_marker_inside_a_flattened_chinese_line_goes_and_a_sentence_about_ads_stays() -> None:
+    paragraph = "阿里巴巴周二发布了新一代通义千问模型，支持更长的上下文。" * 5
+    flattened = f"{paragraph} 广告 {paragraph}【广告】 {paragraph}"
+    result = drop_boilerplate_lines(flattened)
+    assert result.text == f"{paragraph} {paragraph}{paragraph}"
+    assert result.details == ("inline CJK ad marker", "inline CJK ad marker")
+    about_ads = f"{paragraph}广告市场今年增长了百分之五。{paragraph}"
+    assert drop_boilerplate_lines(about_ads).text == about_ads

@@ -21,6 +21,7 @@ from transform.topics import DEFAULT_TOPIC, decide_topic
         ("アップルは新機能を発表した", {"Apple"}),
         ("アリババ・グループ", {"Alibaba"}),
         ("알리바바가 새 모델을 발표했다", {"Alibaba"}),
+        ("중국 알리바바그룹이 투자한다", {"Alibaba"}),
         ("애플은 새 아이폰을 공개했다", {"Apple", "iPhone"}),
         ("애플사의 발표", {"Apple"}),
     ],

@@ -65,3 +65,7 @@ def test_no_fact_where_none_is_stated(text: str) -> None:
 def test_mixed_text_keeps_every_fact_in_order() -> None:
     facts = find_facts("阿里巴巴2月20日公布，云收入增长百分之三点一，投入三千八百亿元（380 billion yuan）。")
     assert [f.key for f in facts] == ["date:02-20", "pct:3.1", "money:CNY:3.8e+11", "money:CNY:3.8e+11"]
+
+
+def test_korean_and_full_width_dates() -> None:
+    assert fact_keys("애플은 11월 20일 발표했다") == fact_keys("１１月２０日に発表") == {"date:11-20"}
