@@ -22,14 +22,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from transform.entities import find_mentions
+from transform.entities import AMBIGUOUS_ALIASES, find_mentions
 from transform.topics import TopicRule
 
 _WORD = re.compile(r"[a-z0-9]+")
 # A letter followed by a digit: where a version number starts inside a word ("qwen3", "gpt4o").
 _BEFORE_DIGITS = re.compile(r"[a-z](?=[0-9])")
-# Characters kept each side of an anchor: longer than any spelling, so a mention is never cut.
-_WINDOW = 120
+# Characters kept each side of a spelling found: more than any spelling is long, plus the context an
+# ambiguous alias needs ("苹果" counts as Apple only with a cue within its window).
+_WINDOW = 120 + max((context.window for context in AMBIGUOUS_ALIASES.values()), default=0)
 _MAX_WINDOWS = 400
 
 
