@@ -333,6 +333,7 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
         pipeline,
         search,
         stories_eval,
+        warc,
         web,
     )
 
@@ -347,6 +348,7 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
     crawl, crawl_s = _timed("web", lambda: web.main(quick=quick))
     extracted, extraction_s = _timed("extraction", lambda: extraction.main(quick=quick))
     latency, latency_s = _timed("cli latency", lambda: cli_latency.main(quick=quick))
+    archives, warc_s = _timed("warc", lambda: warc.main(quick=quick))
     rows = [
         *pipeline_rows(ingest),
         *cli_latency_rows(latency),
@@ -354,6 +356,7 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
         *cleaning_rows(clean),
         *web_rows(crawl),
         *extraction.rows(extracted),
+        *warc.rows(archives),
         *dedup_speed_rows(speed),
         *dedup_quality_rows(quality),
         *stories_eval_rows(stories),
@@ -375,6 +378,7 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
             "web": round(crawl_s),
             "extraction": round(extraction_s),
             "cli_latency": round(latency_s),
+            "warc": round(warc_s),
             "total": total,
         },
         "pipeline": ingest,
@@ -387,6 +391,7 @@ def main(quick: bool = False, results: Path = RESULTS) -> dict[str, Any]:
         "web": crawl,
         "extraction": extracted,
         "cli_latency": latency,
+        "warc": archives,
         "table": render(rows),
     }
     results.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
