@@ -81,3 +81,37 @@ COMMENT ON COLUMN current_articles.credits IS 'Photo and source credit lines mov
 COMMENT ON COLUMN current_articles.char_count IS 'Characters in the latest version''s body, whitespace not counted.';
 COMMENT ON COLUMN current_articles.version IS 'The latest version''s number.';
 COMMENT ON COLUMN current_articles.valid_from IS 'When the latest version was loaded.';
+
+-- unique_articles again (its 002 definition), so the catalog and data_dictionary list char_count with it.
+CREATE OR REPLACE VIEW unique_articles AS
+-- One article per duplicate group: the most complete copy (most words), then the cleanest, then the first.
+SELECT a.*, dd.duplicate_group, dd.story_id
+FROM articles AS a
+JOIN document_dedup AS dd ON dd.doc_id = a.doc_id
+LEFT JOIN (SELECT article_id, sum(changes) AS changes FROM cleaning_changes GROUP BY article_id) AS c
+    ON c.article_id = a.article_id
+QUALIFY row_number() OVER (
+    PARTITION BY dd.duplicate_group ORDER BY a.word_count DESC, coalesce(c.changes, 0), a.loaded_at, a.article_id
+) = 1;
+COMMENT ON VIEW unique_articles IS 'One article per duplicate group: the most complete copy (most words), then the cleanest (fewest cleaning changes), then the first loaded. What analysts count.';
+COMMENT ON COLUMN unique_articles.article_id IS 'The article (see articles).';
+COMMENT ON COLUMN unique_articles.doc_id IS 'The raw document it was made from.';
+COMMENT ON COLUMN unique_articles.uri IS 'Where that document was read or fetched.';
+COMMENT ON COLUMN unique_articles.canonical_url IS 'Canonical URL: the exact-dedup key.';
+COMMENT ON COLUMN unique_articles.source IS 'Name of the source.';
+COMMENT ON COLUMN unique_articles.title IS 'The cleaned title; NULL when the document had none.';
+COMMENT ON COLUMN unique_articles.authors IS 'Authors from the page metadata and bylines.';
+COMMENT ON COLUMN unique_articles.published_at IS 'Publication time in UTC; NULL when unknown.';
+COMMENT ON COLUMN unique_articles.language IS 'Language code (zh, en, ...); NULL when unknown.';
+COMMENT ON COLUMN unique_articles.body IS 'The cleaned body text.';
+COMMENT ON COLUMN unique_articles.body_hash IS 'sha256 of the body normalised for matching.';
+COMMENT ON COLUMN unique_articles.word_count IS 'Words in the cleaned body (segmented words in Chinese and Japanese).';
+COMMENT ON COLUMN unique_articles.extractor IS 'What extracted the text.';
+COMMENT ON COLUMN unique_articles.loaded_at IS 'When the article was loaded.';
+COMMENT ON COLUMN unique_articles.run_id IS 'The run that loaded it.';
+COMMENT ON COLUMN unique_articles.cleaning_version IS 'Version of the cleaning rules that produced the body.';
+COMMENT ON COLUMN unique_articles.editors IS 'Editors named in the body, moved out of it.';
+COMMENT ON COLUMN unique_articles.credits IS 'Photo and source credit lines moved out of the body.';
+COMMENT ON COLUMN unique_articles.duplicate_group IS 'The duplicate group it stands for.';
+COMMENT ON COLUMN unique_articles.story_id IS 'Its story.';
+COMMENT ON COLUMN unique_articles.char_count IS 'Characters in the cleaned body, whitespace not counted.';
