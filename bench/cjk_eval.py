@@ -66,7 +66,8 @@ def _copy_text(paragraphs: list[str], spec: dict[str, Any]) -> tuple[str, tuple[
     planted += footer
     if lead:
         planted.append(lead.strip(" ="))
-    return "\n\n".join(lines), tuple(planted)
+    # A flattened copy lost its line breaks (a feed's one-line text): its lines are joined by spaces.
+    return (" " if spec.get("flatten") else "\n\n").join(lines), tuple(planted)
 
 
 def load_set(data: Path = DATA) -> list[EvalDocument]:
@@ -118,6 +119,12 @@ def _ratio(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 1.0
 
 
+def _still_there(planted: str, body: str) -> bool:
+    """Whether a planted line is still a line of the body, or a word of its own in a flattened one."""
+    lines = {line.strip() for line in body.split("\n")}
+    return planted.strip() in lines or (" " not in planted.strip() and planted.strip() in body.split())
+
+
 def run(documents: list[EvalDocument]) -> dict[str, Any]:
     """Ingest the documents into a temporary warehouse and measure it."""
     from bench.pipeline import run_stages
@@ -167,7 +174,7 @@ def run(documents: list[EvalDocument]) -> dict[str, Any]:
         (d.doc_id, line)
         for d in documents
         for line in d.planted
-        if d.doc_id in bodies and line.strip() in {b.strip() for b in bodies[d.doc_id].split("\n")}
+        if d.doc_id in bodies and _still_there(line, bodies[d.doc_id])
     ]
     whole = set(residue)
     leftovers = [

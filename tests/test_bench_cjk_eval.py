@@ -15,9 +15,11 @@ def test_copies_are_their_originals_with_the_listed_edits() -> None:
     assert copy.planted[:2] == ("记者 张三", "广告")
     truncated = documents["zh-qwen-release-truncated"]
     assert truncated.text.count("\n\n") == 4  # four paragraphs and the prompt line
+    flat = documents["zh-huawei-chip-flattened"]
+    assert "\n" not in flat.text and "。 广告 " in flat.text
     lead = documents["ko-alibaba-korea-syndicated"]
     assert lead.text.startswith("(서울=한빛뉴스) 박지훈 기자 = 중국 알리바바그룹이")
-    assert len(documents) == 31 and {d.language for d in documents.values()} == {"zh", "ja", "ko"}
+    assert len(documents) == 33 and {d.language for d in documents.values()} == {"zh", "ja", "ko"}
 
 
 def test_the_ingest_meets_the_cjk_targets() -> None:
