@@ -355,6 +355,8 @@ def _amount_and_count(kind_a: str, kind_b: str) -> bool:
     """A sum one outlet writes as money ("38 billion yen") another may write in a form the fact reader
     does not take for money ("380億円" before it learns Japanese): as a count, it still agrees. So do a
     percentage and a change in percentage points ("a 0.5% cut" and "cut by 50 basis points")."""
+    if {kind_a, kind_b} == {"money:CNY", "money:JPY"}:
+        return True  # "¥" is written for both: "¥380 billion" is read as yuan, "380 billion yen" as yen
     return {kind_a.partition(":")[0], kind_b.partition(":")[0]} in ({"money", "num"}, {"pct", "pp"})
 
 

@@ -190,6 +190,8 @@ def quantities(text: str, facts: list[Fact] | None = None) -> frozenset[str]:
     german = is_german(text)
     keys: set[str] = set()
     spans = [(f.start, f.start + len(f.text)) for f in (find_facts(text) if facts is None else facts)]
+    for m in _WORDED_POINTS.finditer(text):
+        keys.add("pp:0.25" if m.group(1).casefold() == "quarter" else "pp:0.5")
     for m in _POINTS.finditer(text):
         value = _parse_number(m.group(1), german)
         basis = m.group(2).casefold().startswith(("basis", "bp"))
@@ -219,6 +221,10 @@ def quantities(text: str, facts: list[Fact] | None = None) -> frozenset[str]:
 
 
 _CJK_DATE_UNIT = re.compile(r"\s?[年月日时時分号號년월일시]")
+# "a quarter-point cut", "a quarter of a percentage point", "half a percentage point", "a half-point rise"
+_WORDED_POINTS = re.compile(
+    r"\b(quarter|half)(?:[- ]a)?(?:[- ]of a)?[- ](?:percentage[- ])?point\b", re.IGNORECASE
+)
 _POINTS = re.compile(
     r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*(basis points?|bps?\b|percentage points?|个百分点|百分点|"
     r"prozentpunkte?|ポイント|%p\b)",

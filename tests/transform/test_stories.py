@@ -103,3 +103,11 @@ def test_undated_articles_need_more_evidence_than_dated_ones() -> None:
     stories = {s.article_id: s.story_id for s in assign_stories(features, [], rules)}
     assert stories == {"s": "s", "r": "r"}
     assert similarity(*features, weights, StoryRules(undated_evidence=1.0)) == dated
+
+
+def test_one_sum_in_yen_agrees_whether_written_as_yen_or_with_the_yuan_sign() -> None:
+    yen = story_features("yen", "Hoshino Motors will book a charge of 380 billion yen, Kenji Arai said.", T0)
+    sign = story_features("sign", "Kenji Arai said Hoshino Motors expects a ¥380 billion charge.", T0)
+    other = story_features("other", "Kenji Arai said Hoshino Motors expects a ¥410 billion charge.", T0)
+    weights = weights_for([yen, sign, other])
+    assert similarity(yen, sign, weights) > similarity(yen, other, weights)

@@ -153,6 +153,9 @@ def test_chinese_japanese_and_korean_scales_and_abbreviated_millions_are_counts(
     # which stories.py lets agree with the same sum as money.
     assert figures("費用は約380億円") == figures("about 38 billion yen")
     assert figures("a 900mn-dollar fund") == {"num:9e+08"}
+    # Changes in percentage points, in figures and in words, in four languages.
+    points = ["cut by 25 basis points", "a quarter-point cut", "0.25个百分点", "0.25ポイント引き下げ"]
+    assert {frozenset(quantities(text)) for text in points} == {frozenset({"pp:0.25"})}
     first, second = (story_features(n, f"Tessaly closed a {amount} fund on Monday.", T0) for n, amount in
                      [("a", "900mn-dollar"), ("b", "$900 million")])  # fmt: skip
     assert first.facts & {"num:9e+08"} and second.facts & {"money:USD:9e+08"}
