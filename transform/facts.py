@@ -275,7 +275,8 @@ _AMOUNT = rf"(?:{_GROUP}(?:\s?(?:{_GROUP}))*(?:\s?(?:{_ARABIC}|{_ZH_NUMERAL}))?|
 _CJK_CURRENCIES = {
     "美元": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR", "英镑": "GBP", "日元": "JPY",
     "人民币": "CNY", "元人民币": "CNY", "元": "CNY", "人民元": "CNY", "円": "JPY", "ドル": "USD",
-    "米ドル": "USD", "ユーロ": "EUR", "원": "KRW", "달러": "USD", "엔": "JPY", "위안": "CNY", "유로": "EUR",
+    "米ドル": "USD", "香港ドル": "HKD", "ウォン": "KRW", "ユーロ": "EUR", "홍콩달러": "HKD", "위안화": "CNY",
+    "원": "KRW", "달러": "USD", "엔": "JPY", "위안": "CNY", "유로": "EUR",
 }  # fmt: skip
 _MONEY_CJK = re.compile(
     rf"(?<![\d.,数几上成])({_AMOUNT})\s?("
@@ -285,6 +286,7 @@ _MONEY_CJK = re.compile(
 _PERCENT_CJK = re.compile(
     rf"百分之({_ZH_NUMERAL}|{_ARABIC})|(?<![\d.,])({_ARABIC})\s?(?:パーセント|퍼센트|프로)"
 )
+_KOREAN_PARTICLES = frozenset("은는이가을를의와과도에로만대씩")
 # Chinese numerals are too common in prose ("统一元数据" holds 一元): an amount in numerals counts only
 # with a 十/百/千 or a 万/亿 in it, and not after 数/几/上/成 ("数千亿元" is no figure) or as a bare 千/百.
 _SCALED_NUMERAL = re.compile("[十百千万萬亿億]")
@@ -332,6 +334,9 @@ def _cjk_facts(text: str) -> list[Fact]:
             not _SCALED_NUMERAL.search(amount) or amount[0] in "百千"
         ):
             continue  # "一元" in 统一元数据, "千亿元级" say no figure
+        after = text[m.end() : m.end() + 1]
+        if "\uac00" <= after <= "\ud7a3" and after not in _KOREAN_PARTICLES:
+            continue  # "제1원칙" is a principle, not one won: a Korean unit ends its word or takes a particle
         value = cjk_amount(amount)
         facts.append(Fact("money", f"money:{_CJK_CURRENCIES[m.group(2)]}:{value:.6g}", m.group(0), m.start()))
     for m in _PERCENT_CJK.finditer(text):

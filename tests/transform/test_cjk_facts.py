@@ -23,6 +23,8 @@ from transform.facts import cjk_amount, fact_keys, find_facts
         ("매출은 100억 달러로 늘었다.", "sales rose to $10 billion."),
         ("売上高は3.1パーセント増えた。", "sales rose 3.1 percent."),
         ("매출이 3.1퍼센트 늘었다.", "sales rose 3.1%."),
+        ("投資額は1.5兆ウォン。", "the investment is 1.5 trillion won."),
+        ("100億香港ドルを調達", "it raised HK$10 billion"),
     ],
 )
 def test_a_cjk_figure_has_the_key_of_its_english_spelling(chinese: str, english: str) -> None:
@@ -56,6 +58,7 @@ def test_full_width_facts_keep_their_written_text_and_place() -> None:
         "千亿元级别的市场",  # a bare 千: an order of magnitude
         "The team that in 2024 won the title",  # won the verb
         "提高了3.1个百分点",  # percentage points are not a percentage
+        "제1원칙을 지킨다",  # the first principle, not one won
     ],
 )
 def test_no_fact_where_none_is_stated(text: str) -> None:
