@@ -120,4 +120,4 @@ def print_counts(heading: str, counts: WarcCounts) -> None:
     console.print(f"  records read       {counts.records:>6}")
     console.print(f"  HTML pages         {counts.pages:>6}")
     console.print(f"  off topic (text)   {counts.off_topic:>6}")
-    console.print(f"  unreadable records {counts.read_rejects:>6}")
+    console.print(f"  rejected records   {counts.read_rejects:>6}")
