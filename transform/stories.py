@@ -166,7 +166,7 @@ def story_features(
         ROUNDUP
         if signs.is_roundup
         else PREVIEW
-        if is_preview(title, text)
+        if is_preview(title, text, event_time)
         else BRIEF
         if _words(text) < MIN_WORDS
         else REPORT

@@ -20,8 +20,9 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date, datetime
 
-from transform.facts import Fact, find_facts
+from transform.facts import Fact, fact_keys, find_facts
 from transform.lexicon import ENGLISH_STOPWORDS, SENTENCE_STARTERS
 from transform.segmentation import has_han_or_kana
 from transform.segmentation import words as segmented_words
@@ -485,7 +486,9 @@ _EXPECTATION = re.compile(
 )
 _DONE = re.compile(
     rf"\b(?:said|announced|confirmed|told \w+)\b[^.]{{0,40}}\bon (?:{_DAYS})\b|"
-    rf"\bon (?:{_DAYS})\b[^.]{{0,40}}\b(?:said|announced)\b",
+    rf"\bon (?:{_DAYS})\b[^.]{{0,40}}\b(?:said|announced)\b|"
+    # Chinese, Japanese, Korean: the announcement itself, in the past ("宣布", "発表した", "밝혔다")
+    r"宣布|公布|表示|発表した|明らかにした|届け出た|밝혔다|발표했다",
     re.IGNORECASE,
 )
 
@@ -519,14 +522,16 @@ class PreviewSigns:
         return self.score >= 2.5
 
 
-def preview_signs(title: str | None, text: str) -> PreviewSigns:
+def preview_signs(title: str | None, text: str, published: datetime | None = None) -> PreviewSigns:
     """The signs; the body's future and expectation are read only when the headline or the lead points
-    to a preview (without one of those, they cannot make one: most articles are spared the scan)."""
+    to a preview (without one of those, they cannot make one: most articles are spared the scan).
+    `published`: a date written in the headline or the lead after it is a time still ahead."""
     pieces = [piece for piece in _SENTENCE_END.split(text[:_OPENING], maxsplit=2) if piece.strip()]
     headline = bool(title and _PREVIEW_HEADLINE.search(title))
     infinitive = bool(title and _INFINITIVE_HEADLINE.search(title))
-    ahead = bool(title and _AHEAD.search(title))
-    lead_ahead = bool(pieces and _FUTURE.search(pieces[0]) and _AHEAD.search(pieces[0]))
+    ahead = bool(title and (_AHEAD.search(title) or _date_ahead(title, published)))
+    lead = pieces[0] if pieces else ""
+    lead_ahead = bool(_FUTURE.search(lead) and (_AHEAD.search(lead) or _date_ahead(lead, published)))
     future, expectation = 0.0, 0
     if headline or infinitive or ahead or lead_ahead:
         pieces = [piece for piece in _SENTENCE_END.split(text[:_OPENING]) if piece.strip()]
@@ -543,6 +548,23 @@ def preview_signs(title: str | None, text: str) -> PreviewSigns:
     )
 
 
-def is_preview(title: str | None, text: str) -> bool:
+def is_preview(title: str | None, text: str, published: datetime | None = None) -> bool:
     """An article announcing an event still to come ("X to unveil ... on Thursday", "what to expect")."""
-    return preview_signs(title, text).is_preview
+    return preview_signs(title, text, published).is_preview
+
+
+def _date_ahead(text: str, published: datetime | None) -> bool:
+    """A month and day written in `text` that falls 1 to 45 days after `published`."""
+    if published is None or not any(c.isdigit() for c in text):
+        return False
+    for key in fact_keys(text):
+        if key.startswith("date:"):
+            month, day = (int(part) for part in key[5:].split("-"))
+            for year in (published.year, published.year + 1):
+                try:
+                    ahead = (date(year, month, day) - published.date()).days
+                except ValueError:
+                    continue
+                if 1 <= ahead <= 45:
+                    return True
+    return False

@@ -95,6 +95,15 @@ def test_previews_are_recognised_by_their_shape_and_announcements_are_not_previe
         "Reviews of the first model were poor.",
     )
     assert is_preview("央行将于周四公布利率决议", "市场预计央行将维持利率不变。")
+    # A date after publication is a time ahead; the same date in a report of what happened is not.
+    launch = "Orvik will show the tablet in Oslo on March 5. Analysts expect a high price."
+    assert is_preview("Orvik will unveil its tablet on March 5", launch, T0)
+    assert not is_preview("Orvik unveils its tablet", "Orvik showed the tablet on March 5 in Oslo.", T0)
+    assert not is_preview(
+        "央行宣布降准",
+        "中国人民银行3月4日宣布，自3月10日起下调存款准备金率。预计释放资金1万亿元。",  # noqa: RUF001
+        T0,
+    )
     # An announcement of a future action, reported as done, is the event itself.
     assert not is_preview(
         "Lumen Games to cut 1,200 jobs",
