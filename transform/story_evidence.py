@@ -16,6 +16,7 @@ terms, and whether the article is a roundup.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import re
 from collections import Counter
@@ -398,20 +399,22 @@ _OPENING = 3000
 
 
 def roundup_signs(title: str | None, text: str, known: frozenset[str] | None = None) -> RoundupSigns:
-    """`known`: the names of `text` when the caller has them already."""
+    """`known`: the names of `text` when the caller has them already. The name clusters are read only
+    when they can decide (the other signs give at least 0.5 and less than 2): most articles are spared."""
     text = text[:_OPENING]
-    clusters, largest = name_clusters(text, known)
     topic = (title or "").split(":", 1)[-1]  # "Markets wrap: A, B and C" lists after its colon
-    return RoundupSigns(
+    signs = RoundupSigns(
         headline=bool(title and (_ROUNDUP_HEADLINE.search(title) or _MARKET_HEADLINE.search(title))),
         phrases=len(_ROUNDUP_BODY.findall(text)),
         timestamps=len(_TIMESTAMP.findall(text)),
         list_items=len(_LIST_ITEM.findall(text)),
         prices=len(_PRICE.findall(text)),
         headline_items=len(_HEADLINE_ITEMS.findall(topic)) + 1 if topic.strip() else 0,
-        clusters=clusters,
-        largest_cluster=largest,
     )
+    if not 0.5 <= signs.score < 2.0:
+        return signs
+    clusters, largest = name_clusters(text, known)
+    return dataclasses.replace(signs, clusters=clusters, largest_cluster=largest)
 
 
 def name_clusters(text: str, known: frozenset[str] | None = None) -> tuple[int, float]:
@@ -553,9 +556,17 @@ def is_preview(title: str | None, text: str, published: datetime | None = None) 
     return preview_signs(title, text, published).is_preview
 
 
+_MONTH = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|märz|mai|juni|juli|okt|dez)[a-zä]*\.?\s+\d"
+    r"|\d\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|märz|mai|juni|juli|okt|dez)|"
+    r"\d\s?[月월]",
+    re.IGNORECASE,
+)
+
+
 def _date_ahead(text: str, published: datetime | None) -> bool:
     """A month and day written in `text` that falls 1 to 45 days after `published`."""
-    if published is None or not any(c.isdigit() for c in text):
+    if published is None or not _MONTH.search(text):
         return False
     for key in fact_keys(text):
         if key.startswith("date:"):
