@@ -232,3 +232,31 @@ def test_an_archive_url_on_a_private_address_is_refused_unless_allowed(
 
     path, code = asyncio.run(get())
     assert path is None and code == "private_address"
+
+
+def test_a_warc_source_is_read_by_newsetl_warc_and_never_crawled() -> None:
+    from extract.sources import SourcesError, WarcSource, parse_sources
+
+    config = parse_sources(
+        """
+[[sources]]
+name = "feed"
+kind = "feed"
+url = "https://news.example.com/feed.xml"
+
+[[sources]]
+name = "cc-news"
+kind = "warc"
+archives = [
+  "https://data.commoncrawl.org/crawl-data/CC-NEWS/2024/01/CC-NEWS-20240101002957-01499.warc.gz",
+  "old.arc",
+]
+"""
+    )
+    assert [s.name for s in config.web_sources] == ["feed"]
+    assert [s.name for s in config.warc_sources] == ["cc-news"]
+    assert isinstance(config.sources[1], WarcSource) and config.sources[1].archives[1] == "old.arc"
+    with pytest.raises(SourcesError, match=r"sources\[0\] \('bad'\)\.archives"):
+        parse_sources('[[sources]]\nname = "bad"\nkind = "warc"\narchives = ["ftp://example.com/a.warc"]')
+    with pytest.raises(SourcesError, match="archives"):
+        parse_sources('[[sources]]\nname = "empty"\nkind = "warc"\narchives = []')
