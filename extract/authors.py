@@ -14,19 +14,22 @@ from typing import Any
 _SEPARATORS = re.compile(
     r"\s*(?:[,;|/\u3001\uff0c]|\s&\s|&|\b(?:and|und|et|y|og|och|en|e|i)\b)\s*", re.IGNORECASE
 )
-_BY = re.compile(r"^(?:by|von|par|por|door|di|av|af|per|autor(?:in)?|author)\s*[:\s]\s*", re.IGNORECASE)
+_BY = re.compile(r"^(?:by|von|par|por|door|di|av|af|per|autor(?:in)?|author)(?:\s*[:\s]\s*|$)", re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _HANDLE = re.compile(r"(?:^|\s)@\w+")
+_WITH = re.compile(r"\((?:avec|with|mit|con|com)\s+([^()]*)\)", re.IGNORECASE)
 _PARENTHESES = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 # A date after the name in a byline ("By Ann Lee March 25, 2015"): names have no digits.
 _DATE_TAIL = re.compile(
-    r"\s*(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+)?\d.*$", re.IGNORECASE
+    r"\s*(?:\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    r"(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+)?(?<!\w)\d.*$",
+    re.IGNORECASE,
 )
 _URL = re.compile(r"https?://\S+|www\.\S+")
 # A part that names a role or an organisation, not a person ("Staff Writer", "Reuters staff").
 _ROLES = re.compile(
     r"\b(?:staff|reporter|correspondent|editor|editors|writer|contributor|journalist|columnist|desk|"
-    r"redaktion|redakteur(?:in)?|rédaction|redacción|agencies|agency)\b",
+    r"redaktion|redakteur(?:in)?|rédaction|redacción|agencies|agency|updated|published|posted)\b",
     re.IGNORECASE,
 )
 _MAX_NAME_CHARS = 60
@@ -49,14 +52,15 @@ def clean_authors(values: Any) -> tuple[str, ...]:
 
 def split_names(value: str) -> list[str]:
     """One author string → its names, each cleaned; parts that are no person's name are dropped."""
-    text = _PARENTHESES.sub(" ", value)  # first: a URL or e-mail in parentheses goes with them
+    text = _WITH.sub(r", \1", value)  # "A (avec B et C)": B and C are authors too
+    text = _PARENTHESES.sub(" ", text)  # before URLs and e-mails: one in parentheses goes with them
     text = _HANDLE.sub(" ", _URL.sub(" ", _EMAIL.sub(" ", text)))
     text = _DATE_TAIL.sub("", text)
     text = _BY.sub("", " ".join(text.split()))
     names = []
-    for part in _SEPARATORS.split(text):
+    for position, part in enumerate(_SEPARATORS.split(text)):
         name = _BY.sub("", part.strip(" .:-\u2013\u2014'\"")).strip()
-        if _is_name(name):
+        if _is_name(name) and not (position and _is_initial_or_degree(name)):
             names.append(name)
     return names
 
@@ -77,22 +81,26 @@ def person_name(person: Any) -> str | None:
     return joined or None
 
 
+def _is_initial_or_degree(name: str) -> bool:
+    """After a name, a Latin part of three letters or fewer is an initial or a degree ("Lee, F",
+    "Goodman, MA", "PhD"), not a second author; Chinese and Japanese names are that short."""
+    return name.isascii() and sum(character.isalpha() for character in name) <= 3
+
+
 def _raw_names(values: Any) -> list[str]:
     items = values if isinstance(values, list) else [values]
     return [name for item in items[:50] if (name := person_name(item))]
 
 
 def _is_name(name: str) -> bool:
-    """A person's name: letters, not too long, no role; a Latin part of three letters or fewer is an
-    initial or a degree ("F", "MA", "PhD"), not a name (Chinese and Japanese names are that short)."""
-    latin = name.isascii()
+    """A person's (or an agency's) name: letters, not too long, no role, not a single initial."""
     return (
-        bool(name)
-        and not (latin and sum(character.isalpha() for character in name) <= 3)
+        sum(character.isalpha() for character in name) >= 2
         and len(name) <= _MAX_NAME_CHARS
         and len(name.split()) <= _MAX_NAME_WORDS
         and any(character.isalpha() for character in name)
         and not _ROLES.search(name)
         and "@" not in name
+        and not any(character.isdigit() for character in name)  # a user name ("CC7567"), not a person
         and not name.lower().startswith(("http", "www."))
     )

@@ -14,6 +14,8 @@ from email.utils import parsedate_to_datetime
 
 _MAX_TEXT_CHARS = 80
 _HAS_YEAR = re.compile(r"(?<!\d)(?:19[89]\d|20\d\d)(?!\d)|^\d{10}(?:\d{3})?$")
+# Day.month.year with dots is day first wherever it is written (dateparser guesses July for 07.12.2017).
+_DOTTED = re.compile(r"^(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d\d)(?:,?\s+(\d{1,2}):(\d\d)(?::(\d\d))?)?$")
 _PREFIX = re.compile(r"^(?:published|updated|posted|date|veröffentlicht|publié le|publicado)\s*:?\s*", re.I)
 # Absolute dates only: "yesterday" or "3 hours ago" would need the fetch time, and pages that say so in
 # their metadata are rare enough to leave to the next source.
@@ -51,6 +53,12 @@ def parse_date_text(value: str | None) -> datetime | None:
     text = _PREFIX.sub("", text)
     if len(text) > _MAX_TEXT_CHARS or not _HAS_YEAR.search(text):
         return None
+    if dotted := _DOTTED.match(text):
+        day, month, year, hour, minute, second = (int(part or 0) for part in dotted.groups())
+        try:
+            return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+        except ValueError:
+            return None
     try:
         rfc = parsedate_to_datetime(text)
         # Naive means a zone the email parser does not know ("CEST"): dateparser knows them.

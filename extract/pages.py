@@ -105,20 +105,38 @@ _MODIFIED_META = (
 _LANGUAGE_META = ("content-language", "dc.language", "dcterms.language", "language")
 
 _LD_SCRIPTS = XPath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]")
-_ITEMPROP_AUTHORS = XPath("//*[@itemprop='author' or @itemprop='creator']")
+_ITEMPROP_AUTHORS = XPath(
+    "//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' author ') or @itemprop='creator']"
+)
 _ITEMPROP_NAME = XPath(".//*[@itemprop='name']")
 _REL_AUTHORS = XPath("//a[@rel='author'] | //*[contains(concat(' ', @class, ' '), ' byline-author ')]")
-# Bylines in the markup: the last resort for authors, short texts only (see _texts).
-_BYLINES = XPath(
-    "//*[contains(@class, 'byline') or contains(@class, 'author-name') or contains(@class, 'author__name')]"
-    "[not(descendant::*[contains(@class, 'byline') or contains(@class, 'author-name')])]"
+# Bylines in the markup: the last resort for authors, short texts only (see _texts); the innermost
+# element of a nest (div.author > a.author-link) holds just the name.
+_BYLINE = (
+    "*[contains(@class, 'byline') or contains(@class, 'author')]"
+    "[not(descendant::*[contains(@class, 'byline') or contains(@class, 'author')])]"
 )
+_BYLINES = XPath(f"//{_BYLINE}")
+_BYLINES_AFTER_H1 = XPath(f"(//h1)[1]/following::{_BYLINE}")
 _MAX_BYLINE_CHARS = 120
 _ITEMPROP_PUBLISHED = XPath("//*[@itemprop='datePublished']")
 _PUBLISH_TIMES = XPath(
     "//time[@datetime][@pubdate or @itemprop='datePublished' or contains(@class, 'publish')"
     " or contains(@class, 'date') or ancestor::*[contains(@class, 'byline') or contains(@class, 'dateline')"
     " or contains(@class, 'meta')]]"
+)
+_TIME_AFTER_H1 = XPath("(//h1)[1]/following::time[@datetime][1]")
+# The text that follows the headline, where a dateline sits ("TNW 2016年10月14日07:17", "May 20, 2019").
+_TEXT_AFTER_H1 = XPath(
+    "(//h1)[1]/following::text()[not(ancestor::script or ancestor::style)][normalize-space()]"
+    "[position() <= 40]"
+)
+_DATELINE = re.compile(
+    r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*\d{1,2}:\d\d)?"
+    r"|\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d(?:\s+\d{1,2}:\d\d)?"
+    r"|(?:19|20)\d\d-\d\d-\d\d"
+    r"|\b[A-Z][a-z]{2,8}\.? \d{1,2}, (?:19|20)\d\d"
+    r"|\b\d{1,2}\.? (?:de )?[A-Za-zé]{3,10}\.? (?:de )?(?:19|20)\d\d"
 )
 _ANY_TIME = XPath("(//article//time[@datetime] | //time[@datetime])[1]")
 _CANONICAL = XPath("//link[@rel='canonical'][@href]/@href")
@@ -227,7 +245,16 @@ class _Reader:
             or self._url_date(canonical_url)
             or self._first_date(
                 "published_at",
-                [("time:first", lambda: next((t.get("datetime") for t in _ANY_TIME(self.tree)), None))],
+                [
+                    (
+                        "time:after-h1",
+                        lambda: next((t.get("datetime") for t in _TIME_AFTER_H1(self.tree)), None),
+                    ),
+                    ("text:after-h1", self._date_after_h1),
+                    ("htmldate", lambda: _htmldate(self.tree, canonical_url or self.url, self.reference)),
+                    ("text:title", lambda: _dateline(self._element_text("title"))),
+                    ("time:first", lambda: next((t.get("datetime") for t in _ANY_TIME(self.tree)), None)),
+                ],
             ),
             modified_at=self._first_date(
                 "modified_at",
@@ -279,7 +306,7 @@ class _Reader:
         candidates += [
             ("itemprop:author", self._itemprop_authors),
             ("rel:author", lambda: self._texts(_REL_AUTHORS)),
-            ("byline", lambda: self._texts(_BYLINES)[:1]),  # the article's own: the first
+            ("byline", self._byline),
         ]
         for source, read in candidates:
             names = clean_authors(read())
@@ -324,6 +351,19 @@ class _Reader:
                 names.append(value.strip())
         return names
 
+    def _date_after_h1(self) -> str | None:
+        """The first date with a year in the text after the headline (a dateline), when nothing in the
+        page's markup states one."""
+        return next((found for text in _TEXT_AFTER_H1(self.tree) if (found := _dateline(str(text)))), None)
+
+    def _byline(self) -> list[str]:
+        """The article's own byline: the first after the headline (<h1>), else the first in the page;
+        later ones belong to comments and related stories."""
+        for text in [*self._texts(_BYLINES_AFTER_H1), *self._texts(_BYLINES)]:
+            if clean_authors(text):  # "By" alone, or a date, is no byline
+                return [text]
+        return []
+
     def _texts(self, xpath: XPath) -> list[str]:
         """The texts of the elements found, when short enough to be names (a bio is not a byline)."""
         texts = (" ".join(element.text_content().split()) for element in xpath(self.tree)[:10])
@@ -337,6 +377,31 @@ class _Reader:
         if found:
             self.sources.append(("published_at", "url"))
         return found
+
+
+def _dateline(text: str | None) -> str | None:
+    match = _DATELINE.search(text) if text else None
+    return match.group() if match else None
+
+
+def _htmldate(tree: HtmlElement, url: str | None, reference: datetime) -> str | None:
+    """htmldate's reading of a page that states its date nowhere structured (in its text, in classes
+    named like dates...): the quick search only, some milliseconds; it copies the tree it cleans."""
+    from htmldate import find_date  # imported on first need: most pages state their date in metadata
+
+    latest = min(reference, datetime.now(UTC)) if reference != _NO_REFERENCE else None
+    try:
+        found = find_date(
+            tree,
+            extensive_search=False,
+            original_date=True,
+            outputformat="%Y-%m-%dT%H:%M:%S",
+            url=url,
+            max_date=latest.strftime("%Y-%m-%d") if latest else None,
+        )
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        return None
+    return found if isinstance(found, str) else None
 
 
 def _meta_index(tree: HtmlElement) -> dict[str, str]:
