@@ -28,7 +28,6 @@ from extract.documents import extract_document
 from transform.analysis import ArticleAnalysis, analyse
 from transform.boilerplate import line_keys
 from transform.cleaning import STEPS, clean_document, steps_for
-from transform.dates import shifted
 from transform.dedup import DedupResult, deduplicate_exact
 from transform.errors import Reject, TransientError
 from transform.near_duplicates import (
@@ -42,7 +41,14 @@ from transform.near_duplicates import (
 )
 from transform.outcomes import BatchOutcome
 from transform.records import Article, OffTopic, RawDocument
-from transform.stories import StoryAssignment, StoryFeatures, StoryRules, assign_stories, story_features
+from transform.stories import (
+    StoryAssignment,
+    StoryFeatures,
+    StoryRules,
+    assign_stories,
+    candidate_keys,
+    story_features,
+)
 from transform.topics import TopicRule, decide_topic
 from warehouse.connection import is_storage_failure
 from warehouse.loads import load_outcomes
@@ -54,6 +60,7 @@ from warehouse.queries import (
     stories_of,
     story_candidates,
 )
+from warehouse.story_index import Lookup, candidate_articles
 
 # Runs that may die with a document pending before it is set aside (a killed run is the usual cause of
 # one or two; a document that kills every run that reads it is the cause of more).
@@ -162,13 +169,22 @@ def deduplicate(
     )
     near, fingerprints = group_batch(signed, candidates, scheme)
     features = [_story_evidence(article, warnings) for article in exact.new_articles]
-    window = StoryRules().window
-    times = [f.event_time for f in features if f.event_time] or [now]
-    stored = story_candidates(connection, shifted(min(times), -window), shifted(max(times), window))
+    stored = story_candidates(connection, _candidates_of(connection, features, now))
     stored_story_of = stories_of(connection, [n.matched_article_id for n in near])
     copies = {n.article_id: (n.matched_article_id, n.similarity) for n in near}
     stories = assign_stories(features, stored, copies=copies, stored_story_of=stored_story_of)
     return Deduplicated(exact, fingerprints, near, features, stories, warnings)
+
+
+def _candidates_of(
+    connection: duckdb.DuckDBPyConnection, features: Sequence[StoryFeatures], now: datetime
+) -> list[str]:
+    """The stored articles the story index finds for the batch's reports, each in its window: an article
+    without a date stands at the batch's newest date (or `now`), as `assign_stories` places it."""
+    times = [f.event_time for f in features if f.event_time]
+    reference = max(times) if times else now
+    lookups = [Lookup(f.article_id, f.event_time or reference, candidate_keys(f)) for f in features]
+    return candidate_articles(connection, [lookup for lookup in lookups if lookup.keys], StoryRules().window)
 
 
 def _story_evidence(article: Article, warnings: list[str]) -> StoryFeatures:

@@ -29,6 +29,7 @@ from transform.story_changes import story_changes
 from transform.versions import ArticleVersion
 from warehouse.batches import TIMESTAMP, insert_rows, registered
 from warehouse.stories import insert_story_changes
+from warehouse.story_index import insert_story_postings
 
 
 @contextmanager
@@ -268,6 +269,7 @@ def load_outcomes(
             )
         if story_features:
             _insert_story_features(connection, story_features)
+            insert_story_postings(connection, story_features, now)
         if stories:
             insert_rows(
                 connection,

@@ -221,38 +221,25 @@ def near_duplicate_candidates(
 
 
 def story_candidates(
-    connection: duckdb.DuckDBPyConnection,
-    start: datetime,
-    end: datetime,
-    dated_limit: int = 10_000,
-    undated_limit: int = 2_000,
+    connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str]
 ) -> list[tuple[StoryFeatures, str]]:
-    """Articles whose event time falls in [start, end] and the latest undated ones, each bounded (the
-    latest first), so the work per run does not grow with the history; with their evidence and story."""
-    rows = connection.execute(
-        """
-        (
+    """The evidence and story of the given stored articles: the candidates the story index found for a
+    batch (`warehouse.story_index.candidate_articles`), so the features read are bounded per new article,
+    whatever the window or the history holds."""
+    if not article_ids:
+        return []
+    wanted = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
+    with registered(connection, "_newsetl_candidates", wanted):
+        rows = connection.execute(
+            """
             SELECT f.article_id, f.event_time, f.entities, f.facts, f.terms, f.names, f.headline, f.kind,
                    s.story_id
             FROM story_features AS f
             JOIN story_articles AS s ON s.article_id = f.article_id
-            WHERE f.event_time BETWEEN ? AND ?
-            ORDER BY f.event_time DESC, f.article_id
-            LIMIT ?
-        )
-        UNION ALL
-        (
-            SELECT f.article_id, f.event_time, f.entities, f.facts, f.terms, f.names, f.headline, f.kind,
-                   s.story_id
-            FROM story_features AS f
-            JOIN story_articles AS s ON s.article_id = f.article_id
-            WHERE f.event_time IS NULL
-            ORDER BY s.joined_at DESC, f.article_id
-            LIMIT ?
-        )
-        """,
-        [start, end, dated_limit, undated_limit],
-    ).fetchall()
+            WHERE f.article_id IN (SELECT article_id FROM _newsetl_candidates)
+            ORDER BY coalesce(f.event_time, s.joined_at), f.article_id
+            """
+        ).fetchall()
     return [
         (
             StoryFeatures(

@@ -19,6 +19,7 @@ DERIVED_TABLES = (
     "lsh_bands",
     "article_signatures",
     "near_duplicates",
+    "story_postings",
     "story_features",
     "story_articles",
     "article_sentences",

@@ -1,0 +1,143 @@
+"""The story candidate index (warehouse/story_index.py, migration 015): written with the articles, looked
+up per article in its window with broad keys skipped and candidates capped, backfilled for old files."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from transform.outcomes import BatchOutcome
+from transform.stories import ROUNDUP, StoryAssignment, StoryFeatures, candidate_keys
+from warehouse.connection import connect, migrations
+from warehouse.loads import load_outcomes
+from warehouse.queries import story_candidates
+from warehouse.reprocess import forget_derived
+from warehouse.story_index import CandidateLimits, Lookup, candidate_articles, insert_story_postings
+
+NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
+WEEK = timedelta(days=7)
+
+
+def report(article_id: str, when: datetime | None, *names: str, kind: str = "report") -> StoryFeatures:
+    return StoryFeatures(
+        article_id,
+        when,
+        frozenset({"Apple"}),
+        frozenset({"pct:8.48", "date:03-10"}),
+        {"quake": 2.0, "rescue": 1.5, "city": 1.0},
+        frozenset(names),
+        frozenset({"quake"}),
+        kind,
+    )
+
+
+def load(db: Path, *features: StoryFeatures) -> None:
+    stories = tuple(StoryAssignment(f.article_id, f.article_id, 1.0, None) for f in features)
+    with connect(db) as connection:
+        load_outcomes(connection, "run", NOW, BatchOutcome(story_features=features, stories=stories))
+
+
+def lookup(db: Path, article: StoryFeatures, limits: CandidateLimits | None = None) -> list[str]:
+    with connect(db) as connection:
+        when = article.event_time or NOW
+        return candidate_articles(
+            connection,
+            [Lookup(article.article_id, when, candidate_keys(article))],
+            WEEK,
+            limits or CandidateLimits(),
+        )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "stories.duckdb"
+
+
+def test_candidate_keys_are_the_rare_evidence_and_none_for_a_roundup() -> None:
+    keys = candidate_keys(report("a", NOW, "lanxi"))
+    assert {"n:lanxi", "n:quake", "f:pct:8.48", "e:Apple", "t:quake", "t:rescue", "t:city"} == keys
+    assert not any(key.startswith("f:date:") for key in keys)  # a date says little: every report has it
+    assert candidate_keys(report("r", NOW, "lanxi", kind=ROUNDUP)) == frozenset()
+
+
+def test_a_load_posts_reports_and_a_new_article_finds_them_in_its_window(db: Path) -> None:
+    load(
+        db,
+        report("same-day", NOW - timedelta(hours=3), "lanxi"),
+        report("weeks-before", NOW - timedelta(days=20), "lanxi"),
+        report("undated", None, "lanxi"),  # posted at the load's time: in the current window
+        report("roundup", NOW, "lanxi", kind=ROUNDUP),  # never posted: nothing joins a roundup
+    )
+    with connect(db) as connection:
+        posted = connection.execute("SELECT DISTINCT article_id FROM story_postings ORDER BY 1").fetchall()
+    assert posted == [("same-day",), ("undated",), ("weeks-before",)]
+    assert lookup(db, report("new", NOW, "lanxi")) == ["same-day", "undated"]
+    with connect(db) as connection:
+        found = story_candidates(connection, ["same-day", "undated"])
+    assert [(f.article_id, story) for f, story in found] == [("same-day", "same-day"), ("undated", "undated")]
+    assert found[1][0].event_time is None  # the evidence read back is the article's own, undated
+
+
+def test_a_key_too_common_to_be_evidence_is_skipped_and_candidates_are_capped(db: Path) -> None:
+    # Six articles share "apple" (and the top terms); two of them also share the rare name "lanxi".
+    load(db, *(report(f"a{i}", NOW - timedelta(hours=i), *(["lanxi"] if i < 2 else [])) for i in range(6)))
+    new = report("new", NOW, "lanxi")
+    assert lookup(db, new, CandidateLimits(broad_key=1_000, per_key=100, per_article=100)) == [
+        f"a{i}" for i in range(6)
+    ]
+    # Keys posted by more than five articles are too broad: only the rare name leads anywhere.
+    assert lookup(db, new, CandidateLimits(broad_key=5, per_key=100, per_article=100)) == ["a0", "a1"]
+    # Per key, the latest postings only; per article, those sharing the rarest evidence only.
+    assert lookup(db, new, CandidateLimits(broad_key=1_000, per_key=3, per_article=100)) == ["a0", "a1", "a2"]
+    assert lookup(db, new, CandidateLimits(broad_key=1_000, per_key=100, per_article=2)) == ["a0", "a1"]
+
+
+def test_reprocess_forgets_the_postings_with_the_features(db: Path) -> None:
+    load(db, report("a", NOW, "lanxi"))
+    with connect(db) as connection:
+        forget_derived(connection)
+        assert connection.execute("SELECT count(*) FROM story_postings").fetchone() == (0,)
+
+
+def test_the_migration_backfills_the_keys_candidate_keys_gives(db: Path) -> None:
+    articles = [
+        report("a", NOW, "lanxi", "dynamics"),
+        report("b", None, "ruiz"),
+        report("r", NOW, kind=ROUNDUP),
+    ]
+    load(db, *articles)
+    with connect(db) as connection:
+        written = _postings(connection)
+        # As a file made before migration 015 would be: the table filled by the migration alone.
+        connection.execute("DROP TABLE story_postings")
+        [(_, _, sql)] = [m for m in migrations() if m[0] == 15]
+        connection.execute(sql)
+        assert _postings(connection) == written
+    expected = {(key, f.article_id) for f in articles for key in candidate_keys(f)}
+    assert {(key, article) for key, article, _ in written} == expected
+
+
+def _postings(connection: duckdb.DuckDBPyConnection) -> set[tuple[str, str, datetime]]:
+    rows = connection.execute("SELECT key_hash, article_id, event_time FROM story_postings").fetchall()
+    hashes = dict(
+        connection.execute(
+            "SELECT md5_number_upper(k), k FROM (SELECT unnest(?::VARCHAR[]) AS k)", [sorted(_ALL_KEYS)]
+        ).fetchall()
+    )
+    return {(hashes.get(h, str(h)), article_id, when) for h, article_id, when in rows}
+
+
+_ALL_KEYS = {
+    key
+    for f in (report("a", NOW, "lanxi", "dynamics"), report("b", None, "ruiz"))
+    for key in candidate_keys(f)
+}
+
+
+def test_insert_story_postings_ignores_an_empty_batch(db: Path) -> None:
+    with connect(db) as connection:
+        insert_story_postings(connection, [], NOW)
+        assert connection.execute("SELECT count(*) FROM story_postings").fetchone() == (0,)

@@ -1,0 +1,135 @@
+"""The story candidate index: which stored articles a new article could share a story with.
+
+Each report is posted under its candidate keys (`transform.stories.candidate_keys`: rare names, headline
+terms, figures other than dates, watched entities, top terms) in `story_postings` (migration 015), in
+the same transaction as the article (`warehouse.loads.load_outcomes`). A batch of new articles looks up
+its keys in one join, each article within its own time window, and gets back a bounded number of
+candidate articles per article whatever the window holds:
+
+- a key posted by more than `broad_key` articles of the window is too common to be evidence (Apple,
+  "market", a top term every article has) and is skipped;
+- of a key, only the latest `per_key` postings count;
+- of an article's candidates, only the `per_article` sharing the rarest evidence (the sum of 1/postings
+  over the keys they share) are kept.
+
+Rows are appended in load order, which follows event time, so the lookup's time filter lets DuckDB skip
+the row groups of other weeks by their min-max zone maps: the rows read are those of the window, not of
+the history. Only the candidates' features are then read (`warehouse.queries.story_candidates`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import duckdb
+import pyarrow as pa
+
+from transform.stories import StoryFeatures, candidate_keys
+from warehouse.batches import TIMESTAMP, registered
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateLimits:
+    """How much one new article may look at in the index (see the module docstring)."""
+
+    broad_key: int = 200
+    per_key: int = 32
+    per_article: int = 48
+
+
+def insert_story_postings(
+    connection: duckdb.DuckDBPyConnection, features: Sequence[StoryFeatures], now: datetime
+) -> None:
+    """Post each report under its candidate keys (inside the caller's transaction). An article without a
+    date is posted at `now`, so it is found by the articles of the current window."""
+    rows = [(key, f.article_id, f.event_time or now) for f in features for key in sorted(candidate_keys(f))]
+    if not rows:
+        return
+    table = pa.table(
+        {
+            "key": pa.array([r[0] for r in rows], pa.string()),
+            "article_id": pa.array([r[1] for r in rows], pa.string()),
+            "event_time": pa.array([r[2] for r in rows], TIMESTAMP),
+        }
+    )
+    with registered(connection, "_newsetl_story_postings", table):
+        connection.execute(
+            """
+            INSERT INTO story_postings (key_hash, article_id, event_time)
+            SELECT md5_number_upper(key), article_id, event_time FROM _newsetl_story_postings
+            """
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """One new article's lookup: its keys, and the time it stands at (its date, or the run's newest)."""
+
+    article_id: str
+    event_time: datetime
+    keys: frozenset[str]
+
+
+_CANDIDATES = """
+WITH hits AS (
+    SELECT w.article_id AS new_id, w.key, p.article_id, p.event_time
+    FROM _newsetl_story_lookups AS w
+    JOIN story_postings AS p
+      ON p.key_hash = md5_number_upper(w.key)
+     AND p.event_time BETWEEN w.event_time - $window AND w.event_time + $window
+    WHERE p.event_time BETWEEN $start AND $end
+      AND p.article_id <> w.article_id
+),
+counted AS (
+    SELECT *, count(*) OVER (PARTITION BY new_id, key) AS postings FROM hits
+),
+kept AS (
+    SELECT new_id, key, article_id, 1.0 / postings AS rarity
+    FROM counted
+    WHERE postings <= $broad_key
+    QUALIFY row_number() OVER (PARTITION BY new_id, key ORDER BY event_time DESC, article_id) <= $per_key
+),
+ranked AS (
+    SELECT new_id, article_id, sum(rarity) AS evidence
+    FROM kept
+    GROUP BY new_id, article_id
+    QUALIFY row_number() OVER (PARTITION BY new_id ORDER BY evidence DESC, article_id) <= $per_article
+)
+SELECT DISTINCT article_id FROM ranked
+"""
+
+
+def candidate_articles(
+    connection: duckdb.DuckDBPyConnection,
+    lookups: Iterable[Lookup],
+    window: timedelta,
+    limits: CandidateLimits = CandidateLimits(),
+) -> list[str]:
+    """Ids of the stored articles sharing rare evidence with each new article in its time window: at most
+    `limits.per_article` per new article, whatever the number of articles in the window."""
+    rows = [(lookup.article_id, key, lookup.event_time) for lookup in lookups for key in sorted(lookup.keys)]
+    if not rows:
+        return []
+    table = pa.table(
+        {
+            "article_id": pa.array([r[0] for r in rows], pa.string()),
+            "key": pa.array([r[1] for r in rows], pa.string()),
+            "event_time": pa.array([r[2] for r in rows], TIMESTAMP),
+        }
+    )
+    times = [r[2] for r in rows]
+    with registered(connection, "_newsetl_story_lookups", table):
+        found = connection.execute(
+            _CANDIDATES,
+            {
+                "window": window,
+                "start": min(times) - window,
+                "end": max(times) + window,
+                "broad_key": limits.broad_key,
+                "per_key": limits.per_key,
+                "per_article": limits.per_article,
+            },
+        ).fetchall()
+    return sorted(article_id for (article_id,) in found)
