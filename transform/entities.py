@@ -43,7 +43,7 @@ DEFAULT_WATCHLIST: Mapping[str, tuple[str, ...]] = {
     "Jack Ma": ("Jack Ma", "马云", "馬雲", "ジャック・マー", "마윈"),
     "Joe Tsai": ("Joe Tsai", "蔡崇信"),
     "Eddie Wu": ("Eddie Wu", "吴泳铭"),
-    "Tim Cook": ("Tim Cook", "蒂姆·库克", "ティム・クック", "팀 쿡"),
+    "Tim Cook": ("Tim Cook", "蒂姆·库克", "库克", "ティム・クック", "팀 쿡"),
 }  # fmt: skip
 
 
@@ -73,6 +73,12 @@ AMBIGUOUS_ALIASES: Mapping[str, AliasContext] = {
             "红富士", "香蕉", "梨", "苹果树", "苹果派", "苹果醋",
         ),
         veto_window=12,
+    ),
+    # 库克 is any Cook (库克群岛, 库克船长): Tim Cook next to Apple, its products or his title.
+    "库克": AliasContext(
+        cues=("苹果", "Apple", "iPhone", "首席执行官", "CEO", "掌门", "总裁", "蒂姆"),
+        vetoes=("群岛", "船长", "山"),
+        veto_window=4,
     ),
 }  # fmt: skip
 

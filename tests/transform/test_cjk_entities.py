@@ -57,6 +57,12 @@ def test_pingguo_the_fruit_is_not_apple(text: str) -> None:
     assert "Apple" not in entity_set(text)
 
 
+def test_kuke_is_tim_cook_next_to_apple_only() -> None:
+    assert entity_set("苹果首席执行官库克表示") == {"Apple", "Tim Cook"}
+    assert entity_set("库克群岛发生地震") == frozenset()
+    assert entity_set("库克船长的航海日记") == frozenset()
+
+
 @pytest.mark.parametrize(
     "text",
     [
