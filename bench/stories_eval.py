@@ -139,7 +139,7 @@ ABLATIONS: dict[str, tuple[StoryRules, bool, Shape]] = {
     "without roundup/preview kinds": (StoryRules(), True, _as_report),
     "kinds from the body alone": (StoryRules(), True, _keep),
     "same evidence across scripts": (_without(cross_script_evidence=1.0), True, _keep),
-    "without titles (flow today)": (StoryRules(), False, _keep),
+    "without titles": (StoryRules(), False, _keep),
 }
 
 
