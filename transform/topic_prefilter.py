@@ -27,7 +27,11 @@ from transform.topics import TopicRule
 
 _WORD = re.compile(r"[a-z0-9]+")
 # A letter followed by a digit: where a version number starts inside a word ("qwen3", "gpt4o").
-_BEFORE_DIGITS = re.compile(r"[a-z](?=[0-9])")
+_BEFORE_DIGITS = re.compile(rb"[a-z](?=[0-9])")
+# Bytes that are part of a word (ASCII lower-case letters and digits); every other byte ends one.
+_WORD_BYTES = bytes(
+    byte if chr(byte).isascii() and chr(byte).isalnum() else 32 for byte in range(256)
+).lower()
 # Characters kept each side of a spelling found: more than any spelling is long, plus the context an
 # ambiguous alias needs ("苹果" counts as Apple only with a cue within its window).
 _WINDOW = 120 + max((context.window for context in AMBIGUOUS_ALIASES.values()), default=0)
@@ -39,7 +43,7 @@ class _Group:
     """One `all_of` group: its Latin spellings as (the words a text needs, the spelling) and its other
     spellings."""
 
-    latin: tuple[tuple[frozenset[str], str], ...]
+    latin: tuple[tuple[frozenset[bytes], str], ...]
     substrings: tuple[str, ...]
 
 
@@ -58,7 +62,7 @@ class TopicPrefilter:
         if not self.groups:
             return True
         folded = text.lower()  # not casefold: "ß" stays a non-Latin letter, as for the regex
-        words: set[str] | None = None
+        words: set[bytes] | None = None
         anchors: list[str] = []
         for group in self.groups:
             found = [s for s in group.substrings if s in folded]
@@ -114,7 +118,7 @@ def prefilter_for(rule: TopicRule) -> TopicPrefilter:
     """The prefilter of `rule`: its `all_of` groups (aliases included), without `none_of`."""
     groups = []
     for group in rule.all_of:
-        latin: list[tuple[frozenset[str], str]] = []
+        latin: list[tuple[frozenset[bytes], str]] = []
         substrings: list[str] = []
         for term in group:
             for spelling in (term, *rule.aliases.get(term, ())):
@@ -139,17 +143,18 @@ def prefilter_for(rule: TopicRule) -> TopicPrefilter:
     )
 
 
-def _required_words(spelling: str) -> frozenset[str]:
+def _required_words(spelling: str) -> frozenset[bytes]:
     """The words a text must contain to mention `spelling`. A last word ending in a digit is left out:
     decide_topic lets more digits follow it ("GPT-4" is found in "GPT-45"), which is another word."""
     words = _WORD.findall(spelling)
     if len(words) > 1 and words[-1][-1:].isdigit():
         words = words[:-1]
-    return frozenset(words)
+    return frozenset(word.encode("ascii") for word in words)
 
 
-def _words(folded: str) -> set[str]:
-    words = set(_WORD.findall(folded))
+def _words(folded: str) -> set[bytes]:
+    """The ASCII words of a lower-cased text (bytes: splitting bytes is twice as fast as a regex)."""
+    words = set(folded.encode("ascii", "replace").translate(_WORD_BYTES).split())
     # decide_topic lets digits follow a Latin spelling ("Qwen3", "assistant2"), whatever comes after
     # them: each part of a word that ends where digits start counts as a word too.
     words.update(
