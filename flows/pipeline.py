@@ -17,7 +17,12 @@ directly. The promise kept here, once for every source: one document can never s
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
+import os
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
@@ -117,10 +122,27 @@ def extract_and_clean(
     documents: Sequence[RawDocument],
     topic_rules: Mapping[str, TopicRule] | None = None,
     learned: Mapping[str, frozenset[str]] | None = None,
+    workers: int | None = None,
 ) -> Processed:
     """Extract and clean each document; any failure rejects that document only. Documents of a source
     with a topic rule that they do not match are set aside (kept raw, not loaded as articles). A source's
-    learned boilerplate lines are dropped from its documents."""
+    learned boilerplate lines are dropped from its documents. Large batches are shared among `workers`
+    processes (see `map_chunks`); the outcome is the same, in the same order."""
+    work = functools.partial(_extract_and_clean_here, topic_rules=topic_rules, learned=learned)
+    parts = map_chunks(work, documents, workers)
+    return Processed(
+        [article for part in parts for article in part.articles],
+        [reject for part in parts for reject in part.rejects],
+        [page for part in parts for page in part.off_topic],
+        {doc_id: keys for part in parts for doc_id, keys in part.line_keys.items()},
+    )
+
+
+def _extract_and_clean_here(
+    documents: Sequence[RawDocument],
+    topic_rules: Mapping[str, TopicRule] | None = None,
+    learned: Mapping[str, frozenset[str]] | None = None,
+) -> Processed:
     articles: list[tuple[Article, str]] = []
     rejects: list[Reject] = []
     off_topic: list[OffTopic] = []
@@ -148,9 +170,13 @@ def extract_and_clean(
 
 
 def deduplicate(
-    connection: duckdb.DuckDBPyConnection, articles: Sequence[Article], now: datetime
+    connection: duckdb.DuckDBPyConnection,
+    articles: Sequence[Article],
+    now: datetime,
+    workers: int | None = None,
 ) -> Deduplicated:
-    """Exact (URL, body hash), then near-duplicates (MinHash/LSH), then stories, against what is stored."""
+    """Exact (URL, body hash), then near-duplicates (MinHash/LSH), then stories, against what is stored.
+    The signatures and story evidence of a large batch are computed in `workers` processes."""
     scheme = DEFAULT_SCHEME
     warnings: list[str] = []
     known_urls, known_hashes = known_articles(
@@ -158,17 +184,15 @@ def deduplicate(
     )
     versions = current_versions(connection, list(set(known_urls.values())))
     exact = deduplicate_exact(articles, known_urls, known_hashes, versions)
-
-    def sign(article: Article) -> tuple[str, Signature, int]:
-        return (article.article_id, *signature(article.body, scheme))
-
+    parts = map_chunks(_evidence_here, exact.new_articles, workers)
     # An article whose signature cannot be computed is still loaded, as a near-duplicate of nothing.
-    signed = each_or_warn(exact.new_articles, sign, "signature", warnings)
+    signed = [sign for part in parts for sign in part[0]]
+    features = [feature for part in parts for feature in part[1]]
+    warnings.extend(warning for part in parts for warning in part[2])
     candidates = near_duplicate_candidates(
         connection, scheme.scheme_id, {article_id: band_keys(sig, scheme) for article_id, sig, _ in signed}
     )
     near, fingerprints = group_batch(signed, candidates, scheme)
-    features = [_story_evidence(article, warnings) for article in exact.new_articles]
     stored = story_candidates(connection, _candidates_of(connection, features, now))
     stored_story_of = stories_of(connection, [n.matched_article_id for n in near])
     copies = {n.article_id: (n.matched_article_id, n.similarity) for n in near}
@@ -187,6 +211,19 @@ def _candidates_of(
     return candidate_articles(connection, [lookup for lookup in lookups if lookup.keys], StoryRules().window)
 
 
+def _evidence_here(
+    articles: Sequence[Article],
+) -> tuple[list[tuple[str, Signature, int]], list[StoryFeatures], list[str]]:
+    """The signature and story evidence of each article, and warnings for those that failed."""
+    warnings: list[str] = []
+
+    def sign(article: Article) -> tuple[str, Signature, int]:
+        return (article.article_id, *signature(article.body, DEFAULT_SCHEME))
+
+    signed = each_or_warn(articles, sign, "signature", warnings)
+    return signed, [_story_evidence(article, warnings) for article in articles], warnings
+
+
 def _story_evidence(article: Article, warnings: list[str]) -> StoryFeatures:
     """The article's story evidence; when it cannot be computed, none (the article starts its own story)."""
     work = lambda a: story_features(a.article_id, a.body, a.published_at, title=a.title)  # noqa: E731
@@ -194,10 +231,62 @@ def _story_evidence(article: Article, warnings: list[str]) -> StoryFeatures:
     return found[0] if found else StoryFeatures(article.article_id, None, frozenset(), frozenset())
 
 
-def analyse_articles(articles: Sequence[Article], warnings: list[str]) -> list[ArticleAnalysis]:
+def analyse_articles(
+    articles: Sequence[Article], warnings: list[str], workers: int | None = None
+) -> list[ArticleAnalysis]:
     """Sentences, entity mentions and numeric facts of each new article, for the analyst tables; an
-    article whose analysis fails is loaded without those rows (a warning says which)."""
-    return each_or_warn(articles, lambda a: analyse(a.article_id, a.body), "analysis", warnings)
+    article whose analysis fails is loaded without those rows (a warning says which). A large batch is
+    analysed in `workers` processes."""
+    parts = map_chunks(_analyse_here, articles, workers)
+    warnings.extend(warning for _, part_warnings in parts for warning in part_warnings)
+    return [analysis for analyses, _ in parts for analysis in analyses]
+
+
+def _analyse_here(articles: Sequence[Article]) -> tuple[list[ArticleAnalysis], list[str]]:
+    warnings: list[str] = []
+    return each_or_warn(articles, lambda a: analyse(a.article_id, a.body), "analysis", warnings), warnings
+
+
+# Below this many items a batch is worked on in this process: starting processes would cost more than
+# they save (~0.1 s), and tests and small runs keep one process.
+PARALLEL_MIN_ITEMS = 400
+# Chunks per worker: a few each, so a chunk of slow documents does not leave the other worker idle.
+_CHUNKS_PER_WORKER = 4
+
+
+def worker_count(items: int, workers: int | None = None) -> int:
+    """Processes for `items` of pure per-document work: `workers` when given, else one per core the
+    process may use for a batch of at least `PARALLEL_MIN_ITEMS`, else 1."""
+    if workers is not None:
+        return max(1, workers)
+    if items < PARALLEL_MIN_ITEMS:
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def map_chunks(
+    work: Callable[[Sequence[Item]], Result], items: Sequence[Item], workers: int | None = None
+) -> list[Result]:
+    """`work` on consecutive chunks of `items`, results in order: in this process, or in a pool of
+    `worker_count` processes that is shut down (its processes joined) before returning.
+
+    `work` must be pure (the pipeline's per-document stages are) and a module-level function or a
+    `functools.partial` of one, since chunks travel to the workers by pickle. Workers are forked where the
+    platform can (they start in milliseconds with every module already imported). If the pool breaks (a
+    worker killed, out of memory), the batch is worked on again in this process.
+    """
+    count = worker_count(len(items), workers)
+    if count <= 1:
+        return [work(items)]
+    size = -(-len(items) // (count * _CHUNKS_PER_WORKER))
+    chunks = [items[start : start + size] for start in range(0, len(items), size)]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    try:
+        with ProcessPoolExecutor(count, mp_context=context) as pool:
+            return list(pool.map(work, chunks))
+    except BrokenProcessPool:
+        return [work(items)]
 
 
 def each_or_warn(

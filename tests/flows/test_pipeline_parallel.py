@@ -1,0 +1,62 @@
+"""The pipeline's per-document stages give the same outcome in worker processes as in one, and leave no
+process behind (flows/pipeline.py: map_chunks)."""
+
+from __future__ import annotations
+
+import multiprocessing
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from extract.files import read_file
+from flows import pipeline
+from tests.faults.conftest import write_news
+from transform.records import RawDocument
+from warehouse.connection import connect
+
+NOW = datetime(2025, 6, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def documents(tmp_path: Path) -> list[RawDocument]:
+    write_news(tmp_path / "in", 12, seed=5, name="news.jsonl")
+    (tmp_path / "in" / "empty.txt").write_text("   \n", encoding="utf-8")  # rejected: no text
+    found = [document for path in sorted((tmp_path / "in").iterdir()) for document in read_file(path, NOW)]
+    assert len(found) > 12
+    return found
+
+
+def test_two_workers_give_what_one_process_gives(documents: list[RawDocument], tmp_path: Path) -> None:
+    one = pipeline.extract_and_clean(documents, workers=1)
+    two = pipeline.extract_and_clean(documents, workers=2)
+    assert one == two and one.rejects  # rejects included, in the same order
+    articles = [article for article, _ in one.articles]
+    with connect(tmp_path / "a.duckdb") as first, connect(tmp_path / "b.duckdb") as second:
+        serial = pipeline.deduplicate(first, articles, NOW, workers=1)
+        parallel = pipeline.deduplicate(second, articles, NOW, workers=2)
+    assert serial.story_features == parallel.story_features
+    assert serial.stories == parallel.stories and serial.near_duplicates == parallel.near_duplicates
+    assert [f.article_id for f in serial.fingerprints] == [f.article_id for f in parallel.fingerprints]
+    warnings_one: list[str] = []
+    warnings_two: list[str] = []
+    assert pipeline.analyse_articles(articles, warnings_one, workers=1) == pipeline.analyse_articles(
+        articles, warnings_two, workers=2
+    )
+    assert not multiprocessing.active_children()  # every worker was joined
+
+
+def test_small_batches_stay_in_this_process() -> None:
+    assert pipeline.worker_count(pipeline.PARALLEL_MIN_ITEMS - 1) == 1
+    assert pipeline.worker_count(10, workers=3) == 3
+    assert pipeline.map_chunks(sum, [1, 2, 3]) == [6]  # one chunk, here
+
+
+def test_a_failure_in_a_worker_reaches_the_caller() -> None:
+    with pytest.raises(ZeroDivisionError):
+        pipeline.map_chunks(_divide, [1, 0, 2, 3], workers=2)
+    assert not multiprocessing.active_children()
+
+
+def _divide(items: list[int]) -> list[float]:
+    return [1 / item for item in items]
