@@ -4,7 +4,7 @@
   text (lexbor) and the prefilter of the default topic rule (transform/topic_prefilter.py), as
   `newsetl warc` does before any extraction; target >= 2,000 records/s;
 - full extraction (trafilatura + cleaning + the topic rule) of the pages that pass, with 1 and with 2
-  worker processes (flows/warc.py `extract_in_processes`, the flow's own function); target >= 1.7x.
+  worker processes (flows/warc_chunks.py `extract_in_processes`, the flow's own function); target >= 1.7x.
 
 The archive: 10,000 records (2,000 with --quick), 5% on topic. Pages are made up here and sized like
 news pages (about 60-90 KB of HTML: navigation, inline scripts and styles, 8-20 paragraphs); off-topic
@@ -31,7 +31,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from extract.warc import WarcCapture, cheap_text, read_archive
-from flows.warc import extract_in_processes
+from flows.warc_chunks import extract_in_processes
 from transform.topic_prefilter import prefilter_for
 from transform.topics import DEFAULT_TOPIC
 

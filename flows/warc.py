@@ -9,7 +9,8 @@ Most pages of a news archive are off topic, so the prefilter (transform/topic_pr
 tag-stripped text of every page before anything costly, and only pages that may be on topic are stored
 and extracted; the full topic rule then decides on the extracted article, as for web sources. The
 stages after reading are the ingest flow's own tasks (flows/ingest.py), fed one chunk at a time; only
-extraction is different: it runs in a pool of processes (`extract_in_processes`), one per core.
+extraction is different: it runs in a pool of processes, one per core (flows/warc_chunks.py holds
+the chunking and the pool: plain functions, which the bench calls too).
 
 Resuming: an archive's next offset is saved after each chunk is loaded, so a killed run goes on from
 the last chunk; pages of a chunk stored before the kill are found stored and are not added twice; an
@@ -19,14 +20,12 @@ archive read to its end is skipped.
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from multiprocessing import get_context
 from pathlib import Path
 from typing import cast
 
@@ -41,9 +40,6 @@ from extract.sources import SourcesConfig, load_sources
 from extract.warc import (
     WARC_SOURCE,
     WarcCapture,
-    WarcReject,
-    WarcSkip,
-    cheap_text,
     download_archive,
     is_remote,
     read_archive,
@@ -72,23 +68,18 @@ from flows.ingest import (
 from flows.pipeline import Processed
 from flows.settings import warehouse_for
 from flows.story_report import publish_story_report
+from flows.warc_chunks import Chunk, chunks, extract_in_processes, process_pool
 from transform.errors import Reject, TransientError
 from transform.health import SourceRun
 from transform.outcomes import BatchOutcome
 from transform.records import RawDocument, SourceKind
-from transform.topic_prefilter import TopicPrefilter, prefilter_for
+from transform.topic_prefilter import prefilter_for
 from transform.topics import DEFAULT_TOPIC, TopicRule
 from warehouse.connection import Warehouse, connect, is_storage_failure
 from warehouse.loads import RunCounts
 from warehouse.locks import writer_lock
 from warehouse.warc import WarcCaptureRow, WarcProgress, save_warc_captures, save_warc_progress, warc_progress
 
-# A chunk ends after this many records or this many pages that passed the prefilter: the progress saved
-# after each chunk bounds what a killed run reads again, and the pages held in memory.
-CHUNK_RECORDS = 5_000
-CHUNK_PAGES = 400
-# Documents handed to a worker process at a time: small enough to keep both cores busy to the end.
-WORKER_BATCH = 8
 # An archive fetched by URL is at most this large (CC-NEWS files are about 1 GB).
 MAX_ARCHIVE_BYTES = 8 * 1024**3
 
@@ -106,19 +97,6 @@ class Archive:
     def warc_file(self) -> str:
         """The archive's name in the warehouse: its URL, or its absolute file URI."""
         return self.location if is_remote(self.location) else Path(self.location).resolve().as_uri()
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """Consecutive records of an archive: the pages that passed the prefilter, the rejects, the counts."""
-
-    captures: list[WarcCapture] = field(default_factory=list)
-    rejects: list[Reject] = field(default_factory=list)
-    records: int = 0
-    pages: int = 0
-    off_topic: int = 0
-    # Where the next chunk starts; None when this chunk ends the archive.
-    next_offset: int | None = None
 
 
 @dataclass(frozen=True)
@@ -149,66 +127,6 @@ class WarcSummary:
 
     counts: WarcCounts
     ingest: IngestSummary
-
-
-def chunks(
-    items: Iterable[WarcCapture | WarcSkip | WarcReject],
-    prefilter: TopicPrefilter | None,
-    max_records: int | None = None,
-    max_pages: int | None = None,
-) -> Iterator[Chunk]:
-    """Group an archive's records into chunks (of CHUNK_RECORDS records or CHUNK_PAGES pages unless
-    given), keeping only the pages the prefilter lets through."""
-    max_records = max_records or CHUNK_RECORDS
-    max_pages = max_pages or CHUNK_PAGES
-    captures: list[WarcCapture] = []
-    rejects: list[Reject] = []
-    records = pages = off_topic = 0
-    for item in items:
-        if records >= max_records or len(captures) >= max_pages:
-            yield Chunk(captures, rejects, records, pages, off_topic, item.offset)
-            captures, rejects, records, pages, off_topic = [], [], 0, 0, 0
-        records += 1
-        if isinstance(item, WarcReject):
-            rejects.append(item.reject)
-        elif isinstance(item, WarcCapture):
-            pages += 1
-            if prefilter is None or prefilter.may_match(cheap_text(item.html)):
-                captures.append(item)
-            else:
-                off_topic += 1
-    yield Chunk(captures, rejects, records, pages, off_topic, None)
-
-
-def extract_in_processes(
-    documents: Sequence[RawDocument],
-    topic_rules: dict[str, TopicRule] | None,
-    learned: dict[str, frozenset[str]] | None,
-    pool: Executor | None,
-) -> Processed:
-    """`pipeline.extract_and_clean` over small batches in `pool` (in this process when None); the
-    results are merged in the documents' order, so the outcome is the same as in one process."""
-    if pool is None or len(documents) <= WORKER_BATCH:
-        return pipeline.extract_and_clean(documents, topic_rules, learned)
-    # Topic rules hold a read-only mapping, which cannot be pickled: a plain dict travels instead.
-    rules = {name: replace(rule, aliases=dict(rule.aliases)) for name, rule in (topic_rules or {}).items()}
-    batches = [documents[i : i + WORKER_BATCH] for i in range(0, len(documents), WORKER_BATCH)]
-    futures = [pool.submit(pipeline.extract_and_clean, list(b), rules, learned) for b in batches]
-    merged = Processed([], [], [], {})
-    for future in futures:
-        part = future.result()
-        merged.articles.extend(part.articles)
-        merged.rejects.extend(part.rejects)
-        merged.off_topic.extend(part.off_topic)
-        merged.line_keys.update(part.line_keys)
-    return merged
-
-
-def process_pool(processes: int | None) -> ProcessPoolExecutor | None:
-    """A pool of `processes` workers (default: one per core), or None for one process. Workers are
-    spawned, not forked: the flow's process runs Prefect's threads, which a fork would copy mid-work."""
-    count = processes or os.cpu_count() or 1
-    return ProcessPoolExecutor(count, mp_context=get_context("spawn")) if count > 1 else None
 
 
 @task(cache_policy=NONE)

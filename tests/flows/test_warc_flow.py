@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import flows.warc as warc_module
+import flows.warc_chunks as warc_chunks
 from flows.warc import WarcSummary, warc
 from tests.extract.warc_files import Record, page, write_warc
 from warehouse.connection import connect
@@ -77,7 +78,7 @@ def test_a_run_killed_midway_goes_on_from_the_saved_offset_and_adds_each_page_on
 ) -> None:
     path = tmp_path / "news.warc"
     offsets = archive(path)
-    monkeypatch.setattr(warc_module, "CHUNK_RECORDS", 4)
+    monkeypatch.setattr(warc_chunks, "CHUNK_RECORDS", 4)
     saved = warc_module.save_progress
     calls = []
 

@@ -1,0 +1,98 @@
+"""The plain parts of the warc flow (flows/warc.py), no Prefect: an archive's records in chunks past the
+topic prefilter, and extraction in a pool of worker processes. The bench calls them as the flow does."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from multiprocessing import get_context
+
+from extract.warc import WarcCapture, WarcReject, WarcSkip, cheap_text
+from flows import pipeline
+from flows.pipeline import Processed
+from transform.errors import Reject
+from transform.records import RawDocument
+from transform.topic_prefilter import TopicPrefilter
+from transform.topics import TopicRule
+
+# A chunk ends after this many records or this many pages that passed the prefilter: the progress saved
+# after each chunk bounds what a killed run reads again, and the pages held in memory.
+CHUNK_RECORDS = 5_000
+CHUNK_PAGES = 400
+# Documents handed to a worker process at a time: small enough to keep both cores busy to the end.
+WORKER_BATCH = 8
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Consecutive records of an archive: the pages that passed the prefilter, the rejects, the counts."""
+
+    captures: list[WarcCapture] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    records: int = 0
+    pages: int = 0
+    off_topic: int = 0
+    # Where the next chunk starts; None when this chunk ends the archive.
+    next_offset: int | None = None
+
+
+def chunks(
+    items: Iterable[WarcCapture | WarcSkip | WarcReject],
+    prefilter: TopicPrefilter | None,
+    max_records: int | None = None,
+    max_pages: int | None = None,
+) -> Iterator[Chunk]:
+    """Group an archive's records into chunks (of CHUNK_RECORDS records or CHUNK_PAGES pages unless
+    given), keeping only the pages the prefilter lets through."""
+    max_records = max_records or CHUNK_RECORDS
+    max_pages = max_pages or CHUNK_PAGES
+    captures: list[WarcCapture] = []
+    rejects: list[Reject] = []
+    records = pages = off_topic = 0
+    for item in items:
+        if records >= max_records or len(captures) >= max_pages:
+            yield Chunk(captures, rejects, records, pages, off_topic, item.offset)
+            captures, rejects, records, pages, off_topic = [], [], 0, 0, 0
+        records += 1
+        if isinstance(item, WarcReject):
+            rejects.append(item.reject)
+        elif isinstance(item, WarcCapture):
+            pages += 1
+            if prefilter is None or prefilter.may_match(cheap_text(item.html)):
+                captures.append(item)
+            else:
+                off_topic += 1
+    yield Chunk(captures, rejects, records, pages, off_topic, None)
+
+
+def extract_in_processes(
+    documents: Sequence[RawDocument],
+    topic_rules: dict[str, TopicRule] | None,
+    learned: dict[str, frozenset[str]] | None,
+    pool: Executor | None,
+) -> Processed:
+    """`pipeline.extract_and_clean` over small batches in `pool` (in this process when None); the
+    results are merged in the documents' order, so the outcome is the same as in one process."""
+    if pool is None or len(documents) <= WORKER_BATCH:
+        return pipeline.extract_and_clean(documents, topic_rules, learned)
+    # Topic rules hold a read-only mapping, which cannot be pickled: a plain dict travels instead.
+    rules = {name: replace(rule, aliases=dict(rule.aliases)) for name, rule in (topic_rules or {}).items()}
+    batches = [documents[i : i + WORKER_BATCH] for i in range(0, len(documents), WORKER_BATCH)]
+    futures = [pool.submit(pipeline.extract_and_clean, list(b), rules, learned) for b in batches]
+    merged = Processed([], [], [], {})
+    for future in futures:
+        part = future.result()
+        merged.articles.extend(part.articles)
+        merged.rejects.extend(part.rejects)
+        merged.off_topic.extend(part.off_topic)
+        merged.line_keys.update(part.line_keys)
+    return merged
+
+
+def process_pool(processes: int | None) -> ProcessPoolExecutor | None:
+    """A pool of `processes` workers (default: one per core), or None for one process. Workers are
+    spawned, not forked: the flow's process runs Prefect's threads, which a fork would copy mid-work."""
+    count = processes or os.cpu_count() or 1
+    return ProcessPoolExecutor(count, mp_context=get_context("spawn")) if count > 1 else None
