@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 
 from transform import segmentation
 
@@ -19,8 +18,11 @@ def _word_runs(text: str) -> list[str]:
 
 
 def matching_words(text: str) -> list[str]:
-    """The words of `text` as matching sees them: NFKC, case-folded, runs of word characters."""
-    return _word_runs(unicodedata.normalize("NFKC", text).casefold())
+    """The words of `text` as matching sees them: NFKC, case-folded, runs of word characters.
+
+    `segmentation.fold` gives the same words as NFKC + casefold, without normalising a whole Chinese
+    text for its full-width commas."""
+    return _word_runs(segmentation.fold(text))
 
 
 def normalise_for_matching(text: str) -> str:
