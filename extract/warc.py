@@ -298,11 +298,8 @@ def _page(
         shown = media or "no Content-Type"
         return _reject(warc_file, offset, "not_html", f"payload is {shown}, not an HTML page")
     try:
-        if "chunked" in headers.get("transfer-encoding", "").lower():
-            payload = _unchunk(payload)
-        decoder = BodyDecoder(headers.get("content-encoding", ""), MAX_PAGE_BYTES)
-        payload = decoder.feed(payload) + decoder.flush()
-    except (BodyError, ValueError) as error:
+        payload = _decoded(payload, headers)
+    except BodyError as error:
         return _reject(warc_file, offset, "decoding", f"payload cannot be decoded: {error}")
     if not payload or payload.isspace():
         return _reject(warc_file, offset, "empty", "empty page")
@@ -339,6 +336,20 @@ def _utf8(payload: bytes) -> str | None:
         return payload.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
+
+
+def _decoded(payload: bytes, headers: dict[str, str]) -> bytes:
+    """The payload without its transfer and content encodings. Some crawlers store the payload decoded
+    but keep the headers that said how it was sent: a payload that is not chunked or not compressed after
+    all, yet starts like a page, is kept as it is."""
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        with suppress(ValueError):
+            payload = _unchunk(payload)
+    encoding = headers.get("content-encoding", "").strip().lower()
+    if encoding in ("", "identity") or (payload.lstrip()[:1] == b"<" and not payload.startswith(b"\x1f\x8b")):
+        return payload
+    decoder = BodyDecoder(encoding, MAX_PAGE_BYTES)
+    return decoder.feed(payload) + decoder.flush()
 
 
 def _unchunk(payload: bytes) -> bytes:

@@ -260,3 +260,37 @@ archives = [
         parse_sources('[[sources]]\nname = "bad"\nkind = "warc"\narchives = ["ftp://example.com/a.warc"]')
     with pytest.raises(SourcesError, match="archives"):
         parse_sources('[[sources]]\nname = "empty"\nkind = "warc"\narchives = []')
+
+
+def test_transfer_and_content_encodings_are_undone_and_headers_that_no_longer_hold_are_ignored(
+    tmp_path: Path,
+) -> None:
+    import gzip
+
+    html = article_html(1, True).encode()
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(html), html)
+    path = tmp_path / "encodings.warc"
+    offsets = write_warc(
+        path,
+        [
+            Record("https://news.example.com/chunked", chunked, headers=(("Transfer-Encoding", "chunked"),)),
+            Record(
+                "https://news.example.com/gzip", gzip.compress(html), headers=(("Content-Encoding", "gzip"),)
+            ),
+            # Stored decoded by the crawler, headers kept as sent:
+            Record(
+                "https://news.example.com/said-chunked", html, headers=(("Transfer-Encoding", "chunked"),)
+            ),
+            Record("https://news.example.com/said-gzip", html, headers=(("Content-Encoding", "gzip"),)),
+            Record(
+                "https://news.example.com/broken",
+                b"\x1f\x8b\x08 not gzip",
+                headers=(("Content-Encoding", "gzip"),),
+            ),
+        ],
+    )
+    items = read_all(path)
+    pages = {p.url.rsplit("/", 1)[1]: p.html for p in captures(items)}
+    assert set(pages) == {"chunked", "gzip", "said-chunked", "said-gzip"}
+    assert all(text == html.decode() for text in pages.values())
+    assert [(r.offset, r.reject.kind) for r in rejects(items)] == [(offsets[4], "decoding")]

@@ -39,6 +39,7 @@ class Record:
     content_type: str = "text/html; charset=utf-8"
     status: str = "200 OK"
     warc_type: str = "response"
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def page(number: int, on_topic: bool) -> Record:
@@ -53,9 +54,8 @@ def write_warc(path: Path, records: list[Record]) -> list[int]:
         for record in records:
             offsets.append(stream.tell())
             if record.warc_type == "response":
-                http = StatusAndHeaders(
-                    record.status, [("Content-Type", record.content_type)], protocol="HTTP/1.1"
-                )
+                sent = [("Content-Type", record.content_type), *record.headers]
+                http = StatusAndHeaders(record.status, sent, protocol="HTTP/1.1")
                 made = writer.create_warc_record(
                     record.url, "response", payload=io.BytesIO(record.body), http_headers=http
                 )
