@@ -136,6 +136,7 @@ class ReadCopy:
     path: Path
     size_bytes: int
     seconds: float
+    copied: bool = True  # False when the warehouse had not changed since the copy was made
 
 
 def read_copy_path(path: Path) -> Path:
@@ -157,16 +158,27 @@ def publish_read_copy(warehouse: Warehouse) -> ReadCopy:
     analyst's open `duckdb` session would block every scheduled load. Readers open the read copy
     instead. Replacing it is a rename, which never waits for a reader: one holding the old copy open
     keeps reading that snapshot until it reconnects. Call it holding the writer lock, after the run's
-    last write. The copy is a kernel copy (reflinked where the filesystem can), measured in the bench.
+    last write. The copy is a kernel copy (reflinked where the filesystem can), measured in the bench:
+    its cost follows the file's size, so a run that changed nothing (the checkpointed file has the size
+    and modification time the copy was stamped with) publishes nothing.
     """
     started = time.perf_counter()
     with connect(warehouse) as connection:
         connection.execute("CHECKPOINT")
     target = read_copy_path(warehouse.path)
+    source = warehouse.path.stat()
+    if target.exists() and _stamp(target.stat()) == _stamp(source):
+        return ReadCopy(target, source.st_size, time.perf_counter() - started, copied=False)
     partial = target.with_name(f".{target.name}.partial")
     shutil.copyfile(warehouse.path, partial)
+    # The copy carries the warehouse's modification time: the stamp the next publish compares.
+    os.utime(partial, ns=(source.st_atime_ns, source.st_mtime_ns))
     os.replace(partial, target)
     return ReadCopy(target, target.stat().st_size, time.perf_counter() - started)
+
+
+def _stamp(status: os.stat_result) -> tuple[int, int]:
+    return status.st_size, status.st_mtime_ns
 
 
 def is_refusal(error: duckdb.Error) -> bool:
