@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,16 +44,21 @@ STAGES = (
 )
 
 
-def write_corpus(folder: Path, documents: int, seed: int = 21, tag: str = "b") -> int:
-    """Write `documents` generated documents as JSONL files under `folder`; URLs carry `tag`."""
+def write_corpus(
+    folder: Path, documents: int, seed: int = 21, tag: str = "b", day: datetime | None = None
+) -> int:
+    """Write `documents` generated documents as JSONL files under `folder`; URLs carry `tag`. The
+    generator spreads its events over 300 days; with `day`, every document is published within that day
+    (in the generator's order), as the articles of one incremental run are."""
     folder.mkdir(parents=True, exist_ok=True)
     written, lines, files = 0, [], 0
     for doc in generate(documents, seed=seed, copy_rate=0.4, words=WORDS):
+        published = day + timedelta(seconds=written * 86_400 // documents) if day else doc.published_at
         record = {
             "url": f"{doc.url}/{tag}",
             "title": doc.title,
             "text": doc.text,
-            "published": doc.published_at.isoformat(),
+            "published": published.isoformat(),
         }
         lines.append(json.dumps(record))
         written += 1
@@ -169,6 +174,7 @@ def _incremental_figures(history: int, run: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+HISTORY_START = datetime(2024, 1, 1, tzinfo=UTC)  # the synthesised history's first article: one a minute
 SYNTHESISE = [
     # Raw documents and their articles: short bodies of words drawn from a 5,000-word vocabulary.
     """
@@ -205,6 +211,13 @@ SYNTHESISE = [
     """
     INSERT INTO story_articles
     SELECT 'old' || i, 'old' || i, 1.0, NULL, TIMESTAMPTZ '2024-01-01', 'synth' FROM range($n) AS t(i)
+    """,
+    # The story index: 30 keys an article, drawn from 200,000 (names, figures and terms of a long history).
+    """
+    INSERT INTO story_postings
+    SELECT md5_number_upper('n:w' || (hash(i, k) % 200000)::VARCHAR), 'old' || i,
+           TIMESTAMPTZ '2024-01-01' + to_minutes(i::BIGINT)
+    FROM range($n) AS t(i), range(30) AS u(k)
     """,
     """
     INSERT INTO search_documents SELECT 'old' || i, 43 FROM range($n) AS t(i)
@@ -266,9 +279,14 @@ def incremental_synthetic_child(stored: int, search: bool = False, new: int = 10
         if search:  # as daily maintenance leaves the history: sorted into a segment
             with connect(db) as connection:
                 merge_search_segments(connection)
-        write_corpus(root / "new", new, seed=99, tag="new")
+        # The history holds an article a minute from 2024-01-01; the run adds the articles of the next day.
+        day = HISTORY_START + timedelta(minutes=stored)
+        write_corpus(root / "new", new, seed=99, tag="new", day=day)
         run = run_stages(db, root / "new", "bench-incremental")
-        result = _incremental_figures(stored, run) | {"synthetic": True}
+        result = _incremental_figures(stored, run) | {
+            "synthetic": True,
+            "new_published_on": day.date().isoformat(),
+        }
         if search:
             from bench.search import search_latency
 
