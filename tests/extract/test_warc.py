@@ -294,3 +294,23 @@ def test_transfer_and_content_encodings_are_undone_and_headers_that_no_longer_ho
     assert set(pages) == {"chunked", "gzip", "said-chunked", "said-gzip"}
     assert all(text == html.decode() for text in pages.values())
     assert [(r.offset, r.reject.kind) for r in rejects(items)] == [(offsets[4], "decoding")]
+
+
+def test_an_archive_url_disallowed_by_robots_txt_is_not_downloaded(
+    tmp_path: Path, archive_server: tuple[str, Path]
+) -> None:
+    base, folder = archive_server
+    (folder / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n", encoding="utf-8")
+    (folder / "private").mkdir()
+    write_warc(folder / "private" / "news.warc.gz", [page(1, True)])
+    write_warc(folder / "news.warc.gz", [page(2, True)])
+
+    async def get(path: str) -> tuple[Path | None, str | None]:
+        async with Fetcher(TEST_POLICY) as fetcher:
+            got, result = await download_archive(fetcher, f"{base}{path}", tmp_path, 10_000_000, True)
+        return got, result.error_code
+
+    refused, code = asyncio.run(get("/private/news.warc.gz"))
+    assert refused is None and code == "robots"
+    allowed, _ = asyncio.run(get("/news.warc.gz"))  # robots.txt read into memory, not into the archive
+    assert allowed is not None and allowed.read_bytes() == (folder / "news.warc.gz").read_bytes()
