@@ -31,7 +31,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -434,3 +434,54 @@ async def download_archive(
         path.unlink(missing_ok=True)
         return None, result
     return path, result
+
+
+# Common Crawl's news archive: each month's files are listed in BASE/crawl-data/CC-NEWS/YYYY/MM/warc.paths.gz,
+# one path a line (crawl-data/CC-NEWS/2024/01/CC-NEWS-20240101002957-01499.warc.gz: when the file was
+# started, UTC, and a serial number); BASE + path is the file.
+CC_NEWS_BASE = "https://data.commoncrawl.org/"
+_CC_NEWS_FILE = re.compile(r"CC-NEWS-(\d{8})\d{6}-\d+\.warc\.gz$")
+
+
+def cc_news_listing_urls(since: date, until: date, base: str = CC_NEWS_BASE) -> list[str]:
+    """The monthly listings (warc.paths.gz) that cover the days from `since` to `until`."""
+    months, year, month = [], since.year, since.month
+    while (year, month) <= (until.year, until.month):
+        months.append(f"{base}crawl-data/CC-NEWS/{year:04d}/{month:02d}/warc.paths.gz")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def cc_news_archives(listing: bytes, since: date, until: date, base: str = CC_NEWS_BASE) -> list[str]:
+    """The URLs of a listing's files started on a day from `since` to `until` (gzipped or plain listing)."""
+    if listing.startswith(_GZIP_MEMBER):
+        listing = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(listing, 64 * 1024 * 1024)
+    wanted = (since.strftime("%Y%m%d"), until.strftime("%Y%m%d"))
+    urls = []
+    for line in listing.decode("utf-8", errors="replace").splitlines():
+        found = _CC_NEWS_FILE.search(line.strip())
+        if found and wanted[0] <= found.group(1) <= wanted[1]:
+            urls.append(base + line.strip().lstrip("/"))
+    return urls
+
+
+async def list_cc_news(
+    fetcher: Fetcher,
+    since: date,
+    until: date,
+    base: str = CC_NEWS_BASE,
+    allow_private_addresses: bool | None = None,
+) -> tuple[list[str], list[Reject]]:
+    """The CC-NEWS files of the days from `since` to `until`, in order, read from the monthly listings
+    through `fetcher`; a listing that cannot be fetched is a reject."""
+    urls: list[str] = []
+    rejects: list[Reject] = []
+    for listing_url in cc_news_listing_urls(since, until, base):
+        result = await fetcher.fetch(
+            listing_url, accept=("*",), allow_private_addresses=allow_private_addresses
+        )
+        if not result.ok or result.content is None:
+            rejects.append(result.to_reject())
+            continue
+        urls += cc_news_archives(result.content, since, until, base)
+    return urls, rejects

@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import cast
 
@@ -38,10 +38,12 @@ from prefect.states import Completed, Failed
 from extract.http import Fetcher, HttpPolicy
 from extract.sources import SourcesConfig, load_sources
 from extract.warc import (
+    CC_NEWS_BASE,
     WARC_SOURCE,
     WarcCapture,
     download_archive,
     is_remote,
+    list_cc_news,
     read_archive,
 )
 from flows import pipeline
@@ -176,6 +178,21 @@ def fetch_archive(
     return asyncio.run(get())
 
 
+@io_task
+def list_cc_news_files(
+    days: tuple[date, date], base: str, policy: HttpPolicy
+) -> tuple[list[str], list[Reject]]:
+    """The URLs of the CC-NEWS files started on the days from days[0] to days[1] (monthly listings)."""
+
+    async def get() -> tuple[list[str], list[Reject]]:
+        async with Fetcher(policy) as fetcher:
+            return await list_cc_news(fetcher, *days, base=base)
+
+    urls, rejects = asyncio.run(get())
+    get_run_logger().info("CC-NEWS %s to %s: %d files listed", days[0], days[1], len(urls))
+    return urls, rejects
+
+
 def load_chunk(
     db: Warehouse,
     run_id: str,
@@ -239,23 +256,27 @@ def warc(
     source: str = WARC_SOURCE,
     all_topics: bool = False,
     processes: int | None = None,
+    cc_news: tuple[date, date] | None = None,
+    cc_news_base: str = CC_NEWS_BASE,
     lock_wait_seconds: float = 60.0,
     memory_limit: str | None = None,
 ) -> WarcSummary:
-    """Read every archive in `locations` (and the warc sources of `config_path`), from where the last
-    run stopped, and load its pages that are on topic. Safe to rerun: a finished archive is skipped."""
+    """Read every archive in `locations` (then the CC-NEWS files of the days `cc_news` = (first, last),
+    then the warc sources of `config_path`), from where the last run stopped, and load its pages that are
+    on topic. Safe to rerun: a finished archive is skipped."""
     warehouse = warehouse_for(db, memory_limit)
     config = load_sources(Path(config_path)) if config_path else None
-    archives = archives_of(locations, config, source)
+    policy = config.http.to_policy() if config else HttpPolicy()
+    listed, listing_rejects = list_cc_news_files(cc_news, cc_news_base, policy) if cc_news else ([], [])
+    archives = archives_of([*locations, *listed], config, source)
     if all_topics:
         archives = [replace(archive, topic=None) for archive in archives]
-    policy = config.http.to_policy() if config else HttpPolicy()
     run_id = current_run_id()
     now = datetime.now(UTC)
     with writer_lock(warehouse.path, holder=run_id, wait_seconds=lock_wait_seconds):
         pool = process_pool(processes)
         try:
-            return _read_and_load(warehouse, run_id, now, archives, policy, pool)
+            return _read_and_load(warehouse, run_id, now, archives, policy, pool, listing_rejects)
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
@@ -280,9 +301,10 @@ def _read_and_load(
     archives: list[Archive],
     policy: HttpPolicy,
     pool: Executor | None,
+    early: list[Reject],
 ) -> WarcSummary:
     logger = get_run_logger()
-    totals = _Totals(WarcCounts(archives=len(archives)))
+    totals = _Totals(WarcCounts(archives=len(archives)), early=list(early))
     started = datetime.now(UTC)
     try:
         for archive in archives:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -59,6 +60,24 @@ def add_warc_command(app: typer.Typer, print_summary: SummaryPrinter) -> None:
             int | None,
             typer.Option(help="Extraction processes [default: one per core].", show_default=False, min=1),
         ] = None,
+        cc_news_from: Annotated[
+            datetime | None,
+            typer.Option(
+                "--cc-news-from",
+                help="Also read Common Crawl's CC-NEWS files of the days from this date (YYYY-MM-DD) ...",
+                formats=["%Y-%m-%d"],
+                show_default=False,
+            ),
+        ] = None,
+        cc_news_to: Annotated[
+            datetime | None,
+            typer.Option(
+                "--cc-news-to",
+                help="... to this date, included [default: --cc-news-from]. About 1 GB a file, many a day.",
+                formats=["%Y-%m-%d"],
+                show_default=False,
+            ),
+        ] = None,
         db: DbOption = None,
         lock_wait: LockWaitOption = None,
     ) -> None:
@@ -80,8 +99,15 @@ def add_warc_command(app: typer.Typer, print_summary: SummaryPrinter) -> None:
             raise typer.Exit(2)
         if config is not None:
             check_sources_file(config)
-        if not paths and config is None:
-            errors.print("error: give archives (paths or URLs) or --config with warc sources")
+        if cc_news_to is not None and cc_news_from is None:
+            errors.print("error: --cc-news-to needs --cc-news-from")
+            raise typer.Exit(2)
+        cc_news = (cc_news_from.date(), (cc_news_to or cc_news_from).date()) if cc_news_from else None
+        if cc_news and cc_news[1] < cc_news[0]:
+            errors.print("error: --cc-news-to is before --cc-news-from")
+            raise typer.Exit(2)
+        if not paths and config is None and cc_news is None:
+            errors.print("error: give archives (paths or URLs), --cc-news-from or --config with warc sources")
             raise typer.Exit(2)
         server = start_prefect_server(settings)
         from flows.warc import warc as warc_flow
@@ -95,13 +121,16 @@ def add_warc_command(app: typer.Typer, print_summary: SummaryPrinter) -> None:
                     source=source,
                     all_topics=all_topics,
                     processes=processes,
+                    cc_news=cc_news,
                     **run_options(settings, lock_wait),
                     return_state=True,
                 )
             ),
             server,
         )
-        shown = ", ".join(paths) or str(config)
+        shown = ", ".join([*paths, *([f"CC-NEWS {cc_news[0]} to {cc_news[1]}"] if cc_news else [])]) or str(
+            config
+        )
         print_counts(f"newsetl warc: {shown}", summary.counts)
         print_summary("Loaded", summary.ingest, db_path, problem is not None)
         if problem:

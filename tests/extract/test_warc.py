@@ -314,3 +314,39 @@ def test_an_archive_url_disallowed_by_robots_txt_is_not_downloaded(
     assert refused is None and code == "robots"
     allowed, _ = asyncio.run(get("/news.warc.gz"))  # robots.txt read into memory, not into the archive
     assert allowed is not None and allowed.read_bytes() == (folder / "news.warc.gz").read_bytes()
+
+
+def test_cc_news_files_of_a_date_range_are_listed_from_the_monthly_listings(
+    archive_server: tuple[str, Path],
+) -> None:
+    import gzip
+    from datetime import date
+
+    from extract.warc import cc_news_archives, cc_news_listing_urls, list_cc_news
+
+    base, folder = archive_server
+    assert cc_news_listing_urls(date(2023, 12, 30), date(2024, 2, 1), "B/") == [
+        "B/crawl-data/CC-NEWS/2023/12/warc.paths.gz",
+        "B/crawl-data/CC-NEWS/2024/01/warc.paths.gz",
+        "B/crawl-data/CC-NEWS/2024/02/warc.paths.gz",
+    ]
+    january = folder / "crawl-data" / "CC-NEWS" / "2024" / "01"
+    january.mkdir(parents=True)
+    names = [
+        f"CC-NEWS-202401{day:02d}{hour:02d}0000-{n:05d}.warc.gz"
+        for n, (day, hour) in enumerate([(14, 23), (15, 0), (15, 12), (16, 3), (17, 0)])
+    ]
+    listing = "".join(f"crawl-data/CC-NEWS/2024/01/{name}\n" for name in names).encode()
+    (january / "warc.paths.gz").write_bytes(gzip.compress(listing))
+    assert cc_news_archives(gzip.compress(listing), date(2024, 1, 15), date(2024, 1, 16), "B/") == [
+        f"B/crawl-data/CC-NEWS/2024/01/{name}" for name in names[1:4]
+    ]
+
+    async def listed() -> tuple[list[str], list[str]]:
+        async with Fetcher(TEST_POLICY) as fetcher:
+            urls, failed = await list_cc_news(fetcher, date(2024, 1, 16), date(2024, 2, 3), base=f"{base}/")
+        return urls, [r.uri for r in failed]
+
+    urls, failed = asyncio.run(listed())
+    assert urls == [f"{base}/crawl-data/CC-NEWS/2024/01/{name}" for name in names[3:]]
+    assert failed == [f"{base}/crawl-data/CC-NEWS/2024/02/warc.paths.gz"]  # no listing for February here

@@ -147,3 +147,34 @@ archives = ["{base}/cc-news.warc.gz", "{base}/missing.warc.gz"]
     assert fetch_rejects == [(f"{base}/missing.warc.gz", "http_status")]
     assert rows(db_path, "SELECT warc_file, finished FROM warc_files") == [(f"{base}/cc-news.warc.gz", True)]
     assert not list(db_path.parent.glob("newsetl-warc-*"))  # the download was removed
+
+
+def test_cc_news_days_are_listed_fetched_and_loaded(
+    tmp_path: Path, db_path: Path, served: tuple[str, Path]
+) -> None:
+    import gzip
+    from datetime import date
+
+    base, folder = served
+    month = folder / "crawl-data" / "CC-NEWS" / "2024" / "01"
+    month.mkdir(parents=True)
+    names = ["CC-NEWS-20240114230000-00001.warc.gz", "CC-NEWS-20240115010000-00002.warc.gz"]
+    archive(month / names[0], count=3)  # the day before: not read
+    archive(month / names[1], count=6)
+    listing = "".join(f"crawl-data/CC-NEWS/2024/01/{name}\n" for name in names)
+    (month / "warc.paths.gz").write_bytes(gzip.compress(listing.encode()))
+    config = tmp_path / "newsetl.toml"
+    config.write_text("[http]\nmin_delay_seconds = 0.0\nallow_private_addresses = true\n", encoding="utf-8")
+    summary = warc(
+        [],
+        db=str(db_path),
+        config_path=str(config),
+        cc_news=(date(2024, 1, 15), date(2024, 1, 15)),
+        cc_news_base=f"{base}/",
+        processes=1,
+    )
+    assert summary.counts.archives == 1 and summary.counts.pages == 6
+    assert summary.ingest.new_articles == len(ON_TOPIC & set(range(6)))
+    assert rows(db_path, "SELECT warc_file FROM warc_files") == [
+        (f"{base}/crawl-data/CC-NEWS/2024/01/{names[1]}",)
+    ]
