@@ -123,7 +123,7 @@ class StoryRules:
     # An article near this many stories at once (each at `roundup_share` of the threshold or more) reports
     # none of them: a roundup whose headline and shape did not say so ("Rates, rails and a bridge").
     roundup_stories: int = 3
-    roundup_share: float = 0.6
+    roundup_share: float = 0.7
 
 
 @dataclass(frozen=True, slots=True)

@@ -303,7 +303,7 @@ _ROUNDUP_HEADLINE = re.compile(
     r"^live\b|\blive(?::| blog| updates)|\b(?:markets? wrap|wrap-up|round-?up|briefing|week in review|"
     r"this week|of the week|things to know|gift guide|ranked|deals|digest|newsletter|recap|"
     r"(?:top|today's|the day's) headlines|"
-    r"what you (?:missed|need to know)|at a glance|in brief|catch up|need to know)\b|"
+    r"what you missed|at a glance|in brief)\b|"
     r"^(?:the )?(?:\d+ )?best\b|^weekly\b|\bweekly:|\bbest\b.*\b(?:of (?:\d{4}|the year)|under|deals)\b|"
     # a span of time framing the whole: "Week in tech", "The week in five stories", "Today's ...",
     # "Morning note", "Tuesday's tech news", "The day in markets"
@@ -375,7 +375,7 @@ class RoundupSigns:
         """Several unrelated clusters of names: each sentence or item about other people and companies."""
         # Short reports name each person or company once too (three clusters are common in a report of
         # four sentences): only four clusters or more, none over a third of the text, count.
-        return 1.5 if self.clusters >= 4 and self.largest_cluster <= 0.34 else 0.0
+        return 1.25 if self.clusters >= 4 and self.largest_cluster <= 0.34 else 0.0
 
     @property
     def score(self) -> float:
@@ -384,7 +384,7 @@ class RoundupSigns:
             + min(self.phrases, 3) * 0.75
             + (1.5 if self.timestamps >= 3 else 0.0)
             + (1.5 if self.list_items >= 3 else 0.0)
-            + (1.0 if self.prices >= 4 else 0.0)
+            + (0.5 if self.prices >= 4 else 0.0)  # a launch lists its prices too
             + (1.0 if self.headline_items >= 3 else 0.0)
             + self.scattered
         )
@@ -459,8 +459,14 @@ def name_clusters(text: str, known: frozenset[str] | None = None) -> tuple[int, 
 # - its body: most sentences in the future or in expectation ("will", "is expected to", "analysts
 #   expect", "is likely to", "leaked"), and the announcement itself not reported as done ("said on
 #   Wednesday", which is how a report of "X to cut 1,200 jobs" reads).
+_DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _PREVIEW_HEADLINE = re.compile(
-    r"\b(?:what to expect|what we expect|what we know|everything we know|preview|ahead of|to be heard|"
+    r"\b(?:what to expect|what we expect|what we know|everything we know|preview|to be heard|"
+    # "ahead of" a time or an event, not "revenue ahead of forecasts" or "ahead of DeepSeek"
+    rf"ahead of (?:the |its |their |this |next |tomorrow|tonight|{_DAYS}|\w+['\u2019]s )?(?:{_DAYS}|"
+    r"launch|meeting|vote|decision|results|earnings|election|summit|talks|hearing|ruling|verdict|event|"
+    r"keynote|conference|debate|announcement|release|opening|deadline|budget|speech|trial|final|visit|"
+    r"data|report|ipo|listing)|"
     r"expected to|is set to|are set to|is due to|are due to|poised to|gears? up|countdown|on the eve of|"
     r"all eyes on|what to watch|will .{0,30}\b(?:tomorrow|next week))\b|"
     r"即将|拟于|将于|预计将|前瞻|予定|へ$|예정|앞두고",
@@ -469,7 +475,6 @@ _PREVIEW_HEADLINE = re.compile(
 _INFINITIVE_HEADLINE = re.compile(
     r"\b(?:to|will|soll|sollen|wird|werden)\s+[^\W\d_]{2,}|将|拟", re.IGNORECASE
 )
-_DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _AHEAD = re.compile(
     rf"\b(?:(?:on |this |next )?(?:{_DAYS})|tomorrow|tonight|later today|next week|next month|"
     r"morgen|nächste woche|am (?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag))\b|"

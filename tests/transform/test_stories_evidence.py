@@ -81,6 +81,11 @@ def test_previews_are_recognised_by_their_headline() -> None:
     assert is_preview("What to expect at WWDC on Monday", "")
     assert is_preview("Nordvik's appeal to be heard on Tuesday", "")
     assert not is_preview("OpenAI to open Seoul office", "")
+    # "ahead of" a time or an event is a preview; ahead of forecasts or of a rival is a result.
+    assert is_preview("Bond yields fall ahead of Thursday's vote", "")
+    assert not is_preview("Orvik revenue comes in ahead of forecasts", "")
+    assert not is_preview("Zhipu reports quarterly revenue ahead of DeepSeek", "")
+    assert not roundup_signs("Orvik raises funding to catch up with Tarrow", "Orvik said so.").is_roundup
 
 
 def test_previews_are_recognised_by_their_shape_and_announcements_are_not_previews() -> None:
