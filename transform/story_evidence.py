@@ -325,14 +325,20 @@ _ROUNDUP_HEADLINE = re.compile(
 )
 # A market wrap's headline: the market as a whole (not one company or commodity) moving, or an index.
 _MARKET_HEADLINE = re.compile(
-    r"\b(?:nasdaq|dow jones|the dow|s&p 500|ftse|dax|cac 40|nikkei|topix|hang seng|kospi|sensex|stoxx|"
-    r"csi 300|asx)\b|"
-    r"\b(?:stocks|shares|equities|markets|bourses|indices|indexes|wall street|blue chips|index)\b"
+    # The subject is the market (perhaps of a region or sector) or an index, never one company: "Stocks
+    # edge higher", "European shares end week higher", "Tech stocks lift Nasdaq", "Nikkei slips", but not
+    # "Alibaba shares jump" (a report on Alibaba).
+    r"^(?:(?:us|u\.s\.|european|europe's|asian|asia's|asia|chinese|china's|japanese|japan's|hong kong|"
+    r"global|world|tech|technology|bank|banking|chip|chipmaker|energy|emerging[- ]market|gulf|indian|german|"
+    r"french|uk|british|korean|australian|london|tokyo|frankfurt|paris|mainland|blue[- ]chip)\s+)?"
+    r"(?:stocks|shares|equities|markets|bourses|indices|indexes|wall street|blue chips|nasdaq|the dow|dow|"
+    r"dow jones|s&p 500|s&p|ftse(?: 100)?|dax|cac 40|nikkei(?: 225)?|topix|hang seng|kospi|sensex|"
+    r"stoxx(?: 600)?|csi 300|asx(?: 200)?)\b"
     r".{0,40}\b(?:edge[sd]?|rise[sn]?|rose|rall(?:y|ies|ied)|fall[sn]?|fell|slip[sp]?(?:ed)?|climb[sed]*|"
     r"gain[sed]*|drop[sped]*|dip[sped]*|end[sed]*|close[sd]?|open[sed]*|extend[sed]*|tumble[sd]?|"
     r"slide[sd]?|slump[sed]*|jump[sed]*|surge[sd]?|retreat[sed]*|lift[sed]*|drag[sged]*|weigh[sed]*|"
     r"sink[s]?|sank|soar[sed]*|rebound[sed]*|recover[sed]*|advance[sd]?|decline[sd]?|waver[sed]*|"
-    r"mixed|higher|lower|flat|steady)\b",
+    r"mixed|higher|lower|flat|steady|record)\b",
     re.IGNORECASE,
 )
 # A headline that lists three items or more: "Alibaba soars, Apple dips, oil steady".

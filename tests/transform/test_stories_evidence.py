@@ -142,6 +142,9 @@ def test_roundups_are_recognised_by_their_shape_in_several_languages() -> None:
     )
     assert not roundup_signs("Kessler Motors recalls 41,000 Arno cars", report).is_roundup
     assert not roundup_signs("Oil jumps 4% after tanker attack", "Brent rose 4% after a blast.").is_roundup
+    # One company's shares moving is a report on that company, not a market wrap.
+    assert not roundup_signs("Orvik shares jump 8% on Tarrow deal", "Orvik rose.").is_roundup
+    assert not roundup_signs("Nasdaq fines Tarrow Securities", "The exchange fined it.").is_roundup
     for report_headline in ("Day one of the Nordvik trial", "Open source: Orvik releases its model"):
         assert not roundup_signs(report_headline, "Orvik said so.").is_roundup
     assert not roundup_signs(
