@@ -56,6 +56,7 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+")
+_TABLE_RULE = re.compile(r"^\|(?:\s*:?-+:?\s*\|)+[ \t]*\n?", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,15 +141,17 @@ def _shortness_threshold(length: int) -> int:
 
 
 def _trafilatura(tree: HtmlElement, *, recall: bool = False, fast: bool = True) -> str | None:
+    # Tables are kept (results, figures, timelines are part of the article): one "| a | b |" line a row,
+    # without the Markdown separator rows trafilatura writes under a header.
     text = trafilatura.extract(
         tree,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
         favor_precision=not recall,
         favor_recall=recall,
         fast=fast,
     )
-    return text if isinstance(text, str) else None
+    return _TABLE_RULE.sub("", text) if isinstance(text, str) else None
 
 
 def _page_chars(tree: HtmlElement) -> int:

@@ -127,3 +127,15 @@ def test_a_japanese_page_is_not_rejected_for_having_no_spaces() -> None:
     assert JAPANESE[0] in document.text
     assert document.language == "ja"
     assert document.published_at == datetime(2026, 2, 23, 7, tzinfo=UTC)
+
+
+def test_a_table_in_the_article_is_kept_one_line_a_row() -> None:
+    table = (
+        "<table><tr><th>Span</th><th>Cables replaced</th></tr>"
+        "<tr><td>Eastern</td><td>22</td></tr><tr><td>Western</td><td>20</td></tr></table>"
+    )
+    paragraphs = "".join(f"<p>{text}</p>" for text in [LEAD, REST[0]]) + table + f"<p>{REST[1]}</p>"
+    html = f"<html><head><title>T</title></head><body><article>{paragraphs}</article></body></html>"
+    document = extract_document(raw(html))
+    assert "| Eastern | 22 |" in document.text
+    assert "---" not in document.text

@@ -198,3 +198,21 @@ def test_a_title_h1_the_title_tag_does_not_hold_is_a_logo_or_section() -> None:
     meta = page_metadata(clean)
     assert meta.title == "Harbour bridge reopens"
     assert dict(meta.sources)["title"] == "h1"
+
+
+def test_a_date_no_markup_states_comes_from_the_dateline_or_the_title() -> None:
+    after_h1 = page(
+        body="<h1>Harbour bridge reopens</h1><div>Daily Example 2016年10月14日07:17</div><p>x</p>"
+    )
+    meta = page_metadata(after_h1, fetched_at=FETCHED)
+    assert meta.published_at == datetime(2016, 10, 14, 7, 17, tzinfo=UTC)
+    assert dict(meta.sources)["published_at"] == "text:after-h1"
+    time_after_h1 = page(
+        body='<time datetime="2011-01-01">old</time><h1>H</h1><p>By A <time datetime="2016-11-15T07:00:00Z">'
+        "1 day ago</time></p>"
+    )
+    assert page_metadata(time_after_h1, fetched_at=FETCHED).published_at == datetime(
+        2016, 11, 15, 7, tzinfo=UTC
+    )
+    in_title = page("<title>Una solución no violenta - 07.12.2017 - Diario</title>")
+    assert page_metadata(in_title, fetched_at=FETCHED).published_at == datetime(2017, 12, 7, tzinfo=UTC)
