@@ -3,14 +3,14 @@
 For each archive, from where the last run stopped (warehouse/warc.py):
 
     read records (extract/warc.py) → HTML pages → topic prefilter on their cheap text → chunks of pages
-    → store raw + lineage → extract and clean in a process pool → deduplicate → load → save the offset
+    → store raw + lineage → extract and clean in worker processes → deduplicate → load → save the offset
 
 Most pages of a news archive are off topic, so the prefilter (transform/topic_prefilter.py) runs on the
 tag-stripped text of every page before anything costly, and only pages that may be on topic are stored
 and extracted; the full topic rule then decides on the extracted article, as for web sources. The
 stages after reading are the ingest flow's own tasks (flows/ingest.py), fed one chunk at a time; only
-extraction is different: it runs in a pool of processes, one per core (flows/warc_chunks.py holds
-the chunking and the pool: plain functions, which the bench calls too).
+extraction is different: it runs in worker processes, one per core, whatever a chunk's size
+(flows/warc_chunks.py holds the chunking and that call: plain functions, which the bench calls too).
 
 Resuming: an archive's next offset is saved after each chunk is loaded, so a killed run goes on from
 the last chunk; pages of a chunk stored before the kill are found stored and are not added twice; an
@@ -23,7 +23,6 @@ import asyncio
 import shutil
 import tempfile
 from collections.abc import Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -70,7 +69,7 @@ from flows.ingest import (
 from flows.pipeline import Processed
 from flows.settings import warehouse_for
 from flows.story_report import publish_story_report
-from flows.warc_chunks import Chunk, chunks, extract_in_processes, process_pool
+from flows.warc_chunks import Chunk, chunks, extract_in_processes
 from transform.errors import Reject, TransientError
 from transform.health import SourceRun
 from transform.outcomes import BatchOutcome
@@ -132,14 +131,14 @@ class WarcSummary:
 
 
 @task(cache_policy=NONE)
-def extract_and_clean_in_pool(
+def extract_and_clean_in_processes(
     documents: list[RawDocument],
     topic_rules: dict[str, TopicRule] | None,
     learned: dict[str, frozenset[str]] | None,
-    pool: Executor | None,
+    processes: int | None,
 ) -> Processed:
-    """Extract and clean each document in the worker processes; a failure rejects that document only."""
-    return extract_in_processes(documents, topic_rules, learned, pool)
+    """Extract and clean each document in worker processes; a failure rejects that document only."""
+    return extract_in_processes(documents, topic_rules, learned, processes)
 
 
 @io_task
@@ -200,7 +199,7 @@ def load_chunk(
     chunk: Chunk,
     source: str,
     topic_rules: dict[str, TopicRule],
-    pool: Executor | None,
+    processes: int | None,
 ) -> tuple[int, BatchOutcome]:
     """Store, extract, deduplicate and load one chunk with the ingest flow's tasks; (new documents,
     outcome). As in `flows.ingest.load_documents`, a batch that fails is loaded again in halves."""
@@ -209,7 +208,7 @@ def load_chunk(
     stored = store_raw(db, opaque(documents), run_id, flow_run.get_id(), now, opaque(chunk.rejects))
     try:
         learned = learned_lines(db, opaque(stored.pending))
-        processed = extract_and_clean_in_pool(opaque(stored.pending), topic_rules, learned, opaque(pool))
+        processed = extract_and_clean_in_processes(opaque(stored.pending), topic_rules, learned, processes)
         dedup = deduplicate(db, opaque([article for article, _ in processed.articles]), now)
         analyses, warnings = analyse_articles(opaque(list(dedup.exact.new_articles)))
         outcome = pipeline.outcome_of(processed, dedup, analyses, warnings=warnings)
@@ -274,12 +273,7 @@ def warc(
     run_id = current_run_id()
     now = datetime.now(UTC)
     with writer_lock(warehouse.path, holder=run_id, wait_seconds=lock_wait_seconds):
-        pool = process_pool(processes)
-        try:
-            return _read_and_load(warehouse, run_id, now, archives, policy, pool, listing_rejects)
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
+        return _read_and_load(warehouse, run_id, now, archives, policy, processes, listing_rejects)
 
 
 @dataclass
@@ -300,7 +294,7 @@ def _read_and_load(
     now: datetime,
     archives: list[Archive],
     policy: HttpPolicy,
-    pool: Executor | None,
+    processes: int | None,
     early: list[Reject],
 ) -> WarcSummary:
     logger = get_run_logger()
@@ -324,7 +318,7 @@ def _read_and_load(
                     totals.early.append(failure or Reject(archive.warc_file, "fetch", "no content"))
                     totals.counts = replace(totals.counts, fetch_failures=totals.counts.fetch_failures + 1)
                     continue
-                progress = _load_archive(db, run_id, now, archive, path, progress, pool, totals)
+                progress = _load_archive(db, run_id, now, archive, path, progress, processes, totals)
             finally:
                 shutil.rmtree(folder, ignore_errors=True)
             before = totals.sources.get(archive.source) or SourceRun(archive.source, str(SourceKind.WARC))
@@ -379,7 +373,7 @@ def _load_archive(
     archive: Archive,
     path: Path,
     progress: WarcProgress,
-    pool: Executor | None,
+    processes: int | None,
     totals: _Totals,
 ) -> WarcProgress:
     """Read one archive from its saved offset, chunk by chunk, saving the offset after each chunk loads."""
@@ -388,7 +382,7 @@ def _load_archive(
     prefilter = prefilter_for(archive.topic) if archive.topic else None
     rules = {archive.source: archive.topic} if archive.topic else {}
     for chunk in chunks(read_archive(path, archive.warc_file, progress.next_offset), prefilter):
-        stored_new, outcome = load_chunk(db, run_id, now, chunk, archive.source, rules, pool)
+        stored_new, outcome = load_chunk(db, run_id, now, chunk, archive.source, rules, processes)
         totals.counts = totals.counts.plus(chunk)
         totals.seen, totals.new = totals.seen + len(chunk.captures), totals.new + stored_new
         totals.outcome = totals.outcome.merged(outcome)

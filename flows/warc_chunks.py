@@ -1,13 +1,11 @@
 """The plain parts of the warc flow (flows/warc.py), no Prefect: an archive's records in chunks past the
-topic prefilter, and extraction in a pool of worker processes. The bench calls them as the flow does."""
+topic prefilter, and extraction in worker processes. The bench calls them as the flow does."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from multiprocessing import get_context
 
 from extract.warc import WarcCapture, WarcReject, WarcSkip, cheap_text
 from flows import pipeline
@@ -21,8 +19,6 @@ from transform.topics import TopicRule
 # after each chunk bounds what a killed run reads again, and the pages held in memory.
 CHUNK_RECORDS = 5_000
 CHUNK_PAGES = 400
-# Documents handed to a worker process at a time: small enough to keep both cores busy to the end.
-WORKER_BATCH = 8
 
 
 @dataclass(frozen=True)
@@ -69,30 +65,18 @@ def chunks(
 
 def extract_in_processes(
     documents: Sequence[RawDocument],
-    topic_rules: dict[str, TopicRule] | None,
-    learned: dict[str, frozenset[str]] | None,
-    pool: Executor | None,
+    topic_rules: Mapping[str, TopicRule] | None,
+    learned: Mapping[str, frozenset[str]] | None,
+    processes: int | None = None,
 ) -> Processed:
-    """`pipeline.extract_and_clean` over small batches in `pool` (in this process when None); the
-    results are merged in the documents' order, so the outcome is the same as in one process."""
-    if pool is None or len(documents) <= WORKER_BATCH:
-        return pipeline.extract_and_clean(documents, topic_rules, learned)
+    """`pipeline.extract_and_clean` in `processes` worker processes (default: one per core the process
+    may use), whatever the batch's size: the pipeline's own pool (`pipeline.map_chunks`), the outcome the
+    same as in one process, in the same order."""
     # Topic rules hold a read-only mapping, which cannot be pickled: a plain dict travels instead.
     rules = {name: replace(rule, aliases=dict(rule.aliases)) for name, rule in (topic_rules or {}).items()}
-    batches = [documents[i : i + WORKER_BATCH] for i in range(0, len(documents), WORKER_BATCH)]
-    futures = [pool.submit(pipeline.extract_and_clean, list(b), rules, learned) for b in batches]
-    merged = Processed([], [], [], {})
-    for future in futures:
-        part = future.result()
-        merged.articles.extend(part.articles)
-        merged.rejects.extend(part.rejects)
-        merged.off_topic.extend(part.off_topic)
-        merged.line_keys.update(part.line_keys)
-    return merged
+    return pipeline.extract_and_clean(documents, rules, learned, workers=processes or usable_cores())
 
 
-def process_pool(processes: int | None) -> ProcessPoolExecutor | None:
-    """A pool of `processes` workers (default: one per core), or None for one process. Workers are
-    spawned, not forked: the flow's process runs Prefect's threads, which a fork would copy mid-work."""
-    count = processes or os.cpu_count() or 1
-    return ProcessPoolExecutor(count, mp_context=get_context("spawn")) if count > 1 else None
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
