@@ -389,7 +389,7 @@ def _htmldate(tree: HtmlElement, url: str | None, reference: datetime) -> str | 
     named like dates...): the quick search only, some milliseconds; it copies the tree it cleans."""
     from htmldate import find_date  # imported on first need: most pages state their date in metadata
 
-    latest = min(reference, datetime.now(UTC)) if reference != _NO_REFERENCE else None
+    latest = reference if reference != _NO_REFERENCE else None  # None: htmldate's own bound, today
     try:
         found = find_date(
             tree,
