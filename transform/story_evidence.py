@@ -475,16 +475,17 @@ _PREVIEW_HEADLINE = re.compile(
     r"data|report|ipo|listing)|"
     r"expected to|is set to|are set to|is due to|are due to|poised to|gears? up|countdown|on the eve of|"
     r"all eyes on|what to watch|will .{0,30}\b(?:tomorrow|next week))\b|"
-    r"即将|拟于|将于|预计将|前瞻|予定|へ$|예정|앞두고",
+    r"前瞻|앞두고",
     re.IGNORECASE,
 )
 _INFINITIVE_HEADLINE = re.compile(
-    r"\b(?:to|will|soll|sollen|wird|werden)\s+[^\W\d_]{2,}|将|拟", re.IGNORECASE
+    r"\b(?:to|will|soll|sollen|wird|werden)\s+[^\W\d_]{2,}|将|拟|即将|予定|へ$|예정", re.IGNORECASE
 )
 _AHEAD = re.compile(
     rf"\b(?:(?:on |this |next )?(?:{_DAYS})|tomorrow|tonight|later today|next week|next month|"
     r"morgen|nächste woche|am (?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag))\b|"
-    r"明天|明日|下周|来週|내일|다음 주",
+    r"明天|明日|下周|来週|내일|다음 주|周[一二三四五六日]|星期[一二三四五六日天]|[月火水木金土日]曜|"
+    r"[월화수목금토일]요일",
     re.IGNORECASE,
 )
 _FUTURE = re.compile(
@@ -516,7 +517,9 @@ class PreviewSigns:
     ahead: bool  # a time still to come in the headline
     future: float  # share of sentences in the future or in expectation
     expectation: int  # sentences of expectation (expect, likely, leaked, scheduled)
-    done: bool  # the lead reports an announcement as done ("said on Wednesday")
+    # The lead reports an announcement as done ("said on Wednesday", "宣布"): the article is the news of
+    # the announcement, even of a thing to come ("Huayue to launch Budapest flights from June 1").
+    done: bool
     lead_ahead: bool = False  # the lead puts its event in the future at a time ("will vote on Tuesday")
 
     @property
@@ -528,7 +531,7 @@ class PreviewSigns:
             + (1.5 if self.lead_ahead else 0.0)
             + (1.0 if self.future >= 0.5 else 0.0)
             + (1.0 if self.expectation >= 2 else 0.0)
-            - (2.0 if self.done else 0.0)
+            - (3.0 if self.done else 0.0)
         )
 
     @property

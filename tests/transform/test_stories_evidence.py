@@ -109,6 +109,12 @@ def test_previews_are_recognised_by_their_shape_and_announcements_are_not_previe
         "中国人民银行3月4日宣布，自3月10日起下调存款准备金率。预计释放资金1万亿元。",  # noqa: RUF001
         T0,
     )
+    # An announcement of a future action, reported as done, is the event itself, even with its date.
+    huayue = "Huayue Airlines will start flights to Budapest on June 1, the airline said on Wednesday."
+    assert not is_preview("Huayue Airlines to launch Budapest flights from June 1", huayue, T0)
+    assert not is_preview(
+        "华岳航空将于6月1日起开通成都至布达佩斯直航", "华岳航空宣布将于6月1日起开通直飞航线。", T0
+    )
     # An announcement of a future action, reported as done, is the event itself.
     assert not is_preview(
         "Lumen Games to cut 1,200 jobs",
