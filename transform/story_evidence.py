@@ -317,9 +317,10 @@ _ROUNDUP_HEADLINE = re.compile(
     r"^(?:markets?|börse|bourse|borsa|bolsa)\b[\w'\u2019 ]{0,20}:|"
     # German, Chinese, Japanese, Korean digests
     r"\b(?:die woche|wochenrückblick|wochenüberblick|rückblick|überblick|kompakt|auf einen blick|"
-    r"am morgen|am abend|der tag|börsentag|nachrichten des tages)\b|"
-    r"早报|晚报|周报|早餐|要闻|速览|盘点|简报|早参|晨报|汇总|一周|收评|午评|综述|"
-    r"まとめ|今週|週間|主なニュース|ダイジェスト|朝刊|夕刊|市況|"
+    r"am morgen|am abend|der tag|börsentag|nachrichten des tages|liveticker|news-?ticker|im ticker|"
+    r"newsblog|kurz gemeldet|das war der tag)\b|"
+    r"早报|晚报|周报|早餐|要闻|速览|盘点|简报|早参|晨报|汇总|一周|收评|午评|综述|滚动|直播|实时更新|"
+    r"まとめ|今週|週間|主なニュース|ダイジェスト|朝刊|夕刊|市況|ライブ|라이브|실시간|"
     r"주간|브리핑|이번 주|뉴스 요약|마감 시황|오늘의",
     re.IGNORECASE,
 )
@@ -353,7 +354,7 @@ _ROUNDUP_BODY = re.compile(
 _TIMESTAMP = re.compile(r"(?:^|\s)(?:[01]?\d|2[0-3]):[0-5]\d(?:\s|$)")
 # List items: "1. ", "2) ", "- ", "• " in Latin text; "1、", "①", "・", "■", "【" in CJK text.
 _LIST_ITEM = re.compile(
-    r"(?:^|\s)(?:\d{1,2}[.)]|[-•*])\s+[^\W\d_]|(?:^|(?<=[\s\u3002\uff1b;]))(?:\d{1,2}[\u3001\uff0e]|"
+    r"(?:^|\s)(?:\d{1,2}[.)]|[-•*]|\+\+\+)\s+[^\W\d_]|(?:^|(?<=[\s\u3002\uff1b;]))(?:\d{1,2}[\u3001\uff0e]|"
     r"[\u2460-\u2473\u30fb\u25a0\u25cf\u25b2\u25c6\u3010])\s*[^\W\d_]"
 )
 _PRICE = re.compile(r"[$€£¥]\s?\d")

@@ -135,6 +135,10 @@ def test_roundups_are_recognised_by_their_shape_in_several_languages() -> None:
     assert roundup_signs(
         "今週の主なニュース", "・トヨタが新車を発表。・日銀が金利を据え置き。・ソニーが増益。"
     ).is_roundup
+    ticker = "+++ Merz trifft Macron in Paris +++ Bahn streikt am Montag +++ DAX schließt fester +++"
+    assert roundup_signs("Nachrichten", ticker).is_roundup
+    assert roundup_signs("Wahl in Sachsen im Liveticker", "Die Wahllokale sind geöffnet.").is_roundup
+    assert not roundup_signs("Ticker-tape parade for the champions", "Fans lined the streets.").is_roundup
     # A headline naming no genre: several clusters of names that share nothing, and a listing headline.
     scattered = (
         "Orvik showed its Fold tablet in Oslo. Tarrow Bank lost its case in London. "
