@@ -52,6 +52,8 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 _GZIP_MEMBER = b"\x1f\x8b\x08"
 _WARC_LINE = re.compile(rb"(?:^|\r?\n)(WARC/1\.[01]\r?\n)")
 _SCAN_CHUNK = 1 << 20
+# The first gzip member is looked at up to this many decompressed bytes (a record is at most a page).
+_MAX_FIRST_MEMBER = 16 * 1024 * 1024
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 _NOT_TEXT = ("script", "style", "noscript", "template", "svg")
@@ -122,8 +124,59 @@ def read_archive(path: Path, warc_file: str, start: int = 0) -> Iterator[WarcIte
     with path.open("rb") as stream:
         if _is_arc(stream):
             yield from _read_arc(stream, warc_file, start)
+        elif _gzipped_file(stream) and not _gzipped_per_record(stream):
+            # One gzip stream for many records: no offset of the file leads to a record. Read a
+            # decompressed copy instead, whose offsets do (and are the offsets of this archive).
+            scratch = path.parent if os.access(path.parent, os.W_OK) else None
+            with tempfile.TemporaryDirectory(prefix="newsetl-warc-", dir=scratch) as folder:
+                plain = Path(folder) / "archive.warc"
+                size = _gunzip(stream, plain)
+                with plain.open("rb") as inner:
+                    yield from _read_warc(inner, warc_file, start, size)
         else:
             yield from _read_warc(stream, warc_file, start, os.fstat(stream.fileno()).st_size)
+
+
+def _gzipped_per_record(stream: BinaryIO) -> bool:
+    """Whether the archive's first gzip member holds one record only (each record its own member, as
+    crawlers write them), read from the start of the member without decompressing more of it than that."""
+    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    stream.seek(0)
+    out = b""
+    try:
+        while not decompressor.eof and len(out) <= _MAX_FIRST_MEMBER:
+            chunk = stream.read(_SCAN_CHUNK)
+            if not chunk:
+                break
+            out += decompressor.decompress(chunk, _MAX_FIRST_MEMBER)
+            if _WARC_LINE.search(out, 1):  # a second record starts inside the first member
+                return False
+    except zlib.error:
+        return True  # damaged from the start: the record reader reports it
+    finally:
+        stream.seek(0)
+    return decompressor.eof
+
+
+def _gunzip(stream: BinaryIO, destination: Path) -> int:
+    """Decompress every gzip member of `stream` into `destination`; its size. A member that ends early
+    ends the copy (what came before it is still read)."""
+    stream.seek(0)
+    written = 0
+    with destination.open("wb") as sink:
+        decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        try:
+            while chunk := stream.read(_SCAN_CHUNK):
+                while chunk:
+                    data = decompressor.decompress(chunk)
+                    written += sink.write(data)
+                    chunk = b""
+                    if decompressor.eof:  # the next member follows
+                        chunk = decompressor.unused_data
+                        decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        except zlib.error:
+            pass
+    return written
 
 
 def _is_arc(stream: BinaryIO) -> bool:

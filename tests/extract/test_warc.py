@@ -350,3 +350,21 @@ def test_cc_news_files_of_a_date_range_are_listed_from_the_monthly_listings(
     urls, failed = asyncio.run(listed())
     assert urls == [f"{base}/crawl-data/CC-NEWS/2024/01/{name}" for name in names[3:]]
     assert failed == [f"{base}/crawl-data/CC-NEWS/2024/02/warc.paths.gz"]  # no listing for February here
+
+
+def test_a_warc_gz_compressed_as_one_stream_is_read_with_offsets_to_resume_from(tmp_path: Path) -> None:
+    import gzip
+
+    plain = tmp_path / "pages.warc"
+    offsets = write_warc(plain, [page(n, n % 2 == 0) for n in range(5)])
+    one_stream = tmp_path / "pages.warc.gz"
+    one_stream.write_bytes(gzip.compress(plain.read_bytes()))
+    items = read_all(one_stream)
+    assert [item.offset for item in items] == offsets  # offsets in the decompressed archive
+    assert [p.offset for p in captures(read_all(one_stream, offsets[3]))] == offsets[3:]
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(one_stream.read_bytes()[:-200])
+    read = read_all(cut)
+    assert [p.offset for p in captures(read)] == offsets[: len(captures(read))]  # those before the cut
+    assert 1 <= len(captures(read)) < 5 and [r.reject.kind for r in rejects(read)] == ["truncated"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("newsetl-warc-")]  # the copy is gone
