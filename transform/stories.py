@@ -124,6 +124,9 @@ class StoryRules:
     # none of them: a roundup whose headline and shape did not say so ("Rates, rails and a bridge").
     roundup_stories: int = 3
     roundup_share: float = 0.7
+    # The share of the names' evidence that counts when the two articles share no figure and no word of
+    # a headline ("Brightwater names a chief executive" and "Brightwater's drug extends survival").
+    names_alone: float = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,8 +391,11 @@ class Evidence:
     text: float
 
     def mass(self, rules: StoryRules) -> float:
+        # Names alone (no figure, no headline word in common) are what two articles about one company on
+        # one day share: its name, its city. They count for less than with something of the event.
+        alone = rules.names_alone if not self.facts and not self.headline else 1.0
         return (
-            rules.name_weight * self.names
+            rules.name_weight * self.names * alone
             + rules.entity_weight * self.entities
             + rules.fact_weight * self.facts
             + rules.headline_weight * self.headline

@@ -111,3 +111,26 @@ def test_one_sum_in_yen_agrees_whether_written_as_yen_or_with_the_yuan_sign() ->
     other = story_features("other", "Kenji Arai said Hoshino Motors expects a ¥410 billion charge.", T0)
     weights = weights_for([yen, sign, other])
     assert similarity(yen, sign, weights) > similarity(yen, other, weights)
+
+
+def test_one_company_on_one_day_is_not_a_story_when_only_its_names_are_shared() -> None:
+    # The same company, its city and its people's titles, and nothing of either event in common.
+    succession = story_features(
+        "ceo",
+        "Brightwater Pharma said on Saturday that Lena Kovac will succeed Tomas Berg as chief executive in "
+        "July. The announcement came hours before the company's trial data were due in Chicago.",
+        T0,
+        title="Brightwater names Lena Kovac chief executive",
+    )
+    trial = story_features(
+        "trial",
+        "Patients who received Brightwater Pharma's velotamab lived a median 4.7 months longer, according "
+        "to results presented in Chicago on Saturday. The trial enrolled 1,126 patients.",
+        T0 + timedelta(hours=6),
+        title="Brightwater's velotamab extends lung cancer survival",
+    )
+    weights = weights_for([succession, trial])
+    assert similarity(succession, trial, weights) < StoryRules().threshold
+    assert similarity(succession, trial, weights, StoryRules(names_alone=1.0)) > similarity(
+        succession, trial, weights
+    )
