@@ -109,27 +109,32 @@ def write_archive(path: Path, records: int, seed: int = 7) -> int:
     return path.stat().st_size
 
 
-def measure_prefilter(path: Path) -> tuple[dict[str, Any], list[WarcCapture]]:
-    """Read and prefilter every record in this process; the pages that pass."""
+def measure_prefilter(path: Path, rounds: int = 2) -> tuple[dict[str, Any], list[WarcCapture]]:
+    """Read and prefilter every record in this process, `rounds` times (the fastest counts: on a shared
+    machine the others are slowed by other work); the pages that pass."""
     prefilter = prefilter_for(DEFAULT_TOPIC)
-    passed: list[WarcCapture] = []
-    records = pages = 0
-    html_bytes = 0
     prefilter.may_match("Apple AI")  # the matcher's pattern compiled once per process, before timing
-    started, cpu = time.perf_counter(), time.process_time()
-    for item in read_archive(path, path.as_uri()):
-        records += 1
-        if isinstance(item, WarcCapture):
-            pages += 1
-            html_bytes += len(item.html)
-            if prefilter.may_match(cheap_text(item.html)):
-                passed.append(item)
-    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    best: tuple[float, float] = (float("inf"), float("inf"))
+    for _ in range(rounds):
+        passed: list[WarcCapture] = []
+        records = pages = html_bytes = 0
+        started, cpu = time.perf_counter(), time.process_time()
+        for item in read_archive(path, path.as_uri()):
+            records += 1
+            if isinstance(item, WarcCapture):
+                pages += 1
+                html_bytes += len(item.html)
+                if prefilter.may_match(cheap_text(item.html)):
+                    passed.append(item)
+        timed = (time.perf_counter() - started, time.process_time() - cpu)
+        best = (min(best[0], timed[0]), min(best[1], timed[1]))
+    seconds, cpu_seconds = best
     return {
         "records": records,
         "pages": pages,
         "passed": len(passed),
         "mean_page_kb": round(html_bytes / max(pages, 1) / 1024, 1),
+        "rounds": rounds,
         "seconds": round(seconds, 2),
         "cpu_seconds": round(cpu_seconds, 2),
         "records_per_s": round(records / seconds),
@@ -137,24 +142,30 @@ def measure_prefilter(path: Path) -> tuple[dict[str, Any], list[WarcCapture]]:
     }, passed
 
 
-def measure_extraction(captures: list[WarcCapture]) -> dict[str, Any]:
-    """Extraction of the pages that passed in one process, then in two worker processes (the pipeline's
-    own pool, forked per batch: its start is part of the time, as in a run)."""
+def measure_extraction(captures: list[WarcCapture], rounds: int = 3) -> dict[str, Any]:
+    """Extraction of the pages that passed in one process and in two worker processes (the pipeline's
+    own pool, forked per batch: its start is part of the time, as in a run), alternated `rounds` times;
+    the fastest of each counts."""
     documents = [capture.to_raw_document() for capture in captures]
     rules = {"warc": DEFAULT_TOPIC}
     extract_in_processes(documents[:16], rules, None, 1)  # imports and caches warm, as a fork inherits them
-    started, cpu = time.perf_counter(), _cpu_seconds()
-    one = extract_in_processes(documents, rules, None, 1)
-    one_seconds, one_cpu = time.perf_counter() - started, _cpu_seconds() - cpu
-    started, cpu = time.perf_counter(), _cpu_seconds()
-    two = extract_in_processes(documents, rules, None, 2)
-    two_seconds, two_cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+    timings: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
+    results = {}
+    for _ in range(rounds):
+        for processes in (1, 2):
+            started, cpu = time.perf_counter(), _cpu_seconds()
+            results[processes] = extract_in_processes(documents, rules, None, processes)
+            timings[processes].append((time.perf_counter() - started, _cpu_seconds() - cpu))
+    one, two = results[1], results[2]
     assert [a.article_id for a, _ in one.articles] == [a.article_id for a, _ in two.articles]
+    one_seconds, one_cpu = (min(t[i] for t in timings[1]) for i in (0, 1))
+    two_seconds, two_cpu = (min(t[i] for t in timings[2]) for i in (0, 1))
     return {
         "documents": len(documents),
         "articles": len(one.articles),
         "off_topic_after_extraction": len(one.off_topic),
         "rejects": len(one.rejects),
+        "rounds": rounds,
         "one_process_seconds": round(one_seconds, 2),
         "two_processes_seconds": round(two_seconds, 2),
         "one_process_pages_per_s": round(len(documents) / one_seconds, 1),
@@ -176,14 +187,15 @@ def _cpu_seconds() -> float:
 
 
 def main(quick: bool = False, records: int | None = None) -> dict[str, Any]:
+    small = quick or records is not None
     records = records or (QUICK_RECORDS if quick else RECORDS)
     with tempfile.TemporaryDirectory(prefix="newsetl-bench-warc-") as folder:
         path = Path(folder) / "generated.warc.gz"
         started = time.perf_counter()
         size = write_archive(path, records)
         generated = time.perf_counter() - started
-        prefilter, passed = measure_prefilter(path)
-    extraction = measure_extraction(passed)
+        prefilter, passed = measure_prefilter(path, rounds=1 if small else 2)
+    extraction = measure_extraction(passed, rounds=1 if small else 3)
     return {
         "archive": {"records": records, "mb": round(size / 1e6, 1), "generated_seconds": round(generated, 1)},
         "prefilter": prefilter,
