@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.dedup_quality import precision_recall
-from transform.stories import REPORT, StoryFeatures, StoryRules, assign_stories, story_features
+from transform.stories import REPORT, StoryFeatures, StoryRules, as_assigned, assign_stories, story_features
 
 DEFAULT_RULES = StoryRules()
 DATA = Path(__file__).resolve().parent / "data" / "stories" / "articles.jsonl"
@@ -102,9 +102,14 @@ def assign(
     for batch in days.values():
         start = min(f.event_time for f in batch if f.event_time) - rules.window
         window = [(f, s) for f, s in stored if f.event_time and f.event_time >= start]
-        for assignment in assign_stories(batch, window, rules):
+        assigned = {a.article_id: a for a in assign_stories(batch, window, rules)}
+        for assignment in assigned.values():
             story_of[assignment.article_id] = assignment.story_id
-        stored += [(stored_shape(f), story_of[f.article_id]) for f in batch]
+        # Stored as the flow should store them: a report taken for a roundup stays one (as_assigned).
+        stored += [
+            (stored_shape(as_assigned(f, assigned[f.article_id], rules)), story_of[f.article_id])
+            for f in batch
+        ]
     return story_of
 
 

@@ -494,6 +494,17 @@ def assign_stories(
     return assignments
 
 
+def as_assigned(
+    features: StoryFeatures, assignment: StoryAssignment, rules: StoryRules = StoryRules()
+) -> StoryFeatures:
+    """The evidence to store for an article once assigned: a report found near several stories at once
+    (`assignment.spread`) is kept as the roundup it was taken for, so later runs and the story index
+    (`candidate_keys`) leave it out as this run did."""
+    if features.kind == REPORT and assignment.spread >= rules.roundup_stories:
+        return dataclasses.replace(features, kind=ROUNDUP)
+    return features
+
+
 def _best_story(
     article: _Prepared, candidates: Iterable[tuple[str, list[_Prepared]]], weights: Weights, rules: StoryRules
 ) -> StoryAssignment:

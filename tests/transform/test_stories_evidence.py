@@ -6,7 +6,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from transform.facts import fact_keys
-from transform.stories import BRIEF, PREVIEW, REPORT, ROUNDUP, StoryRules, assign_stories, story_features
+from transform.stories import (
+    BRIEF,
+    PREVIEW,
+    REPORT,
+    ROUNDUP,
+    StoryRules,
+    as_assigned,
+    assign_stories,
+    candidate_keys,
+    story_features,
+)
 from transform.story_evidence import headline_terms, is_preview, names, quantities, roundup_signs
 
 T0 = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
@@ -322,3 +332,7 @@ def test_an_article_near_several_stories_at_once_is_a_roundup_whatever_its_headl
     assert assignments["digest"].story_id == "digest" and assignments["digest"].spread >= 3
     assert {assignments[f"{key}1"].story_id for key in events} == {"v0", "h0", "m0"}
     assert assignments["late"].story_id == "v0"
+    # Stored as assigned, the digest stays a roundup for later runs and the story index.
+    stored = as_assigned(roundup, assignments["digest"])
+    assert stored.kind == ROUNDUP and not candidate_keys(stored)
+    assert as_assigned(features[0], assignments["v0"]) == features[0]
