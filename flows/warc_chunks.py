@@ -56,11 +56,20 @@ def chunks(
             rejects.append(item.reject)
         elif isinstance(item, WarcCapture):
             pages += 1
-            if prefilter is None or prefilter.may_match(cheap_text(item.html)):
+            if prefilter is None or _may_match(prefilter, item.html):
                 captures.append(item)
             else:
                 off_topic += 1
     yield Chunk(captures, rejects, records, pages, off_topic, None)
+
+
+def _may_match(prefilter: TopicPrefilter, html: str) -> bool:
+    """The prefilter's answer; a page it fails on goes on to extraction, where any failure is a reject of
+    that page (flows/pipeline.py), never the end of the run."""
+    try:
+        return prefilter.may_match(cheap_text(html))
+    except Exception:
+        return True
 
 
 def extract_in_processes(

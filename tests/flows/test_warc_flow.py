@@ -178,3 +178,21 @@ def test_cc_news_days_are_listed_fetched_and_loaded(
     assert rows(db_path, "SELECT warc_file FROM warc_files") == [
         (f"{base}/crawl-data/CC-NEWS/2024/01/{names[1]}",)
     ]
+
+
+def test_a_page_the_prefilter_fails_on_goes_on_to_extraction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from extract.warc import read_archive
+    from transform.topic_prefilter import TopicPrefilter, prefilter_for
+    from transform.topics import DEFAULT_TOPIC
+
+    path = tmp_path / "news.warc"
+    archive(path, count=2)
+
+    def fails(self: TopicPrefilter, text: str) -> bool:
+        raise KeyError("a matcher defect")
+
+    monkeypatch.setattr(TopicPrefilter, "may_match", fails)
+    (chunk,) = warc_chunks.chunks(read_archive(path, path.as_uri()), prefilter_for(DEFAULT_TOPIC))
+    assert len(chunk.captures) == 2 and chunk.off_topic == 0 and chunk.next_offset is None
