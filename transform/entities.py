@@ -110,7 +110,7 @@ def _script(char: str) -> str:
 def _pattern(
     watchlist: tuple[tuple[str, tuple[str, ...]], ...], versioned: bool = False
 ) -> tuple[re.Pattern[str], dict[str, str]]:
-    alias_to_entity = {alias.casefold(): entity for entity, aliases in watchlist for alias in aliases}
+    alias_to_entity = {_alias_key(alias): entity for entity, aliases in watchlist for alias in aliases}
     # Longest aliases first, so "Alibaba Cloud" wins over "Alibaba". Word boundaries are asserted only
     # on an alias's Latin, katakana and Hangul sides: "Apple" is not found in "Pineapple", but "阿里云"
     # is found in "用阿里云的" (Chinese has no spaces between words). `versioned` lets digits follow a
@@ -151,6 +151,12 @@ def _in_context(text: str, start: int, end: int, context: AliasContext) -> bool:
     return any(cue.casefold() in around for cue in context.cues)
 
 
+def _alias_key(alias: str) -> str:
+    """The lookup key of an alias as written. The pattern matches case-insensitively, so "İPHONE"
+    (Turkish dotted capital I) is found; its casefold keeps a combining dot ("i̇phone"), dropped here."""
+    return alias.casefold().replace("\u0307", "")
+
+
 def find_mentions(
     text: str, watchlist: Mapping[str, tuple[str, ...]] = DEFAULT_WATCHLIST, *, versioned: bool = False
 ) -> list[Mention]:
@@ -164,7 +170,7 @@ def find_mentions(
         context = AMBIGUOUS_ALIASES.get(alias)
         if context is not None and not _in_context(text, m.start(), m.end(), context):
             continue
-        mentions.append(Mention(alias_to_entity[alias.casefold()], alias, m.start()))
+        mentions.append(Mention(alias_to_entity[_alias_key(alias)], alias, m.start()))
     return mentions
 
 

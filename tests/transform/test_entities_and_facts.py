@@ -1,4 +1,4 @@
-from transform.entities import entity_set, find_mentions
+from transform.entities import DEFAULT_WATCHLIST, entity_set, find_mentions
 from transform.facts import fact_keys, find_facts
 
 
@@ -47,3 +47,10 @@ def test_a_version_may_follow_a_name_only_when_asked() -> None:
     assert [m.entity for m in find_mentions(text, versioned=True)] == ["Qwen", "Qwen", "iPhone"]
     assert find_mentions(text) == []
     assert find_mentions("Appleseed and Qwenx", versioned=True) == []
+
+
+def test_a_turkish_dotted_capital_i_in_an_alias_is_found_not_a_crash() -> None:
+    # re's IGNORECASE matches "İ" to "i", and "İ".casefold() keeps a combining dot: the lookup must not
+    # raise KeyError (it did, rejecting the whole document).
+    mentions = find_mentions("ALİBABA and the new İPHONE", DEFAULT_WATCHLIST)
+    assert [m.entity for m in mentions] == ["Alibaba", "iPhone"]
