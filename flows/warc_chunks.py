@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from extract.warc import WarcCapture, WarcReject, WarcSkip, cheap_text
 from flows import pipeline
@@ -81,9 +81,7 @@ def extract_in_processes(
     """`pipeline.extract_and_clean` in `processes` worker processes (default: one per core the process
     may use), whatever the batch's size: the pipeline's own pool (`pipeline.map_chunks`), the outcome the
     same as in one process, in the same order."""
-    # Topic rules hold a read-only mapping, which cannot be pickled: a plain dict travels instead.
-    rules = {name: replace(rule, aliases=dict(rule.aliases)) for name, rule in (topic_rules or {}).items()}
-    return pipeline.extract_and_clean(documents, rules, learned, workers=processes or usable_cores())
+    return pipeline.extract_and_clean(documents, topic_rules, learned, workers=processes or usable_cores())
 
 
 def usable_cores() -> int:

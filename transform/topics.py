@@ -10,7 +10,7 @@ was kept or set aside.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -36,6 +36,22 @@ class TopicRule:
         if index < len(self.labels):
             return self.labels[index]
         return " or ".join(self.all_of[index])
+
+    def __reduce__(self) -> tuple[Callable[..., TopicRule], tuple[object, ...]]:
+        # Rules travel to the pipeline's worker processes. A read-only view of the aliases (the default
+        # rule's) cannot be pickled: a copy travels and is made read-only again on arrival.
+        read_only = isinstance(self.aliases, MappingProxyType)
+        return (_rule, (self.all_of, self.none_of, dict(self.aliases), self.labels, read_only))
+
+
+def _rule(
+    all_of: tuple[tuple[str, ...], ...],
+    none_of: tuple[str, ...],
+    aliases: dict[str, tuple[str, ...]],
+    labels: tuple[str, ...],
+    read_only: bool,
+) -> TopicRule:
+    return TopicRule(all_of, none_of, MappingProxyType(aliases) if read_only else aliases, labels)
 
 
 @dataclass(frozen=True, slots=True)

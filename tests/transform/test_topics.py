@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import pickle
+from types import MappingProxyType
+
 import pytest
 
 from transform.topics import DEFAULT_TOPIC, TopicRule, decide_topic
@@ -102,3 +105,13 @@ def test_a_rule_without_groups_accepts_all_but_excluded() -> None:
     assert decide_topic(rule, "anything").relevant
     assert decide_topic(rule, "anything").reason == "no topic rules"
     assert not decide_topic(rule, "Casino news").relevant
+
+
+def test_the_default_rule_travels_to_worker_processes_by_pickle() -> None:
+    # The pipeline sends rules to its worker processes; the default rule's aliases are a read-only view,
+    # which pickle refuses ("cannot pickle 'mappingproxy' object") unless the rule says how to travel.
+    copy = pickle.loads(pickle.dumps(DEFAULT_TOPIC))
+    assert copy == DEFAULT_TOPIC
+    assert isinstance(copy.aliases, MappingProxyType)
+    text = "Apple picks Alibaba's Qwen models for Apple Intelligence in China"
+    assert decide_topic(copy, text) == decide_topic(DEFAULT_TOPIC, text)
