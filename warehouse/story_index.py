@@ -6,8 +6,9 @@ the same transaction as the article (`warehouse.loads.load_outcomes`). A batch o
 its keys in one join, each article within its own time window, and gets back a bounded number of
 candidate articles per article whatever the window holds:
 
-- a key posted by more than `broad_key` articles of the window is too common to be evidence (Apple,
-  "market", a top term every article has) and is skipped;
+- a key posted by more than `broad_key` articles in the batch's window (its articles' times, widened by
+  the story window) is too common to be evidence (Apple, "market", a top term every article has) and is
+  skipped, counted once per key, so a broad key costs one count, never a row per new article and posting;
 - of a key, only the latest `per_key` postings count;
 - of an article's candidates, only the `per_article` sharing the rarest evidence (the sum of 1/postings
   over the keys they share) are kept.
@@ -73,23 +74,28 @@ class Lookup:
 
 
 _CANDIDATES = """
-WITH hits AS (
-    SELECT w.article_id AS new_id, w.key, p.article_id, p.event_time
-    FROM _newsetl_story_lookups AS w
-    JOIN story_postings AS p
-      ON p.key_hash = md5_number_upper(w.key)
-     AND p.event_time BETWEEN w.event_time - $window AND w.event_time + $window
-    WHERE p.event_time BETWEEN $start AND $end
-      AND p.article_id <> w.article_id
+WITH lookups AS (
+    SELECT article_id AS new_id, md5_number_upper(key) AS key_hash, event_time FROM _newsetl_story_lookups
 ),
-counted AS (
-    SELECT *, count(*) OVER (PARTITION BY new_id, key) AS postings FROM hits
+window_postings AS (
+    SELECT key_hash, article_id, event_time
+    FROM story_postings
+    WHERE event_time BETWEEN $start AND $end AND key_hash IN (SELECT key_hash FROM lookups)
+),
+specific AS (
+    SELECT key_hash FROM window_postings GROUP BY key_hash HAVING count(*) <= $broad_key
+),
+hits AS (
+    SELECT w.new_id, w.key_hash, p.article_id, p.event_time
+    FROM lookups AS w
+    JOIN window_postings AS p
+      ON p.key_hash = w.key_hash AND p.event_time BETWEEN w.event_time - $window AND w.event_time + $window
+    WHERE w.key_hash IN (SELECT key_hash FROM specific) AND p.article_id <> w.new_id
 ),
 kept AS (
-    SELECT new_id, key, article_id, 1.0 / postings AS rarity
-    FROM counted
-    WHERE postings <= $broad_key
-    QUALIFY row_number() OVER (PARTITION BY new_id, key ORDER BY event_time DESC, article_id) <= $per_key
+    SELECT new_id, key_hash, article_id, 1.0 / count(*) OVER (PARTITION BY new_id, key_hash) AS rarity
+    FROM hits
+    QUALIFY row_number() OVER (PARTITION BY new_id, key_hash ORDER BY event_time DESC, article_id) <= $per_key
 ),
 ranked AS (
     SELECT new_id, article_id, sum(rarity) AS evidence
