@@ -50,6 +50,7 @@ from transform.stories import (
     StoryAssignment,
     StoryFeatures,
     StoryRules,
+    as_assigned,
     assign_stories,
     candidate_keys,
     story_features,
@@ -197,7 +198,9 @@ def deduplicate(
     stored_story_of = stories_of(connection, [n.matched_article_id for n in near])
     copies = {n.article_id: (n.matched_article_id, n.similarity) for n in near}
     stories = assign_stories(features, stored, copies=copies, stored_story_of=stored_story_of)
-    return Deduplicated(exact, fingerprints, near, features, stories, warnings)
+    # A report taken for a roundup (near several stories) is stored, and left out of the index, as one.
+    assigned = [as_assigned(f, a) for f, a in zip(features, stories, strict=True)]
+    return Deduplicated(exact, fingerprints, near, assigned, stories, warnings)
 
 
 def _candidates_of(
