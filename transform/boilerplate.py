@@ -142,7 +142,7 @@ def drop_boilerplate_lines(text: str) -> StepResult:
         if len(line) >= _INLINE_AD_MIN_LINE and ("dvertisement" in line or "DVERTISEMENT" in line):
             line, removed = _INLINE_AD.subn("", line)
             details.extend(["inline Advertisements"] * removed)
-        if len(line) >= _INLINE_AD_MIN_LINE and any(word in line for word in _CJK_AD_WORDS):
+        if len(line) >= _INLINE_AD_MIN_LINE and not line.isascii() and any(w in line for w in _CJK_AD_WORDS):
             line, removed = _INLINE_CJK_AD.subn("", line)
             details.extend(["inline CJK ad marker"] * removed)
         kept.append(line)

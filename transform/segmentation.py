@@ -244,6 +244,9 @@ _CJK_BOUNDARY = re.compile(
     rf"|(?<=[{_HAN_KANA}{_HANGUL}])[!?]+)"
     r"[\u201d\u2019\u300d\u300f\uff09\u3011)]*"
 )
+# A line without a CJK stop or CJK letters has no CJK boundary: one scan of a character class, where the
+# boundary pattern's alternatives cost a third of the cleaning of Latin text with curly quotes.
+_MAY_END_CJK = re.compile(rf"[\u3002\uff01\uff1f\uff61\uff0e{_HAN_KANA}{_HANGUL}]")
 _WORD_BEFORE_STOP = re.compile(r"([\w.]+)\.$")
 # A lone capital ("J.", "В.") is an initial; letter-dot runs ("U.S.") are abbreviations.
 _INITIALS = re.compile(r"[A-Z\u0400-\u042f]|(?:[A-Za-z]\.)+[A-Za-z]")
@@ -268,7 +271,7 @@ def sentences(text: str) -> list[str]:
 
 def _boundaries(line: str) -> list[int]:
     ends = {m.end() for m in _LATIN_BOUNDARY.finditer(line) if not _after_abbreviation(line, m.end())}
-    if not line.isascii():
+    if not line.isascii() and _MAY_END_CJK.search(line):
         ends.update(m.end() for m in _CJK_BOUNDARY.finditer(line))
     return sorted(end for end in ends if 0 < end < len(line))
 
