@@ -220,9 +220,11 @@ def extract_and_clean(
     documents: list[RawDocument],
     topic_rules: dict[str, TopicRule] | None = None,
     learned: dict[str, frozenset[str]] | None = None,
+    workers: int | None = None,
 ) -> Processed:
-    """Extract and clean each document; a failure of any kind rejects that document only."""
-    return pipeline.extract_and_clean(documents, topic_rules, learned)
+    """Extract and clean each document (in `workers` processes, by default as the batch's size calls
+    for); a failure of any kind rejects that document only."""
+    return pipeline.extract_and_clean(documents, topic_rules, learned, workers=workers)
 
 
 @task(cache_policy=NONE)
@@ -380,6 +382,36 @@ def current_run_id() -> str:
     return flow_run.get_id() or str(uuid.uuid4())
 
 
+def process_pending(
+    db: Warehouse,
+    run_id: str,
+    now: datetime,
+    pending: list[RawDocument],
+    topic_rules: dict[str, TopicRule] | None,
+    workers: int | None = None,
+) -> BatchOutcome:
+    """Extract, clean, deduplicate, analyse and load the stored documents still pending, with the tasks
+    above. A batch that fails for a reason other than the warehouse's storage is loaded again in halves
+    (`load_isolating`), so one bad document is a reject and the rest loads."""
+    try:
+        learned = learned_lines(db, opaque(pending))
+        processed = extract_and_clean(opaque(pending), topic_rules, learned, workers)
+        dedup = deduplicate(db, opaque([article for article, _ in processed.articles]), now)
+        analyses, warnings = analyse_articles(opaque(list(dedup.exact.new_articles)))
+        outcome = pipeline.outcome_of(processed, dedup, analyses, warnings=warnings)
+        load(db, run_id, now, opaque(outcome))
+        return outcome
+    except TransientError:
+        raise
+    except Exception as error:
+        if is_storage_failure(error):
+            raise
+        get_run_logger().warning(
+            "The batch failed (%s: %s); loading it in parts", type(error).__name__, error
+        )
+        return load_isolating(db, run_id, now, topic_rules)
+
+
 def load_documents(
     db: Warehouse,
     run_id: str,
@@ -406,20 +438,7 @@ def load_documents(
             logger.warning("Closed %d run(s) left 'running' by a process that died", stored.abandoned_runs)
         pending = stored.pending
         logger.info("Read %d documents, %d new; %d to process", len(documents), stored.new, len(pending))
-        try:
-            learned = learned_lines(db, opaque(pending))
-            processed = extract_and_clean(opaque(pending), topic_rules, learned)
-            dedup = deduplicate(db, opaque([article for article, _ in processed.articles]), now)
-            analyses, warnings = analyse_articles(opaque(list(dedup.exact.new_articles)))
-            outcome = pipeline.outcome_of(processed, dedup, analyses, warnings=warnings)
-            load(db, run_id, now, opaque(outcome))
-        except TransientError:
-            raise
-        except Exception as error:
-            if is_storage_failure(error):
-                raise
-            logger.warning("The batch failed (%s: %s); loading it in parts", type(error).__name__, error)
-            outcome = load_isolating(db, run_id, now, topic_rules)
+        outcome = process_pending(db, run_id, now, pending, topic_rules)
         outcome = BatchOutcome(rejects=(*early_rejects, *stored.set_aside)).merged(outcome)
         for warning in outcome.warnings:
             logger.warning(warning)

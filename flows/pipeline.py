@@ -264,6 +264,11 @@ def worker_count(items: int, workers: int | None = None) -> int:
         return max(1, workers)
     if items < PARALLEL_MIN_ITEMS:
         return 1
+    return usable_cores()
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 

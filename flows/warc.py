@@ -28,8 +28,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import cast
 
-from prefect import flow, get_run_logger, task
-from prefect.cache_policies import NONE
+from prefect import flow, get_run_logger
 from prefect.client.schemas.objects import State
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
@@ -45,19 +44,15 @@ from extract.warc import (
     list_cc_news,
     read_archive,
 )
-from flows import pipeline
 from flows.digest import publish_digest
 from flows.ingest import (
     IngestSummary,
-    analyse_articles,
     current_run_id,
-    deduplicate,
     describe_alerts,
     io_task,
-    learned_lines,
     load,
-    load_isolating,
     opaque,
+    process_pending,
     publish_artifacts,
     raise_health_alerts,
     record_run_end,
@@ -66,17 +61,17 @@ from flows.ingest import (
     run_name,
     store_raw,
 )
-from flows.pipeline import Processed
+from flows.pipeline import usable_cores
 from flows.settings import warehouse_for
 from flows.story_report import publish_story_report
-from flows.warc_chunks import Chunk, chunks, extract_in_processes
-from transform.errors import Reject, TransientError
+from flows.warc_chunks import Chunk, chunks
+from transform.errors import Reject
 from transform.health import SourceRun
 from transform.outcomes import BatchOutcome
-from transform.records import RawDocument, SourceKind
+from transform.records import SourceKind
 from transform.topic_prefilter import prefilter_for
 from transform.topics import DEFAULT_TOPIC, TopicRule
-from warehouse.connection import Warehouse, connect, is_storage_failure
+from warehouse.connection import Warehouse, connect
 from warehouse.loads import RunCounts
 from warehouse.locks import writer_lock
 from warehouse.warc import WarcCaptureRow, WarcProgress, save_warc_captures, save_warc_progress, warc_progress
@@ -128,17 +123,6 @@ class WarcSummary:
 
     counts: WarcCounts
     ingest: IngestSummary
-
-
-@task(cache_policy=NONE)
-def extract_and_clean_in_processes(
-    documents: list[RawDocument],
-    topic_rules: dict[str, TopicRule] | None,
-    learned: dict[str, frozenset[str]] | None,
-    processes: int | None,
-) -> Processed:
-    """Extract and clean each document in worker processes; a failure rejects that document only."""
-    return extract_in_processes(documents, topic_rules, learned, processes)
 
 
 @io_task
@@ -202,26 +186,12 @@ def load_chunk(
     processes: int | None,
 ) -> tuple[int, BatchOutcome]:
     """Store, extract, deduplicate and load one chunk with the ingest flow's tasks; (new documents,
-    outcome). As in `flows.ingest.load_documents`, a batch that fails is loaded again in halves."""
+    outcome). A chunk that fails is loaded again in halves (`flows.ingest.process_pending`)."""
     documents = [capture.to_raw_document(source) for capture in chunk.captures]
     save_lineage(db, opaque(chunk.captures), run_id)
     stored = store_raw(db, opaque(documents), run_id, flow_run.get_id(), now, opaque(chunk.rejects))
-    try:
-        learned = learned_lines(db, opaque(stored.pending))
-        processed = extract_and_clean_in_processes(opaque(stored.pending), topic_rules, learned, processes)
-        dedup = deduplicate(db, opaque([article for article, _ in processed.articles]), now)
-        analyses, warnings = analyse_articles(opaque(list(dedup.exact.new_articles)))
-        outcome = pipeline.outcome_of(processed, dedup, analyses, warnings=warnings)
-        load(db, run_id, now, opaque(outcome))
-    except TransientError:
-        raise
-    except Exception as error:
-        if is_storage_failure(error):
-            raise
-        get_run_logger().warning(
-            "The chunk failed (%s: %s); loading it in parts", type(error).__name__, error
-        )
-        outcome = load_isolating(db, run_id, now, topic_rules)
+    # Every chunk in one process per core, whatever its size (extraction is most of an archive's cost).
+    outcome = process_pending(db, run_id, now, stored.pending, topic_rules, processes or usable_cores())
     return stored.new, BatchOutcome(rejects=(*chunk.rejects, *stored.set_aside)).merged(outcome)
 
 

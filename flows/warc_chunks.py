@@ -3,13 +3,12 @@ topic prefilter, and extraction in worker processes. The bench calls them as the
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from extract.warc import WarcCapture, WarcReject, WarcSkip, cheap_text
 from flows import pipeline
-from flows.pipeline import Processed
+from flows.pipeline import Processed, usable_cores
 from transform.errors import Reject
 from transform.records import RawDocument
 from transform.topic_prefilter import TopicPrefilter
@@ -82,8 +81,3 @@ def extract_in_processes(
     may use), whatever the batch's size: the pipeline's own pool (`pipeline.map_chunks`), the outcome the
     same as in one process, in the same order."""
     return pipeline.extract_and_clean(documents, topic_rules, learned, workers=processes or usable_cores())
-
-
-def usable_cores() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
