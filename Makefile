@@ -7,7 +7,7 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 
-.PHONY: run test check lint format bench fuzz clean
+.PHONY: run test check lint format bench fuzz clean cluster-up cluster-down
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ fuzz: $(BIN)/.installed ## The fuzz tests with 20 times their CI budget of examp
 
 bench: $(BIN)/.installed ## Benchmarks: prints the figures and writes bench/results.json (QUICK=1 for a smoke run).
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick,)
+
+cluster-up: $(BIN)/.installed ## A local team cluster in .cluster/: PostgreSQL, a Prefect server on it, two workers (docs/cluster.md).
+	$(BIN)/python -m flows.cluster up
+
+cluster-down: $(BIN)/.installed ## Stop the local cluster (WIPE=1 also deletes its data in .cluster/).
+	$(BIN)/python -m flows.cluster down $(if $(WIPE),--wipe,)
 
 # newsetl's Prefect server keeps its database in .prefect: stopped before the folder goes.
 clean:
