@@ -341,12 +341,13 @@ def finished(summary: IngestSummary) -> IngestSummary:
 )
 def ingest(
     paths: list[str],
-    db: str = "data/newsetl.duckdb",
+    db: str | None = None,
     max_file_bytes: int = DEFAULT_MAX_BYTES,
     lock_wait_seconds: float = 60.0,
     memory_limit: str | None = None,
 ) -> IngestSummary:
-    """Ingest every supported file under `paths` into the warehouse at `db`. Safe to rerun."""
+    """Ingest every supported file under `paths` into the warehouse at `db` (default: NEWSETL_DB where the
+    run executes, else data/newsetl.duckdb). Safe to rerun."""
     warehouse = warehouse_for(db, memory_limit)
     logger = get_run_logger()
     now = datetime.now(UTC)

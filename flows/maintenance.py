@@ -85,7 +85,8 @@ def export(db: Warehouse, folder: str) -> dict[str, int]:
 
 
 def _maintenance_run_name() -> str:
-    return run_name("maintenance", [str(flow_run.parameters.get("db"))])
+    db = flow_run.parameters.get("db")
+    return run_name("maintenance", [str(db)] if db else [])
 
 
 @flow(
@@ -94,15 +95,16 @@ def _maintenance_run_name() -> str:
     description="Tend the search index, checkpoint DuckDB, export Parquet.",
 )
 def maintenance(
-    db: str = "data/newsetl.duckdb",
+    db: str | None = None,
     export_dir: str = DEFAULT_EXPORT_DIR,
     lock_wait_seconds: float = 60.0,
     memory_limit: str | None = None,
 ) -> MaintenanceReport:
-    """Housekeeping for the warehouse at `db`, holding its writer lock so no ingest writes meanwhile."""
+    """Housekeeping for the warehouse at `db` (default: NEWSETL_DB where the run executes), holding its
+    writer lock so no ingest writes meanwhile."""
     warehouse = warehouse_for(db, memory_limit)
     if not warehouse.path.exists():
-        raise WarehouseError(f"no database at {db}: run `newsetl ingest` first or pass --db")
+        raise WarehouseError(f"no database at {warehouse.path}: run `newsetl ingest` first or pass --db")
     with writer_lock(warehouse.path, holder=current_run_id(), wait_seconds=lock_wait_seconds):
         indexed, merge = refresh_search(warehouse)
         before, after = checkpoint_database(warehouse)

@@ -100,9 +100,11 @@ def one_shot_run_settings(own_server: bool = False) -> Iterator[None]:
         yield
 
 
-def warehouse_for(db: str | Path, memory_limit: str | None) -> Warehouse:
-    """The warehouse a run opens: its file and the flow's memory limit, else NEWSETL_MEMORY_LIMIT where
-    the run executes (a prefect.yaml deployment passes no parameter)."""
+def warehouse_for(db: str | Path | None, memory_limit: str | None) -> Warehouse:
+    """The warehouse a run opens: `db`, else NEWSETL_DB where the run executes; the flow's memory limit,
+    else NEWSETL_MEMORY_LIMIT there. A prefect.yaml deployment passes neither, so each worker's environment
+    picks the warehouse its runs write to (flows/cluster.py points its workers at the lake)."""
     from warehouse.connection import Warehouse
 
-    return Warehouse(Path(db), memory_limit or Settings().memory_limit)
+    settings = Settings()
+    return Warehouse(Path(db) if db else settings.db, memory_limit or settings.memory_limit)

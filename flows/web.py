@@ -236,12 +236,13 @@ def _outcome(summary: IngestSummary) -> IngestSummary:
 )
 def web(
     config_path: str,
-    db: str = "data/newsetl.duckdb",
+    db: str | None = None,
     refetch: bool = False,
     lock_wait_seconds: float = 60.0,
     memory_limit: str | None = None,
 ) -> IngestSummary:
-    """Crawl the configured sources (only what is new since the last run) and load it into `db`."""
+    """Crawl the configured sources (only what is new since the last run) and load it into `db` (default:
+    NEWSETL_DB where the run executes, else data/newsetl.duckdb)."""
     warehouse = warehouse_for(db, memory_limit)
     summary = _crawl_and_load(load_sources(Path(config_path)), warehouse, refetch, lock_wait_seconds)
     return _outcome(summary)

@@ -216,10 +216,8 @@ def test_prefect_deploy_all_creates_the_scheduled_deployments(deployed: dict[str
     web_active = [schedule["active"] for schedule in deployed["newsetl-web-pool"]["schedules"]]
     assert web_active == [(ROOT / "newsetl.toml").is_file()]
     assert deployed["newsetl-ingest-pool"]["entrypoint"] == "flows/ingest.py:ingest"
-    assert deployed["newsetl-ingest-pool"]["parameters"] == {
-        "paths": ["samples"],
-        "db": "data/newsetl.duckdb",
-    }
+    # No `db`: each worker's NEWSETL_DB picks the warehouse (flows/cluster.py points its workers at the lake).
+    assert deployed["newsetl-ingest-pool"]["parameters"] == {"paths": ["samples"]}
     assert deployed["newsetl-maintenance-pool"]["entrypoint"] == "flows/maintenance.py:maintenance"
 
 
