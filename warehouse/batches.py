@@ -6,7 +6,7 @@ Arrow table registered for one INSERT ... SELECT or one join costs a few microse
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import duckdb
@@ -26,12 +26,34 @@ def registered(connection: duckdb.DuckDBPyConnection, name: str, rows: pa.Table)
 
 
 def insert_rows(
-    connection: duckdb.DuckDBPyConnection, table: str, rows: pa.Table, *, or_ignore: bool = False
+    connection: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: pa.Table,
+    *,
+    skip_existing: Sequence[str] = (),
 ) -> None:
-    """INSERT the Arrow table's rows into `table`, matching columns by name."""
+    """INSERT the Arrow table's rows into `table`, matching columns by name.
+
+    With `skip_existing` (the table's key columns), a row whose key is stored already, or repeats an
+    earlier row of the batch, is left out: what INSERT OR IGNORE does on a key, written so that it also
+    holds on a DuckLake, which has no keys (the commit lock keeps two writers from racing past it).
+    """
     if rows.num_rows == 0:
         return
     columns = ", ".join(rows.column_names)
-    verb = "INSERT OR IGNORE INTO" if or_ignore else "INSERT INTO"
-    with registered(connection, "_newsetl_batch", rows):
-        connection.execute(f"{verb} {table} ({columns}) SELECT {columns} FROM _newsetl_batch")
+    if not skip_existing:
+        with registered(connection, "_newsetl_batch", rows):
+            connection.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _newsetl_batch")
+        return
+    ordered = rows.append_column("_newsetl_order", pa.array(range(rows.num_rows), pa.int64()))
+    stored = " AND ".join(f"s.{key} = b.{key}" for key in skip_existing)
+    with registered(connection, "_newsetl_batch", ordered):
+        connection.execute(
+            f"""
+            INSERT INTO {table} ({columns})
+            SELECT {", ".join(f"b.{column}" for column in rows.column_names)} FROM _newsetl_batch AS b
+            WHERE NOT EXISTS (SELECT 1 FROM {table} AS s WHERE {stored})
+            QUALIFY row_number() OVER (PARTITION BY {", ".join(f"b.{key}" for key in skip_existing)}
+                                       ORDER BY b._newsetl_order) = 1
+            """
+        )

@@ -1,15 +1,23 @@
 """The one connection factory. Every DuckDB connection in newsetl comes from `connect`, or from
 `connect_locked` for queries newsetl does not control (`newsetl sql`) and every read a user can reach.
 
-Opening a writable connection brings the schema up to date first, so an older file upgrades itself.
-Moving to DuckLake (a PostgreSQL catalog over Parquet) later changes this module, not its callers.
+The warehouse is either one DuckDB file (the default: one writer at a time, readers use its read copy)
+or a DuckLake: a catalog database (a SQLite file on one machine, PostgreSQL for a team) over Parquet
+files, which any number of readers and several writers use at once (docs/scaling.md). Callers do not
+see which: `connect` hands them a connection whose default database is the warehouse either way.
+
+Opening a writable connection brings the schema up to date first, so an older warehouse upgrades itself.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import importlib.util
 import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +32,10 @@ from transform.errors import NewsetlError, TransientError
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_(\w+)\.sql$")
 
+LAKE_PREFIX = "ducklake:"
+# The name the lake is attached under in every connection (and in the README's analyst session).
+LAKE_NAME = "newsetl"
+
 
 class WarehouseError(NewsetlError):
     """The database file cannot be used: it says which file and what to do."""
@@ -33,10 +45,40 @@ class WarehouseBusyError(WarehouseError, TransientError):
     """Another process holds the database file open for writing."""
 
 
+class CatalogUnreachableError(WarehouseError, TransientError):
+    """The lake's catalog database does not answer (PostgreSQL down or restarting): retried, then the
+    run fails naming the catalog; nothing is half-written (every write is one catalog transaction)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lake:
+    """A DuckLake: its catalog (`sqlite:PATH` or `postgres:DSN`, as DuckLake's ATTACH takes it) and
+    where new Parquet files go (needed to create the lake; DuckLake keeps it in the catalog after)."""
+
+    catalog: str
+    data_path: str | None = None
+
+    @property
+    def engine(self) -> str:
+        return self.catalog.split(":", 1)[0]
+
+    @property
+    def catalog_file(self) -> Path | None:
+        """The SQLite catalog's file; None for a PostgreSQL catalog."""
+        return Path(self.catalog.split(":", 1)[1]) if self.engine == "sqlite" else None
+
+    @property
+    def shown(self) -> str:
+        """The catalog as messages name it: `ducklake:` + the catalog, any password masked."""
+        return LAKE_PREFIX + re.sub(r"(password\s*=\s*)\S+", r"\1***", self.catalog)
+
+
 @dataclass(frozen=True, slots=True)
 class Warehouse:
     """Which warehouse to open and with which DuckDB settings: the value every run passes to `connect`.
 
+    `path` is the DuckDB file; for a lake with a SQLite catalog, the catalog file; for a PostgreSQL
+    catalog, the local folder of the run's own files (its locks are in PostgreSQL).
     `memory_limit` ("1GB") bounds DuckDB's memory, including its cache of the blocks queries read: without
     it the near-duplicate lookup keeps the band keys it scanned cached, ~400 MB at a million articles.
     None means DuckDB's default (80% of the machine's RAM).
@@ -44,6 +86,34 @@ class Warehouse:
 
     path: Path
     memory_limit: str | None = None
+    lake: Lake | None = None
+
+    @classmethod
+    def at(
+        cls, spec: str | Path, memory_limit: str | None = None, lake_data_path: str | None = None
+    ) -> Warehouse:
+        """The warehouse `spec` names: a DuckDB file's path, or `ducklake:sqlite:PATH` /
+        `ducklake:postgres:DSN` (with `lake_data_path`, where a new lake puts its files)."""
+        text = str(spec)
+        if not text.startswith(LAKE_PREFIX):
+            return cls(Path(text), memory_limit)
+        catalog = text[len(LAKE_PREFIX) :]
+        engine, _, target = catalog.partition(":")
+        if engine == "sqlite" and target:
+            catalog_file = Path(target).resolve()
+            data = lake_data_path or str(catalog_file.with_suffix(".files")) + os.sep
+            return cls(catalog_file, memory_limit, Lake(f"sqlite:{catalog_file}", data))
+        if engine == "postgres" and target:
+            return cls(Path("."), memory_limit, Lake(catalog, lake_data_path))
+        raise WarehouseError(
+            f"{text!r} names no warehouse: give a DuckDB file's path, ducklake:sqlite:CATALOG_FILE or "
+            "ducklake:postgres:'dbname=... host=... port=... user=...'"
+        )
+
+    @property
+    def shown(self) -> str:
+        """How messages and summaries name the warehouse."""
+        return self.lake.shown if self.lake else str(self.path.resolve())
 
     @property
     def duckdb_config(self) -> dict[str, str | bool | int | float | list[str]]:
@@ -51,16 +121,25 @@ class Warehouse:
         return {"memory_limit": self.memory_limit} if self.memory_limit else {}
 
 
+def as_warehouse(warehouse: Warehouse | Path | str) -> Warehouse:
+    return warehouse if isinstance(warehouse, Warehouse) else Warehouse.at(warehouse)
+
+
 @contextmanager
 def connect(
     warehouse: Warehouse | Path | str, *, read_only: bool = False
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to the warehouse file, migrated to the latest schema (unless read-only), closed after.
+    """A connection to the warehouse, migrated to the latest schema (unless read-only), closed after.
 
-    A bare path opens it with DuckDB's default settings.
+    A bare path opens that DuckDB file with DuckDB's default settings. A writable connection to a lake
+    holds the lake's commit lock for its block (see `commit_lock`): writers of one lake take turns to
+    commit, readers never wait.
     """
-    if not isinstance(warehouse, Warehouse):
-        warehouse = Warehouse(Path(warehouse))
+    warehouse = as_warehouse(warehouse)
+    if warehouse.lake is not None:
+        with _lake_connection(warehouse, read_only=read_only) as connection:
+            yield connection
+        return
     path, config = warehouse.path, warehouse.duckdb_config
     if read_only and not path.exists():
         raise WarehouseError(f"no database at {path}: run `newsetl ingest` first or pass --db")
@@ -82,6 +161,26 @@ def connect(
         connection.close()
 
 
+@contextmanager
+def _lake_connection(warehouse: Warehouse, *, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    lake = warehouse.lake
+    assert lake is not None
+    if read_only:
+        connection = open_lake(warehouse, read_only=True)
+        try:
+            yield connection
+        finally:
+            connection.close()
+        return
+    with commit_lock(warehouse):
+        connection = open_lake(warehouse, read_only=False)
+        try:
+            migrate(connection)
+            yield connection
+        finally:
+            connection.close()
+
+
 # A locked connection starts with no extension it could fetch or load on its own (json, parquet and icu
 # are linked into DuckDB; search is plain SQL over the warehouse's tables).
 _LOCKED_CONFIG = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
@@ -96,37 +195,257 @@ _REFUSALS = (
 
 @contextmanager
 def connect_locked(
-    db_path: Path | str, *, allowed_directories: Sequence[Path] = ()
+    warehouse: Warehouse | Path | str, *, allowed_directories: Sequence[Path] = ()
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection that reads the warehouse and nothing else, closed after.
 
     For SQL newsetl did not write (`newsetl sql`) and for every read path a user reaches (search, export,
-    sources), since even newsetl's own queries run the file's views. It opens the warehouse's read copy
-    when there is one (see `publish_read_copy`), so a reader never holds the file a run writes. DuckDB
-    opens the file read-only, then refuses any other file (except under `allowed_directories`, where
-    export writes), the network, installing or loading extensions, and changing any setting, this one
-    included
-    (`enable_external_access = false`, then `lock_configuration = true`). `is_refusal` tells those
-    refusals apart from a mistake in the SQL.
+    sources), since even newsetl's own queries run the file's views. A DuckDB file is read through its
+    read copy when there is one (see `publish_read_copy`), so a reader never holds the file a run writes;
+    a lake is read at its latest snapshot (readers never block its writers). DuckDB opens the warehouse
+    read-only, then refuses any other file (except under `allowed_directories`, where export writes, and
+    the lake's data files), the network, installing or loading extensions, and changing any setting,
+    this one included (`enable_external_access = false`, then `lock_configuration = true`). `is_refusal`
+    tells those refusals apart from a mistake in the SQL.
     """
-    path = readable_copy(Path(db_path))
-    if not path.exists():
-        raise WarehouseError(f"no database at {db_path}: run `newsetl ingest` first or pass --db")
+    warehouse = as_warehouse(warehouse)
+    allowed = [str(Path(d).resolve()) for d in allowed_directories]
+    if warehouse.lake is not None:
+        connection = open_lake(warehouse, read_only=True, config=dict(_LOCKED_CONFIG))
+        allowed.append(_lake_data_path(connection))
+    else:
+        path = readable_copy(warehouse.path)
+        if not path.exists():
+            raise WarehouseError(f"no database at {warehouse.path}: run `newsetl ingest` first or pass --db")
+        try:
+            connection = duckdb.connect(str(path), read_only=True, config=dict(_LOCKED_CONFIG))
+        except duckdb.IOException as error:
+            if "lock" in str(error).lower():
+                raise WarehouseBusyError(f"{path} is in use by another process: {error}") from error
+            raise WarehouseError(f"cannot open {path}: {error}") from error
     try:
-        connection = duckdb.connect(str(path), read_only=True, config=dict(_LOCKED_CONFIG))
-    except duckdb.IOException as error:
-        if "lock" in str(error).lower():
-            raise WarehouseBusyError(f"{path} is in use by another process: {error}") from error
-        raise WarehouseError(f"cannot open {path}: {error}") from error
-    try:
-        if allowed_directories:
-            listed = ", ".join(_sql_string(str(Path(d).resolve())) for d in allowed_directories)
+        if allowed:
+            listed = ", ".join(_sql_string(directory) for directory in allowed)
             connection.execute(f"SET allowed_directories = [{listed}]")
         connection.execute("SET enable_external_access = false")
         connection.execute("SET lock_configuration = true")
         yield connection
     finally:
         connection.close()
+
+
+def open_lake(
+    warehouse: Warehouse,
+    *,
+    read_only: bool,
+    create: bool = False,
+    config: dict[str, str | bool | int | float | list[str]] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the lake attached as `newsetl` and in use. A lake is created only when
+    `create` (`newsetl lake init`, or the first write to a SQLite catalog on this machine): two processes
+    creating one catalog at once race, so a team's PostgreSQL catalog is initialised once, up front."""
+    lake = warehouse.lake
+    assert lake is not None
+    catalog_file = lake.catalog_file
+    if catalog_file is not None:
+        if read_only and not catalog_file.exists():
+            raise WarehouseError(f"no lake at {catalog_file}: run `newsetl ingest` first or pass --db")
+        create = create or not catalog_file.exists()
+        catalog_file.parent.mkdir(parents=True, exist_ok=True)
+    connection = duckdb.connect(":memory:", config={**warehouse.duckdb_config, **(config or {})})
+    try:
+        for extension in ("ducklake", lake.engine):
+            connection.execute(f"LOAD {_sql_string(str(extension_file(extension)))}")
+        options = ["READ_ONLY"] if read_only else []
+        if create:
+            if not lake.data_path:
+                raise WarehouseError(
+                    f"{lake.shown} is a new lake: say where its data files go "
+                    "(--lake-data-path / NEWSETL_LAKE_DATA_PATH, a folder or s3://bucket/prefix/)"
+                )
+            if "://" not in lake.data_path:
+                Path(lake.data_path).mkdir(parents=True, exist_ok=True)
+            options.append(f"DATA_PATH {_sql_string(lake.data_path)}")
+        else:
+            options.append("CREATE_IF_NOT_EXISTS false")
+        connection.execute(
+            f"ATTACH {_sql_string(LAKE_PREFIX + lake.catalog)} AS {LAKE_NAME} ({', '.join(options)})"
+        )
+        connection.execute(f"USE {LAKE_NAME}")
+    except duckdb.Error as error:
+        connection.close()
+        message = str(error)
+        if "does not exist" in message and "creating a new DuckLake" in message:
+            raise WarehouseError(
+                f"no lake in {lake.shown}: create it once, before any run, with "
+                "`newsetl lake init --db ducklake:... --lake-data-path ...`"
+            ) from error
+        if "connection" in message.lower() or "could not" in message.lower() or "timeout" in message.lower():
+            raise CatalogUnreachableError(
+                f"cannot reach the lake's catalog {lake.shown}: {message.strip()}. Is the database up "
+                "and the DSN right (host, port, dbname, user)?"
+            ) from error
+        raise WarehouseError(f"cannot open the lake {lake.shown}: {message.strip()}") from error
+    return connection
+
+
+def _lake_data_path(connection: duckdb.DuckDBPyConnection) -> str:
+    row = connection.execute(
+        f"SELECT value FROM __ducklake_metadata_{LAKE_NAME}.ducklake_metadata WHERE key = 'data_path'"
+    ).fetchone()
+    return str(row[0]) if row else ""
+
+
+def create_lake(warehouse: Warehouse) -> int:
+    """Create the lake's catalog and schema (once, before workers start). Returns the schema version."""
+    if warehouse.lake is None:
+        raise WarehouseError("newsetl lake init creates a DuckLake: give --db ducklake:...")
+    with commit_lock(warehouse):
+        connection = open_lake(warehouse, read_only=False, create=True)
+        try:
+            return migrate(connection)
+        except duckdb.Error as error:
+            raise WarehouseError(f"cannot create the lake {warehouse.lake.shown}: {error}") from error
+        finally:
+            connection.close()
+
+
+# DuckLake's catalogs do not ship the scanners under the names DuckDB loads them by: the wheels of PyPI's
+# duckdb-extension-* packages hold `sqlite.duckdb_extension` whose entry point is `sqlite_scanner`.
+_EXTENSIONS = {
+    "ducklake": ("duckdb_extension_ducklake", "ducklake"),
+    "sqlite": ("duckdb_extension_sqlite", "sqlite_scanner"),
+    "postgres": ("duckdb_extension_postgres", "postgres_scanner"),
+}
+_extension_files: dict[str, Path] = {}
+
+
+def extension_file(name: str) -> Path:
+    """The extension's file from its pinned PyPI wheel (no download at run time), under the file name
+    its entry point needs: a copy beside the shipped file, or in ~/.cache/newsetl if the wheel's folder
+    is read-only."""
+    if name in _extension_files:
+        return _extension_files[name]
+    package, entry = _EXTENSIONS[name]
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        wheel = package.replace("_", "-")
+        raise WarehouseError(f"the DuckDB extension {name} is not installed: pip install {wheel}")
+    shipped = next(Path(spec.submodule_search_locations[0]).rglob("*.duckdb_extension"))
+    found = shipped
+    if shipped.stem != entry:
+        found = _named_copy(shipped, shipped.with_name(f"{entry}.duckdb_extension"))
+    _extension_files[name] = found
+    return found
+
+
+def _named_copy(shipped: Path, named: Path) -> Path:
+    digest = hashlib.sha256(shipped.read_bytes()).hexdigest()[:16]
+    for target in (named, Path.home() / ".cache" / "newsetl" / "duckdb-extensions" / digest / named.name):
+        if target.exists() and target.stat().st_size == shipped.stat().st_size:
+            return target
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+            shutil.copyfile(shipped, partial)
+            os.replace(partial, target)
+            return target
+        except OSError:
+            continue
+    raise WarehouseError(f"cannot write a copy of {shipped} named {named.name}")
+
+
+# The commit lock: a lake's writers take turns to decide and commit (dedup decisions read what is
+# stored, then write), while each one's extraction and cleaning run in parallel. Held per process and
+# reentrant: a flow that holds it around a decision runs tasks that open writable connections inside.
+_held: dict[str, tuple[int, object]] = {}
+_held_guard = threading.Lock()
+
+
+@contextmanager
+def commit_lock(warehouse: Warehouse, holder: str = "", wait_seconds: float = 600.0) -> Iterator[None]:
+    """Hold the lake's commit lock for the block: a PostgreSQL advisory lock on the catalog (released by
+    PostgreSQL if this process dies), or a file lock beside a SQLite catalog. A DuckDB file needs none
+    (its writer lock covers the whole run)."""
+    lake = warehouse.lake
+    if lake is None:
+        yield
+        return
+    key = lake.catalog
+    with _held_guard:
+        count, handle = _held.get(key, (0, None))
+        if count:
+            _held[key] = (count + 1, handle)
+    if count:
+        try:
+            yield
+        finally:
+            _release(key)
+        return
+    handle = _acquire(lake, holder, wait_seconds)
+    with _held_guard:
+        _held[key] = (1, handle)
+    try:
+        yield
+    finally:
+        _release(key)
+
+
+def _release(key: str) -> None:
+    with _held_guard:
+        count, handle = _held[key]
+        if count > 1:
+            _held[key] = (count - 1, handle)
+            return
+        del _held[key]
+    handle.close()  # type: ignore[attr-defined]  # a file (flock goes with it) or a PostgreSQL session
+
+
+COMMIT_LOCK_KEY = 0x6E657773  # 'news': the advisory lock every writer of a PostgreSQL-catalog lake takes
+
+
+def _acquire(lake: Lake, holder: str, wait_seconds: float) -> object:
+    deadline = time.monotonic() + wait_seconds
+    if lake.catalog_file is not None:
+        path = lake.catalog_file.with_name(lake.catalog_file.name + ".commit.lock")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a+", encoding="utf-8")
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return handle
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.close()
+                    raise WarehouseBusyError(
+                        f"{lake.shown}: another writer kept the commit lock for {wait_seconds:g} s"
+                    ) from None
+                time.sleep(0.05)
+    session = postgres_session(lake)
+    while True:
+        row = session.execute("SELECT pg_try_advisory_lock(%s)", [COMMIT_LOCK_KEY]).fetchone()
+        if row and row[0]:
+            return session
+        if time.monotonic() >= deadline:
+            session.close()
+            raise WarehouseBusyError(
+                f"{lake.shown}: another writer kept the commit lock for {wait_seconds:g} s"
+            )
+        time.sleep(0.05)
+
+
+def postgres_session(lake: Lake):  # type: ignore[no-untyped-def]
+    """A PostgreSQL session on the lake's catalog database (for its locks), in autocommit."""
+    import psycopg
+
+    dsn = lake.catalog.split(":", 1)[1]
+    try:
+        return psycopg.connect(dsn, autocommit=True, connect_timeout=10)
+    except psycopg.Error as error:
+        raise CatalogUnreachableError(
+            f"cannot reach the lake's catalog {lake.shown}: {str(error).strip()}. Is the database up and "
+            "the DSN right (host, port, dbname, user)?"
+        ) from error
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +482,8 @@ def publish_read_copy(warehouse: Warehouse) -> ReadCopy:
     and modification time the copy was stamped with) publishes nothing.
     """
     started = time.perf_counter()
+    if warehouse.lake is not None:
+        raise WarehouseError("a lake has no read copy: its readers never block its writers")
     with connect(warehouse) as connection:
         connection.execute("CHECKPOINT")
     target = read_copy_path(warehouse.path)
@@ -223,7 +544,8 @@ def migrations() -> list[tuple[int, str, str]]:
 
 def schema_version(connection: duckdb.DuckDBPyConnection) -> int:
     exists = connection.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        "SELECT count(*) FROM information_schema.tables"
+        " WHERE table_name = 'schema_version' AND table_catalog = current_database()"
     ).fetchone()
     if not exists or not exists[0]:
         return 0
@@ -231,11 +553,46 @@ def schema_version(connection: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+def is_lake(connection: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the connection's default database is a DuckLake."""
+    row = connection.execute(
+        "SELECT type FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    return bool(row and row[0] == "ducklake")
+
+
+# DuckLake has no keys or indexes: a lake's tables are created without them. What they guarded is kept
+# by the writes themselves (every insert skips the keys already stored, `warehouse.batches`) and by the
+# commit lock (one writer decides and commits at a time). Tested: every migration applies to a lake.
+_KEY_COLUMN = re.compile(r"(\w+\s+[A-Z]+(?:\[\])?)\s+PRIMARY KEY", re.IGNORECASE)
+_KEY_CLAUSE = re.compile(r",\s*PRIMARY KEY\s*\([^)]*\)", re.IGNORECASE)
+_INDEX = re.compile(r"^\s*CREATE\s+(UNIQUE\s+)?INDEX\b[^;]*;", re.IGNORECASE | re.MULTILINE)
+
+
+_MACRO_COMMENT = re.compile(r"^COMMENT ON MACRO (?:TABLE )?\w+ IS '(?:[^']|'')*';", re.MULTILINE)
+_VIEW = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?VIEW\s+(\w+)", re.IGNORECASE)
+
+
+def for_lake(sql: str) -> str:
+    """A migration as a DuckLake takes it: the same tables without primary keys and indexes, and views
+    without column comments (DuckLake comments tables, views and table columns only)."""
+    views = {name for _, _, text in migrations() for name in _VIEW.findall(text)}
+    view_columns = re.compile(
+        rf"^COMMENT ON COLUMN ({'|'.join(sorted(views))})\.\w+ IS '(?:[^']|'')*';", re.MULTILINE
+    )
+    sql = view_columns.sub("", _INDEX.sub("", _KEY_CLAUSE.sub("", _KEY_COLUMN.sub(r"\1", sql))))
+    # A backfill's ON CONFLICT DO NOTHING has no key to go by on a lake; a lake is migrated from empty.
+    return _MACRO_COMMENT.sub("", sql).replace("\nON CONFLICT DO NOTHING;", ";")
+
+
 def migrate(connection: duckdb.DuckDBPyConnection) -> int:
-    """Apply every migration newer than the file's schema, each in one transaction. Returns the version."""
+    """Apply every migration newer than the warehouse's schema, each in one transaction. Returns the
+    version. On a lake, call it holding the commit lock (`connect` does)."""
+    lake = is_lake(connection)
     connection.execute(
         "CREATE TABLE IF NOT EXISTS schema_version ("
-        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+        + ("version INTEGER" if lake else "version INTEGER PRIMARY KEY")
+        + ", name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
     )
     current = schema_version(connection)
     applied = False
@@ -244,7 +601,7 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> int:
             continue
         connection.execute("BEGIN TRANSACTION")
         try:
-            connection.execute(sql)
+            connection.execute(for_lake(sql) if lake else sql)
             connection.execute(
                 "INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, datetime.now(UTC)]
             )
@@ -254,9 +611,10 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> int:
             raise
         current = version
         applied = True
-    if applied:
+    if applied and not lake:
         # Schema changes go to the file now, not the write-ahead log: DuckDB 1.5 fails to replay a WAL
         # holding a view replaced under a dependent view ("Failure while replaying WAL file"), which a
-        # run killed right after upgrading a file would otherwise leave behind.
+        # run killed right after upgrading a file would otherwise leave behind. (A lake has no WAL: each
+        # migration is one catalog commit.)
         connection.execute("CHECKPOINT")
     return current

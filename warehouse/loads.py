@@ -6,7 +6,7 @@ Rows travel to DuckDB as Arrow tables, one INSERT ... SELECT per table and batch
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,19 +47,28 @@ def start_run(
     connection: duckdb.DuckDBPyConnection, run_id: str, flow_run_id: str | None, now: datetime
 ) -> None:
     connection.execute(
-        "INSERT INTO runs (run_id, flow_run_id, started_at, status) VALUES (?, ?, ?, 'running')"
-        " ON CONFLICT (run_id) DO NOTHING",
-        [run_id, flow_run_id, now],
+        "INSERT INTO runs (run_id, flow_run_id, started_at, status) SELECT $run_id, $flow_run_id, $now,"
+        " 'running' WHERE NOT EXISTS (SELECT 1 FROM runs WHERE run_id = $run_id)",
+        {"run_id": run_id, "flow_run_id": flow_run_id, "now": now},
     )
 
 
-def close_abandoned_runs(connection: duckdb.DuckDBPyConnection, run_id: str, now: datetime) -> int:
-    """Mark runs left 'running' by a process that died as 'abandoned'. Call it holding the writer lock:
-    then no other run can be live. Returns how many there were."""
+def running_runs(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """The runs marked 'running': live, or left so by a process that died."""
+    rows = connection.execute("SELECT run_id FROM runs WHERE status = 'running'").fetchall()
+    return [row[0] for row in rows]
+
+
+def close_abandoned_runs(
+    connection: duckdb.DuckDBPyConnection, run_id: str, now: datetime, alive: Collection[str] = ()
+) -> int:
+    """Mark runs left 'running' by a process that died as 'abandoned': every run other than `run_id`
+    and the runs known to be `alive` (`warehouse.locks.live_runs`). Returns how many there were."""
     rows = connection.execute(
-        "UPDATE runs SET status = 'abandoned', finished_at = ? WHERE status = 'running' AND run_id <> ?"
+        "UPDATE runs SET status = 'abandoned', finished_at = $now"
+        " WHERE status = 'running' AND run_id <> $run_id AND NOT list_contains($alive, run_id)"
         " RETURNING run_id",
-        [now, run_id],
+        {"now": now, "run_id": run_id, "alive": sorted(alive)},
     ).fetchall()
     return len(rows)
 
@@ -78,7 +87,7 @@ def record_attempts(
         }
     )
     with transaction(connection):
-        insert_rows(connection, "processing_attempts", rows, or_ignore=True)
+        insert_rows(connection, "processing_attempts", rows, skip_existing=("doc_id", "run_id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +154,7 @@ def store_raw_documents(
     )
     with transaction(connection):
         before = _count(connection, "raw_documents")
-        insert_rows(connection, "raw_documents", rows, or_ignore=True)
+        insert_rows(connection, "raw_documents", rows, skip_existing=("doc_id",))
         return _count(connection, "raw_documents") - before
 
 
@@ -181,9 +190,15 @@ def save_http_validators(
     with transaction(connection), registered(connection, "_newsetl_http", rows):
         connection.execute(
             """
-            INSERT OR REPLACE INTO http_cache (url, etag, last_modified, status, fetched_at, run_id, role)
-            SELECT DISTINCT ON (url) url, etag, last_modified, status, fetched_at, run_id, role
-            FROM _newsetl_http ORDER BY url, fetched_at DESC
+            MERGE INTO http_cache AS c
+            USING (
+                SELECT DISTINCT ON (url) url, etag, last_modified, status, fetched_at, run_id, role
+                FROM _newsetl_http ORDER BY url, fetched_at DESC
+            ) AS n ON c.url = n.url
+            WHEN MATCHED THEN UPDATE SET etag = n.etag, last_modified = n.last_modified,
+                status = n.status, fetched_at = n.fetched_at, run_id = n.run_id, role = n.role
+            WHEN NOT MATCHED THEN INSERT (url, etag, last_modified, status, fetched_at, run_id, role)
+                VALUES (n.url, n.etag, n.last_modified, n.status, n.fetched_at, n.run_id, n.role)
             """
         )
 
@@ -426,16 +441,20 @@ def _count_lines_and_learn(
     with registered(connection, "_newsetl_lines", counts), registered(connection, "_newsetl_docs", documents):
         connection.execute(
             """
-            INSERT INTO source_line_counts
-            SELECT source, line, count(*) FROM _newsetl_lines GROUP BY ALL
-            ON CONFLICT (source, line) DO UPDATE SET documents = documents + excluded.documents
+            MERGE INTO source_line_counts AS c
+            USING (SELECT source, line, count(*) AS documents FROM _newsetl_lines GROUP BY ALL) AS n
+            ON c.source = n.source AND c.line = n.line
+            WHEN MATCHED THEN UPDATE SET documents = c.documents + n.documents
+            WHEN NOT MATCHED THEN INSERT (source, line, documents) VALUES (n.source, n.line, n.documents)
             """
         )
         connection.execute(
             """
-            INSERT INTO source_documents_counted
-            SELECT source, count(*) FROM _newsetl_docs GROUP BY ALL
-            ON CONFLICT (source) DO UPDATE SET documents = documents + excluded.documents
+            MERGE INTO source_documents_counted AS c
+            USING (SELECT source, count(*) AS documents FROM _newsetl_docs GROUP BY ALL) AS n
+            ON c.source = n.source
+            WHEN MATCHED THEN UPDATE SET documents = c.documents + n.documents
+            WHEN NOT MATCHED THEN INSERT (source, documents) VALUES (n.source, n.documents)
             """
         )
     for source in sorted({source for source, _ in line_keys}):
@@ -450,11 +469,13 @@ def _count_lines_and_learn(
         if learned:
             connection.execute(
                 """
-                INSERT OR IGNORE INTO learned_boilerplate
-                SELECT ?, line, documents, ? FROM source_line_counts
-                WHERE source = ? AND list_contains(?, line)
+                INSERT INTO learned_boilerplate
+                SELECT $source, c.line, c.documents, $now FROM source_line_counts AS c
+                WHERE c.source = $source AND list_contains($lines, c.line) AND NOT EXISTS (
+                    SELECT 1 FROM learned_boilerplate AS l WHERE l.source = $source AND l.line = c.line
+                )
                 """,
-                [source, now, source, sorted(learned)],
+                {"source": source, "now": now, "lines": sorted(learned)},
             )
 
 
@@ -525,11 +546,18 @@ def _insert_fingerprints(
 ) -> None:
     connection.execute(
         """
-        INSERT OR IGNORE INTO dedup_schemes
-            (scheme_id, num_perm, bands, shingle_words, seed, tokens, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, now())
+        INSERT INTO dedup_schemes (scheme_id, num_perm, bands, shingle_words, seed, tokens, created_at)
+        SELECT $id, $num_perm, $bands, $shingle_words, $seed, $tokens, now()
+        WHERE NOT EXISTS (SELECT 1 FROM dedup_schemes WHERE scheme_id = $id)
         """,
-        [scheme.scheme_id, scheme.num_perm, scheme.bands, scheme.shingle_words, scheme.seed, scheme.tokens],
+        {
+            "id": scheme.scheme_id,
+            "num_perm": scheme.num_perm,
+            "bands": scheme.bands,
+            "shingle_words": scheme.shingle_words,
+            "seed": scheme.seed,
+            "tokens": scheme.tokens,
+        },
     )
     signatures = np.concatenate([f.signature for f in fingerprints])
     insert_rows(
@@ -583,3 +611,15 @@ def _insert_story_features(connection: duckdb.DuckDBPyConnection, features: Sequ
 def _count(connection: duckdb.DuckDBPyConnection, table: str) -> int:
     row = connection.execute(f"SELECT count(*) FROM {table}").fetchone()
     return int(row[0]) if row else 0
+
+
+def claimed_documents(connection: duckdb.DuckDBPyConnection, run_ids: Collection[str]) -> set[str]:
+    """The documents these runs took to process (processing_attempts): on a lake, another live run's
+    claims, which this run leaves to it."""
+    if not run_ids:
+        return set()
+    rows = connection.execute(
+        "SELECT DISTINCT doc_id FROM processing_attempts WHERE list_contains($runs, run_id)",
+        {"runs": sorted(run_ids)},
+    ).fetchall()
+    return {row[0] for row in rows}

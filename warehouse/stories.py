@@ -44,16 +44,20 @@ def insert_story_changes(
     with registered(connection, "_newsetl_story_changes", rows):
         connection.execute(
             """
-            INSERT INTO story_changes (run_id, story_id, change, other_story_id, article_count, changed_at)
-            SELECT $run_id, b.story_id,
-                   CASE WHEN b.change = 'grew' AND EXISTS (
-                            SELECT 1 FROM story_changes AS c
-                            WHERE c.run_id = $run_id AND c.story_id = b.story_id AND c.change = 'created'
-                        ) THEN 'created' ELSE b.change END,
-                   b.other_story_id, b.article_count, $now
-            FROM _newsetl_story_changes AS b
-            ON CONFLICT (run_id, story_id, change)
-            DO UPDATE SET article_count = story_changes.article_count + excluded.article_count
+            MERGE INTO story_changes AS s
+            USING (
+                SELECT $run_id AS run_id, b.story_id,
+                       CASE WHEN b.change = 'grew' AND EXISTS (
+                                SELECT 1 FROM story_changes AS c
+                                WHERE c.run_id = $run_id AND c.story_id = b.story_id AND c.change = 'created'
+                            ) THEN 'created' ELSE b.change END AS change,
+                       b.other_story_id, b.article_count
+                FROM _newsetl_story_changes AS b
+            ) AS n ON s.run_id = n.run_id AND s.story_id = n.story_id AND s.change = n.change
+            WHEN MATCHED THEN UPDATE SET article_count = s.article_count + n.article_count
+            WHEN NOT MATCHED THEN
+                INSERT (run_id, story_id, change, other_story_id, article_count, changed_at)
+                VALUES (n.run_id, n.story_id, n.change, n.other_story_id, n.article_count, $now)
             """,
             {"run_id": run_id, "now": now},
         )

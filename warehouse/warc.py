@@ -63,14 +63,21 @@ def save_warc_progress(
     """Record how far the archive was read (its counts are totals over every run)."""
     connection.execute(
         """
-        INSERT INTO warc_files (warc_file, source, next_offset, finished, records, pages, off_topic,
-                                rejected, started_at, updated_at, finished_at, run_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN ?::TIMESTAMPTZ END, ?)
-        ON CONFLICT (warc_file) DO UPDATE SET
-            source = excluded.source, next_offset = excluded.next_offset, finished = excluded.finished,
-            records = excluded.records, pages = excluded.pages, off_topic = excluded.off_topic,
-            rejected = excluded.rejected, updated_at = excluded.updated_at,
-            finished_at = excluded.finished_at, run_id = excluded.run_id
+        MERGE INTO warc_files AS w
+        USING (
+            SELECT ?::VARCHAR AS warc_file, ?::VARCHAR AS source, ?::BIGINT AS next_offset,
+                   ?::BOOLEAN AS finished, ?::BIGINT AS records, ?::BIGINT AS pages, ?::BIGINT AS off_topic,
+                   ?::BIGINT AS rejected, ?::TIMESTAMPTZ AS started_at, ?::TIMESTAMPTZ AS updated_at,
+                   CASE WHEN ? THEN ?::TIMESTAMPTZ END AS finished_at, ?::VARCHAR AS run_id
+        ) AS n ON w.warc_file = n.warc_file
+        WHEN MATCHED THEN UPDATE SET
+            source = n.source, next_offset = n.next_offset, finished = n.finished, records = n.records,
+            pages = n.pages, off_topic = n.off_topic, rejected = n.rejected, updated_at = n.updated_at,
+            finished_at = n.finished_at, run_id = n.run_id
+        WHEN NOT MATCHED THEN INSERT (warc_file, source, next_offset, finished, records, pages, off_topic,
+                                      rejected, started_at, updated_at, finished_at, run_id)
+            VALUES (n.warc_file, n.source, n.next_offset, n.finished, n.records, n.pages, n.off_topic,
+                    n.rejected, n.started_at, n.updated_at, n.finished_at, n.run_id)
         """,
         [
             progress.warc_file,
@@ -108,7 +115,7 @@ def save_warc_captures(
         }
     )
     with transaction(connection):
-        insert_rows(connection, "warc_captures", rows, or_ignore=True)
+        insert_rows(connection, "warc_captures", rows, skip_existing=("warc_file", "record_offset"))
 
 
 def warc_captures_of(connection: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> list[WarcCaptureRow]:
