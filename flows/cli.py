@@ -4,6 +4,7 @@ so `newsetl --help`, `newsetl sql` and `newsetl clean` answer quickly."""
 from __future__ import annotations
 
 import os
+import shlex
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -148,7 +149,7 @@ def run(
         raise typer.Exit(1)
 
 
-def _print_summary(heading: str, summary: IngestSummary, db_path: Path, failed: bool = False) -> None:
+def _print_summary(heading: str, summary: IngestSummary, db_path: str, failed: bool = False) -> None:
     from warehouse.queries import EXAMPLE_QUERY
 
     console.print()
@@ -175,13 +176,14 @@ def _print_summary(heading: str, summary: IngestSummary, db_path: Path, failed: 
         more = len(summary.rejects) - SHOWN_REJECTS
         query = f"FROM rejects WHERE run_id = '{summary.run_id}'"
         command = newsetl_command()
-        console.print(f'    ... and {more} more rejects (see: {command} sql "{query}" --db {db_path})')
+        see = f'{command} sql "{query}" --db {shlex.quote(db_path)}'
+        console.print(f"    ... and {more} more rejects (see: {see})")
     for alert in summary.alerts:
         console.print(f"  alert: {alert.source}: {alert.rule}: {alert.message}", markup=False)
     if summary.nothing_new and not failed:  # a failed run says why instead (error: ...)
         console.print("Nothing new: every document was already stored, no rows were added.")
     console.print(f"Database: {summary.db_path}", markup=False)
-    console.print(f'Try: {newsetl_command()} sql "{EXAMPLE_QUERY}" --db {db_path}', markup=False)
+    console.print(f'Try: {newsetl_command()} sql "{EXAMPLE_QUERY}" --db {shlex.quote(db_path)}', markup=False)
 
 
 def newsetl_command() -> str:

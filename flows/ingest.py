@@ -38,6 +38,7 @@ from warehouse.connection import (
     ReadCopy,
     Warehouse,
     WarehouseError,
+    commit_lock,
     connect,
     is_storage_failure,
     publish_read_copy,
@@ -45,14 +46,16 @@ from warehouse.connection import (
 from warehouse.health import run_figures, save_source_health, source_history
 from warehouse.loads import (
     RunCounts,
+    claimed_documents,
     close_abandoned_runs,
     finish_run,
     load_outcomes,
     record_attempts,
+    running_runs,
     start_run,
     store_raw_documents,
 )
-from warehouse.locks import writer_lock
+from warehouse.locks import live_runs, run_guard
 from warehouse.queries import attempt_counts, learned_boilerplate, pending_documents
 
 Batch = TypeVar("Batch")
@@ -190,17 +193,21 @@ def store_raw(
     early_rejects: list[Reject] | None = None,
 ) -> Stored:
     """Store every document raw before any processing, and the rejects of paths and files that never
-    became documents; return what is pending (new or left over).
+    became documents; return what is pending (new or left over) and not claimed by another live run.
 
-    Runs left 'running' by a process that died are closed first (this run holds the writer lock, so none
-    of them is live); documents pending in `pipeline.MAX_ATTEMPTS` such runs are rejected, the rest are
-    recorded as attempted by this run.
+    Runs left 'running' by a process that died are closed first (on a DuckDB file this run holds the
+    writer lock, so none is live; on a lake, those whose lease is gone); documents pending in
+    `pipeline.MAX_ATTEMPTS` such runs are rejected, the rest are recorded as attempted by this run: its
+    claim, which other runs of a lake leave to it while it lives. On a lake all this is one turn at the
+    commit lock, so two runs never claim one document.
     """
     with connect(db) as connection:
-        abandoned = close_abandoned_runs(connection, run_id, now)
+        alive = live_runs(db, [run for run in running_runs(connection) if run != run_id])
+        abandoned = close_abandoned_runs(connection, run_id, now, alive)
         start_run(connection, run_id, flow_run_id, now)
         stored = store_raw_documents(connection, documents, run_id)
-        pending = pending_documents(connection)
+        claimed = claimed_documents(connection, alive)
+        pending = [d for d in pending_documents(connection) if d.doc_id not in claimed]
         attempts = attempt_counts(connection, [d.doc_id for d in pending])
         pending, set_aside = pipeline.set_aside_repeated_failures(pending, attempts)
         if set_aside or early_rejects:
@@ -234,11 +241,20 @@ def analyse_articles(articles: list[Article]) -> tuple[list[ArticleAnalysis], li
     return pipeline.analyse_articles(articles, warnings), warnings
 
 
+@task(cache_policy=NONE)
+def gather_evidence(articles: list[Article]) -> pipeline.Evidence:
+    """Each article's MinHash signature and story evidence: what deduplication needs that the warehouse
+    does not hold (computed before the commit lock, so a lake's writers do it in parallel)."""
+    return pipeline.gather_evidence(articles)
+
+
 @io_task
-def deduplicate(db: Warehouse, articles: list[Article], now: datetime) -> Deduplicated:
+def deduplicate(
+    db: Warehouse, articles: list[Article], now: datetime, evidence: pipeline.Evidence | None = None
+) -> Deduplicated:
     """Exact (URL, body hash), then near-duplicates (MinHash/LSH), then stories, against what is stored."""
     with connect(db) as connection:
-        return pipeline.deduplicate(connection, articles, now)
+        return pipeline.deduplicate(connection, articles, now, evidence=evidence)
 
 
 @io_task
@@ -292,7 +308,10 @@ def describe_alerts(alerts: Sequence[Alert]) -> str:
 @io_task
 def refresh_read_copy(db: Warehouse) -> ReadCopy | None:
     """Publish the warehouse's read copy for analysts and `newsetl sql` (see warehouse.connection). A
-    failure does not undo the run: readers keep the previous copy, and the error says so."""
+    failure does not undo the run: readers keep the previous copy, and the error says so. A lake has
+    none: its readers read it as it is, at its latest snapshot."""
+    if db.lake is not None:
+        return None
     try:
         published = publish_read_copy(db)
     except (OSError, WarehouseError) as error:
@@ -352,7 +371,7 @@ def ingest(
     logger = get_run_logger()
     now = datetime.now(UTC)
     run_id = current_run_id()
-    with writer_lock(warehouse.path, holder=run_id, wait_seconds=lock_wait_seconds):
+    with run_guard(warehouse, holder=run_id, wait_seconds=lock_wait_seconds):
         files, path_rejects = discover(paths)
         logger.info("Found %d files under %s", len(files), ", ".join(paths))
         documents, read_rejects = read(files, now, max_file_bytes)
@@ -391,16 +410,28 @@ def process_pending(
     topic_rules: dict[str, TopicRule] | None,
     workers: int | None = None,
 ) -> BatchOutcome:
-    """Extract, clean, deduplicate, analyse and load the stored documents still pending, with the tasks
+    """Extract, clean, analyse, deduplicate and load the stored documents still pending, with the tasks
     above. A batch that fails for a reason other than the warehouse's storage is loaded again in halves
-    (`load_isolating`), so one bad document is a reject and the rest loads."""
+    (`load_isolating`), so one bad document is a reject and the rest loads.
+
+    Everything that does not read the warehouse comes first (extraction, cleaning, analysis, signatures
+    and story evidence, for every article, duplicates included); then deduplication decides against what
+    is stored and the batch loads, in one turn at a lake's commit lock: writers of one lake do the first
+    part in parallel and take turns at the second, so each decides against every article committed
+    before it (docs/scaling.md). A DuckDB file's run holds its writer lock throughout.
+    """
     try:
         learned = learned_lines(db, opaque(pending))
         processed = extract_and_clean(opaque(pending), topic_rules, learned, workers)
-        dedup = deduplicate(db, opaque([article for article, _ in processed.articles]), now)
-        analyses, warnings = analyse_articles(opaque(list(dedup.exact.new_articles)))
-        outcome = pipeline.outcome_of(processed, dedup, analyses, warnings=warnings)
-        load(db, run_id, now, opaque(outcome))
+        articles = [article for article, _ in processed.articles]
+        analysed, warnings = analyse_articles(opaque(articles))
+        evidence = gather_evidence(opaque(articles))
+        with commit_lock(db, holder=run_id):
+            dedup = deduplicate(db, opaque(articles), now, opaque(evidence))
+            new = {article.article_id for article in dedup.exact.new_articles}
+            analyses = [analysis for analysis in analysed if analysis.article_id in new]
+            outcome = pipeline.outcome_of(processed, dedup, analyses, warnings=warnings)
+            load(db, run_id, now, opaque(outcome))
         return outcome
     except TransientError:
         raise
@@ -427,8 +458,9 @@ def load_documents(
 ) -> IngestSummary:
     """The part every source shares: store raw, process what is pending, load, publish the summary.
 
-    Call it inside a flow that holds the warehouse's writer lock. `failure` says why a run that loaded
-    what it could still failed (a web run that could fetch nothing): its `runs` row is then 'failed'.
+    Call it inside a flow that holds the warehouse's run guard (`warehouse.locks.run_guard`). `failure`
+    says why a run that loaded what it could still failed (a web run that could fetch nothing): its
+    `runs` row is then 'failed'.
     """
     logger = get_run_logger()
     # Batches of documents are wrapped in opaque(): Prefect would otherwise walk every field of every
@@ -445,7 +477,7 @@ def load_documents(
             logger.warning(warning)
         summary = IngestSummary(
             run_id=run_id,
-            db_path=str(db.path.resolve()),
+            db_path=db.shown,
             documents_seen=len(documents),
             documents_new=stored.new,
             new_articles=len(outcome.articles),

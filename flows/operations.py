@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from flows.settings import DEFAULT_EXPORT_DIR, Settings, apply_prefect_defaults, run_options
+from flows.settings import DEFAULT_EXPORT_DIR, Settings, absolute_db, apply_prefect_defaults, run_options
 from flows.terminal import DbOption, LockWaitOption, check_sources_file, console, run_flow
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ class Schedules:
 
 def scheduled_deployments(
     paths: list[Path],
-    db: Path,
+    db: str,
     export_dir: Path,
     config: Path | None,
     schedules: Schedules = Schedules(),
@@ -154,7 +154,7 @@ def scheduled_deployments(
     from flows.maintenance import maintenance
 
     settings = settings or Settings()
-    common = {"db": str(db.resolve()), **run_options(settings)}
+    common = {"db": absolute_db(db), **run_options(settings)}
     deployments = [
         _deployment(
             ingest,

@@ -170,26 +170,52 @@ def _extract_and_clean_here(
     return Processed(articles, rejects, off_topic, line_counts)
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What deduplication needs of each article and can compute without the warehouse: its MinHash
+    signature (with its shingle count) and its story evidence. Gathered before a lake's writer takes its
+    turn at the commit lock, in parallel with the other writers."""
+
+    signed: dict[str, tuple[Signature, int]]
+    features: dict[str, StoryFeatures]
+    warnings: list[str] = field(default_factory=list)
+
+
+def gather_evidence(articles: Sequence[Article], workers: int | None = None) -> Evidence:
+    """The evidence of each article (a large batch in `workers` processes). An article whose signature
+    cannot be computed is still loaded, as a near-duplicate of nothing (with a warning)."""
+    parts = map_chunks(_evidence_here, articles, workers)
+    return Evidence(
+        signed={article_id: (sig, shingles) for part in parts for article_id, sig, shingles in part[0]},
+        features={feature.article_id: feature for part in parts for feature in part[1]},
+        warnings=[warning for part in parts for warning in part[2]],
+    )
+
+
 def deduplicate(
     connection: duckdb.DuckDBPyConnection,
     articles: Sequence[Article],
     now: datetime,
     workers: int | None = None,
+    evidence: Evidence | None = None,
 ) -> Deduplicated:
     """Exact (URL, body hash), then near-duplicates (MinHash/LSH), then stories, against what is stored.
-    The signatures and story evidence of a large batch are computed in `workers` processes."""
+    The evidence of the new articles is taken from `evidence` where it has them, else computed here (a
+    large batch in `workers` processes)."""
     scheme = DEFAULT_SCHEME
-    warnings: list[str] = []
     known_urls, known_hashes = known_articles(
         connection, [a.canonical_url for a in articles], [a.body_hash for a in articles]
     )
     versions = current_versions(connection, list(set(known_urls.values())))
     exact = deduplicate_exact(articles, known_urls, known_hashes, versions)
-    parts = map_chunks(_evidence_here, exact.new_articles, workers)
-    # An article whose signature cannot be computed is still loaded, as a near-duplicate of nothing.
-    signed = [sign for part in parts for sign in part[0]]
-    features = [feature for part in parts for feature in part[1]]
-    warnings.extend(warning for part in parts for warning in part[2])
+    given = evidence or Evidence({}, {})
+    missing = [a for a in exact.new_articles if a.article_id not in given.features]
+    found = gather_evidence(missing, workers) if missing else Evidence({}, {})
+    signed_of, features_of = given.signed | found.signed, given.features | found.features
+    warnings = [*given.warnings, *found.warnings]
+    new_ids = [a.article_id for a in exact.new_articles]
+    signed = [(article_id, *signed_of[article_id]) for article_id in new_ids if article_id in signed_of]
+    features = [features_of[article_id] for article_id in new_ids]
     candidates = near_duplicate_candidates(
         connection, scheme.scheme_id, {article_id: band_keys(sig, scheme) for article_id, sig, _ in signed}
     )

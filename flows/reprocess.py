@@ -17,8 +17,8 @@ from extract.sources import load_sources
 from flows.ingest import IngestSummary, current_run_id, io_task, load_documents, run_name
 from flows.settings import warehouse_for
 from transform.topics import TopicRule
-from warehouse.connection import Warehouse, connect
-from warehouse.locks import writer_lock
+from warehouse.connection import Warehouse, commit_lock, connect
+from warehouse.locks import run_guard
 from warehouse.reprocess import forget_derived, snapshot
 
 
@@ -72,7 +72,11 @@ def reprocess(
         config = load_sources(Path(config_path))
         topic_rules = {s.name: config.topic_rule(s) for s in config.sources}
     run_id = current_run_id()
-    with writer_lock(warehouse.path, holder=run_id, wait_seconds=lock_wait_seconds):
+    # On a lake, the whole rebuild is one turn at the commit lock: no other run loads meanwhile.
+    with (
+        run_guard(warehouse, holder=run_id, wait_seconds=lock_wait_seconds),
+        commit_lock(warehouse, holder=run_id, wait_seconds=lock_wait_seconds),
+    ):
         before = take_snapshot(warehouse)
         forget(warehouse)
         summary = load_documents(warehouse, run_id, [], [], datetime.now(UTC), topic_rules)

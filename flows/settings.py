@@ -33,7 +33,16 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="NEWSETL_", frozen=True)
 
-    db: Path = Field(default=Path("data/newsetl.duckdb"), description="The DuckDB warehouse file.")
+    db: str = Field(
+        default="data/newsetl.duckdb",
+        description="The warehouse: a DuckDB file, or a DuckLake (ducklake:sqlite:CATALOG_FILE, "
+        "ducklake:postgres:'dbname=... host=...'); see docs/scaling.md.",
+    )
+    lake_data_path: str | None = Field(
+        default=None,
+        description="Where a new DuckLake puts its Parquet files (a folder, or s3://...) [default for a "
+        "SQLite catalog: beside it, CATALOG.files/]; the lake remembers it.",
+    )
     config: Path = Field(default=Path("newsetl.toml"), description="The web sources file (newsetl run).")
     max_file_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="Larger files are rejected.")
     lock_wait_seconds: float = Field(
@@ -100,6 +109,13 @@ def one_shot_run_settings(own_server: bool = False) -> Iterator[None]:
         yield
 
 
+def absolute_db(db: str) -> str:
+    """`db` as a run started from any folder finds it: a DuckDB file's absolute path; a lake as named."""
+    from warehouse.connection import LAKE_PREFIX
+
+    return db if db.startswith(LAKE_PREFIX) else str(Path(db).resolve())
+
+
 def warehouse_for(db: str | Path | None, memory_limit: str | None) -> Warehouse:
     """The warehouse a run opens: `db`, else NEWSETL_DB where the run executes; the flow's memory limit,
     else NEWSETL_MEMORY_LIMIT there. A prefect.yaml deployment passes neither, so each worker's environment
@@ -107,4 +123,4 @@ def warehouse_for(db: str | Path | None, memory_limit: str | None) -> Warehouse:
     from warehouse.connection import Warehouse
 
     settings = Settings()
-    return Warehouse(Path(db) if db else settings.db, memory_limit or settings.memory_limit)
+    return Warehouse.at(db or settings.db, memory_limit or settings.memory_limit, settings.lake_data_path)

@@ -28,9 +28,12 @@ Result = TypeVar("Result")
 console = Console(soft_wrap=True, markup=False, emoji=False)
 errors = Console(stderr=True, soft_wrap=True, markup=False, emoji=False)
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
-        "--db", help="DuckDB file to use [default: $NEWSETL_DB or data/newsetl.duckdb].", show_default=False
+        "--db",
+        help="The warehouse: a DuckDB file, or a DuckLake as ducklake:sqlite:CATALOG_FILE or "
+        "ducklake:postgres:'dbname=... host=...' [default: $NEWSETL_DB or data/newsetl.duckdb].",
+        show_default=False,
     ),
 ]
 

@@ -73,7 +73,7 @@ from transform.topic_prefilter import prefilter_for
 from transform.topics import DEFAULT_TOPIC, TopicRule
 from warehouse.connection import Warehouse, connect
 from warehouse.loads import RunCounts
-from warehouse.locks import writer_lock
+from warehouse.locks import run_guard
 from warehouse.warc import WarcCaptureRow, WarcProgress, save_warc_captures, save_warc_progress, warc_progress
 
 # An archive fetched by URL is at most this large (CC-NEWS files are about 1 GB).
@@ -242,7 +242,7 @@ def warc(
         archives = [replace(archive, topic=None) for archive in archives]
     run_id = current_run_id()
     now = datetime.now(UTC)
-    with writer_lock(warehouse.path, holder=run_id, wait_seconds=lock_wait_seconds):
+    with run_guard(warehouse, holder=run_id, wait_seconds=lock_wait_seconds):
         return _read_and_load(warehouse, run_id, now, archives, policy, processes, listing_rejects)
 
 
@@ -383,7 +383,7 @@ def _summary(db: Warehouse, run_id: str, totals: _Totals) -> IngestSummary:
     outcome = totals.outcome
     return IngestSummary(
         run_id=run_id,
-        db_path=str(db.path.resolve()),
+        db_path=db.shown,
         documents_seen=totals.seen,
         documents_new=totals.new,
         new_articles=len(outcome.articles),

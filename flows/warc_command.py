@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from flows.ingest import IngestSummary
     from flows.warc import WarcCounts
 
-    SummaryPrinter = Callable[[str, IngestSummary, Path, bool], None]
+    SummaryPrinter = Callable[[str, IngestSummary, str, bool], None]
 
 
 def add_warc_command(app: typer.Typer, print_summary: SummaryPrinter) -> None:

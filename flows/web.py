@@ -39,7 +39,7 @@ from transform.records import HttpCacheEntry, RawDocument, SourceKind
 from transform.topics import TopicRule
 from warehouse.connection import Warehouse, connect
 from warehouse.loads import save_http_validators
-from warehouse.locks import writer_lock
+from warehouse.locks import run_guard
 from warehouse.queries import http_validators, index_validators, stored_urls
 
 # How many failed sources the run's error line names before "and N more".
@@ -278,7 +278,7 @@ def _crawl_and_load(
 ) -> IngestSummary:
     run_id = current_run_id()
     topic_rules: dict[str, TopicRule] = {s.name: config.topic_rule(s) for s in config.sources}
-    with writer_lock(db.path, holder=run_id, wait_seconds=lock_wait_seconds):
+    with run_guard(db, holder=run_id, wait_seconds=lock_wait_seconds):
         result = crawl(config, db, run_id, refetch)
         return load_documents(
             db,

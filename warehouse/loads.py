@@ -64,13 +64,13 @@ def close_abandoned_runs(
 ) -> int:
     """Mark runs left 'running' by a process that died as 'abandoned': every run other than `run_id`
     and the runs known to be `alive` (`warehouse.locks.live_runs`). Returns how many there were."""
-    rows = connection.execute(
-        "UPDATE runs SET status = 'abandoned', finished_at = $now"
-        " WHERE status = 'running' AND run_id <> $run_id AND NOT list_contains($alive, run_id)"
-        " RETURNING run_id",
-        {"now": now, "run_id": run_id, "alive": sorted(alive)},
-    ).fetchall()
-    return len(rows)
+    dead = [run for run in running_runs(connection) if run != run_id and run not in alive]
+    if dead:  # (a lake has no UPDATE ... RETURNING)
+        connection.execute(
+            "UPDATE runs SET status = 'abandoned', finished_at = $now WHERE list_contains($dead, run_id)",
+            {"now": now, "dead": dead},
+        )
+    return len(dead)
 
 
 def record_attempts(

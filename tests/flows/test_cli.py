@@ -345,14 +345,14 @@ def test_the_summary_prints_user_text_as_is_and_caps_rejects(capsys: pytest.Capt
 
     rejects = tuple(Reject(f"file:///m[/x]/{n}[bold].txt", "read", "bad [/x]") for n in range(25))
     summary = IngestSummary("run-1", "/data/m[/x].duckdb", 25, 25, 0, 0, rejects=rejects)
-    _print_summary("newsetl ingest: m[/x]", summary, Path("m[/x].duckdb"))
+    _print_summary("newsetl ingest: m[/x]", summary, "m[/x].duckdb")  # quoted in hints: a shell would glob it
     out = capsys.readouterr().out
     assert "newsetl ingest: m[/x]" in out
     assert "    - [read] bad [/x]: file:///m[/x]/0[bold].txt" in out
     assert out.count("    - [read]") == SHOWN_REJECTS
     assert (
         f"    ... and {25 - SHOWN_REJECTS} more rejects (see: {newsetl_command()} sql "
-        """"FROM rejects WHERE run_id = 'run-1'" --db m[/x].duckdb)"""
+        """"FROM rejects WHERE run_id = 'run-1'" --db 'm[/x].duckdb')"""
     ) in out
     assert "Database: /data/m[/x].duckdb" in out
 
