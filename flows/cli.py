@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from flows.lake_command import add_lake_commands
 from flows.operations import add_commands
 from flows.settings import Settings, run_options
 from flows.terminal import (
@@ -786,6 +787,7 @@ def server_stop() -> None:
 # `app` holds every command.
 add_commands(app)
 add_warc_command(app, _print_summary)
+add_lake_commands(app)
 
 
 def main() -> None:

@@ -45,3 +45,31 @@ def checkpoint(connection: duckdb.DuckDBPyConnection) -> tuple[StorageFigures, S
     before = read_storage_figures(connection)
     connection.execute("CHECKPOINT")
     return before, read_storage_figures(connection)
+
+
+@dataclass(frozen=True, slots=True)
+class LakeFigures:
+    """What a lake's catalog holds: its snapshots and the files of its current tables."""
+
+    snapshots: int
+    data_files: int
+    data_bytes: int
+    delete_files: int
+    latest_commit: str  # as the catalog keeps it (a SQLite catalog keeps text)
+
+
+def lake_figures(connection: duckdb.DuckDBPyConnection) -> LakeFigures:
+    """The lake's figures, from its catalog (the connection's default database must be the lake)."""
+    catalog = f"__ducklake_metadata_{connection.execute('SELECT current_database()').fetchone()[0]}"  # type: ignore[index]
+    row = connection.execute(
+        f"""
+        SELECT (SELECT count(*) FROM {catalog}.ducklake_snapshot),
+               (SELECT count(*) FROM {catalog}.ducklake_data_file WHERE end_snapshot IS NULL),
+               (SELECT coalesce(sum(file_size_bytes), 0) FROM {catalog}.ducklake_data_file
+                WHERE end_snapshot IS NULL),
+               (SELECT count(*) FROM {catalog}.ducklake_delete_file WHERE end_snapshot IS NULL),
+               (SELECT CAST(max(snapshot_time) AS VARCHAR) FROM {catalog}.ducklake_snapshot)
+        """
+    ).fetchone()
+    assert row is not None
+    return LakeFigures(int(row[0]), int(row[1]), int(row[2]), int(row[3]), str(row[4]))
