@@ -62,3 +62,19 @@ def add_lake_commands(app: typer.Typer) -> None:
             f"latest commit {figures.latest_commit}",
             markup=False,
         )
+
+    @lake_app.command("attach")
+    def attach(
+        db: DbOption = None,
+        write: Annotated[bool, typer.Option(help="Attach it writable (default: read-only).")] = False,
+    ) -> None:
+        """Print the SQL that opens the lake in a plain `duckdb` session (the extensions come from newsetl's
+        pinned wheels, so nothing is downloaded):  duckdb -cmd "$(newsetl lake attach)" """
+        from warehouse.connection import WarehouseError, attach_statements
+
+        try:
+            statements = attach_statements(db or Settings().db, read_only=not write)
+        except WarehouseError as error:
+            errors.print(f"error: {error}", markup=False)
+            raise typer.Exit(1) from None
+        print("\n".join(statements))

@@ -289,6 +289,21 @@ def open_lake(
     return connection
 
 
+def attach_statements(warehouse: Warehouse | Path | str, *, read_only: bool = True) -> list[str]:
+    """The statements that open the lake in any DuckDB session, as `connect` does (for analysts'
+    `duckdb` shells: `newsetl lake attach`)."""
+    warehouse = as_warehouse(warehouse)
+    lake = warehouse.lake
+    if lake is None:
+        raise WarehouseError(f"{warehouse.shown} is a DuckDB file, not a lake: open it with duckdb directly")
+    options = " (READ_ONLY)" if read_only else ""
+    return [
+        *(f"LOAD {_sql_string(str(extension_file(name)))};" for name in ("ducklake", lake.engine)),
+        f"ATTACH {_sql_string(LAKE_PREFIX + lake.catalog)} AS {LAKE_NAME}{options};",
+        f"USE {LAKE_NAME};",
+    ]
+
+
 def _lake_data_path(connection: duckdb.DuckDBPyConnection) -> str:
     row = connection.execute(
         f"SELECT value FROM __ducklake_metadata_{LAKE_NAME}.ducklake_metadata WHERE key = 'data_path'"
