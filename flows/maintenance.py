@@ -1,4 +1,4 @@
-"""The `maintenance` flow: tend the search index, checkpoint DuckDB, export Parquet.
+"""The `maintenance` flow: tend the search index, checkpoint DuckDB (or compact a lake), export Parquet.
 
 Served daily by `newsetl serve` and deployed by prefect.yaml; `newsetl maintenance` runs it once.
 """
@@ -6,6 +6,7 @@ Served daily by `newsetl serve` and deployed by prefect.yaml; `newsetl maintenan
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from prefect import flow, get_run_logger
@@ -14,11 +15,17 @@ from prefect.runtime import flow_run
 
 from flows.ingest import current_run_id, io_task, refresh_read_copy, run_name
 from flows.settings import DEFAULT_EXPORT_DIR, warehouse_for
-from warehouse.connection import Warehouse, WarehouseError, connect, connect_locked
+from warehouse.connection import Warehouse, WarehouseError, commit_lock, connect, connect_locked
 from warehouse.exports import export_parquet
-from warehouse.locks import writer_lock
-from warehouse.maintenance import StorageFigures, checkpoint
+from warehouse.locks import run_guard
+from warehouse.maintenance import LakeUpkeep, StorageFigures, checkpoint, tend_lake
 from warehouse.search import SegmentMerge, refresh_search_index
+
+# How far back a lake's readers can time-travel (`AT (TIMESTAMP => ...)`): snapshots older than this are
+# expired by maintenance, and the files only they needed deleted. A week covers a reader's "what did the
+# warehouse say last Monday" and any query or transaction that runs long; the cost is the superseded
+# small files kept meanwhile (bench/lake.py).
+DEFAULT_SNAPSHOT_RETENTION_DAYS = 7.0
 
 
 @dataclass(frozen=True)
@@ -27,12 +34,14 @@ class MaintenanceReport:
 
     db_path: str
     export_dir: str
-    before: StorageFigures
-    after: StorageFigures
+    # The DuckDB file's checkpoint; None on a lake, which has `lake` instead.
+    before: StorageFigures | None
+    after: StorageFigures | None
     exported: dict[str, int] = field(default_factory=dict)
     # Articles the search index lacked (loaded before it existed), and the merge of its segments.
     indexed: int = 0
     merge: SegmentMerge = field(default_factory=lambda: SegmentMerge(0, 0, 0))
+    lake: LakeUpkeep | None = None
 
     @property
     def search_index(self) -> str:
@@ -42,6 +51,20 @@ class MaintenanceReport:
             f" (segments: {self.merge.segments})"
         )
 
+    def storage_steps(self) -> list[tuple[str, str]]:
+        """(step, what it did) for the storage: the checkpoint of a DuckDB file, or a lake's upkeep."""
+        if self.lake is not None:
+            return lake_steps(self.lake)
+        assert self.before is not None and self.after is not None
+        return [
+            ("write-ahead log", f"{self.before.wal_size} → {self.after.wal_size}"),
+            (
+                "database size",
+                f"{self.before.database_size} → {self.after.database_size} "
+                f"({self.after.total_blocks} blocks, {self.after.free_blocks} free)",
+            ),
+        ]
+
     def to_markdown(self) -> str:
         lines = [
             "# newsetl maintenance",
@@ -49,9 +72,7 @@ class MaintenanceReport:
             "| step | result |",
             "|---|---|",
             f"| search index | {self.search_index} |",
-            f"| checkpoint | write-ahead log {self.before.wal_size} → {self.after.wal_size}; "
-            f"database {self.before.database_size} → {self.after.database_size} "
-            f"({self.after.total_blocks} blocks, {self.after.free_blocks} free) |",
+            *(f"| {step} | {result} |" for step, result in self.storage_steps()),
             f"| export | Parquet under `{self.export_dir}`, partitioned by day |",
             "",
             "| dataset | rows |",
@@ -61,6 +82,40 @@ class MaintenanceReport:
             f"Database: `{self.db_path}`",
         ]
         return "\n".join(lines)
+
+
+def lake_steps(upkeep: LakeUpkeep) -> list[tuple[str, str]]:
+    """What a lake's upkeep did, as (step, result) rows."""
+    before, after = upkeep.before, upkeep.after
+    return [
+        (
+            "data files",
+            f"{before.data_files:,} → {after.data_files:,} "
+            f"({_megabytes(before.data_bytes)} → {_megabytes(after.data_bytes)}); "
+            f"{upkeep.flushed_rows:,} inlined rows written out, {upkeep.merged_files:,} small files merged "
+            f"into {upkeep.merged_into:,}, {upkeep.rewritten_files:,} rewritten without deleted rows",
+        ),
+        (
+            "snapshots",
+            f"{before.snapshots:,} → {after.snapshots:,} "
+            f"({upkeep.expired_snapshots:,} older than {_retention(upkeep.retention)} expired)",
+        ),
+        (
+            "files stored",
+            f"{before.stored_files:,} → {after.stored_files:,} "
+            f"({_megabytes(before.stored_bytes)} → {_megabytes(after.stored_bytes)}); "
+            f"{upkeep.deleted_files:,} no kept snapshot needs deleted, {upkeep.orphans_deleted:,} orphaned",
+        ),
+    ]
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:,.2f} MB"
+
+
+def _retention(retention: timedelta) -> str:
+    days = retention / timedelta(days=1)
+    return f"{days:g} days" if days >= 1 else f"{retention.total_seconds():g} s"
 
 
 @io_task
@@ -78,9 +133,17 @@ def checkpoint_database(db: Warehouse) -> tuple[StorageFigures, StorageFigures]:
 
 
 @io_task
+def tend_the_lake(db: Warehouse, retention: timedelta) -> LakeUpkeep:
+    """Compact the lake, expire its snapshots older than `retention`, delete the files nothing needs
+    (warehouse/maintenance.py). Holds the commit lock: writers wait, readers go on."""
+    with connect(db) as connection:
+        return tend_lake(connection, datetime.now(UTC), retention)
+
+
+@io_task
 def export(db: Warehouse, folder: str) -> dict[str, int]:
     # As `newsetl export`: the queries read only the warehouse and write only under the folder.
-    with connect_locked(db.path, allowed_directories=[Path(folder)]) as connection:
+    with connect_locked(db, allowed_directories=[Path(folder)]) as connection:
         return export_parquet(connection, Path(folder))
 
 
@@ -92,41 +155,54 @@ def _maintenance_run_name() -> str:
 @flow(
     name="maintenance",
     flow_run_name=_maintenance_run_name,
-    description="Tend the search index, checkpoint DuckDB, export Parquet.",
+    description="Tend the search index, checkpoint DuckDB or compact a lake, export Parquet.",
 )
 def maintenance(
     db: str | None = None,
     export_dir: str = DEFAULT_EXPORT_DIR,
     lock_wait_seconds: float = 60.0,
     memory_limit: str | None = None,
+    snapshot_retention_days: float = DEFAULT_SNAPSHOT_RETENTION_DAYS,
 ) -> MaintenanceReport:
-    """Housekeeping for the warehouse at `db` (default: NEWSETL_DB where the run executes), holding its
-    writer lock so no ingest writes meanwhile."""
+    """Housekeeping for the warehouse at `db` (default: NEWSETL_DB where the run executes). A DuckDB
+    file: holding its writer lock so no ingest writes meanwhile, checkpoint it. A lake: holding its
+    commit lock (writers wait their turn, readers go on), compact its files and expire its snapshots
+    older than `snapshot_retention_days` (how far back readers can time-travel), deleting the files no
+    kept snapshot needs."""
     warehouse = warehouse_for(db, memory_limit)
-    if not warehouse.path.exists():
+    if warehouse.lake is None and not warehouse.path.exists():
         raise WarehouseError(f"no database at {warehouse.path}: run `newsetl ingest` first or pass --db")
-    with writer_lock(warehouse.path, holder=current_run_id(), wait_seconds=lock_wait_seconds):
-        indexed, merge = refresh_search(warehouse)
-        before, after = checkpoint_database(warehouse)
-        refresh_read_copy(warehouse)  # the export reads the read copy
+    if snapshot_retention_days < 0:
+        raise WarehouseError(f"snapshot retention must be 0 days or more, not {snapshot_retention_days:g}")
+    before = after = None
+    upkeep = None
+    with run_guard(warehouse, holder=current_run_id(), wait_seconds=lock_wait_seconds):
+        if warehouse.lake is None:
+            indexed, merge = refresh_search(warehouse)
+            before, after = checkpoint_database(warehouse)
+            refresh_read_copy(warehouse)  # the export reads the read copy
+        else:
+            with commit_lock(warehouse, holder=current_run_id(), wait_seconds=lock_wait_seconds):
+                indexed, merge = refresh_search(warehouse)
+                upkeep = tend_the_lake(warehouse, timedelta(days=snapshot_retention_days))
         exported = export(warehouse, export_dir)
     report = MaintenanceReport(
-        str(warehouse.path.resolve()),
+        warehouse.shown,
         str(Path(export_dir).resolve()),
         before,
         after,
         exported,
         indexed,
         merge,
+        upkeep,
     )
     create_markdown_artifact(
         report.to_markdown(), key="maintenance-summary", description="What the maintenance run did"
     )
     get_run_logger().info(
-        "Search index: %s; write-ahead log %s → %s; exported %s",
+        "Search index: %s; %s; exported %s",
         report.search_index,
-        before.wal_size,
-        after.wal_size,
+        "; ".join(f"{step} {result}" for step, result in report.storage_steps()),
         ", ".join(f"{rows} {name}" for name, rows in exported.items()),
     )
     return report
