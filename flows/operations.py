@@ -59,8 +59,8 @@ def run_maintenance(
     console.print()
     console.print("newsetl maintenance", style="bold")
     console.print(f"  search index       {report.search_index}", markup=False)
-    console.print(f"  write-ahead log    {report.before.wal_size} → {report.after.wal_size}", markup=False)
-    console.print(f"  database size      {report.after.database_size}", markup=False)
+    for step, result in report.storage_steps():  # a DuckDB file's checkpoint, or a lake's compaction
+        console.print(f"  {step:<18} {result}", markup=False)
     for name, rows in report.exported.items():
         console.print(f"  {name:<18} {rows:>6} rows  {Path(report.export_dir) / name}", markup=False)
     console.print(f"Database: {report.db_path}", markup=False)
