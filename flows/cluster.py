@@ -101,6 +101,7 @@ class ClusterState:
     prefect_port: int = 0
     prefect_pid: int | None = None
     worker_pids: tuple[int, ...] = ()
+    runs_per_worker: int = 1
     warehouse: str = ""  # NEWSETL_DB of the workers
     lake_data_path: str = ""  # NEWSETL_LAKE_DATA_PATH of the workers
     started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
@@ -135,6 +136,7 @@ def cluster_up(
     layout: ClusterLayout,
     *,
     workers: int = DEFAULT_WORKERS,
+    runs_per_worker: int = 1,
     prefect_port: int | None = None,
     postgres_port: int | None = None,
     warehouse: Warehouse = "lake",
@@ -176,6 +178,7 @@ def cluster_up(
     deploy_all(env, layout.logs / "deploy.log", layout.checkout)
     say(f"Deployments       of prefect.yaml, in work pool {POOL!r} (process)")
 
+    state = replace(state, runs_per_worker=runs_per_worker)
     state = replace(state, worker_pids=_start_workers(layout, state, previous, workers, env))
     write_state(layout, state)
     wait_for_workers(
@@ -278,13 +281,13 @@ def _start_workers(
     count: int,
     env: Mapping[str, str],
 ) -> tuple[int, ...]:
-    """The workers' pids: those of `previous` when all still run, as many, with the same warehouse; else
-    new ones (after stopping any left)."""
+    """The workers' pids: those of `previous` when all of its workers still run, as many, alike (same
+    warehouse, same runs at once); else new ones (after stopping any left)."""
     running = [pid for pid in (previous.worker_pids if previous else ()) if is_prefect_process(pid, "worker")]
     if (
         previous
         and len(running) == len(previous.worker_pids) == count
-        and previous.warehouse == state.warehouse
+        and (previous.warehouse, previous.runs_per_worker) == (state.warehouse, state.runs_per_worker)
     ):
         return tuple(running)
     stop_sessions(running)
@@ -295,7 +298,7 @@ def _start_workers(
         "NEWSETL_LAKE_DATA_PATH": state.lake_data_path,
     }
     return tuple(
-        start_worker(number, worker_env, layout.worker_log(number), layout.checkout)
+        start_worker(number, worker_env, layout.worker_log(number), layout.checkout, state.runs_per_worker)
         for number in range(1, count + 1)
     )
 
@@ -379,6 +382,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     up = commands.add_parser("up", help="start PostgreSQL, the Prefect server, deploy, start the workers")
     up.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="how many workers (default 2)")
     up.add_argument(
+        "--runs-per-worker", type=int, default=1, help="flow runs a worker runs at once (default 1)"
+    )
+    up.add_argument(
         "--prefect-port", type=int, help="the Prefect server's port (default 4200, else a free one; 0: free)"
     )
     up.add_argument("--postgres-port", type=int, help="PostgreSQL's port (default: as last time, else free)")
@@ -400,6 +406,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             state = cluster_up(
                 layout,
                 workers=arguments.workers,
+                runs_per_worker=arguments.runs_per_worker,
                 prefect_port=arguments.prefect_port,
                 postgres_port=arguments.postgres_port,
                 warehouse=arguments.warehouse,

@@ -90,10 +90,11 @@ def deploy_all(env: Mapping[str, str], log: Path, checkout: Path) -> None:
     run_logged(command, log, checkout, env, "`prefect deploy --all`")
 
 
-def start_worker(number: int, env: Mapping[str, str], log: Path, checkout: Path) -> int:
-    """Start process worker `number` of the pool; its flow runs inherit `env`. Returns its pid."""
+def start_worker(number: int, env: Mapping[str, str], log: Path, checkout: Path, runs: int = 1) -> int:
+    """Start process worker `number` of the pool, running at most `runs` flow runs at once (so that runs
+    spread over the workers); its flow runs inherit `env`. Returns its pid."""
     command = [str(prefect_executable()), "worker", "start", "--pool", POOL, "--type", "process"]
-    command += ["--name", worker_name(number)]
+    command += ["--name", worker_name(number), "--limit", str(runs)]
     return start_in_background(command, log, checkout, env).pid
 
 

@@ -75,23 +75,42 @@ def alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
-def run_deployment(api: str, name: str, timeout: float = 120) -> dict[str, Any]:
+def run_deployment(
+    api: str, name: str, runs: list[dict[str, Any]], timeout: float = 150
+) -> list[dict[str, Any]]:
+    """Start runs of deployment `name` at once, one per parameters of `runs`; their final flow runs."""
     with httpx.Client(base_url=api, timeout=10) as client:
         deployment = client.get(f"/deployments/name/{name}").raise_for_status().json()
-        run = (
-            client.post(f"/deployments/{deployment['id']}/create_flow_run", json={}).raise_for_status().json()
-        )
+        started = [
+            client.post(f"/deployments/{deployment['id']}/create_flow_run", json={"parameters": parameters})
+            .raise_for_status()
+            .json()
+            for parameters in runs
+        ]
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            found: dict[str, Any] = client.get(f"/flow_runs/{run['id']}").raise_for_status().json()
-            if found["state_type"] in FINAL:
+            found = [client.get(f"/flow_runs/{run['id']}").raise_for_status().json() for run in started]
+            if all(run["state_type"] in FINAL for run in found):
                 return found
             time.sleep(1)
-    raise AssertionError(f"the run of {name} did not finish in {timeout:.0f} s: {found['state_type']}")
+    raise AssertionError(
+        f"runs of {name} unfinished after {timeout:.0f} s: {[r['state_type'] for r in found]}"
+    )
+
+
+def ran_by(worker_log: str, runs: list[dict[str, Any]]) -> list[str]:
+    """The runs a worker's log says it submitted, less those it lost to the other worker (it logs
+    "Aborted submission" when the server tells it the run is taken)."""
+    return [
+        run["id"]
+        for run in runs
+        if f"submitting flow run '{run['id']}'" in worker_log
+        and f"Aborted submission of flow run '{run['id']}'" not in worker_log
+    ]
 
 
 @pytest.mark.slow
-def test_up_runs_a_deployment_on_a_worker_and_down_leaves_nothing(state_dir: Path) -> None:
+def test_up_runs_deployments_on_two_workers_and_down_leaves_nothing(state_dir: Path) -> None:
     warehouse = "lake" if lake_mode_available() else "file"
     up = cluster(state_dir, "up", "--prefect-port", "0", "--warehouse", warehouse)
     assert up.returncode == 0, up.stdout + up.stderr
@@ -102,11 +121,14 @@ def test_up_runs_a_deployment_on_a_worker_and_down_leaves_nothing(state_dir: Pat
     assert state.prefect_pid is not None
     assert cluster(state_dir, "status").returncode == 0
 
-    run = run_deployment(state.api_url, "ingest/newsetl-ingest-pool")
+    # One small file each (the deployment's default is all of samples/): the test is about where runs go.
+    files = ["samples/baidu-ernie-free-chatbot.txt", "samples/moonshot-kimi-long-context.txt"]
+    runs = run_deployment(state.api_url, "ingest/newsetl-ingest-pool", [{"paths": [f]} for f in files])
 
-    assert run["state_type"] == "COMPLETED", run["state"]
-    worker_logs = [layout.worker_log(number).read_text() for number in (1, 2)]
-    assert any(run["id"] in log for log in worker_logs), "no worker says it ran the flow run"
+    assert [run["state_type"] for run in runs] == ["COMPLETED", "COMPLETED"], [run["state"] for run in runs]
+    # One run at a time per worker: two runs at once went one to each worker.
+    ran = [ran_by(layout.worker_log(number).read_text(), runs) for number in (1, 2)]
+    assert sorted(map(len, ran)) == [1, 1], ran
     # The run wrote where the workers' NEWSETL_DB points, not to data/newsetl.duckdb of the checkout.
     if warehouse == "lake":
         assert list(layout.lake.rglob("*.parquet")), "no Parquet file in the lake's data path"
