@@ -53,6 +53,7 @@ from transform.story_evidence import (
     segmented_word_count,
     singular,
 )
+from transform.story_figures import Fact, Figures, shared_figure_masses
 
 # Words too common to say what an article is about.
 _STOPWORDS = frozenset(
@@ -238,7 +239,7 @@ def weights_for(features: Iterable[StoryFeatures]) -> Weights:
     return Weights(_idf(terms, total), _idf(entities, total), _idf(facts, total), total)
 
 
-_Fact = tuple[str, float, float, float]  # kind, value, unit of its last written digit, rarity
+_Fact = Fact  # kind, value, unit of its last written digit, rarity
 # A date says less than a figure: reports of different events of one day carry the same date.
 _DATE_WEIGHT = 0.5
 _PRECISE = re.compile(r"[1-9](?:\.?\d){2,}")  # three significant digits or more: "4.12e+05", "5.13e+12"
@@ -264,6 +265,7 @@ class _Prepared:
     vocabulary: frozenset[str]
     facts: tuple[_Fact, ...]
     keys: Mapping[str, float]  # posting keys with their rarity
+    figures: Figures  # the facts as arrays, to meet many articles' facts at once
     script: str = ""  # "cjk" or "latin" (read from the terms when the stored evidence did not keep it)
 
 
@@ -274,33 +276,36 @@ def _script_of(features: StoryFeatures) -> str:
 
 
 def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
-    rarity = {t: weights.rare(weights.terms, singular(t)) for t in features.terms}
+    singulars = {t: singular(t) for t in features.terms}  # once per term: the rarity and the vocabulary
+    rarity = {t: weights.rare(weights.terms, word) for t, word in singulars.items()}
     vector = {t: w * rarity[t] for t, w in features.terms.items()}
+    facts = tuple(
+        (*_fact_value(key), weights.rare(weights.facts, key) * _specificity(key))
+        for key in sorted(features.facts)
+    )
     return _Prepared(
         features,
         vector,
         math.sqrt(sum(v * v for v in vector.values())),
-        frozenset(_vocabulary(features)),
-        tuple(
-            (
-                *_fact_value(key),
-                weights.rare(weights.facts, key) * _specificity(key),
-            )
-            for key in sorted(features.facts)
-        ),
-        _posting_keys(features, weights, vector),
+        frozenset(singulars.values()) | features.names | features.headline,  # as `_vocabulary`
+        facts,
+        _posting_keys(features, weights, vector, singulars),
+        Figures.of(facts),
         _script_of(features),
     )
 
 
-def _posting_keys(features: StoryFeatures, weights: Weights, vector: Mapping[str, float]) -> dict[str, float]:
-    """Every piece of evidence but dates, with its rarity; of the terms, only the top ones."""
+def _posting_keys(
+    features: StoryFeatures, weights: Weights, vector: Mapping[str, float], singulars: Mapping[str, str]
+) -> dict[str, float]:
+    """Every piece of evidence but dates, with its rarity; of the terms, only the top ones
+    (`singulars`: each term's singular)."""
     w = weights
     keyed = {f"n:{n}": w.rare(w.terms, n) for n in features.names | features.headline}
     keyed |= {f"f:{f}": w.rare(w.facts, f) for f in features.facts if not f.startswith("date:")}
     keyed |= {f"e:{e}": w.rare(w.entities, e) for e in features.entities}
     top = heapq.nlargest(_CANDIDATE_TERMS, vector, key=vector.__getitem__)
-    keyed |= {f"t:{t}": w.rare(w.terms, singular(t)) for t in top}
+    keyed |= {f"t:{t}": w.rare(w.terms, singulars[t]) for t in top}
     return keyed
 
 
@@ -343,36 +348,18 @@ def _fact_value(key: str) -> tuple[str, float, float]:
     return kind, number, min(10.0 ** (last_digit + int(exponent or 0)), abs(number) / 10 or 1.0)
 
 
-def _facts_agree(a: _Fact, b: _Fact, rules: StoryRules) -> bool:
-    """Outlets round and re-date: 8.48% and 8%, 2.81 billion and 2.8 billion, the 11th and the 13th."""
-    kind_a, value_a, unit_a, _ = a
-    kind_b, value_b, unit_b, _ = b
-    if kind_a != kind_b and not _amount_and_count(kind_a, kind_b):
-        return False
-    if kind_a == "date":
-        return abs(value_a - value_b) <= rules.date_tolerance_days
-    return abs(value_a - value_b) <= rules.rounding_tolerance * max(unit_a, unit_b) * (1 + 1e-9)
-
-
-def _amount_and_count(kind_a: str, kind_b: str) -> bool:
-    """A sum one outlet writes as money ("38 billion yen") another may write in a form the fact reader
-    does not take for money ("380億円" before it learns Japanese): as a count, it still agrees. So do a
-    percentage and a change in percentage points ("a 0.5% cut" and "cut by 50 basis points")."""
-    if {kind_a, kind_b} == {"money:CNY", "money:JPY"}:
-        return True  # "¥" is written for both: "¥380 billion" is read as yuan, "380 billion yen" as yen
-    return {kind_a.partition(":")[0], kind_b.partition(":")[0]} in ({"money", "num"}, {"pct", "pp"})
-
-
 def _fact_mass(a: _Prepared, b: _Prepared, rules: StoryRules) -> float:
-    """Rarity of the facts of one article that agree with a fact of the other, the smaller of the two
-    directions, so one number cannot count for several."""
-    if not a.facts or not b.facts:
-        return 0.0
+    """Rarity of the facts of one article that agree with a fact of the other (outlets round and
+    re-date: 8.48% and 8%, 2.81 billion and 2.8 billion, the 11th and the 13th), the smaller of the two
+    directions, so one number cannot count for several (`transform.story_figures`)."""
+    return _fact_masses(a, [b], rules)[0]
 
-    def agreeing(facts: Sequence[_Fact], others: Sequence[_Fact]) -> float:
-        return sum(fact[3] for fact in facts if any(_facts_agree(fact, other, rules) for other in others))
 
-    return min(agreeing(a.facts, b.facts), agreeing(b.facts, a.facts))
+def _fact_masses(a: _Prepared, others: Sequence[_Prepared], rules: StoryRules) -> list[float]:
+    """`_fact_mass` of `a` with each of `others`, at once."""
+    return shared_figure_masses(
+        a.figures, [other.figures for other in others], rules.rounding_tolerance, rules.date_tolerance_days
+    )
 
 
 def _shared(a: frozenset[str], b: frozenset[str], table: Mapping[str, float], weights: Weights) -> float:
@@ -403,7 +390,10 @@ class Evidence:
         )
 
 
-def evidence(a: _Prepared, b: _Prepared, weights: Weights, rules: StoryRules) -> Evidence:
+def evidence(
+    a: _Prepared, b: _Prepared, weights: Weights, rules: StoryRules, facts: float | None = None
+) -> Evidence:
+    """What `a` and `b` share (`facts`: their fact mass, when the caller computed it for many at once)."""
     fa, fb = a.features, b.features
     # A name both articles hold counts once, as a name, not again because a headline carries it
     # (the company in both headlines is what two reports of different events of one company share).
@@ -415,7 +405,7 @@ def evidence(a: _Prepared, b: _Prepared, weights: Weights, rules: StoryRules) ->
     return Evidence(
         _shared(fa.names, fb.names, weights.terms, weights),
         _shared(fa.entities, fb.entities, weights.entities, weights),
-        _fact_mass(a, b, rules),
+        _fact_mass(a, b, rules) if facts is None else facts,
         headline,
         _cosine(a, b),
     )
@@ -435,8 +425,10 @@ def _strength(a: StoryFeatures, b: StoryFeatures, rules: StoryRules) -> float:
     )
 
 
-def _score(a: _Prepared, b: _Prepared, weights: Weights, rules: StoryRules) -> float:
-    mass = evidence(a, b, weights, rules).mass(rules)
+def _score(
+    a: _Prepared, b: _Prepared, weights: Weights, rules: StoryRules, facts: float | None = None
+) -> float:
+    mass = evidence(a, b, weights, rules, facts).mass(rules)
     undated = a.features.event_time is None or b.features.event_time is None
     scale = rules.scale * (rules.undated_evidence if undated else 1.0)
     if {a.script, b.script} == {"cjk", "latin"}:
@@ -512,8 +504,13 @@ def _best_story(
     # not merely to one of them, so one broad article cannot chain two events together.
     best: tuple[float, str, str] | None = None
     reached = 0  # stories the article comes near: a roundup mentions several events
+    candidates = list(candidates)
+    facts = iter(_fact_masses(article, [member for _, members in candidates for member in members], rules))
     for story_id, members in candidates:
-        scored = [(_score(article, member, weights, rules), member.features.article_id) for member in members]
+        scored = [
+            (_score(article, member, weights, rules, next(facts)), member.features.article_id)
+            for member in members
+        ]
         mean = sum(score for score, _ in scored) / len(scored)
         reached += mean >= rules.threshold * rules.roundup_share
         if mean >= rules.threshold and (best is None or mean > best[0]):
@@ -544,6 +541,11 @@ class _Known:
         self.postings: dict[str, set[str]] = {}
         self.times: dict[str, datetime | None] = {}
         self.continued: dict[str, str] = {}  # full story -> the story that continues it
+        # The first and last times of each story's members (an undated one at `reference`), so a story
+        # with no member in an article's window is passed over without reading its members; a story
+        # holding an article with no time at all (no date anywhere) is always read.
+        self.spans: dict[str, tuple[datetime, datetime]] = {}
+        self.timeless: set[str] = set()
         self.max_story_size = 0
         for features, story_id in stored:
             self.add(_prepare(features, weights), story_id)
@@ -555,6 +557,12 @@ class _Known:
         self.members.setdefault(story_id, []).append(article)
         for key in article.keys:
             self.postings.setdefault(key, set()).add(story_id)
+        time = article.features.event_time or self.reference
+        span = self.spans.get(story_id)
+        if time is None or story_id in self.timeless:
+            self.timeless.add(story_id)
+        else:
+            self.spans[story_id] = (min(span[0], time), max(span[1], time)) if span else (time, time)
 
     def around(self, article: _Prepared, rules: StoryRules) -> list[tuple[str, list[_Prepared]]]:
         shared: dict[str, float] = {}
@@ -566,14 +574,22 @@ class _Known:
                     shared[story_id] = shared.get(story_id, 0.0) + rarity
         candidates = []
         self.max_story_size = rules.max_story_size
+        time = article.features.event_time or self.reference
         for story_id in heapq.nlargest(rules.max_candidates, shared, key=shared.__getitem__):
-            members = [
-                m
-                for m in self.members[story_id]
-                if _within(article.features, m.features, rules.window, self.reference)
-            ]
-            if members:
-                candidates.append((story_id, members[-rules.max_members :]))
+            if time is not None and story_id not in self.timeless:
+                first, last = self.spans[story_id]
+                if last < time - rules.window or first > time + rules.window:
+                    continue  # no member within the window
+            # The latest `max_members` members within the window, in order: read from the end, so a
+            # large story costs only its latest members.
+            latest: list[_Prepared] = []
+            for member in reversed(self.members[story_id]):
+                if _within(article.features, member.features, rules.window, self.reference):
+                    latest.append(member)
+                    if len(latest) == rules.max_members:
+                        break
+            if latest:
+                candidates.append((story_id, latest[::-1]))
         return candidates
 
     def is_full(self, story_id: str) -> bool:

@@ -282,6 +282,7 @@ def cjk_words(text: str) -> list[str]:
     ]
 
 
+@functools.lru_cache(maxsize=65536)  # story assignment asks for the same terms' singulars again and again
 def singular(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
