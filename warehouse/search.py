@@ -83,6 +83,9 @@ def index_missing_articles(connection: duckdb.DuckDBPyConnection, batch: int = 5
     """
     reader = connection.cursor()  # streams the missing articles while `connection` writes
     try:
+        # A cursor starts on DuckDB's default database; a lake's connection reads the lake it USEs.
+        (database,) = connection.execute("SELECT current_database()").fetchone() or ("memory",)
+        reader.execute(f'USE "{database}"')
         batches = reader.execute(MISSING).to_arrow_reader(batch)
         indexed = 0
         for rows in batches:
