@@ -19,12 +19,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from bench.corpus import generate
+from tests.faults.summary import LEDGER_PROPERTY
 from warehouse.connection import connect
 from warehouse.integrity import IntegrityReport, check_integrity
 
@@ -32,21 +33,18 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Ledger:
-    """Inputs tried and rows lost across the fault tests, and their outcomes, for the summary line."""
+    """Where a fault test records how many inputs it tried and how many rows it lost.
 
-    inputs_tried: int = 0
-    rows_lost: int = 0
-    outcomes: dict[str, str] = field(default_factory=dict)
+    The figures travel with the test's report (its user_properties), so tests/faults/summary.py adds them
+    up in the process that prints the summary: pytest's own, or the controller under pytest-xdist.
+    """
+
+    item: pytest.Item
 
     def record(self, inputs: int, lost: int) -> None:
-        self.inputs_tried += inputs
-        self.rows_lost += lost
-
-
-# One ledger per session: pytest_runtest_logreport is given no config to reach a stash through.
-_LEDGER = Ledger()
+        self.item.user_properties.append((LEDGER_PROPERTY, (inputs, lost)))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -60,33 +58,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.fault)
 
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if "fault" not in report.keywords:
-        return
-    if report.failed:
-        _LEDGER.outcomes[report.nodeid] = "failed"
-    elif report.skipped:
-        _LEDGER.outcomes.setdefault(report.nodeid, "skipped")
-    elif report.when == "call":
-        _LEDGER.outcomes.setdefault(report.nodeid, "passed")
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not _LEDGER.outcomes:
-        return
-    outcomes = list(_LEDGER.outcomes.values())
-    skipped = outcomes.count("skipped")
-    terminalreporter.write_sep("-", "fault injection summary")
-    terminalreporter.write_line(
-        f"faults: {outcomes.count('passed')} passed, {outcomes.count('failed')} failed"
-        + (f", {skipped} skipped" if skipped else "")
-    )
-    terminalreporter.write_line(f"inputs tried: {_LEDGER.inputs_tried}, rows lost: {_LEDGER.rows_lost}")
-
-
 @pytest.fixture
-def ledger() -> Ledger:
-    return _LEDGER
+def ledger(request: pytest.FixtureRequest) -> Ledger:
+    return Ledger(request.node)
 
 
 @pytest.fixture
