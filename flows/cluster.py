@@ -150,19 +150,23 @@ def cluster_up(
         folder.mkdir(parents=True, exist_ok=True)
     layout.root.chmod(0o755)  # the postgres account (under root) needs to reach postgres/
     previous = read_state(layout)
+    running_server = (
+        previous.prefect_pid if previous and is_prefect_process(previous.prefect_pid, "server") else None
+    )
+    # Chosen first, so that a busy port stops `up` before anything starts.
+    port = previous.prefect_port if previous and running_server else _prefect_port(prefect_port, previous)
 
     server = _start_postgres(layout, bin_dir, postgres_port, previous)
     for name in DATABASES:
         create_database(server, name)
     state = ClusterState(
         postgres_port=server.port,
+        prefect_port=port,
+        prefect_pid=running_server,  # a server still running stays
         warehouse=_warehouse_spec(layout, server, warehouse),
         lake_data_path=f"{layout.lake}/",
     )
-    if previous and is_prefect_process(previous.prefect_pid, "server"):  # still running: it stays
-        state = replace(state, prefect_port=previous.prefect_port, prefect_pid=previous.prefect_pid)
-    else:
-        state = replace(state, prefect_port=_prefect_port(prefect_port, previous))
+    if running_server is None:
         env = prefect_env(layout.prefect_home, state.api_url)
         log = layout.logs / "prefect-server.log"
         pid = start_prefect_server(env, server.url("prefect"), state.prefect_port, log, layout.root)
@@ -422,6 +426,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0 if status.up else 3
     except ClusterError as error:
         print(f"error: {error}", file=sys.stderr)
+        if arguments.command == "up":
+            print("What did start keeps running: `make cluster-down` stops it.", file=sys.stderr)
         return 1
     return 0
 

@@ -71,11 +71,11 @@ class PostgresServer:
         return f"{driver}://{self.user}@{self.host}:{self.port}/{dbname}"
 
 
-def find_postgres_bin_dir() -> Path:
-    """The folder of the newest PostgreSQL server binaries: /usr/lib/postgresql/<N>/bin (Debian, Ubuntu),
+def find_postgres_bin_dir(installed_under: Path = Path("/usr/lib/postgresql")) -> Path:
+    """The folder of the newest PostgreSQL server binaries: <installed_under>/<N>/bin (Debian, Ubuntu),
     else the one holding `initdb` on PATH. ClusterError, saying how to install them, when there is none."""
     candidates = sorted(
-        (path for path in Path("/usr/lib/postgresql").glob("*/bin") if _has_binaries(path)),
+        (path for path in installed_under.glob("*/bin") if _has_binaries(path)),
         key=lambda path: _version_key(path.parent.name),
         reverse=True,
     )
@@ -86,7 +86,7 @@ def find_postgres_bin_dir() -> Path:
         return Path(on_path).parent
     raise ClusterError(
         "PostgreSQL's server binaries (initdb, pg_ctl, postgres) are not installed: none in "
-        "/usr/lib/postgresql/*/bin nor on PATH. Install PostgreSQL 15 or newer "
+        f"{installed_under}/*/bin nor on PATH. Install PostgreSQL 15 or newer "
         "(e.g. `apt-get install postgresql`) or put its bin folder on PATH."
     )
 
@@ -169,8 +169,10 @@ def free_port() -> int:
 
 
 def port_is_free(port: int) -> bool:
-    """Whether `port` on 127.0.0.1 can be bound now."""
+    """Whether a server could listen on `port` of 127.0.0.1 now. As servers do (PostgreSQL, uvicorn), with
+    SO_REUSEADDR: a port whose last server just stopped, its connections in TIME_WAIT, counts as free."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((HOST, port))
         except OSError:

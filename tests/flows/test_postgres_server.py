@@ -16,6 +16,8 @@ from flows.postgres_server import (
     ClusterError,
     PostgresServer,
     create_database,
+    find_postgres_bin_dir,
+    port_is_free,
     restart_postgres,
     running_postgres,
     start_postgres,
@@ -134,3 +136,33 @@ def test_a_folder_the_server_account_cannot_reach_is_a_clear_error(tmp_path: Pat
     tmp_path.chmod(0o700)  # as pytest's own folders are: closed to other users
     with pytest.raises(ClusterError, match="cannot write"):
         start_postgres(tmp_path / "data")
+
+
+def fake_binaries(bin_dir: Path) -> Path:
+    bin_dir.mkdir(parents=True)
+    for name in ("initdb", "pg_ctl", "postgres"):
+        (bin_dir / name).write_text("#!/bin/sh\n", encoding="utf-8")
+        (bin_dir / name).chmod(0o755)
+    return bin_dir
+
+
+def test_the_newest_installed_version_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "")
+    fake_binaries(tmp_path / "9.6" / "bin")
+    newest = fake_binaries(tmp_path / "16" / "bin")
+    fake_binaries(tmp_path / "15" / "bin")
+    (tmp_path / "17" / "bin").mkdir(parents=True)  # a client-only install: no server binaries
+    assert find_postgres_bin_dir(tmp_path) == newest
+
+
+def test_missing_binaries_say_how_to_install_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "")
+    with pytest.raises(ClusterError, match=r"not installed.*apt-get install postgresql"):
+        find_postgres_bin_dir(tmp_path)
+
+
+def test_a_port_in_use_is_not_free() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        assert not port_is_free(taken.getsockname()[1])
