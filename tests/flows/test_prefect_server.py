@@ -46,7 +46,9 @@ class Server:
         response.raise_for_status()
         return response.json()
 
-    def run(self, *command: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    def run(self, *command: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        # A guard against a hang, not a speed test: on a busy machine (pytest-xdist workers and other
+        # jobs), `newsetl ingest` took over 60 s to hand its last events to this server and exit.
         done = subprocess.run(
             command, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout, check=False
         )
