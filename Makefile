@@ -18,7 +18,7 @@ run: $(BIN)/.installed ## Ingest the sample corpus into data/newsetl.duckdb (off
 	$(BIN)/newsetl ingest samples --db data/newsetl.duckdb
 
 test: $(BIN)/.installed check ## Lint, type-check, then run the whole test suite.
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
 check: $(BIN)/.installed ## ruff (lint + format) and mypy --strict on the packages.
 	$(BIN)/ruff check .
