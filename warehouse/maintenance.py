@@ -71,9 +71,8 @@ class LakeFigures:
 
 def _metadata(connection: duckdb.DuckDBPyConnection) -> tuple[str, str]:
     """The lake's name and its catalog's (the connection's default database must be the lake)."""
-    row = connection.execute("SELECT current_database()").fetchone()
-    assert row is not None
-    return str(row[0]), f"__ducklake_metadata_{row[0]}"
+    [(name,)] = connection.execute("SELECT current_database()").fetchall()
+    return str(name), f"__ducklake_metadata_{name}"
 
 
 def lake_figures(connection: duckdb.DuckDBPyConnection) -> LakeFigures:
@@ -93,8 +92,7 @@ def lake_figures(connection: duckdb.DuckDBPyConnection) -> LakeFigures:
                (SELECT coalesce(sum(file_size_bytes), 0) FROM {catalog}.ducklake_data_file)
                  + (SELECT coalesce(sum(file_size_bytes), 0) FROM {catalog}.ducklake_delete_file)
         """
-    ).fetchone()
-    assert row is not None
+    ).fetchall()[0]  # read whole: see _rows
     return LakeFigures(
         int(row[0]), int(row[1]), int(row[2]), int(row[3]), str(row[4]), int(row[5]), int(row[6])
     )
@@ -139,11 +137,10 @@ def tend_lake(
     flushed = _rows(
         connection, f"SELECT coalesce(sum(rows_flushed), 0) FROM ducklake_flush_inlined_data({name})"
     )
-    merged = connection.execute(
+    [merged] = connection.execute(
         "SELECT coalesce(sum(files_processed), 0), coalesce(sum(files_created), 0)"
         f" FROM ducklake_merge_adjacent_files({name})"
-    ).fetchone()
-    assert merged is not None
+    ).fetchall()
     rewritten = _rows(
         connection, f"SELECT coalesce(sum(files_processed), 0) FROM ducklake_rewrite_data_files({name})"
     )
@@ -177,8 +174,11 @@ def tend_lake(
 
 
 def _rows(connection: duckdb.DuckDBPyConnection, sql: str, *parameters: object) -> int:
-    row = connection.execute(sql, list(parameters)).fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+    # fetchall, never fetchone: a result left unread keeps its transaction open, and DuckLake's
+    # functions commit only with it (measured: a flush, merge or expiry read with fetchone was rolled
+    # back when the connection closed, though it had returned its figures).
+    [(count,)] = connection.execute(sql, list(parameters)).fetchall()
+    return int(count or 0)
 
 
 def _sql_string(value: str) -> str:
