@@ -1,0 +1,345 @@
+"""Several writers on one lake: docs/s of a CPU-bound ingest by 1 and by 2 worker processes.
+
+The input: generated news pages (bench.corpus's articles and their copies, in HTML of the weight of a
+news site's: navigation, inline script and style), so a run's time goes to extraction, the part each
+writer does alone. Each worker is one process that extracts in that process (`workers=1`), and runs its
+share of the batches one after another, each batch one ingest run: run guard, store raw, extraction,
+analysis and evidence, then deduplication and load in one turn at the lake's commit lock, then the run's
+end. The same documents go to 1 worker (every batch) and to 2 (every other batch each), into a new lake
+each time: PostgreSQL catalog (a server started here on 127.0.0.1 and stopped after), SQLite catalog, and
+the DuckDB file beside them (one worker: a file has one writer).
+
+How a worker runs a batch: the plain functions the ingest flow's tasks call (`task.fn`), in the flow's
+order, under the same run guard and commit lock (flows/ingest.py load_documents and process_pending), not
+`newsetl ingest` processes: what is measured is the warehouse's writers, not the Prefect API, whose
+server would take its share of the same two cores. Artifacts, source health, the digest and the story
+report (Prefect-side reporting) are left out; the file mode's read copy is published after each run, as
+its flow does.
+
+Figures: docs/s of each (wall time from the moment every worker is ready to the last one's end; imports
+and the first attach are not counted), 2 vs 1 (target >= 1.6x on 2 cores), and the commit lock: how long
+workers waited for it and held it, summed. The machine's load average is recorded before and after.
+
+    python -m bench.workers [--quick]
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import queue
+import random
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.corpus import generate
+
+DOCUMENTS = 600
+QUICK_DOCUMENTS = 96
+# Four runs of 150 pages: large enough that extraction, which workers do side by side, outweighs the turns
+# at the commit lock (a lake's statements cost catalog round trips, ~3-5 s of turns per run on this
+# machine whatever its size); 2 each for two workers.
+BATCHES = 4
+ROUNDS = 1  # each configuration measured this many times, on a new lake each time; the best is kept
+
+
+def _page(rng: random.Random, title: str, text: str, url: str, published: str) -> str:
+    nav = "".join(f'<li><a href="/section/{i}">Section {i}</a></li>' for i in range(60))
+    script = "<script>" + "".join(f"window.cfg{i}={{id:{i},flag:true}};" for i in range(600)) + "</script>"
+    style = (
+        "<style>"
+        + "".join(f".c{i}{{margin:{i % 9}px;color:#{i % 999:03d}}}" for i in range(400))
+        + "</style>"
+    )
+    related = "".join(
+        f'<li><a href="/story/{rng.randrange(10**6)}">Related story {rng.randrange(1000)}</a></li>'
+        for _ in range(12)
+    )
+    body = "".join(f"<p>{paragraph}</p>" for paragraph in text.split("\n\n"))
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
+        f"<link rel='canonical' href='{url}'><meta property='article:published_time' content='{published}'>"
+        f"{style}{script}</head><body><header><nav><ul>{nav}</ul></nav></header><main><article>"
+        f"<h1>{title}</h1>{body}</article><aside><ul>{related}</ul></aside></main>"
+        f"<footer><ul>{nav}</ul></footer>{script}</body></html>"
+    )
+
+
+def write_batches(folder: Path, documents: int, batches: int, seed: int = 5) -> list[Path]:
+    """`documents` generated news pages (originals and copies), dealt into `batches` folders."""
+    rng = random.Random(seed)
+    folders = [folder / f"batch{b:02d}" for b in range(batches)]
+    for each in folders:
+        each.mkdir(parents=True, exist_ok=True)
+    # Copies land in other batches than their originals: deduplication finds them across workers.
+    pages = list(generate(max(1, int(documents / 1.25)), seed=seed, copy_rate=0.25, words=500))[:documents]
+    for number, document in enumerate(pages):
+        html = _page(rng, document.title, document.text, document.url, document.published_at.isoformat())
+        (folders[number % batches] / f"{document.doc_id}.html").write_text(html, encoding="utf-8")
+    return folders
+
+
+# A worker process.
+
+
+def _timed_commit_lock(waits: list[float], holds: list[float]) -> None:
+    """Count, in this process, the time spent waiting for the lake's commit lock and holding it."""
+    import warehouse.connection as connection
+
+    acquire, release = connection._acquire, connection._release
+    taken: dict[str, float] = {}
+
+    def timed_acquire(lake: Any, holder: str, wait_seconds: float) -> object:
+        started = time.perf_counter()
+        handle = acquire(lake, holder, wait_seconds)
+        now = time.perf_counter()
+        waits.append(now - started)
+        taken[lake.catalog] = now
+        return handle
+
+    def timed_release(key: str) -> None:
+        last = connection._held[key][0] == 1
+        release(key)
+        if last:
+            holds.append(time.perf_counter() - taken.pop(key))
+
+    connection._acquire = timed_acquire
+    connection._release = timed_release
+
+
+def _ingest_batch(db: Any, folder: Path) -> int:
+    """One ingest run of `folder`, as flows/ingest.py's ingest flow runs it (its tasks' plain functions)."""
+    from extract.files import DEFAULT_MAX_BYTES
+    from flows import ingest, pipeline
+    from warehouse.connection import commit_lock, publish_read_copy
+    from warehouse.loads import RunCounts
+    from warehouse.locks import run_guard
+
+    now = datetime.now(UTC)
+    run_id = str(uuid.uuid4())
+    with run_guard(db, holder=run_id, wait_seconds=600):
+        files, path_rejects = ingest.discover.fn([str(folder)])
+        documents, read_rejects = ingest.read.fn(files, now, DEFAULT_MAX_BYTES)
+        stored = ingest.store_raw.fn(db, documents, run_id, None, now, [*path_rejects, *read_rejects])
+        pending = stored.pending
+        learned = ingest.learned_lines.fn(db, pending)
+        processed = ingest.extract_and_clean.fn(pending, None, learned, 1)
+        articles = [article for article, _ in processed.articles]
+        analysed, warnings = ingest.analyse_articles.fn(articles)
+        evidence = ingest.gather_evidence.fn(articles)
+        with commit_lock(db, holder=run_id):
+            dedup = ingest.deduplicate.fn(db, articles, now, evidence)
+            new = {article.article_id for article in dedup.exact.new_articles}
+            analyses = [analysis for analysis in analysed if analysis.article_id in new]
+            outcome = pipeline.outcome_of(processed, dedup, analyses, warnings=warnings)
+            ingest.load.fn(db, run_id, now, outcome)
+        counts = RunCounts(len(documents), stored.new, len(outcome.articles), len(outcome.duplicates), 0)
+        ingest.record_run_end.fn(db, run_id, "completed", counts)
+        if db.lake is None:
+            publish_read_copy(db)
+    return len(documents)
+
+
+def _worker(spec: str, folders: list[str], ready: Any, go: Any, results: Any) -> None:
+    from warehouse.connection import Warehouse, connect
+
+    db = Warehouse.at(spec)
+    waits: list[float] = []
+    holds: list[float] = []
+    _timed_commit_lock(waits, holds)
+    import trafilatura  # noqa: F401  (imported before the clock starts, like the first attach below)
+
+    if db.lake is not None:
+        with connect(db, read_only=True):
+            pass
+    ready.put(os.getpid())
+    go.wait()
+    started = time.perf_counter()
+    documents = sum(_ingest_batch(db, Path(folder)) for folder in folders)
+    results.put(
+        {
+            "documents": documents,
+            "seconds": time.perf_counter() - started,
+            "lock_wait_s": sum(waits),
+            "lock_held_s": sum(holds),
+            "lock_turns": len(waits),
+            "cpu_s": time.process_time(),
+        }
+    )
+
+
+# The parent.
+
+
+def measure(spec: str, shares: list[list[Path]]) -> dict[str, Any]:
+    """Run one worker process per share of batches at once on the warehouse `spec`; their figures."""
+    context = multiprocessing.get_context("spawn")
+    ready, results, go = context.Queue(), context.Queue(), context.Event()
+    processes = [
+        context.Process(target=_worker, args=(spec, [str(f) for f in share], ready, go, results))
+        for share in shares
+    ]
+    for process in processes:
+        process.start()
+    for _ in processes:
+        ready.get(timeout=600)
+    started = time.perf_counter()
+    go.set()
+    figures: list[dict[str, Any]] = []
+    while len(figures) < len(processes):
+        try:
+            figures.append(results.get(timeout=2))
+        except queue.Empty:
+            failed = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
+            if failed:
+                for process in processes:
+                    process.terminate()
+                raise RuntimeError(f"a worker failed (exit {failed[0]}); its traceback is above") from None
+    seconds = time.perf_counter() - started
+    for process in processes:
+        process.join(timeout=60)
+    documents = sum(f["documents"] for f in figures)
+    return {
+        "workers": len(shares),
+        "documents": documents,
+        "seconds": round(seconds, 2),
+        "docs_per_s": round(documents / seconds, 1),
+        "lock_wait_s": round(sum(f["lock_wait_s"] for f in figures), 2),
+        "lock_held_s": round(sum(f["lock_held_s"] for f in figures), 2),
+        "lock_turns": sum(f["lock_turns"] for f in figures),
+    }
+
+
+def _check(spec: str, documents: int) -> dict[str, int]:
+    """The warehouse after a measurement: every document stored once with one outcome."""
+    from warehouse.connection import connect
+    from warehouse.integrity import check_integrity
+
+    with connect(spec, read_only=True) as connection:
+        report = check_integrity(connection)
+    if not report.ok or report.raw_documents != documents or report.pending:
+        raise RuntimeError(f"{spec}: the warehouse does not add up: {report.describe()}")
+    return {"articles": report.articles, "exact_duplicates": report.duplicates}
+
+
+@contextmanager
+def _postgres(base: Path) -> Iterator[Any]:
+    from flows.postgres_server import start_postgres, stop_postgres
+
+    data = base / "postgres"
+    try:
+        yield start_postgres(data, durable=False)
+    finally:
+        stop_postgres(data)
+
+
+def main(quick: bool = False) -> dict[str, Any]:
+    from flows.postgres_server import create_database
+    from warehouse.connection import Warehouse, create_lake
+
+    documents = QUICK_DOCUMENTS if quick else DOCUMENTS
+    rounds = 1 if quick else ROUNDS
+    base = Path(tempfile.mkdtemp(prefix="newsetl-bench-workers-", dir="/tmp"))
+    base.chmod(0o755)  # the PostgreSQL server's account must reach its data folder when we run as root
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    figures: dict[str, Any] = {"documents": documents, "batches": BATCHES, "rounds": rounds}
+    try:
+        batches = write_batches(base / "input", documents, BATCHES)
+        one = [batches]
+        two = [batches[0::2], batches[1::2]]
+        with _postgres(base) as server:
+            counter = iter(range(1000))
+
+            def new_postgres_lake() -> str:
+                name = f"lake{next(counter)}"
+                create_database(server, name)
+                spec = f"ducklake:postgres:{server.dsn(name)}"
+                create_lake(Warehouse.at(spec, lake_data_path=f"{base / name}{os.sep}"))
+                return spec
+
+            def new_sqlite_lake() -> str:
+                spec = f"ducklake:sqlite:{base / f'lake{next(counter)}' / 'catalog.sqlite'}"
+                create_lake(Warehouse.at(spec))
+                return spec
+
+            def new_file() -> str:
+                return str(base / f"file{next(counter)}" / "newsetl.duckdb")
+
+            for name, new, shares in (
+                ("postgres_1", new_postgres_lake, one),
+                ("postgres_2", new_postgres_lake, two),
+                ("sqlite_1", new_sqlite_lake, one),
+                ("sqlite_2", new_sqlite_lake, two),
+                ("file_1", new_file, one),
+            ):
+                best: dict[str, Any] | None = None
+                for _ in range(rounds):
+                    spec = new()
+                    try:
+                        result = measure(spec, shares) | _check(spec, documents)
+                    except RuntimeError as error:  # recorded, and the other configurations still run
+                        result = {"error": str(error), "docs_per_s": 0.0}
+                    print(f"bench workers: {name} {json.dumps(result)}", file=sys.stderr, flush=True)
+                    if best is None or result["docs_per_s"] > best["docs_per_s"]:
+                        best = result
+                figures[name] = best
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    for engine in ("postgres", "sqlite"):
+        figures[f"{engine}_2_vs_1"] = round(
+            figures[f"{engine}_2"]["docs_per_s"] / figures[f"{engine}_1"]["docs_per_s"], 2
+        )
+    figures["load_average_before"] = load_before
+    figures["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    return figures
+
+
+def rows(figures: dict[str, Any]) -> list[tuple[str, str, str]]:
+    name = f"lake writers, {figures['documents']} pages in {figures['batches']} runs"
+    out = []
+    for key, label in (
+        ("postgres_1", "DuckLake, PostgreSQL catalog, 1 worker"),
+        ("postgres_2", "DuckLake, PostgreSQL catalog, 2 workers"),
+        ("sqlite_1", "DuckLake, SQLite catalog, 1 worker"),
+        ("sqlite_2", "DuckLake, SQLite catalog, 2 workers"),
+        ("file_1", "DuckDB file, 1 worker"),
+    ):
+        f = figures[key]
+        if "error" in f:
+            out.append((name, f"{label}: docs/s", f"failed: {f['error'][:80]}"))
+            continue
+        out.append(
+            (
+                name,
+                f"{label}: docs/s (commit lock waited / held s)",
+                f"{f['docs_per_s']} ({f['lock_wait_s']} / {f['lock_held_s']})",
+            )
+        )
+    out.append(
+        (
+            name,
+            "2 vs 1 workers, PostgreSQL / SQLite catalog",
+            f"{figures['postgres_2_vs_1']}x / {figures['sqlite_2_vs_1']}x",
+        )
+    )
+    out.append(
+        (
+            name,
+            "load average before / after",
+            f"{figures['load_average_before'][0]} / {figures['load_average_after'][0]}",
+        )
+    )
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(quick="--quick" in sys.argv), indent=2))
