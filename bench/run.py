@@ -351,6 +351,7 @@ def _benchmarks() -> list[
         stories_eval,
         warc,
         web,
+        workers,
     )
 
     return [
@@ -375,6 +376,7 @@ def _benchmarks() -> list[
         ("extraction", "extraction", lambda q: extraction.main(quick=q), extraction.rows),
         ("cli_latency", "cli latency", lambda q: cli_latency.main(quick=q), cli_latency_rows),
         ("warc", "warc", lambda q: warc.main(quick=q), warc.rows),
+        ("workers", "lake writers", lambda q: workers.main(quick=q), workers.rows),
     ]
 
 
@@ -403,6 +405,7 @@ _TABLE_ORDER = (
     "web",
     "extraction",
     "warc",
+    "workers",
     "dedup_speed",
     "dedup_quality",
     "stories_eval",
