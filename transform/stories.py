@@ -53,7 +53,7 @@ from transform.story_evidence import (
     segmented_word_count,
     singular,
 )
-from transform.story_figures import Fact, Figures, shared_figure_masses
+from transform.story_vectors import Fact, Figures, TermVector, cosines, shared_figure_masses
 
 # Words too common to say what an article is about.
 _STOPWORDS = frozenset(
@@ -266,6 +266,7 @@ class _Prepared:
     facts: tuple[_Fact, ...]
     keys: Mapping[str, float]  # posting keys with their rarity
     figures: Figures  # the facts as arrays, to meet many articles' facts at once
+    text: TermVector  # the vector as arrays, to meet many articles' vectors at once
     script: str = ""  # "cjk" or "latin" (read from the terms when the stored evidence did not keep it)
 
 
@@ -275,7 +276,8 @@ def _script_of(features: StoryFeatures) -> str:
     return "cjk" if any(_CJK_SCRIPT.search(term) for term in features.terms) else "latin"
 
 
-def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
+def _prepare(features: StoryFeatures, weights: Weights, numbering: dict[str, int]) -> _Prepared:
+    """`numbering`: the terms' numbers, shared by the articles compared (new terms are numbered)."""
     singulars = {t: singular(t) for t in features.terms}  # once per term: the rarity and the vocabulary
     rarity = {t: weights.rare(weights.terms, word) for t, word in singulars.items()}
     vector = {t: w * rarity[t] for t, w in features.terms.items()}
@@ -283,14 +285,16 @@ def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
         (*_fact_value(key), weights.rare(weights.facts, key) * _specificity(key))
         for key in sorted(features.facts)
     )
+    norm = math.sqrt(sum(v * v for v in vector.values()))
     return _Prepared(
         features,
         vector,
-        math.sqrt(sum(v * v for v in vector.values())),
+        norm,
         frozenset(singulars.values()) | features.names | features.headline,  # as `_vocabulary`
         facts,
         _posting_keys(features, weights, vector, singulars),
         Figures.of(facts),
+        TermVector.of(vector, numbering, norm),
         _script_of(features),
     )
 
@@ -326,9 +330,8 @@ def candidate_keys(features: StoryFeatures) -> frozenset[str]:
 
 
 def _cosine(a: _Prepared, b: _Prepared) -> float:
-    small, large = (a.vector, b.vector) if len(a.vector) <= len(b.vector) else (b.vector, a.vector)
-    dot = sum(value * large[t] for t, value in small.items() if t in large)
-    return dot / (a.norm * b.norm) if dot else 0.0
+    """Cosine of the two articles' tf·idf vectors (`transform.story_vectors.cosines`)."""
+    return cosines(a.text, [b.text])[0]
 
 
 def _fact_value(key: str) -> tuple[str, float, float]:
@@ -351,7 +354,7 @@ def _fact_value(key: str) -> tuple[str, float, float]:
 def _fact_mass(a: _Prepared, b: _Prepared, rules: StoryRules) -> float:
     """Rarity of the facts of one article that agree with a fact of the other (outlets round and
     re-date: 8.48% and 8%, 2.81 billion and 2.8 billion, the 11th and the 13th), the smaller of the two
-    directions, so one number cannot count for several (`transform.story_figures`)."""
+    directions, so one number cannot count for several (`transform.story_vectors`)."""
     return _fact_masses(a, [b], rules)[0]
 
 
@@ -391,9 +394,15 @@ class Evidence:
 
 
 def evidence(
-    a: _Prepared, b: _Prepared, weights: Weights, rules: StoryRules, facts: float | None = None
+    a: _Prepared,
+    b: _Prepared,
+    weights: Weights,
+    rules: StoryRules,
+    facts: float | None = None,
+    text: float | None = None,
 ) -> Evidence:
-    """What `a` and `b` share (`facts`: their fact mass, when the caller computed it for many at once)."""
+    """What `a` and `b` share (`facts`, `text`: their fact mass and cosine, when the caller computed them
+    for many articles at once)."""
     fa, fb = a.features, b.features
     # A name both articles hold counts once, as a name, not again because a headline carries it
     # (the company in both headlines is what two reports of different events of one company share).
@@ -407,7 +416,7 @@ def evidence(
         _shared(fa.entities, fb.entities, weights.entities, weights),
         _fact_mass(a, b, rules) if facts is None else facts,
         headline,
-        _cosine(a, b),
+        _cosine(a, b) if text is None else text,
     )
 
 
@@ -426,9 +435,14 @@ def _strength(a: StoryFeatures, b: StoryFeatures, rules: StoryRules) -> float:
 
 
 def _score(
-    a: _Prepared, b: _Prepared, weights: Weights, rules: StoryRules, facts: float | None = None
+    a: _Prepared,
+    b: _Prepared,
+    weights: Weights,
+    rules: StoryRules,
+    facts: float | None = None,
+    text: float | None = None,
 ) -> float:
-    mass = evidence(a, b, weights, rules, facts).mass(rules)
+    mass = evidence(a, b, weights, rules, facts, text).mass(rules)
     undated = a.features.event_time is None or b.features.event_time is None
     scale = rules.scale * (rules.undated_evidence if undated else 1.0)
     if {a.script, b.script} == {"cjk", "latin"}:
@@ -440,7 +454,8 @@ def similarity(
     a: StoryFeatures, b: StoryFeatures, weights: Weights, rules: StoryRules = StoryRules()
 ) -> float:
     """Evidence that two articles report the same event, in [0, 1)."""
-    return _score(_prepare(a, weights), _prepare(b, weights), weights, rules)
+    numbering: dict[str, int] = {}
+    return _score(_prepare(a, weights, numbering), _prepare(b, weights, numbering), weights, rules)
 
 
 def assign_stories(
@@ -463,7 +478,7 @@ def assign_stories(
     story_of = {**(stored_story_of or {}), **{f.article_id: story for f, story in stored}}
     assignments: list[StoryAssignment] = []
     for article in new:
-        prepared = _prepare(article, weights)
+        prepared = _prepare(article, weights, known.numbering)
         copied = (copies or {}).get(article.article_id)
         if copied and copied[0] in story_of:
             assignment = StoryAssignment(article.article_id, story_of[copied[0]], copied[1], copied[0])
@@ -476,7 +491,7 @@ def assign_stories(
             if assignment.spread >= rules.roundup_stories:
                 # Near several stories at once: a roundup whatever its headline says. It joins nothing,
                 # and nothing joins it (it is not posted).
-                prepared = _prepare(dataclasses.replace(article, kind=ROUNDUP), weights)
+                prepared = _prepare(dataclasses.replace(article, kind=ROUNDUP), weights, known.numbering)
         known.times[article.article_id] = article.event_time
         if known.undated(assignment):
             assignment = dataclasses.replace(assignment, undated=True)
@@ -505,10 +520,12 @@ def _best_story(
     best: tuple[float, str, str] | None = None
     reached = 0  # stories the article comes near: a roundup mentions several events
     candidates = list(candidates)
-    facts = iter(_fact_masses(article, [member for _, members in candidates for member in members], rules))
+    everyone = [member for _, members in candidates for member in members]
+    facts = iter(_fact_masses(article, everyone, rules))
+    texts = iter(cosines(article.text, [member.text for member in everyone]))
     for story_id, members in candidates:
         scored = [
-            (_score(article, member, weights, rules, next(facts)), member.features.article_id)
+            (_score(article, member, weights, rules, next(facts), next(texts)), member.features.article_id)
             for member in members
         ]
         mean = sum(score for score, _ in scored) / len(scored)
@@ -547,8 +564,9 @@ class _Known:
         self.spans: dict[str, tuple[datetime, datetime]] = {}
         self.timeless: set[str] = set()
         self.max_story_size = 0
+        self.numbering: dict[str, int] = {}  # the terms' numbers, for every article of the run
         for features, story_id in stored:
-            self.add(_prepare(features, weights), story_id)
+            self.add(_prepare(features, weights, self.numbering), story_id)
 
     def add(self, article: _Prepared, story_id: str) -> None:
         self.times[article.features.article_id] = article.features.event_time

@@ -34,7 +34,9 @@ _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _INNER = re.compile(r"[a-z]+[A-Z0-9]")
 # A run of name words: capitalised words or words with an inner capital or digit ("iPhone", "qwen3.5"),
 # joined by spaces and joiners ("Bank of Thailand"), perhaps with a model number ("Mate 80").
-_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ](?:[\w'\u2019.\-]*\w)?|[a-z]+[A-Z0-9](?:[\w.\-]*\w)?)"
+# A word with an inner capital starts where a lowercase run starts: `(?<![a-z])` finds the same words
+# (from inside a run the same run fails again) without scanning every lowercase run from each of its letters.
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ](?:[\w'\u2019.\-]*\w)?|(?<![a-z])[a-z]+[A-Z0-9](?:[\w.\-]*\w)?)"
 _NAME_RUN = re.compile(
     _NAME_WORD
     + r"(?:[ \t]+(?:(?:of|de|des|du|la|le|von|van|der|den|al|bin|&)[ \t]+)?"
@@ -352,6 +354,20 @@ _ROUNDUP_BODY = re.compile(
     r"nasdaq|stoxx|hang seng|dow jones|ftse|nikkei|dax|kospi|topix|sensex|cac 40)\b",
     re.IGNORECASE,
 )
+# The same phrases in lower case, matched on the lowered text: a case-insensitive pattern cannot skip ahead
+# to its first letters and costs four times as much. Lowering the text keeps every match, its boundaries and
+# the words around it, but for three letters that case-insensitive matching takes for "i" or "s" and lower()
+# does not (U+0130, U+0131, U+017F: dotted and dotless i, long s): a text holding one is matched as before.
+_ROUNDUP_BODY_LOWER = re.compile(_ROUNDUP_BODY.pattern.lower())
+_UNLIKE_IN_LOWER_CASE = re.compile("[\u0130\u0131\u017f]")
+
+
+def _roundup_phrases(text: str) -> int:
+    if _UNLIKE_IN_LOWER_CASE.search(text):
+        return len(_ROUNDUP_BODY.findall(text))
+    return len(_ROUNDUP_BODY_LOWER.findall(text.lower()))
+
+
 _TIMESTAMP = re.compile(r"(?:^|\s)(?:[01]?\d|2[0-3]):[0-5]\d(?:\s|$)")
 # List items: "1. ", "2) ", "- ", "• " in Latin text; "1、", "①", "・", "■", "【" in CJK text.
 _LIST_ITEM = re.compile(
@@ -413,7 +429,7 @@ def roundup_signs(title: str | None, text: str, known: frozenset[str] | None = N
     topic = (title or "").split(":", 1)[-1]  # "Markets wrap: A, B and C" lists after its colon
     signs = RoundupSigns(
         headline=bool(title and (_ROUNDUP_HEADLINE.search(title) or _MARKET_HEADLINE.search(title))),
-        phrases=len(_ROUNDUP_BODY.findall(text)),
+        phrases=_roundup_phrases(text),
         timestamps=len(_TIMESTAMP.findall(text)),
         list_items=len(_LIST_ITEM.findall(text)),
         prices=len(_PRICE.findall(text)),
