@@ -24,6 +24,8 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
+import time
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -159,6 +161,20 @@ def create_database(server: PostgresServer, name: str) -> None:
     connect = psycopg.connect(server.dsn("postgres"), autocommit=True, connect_timeout=10)
     with connect as connection, suppress(errors.DuplicateDatabase):
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def stop_postgres_when_gone(pid: int, data_dir: Path, remove: Path | None = None) -> subprocess.Popen[bytes]:
+    """Start a watchdog that stops the server of `data_dir` (then deletes `remove`) once process `pid`
+    has exited: a test session killed by a timeout or SIGKILL, whose fixtures never tear down, leaves no
+    server running. It exits by itself when the data folder goes first (a normal teardown)."""
+    command = [sys.executable, "-m", "flows.postgres_server", str(pid), str(data_dir.absolute())]
+    return subprocess.Popen(
+        [*command, *([str(remove)] if remove else [])],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # not stopped with the session's process group
+    )
 
 
 def free_port() -> int:
@@ -308,3 +324,16 @@ def _has_binaries(bin_dir: Path) -> bool:
 
 def _version_key(name: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", name)) or (0,)
+
+
+def _watch(pid: int, data_dir: Path, remove: Path | None) -> None:
+    while _pid_alive(pid) and data_dir.exists():
+        time.sleep(1.0)
+    if data_dir.exists():
+        stop_postgres(data_dir)
+        if remove is not None:
+            shutil.rmtree(remove, ignore_errors=True)
+
+
+if __name__ == "__main__":  # the watchdog of stop_postgres_when_gone: PID DATA_DIR [REMOVE]
+    _watch(int(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]) if len(sys.argv) > 3 else None)

@@ -2,12 +2,15 @@
 
 Enabled from tests/conftest.py with `pytest_plugins = ["tests.postgres"]`. The server runs from a folder
 under /tmp that the `postgres` user can reach (pytest's own tmp folders are private to root), with fsync
-off, and is stopped at the end of the session whatever the tests did.
+off, and is stopped at the end of the session whatever the tests did (by a watchdog process when the
+session itself is killed).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -15,7 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from flows.postgres_server import PostgresServer, create_database, start_postgres, stop_postgres
+from flows.postgres_server import (
+    PostgresServer,
+    create_database,
+    start_postgres,
+    stop_postgres,
+    stop_postgres_when_gone,
+)
 
 
 @pytest.fixture(scope="session")
@@ -24,11 +33,18 @@ def postgres_server() -> Iterator[PostgresServer]:
     base = Path(tempfile.mkdtemp(prefix="newsetl-postgres-", dir="/tmp"))
     base.chmod(0o755)  # mkdtemp's 0700 would keep the server's account out when we run as root
     data_dir = base / "data"
+    watchdog: subprocess.Popen[bytes] | None = None
     try:
-        yield start_postgres(data_dir, durable=False)
+        server = start_postgres(data_dir, durable=False)
+        # A session killed by a timeout runs no teardown: the watchdog stops the server then.
+        watchdog = stop_postgres_when_gone(os.getpid(), data_dir, remove=base)
+        yield server
     finally:
         stop_postgres(data_dir)
         shutil.rmtree(base, ignore_errors=True)
+        if watchdog is not None:
+            watchdog.terminate()
+            watchdog.wait()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from flows.postgres_server import (
     running_postgres,
     start_postgres,
     stop_postgres,
+    stop_postgres_when_gone,
 )
 from transform.errors import NewsetlError
 
@@ -166,3 +168,23 @@ def test_a_port_in_use_is_not_free() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         assert not port_is_free(taken.getsockname()[1])
+
+
+def test_the_watchdog_stops_the_server_when_its_session_dies(reachable_dir: Path) -> None:
+    session = subprocess.Popen(["sleep", "600"])  # stands for a pytest session that gets killed
+    data_dir = reachable_dir / "data"
+    start_postgres(data_dir, durable=False)
+    watchdog = stop_postgres_when_gone(session.pid, data_dir, remove=data_dir)
+    assert running_postgres(data_dir) is not None
+
+    session.kill()
+    session.wait()
+    watchdog.wait(timeout=60)
+
+    assert running_postgres(data_dir) is None
+    assert not data_dir.exists()
+
+
+def test_the_watchdog_leaves_when_the_folder_goes_first(reachable_dir: Path) -> None:
+    watchdog = stop_postgres_when_gone(os.getpid(), reachable_dir / "never-created")
+    assert watchdog.wait(timeout=30) == 0
