@@ -178,6 +178,7 @@ def _lake_connection(warehouse: Warehouse, *, read_only: bool) -> Iterator[duckd
 # least recently used beyond `_KEPT_LAKES` are closed when idle (each holds catalog connections).
 _lake_instances: dict[tuple[str, bool, str], duckdb.DuckDBPyConnection] = {}
 _lake_users: dict[tuple[str, bool, str], int] = {}
+_lake_versions: dict[tuple[str, bool, str], int] = {}
 _lake_instances_guard = threading.Lock()
 _KEPT_LAKES = 4
 
@@ -191,8 +192,13 @@ def _lake_session(warehouse: Warehouse, *, read_only: bool) -> Iterator[duckdb.D
         instance = _lake_instances.pop(key, None)
         if instance is None:
             instance = open_lake(warehouse, read_only=read_only)
-            if not read_only:
-                migrate(instance)  # once per process: the schema does not move under a running program
+            _lake_versions[key] = 0
+        if not read_only and _lake_versions[key] < migrations()[-1][0]:
+            # Not again while the instance is up to date. On a cursor closed after: the instance's own
+            # connection would keep the SQLite catalog's write lock, and every other commit would fail.
+            with instance.cursor() as migrating:
+                migrating.execute(f"USE {LAKE_NAME}")  # (a cursor starts in the in-memory database)
+                _lake_versions[key] = migrate(migrating)
         _lake_instances[key] = instance  # (re)inserted last: the most recently used
         _lake_users[key] = _lake_users.get(key, 0) + 1
         idle = [k for k in _lake_instances if not _lake_users.get(k)]
@@ -298,7 +304,11 @@ def open_lake(
             raise WarehouseError(f"no lake at {catalog_file}: run `newsetl ingest` first or pass --db")
         create = create or not catalog_file.exists()
         catalog_file.parent.mkdir(parents=True, exist_ok=True)
-    connection = duckdb.connect(":memory:", config={**warehouse.duckdb_config, **(config or {})})
+    settings = {**warehouse.duckdb_config, **(config or {})}
+    try:
+        connection = duckdb.connect(":memory:", config=settings)
+    except duckdb.Error as error:  # a bad setting, such as a memory limit DuckDB cannot parse
+        raise WarehouseError(f"cannot open {lake.shown} with settings {settings}: {error}") from error
     try:
         for extension in ("ducklake", lake.engine):
             connection.execute(f"LOAD {_sql_string(str(extension_file(extension)))}")
