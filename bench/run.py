@@ -346,6 +346,7 @@ def _benchmarks() -> list[
         dedup_quality,
         dedup_speed,
         extraction,
+        lake,
         pipeline,
         search,
         stories_eval,
@@ -377,6 +378,7 @@ def _benchmarks() -> list[
         ("cli_latency", "cli latency", lambda q: cli_latency.main(quick=q), cli_latency_rows),
         ("warc", "warc", lambda q: warc.main(quick=q), warc.rows),
         ("workers", "lake writers", lambda q: workers.main(quick=q), workers.rows),
+        ("lake", "lake commits and maintenance", lambda q: lake.main(quick=q), lake.rows),
     ]
 
 
@@ -406,6 +408,7 @@ _TABLE_ORDER = (
     "extraction",
     "warc",
     "workers",
+    "lake",
     "dedup_speed",
     "dedup_quality",
     "stories_eval",
