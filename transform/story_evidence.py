@@ -89,10 +89,23 @@ def _fold(word: str) -> str:
     return word[:-2] if word.endswith("'s") else word
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+# The characters whose case folding turns a letter into a non-letter or the reverse ("İ" folds to "i" and a
+# combining dot): a text holding one is folded word by word. Found by folding every code point.
+_UNLIKE_WHEN_FOLDED = re.compile(
+    "[\u0130\u01f0\u0345\u0390\u03b0\u1e96-\u1e99\u1f50\u1f52\u1f54\u1f56\u1fb6\u1fb7\u1fc6\u1fc7"
+    "\u1fd2\u1fd3\u1fd6\u1fd7\u1fe2-\u1fe4\u1fe6\u1fe7\u1ff6\u1ff7]"
+)
+
+
 @functools.lru_cache(maxsize=16)
 def is_german(text: str) -> bool:
     """Enough German function words: capitalised nouns there are not names."""
-    words = [w.casefold() for w in re.findall(r"[^\W\d_]+", text[:2000])]
+    opening = text[:2000]
+    if _UNLIKE_WHEN_FOLDED.search(opening):
+        words = [w.casefold() for w in _LETTERS.findall(opening)]
+    else:  # folded at once: the same words, since no letter folds into a non-letter or the reverse
+        words = _LETTERS.findall(opening.casefold())
     return len(words) >= 8 and sum(w in _GERMAN_WORDS for w in words) / len(words) >= 0.12
 
 
@@ -194,9 +207,14 @@ def quantities(text: str, facts: list[Fact] | None = None) -> frozenset[str]:
     german = is_german(text)
     keys: set[str] = set()
     spans = [(f.start, f.start + len(f.text)) for f in (find_facts(text) if facts is None else facts)]
-    for m in _WORDED_POINTS.finditer(text):
+    # The case-insensitive patterns of points run only on a text holding one of their words (lowered).
+    lowered = text.lower()
+    unlike = bool(_UNLIKE_IN_LOWER_CASE.search(text))
+    worded = unlike or "quarter" in lowered or "half" in lowered
+    for m in _WORDED_POINTS.finditer(text) if worded else ():
         keys.add("pp:0.25" if m.group(1).casefold() == "quarter" else "pp:0.5")
-    for m in _POINTS.finditer(text):
+    points = unlike or any(word in lowered for word in _POINT_WORDS)
+    for m in _POINTS.finditer(text) if points else ():
         value = _parse_number(m.group(1), german)
         basis = m.group(2).casefold().startswith(("basis", "bp"))
         keys.add(f"pp:{value / 100 if basis else value:.4g}")
@@ -229,6 +247,8 @@ _CJK_DATE_UNIT = re.compile(r"\s?[年月日时時分号號년월일시]")
 _WORDED_POINTS = re.compile(
     r"\b(quarter|half)(?:[- ]a)?(?:[- ]of a)?[- ](?:percentage[- ])?point\b", re.IGNORECASE
 )
+# What `_POINTS` needs one of, in lower case.
+_POINT_WORDS = ("basis", "bp", "percentage", "百分点", "prozentpunkt", "ポイント", "%p")
 _POINTS = re.compile(
     r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*(basis points?|bps?\b|percentage points?|个百分点|百分点|"
     r"prozentpunkte?|ポイント|%p\b)",
