@@ -48,6 +48,7 @@ from warehouse.loads import (
     RunCounts,
     claimed_documents,
     close_abandoned_runs,
+    documents_with_outcome,
     finish_run,
     load_outcomes,
     record_attempts,
@@ -218,7 +219,7 @@ def store_raw(
 
 @io_task
 def learned_lines(db: Warehouse, documents: list[RawDocument]) -> dict[str, frozenset[str]]:
-    with connect(db) as connection:
+    with connect(db, read_only=True) as connection:  # a read: no turn at a lake's commit lock
         return learned_boilerplate(connection, sorted({d.source for d in documents}))
 
 
@@ -255,6 +256,15 @@ def deduplicate(
     """Exact (URL, body hash), then near-duplicates (MinHash/LSH), then stories, against what is stored."""
     with connect(db) as connection:
         return pipeline.deduplicate(connection, articles, now, evidence=evidence)
+
+
+@io_task
+def taken_over(db: Warehouse, doc_ids: list[str]) -> set[str]:
+    """The batch's documents another run recorded an outcome for while this one processed them: on a
+    lake, a run whose lease was cut (its catalog session lost in a PostgreSQL restart) was taken for dead
+    and its claims processed again; this run then leaves them to that one. Always none on a DuckDB file."""
+    with connect(db) as connection:
+        return documents_with_outcome(connection, doc_ids)
 
 
 @io_task
@@ -427,6 +437,12 @@ def process_pending(
         analysed, warnings = analyse_articles(opaque(articles))
         evidence = gather_evidence(opaque(articles))
         with commit_lock(db, holder=run_id):
+            # (A DuckDB file's run holds the writer lock throughout: nothing can be taken over.)
+            taken = taken_over(db, [d.doc_id for d in pending]) if db.lake is not None else set()
+            if taken:
+                get_run_logger().warning("%d documents were recorded by another run meanwhile", len(taken))
+                processed = processed.without(taken)
+                articles = [article for article, _ in processed.articles]
             dedup = deduplicate(db, opaque(articles), now, opaque(evidence))
             new = {article.article_id for article in dedup.exact.new_articles}
             analyses = [analysis for analysis in analysed if analysis.article_id in new]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -85,6 +85,17 @@ class Processed:
     off_topic: list[OffTopic]
     # Each extracted document's short lines, per source: the evidence for learning boilerplate.
     line_keys: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
+
+    def without(self, doc_ids: Collection[str]) -> Processed:
+        """The batch without these documents (another run recorded their outcome meanwhile)."""
+        if not doc_ids:
+            return self
+        return Processed(
+            [(a, extractor) for a, extractor in self.articles if a.doc_id not in doc_ids],
+            [r for r in self.rejects if r.doc_id not in doc_ids],
+            [o for o in self.off_topic if o.doc_id not in doc_ids],
+            {doc_id: keys for doc_id, keys in self.line_keys.items() if doc_id not in doc_ids},
+        )
 
 
 @dataclass(frozen=True)

@@ -613,6 +613,24 @@ def _count(connection: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(row[0]) if row else 0
 
 
+def documents_with_outcome(connection: duckdb.DuckDBPyConnection, doc_ids: Collection[str]) -> set[str]:
+    """Which of these documents have an outcome already (an article, a version, a duplicate, a reject,
+    off topic): on a lake, documents another run took over and recorded while this one worked on them."""
+    if not doc_ids:
+        return set()
+    wanted = pa.table({"doc_id": pa.array(sorted(doc_ids), pa.string())})
+    outcomes = ("articles", "article_versions", "document_duplicates", "off_topic_documents", "rejects")
+    with registered(connection, "_newsetl_docs", wanted):
+        rows = connection.execute(
+            " UNION ".join(
+                f"SELECT doc_id FROM {table} WHERE doc_id IN (SELECT doc_id FROM _newsetl_docs)"
+                + (" AND version > 1" if table == "article_versions" else "")
+                for table in outcomes
+            )
+        ).fetchall()
+    return {row[0] for row in rows}
+
+
 def claimed_documents(connection: duckdb.DuckDBPyConnection, run_ids: Collection[str]) -> set[str]:
     """The documents these runs took to process (processing_attempts): on a lake, another live run's
     claims, which this run leaves to it."""
