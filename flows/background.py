@@ -59,16 +59,32 @@ def run_logged(
 
 
 def stop_sessions(pids: Sequence[int], wait: float = 30.0) -> None:
-    """SIGTERM to the session of each of `pids` (the process and all it started); SIGKILL to what is left
-    after `wait` seconds."""
+    """Stop each of `pids` with all it started: SIGTERM to its session first, so it can stop its children
+    its own way; then SIGTERM to any descendant still running (a Prefect worker starts each flow run in a
+    session of its own); SIGKILL to what is left after `wait` seconds."""
+    descendants = [child for pid in pids for child in _descendants(pid)]  # before they are re-parented
     for pid in pids:
         _signal_group(pid, signal.SIGTERM)
     deadline = time.monotonic() + wait
-    while any(session_alive(pid) for pid in pids) and time.monotonic() < deadline:
+    while any(map(session_alive, pids)) and time.monotonic() < deadline - wait / 2:
         time.sleep(0.2)
-    for pid in pids:
-        if session_alive(pid):
+    leftovers = [child for child in descendants if _alive(child)]
+    for child in leftovers:
+        _signal(child, signal.SIGTERM)
+
+    def running() -> list[int]:
+        return [pid for pid in pids if session_alive(pid)] + [child for child in leftovers if _alive(child)]
+
+    while running() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for pid in running():
+        if pid in pids:
             _signal_group(pid, signal.SIGKILL)
+        else:
+            _signal(pid, signal.SIGKILL)
+    killed = time.monotonic() + 5.0  # SIGKILL is not instant on a busy machine
+    while running() and time.monotonic() < killed:
+        time.sleep(0.05)
     for pid in pids:  # reap them when they are our own children
         with suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
@@ -114,3 +130,45 @@ def is_running(pid: int | None, *arguments: str) -> bool:
 def _signal_group(pgid: int, signum: signal.Signals) -> None:
     with suppress(ProcessLookupError):
         os.killpg(pgid, signum)
+
+
+def _signal(pid: int, signum: signal.Signals) -> None:
+    """`signum` to the group `pid` leads, or to `pid` alone when it leads none."""
+    if _group_of(pid) == pid:
+        _signal_group(pid, signum)
+    else:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signum)
+
+
+def _alive(pid: int) -> bool:
+    fields = _stat(pid)
+    return fields is not None and len(fields) > 0 and fields[0] != "Z"
+
+
+def _group_of(pid: int) -> int | None:
+    fields = _stat(pid)
+    return int(fields[2]) if fields and len(fields) > 2 else None
+
+
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (state, ppid, pgrp, ...), or None."""
+    try:
+        return (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[-1].split()
+    except OSError:
+        return None
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid` (children, their children, ...), from /proc; [] without /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in PROC.glob("[0-9]*/stat") if PROC.is_dir() else ():
+        with suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[-1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, pending = [], list(children.get(pid, []))
+    while pending:
+        child = pending.pop()
+        found.append(child)
+        pending.extend(children.get(child, []))
+    return found

@@ -56,14 +56,16 @@ def state_dir() -> Iterator[Path]:
 
 
 def processes_mentioning(text: str) -> list[str]:
+    """Processes whose command line or environment holds `text` (the cluster's own hold its folder: in
+    PostgreSQL's -D, in PREFECT_HOME of the server, the workers and their flow runs)."""
     found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+    for process in Path("/proc").glob("[0-9]*"):
         try:
-            arguments = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            seen = (process / "cmdline").read_bytes() + (process / "environ").read_bytes()
         except OSError:
             continue
-        if text in arguments:
-            found.append(f"{cmdline.parent.name}: {arguments}")
+        if text.encode() in seen and process.name != str(os.getpid()):
+            found.append(f"{process.name}: {(process / 'cmdline').read_bytes()[:200]!r}")
     return found
 
 
@@ -96,6 +98,15 @@ def run_deployment(
     raise AssertionError(
         f"runs of {name} unfinished after {timeout:.0f} s: {[r['state_type'] for r in found]}"
     )
+
+
+def wait_until_running(client: httpx.Client, run_id: str, timeout: float = 120) -> str:
+    """The run's state once it is running (or already final)."""
+    deadline = time.monotonic() + timeout
+    while (state := client.get(f"/flow_runs/{run_id}").json()["state_type"]) not in FINAL | {"RUNNING"}:
+        assert time.monotonic() < deadline, f"run {run_id} still {state} after {timeout:.0f} s"
+        time.sleep(0.5)
+    return str(state)
 
 
 def ran_by(worker_log: str, runs: list[dict[str, Any]]) -> list[str]:
@@ -134,6 +145,12 @@ def test_up_runs_deployments_on_two_workers_and_down_leaves_nothing(state_dir: P
         assert list(layout.lake.rglob("*.parquet")), "no Parquet file in the lake's data path"
     else:
         assert (state_dir / "newsetl.duckdb").exists()
+
+    # A run still going when the cluster goes down goes with it: nothing is left running.
+    with httpx.Client(base_url=state.api_url, timeout=10) as client:
+        deployment = client.get("/deployments/name/ingest/newsetl-ingest-pool").raise_for_status().json()
+        late = client.post(f"/deployments/{deployment['id']}/create_flow_run", json={}).raise_for_status()
+        assert wait_until_running(client, late.json()["id"]) == "RUNNING"
 
     down = cluster(state_dir, "down")
 
