@@ -27,8 +27,6 @@ from flows.postgres_server import (
 )
 from transform.errors import NewsetlError
 
-pytest_plugins = ["tests.postgres"]
-
 
 @pytest.fixture
 def reachable_dir() -> Iterator[Path]:
