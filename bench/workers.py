@@ -81,7 +81,7 @@ def write_batches(folder: Path, documents: int, batches: int, seed: int = 5) -> 
     for each in folders:
         each.mkdir(parents=True, exist_ok=True)
     # Copies land in other batches than their originals: deduplication finds them across workers.
-    pages = list(generate(max(1, int(documents / 1.25)), seed=seed, copy_rate=0.25, words=500))[:documents]
+    pages = list(generate(documents, seed=seed, copy_rate=0.25, words=500))[:documents]
     for number, document in enumerate(pages):
         html = _page(rng, document.title, document.text, document.url, document.published_at.isoformat())
         (folders[number % batches] / f"{document.doc_id}.html").write_text(html, encoding="utf-8")
