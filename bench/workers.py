@@ -137,6 +137,10 @@ def _ingest_batch(db: Any, folder: Path) -> int:
         analysed, warnings = ingest.analyse_articles.fn(articles)
         evidence = ingest.gather_evidence.fn(articles)
         with commit_lock(db, holder=run_id):
+            taken = ingest.taken_over.fn(db, [d.doc_id for d in pending]) if db.lake is not None else set()
+            if taken:
+                processed = processed.without(taken)
+                articles = [article for article, _ in processed.articles]
             dedup = ingest.deduplicate.fn(db, articles, now, evidence)
             new = {article.article_id for article in dedup.exact.new_articles}
             analyses = [analysis for analysis in analysed if analysis.article_id in new]
