@@ -408,11 +408,6 @@ def test_a_catalog_restarted_under_a_run_ends_it_whole_or_failed_and_a_rerun_com
     ledger.record(inputs=len(corpus), lost=lost(own_lake, corpus))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: a run whose lease a catalog restart cut still loads the documents the next run took "
-    "over (several outcomes); /work/helpers/writer_findings.md #1",
-)
 def test_a_run_whose_lease_the_restart_cut_does_not_load_what_the_next_run_took_over(
     own_postgres: PostgresServer,
     own_lake: str,
