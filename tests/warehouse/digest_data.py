@@ -16,10 +16,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
-from warehouse.connection import connect
+from warehouse.connection import Warehouse, connect
+
+WarehouseOrPath = TypeVar("WarehouseOrPath", Warehouse, Path)
 
 DAY1, DAY2, DAY3 = date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4)
 BEFORE = DAY1 - timedelta(days=2)
@@ -63,8 +66,9 @@ FACTS = [
 ]
 
 
-def build_digest_warehouse(path: Path) -> Path:
-    """Write the warehouse at `path` (migrated to the latest schema) and return `path`."""
+def build_digest_warehouse(path: WarehouseOrPath) -> WarehouseOrPath:
+    """Fill the warehouse at `path` (a DuckDB file's path or a Warehouse; migrated to the latest schema)
+    and return `path`."""
     with connect(path) as connection:
         fill(connection)
     return path

@@ -19,7 +19,7 @@ from transform.fingerprints import body_hash
 from transform.outcomes import BatchOutcome
 from transform.records import Article
 from transform.stories import StoryAssignment
-from warehouse.connection import connect
+from warehouse.connection import Warehouse, connect
 from warehouse.loads import load_outcomes
 
 R1_AT = datetime(2025, 2, 14, 9, 0, tzinfo=UTC)
@@ -103,7 +103,7 @@ def batch(
     )
 
 
-def load_history(db: Path) -> None:
+def load_history(db: Warehouse | Path) -> None:
     """Run r1 (one batch), then run r2 (two batches)."""
     with connect(db) as con:
         load_outcomes(

@@ -10,7 +10,7 @@ import pytest
 from transform.cleaning import clean_document
 from transform.outcomes import BatchOutcome
 from transform.records import ExtractedDocument
-from warehouse.connection import WarehouseError, connect
+from warehouse.connection import Warehouse, WarehouseError, connect
 from warehouse.exports import export_parquet
 from warehouse.loads import load_outcomes
 from warehouse.search import search_articles
@@ -24,7 +24,7 @@ TEXTS = {
 }
 
 
-def load_articles(db: Path) -> None:
+def load_articles(db: Warehouse | Path) -> None:
     articles = [
         (
             clean_document(
@@ -38,9 +38,9 @@ def load_articles(db: Path) -> None:
         load_outcomes(con, "run-1", NOW, BatchOutcome(articles=tuple(articles)))
 
 
-def test_search_ranks_matching_articles_with_bm25(db_path: Path) -> None:
-    load_articles(db_path)
-    with connect(db_path, read_only=True) as con:
+def test_search_ranks_matching_articles_with_bm25(warehouse: Warehouse) -> None:
+    load_articles(warehouse)
+    with connect(warehouse, read_only=True) as con:
         hits = search_articles(con, "iPhone Qwen")
         plural = search_articles(con, "model")
     assert [h.article_id for h in hits] == ["qwen"]
@@ -49,6 +49,7 @@ def test_search_ranks_matching_articles_with_bm25(db_path: Path) -> None:
     assert {h.article_id for h in plural} == {"qwen", "ernie"}
 
 
+# File-only: a DuckDB file of schema 1.
 def test_search_before_any_index_says_what_to_do(tmp_path: Path) -> None:
     old = tmp_path / "old.duckdb"  # made before the search index (schema 1), opened without upgrading
     shutil.copyfile(FIXTURES / "schema_v1.duckdb", old)
@@ -56,9 +57,9 @@ def test_search_before_any_index_says_what_to_do(tmp_path: Path) -> None:
         search_articles(con, "qwen")
 
 
-def test_export_writes_parquet_partitioned_by_day(db_path: Path, tmp_path: Path) -> None:
-    load_articles(db_path)
-    with connect(db_path, read_only=True) as con:
+def test_export_writes_parquet_partitioned_by_day(warehouse: Warehouse, tmp_path: Path) -> None:
+    load_articles(warehouse)
+    with connect(warehouse, read_only=True) as con:
         written = export_parquet(con, tmp_path / "out")
     assert written["articles"] == 3
     files = sorted((tmp_path / "out" / "articles").rglob("*.parquet"))

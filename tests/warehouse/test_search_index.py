@@ -16,7 +16,8 @@ from transform.cleaning import clean_document
 from transform.outcomes import BatchOutcome
 from transform.records import Article, ExtractedDocument
 from transform.search_terms import query_terms, search_document
-from warehouse.connection import connect, migrations
+from warehouse import loads as loads_module
+from warehouse.connection import Warehouse, connect, migrations
 from warehouse.integrity import articles_missing_from_search, check_integrity
 from warehouse.loads import load_outcomes
 from warehouse.reprocess import forget_derived
@@ -79,8 +80,8 @@ def expected_postings(names: Sequence[str]) -> int:
     return sum(len(search_document(a.article_id, a.title, a.body).terms) for a in articles(*names))
 
 
-def test_each_load_indexes_its_articles_and_search_finds_both_batches(db_path: Path) -> None:
-    with connect(db_path) as con:
+def test_each_load_indexes_its_articles_and_search_finds_both_batches(warehouse: Warehouse) -> None:
+    with connect(warehouse) as con:
         load(con, "qwen", "ernie")
         assert found(con, "Qwen") == ["qwen"]
         load(con, "capex", "zh", run="run-2")
@@ -93,17 +94,28 @@ def test_each_load_indexes_its_articles_and_search_finds_both_batches(db_path: P
         assert articles_missing_from_search(con) == 0
 
 
-def test_a_failed_load_leaves_no_index_rows(db_path: Path) -> None:
-    with connect(db_path) as con:
+def test_a_failed_load_leaves_no_index_rows(warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
+    with connect(warehouse) as con:
         load(con, "qwen")
-        with pytest.raises(duckdb.ConstraintException):
-            load(con, "qwen", "ernie", run="run-2")  # qwen again: the article's key is taken
+        if warehouse.lake is None:
+            with pytest.raises(duckdb.ConstraintException):
+                load(con, "qwen", "ernie", run="run-2")  # qwen again: the article's key is taken
+            assert index_rows(con) == (1, expected_postings(["qwen"]))
+        # A load that fails after its index rows were written (a lake has no key to break).
+        with monkeypatch.context() as patched:
+            patched.setattr(loads_module, "_insert_versions", _fail_to_insert)
+            with pytest.raises(duckdb.IOException, match="injected"):
+                load(con, "ernie", run="run-2")
         assert index_rows(con) == (1, expected_postings(["qwen"]))
         assert found(con, "Ernie") == []
 
 
-def test_chinese_japanese_and_korean_queries_find_their_articles(db_path: Path) -> None:
-    with connect(db_path) as con:
+def _fail_to_insert(*_: object) -> None:
+    raise duckdb.IOException("injected: the disk failed mid-load")
+
+
+def test_chinese_japanese_and_korean_queries_find_their_articles(warehouse: Warehouse) -> None:
+    with connect(warehouse) as con:
         load(con, *TEXTS)
         assert found(con, "阿里巴巴") == ["zh"]
         assert found(con, "通义千问") == ["zh"]
@@ -130,8 +142,8 @@ def bm25(documents: dict[str, dict[str, int]], lengths: dict[str, int], terms: l
     return scores
 
 
-def test_the_sql_scores_are_bm25(db_path: Path) -> None:
-    with connect(db_path) as con:
+def test_the_sql_scores_are_bm25(warehouse: Warehouse) -> None:
+    with connect(warehouse) as con:
         load(con, *TEXTS)
         indexed = [search_document(a.article_id, a.title, a.body) for a in articles(*TEXTS)]
         documents = {d.article_id: dict(d.terms) for d in indexed}
@@ -144,6 +156,8 @@ def test_the_sql_scores_are_bm25(db_path: Path) -> None:
             assert dict(rows) == pytest.approx(bm25(documents, lengths, terms)), query
 
 
+# File-only: an analyst's session on the DuckDB file itself (tests/flows/test_lake_commands.py has a
+# lake's).
 def test_the_macro_is_plain_sql_for_any_duckdb_session(db_path: Path) -> None:
     with connect(db_path) as con:
         load(con, *TEXTS)
@@ -168,8 +182,8 @@ def test_the_macro_is_plain_sql_for_any_duckdb_session(db_path: Path) -> None:
     assert fts == (0,)
 
 
-def test_reprocess_forgets_the_index_and_the_reload_rebuilds_it(db_path: Path) -> None:
-    with connect(db_path) as con:
+def test_reprocess_forgets_the_index_and_the_reload_rebuilds_it(warehouse: Warehouse) -> None:
+    with connect(warehouse) as con:
         load(con, *TEXTS)
         before = {query: found(con, query) for query in ("Qwen", "阿里巴巴", "아이폰", "model")}
         forget_derived(con)
@@ -183,9 +197,11 @@ def segments(con: duckdb.DuckDBPyConnection) -> dict[int | None, int]:
     return dict(con.execute("SELECT segment, count(*) FROM search_postings GROUP BY segment").fetchall())
 
 
-def test_maintenance_merges_new_rows_into_sorted_segments_without_changing_results(db_path: Path) -> None:
+def test_maintenance_merges_new_rows_into_sorted_segments_without_changing_results(
+    warehouse: Warehouse,
+) -> None:
     queries = ("Qwen iPhone", "Alibaba", "阿里巴巴", "人工知能", "아이폰", "model faster")
-    with connect(db_path) as con:
+    with connect(warehouse) as con:
         load(con, "zh", "ja", "qwen")
         results = {query: search_articles(con, query) for query in queries}
         first = expected_postings(["zh", "ja", "qwen"])
@@ -216,8 +232,8 @@ def test_maintenance_merges_new_rows_into_sorted_segments_without_changing_resul
         assert articles_missing_from_search(con) == 0
 
 
-def test_articles_stored_before_the_index_are_indexed_by_maintenance(db_path: Path) -> None:
-    with connect(db_path) as con:
+def test_articles_stored_before_the_index_are_indexed_by_maintenance(warehouse: Warehouse) -> None:
+    with connect(warehouse) as con:
         load(con, *TEXTS)
         # What a file loaded before migration 012 holds after the upgrade: articles, an empty index.
         con.execute("DELETE FROM search_postings")
@@ -235,7 +251,8 @@ def test_articles_stored_before_the_index_are_indexed_by_maintenance(db_path: Pa
 
 
 def test_a_file_holding_the_old_fts_index_upgrades(db_path: Path) -> None:
-    """A warehouse of the previous schema, with the fts extension's index, migrates to the new one."""
+    """File-only (the fts extension's index lived in the DuckDB file; a lake never had one).
+    A warehouse of the previous schema, with the fts extension's index, migrates to the new one."""
     import duckdb_extension_fts
 
     extension = Path(duckdb_extension_fts.__file__).parent / "extensions" / f"v{duckdb.__version__}"

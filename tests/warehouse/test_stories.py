@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from tests.warehouse.stories_history import R1_AT, R2_AT, day, load_history
-from warehouse.connection import connect, connect_locked, migrations
+from warehouse.connection import Warehouse, connect, connect_locked, migrations
 from warehouse.stories import RunStories, list_stories, run_stories
 
 SUMMARY = (
@@ -20,12 +20,12 @@ SUMMARY = (
 
 
 @pytest.fixture
-def history(db_path: Path) -> Path:
-    load_history(db_path)
-    return db_path
+def history(warehouse: Warehouse) -> Warehouse:
+    load_history(warehouse)
+    return warehouse
 
 
-def test_each_run_records_the_stories_it_created_and_grew(history: Path) -> None:
+def test_each_run_records_the_stories_it_created_and_grew(history: Warehouse) -> None:
     with connect(history, read_only=True) as con:
         rows = con.execute(
             "SELECT run_id, story_id, change, other_story_id, article_count, changed_at FROM story_changes"
@@ -40,7 +40,7 @@ def test_each_run_records_the_stories_it_created_and_grew(history: Path) -> None
     ]
 
 
-def test_a_story_summary_names_its_most_central_report_and_its_figures(history: Path) -> None:
+def test_a_story_summary_names_its_most_central_report_and_its_figures(history: Warehouse) -> None:
     with connect(history, read_only=True) as con:
         rows = {row[0]: row[1:] for row in con.execute(SUMMARY).fetchall()}
     assert set(rows) == {"a1", "a3", "b2"}
@@ -72,7 +72,7 @@ def test_a_story_summary_names_its_most_central_report_and_its_figures(history: 
     assert rows["a3"] == (None, "a3", R1_AT, R1_AT, 1, 1, ["files"], [], [])
 
 
-def test_the_macro_summarises_only_the_stories_asked_for_as_the_view_does(history: Path) -> None:
+def test_the_macro_summarises_only_the_stories_asked_for_as_the_view_does(history: Warehouse) -> None:
     with connect(history, read_only=True) as con:
         everything = {row[0]: row for row in con.execute(SUMMARY).fetchall()}
         some = con.execute(
@@ -83,7 +83,7 @@ def test_the_macro_summarises_only_the_stories_asked_for_as_the_view_does(histor
     assert none == (0,)
 
 
-def test_stories_are_listed_latest_first_with_their_articles_in_order(history: Path) -> None:
+def test_stories_are_listed_latest_first_with_their_articles_in_order(history: Warehouse) -> None:
     with connect_locked(history) as con:  # as `newsetl stories` reads them
         stories = list_stories(con)
         since = [s.story_id for s in list_stories(con, since=date(2025, 2, 15))]
@@ -115,12 +115,12 @@ def test_stories_are_listed_latest_first_with_their_articles_in_order(history: P
 
 
 @pytest.mark.parametrize("limit", [0, -1, 1001])
-def test_the_listing_limit_is_checked(history: Path, limit: int) -> None:
+def test_the_listing_limit_is_checked(history: Warehouse, limit: int) -> None:
     with connect_locked(history) as con, pytest.raises(ValueError, match="limit must be between 1 and 1000"):
         list_stories(con, limit=limit)
 
 
-def test_a_run_s_stories_come_with_the_run_s_totals(history: Path) -> None:
+def test_a_run_s_stories_come_with_the_run_s_totals(history: Warehouse) -> None:
     with connect_locked(history) as con:
         r2 = run_stories(con, "r2")
         top = run_stories(con, "r2", limit=1)
@@ -136,8 +136,9 @@ def test_a_run_s_stories_come_with_the_run_s_totals(history: Path) -> None:
 
 
 def test_a_file_from_before_story_changes_gets_its_history_from_story_articles(db_path: Path) -> None:
-    """The migration back-fills story_changes: a run that loaded a story's first article created it,
-    a later run that added articles grew it."""
+    """File-only (a file of an older schema, written by plain DuckDB). The migration back-fills
+    story_changes: a run that loaded a story's first article created it, a later run that added articles
+    grew it."""
     mine = next(version for version, name, _ in migrations() if name == "story_summaries")
     at = datetime(2025, 1, 2, tzinfo=UTC)
     con = duckdb.connect(str(db_path))

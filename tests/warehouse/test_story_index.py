@@ -4,14 +4,13 @@ up per article in its window with broad keys skipped and candidates capped, back
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from transform.outcomes import BatchOutcome
 from transform.stories import ROUNDUP, StoryAssignment, StoryFeatures, candidate_keys
-from warehouse.connection import connect, migrations
+from warehouse.connection import Warehouse, connect, for_lake, migrations
 from warehouse.loads import load_outcomes
 from warehouse.queries import story_candidates
 from warehouse.reprocess import forget_derived
@@ -34,13 +33,13 @@ def report(article_id: str, when: datetime | None, *names: str, kind: str = "rep
     )
 
 
-def load(db: Path, *features: StoryFeatures) -> None:
+def load(db: Warehouse, *features: StoryFeatures) -> None:
     stories = tuple(StoryAssignment(f.article_id, f.article_id, 1.0, None) for f in features)
     with connect(db) as connection:
         load_outcomes(connection, "run", NOW, BatchOutcome(story_features=features, stories=stories))
 
 
-def lookup(db: Path, article: StoryFeatures, limits: CandidateLimits | None = None) -> list[str]:
+def lookup(db: Warehouse, article: StoryFeatures, limits: CandidateLimits | None = None) -> list[str]:
     with connect(db) as connection:
         when = article.event_time or NOW
         return candidate_articles(
@@ -52,8 +51,8 @@ def lookup(db: Path, article: StoryFeatures, limits: CandidateLimits | None = No
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "stories.duckdb"
+def db(warehouse: Warehouse) -> Warehouse:
+    return warehouse
 
 
 def test_candidate_keys_are_the_rare_evidence_and_none_for_a_roundup() -> None:
@@ -63,7 +62,7 @@ def test_candidate_keys_are_the_rare_evidence_and_none_for_a_roundup() -> None:
     assert candidate_keys(report("r", NOW, "lanxi", kind=ROUNDUP)) == frozenset()
 
 
-def test_a_load_posts_reports_and_a_new_article_finds_them_in_its_window(db: Path) -> None:
+def test_a_load_posts_reports_and_a_new_article_finds_them_in_its_window(db: Warehouse) -> None:
     load(
         db,
         report("same-day", NOW - timedelta(hours=3), "lanxi"),
@@ -81,7 +80,7 @@ def test_a_load_posts_reports_and_a_new_article_finds_them_in_its_window(db: Pat
     assert found[1][0].event_time is None  # the evidence read back is the article's own, undated
 
 
-def test_a_key_too_common_to_be_evidence_is_skipped_and_candidates_are_capped(db: Path) -> None:
+def test_a_key_too_common_to_be_evidence_is_skipped_and_candidates_are_capped(db: Warehouse) -> None:
     # Six articles share "apple" (and the top terms); two of them also share the rare name "lanxi".
     load(db, *(report(f"a{i}", NOW - timedelta(hours=i), *(["lanxi"] if i < 2 else [])) for i in range(6)))
     new = report("new", NOW, "lanxi")
@@ -95,14 +94,14 @@ def test_a_key_too_common_to_be_evidence_is_skipped_and_candidates_are_capped(db
     assert lookup(db, new, CandidateLimits(broad_key=1_000, per_key=100, per_article=2)) == ["a0", "a1"]
 
 
-def test_reprocess_forgets_the_postings_with_the_features(db: Path) -> None:
+def test_reprocess_forgets_the_postings_with_the_features(db: Warehouse) -> None:
     load(db, report("a", NOW, "lanxi"))
     with connect(db) as connection:
         forget_derived(connection)
         assert connection.execute("SELECT count(*) FROM story_postings").fetchone() == (0,)
 
 
-def test_the_migration_backfills_the_keys_candidate_keys_gives(db: Path) -> None:
+def test_the_migration_backfills_the_keys_candidate_keys_gives(db: Warehouse) -> None:
     articles = [
         report("a", NOW, "lanxi", "dynamics"),
         report("b", None, "ruiz"),
@@ -111,10 +110,10 @@ def test_the_migration_backfills_the_keys_candidate_keys_gives(db: Path) -> None
     load(db, *articles)
     with connect(db) as connection:
         written = _postings(connection)
-        # As a file made before migration 015 would be: the table filled by the migration alone.
+        # As a warehouse made before migration 015 would be: the table filled by the migration alone.
         connection.execute("DROP TABLE story_postings")
         [(_, _, sql)] = [m for m in migrations() if m[0] == 15]
-        connection.execute(sql)
+        connection.execute(for_lake(sql) if db.lake else sql)
         assert _postings(connection) == written
     expected = {(key, f.article_id) for f in articles for key in candidate_keys(f)}
     assert {(key, article) for key, article, _ in written} == expected
@@ -137,7 +136,7 @@ _ALL_KEYS = {
 }
 
 
-def test_insert_story_postings_ignores_an_empty_batch(db: Path) -> None:
+def test_insert_story_postings_ignores_an_empty_batch(db: Warehouse) -> None:
     with connect(db) as connection:
         insert_story_postings(connection, [], NOW)
         assert connection.execute("SELECT count(*) FROM story_postings").fetchone() == (0,)

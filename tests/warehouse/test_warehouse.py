@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import textwrap
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,8 +15,9 @@ from transform.errors import Reject
 from transform.fingerprints import body_hash
 from transform.outcomes import BatchOutcome
 from transform.records import Article, CleaningAudit, RawDocument, SourceKind, sha256_hex
-from warehouse import connection as connection_module
+from warehouse import loads as loads_module
 from warehouse.connection import (
+    LAKE_PREFIX,
     Warehouse,
     WarehouseBusyError,
     WarehouseError,
@@ -63,8 +66,8 @@ def article_for(doc: RawDocument, url: str | None = None) -> Article:
     )
 
 
-def test_a_new_file_gets_the_latest_schema_with_comments(db_path: Path) -> None:
-    with connect(db_path) as con:
+def test_a_new_file_gets_the_latest_schema_with_comments(warehouse: Warehouse) -> None:
+    with connect(warehouse) as con:
         assert schema_version(con) == migrations()[-1][0]
         comments = dict(
             con.execute(
@@ -75,45 +78,62 @@ def test_a_new_file_gets_the_latest_schema_with_comments(db_path: Path) -> None:
     assert all(comments.values()) or comments["title"] is None
 
 
-def test_reopening_applies_nothing_twice(db_path: Path) -> None:
-    with connect(db_path):
+def test_reopening_applies_nothing_twice(warehouse: Warehouse) -> None:
+    with connect(warehouse):
         pass
-    with connect(db_path) as con:
+    with connect(warehouse) as con:
         versions = con.execute("SELECT version FROM schema_version").fetchall()
     assert versions == [(v,) for v, _, _ in migrations()]
 
 
-def test_an_older_file_upgrades_without_losing_rows(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+# A newer newsetl opening the warehouse: a process of its own (a lake's connections migrate once per
+# process), whose migrations are the shipped ones plus argv[2] as migration 999.
+UPGRADE = textwrap.dedent(
+    """
+    import sys
+    from warehouse import connection
+    shipped = connection.migrations()
+    connection.migrations = lambda: [*shipped, (999, "newer", sys.argv[2])]
+    with connection.connect(connection.Warehouse.at(sys.argv[1])) as con:
+        print(connection.schema_version(con))
+    """
+)
+
+
+def open_with_a_newer_schema(warehouse: Warehouse, sql: str) -> subprocess.CompletedProcess[str]:
+    spec = LAKE_PREFIX + warehouse.lake.catalog if warehouse.lake else str(warehouse.path)
+    return subprocess.run(
+        [sys.executable, "-c", UPGRADE, spec, sql], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_an_older_file_upgrades_without_losing_rows(warehouse: Warehouse) -> None:
     doc = raw("a.txt", "kept across upgrades")
-    with connect(db_path) as con:
+    with connect(warehouse) as con:
         store_raw_documents(con, [doc], "run-1")
-    newer = [*migrations(), (999, "add_note", "ALTER TABLE articles ADD COLUMN note VARCHAR;")]
-    monkeypatch.setattr(connection_module, "migrations", lambda: newer)
-    with connect(db_path) as con:
+    upgrade = open_with_a_newer_schema(warehouse, "ALTER TABLE articles ADD COLUMN note VARCHAR;")
+    assert upgrade.returncode == 0, upgrade.stderr
+    assert upgrade.stdout.strip() == "999"
+    with connect(warehouse) as con:
         assert schema_version(con) == 999
         assert con.execute("SELECT uri FROM raw_documents").fetchall() == [(doc.uri,)]
         assert "note" in [row[0] for row in con.execute("DESCRIBE articles").fetchall()]
 
 
-def test_a_failing_migration_leaves_the_file_at_its_old_version(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with connect(db_path):
+def test_a_failing_migration_leaves_the_file_at_its_old_version(warehouse: Warehouse) -> None:
+    with connect(warehouse):
         pass
-    broken = [*migrations(), (999, "broken", "CREATE TABLE half_done (x INTEGER); SELECT no_such_column;")]
-    monkeypatch.setattr(connection_module, "migrations", lambda: broken)
-    with pytest.raises(duckdb.Error), connect(db_path):
-        pass
-    monkeypatch.undo()
-    with connect(db_path) as con:
+    broken = open_with_a_newer_schema(warehouse, "CREATE TABLE half_done (x INTEGER); SELECT no_such_column;")
+    assert broken.returncode != 0 and "no_such_column" in broken.stderr
+    with connect(warehouse) as con:
         assert schema_version(con) == migrations()[-1][0]
         tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    assert "half_done" not in tables
+    assert "half_done" not in tables and "articles" in tables
 
 
-def test_raw_documents_are_stored_once(db_path: Path) -> None:
+def test_raw_documents_are_stored_once(warehouse: Warehouse) -> None:
     docs = [raw("a.txt", "one"), raw("b.txt", "two")]
-    with connect(db_path) as con:
+    with connect(warehouse) as con:
         assert store_raw_documents(con, docs, "run-1") == 2
         assert store_raw_documents(con, [*docs, raw("c.txt", "three")], "run-2") == 1
         assert table_counts(con)["raw_documents"] == 3
@@ -121,9 +141,9 @@ def test_raw_documents_are_stored_once(db_path: Path) -> None:
     assert stored == (b"one",)
 
 
-def test_pending_documents_are_those_without_an_outcome(db_path: Path) -> None:
+def test_pending_documents_are_those_without_an_outcome(warehouse: Warehouse) -> None:
     a, b, c, d = (raw(n, n * 3) for n in ("a", "b", "c", "d"))
-    with connect(db_path) as con:
+    with connect(warehouse) as con:
         store_raw_documents(con, [a, b, c, d], "run-1")
         assert [p.doc_id for p in pending_documents(con)] == [a.doc_id, b.doc_id, c.doc_id, d.doc_id]
         load_outcomes(
@@ -142,47 +162,59 @@ def test_pending_documents_are_those_without_an_outcome(db_path: Path) -> None:
     assert statuses == {a.uri: "article", b.uri: "duplicate", c.uri: "rejected", d.uri: "pending"}
 
 
-def test_a_failed_load_leaves_nothing_of_its_batch(db_path: Path) -> None:
+def test_a_failed_load_leaves_nothing_of_its_batch(
+    warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
     a, b = raw("a.txt", "first"), raw("b.txt", "second")
-    with connect(db_path) as con:
+    reject = Reject("file:///x", "read", "bad")
+    failing_batch = BatchOutcome(
+        articles=((article_for(b), "plain-text"), (article_for(a), "plain-text")), rejects=(reject,)
+    )
+    new_article_and_reject = BatchOutcome(articles=((article_for(b), "plain-text"),), rejects=(reject,))
+    with connect(warehouse) as con:
         store_raw_documents(con, [a, b], "run-1")
         load_outcomes(con, "run-1", NOW, BatchOutcome(articles=((article_for(a), "plain-text"),)))
         before = table_counts(con)
-        # The second batch holds a new article and one that breaks the primary key: all or nothing.
-        with pytest.raises(duckdb.ConstraintException):
-            load_outcomes(
-                con,
-                "run-2",
-                NOW,
-                BatchOutcome(
-                    articles=((article_for(b), "plain-text"), (article_for(a), "plain-text")),
-                    rejects=(Reject("file:///x", "read", "bad"),),
-                ),
-            )
+        if warehouse.lake is None:
+            # The second batch holds a new article and one that breaks the primary key: all or nothing.
+            with pytest.raises(duckdb.ConstraintException):
+                load_outcomes(con, "run-2", NOW, failing_batch)
+            assert table_counts(con) == before
+        # A batch that fails after its articles were written (a lake has no key to break): all or
+        # nothing too.
+        with monkeypatch.context() as patched:
+            patched.setattr(loads_module, "_insert_rejects", _fail_to_insert)
+            with pytest.raises(duckdb.IOException, match="injected"):
+                load_outcomes(con, "run-2", NOW, new_article_and_reject)
         assert table_counts(con) == before
         assert con.execute("SELECT count(*) FROM cleaning_changes").fetchone() == (1,)
+        assert con.execute("SELECT count(*) FROM search_documents").fetchone() == (1,)
 
 
-def test_cleaning_audit_is_queryable(db_path: Path) -> None:
+def _fail_to_insert(*_: object) -> None:
+    raise duckdb.IOException("injected: the disk failed mid-load")
+
+
+def test_cleaning_audit_is_queryable(warehouse: Warehouse) -> None:
     a = raw("a.txt", "audited text")
-    with connect(db_path) as con:
+    with connect(warehouse) as con:
         store_raw_documents(con, [a], "run-1")
         load_outcomes(con, "run-1", NOW, BatchOutcome(articles=((article_for(a), "plain-text"),)))
         rows = con.execute("SELECT step, changes, details FROM cleaning_changes").fetchall()
     assert rows == [("drop_boilerplate_lines", 2, ["Advertisements", "Advertisements"])]
 
 
-def test_path_rejects_are_recorded_once_across_runs(db_path: Path) -> None:
+def test_path_rejects_are_recorded_once_across_runs(warehouse: Warehouse) -> None:
     reject = Reject("file:///in/report.pdf", "discover", "unsupported file type '.pdf'")
-    with connect(db_path) as con:
+    with connect(warehouse) as con:
         load_outcomes(con, "run-1", NOW, BatchOutcome(rejects=(reject,)))
         load_outcomes(con, "run-2", NOW, BatchOutcome(rejects=(reject,)))
         assert table_counts(con)["rejects"] == 1
 
 
-def test_known_articles_finds_only_the_given_keys(db_path: Path) -> None:
+def test_known_articles_finds_only_the_given_keys(warehouse: Warehouse) -> None:
     a, b = raw("a.txt", "alpha text"), raw("b.txt", "beta text")
-    with connect(db_path) as con:
+    with connect(warehouse) as con:
         store_raw_documents(con, [a, b], "run-1")
         load_outcomes(
             con,
@@ -202,21 +234,23 @@ def test_known_articles_finds_only_the_given_keys(db_path: Path) -> None:
     assert by_hash == {body_hash("beta text"): b.doc_id}
 
 
-def test_run_rows(db_path: Path) -> None:
-    with connect(db_path) as con:
+def test_run_rows(warehouse: Warehouse) -> None:
+    with connect(warehouse) as con:
         start_run(con, "run-1", "flow-1", NOW)
         start_run(con, "run-1", "flow-1", NOW)
         assert con.execute("SELECT run_id, status FROM runs").fetchall() == [("run-1", "running")]
 
 
-def test_render_query_prints_a_table_and_says_when_rows_are_cut(db_path: Path) -> None:
-    with connect(db_path) as con:
+def test_render_query_prints_a_table_and_says_when_rows_are_cut(warehouse: Warehouse) -> None:
+    with connect(warehouse) as con:
         small = render_query(con, "SELECT 42 AS answer")
         large = render_query(con, "SELECT * FROM range(100)", max_rows=10)
     assert "answer" in small and "42" in small
     assert "100 rows, first 10 shown" in large
 
 
+# File-only from here: a missing file, and a file held by another process (a lake's readers and writers do
+# not lock it).
 def test_read_only_on_a_missing_file_says_what_to_do(tmp_path: Path) -> None:
     with (
         pytest.raises(WarehouseError, match="run `newsetl ingest` first"),
@@ -247,11 +281,13 @@ def test_a_file_held_by_another_process_is_reported_as_busy(db_path: Path) -> No
         holder.communicate("")
 
 
-def test_a_warehouse_gets_its_memory_limit_and_a_bad_one_is_a_clear_error(tmp_path: Path) -> None:
-    db = tmp_path / "limited.duckdb"
-    with connect(Warehouse(db, memory_limit="100MB")) as con:
+def test_a_warehouse_gets_its_memory_limit_and_a_bad_one_is_a_clear_error(warehouse: Warehouse) -> None:
+    with connect(replace(warehouse, memory_limit="100MB")) as con:
         assert con.execute("SELECT current_setting('memory_limit')").fetchone() == ("95.3 MiB",)
-    with pytest.raises(WarehouseError, match="memory_limit"), connect(Warehouse(db, memory_limit="a lot")):
+    with (
+        pytest.raises(WarehouseError, match="memory_limit"),
+        connect(replace(warehouse, memory_limit="a lot")),
+    ):
         pass
-    with connect(db) as con:  # a bare path: DuckDB's default, a share of the machine's memory
+    with connect(warehouse) as con:  # no limit: DuckDB's default, a share of the machine's memory
         assert con.execute("SELECT current_setting('memory_limit')").fetchone() != ("95.3 MiB",)
