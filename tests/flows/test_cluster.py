@@ -44,15 +44,39 @@ def cluster(state_dir: Path, *arguments: str, timeout: float = 300) -> subproces
     )
 
 
+# Takes the cluster down when the test session dies without its teardown (a timeout, SIGKILL).
+WATCHDOG = """
+import os, shutil, subprocess, sys, time
+session, state_dir, base = sys.stdin.read().splitlines()  # not in its command line (processes_mentioning)
+session = int(session)
+while os.path.exists(base):
+    try:
+        os.kill(session, 0)
+    except ProcessLookupError:
+        subprocess.run([sys.executable, "-m", "flows.cluster", "--state-dir", state_dir, "down", "--wipe"])
+        shutil.rmtree(base, ignore_errors=True)
+        break
+    time.sleep(1)
+"""
+
+
 @pytest.fixture
 def state_dir() -> Iterator[Path]:
     base = Path(tempfile.mkdtemp(prefix="newsetl-cluster-", dir="/tmp"))
     base.chmod(0o755)  # the postgres account must reach the data folder inside
+    watchdog = subprocess.Popen(
+        [sys.executable, "-c", WATCHDOG], stdin=subprocess.PIPE, cwd=ROOT, start_new_session=True, text=True
+    )
+    assert watchdog.stdin is not None
+    watchdog.stdin.write(f"{os.getpid()}\n{base / 'cluster'}\n{base}")
+    watchdog.stdin.close()
     try:
         yield base / "cluster"
     finally:
         cluster(base / "cluster", "down", "--wipe")
         shutil.rmtree(base, ignore_errors=True)
+        watchdog.terminate()
+        watchdog.wait()
 
 
 def processes_mentioning(text: str) -> list[str]:
