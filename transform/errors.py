@@ -2,16 +2,19 @@
 
     NewsetlError
     ├── TransientError        the world may answer differently later: retry (timeouts, 5xx, locks)
-    │   └── WarehouseBusyError    (warehouse/connection.py) another process holds the writer lock
+    │   ├── WarehouseBusyError    (warehouse/connection.py) another run holds the writer or commit lock
+    │   └── CatalogUnreachableError (warehouse/connection.py) a lake's catalog database does not answer
     ├── TerminalError         this input will never work: record a reject with the reason, move on
     │   ├── ReadError         the bytes are not a readable document (empty, binary, too large, undecodable)
     │   ├── ExtractError      the bytes were read but hold no usable article (bad JSON, no main text)
     │   │   └── FeedError, SitemapError, ListingError   (extract/) an index page that cannot be read
     │   └── CleanError        cleaning left nothing worth keeping
     ├── SourcesError          (extract/sources.py) the sources file cannot be used: names file and key
-    └── WarehouseError        (warehouse/connection.py) the warehouse cannot be used as configured: it
-        │                     says which one and what to do
-        └── ExportError       (warehouse/exports.py) the export folder cannot take an export
+    ├── WarehouseError        (warehouse/connection.py) the warehouse cannot be used as configured: it
+    │   │                     says which one and what to do (the two above are kinds of it too)
+    │   └── ExportError       (warehouse/exports.py) the export folder cannot take an export
+    └── ClusterError          (flows/postgres_server.py) a local PostgreSQL, Prefect server or worker of
+                              `make cluster-up` cannot start or stop: names the log to read
 
 A fetch never raises: its failure is a `FetchResult` with an error code (extract/http.py) that becomes
 a reject with that code as its kind.
