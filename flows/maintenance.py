@@ -92,7 +92,7 @@ def lake_steps(upkeep: LakeUpkeep) -> list[tuple[str, str]]:
             "data files",
             f"{before.data_files:,} → {after.data_files:,} "
             f"({_megabytes(before.data_bytes)} → {_megabytes(after.data_bytes)}); "
-            f"{upkeep.flushed_rows:,} inlined rows written out, {upkeep.merged_files:,} small files merged "
+            f"{upkeep.merged_files:,} small files merged "
             f"into {upkeep.merged_into:,}, {upkeep.rewritten_files:,} rewritten without deleted rows",
         ),
         (

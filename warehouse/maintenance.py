@@ -5,9 +5,9 @@ it, so the file alone is a complete copy (for backups and for readers on another
 open replays nothing.
 
 A lake (`tend_lake`): every commit adds a snapshot and small Parquet files (or rows inlined into the
-catalog), so a lake written by many small runs reads many small files. Tending it writes inlined rows
-out, merges adjacent small files, rewrites files mostly deleted, expires the snapshots older than the
-retention (the time-travel window readers keep), and deletes the files no kept snapshot needs.
+catalog), so a lake written by many small runs reads many small files. Tending it merges adjacent small
+files, rewrites files mostly deleted, expires the snapshots older than the retention (the time-travel
+window readers keep), and deletes the files no kept snapshot needs.
 """
 
 from __future__ import annotations
@@ -110,7 +110,6 @@ class LakeUpkeep:
     before: LakeFigures
     after: LakeFigures
     retention: timedelta
-    flushed_rows: int  # rows inlined in the catalog, written out to Parquet
     merged_files: int  # small files merged ...
     merged_into: int  # ... into these
     rewritten_files: int  # files rewritten without their deleted rows
@@ -134,9 +133,9 @@ def tend_lake(
     lake, _ = _metadata(connection)
     name = _sql_string(lake)
     before = lake_figures(connection)
-    flushed = _rows(
-        connection, f"SELECT coalesce(sum(rows_flushed), 0) FROM ducklake_flush_inlined_data({name})"
-    )
+    # Rows small commits inlined into the catalog stay there (DuckLake reads them in place):
+    # ducklake_flush_inlined_data would write them out, but it drops the catalog tables that held them,
+    # and a reader session attached before then fails on its next query (measured, DuckLake 1.5.5).
     [merged] = connection.execute(
         "SELECT coalesce(sum(files_processed), 0), coalesce(sum(files_created), 0)"
         f" FROM ducklake_merge_adjacent_files({name})"
@@ -163,7 +162,6 @@ def tend_lake(
         before,
         lake_figures(connection),
         retention,
-        flushed,
         int(merged[0]),
         int(merged[1]),
         rewritten,
@@ -175,7 +173,7 @@ def tend_lake(
 
 def _rows(connection: duckdb.DuckDBPyConnection, sql: str, *parameters: object) -> int:
     # fetchall, never fetchone: a result left unread keeps its transaction open, and DuckLake's
-    # functions commit only with it (measured: a flush, merge or expiry read with fetchone was rolled
+    # functions commit only with it (measured: a merge or expiry read with fetchone was rolled
     # back when the connection closed, though it had returned its figures).
     [(count,)] = connection.execute(sql, list(parameters)).fetchall()
     return int(count or 0)
