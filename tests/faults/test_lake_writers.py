@@ -200,11 +200,6 @@ def lost(spec: str, corpus: dict[str, Document]) -> int:
     return len(set(corpus) - set(stored_uris(spec))) + report.pending + report.several_outcomes
 
 
-def run_bounds(spec: str) -> list[tuple[object, object]]:
-    with connect(spec, read_only=True) as connection:
-        return connection.execute("SELECT started_at, finished_at FROM runs ORDER BY started_at").fetchall()
-
-
 # (a) and (b): workers at once.
 
 
