@@ -491,10 +491,11 @@ def sql(
     built by _sql_help)."""
     import duckdb
 
-    from warehouse.connection import WarehouseError, connect_locked, is_refusal
+    from warehouse.connection import WarehouseError, check_read_only, connect_locked, is_refusal
     from warehouse.queries import render_query
 
     try:
+        check_read_only(query)
         with connect_locked(db or Settings().db) as connection:
             typer.echo(render_query(connection, query))
     except WarehouseError as error:

@@ -11,9 +11,10 @@ Opening a writable connection brings the schema up to date first, so an older wa
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import hashlib
-import importlib.util
+import importlib.metadata
 import os
 import re
 import shutil
@@ -304,7 +305,8 @@ def open_lake(
             raise WarehouseError(f"no lake at {catalog_file}: run `newsetl ingest` first or pass --db")
         create = create or not catalog_file.exists()
         catalog_file.parent.mkdir(parents=True, exist_ok=True)
-    settings = {**warehouse.duckdb_config, **(config or {})}
+    # The extensions' files were checked against pip's record (`extension_file`): no signature check.
+    settings = {**warehouse.duckdb_config, **(config or {}), "allow_unsigned_extensions": "true"}
     try:
         connection = duckdb.connect(":memory:", config=settings)
     except duckdb.Error as error:  # a bad setting, such as a memory limit DuckDB cannot parse
@@ -368,11 +370,17 @@ def _lake_data_path(connection: duckdb.DuckDBPyConnection) -> str:
 
 
 def create_lake(warehouse: Warehouse) -> int:
-    """Create the lake's catalog and schema (once, before workers start). Returns the schema version."""
+    """Create the lake's catalog and schema (once, before workers start), or bring an existing lake's
+    schema up to date (its data path is the one it was created with). Returns the schema version."""
     if warehouse.lake is None:
         raise WarehouseError("newsetl lake init creates a DuckLake: give --db ducklake:...")
     with commit_lock(warehouse):
-        connection = open_lake(warehouse, read_only=False, create=True)
+        try:
+            connection = open_lake(warehouse, read_only=False)
+        except WarehouseError as error:
+            if "no lake in" not in str(error):
+                raise
+            connection = open_lake(warehouse, read_only=False, create=True)
         try:
             return migrate(connection)
         except duckdb.Error as error:
@@ -394,26 +402,54 @@ _extension_files: dict[str, Path] = {}
 def extension_file(name: str) -> Path:
     """The extension's file from its pinned PyPI wheel (no download at run time), under the file name
     its entry point needs: a copy beside the shipped file, or in ~/.cache/newsetl if the wheel's folder
-    is read-only."""
+    is read-only. Checked once per process against the sha256 pip recorded when it installed the wheel
+    (and the copy against the same digest), which is what lets `open_lake` skip DuckDB's own signature
+    check on every LOAD: that check hashes the 35-40 MB file each time (0.4-1 s per connection)."""
     if name in _extension_files:
         return _extension_files[name]
     package, entry = _EXTENSIONS[name]
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        wheel = package.replace("_", "-")
-        raise WarehouseError(f"the DuckDB extension {name} is not installed: pip install {wheel}")
-    shipped = next(Path(spec.submodule_search_locations[0]).rglob("*.duckdb_extension"))
+    shipped, recorded = _shipped_file(package)
     found = shipped
     if shipped.stem != entry:
-        found = _named_copy(shipped, shipped.with_name(f"{entry}.duckdb_extension"))
+        found = _named_copy(shipped, shipped.with_name(f"{entry}.duckdb_extension"), recorded)
+    if _digest(found) != recorded:
+        raise WarehouseError(
+            f"{found} is not the file pip installed from {_wheel(package)} (its sha256 differs): "
+            f"reinstall it (pip install --force-reinstall {_wheel(package)})"
+        )
     _extension_files[name] = found
     return found
 
 
-def _named_copy(shipped: Path, named: Path) -> Path:
-    digest = hashlib.sha256(shipped.read_bytes()).hexdigest()[:16]
-    for target in (named, Path.home() / ".cache" / "newsetl" / "duckdb-extensions" / digest / named.name):
-        if target.exists() and target.stat().st_size == shipped.stat().st_size:
+def _wheel(package: str) -> str:
+    return package.replace("_", "-")
+
+
+def _digest(path: Path) -> str:
+    """The file's sha256 as pip's RECORD writes it (urlsafe base64, no padding)."""
+    with path.open("rb") as handle:
+        raw = hashlib.file_digest(handle, "sha256").digest()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _shipped_file(package: str) -> tuple[Path, str]:
+    """The extension file the wheel installed, and the sha256 pip recorded for it."""
+    try:
+        entries = importlib.metadata.files(_wheel(package)) or []
+    except importlib.metadata.PackageNotFoundError:
+        entries = []
+    for entry in entries:
+        if entry.name.endswith(".duckdb_extension") and entry.hash is not None:
+            return Path(str(entry.locate())).resolve(), entry.hash.value
+    raise WarehouseError(f"the DuckDB extension of {_wheel(package)} is not installed: pip install it")
+
+
+def _named_copy(shipped: Path, named: Path, digest: str) -> Path:
+    cache = (
+        Path.home() / ".cache" / "newsetl" / "duckdb-extensions" / hashlib.sha256(digest.encode()).hexdigest()
+    )
+    for target in (named, cache / named.name):
+        if target.exists() and _digest(target) == digest:
             return target
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -571,6 +607,29 @@ def publish_read_copy(warehouse: Warehouse) -> ReadCopy:
 
 def _stamp(status: os.stat_result) -> tuple[int, int]:
     return status.st_size, status.st_mtime_ns
+
+
+class QueryRefusedError(WarehouseError):
+    """A statement of a kind that writes or reaches outside the warehouse, refused before it runs."""
+
+
+# What `newsetl sql` runs: queries (SELECT, FROM, DESCRIBE, SUMMARIZE, PRAGMA, WITH ...), EXPLAIN and
+# table functions (CALL). A locked connection refuses the rest too; this check refuses it before DuckDB
+# sees it, because a lake's connection must be allowed into the lake's data folder to read its files, and
+# DuckDB's allowed_directories cannot tell reading from writing (a COPY ... TO there would land).
+_READ_STATEMENTS = frozenset(
+    {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN, duckdb.StatementType.CALL}
+)
+
+
+def check_read_only(sql: str) -> None:
+    """Raise QueryRefusedError unless every statement of `sql` only reads."""
+    for statement in duckdb.extract_statements(sql):
+        if statement.type not in _READ_STATEMENTS:
+            raise QueryRefusedError(
+                f"refused: newsetl sql is read-only; it reads the warehouse and nothing else (a "
+                f"{statement.type.name} statement: no writes, other files, network, extensions or settings)"
+            )
 
 
 def is_refusal(error: duckdb.Error) -> bool:

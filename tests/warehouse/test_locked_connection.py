@@ -55,7 +55,9 @@ def test_a_locked_connection_reads_the_warehouse_and_nothing_else(
 @pytest.mark.xfail(
     strict=True,
     reason="connect_locked puts the lake's data path in allowed_directories (to read its Parquet files), "
-    "so a locked connection may COPY a file in among the lake's files",
+    "and DuckDB cannot allow a folder for reading only: the connection itself may COPY a file in among "
+    "the lake's files. newsetl's own queries never do, and newsetl sql refuses every statement that is not "
+    "a query before it runs (warehouse.connection.check_read_only; tests/flows/test_lake_commands.py)",
 )
 def test_a_locked_connection_writes_nothing_among_a_lake_s_files(warehouse: Warehouse) -> None:
     assert warehouse.lake is not None and warehouse.lake.data_path
