@@ -142,7 +142,7 @@ class Schedules:
 
 def scheduled_deployments(
     paths: list[Path],
-    db: str,
+    db: str | Path,
     export_dir: Path,
     config: Path | None,
     schedules: Schedules = Schedules(),

@@ -109,11 +109,12 @@ def one_shot_run_settings(own_server: bool = False) -> Iterator[None]:
         yield
 
 
-def absolute_db(db: str) -> str:
+def absolute_db(db: str | Path) -> str:
     """`db` as a run started from any folder finds it: a DuckDB file's absolute path; a lake as named."""
     from warehouse.connection import LAKE_PREFIX
 
-    return db if db.startswith(LAKE_PREFIX) else str(Path(db).resolve())
+    text = str(db)
+    return text if text.startswith(LAKE_PREFIX) else str(Path(text).resolve())
 
 
 def warehouse_for(db: str | Path | None, memory_limit: str | None) -> Warehouse:
