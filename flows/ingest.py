@@ -55,6 +55,7 @@ from warehouse.loads import (
     running_runs,
     start_run,
     store_raw_documents,
+    transaction,
 )
 from warehouse.locks import live_runs, run_guard
 from warehouse.queries import attempt_counts, learned_boilerplate, pending_documents
@@ -253,8 +254,9 @@ def gather_evidence(articles: list[Article]) -> pipeline.Evidence:
 def deduplicate(
     db: Warehouse, articles: list[Article], now: datetime, evidence: pipeline.Evidence | None = None
 ) -> Deduplicated:
-    """Exact (URL, body hash), then near-duplicates (MinHash/LSH), then stories, against what is stored."""
-    with connect(db) as connection:
+    """Exact (URL, body hash), then near-duplicates (MinHash/LSH), then stories, against what is stored.
+    Its reads are one transaction: a lake's catalog (snapshot, file lists) is read once, not per query."""
+    with connect(db) as connection, transaction(connection):
         return pipeline.deduplicate(connection, articles, now, evidence=evidence)
 
 

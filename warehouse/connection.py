@@ -226,7 +226,17 @@ def _lake_session(warehouse: Warehouse, *, read_only: bool) -> Iterator[duckdb.D
             _lake_users[key] -= 1
 
 
-_LOST_CATALOG = ("connection", "server closed", "terminating", "could not", "timeout", "database is locked")
+# A lost catalog session, a busy SQLite catalog, or inlined rows another process flushed to Parquet
+# (ducklake_flush_inlined_data drops the catalog tables a kept instance read them from): attach afresh.
+_LOST_CATALOG = (
+    "connection",
+    "server closed",
+    "terminating",
+    "could not",
+    "timeout",
+    "database is locked",
+    "ducklake_inlined_data",
+)
 
 
 def _lost_catalog(error: duckdb.Error) -> bool:
