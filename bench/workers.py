@@ -137,7 +137,8 @@ def _ingest_batch(db: Any, folder: Path) -> int:
         analysed, warnings = ingest.analyse_articles.fn(articles)
         evidence = ingest.gather_evidence.fn(articles)
         with commit_lock(db, holder=run_id):
-            taken = ingest.taken_over.fn(db, [d.doc_id for d in pending]) if db.lake is not None else set()
+            doc_ids = [d.doc_id for d in pending]
+            taken = ingest.taken_over.fn(db, run_id, doc_ids) if db.lake is not None else set()
             if taken:
                 processed = processed.without(taken)
                 articles = [article for article, _ in processed.articles]

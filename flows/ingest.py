@@ -52,6 +52,7 @@ from warehouse.loads import (
     finish_run,
     load_outcomes,
     record_attempts,
+    run_status,
     running_runs,
     start_run,
     store_raw_documents,
@@ -261,11 +262,15 @@ def deduplicate(
 
 
 @io_task
-def taken_over(db: Warehouse, doc_ids: list[str]) -> set[str]:
+def taken_over(db: Warehouse, run_id: str, doc_ids: list[str]) -> set[str]:
     """The batch's documents another run recorded an outcome for while this one processed them: on a
     lake, a run whose lease was cut (its catalog session lost in a PostgreSQL restart) was taken for dead
-    and its claims processed again; this run then leaves them to that one. Always none on a DuckDB file."""
+    and its claims processed again; this run then leaves them to that one. Only a run another closed as
+    abandoned can have lost documents so (a run closes the dead before it claims), so a run still
+    'running' looks no further. Always none on a DuckDB file."""
     with connect(db) as connection:
+        if run_status(connection, run_id) == "running":
+            return set()
         return documents_with_outcome(connection, doc_ids)
 
 
@@ -440,7 +445,7 @@ def process_pending(
         evidence = gather_evidence(opaque(articles))
         with commit_lock(db, holder=run_id):
             # (A DuckDB file's run holds the writer lock throughout: nothing can be taken over.)
-            taken = taken_over(db, [d.doc_id for d in pending]) if db.lake is not None else set()
+            taken = taken_over(db, run_id, [d.doc_id for d in pending]) if db.lake is not None else set()
             if taken:
                 get_run_logger().warning("%d documents were recorded by another run meanwhile", len(taken))
                 processed = processed.without(taken)

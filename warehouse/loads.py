@@ -53,6 +53,12 @@ def start_run(
     )
 
 
+def run_status(connection: duckdb.DuckDBPyConnection, run_id: str) -> str | None:
+    """The run's status (running, completed, failed, abandoned); None for a run never started."""
+    row = connection.execute("SELECT status FROM runs WHERE run_id = ?", [run_id]).fetchone()
+    return str(row[0]) if row else None
+
+
 def running_runs(connection: duckdb.DuckDBPyConnection) -> list[str]:
     """The runs marked 'running': live, or left so by a process that died."""
     rows = connection.execute("SELECT run_id FROM runs WHERE status = 'running'").fetchall()
