@@ -14,18 +14,12 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from flows.ingest import current_run_id, io_task, refresh_read_copy, run_name
-from flows.settings import DEFAULT_EXPORT_DIR, warehouse_for
+from flows.settings import DEFAULT_EXPORT_DIR, DEFAULT_SNAPSHOT_RETENTION_DAYS, warehouse_for
 from warehouse.connection import Warehouse, WarehouseError, commit_lock, connect, connect_locked
 from warehouse.exports import export_parquet
 from warehouse.locks import run_guard
 from warehouse.maintenance import LakeUpkeep, StorageFigures, checkpoint, tend_lake
 from warehouse.search import SegmentMerge, refresh_search_index
-
-# How far back a lake's readers can time-travel (`AT (TIMESTAMP => ...)`): snapshots older than this are
-# expired by maintenance, and the files only they needed deleted. A week covers a reader's "what did the
-# warehouse say last Monday" and any query or transaction that runs long; the cost is the superseded
-# small files kept meanwhile (bench/lake.py).
-DEFAULT_SNAPSHOT_RETENTION_DAYS = 7.0
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from flows.settings import DEFAULT_EXPORT_DIR, Settings, absolute_db, apply_prefect_defaults, run_options
+from flows.settings import (
+    DEFAULT_EXPORT_DIR,
+    DEFAULT_SNAPSHOT_RETENTION_DAYS,
+    Settings,
+    absolute_db,
+    apply_prefect_defaults,
+    run_options,
+)
 from flows.terminal import DbOption, LockWaitOption, check_sources_file, console, run_flow
 
 if TYPE_CHECKING:
@@ -38,9 +45,18 @@ def run_maintenance(
     db: DbOption = None,
     export_dir: ExportDirOption = Path(DEFAULT_EXPORT_DIR),
     lock_wait: LockWaitOption = None,
+    snapshot_retention_days: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="A lake's snapshots older than this many days expire (how far back readers can "
+            "time-travel); a DuckDB file has none.",
+        ),
+    ] = DEFAULT_SNAPSHOT_RETENTION_DAYS,
 ) -> None:
     """Run the maintenance flow once: tend the search index, checkpoint the DuckDB file (its
-    write-ahead log goes into the file), and export articles, stories and the dedup table as Parquet.
+    write-ahead log goes into the file) or compact a lake (merge its small files, expire old snapshots,
+    delete the files no snapshot needs), and export articles, stories and the dedup table as Parquet.
 
     `newsetl serve` runs the same flow every day.
     """
@@ -53,6 +69,7 @@ def run_maintenance(
         lambda: maintenance(
             str(db_path),
             str(export_dir),
+            snapshot_retention_days=snapshot_retention_days,
             **run_options(settings, lock_wait),
         )
     )

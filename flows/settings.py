@@ -26,6 +26,11 @@ PREFECT_DEFAULTS = {
 
 # Where `newsetl maintenance` and the daily maintenance deployment write Parquet by default.
 DEFAULT_EXPORT_DIR = "data/exports"
+# How far back a lake's readers can time-travel (`AT (TIMESTAMP => ...)`): snapshots older than this are
+# expired by maintenance, and the files only they needed deleted. A week covers a reader's "what did the
+# warehouse say last Monday" and any query or transaction that runs long; the cost is the superseded
+# small files kept meanwhile (bench/lake.py).
+DEFAULT_SNAPSHOT_RETENTION_DAYS = 7.0
 
 
 class Settings(BaseSettings):
