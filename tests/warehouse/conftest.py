@@ -28,6 +28,23 @@ from warehouse.connection import Warehouse, create_lake
 # catalog), so the SQLite catalog, the same DuckLake code over another catalog, runs with the slow tests.
 LAKE_KINDS = ("lake-postgres", pytest.param("lake-sqlite", marks=pytest.mark.slow))
 KINDS = ("file", *LAKE_KINDS)
+# The SQLite catalog runs the warehouse's own module (test_warehouse.py: schema, loads, outcomes, runs) and
+# the lake's commands and maintenance (tests/flows/test_lake_*.py); the other modules' queries are the same
+# DuckLake code over another catalog, proven on PostgreSQL, and would add ~2 minutes to the suite.
+SQLITE_CATALOG_MODULES = ("test_warehouse.py",)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    kept = [
+        item
+        for item in items
+        if "[lake-sqlite" not in item.nodeid
+        or item.path.parent.name != "warehouse"
+        or item.path.name in SQLITE_CATALOG_MODULES
+    ]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
 
 
 @dataclass(frozen=True)
