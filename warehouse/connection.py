@@ -26,10 +26,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 import duckdb
 
 from transform.errors import NewsetlError, TransientError
+
+if TYPE_CHECKING:
+    import psycopg
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_(\w+)\.sql$")
 
@@ -475,7 +479,11 @@ def _named_copy(shipped: Path, named: Path, digest: str) -> Path:
 # The commit lock: a lake's writers take turns to decide and commit (dedup decisions read what is
 # stored, then write), while each one's extraction and cleaning run in parallel. Held per process and
 # reentrant: a flow that holds it around a decision runs tasks that open writable connections inside.
-_held: dict[str, tuple[int, object]] = {}
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
+
+_held: dict[str, tuple[int, _Closable]] = {}
 _held_guard = threading.Lock()
 
 
@@ -490,10 +498,10 @@ def commit_lock(warehouse: Warehouse, holder: str = "", wait_seconds: float = 60
         return
     key = lake.catalog
     with _held_guard:
-        count, handle = _held.get(key, (0, None))
-        if count:
-            _held[key] = (count + 1, handle)
-    if count:
+        held = _held.get(key)
+        if held:
+            _held[key] = (held[0] + 1, held[1])
+    if held:
         try:
             yield
         finally:
@@ -515,13 +523,13 @@ def _release(key: str) -> None:
             _held[key] = (count - 1, handle)
             return
         del _held[key]
-    handle.close()  # type: ignore[attr-defined]  # a file (flock goes with it) or a PostgreSQL session
+    handle.close()  # a file (flock goes with it) or a PostgreSQL session (its locks go with it)
 
 
 COMMIT_LOCK_KEY = 0x6E657773  # 'news': the advisory lock every writer of a PostgreSQL-catalog lake takes
 
 
-def _acquire(lake: Lake, holder: str, wait_seconds: float) -> object:
+def _acquire(lake: Lake, holder: str, wait_seconds: float) -> _Closable:
     deadline = time.monotonic() + wait_seconds
     if lake.catalog_file is not None:
         path = lake.catalog_file.with_name(lake.catalog_file.name + ".commit.lock")
@@ -551,9 +559,9 @@ def _acquire(lake: Lake, holder: str, wait_seconds: float) -> object:
         time.sleep(0.05)
 
 
-def postgres_session(lake: Lake):  # type: ignore[no-untyped-def]
+def postgres_session(lake: Lake) -> psycopg.Connection[Any]:
     """A PostgreSQL session on the lake's catalog database (for its locks), in autocommit."""
-    import psycopg
+    import psycopg  # here: a DuckDB file never needs it
 
     dsn = lake.catalog.split(":", 1)[1]
     try:
