@@ -47,7 +47,9 @@ def canonical_url(url: str) -> str:
         host = f"[{host}]"
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         host = f"{host}:{port}"
-    return urlunsplit((scheme, host, parts.path or "/", encoded_query, ""))
+    # Stripped again: whitespace before a dropped query or fragment ("/\x0c?") would end the URL, and the
+    # next call strips it (a canonical URL must be its own canonical URL).
+    return urlunsplit((scheme, host, parts.path or "/", encoded_query, "")).strip()
 
 
 def web_url(url: str) -> bool:

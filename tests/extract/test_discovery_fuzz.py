@@ -15,7 +15,7 @@ import gzip
 from xml.sax.saxutils import escape
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from extract.feeds import FeedError, parse_feed
@@ -93,6 +93,7 @@ def assert_fetchable(urls: object) -> None:
 
 @FUZZ
 @given(st.one_of(hostile_urls(), any_text(200)))
+@example("http://example.com/\x0c?")  # found by CI: whitespace left at the end once the query went
 def test_canonical_url_never_raises(url: str) -> None:
     canonical = canonical_url(url)
     assert isinstance(canonical, str)
