@@ -95,7 +95,15 @@ def start_worker(number: int, env: Mapping[str, str], log: Path, checkout: Path,
     spread over the workers); its flow runs inherit `env`. Returns its pid."""
     command = [str(prefect_executable()), "worker", "start", "--pool", POOL, "--type", "process"]
     command += ["--name", worker_name(number), "--limit", str(runs)]
-    return start_in_background(command, log, checkout, env).pid
+    process = start_in_background(command, log, checkout, env)
+    # Until the child has exec'd, its /proc command line is still ours: checked that early, a worker that
+    # is starting looked like one that had exited (seen in CI). Wait for the exec (or the exit).
+    deadline = time.monotonic() + 30
+    while process.poll() is None and not is_prefect_process(process.pid, "worker"):
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(0.05)
+    return process.pid
 
 
 def worker_name(number: int) -> str:
