@@ -119,8 +119,8 @@ def _timed_commit_lock(waits: list[float], holds: list[float]) -> None:
 def _ingest_batch(db: Any, folder: Path) -> int:
     """One ingest run of `folder`, as flows/ingest.py's ingest flow runs it (its tasks' plain functions)."""
     from extract.files import DEFAULT_MAX_BYTES
-    from flows import ingest, pipeline
-    from warehouse.connection import commit_lock, publish_read_copy
+    from flows import ingest
+    from warehouse.connection import publish_read_copy
     from warehouse.loads import RunCounts
     from warehouse.locks import run_guard
 
@@ -131,22 +131,7 @@ def _ingest_batch(db: Any, folder: Path) -> int:
         documents, read_rejects = ingest.read.fn(files, now, DEFAULT_MAX_BYTES)
         stored = ingest.store_raw.fn(db, documents, run_id, None, now, [*path_rejects, *read_rejects])
         pending = stored.pending
-        learned = ingest.learned_lines.fn(db, pending)
-        processed = ingest.extract_and_clean.fn(pending, None, learned, 1)
-        articles = [article for article, _ in processed.articles]
-        analysed, warnings = ingest.analyse_articles.fn(articles)
-        evidence = ingest.gather_evidence.fn(articles)
-        with commit_lock(db, holder=run_id):
-            doc_ids = [d.doc_id for d in pending]
-            taken = ingest.taken_over.fn(db, run_id, doc_ids) if db.lake is not None else set()
-            if taken:
-                processed = processed.without(taken)
-                articles = [article for article, _ in processed.articles]
-            dedup = ingest.deduplicate.fn(db, articles, now, evidence)
-            new = {article.article_id for article in dedup.exact.new_articles}
-            analyses = [analysis for analysis in analysed if analysis.article_id in new]
-            outcome = pipeline.outcome_of(processed, dedup, analyses, warnings=warnings)
-            ingest.load.fn(db, run_id, now, outcome)
+        outcome, _ = ingest.process_batch(db, run_id, now, pending, None, 1, ingest.Stages.plain())
         counts = RunCounts(len(documents), stored.new, len(outcome.articles), len(outcome.duplicates), 0)
         ingest.record_run_end.fn(db, run_id, "completed", counts)
         if db.lake is None:

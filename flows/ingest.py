@@ -210,7 +210,7 @@ def store_raw(
         start_run(connection, run_id, flow_run_id, now)
         stored = store_raw_documents(connection, documents, run_id)
         claimed = claimed_documents(connection, alive)
-        pending = [d for d in pending_documents(connection) if d.doc_id not in claimed]
+        pending = [d for d in pending_documents(connection, documents) if d.doc_id not in claimed]
         attempts = attempt_counts(connection, [d.doc_id for d in pending])
         pending, set_aside = pipeline.set_aside_repeated_failures(pending, attempts)
         if set_aside or early_rejects:
@@ -249,6 +249,14 @@ def gather_evidence(articles: list[Article]) -> pipeline.Evidence:
     """Each article's MinHash signature and story evidence: what deduplication needs that the warehouse
     does not hold (computed before the commit lock, so a lake's writers do it in parallel)."""
     return pipeline.gather_evidence(articles)
+
+
+@io_task
+def read_stored_evidence(db: Warehouse, evidence: pipeline.Evidence, now: datetime) -> pipeline.Evidence:
+    """The stored story evidence the batch's reports may meet, read before a lake's commit lock (a read:
+    no turn), so the turn reads only the evidence other writers committed since."""
+    with connect(db, read_only=True) as connection:
+        return pipeline.with_stored_evidence(connection, evidence, now)
 
 
 @io_task
@@ -419,6 +427,92 @@ def current_run_id() -> str:
     return flow_run.get_id() or str(uuid.uuid4())
 
 
+@dataclass(frozen=True)
+class Stages:
+    """The steps `process_batch` runs: the tasks above in the ingest flow, or their plain functions
+    (bench/workers.py measures a lake's writers without a Prefect server on the same cores). `hand`
+    passes a batch to a step: `opaque` for tasks, as is for plain functions."""
+
+    learned_lines: Callable[..., dict[str, frozenset[str]]]
+    extract_and_clean: Callable[..., Processed]
+    analyse_articles: Callable[..., tuple[list[ArticleAnalysis], list[str]]]
+    gather_evidence: Callable[..., pipeline.Evidence]
+    read_stored_evidence: Callable[..., pipeline.Evidence]
+    taken_over: Callable[..., set[str]]
+    deduplicate: Callable[..., Deduplicated]
+    load: Callable[..., None]
+    hand: Callable[[Any], Any]
+
+    @classmethod
+    def of_tasks(cls) -> Stages:
+        return cls(
+            learned_lines,
+            extract_and_clean,
+            analyse_articles,
+            gather_evidence,
+            read_stored_evidence,
+            taken_over,
+            deduplicate,
+            load,
+            opaque,
+        )
+
+    @classmethod
+    def plain(cls) -> Stages:
+        return cls(
+            learned_lines.fn,
+            extract_and_clean.fn,
+            analyse_articles.fn,
+            gather_evidence.fn,
+            read_stored_evidence.fn,
+            taken_over.fn,
+            deduplicate.fn,
+            load.fn,
+            lambda batch: batch,
+        )
+
+
+def process_batch(
+    db: Warehouse,
+    run_id: str,
+    now: datetime,
+    pending: list[RawDocument],
+    topic_rules: dict[str, TopicRule] | None,
+    workers: int | None = None,
+    stages: Stages | None = None,
+) -> tuple[BatchOutcome, int]:
+    """Extract, clean, analyse, deduplicate and load the stored documents still pending; the outcome,
+    and how many documents another run recorded meanwhile (left to it).
+
+    Everything that does not decide against the warehouse comes first (extraction, cleaning, analysis,
+    signatures and story evidence, for every article, duplicates included, and on a lake the stored
+    evidence the batch may meet); then deduplication decides against what is stored and the batch loads,
+    in one turn at a lake's commit lock: writers of one lake do the first part in parallel and take turns
+    at the second, so each decides against every article committed before it (docs/scaling.md). A DuckDB
+    file's run holds its writer lock throughout, so nothing is read ahead and nothing can be taken over.
+    """
+    step = stages or Stages.of_tasks()
+    hand = step.hand
+    learned = step.learned_lines(db, hand(pending))
+    processed = step.extract_and_clean(hand(pending), topic_rules, learned, workers)
+    articles = [article for article, _ in processed.articles]
+    analysed, warnings = step.analyse_articles(hand(articles))
+    evidence = step.gather_evidence(hand(articles))
+    if db.lake is not None:
+        evidence = step.read_stored_evidence(db, hand(evidence), now)
+    with commit_lock(db, holder=run_id):
+        taken = step.taken_over(db, run_id, [d.doc_id for d in pending]) if db.lake is not None else set()
+        if taken:
+            processed = processed.without(taken)
+            articles = [article for article, _ in processed.articles]
+        dedup = step.deduplicate(db, hand(articles), now, hand(evidence))
+        new = {article.article_id for article in dedup.exact.new_articles}
+        analyses = [analysis for analysis in analysed if analysis.article_id in new]
+        outcome = pipeline.outcome_of(processed, dedup, analyses, warnings=warnings)
+        step.load(db, run_id, now, hand(outcome))
+    return outcome, len(taken)
+
+
 def process_pending(
     db: Warehouse,
     run_id: str,
@@ -427,34 +521,13 @@ def process_pending(
     topic_rules: dict[str, TopicRule] | None,
     workers: int | None = None,
 ) -> BatchOutcome:
-    """Extract, clean, analyse, deduplicate and load the stored documents still pending, with the tasks
-    above. A batch that fails for a reason other than the warehouse's storage is loaded again in halves
-    (`load_isolating`), so one bad document is a reject and the rest loads.
-
-    Everything that does not read the warehouse comes first (extraction, cleaning, analysis, signatures
-    and story evidence, for every article, duplicates included); then deduplication decides against what
-    is stored and the batch loads, in one turn at a lake's commit lock: writers of one lake do the first
-    part in parallel and take turns at the second, so each decides against every article committed
-    before it (docs/scaling.md). A DuckDB file's run holds its writer lock throughout.
-    """
+    """`process_batch` with the tasks above. A batch that fails for a reason other than the warehouse's
+    storage is loaded again in halves (`load_isolating`), so one bad document is a reject and the rest
+    loads."""
     try:
-        learned = learned_lines(db, opaque(pending))
-        processed = extract_and_clean(opaque(pending), topic_rules, learned, workers)
-        articles = [article for article, _ in processed.articles]
-        analysed, warnings = analyse_articles(opaque(articles))
-        evidence = gather_evidence(opaque(articles))
-        with commit_lock(db, holder=run_id):
-            # (A DuckDB file's run holds the writer lock throughout: nothing can be taken over.)
-            taken = taken_over(db, run_id, [d.doc_id for d in pending]) if db.lake is not None else set()
-            if taken:
-                get_run_logger().warning("%d documents were recorded by another run meanwhile", len(taken))
-                processed = processed.without(taken)
-                articles = [article for article, _ in processed.articles]
-            dedup = deduplicate(db, opaque(articles), now, opaque(evidence))
-            new = {article.article_id for article in dedup.exact.new_articles}
-            analyses = [analysis for analysis in analysed if analysis.article_id in new]
-            outcome = pipeline.outcome_of(processed, dedup, analyses, warnings=warnings)
-            load(db, run_id, now, opaque(outcome))
+        outcome, taken = process_batch(db, run_id, now, pending, topic_rules, workers)
+        if taken:
+            get_run_logger().warning("%d documents were recorded by another run meanwhile", taken)
         return outcome
     except TransientError:
         raise

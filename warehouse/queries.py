@@ -20,13 +20,17 @@ from warehouse.batches import registered
 EXAMPLE_QUERY = "SELECT title, source, word_count FROM articles ORDER BY loaded_at DESC, title LIMIT 5"
 
 
-def pending_documents(connection: duckdb.DuckDBPyConnection) -> list[RawDocument]:
-    """Raw documents with no outcome yet: just stored, or left over by a run that stopped midway."""
+def pending_documents(
+    connection: duckdb.DuckDBPyConnection, at_hand: Sequence[RawDocument] = ()
+) -> list[RawDocument]:
+    """Raw documents with no outcome yet: just stored, or left over by a run that stopped midway.
+
+    A pending document found in `at_hand` (what the run has just read and stored) is taken from there
+    rather than read back: on a run of new pages that is nearly every byte, and on a lake these reads
+    happen in the run's turn at the commit lock."""
     rows = connection.execute(
         """
-        SELECT d.source, d.source_kind, d.uri, d.fetched_at, d.content_type, d.content, d.sha256,
-               d.size_bytes, d.refused_reason, d.http_status, d.requested_url, d.etag, d.last_modified,
-               d.content_encoding
+        SELECT d.doc_id, d.source, d.fetched_at
         FROM raw_documents AS d
         WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.doc_id = d.doc_id)
           AND NOT EXISTS (SELECT 1 FROM document_duplicates AS dup WHERE dup.doc_id = d.doc_id)
@@ -36,7 +40,33 @@ def pending_documents(connection: duckdb.DuckDBPyConnection) -> list[RawDocument
         ORDER BY d.uri, d.fetched_at
         """
     ).fetchall()
-    return [_raw_document(*row) for row in rows]
+    given = {document.doc_id: document for document in at_hand}
+
+    def stored_as_given(doc_id: str, source: str, fetched_at: datetime) -> RawDocument | None:
+        document = given.get(doc_id)
+        # The same content fetched again keeps the first fetch's row: only that one is taken as read.
+        same = document is not None and document.source == source and document.fetched_at == fetched_at
+        return document if same else None
+
+    found = {row[0]: stored_as_given(*row) for row in rows}
+    read = _raw_documents(connection, [doc_id for doc_id, document in found.items() if document is None])
+    return [found[doc_id] or read[doc_id] for doc_id in found]
+
+
+def _raw_documents(connection: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> dict[str, RawDocument]:
+    if not doc_ids:
+        return {}
+    wanted = pa.table({"doc_id": pa.array(list(doc_ids), pa.string())})
+    with registered(connection, "_newsetl_docs", wanted):
+        rows = connection.execute(
+            """
+            SELECT d.doc_id, d.source, d.source_kind, d.uri, d.fetched_at, d.content_type, d.content,
+                   d.sha256, d.size_bytes, d.refused_reason, d.http_status, d.requested_url, d.etag,
+                   d.last_modified, d.content_encoding
+            FROM raw_documents AS d WHERE d.doc_id IN (SELECT doc_id FROM _newsetl_docs)
+            """
+        ).fetchall()
+    return {row[0]: _raw_document(*row[1:]) for row in rows}
 
 
 def attempt_counts(connection: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> dict[str, int]:
@@ -221,41 +251,59 @@ def near_duplicate_candidates(
 
 
 def story_candidates(
-    connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str]
+    connection: duckdb.DuckDBPyConnection,
+    article_ids: Sequence[str],
+    read_before: Mapping[str, StoryFeatures] | None = None,
 ) -> list[tuple[StoryFeatures, str]]:
     """The evidence and story of the given stored articles: the candidates the story index found for a
     batch (`warehouse.story_index.candidate_articles`), so the features read are bounded per new article,
-    whatever the window or the history holds."""
+    whatever the window or the history holds. Ordered by event time (else the time they joined).
+
+    Stored evidence never changes once loaded, so evidence in `read_before` (read by `stored_story_features`
+    before a lake's writer took its turn) is not read again; their stories are."""
     if not article_ids:
         return []
     wanted = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
     with registered(connection, "_newsetl_candidates", wanted):
+        stories = connection.execute(
+            "SELECT article_id, story_id, joined_at FROM story_articles"
+            " WHERE article_id IN (SELECT article_id FROM _newsetl_candidates)"
+        ).fetchall()
+    known = read_before or {}
+    features = {a: known[a] for a in article_ids if a in known}
+    features |= stored_story_features(connection, [a for a in article_ids if a not in known])
+    joined = [(features[a], story, at) for a, story, at in stories if a in features]
+    joined.sort(key=lambda row: (row[0].event_time or row[2], row[0].article_id))
+    return [(feature, story) for feature, story, _ in joined]
+
+
+def stored_story_features(
+    connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str]
+) -> dict[str, StoryFeatures]:
+    """{article id: its stored story evidence} for the given articles that have any."""
+    if not article_ids:
+        return {}
+    wanted = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
+    with registered(connection, "_newsetl_features", wanted):
         rows = connection.execute(
             """
-            SELECT f.article_id, f.event_time, f.entities, f.facts, f.terms, f.names, f.headline, f.kind,
-                   s.story_id
-            FROM story_features AS f
-            JOIN story_articles AS s ON s.article_id = f.article_id
-            WHERE f.article_id IN (SELECT article_id FROM _newsetl_candidates)
-            ORDER BY coalesce(f.event_time, s.joined_at), f.article_id
+            SELECT article_id, event_time, entities, facts, terms, names, headline, kind
+            FROM story_features WHERE article_id IN (SELECT article_id FROM _newsetl_features)
             """
         ).fetchall()
-    return [
-        (
-            StoryFeatures(
-                article_id,
-                event_time.astimezone(UTC) if event_time else None,
-                frozenset(entities),
-                frozenset(facts),
-                dict(terms),
-                frozenset(names or ()),
-                frozenset(headline or ()),
-                kind or REPORT,
-            ),
-            story_id,
+    return {
+        article_id: StoryFeatures(
+            article_id,
+            event_time.astimezone(UTC) if event_time else None,
+            frozenset(entities),
+            frozenset(facts),
+            dict(terms),
+            frozenset(names or ()),
+            frozenset(headline or ()),
+            kind or REPORT,
         )
-        for article_id, event_time, entities, facts, terms, names, headline, kind, story_id in rows
-    ]
+        for article_id, event_time, entities, facts, terms, names, headline, kind in rows
+    }
 
 
 def stories_of(connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> dict[str, str]:

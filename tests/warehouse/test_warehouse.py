@@ -162,6 +162,21 @@ def test_pending_documents_are_those_without_an_outcome(warehouse: Warehouse) ->
     assert statuses == {a.uri: "article", b.uri: "duplicate", c.uri: "rejected", d.uri: "pending"}
 
 
+def test_pending_documents_at_hand_are_not_read_back(warehouse: Warehouse) -> None:
+    """What the run has just stored comes from memory; a leftover, and a document fetched again whose
+    first fetch is the stored row, are read from the warehouse."""
+    left_over, fresh = raw("a", "left over"), raw("b", "fresh")
+    first = raw("c", "fetched twice")
+    again = replace(first, fetched_at=datetime(2026, 1, 2, tzinfo=UTC), etag='"v2"')
+    with connect(warehouse) as con:
+        store_raw_documents(con, [left_over, first], "run-1")
+        store_raw_documents(con, [fresh, again], "run-2")
+        pending = pending_documents(con, [fresh, again])
+    assert pending == [left_over, fresh, first]
+    assert pending[1] is fresh
+    assert pending[0] is not left_over and pending[2] is not again
+
+
 def test_a_failed_load_leaves_nothing_of_its_batch(
     warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch
 ) -> None:
