@@ -13,22 +13,10 @@ from dataclasses import dataclass
 import duckdb
 
 INTEGRITY = """
-WITH outcomes AS (
-    -- One row per (document, outcome); a document with two rows here has two outcomes.
-    SELECT doc_id, 'article' AS outcome FROM articles
-    UNION ALL
-    SELECT doc_id, 'duplicate' FROM document_duplicates
-    UNION ALL
-    SELECT DISTINCT doc_id, 'rejected' FROM rejects WHERE doc_id IS NOT NULL
-    UNION ALL
-    SELECT doc_id, 'off_topic' FROM off_topic_documents
-    UNION ALL
-    -- Version 1 of an article is the article's own document; later versions are documents of their own.
-    SELECT doc_id, 'version' FROM article_versions WHERE version > 1
-),
-per_document AS (
+-- document_outcomes: one row per (document, outcome); a document with two rows there has two outcomes.
+WITH per_document AS (
     SELECT d.doc_id, count(o.outcome) AS outcomes
-    FROM raw_documents AS d LEFT JOIN outcomes AS o ON o.doc_id = d.doc_id
+    FROM raw_documents AS d LEFT JOIN document_outcomes AS o ON o.doc_id = d.doc_id
     GROUP BY d.doc_id
 )
 SELECT
@@ -41,7 +29,7 @@ SELECT
     (SELECT count(*) FROM per_document WHERE outcomes = 0) AS pending,
     (SELECT count(*) FROM per_document WHERE outcomes > 1) AS several_outcomes,
     -- Outcomes of documents that are not stored: the raw bytes were lost.
-    (SELECT count(*) FROM outcomes AS o
+    (SELECT count(*) FROM document_outcomes AS o
      WHERE NOT EXISTS (SELECT 1 FROM raw_documents AS d WHERE d.doc_id = o.doc_id)) AS orphan_outcomes,
     (SELECT count(*) FROM document_duplicates AS dup
      WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = dup.article_id))

@@ -625,14 +625,9 @@ def documents_with_outcome(connection: duckdb.DuckDBPyConnection, doc_ids: Colle
     if not doc_ids:
         return set()
     wanted = pa.table({"doc_id": pa.array(sorted(doc_ids), pa.string())})
-    outcomes = ("articles", "article_versions", "document_duplicates", "off_topic_documents", "rejects")
     with registered(connection, "_newsetl_docs", wanted):
         rows = connection.execute(
-            " UNION ".join(
-                f"SELECT doc_id FROM {table} WHERE doc_id IN (SELECT doc_id FROM _newsetl_docs)"
-                + (" AND version > 1" if table == "article_versions" else "")
-                for table in outcomes
-            )
+            "SELECT DISTINCT doc_id FROM document_outcomes WHERE doc_id IN (SELECT doc_id FROM _newsetl_docs)"
         ).fetchall()
     return {row[0] for row in rows}
 

@@ -32,11 +32,7 @@ def pending_documents(
         """
         SELECT d.doc_id, d.source, d.fetched_at
         FROM raw_documents AS d
-        WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.doc_id = d.doc_id)
-          AND NOT EXISTS (SELECT 1 FROM document_duplicates AS dup WHERE dup.doc_id = d.doc_id)
-          AND NOT EXISTS (SELECT 1 FROM rejects AS r WHERE r.doc_id = d.doc_id)
-          AND NOT EXISTS (SELECT 1 FROM off_topic_documents AS o WHERE o.doc_id = d.doc_id)
-          AND NOT EXISTS (SELECT 1 FROM article_versions AS v WHERE v.doc_id = d.doc_id)
+        WHERE NOT EXISTS (SELECT 1 FROM document_outcomes AS o WHERE o.doc_id = d.doc_id)
         ORDER BY d.uri, d.fetched_at
         """
     ).fetchall()

@@ -25,7 +25,7 @@ from warehouse.connection import (
     migrations,
     schema_version,
 )
-from warehouse.loads import load_outcomes, start_run, store_raw_documents
+from warehouse.loads import documents_with_outcome, load_outcomes, start_run, store_raw_documents
 from warehouse.queries import known_articles, pending_documents, render_query, table_counts
 
 NOW = datetime(2025, 2, 13, 8, 0, tzinfo=UTC)
@@ -158,7 +158,11 @@ def test_pending_documents_are_those_without_an_outcome(warehouse: Warehouse) ->
         )
         pending = pending_documents(con)
         statuses = dict(con.execute("SELECT uri, status FROM document_status").fetchall())
+        outcomes = sorted(con.execute("SELECT doc_id, outcome FROM document_outcomes").fetchall())
+        recorded = documents_with_outcome(con, [a.doc_id, b.doc_id, c.doc_id, d.doc_id])
     assert pending == [d]
+    assert outcomes == sorted([(a.doc_id, "article"), (b.doc_id, "duplicate"), (c.doc_id, "rejected")])
+    assert recorded == {a.doc_id, b.doc_id, c.doc_id}
     assert statuses == {a.uri: "article", b.uri: "duplicate", c.uri: "rejected", d.uri: "pending"}
 
 
