@@ -252,14 +252,6 @@ def gather_evidence(articles: list[Article]) -> pipeline.Evidence:
 
 
 @io_task
-def read_stored_evidence(db: Warehouse, evidence: pipeline.Evidence, now: datetime) -> pipeline.Evidence:
-    """The stored story evidence the batch's reports may meet, read before a lake's commit lock (a read:
-    no turn), so the turn reads only the evidence other writers committed since."""
-    with connect(db, read_only=True) as connection:
-        return pipeline.with_stored_evidence(connection, evidence, now)
-
-
-@io_task
 def deduplicate(
     db: Warehouse, articles: list[Article], now: datetime, evidence: pipeline.Evidence | None = None
 ) -> Deduplicated:
@@ -437,7 +429,6 @@ class Stages:
     extract_and_clean: Callable[..., Processed]
     analyse_articles: Callable[..., tuple[list[ArticleAnalysis], list[str]]]
     gather_evidence: Callable[..., pipeline.Evidence]
-    read_stored_evidence: Callable[..., pipeline.Evidence]
     taken_over: Callable[..., set[str]]
     deduplicate: Callable[..., Deduplicated]
     load: Callable[..., None]
@@ -450,7 +441,6 @@ class Stages:
             extract_and_clean,
             analyse_articles,
             gather_evidence,
-            read_stored_evidence,
             taken_over,
             deduplicate,
             load,
@@ -464,7 +454,6 @@ class Stages:
             extract_and_clean.fn,
             analyse_articles.fn,
             gather_evidence.fn,
-            read_stored_evidence.fn,
             taken_over.fn,
             deduplicate.fn,
             load.fn,
@@ -484,12 +473,12 @@ def process_batch(
     """Extract, clean, analyse, deduplicate and load the stored documents still pending; the outcome,
     and how many documents another run recorded meanwhile (left to it).
 
-    Everything that does not decide against the warehouse comes first (extraction, cleaning, analysis,
-    signatures and story evidence, for every article, duplicates included, and on a lake the stored
-    evidence the batch may meet); then deduplication decides against what is stored and the batch loads,
-    in one turn at a lake's commit lock: writers of one lake do the first part in parallel and take turns
-    at the second, so each decides against every article committed before it (docs/scaling.md). A DuckDB
-    file's run holds its writer lock throughout, so nothing is read ahead and nothing can be taken over.
+    Everything that does not read the warehouse comes first (extraction, cleaning, analysis, signatures
+    and story evidence, for every article, duplicates included); then deduplication decides against what
+    is stored and the batch loads, in one turn at a lake's commit lock: writers of one lake do the first
+    part in parallel and take turns at the second, so each decides against every article committed before
+    it (docs/scaling.md). A DuckDB file's run holds its writer lock throughout, so nothing can be taken
+    over.
     """
     step = stages or Stages.of_tasks()
     hand = step.hand
@@ -498,8 +487,6 @@ def process_batch(
     articles = [article for article, _ in processed.articles]
     analysed, warnings = step.analyse_articles(hand(articles))
     evidence = step.gather_evidence(hand(articles))
-    if db.lake is not None:
-        evidence = step.read_stored_evidence(db, hand(evidence), now)
     with commit_lock(db, holder=run_id):
         taken = step.taken_over(db, run_id, [d.doc_id for d in pending]) if db.lake is not None else set()
         if taken:

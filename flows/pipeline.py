@@ -23,7 +23,7 @@ import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
@@ -63,7 +63,6 @@ from warehouse.queries import (
     known_articles,
     learned_boilerplate,
     near_duplicate_candidates,
-    stored_story_features,
     stories_of,
     story_candidates,
 )
@@ -191,17 +190,6 @@ class Evidence:
     signed: dict[str, tuple[Signature, int]]
     features: dict[str, StoryFeatures]
     warnings: list[str] = field(default_factory=list)
-    # The stored story evidence the batch's reports may meet (`with_stored_evidence`): it never changes
-    # once loaded, so a writer reads it before its turn and the turn reads only what was committed since.
-    stored: dict[str, StoryFeatures] = field(default_factory=dict)
-
-
-def with_stored_evidence(
-    connection: duckdb.DuckDBPyConnection, evidence: Evidence, now: datetime
-) -> Evidence:
-    """`evidence` with the story evidence of the stored articles its reports' candidates are now."""
-    found = _candidates_of(connection, list(evidence.features.values()), now)
-    return replace(evidence, stored=stored_story_features(connection, found))
 
 
 def gather_evidence(articles: Sequence[Article], workers: int | None = None) -> Evidence:
@@ -243,7 +231,7 @@ def deduplicate(
         connection, scheme.scheme_id, {article_id: band_keys(sig, scheme) for article_id, sig, _ in signed}
     )
     near, fingerprints = group_batch(signed, candidates, scheme)
-    stored = story_candidates(connection, _candidates_of(connection, features, now), given.stored)
+    stored = story_candidates(connection, _candidates_of(connection, features, now))
     stored_story_of = stories_of(connection, [n.matched_article_id for n in near])
     copies = {n.article_id: (n.matched_article_id, n.similarity) for n in near}
     stories = assign_stories(features, stored, copies=copies, stored_story_of=stored_story_of)

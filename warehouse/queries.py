@@ -247,59 +247,41 @@ def near_duplicate_candidates(
 
 
 def story_candidates(
-    connection: duckdb.DuckDBPyConnection,
-    article_ids: Sequence[str],
-    read_before: Mapping[str, StoryFeatures] | None = None,
+    connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str]
 ) -> list[tuple[StoryFeatures, str]]:
     """The evidence and story of the given stored articles: the candidates the story index found for a
     batch (`warehouse.story_index.candidate_articles`), so the features read are bounded per new article,
-    whatever the window or the history holds. Ordered by event time (else the time they joined).
-
-    Stored evidence never changes once loaded, so evidence in `read_before` (read by `stored_story_features`
-    before a lake's writer took its turn) is not read again; their stories are."""
+    whatever the window or the history holds."""
     if not article_ids:
         return []
     wanted = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
     with registered(connection, "_newsetl_candidates", wanted):
-        stories = connection.execute(
-            "SELECT article_id, story_id, joined_at FROM story_articles"
-            " WHERE article_id IN (SELECT article_id FROM _newsetl_candidates)"
-        ).fetchall()
-    known = read_before or {}
-    features = {a: known[a] for a in article_ids if a in known}
-    features |= stored_story_features(connection, [a for a in article_ids if a not in known])
-    joined = [(features[a], story, at) for a, story, at in stories if a in features]
-    joined.sort(key=lambda row: (row[0].event_time or row[2], row[0].article_id))
-    return [(feature, story) for feature, story, _ in joined]
-
-
-def stored_story_features(
-    connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str]
-) -> dict[str, StoryFeatures]:
-    """{article id: its stored story evidence} for the given articles that have any."""
-    if not article_ids:
-        return {}
-    wanted = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
-    with registered(connection, "_newsetl_features", wanted):
         rows = connection.execute(
             """
-            SELECT article_id, event_time, entities, facts, terms, names, headline, kind
-            FROM story_features WHERE article_id IN (SELECT article_id FROM _newsetl_features)
+            SELECT f.article_id, f.event_time, f.entities, f.facts, f.terms, f.names, f.headline, f.kind,
+                   s.story_id
+            FROM story_features AS f
+            JOIN story_articles AS s ON s.article_id = f.article_id
+            WHERE f.article_id IN (SELECT article_id FROM _newsetl_candidates)
+            ORDER BY coalesce(f.event_time, s.joined_at), f.article_id
             """
         ).fetchall()
-    return {
-        article_id: StoryFeatures(
-            article_id,
-            event_time.astimezone(UTC) if event_time else None,
-            frozenset(entities),
-            frozenset(facts),
-            dict(terms),
-            frozenset(names or ()),
-            frozenset(headline or ()),
-            kind or REPORT,
+    return [
+        (
+            StoryFeatures(
+                article_id,
+                event_time.astimezone(UTC) if event_time else None,
+                frozenset(entities),
+                frozenset(facts),
+                dict(terms),
+                frozenset(names or ()),
+                frozenset(headline or ()),
+                kind or REPORT,
+            ),
+            story_id,
         )
-        for article_id, event_time, entities, facts, terms, names, headline, kind in rows
-    }
+        for article_id, event_time, entities, facts, terms, names, headline, kind, story_id in rows
+    ]
 
 
 def stories_of(connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> dict[str, str]:

@@ -3,7 +3,6 @@ up per article in its window with broad keys skipped and candidates capped, back
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import duckdb
@@ -13,7 +12,7 @@ from transform.outcomes import BatchOutcome
 from transform.stories import ROUNDUP, StoryAssignment, StoryFeatures, candidate_keys
 from warehouse.connection import Warehouse, connect, for_lake, migrations
 from warehouse.loads import load_outcomes
-from warehouse.queries import stored_story_features, story_candidates
+from warehouse.queries import story_candidates
 from warehouse.reprocess import forget_derived
 from warehouse.story_index import CandidateLimits, Lookup, candidate_articles, insert_story_postings
 
@@ -79,22 +78,6 @@ def test_a_load_posts_reports_and_a_new_article_finds_them_in_its_window(db: War
         found = story_candidates(connection, ["same-day", "undated"])
     assert [(f.article_id, story) for f, story in found] == [("same-day", "same-day"), ("undated", "undated")]
     assert found[1][0].event_time is None  # the evidence read back is the article's own, undated
-
-
-def test_evidence_read_ahead_is_not_read_again_and_stories_are_read_in_the_turn(db: Warehouse) -> None:
-    """A lake's writer reads the stored evidence of its candidates before its turn (it never changes once
-    stored); in the turn, candidates give the same rows, in the same order, and only what was not read
-    ahead is read from the warehouse."""
-    load(db, report("early", NOW - timedelta(hours=5), "lanxi"), report("late", NOW, "lanxi"))
-    with connect(db) as connection:
-        read_then = stored_story_features(connection, ["early", "late", "missing"])
-        whole = story_candidates(connection, ["late", "early"])
-        ahead = story_candidates(connection, ["late", "early"], read_before=read_then)
-        marked = replace(read_then["late"], names=frozenset({"read ahead"}))
-        partly = story_candidates(connection, ["late", "early"], read_before={"late": marked})
-    assert sorted(read_then) == ["early", "late"]
-    assert ahead == whole and [f.article_id for f, _ in whole] == ["early", "late"]
-    assert [f for f, _ in partly] == [read_then["early"], marked]  # "late" as read ahead, "early" read now
 
 
 def test_a_key_too_common_to_be_evidence_is_skipped_and_candidates_are_capped(db: Warehouse) -> None:
