@@ -32,6 +32,7 @@ reached `max_story_size` is continued by a new story, and the assignment names t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import heapq
 import math
 import re
@@ -245,6 +246,7 @@ _DATE_WEIGHT = 0.5
 _PRECISE = re.compile(r"[1-9](?:\.?\d){2,}")  # three significant digits or more: "4.12e+05", "5.13e+12"
 
 
+@functools.lru_cache(maxsize=65536)
 def _specificity(key: str) -> float:
     """How much a figure says by itself: a date little (every report of the day has it), a round figure
     ("2%", "100 million") as much as its rarity, a precise one ("412,000", "5.13 trillion") half again:
@@ -273,17 +275,20 @@ class _Prepared:
 def _script_of(features: StoryFeatures) -> str:
     if features.script or not features.terms:
         return features.script
-    return "cjk" if any(_CJK_SCRIPT.search(term) for term in features.terms) else "latin"
+    # One search over the terms joined: the pattern is one character class, so it finds what a search
+    # of each term would (stored evidence, read back without its script, meets this for every candidate).
+    return "cjk" if _CJK_SCRIPT.search(" ".join(features.terms)) else "latin"
 
 
 def _prepare(features: StoryFeatures, weights: Weights, numbering: dict[str, int]) -> _Prepared:
     """`numbering`: the terms' numbers, shared by the articles compared (new terms are numbered)."""
     singulars = {t: singular(t) for t in features.terms}  # once per term: the rarity and the vocabulary
-    rarity = {t: weights.rare(weights.terms, word) for t, word in singulars.items()}
+    # `Weights.rare`, as the tables' own lookups: this runs for every term of every candidate.
+    term_rarity, fact_rarity = weights.terms.get, weights.facts.get
+    rarity = {t: term_rarity(word, 1.0) for t, word in singulars.items()}
     vector = {t: w * rarity[t] for t, w in features.terms.items()}
     facts = tuple(
-        (*_fact_value(key), weights.rare(weights.facts, key) * _specificity(key))
-        for key in sorted(features.facts)
+        (*_fact_value(key), fact_rarity(key, 1.0) * _specificity(key)) for key in sorted(features.facts)
     )
     norm = math.sqrt(sum(v * v for v in vector.values()))
     return _Prepared(
@@ -304,12 +309,14 @@ def _posting_keys(
 ) -> dict[str, float]:
     """Every piece of evidence but dates, with its rarity; of the terms, only the top ones
     (`singulars`: each term's singular)."""
-    w = weights
-    keyed = {f"n:{n}": w.rare(w.terms, n) for n in features.names | features.headline}
-    keyed |= {f"f:{f}": w.rare(w.facts, f) for f in features.facts if not f.startswith("date:")}
-    keyed |= {f"e:{e}": w.rare(w.entities, e) for e in features.entities}
-    top = heapq.nlargest(_CANDIDATE_TERMS, vector, key=vector.__getitem__)
-    keyed |= {f"t:{t}": w.rare(w.terms, singulars[t]) for t in top}
+    term_rarity, fact_rarity, entity_rarity = weights.terms.get, weights.facts.get, weights.entities.get
+    keyed = {f"n:{n}": term_rarity(n, 1.0) for n in features.names | features.headline}
+    keyed |= {f"f:{f}": fact_rarity(f, 1.0) for f in features.facts if not f.startswith("date:")}
+    keyed |= {f"e:{e}": entity_rarity(e, 1.0) for e in features.entities}
+    # sorted(...)[:n] is what heapq.nlargest is documented to equal (ties in the same order), and faster
+    # on vectors this short.
+    top = sorted(vector, key=vector.__getitem__, reverse=True)[:_CANDIDATE_TERMS]
+    keyed |= {f"t:{t}": term_rarity(singulars[t], 1.0) for t in top}
     return keyed
 
 
@@ -334,6 +341,7 @@ def _cosine(a: _Prepared, b: _Prepared) -> float:
     return cosines(a.text, [b.text])[0]
 
 
+@functools.lru_cache(maxsize=65536)  # the same figures recur across the candidates of every batch
 def _fact_value(key: str) -> tuple[str, float, float]:
     """("pct", 8.48, 0.01) from "pct:8.48", ("money:HKD", 2.2e12, 1e11) from "money:HKD:2.2e+12",
     ("date", 42, 1) from a month-day date (as a day of the year, roughly: enough for a day or two)."""

@@ -134,3 +134,27 @@ def test_one_company_on_one_day_is_not_a_story_when_only_its_names_are_shared() 
     assert similarity(succession, trial, weights, StoryRules(names_alone=1.0)) > similarity(
         succession, trial, weights
     )
+
+
+def test_evidence_read_back_without_its_script_is_judged_as_written() -> None:
+    # Stored evidence is read back without its script (kept only since migration 013's era): the script
+    # is then read from the terms, and a Chinese report is still judged across scripts with an English one.
+    when = datetime(2026, 3, 4, tzinfo=UTC)
+    zh = story_features(
+        "zh",
+        "阿里巴巴周三表示，Qwen 模型将在 3 月 18 日接入 Apple 在中国销售的 iPhone，首批覆盖 4200 万台设备。",  # noqa: RUF001
+        when,
+        title="阿里巴巴：Qwen 将接入中国 iPhone",  # noqa: RUF001
+    )
+    en = story_features(
+        "en",
+        "Alibaba said on Wednesday that its Qwen model will reach iPhones Apple sells in China on March 18,"
+        " starting with 42 million devices.",
+        when,
+        title="Alibaba says Qwen will power iPhones in China",
+    )
+    weights = weights_for([zh, en])
+    assert (zh.script, en.script) == ("cjk", "latin")
+    as_written = similarity(zh, en, weights)
+    assert similarity(replace(zh, script=""), en, weights) == as_written
+    assert similarity(replace(zh, script="latin"), en, weights) != as_written  # the script counts here
