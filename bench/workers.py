@@ -49,7 +49,8 @@ QUICK_DOCUMENTS = 96
 # at the commit lock (a lake's statements cost catalog round trips, ~3-5 s of turns per run on this
 # machine whatever its size); 2 each for two workers.
 BATCHES = 4
-ROUNDS = 1  # each configuration measured this many times, on a new lake each time; the best is kept
+ROUNDS = 2  # each configuration measured this many times, on a new lake each time; the best is kept (this
+# VM's speed drifts by 30% within minutes: one round alone can put a slow 2-worker run beside a fast 1)
 
 
 def _page(rng: random.Random, title: str, text: str, url: str, published: str) -> str:
