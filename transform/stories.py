@@ -198,6 +198,9 @@ def _words(text: str) -> int:
 # Pseudo-documents that mention nothing: with few articles in the window, a key they all share still
 # carries weight; with many, a key every article uses weighs almost nothing.
 _PRIOR_DOCUMENTS = 10
+# The rarity of a key the weights never saw: as rare as can be (`Weights.rare`, and the lookups of
+# `_prepare` and `_posting_keys`, which call the tables' own `get` on every term of every candidate).
+_UNSEEN = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +216,7 @@ class Weights:
     @staticmethod
     def rare(table: Mapping[str, float], key: str) -> float:
         """How rare a key is, in (0, 1]; a key the weights never saw is as rare as can be."""
-        return table.get(key, 1.0)
+        return table.get(key, _UNSEEN)
 
 
 def _idf(frequency: Counter[str], total: int) -> dict[str, float]:
@@ -283,12 +286,12 @@ def _script_of(features: StoryFeatures) -> str:
 def _prepare(features: StoryFeatures, weights: Weights, numbering: dict[str, int]) -> _Prepared:
     """`numbering`: the terms' numbers, shared by the articles compared (new terms are numbered)."""
     singulars = {t: singular(t) for t in features.terms}  # once per term: the rarity and the vocabulary
-    # `Weights.rare`, as the tables' own lookups: this runs for every term of every candidate.
+    # `Weights.rare` as the tables' own lookups: this runs for every term of every candidate.
     term_rarity, fact_rarity = weights.terms.get, weights.facts.get
-    rarity = {t: term_rarity(word, 1.0) for t, word in singulars.items()}
+    rarity = {t: term_rarity(word, _UNSEEN) for t, word in singulars.items()}
     vector = {t: w * rarity[t] for t, w in features.terms.items()}
     facts = tuple(
-        (*_fact_value(key), fact_rarity(key, 1.0) * _specificity(key)) for key in sorted(features.facts)
+        (*_fact_value(key), fact_rarity(key, _UNSEEN) * _specificity(key)) for key in sorted(features.facts)
     )
     norm = math.sqrt(sum(v * v for v in vector.values()))
     return _Prepared(
@@ -310,13 +313,13 @@ def _posting_keys(
     """Every piece of evidence but dates, with its rarity; of the terms, only the top ones
     (`singulars`: each term's singular)."""
     term_rarity, fact_rarity, entity_rarity = weights.terms.get, weights.facts.get, weights.entities.get
-    keyed = {f"n:{n}": term_rarity(n, 1.0) for n in features.names | features.headline}
-    keyed |= {f"f:{f}": fact_rarity(f, 1.0) for f in features.facts if not f.startswith("date:")}
-    keyed |= {f"e:{e}": entity_rarity(e, 1.0) for e in features.entities}
+    keyed = {f"n:{n}": term_rarity(n, _UNSEEN) for n in features.names | features.headline}
+    keyed |= {f"f:{f}": fact_rarity(f, _UNSEEN) for f in features.facts if not f.startswith("date:")}
+    keyed |= {f"e:{e}": entity_rarity(e, _UNSEEN) for e in features.entities}
     # sorted(...)[:n] is what heapq.nlargest is documented to equal (ties in the same order), and faster
     # on vectors this short.
     top = sorted(vector, key=vector.__getitem__, reverse=True)[:_CANDIDATE_TERMS]
-    keyed |= {f"t:{t}": term_rarity(singulars[t], 1.0) for t in top}
+    keyed |= {f"t:{t}": term_rarity(singulars[t], _UNSEEN) for t in top}
     return keyed
 
 
