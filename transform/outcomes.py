@@ -44,6 +44,20 @@ class BatchOutcome:
         return tuple(article for article, _ in self.articles)
 
     @property
+    def settled_documents(self) -> frozenset[str]:
+        """The documents this batch gives an outcome: its new articles', new versions', duplicates',
+        off-topic documents' and rejects' (those that became documents)."""
+        return frozenset(
+            {
+                *(article.doc_id for article, _ in self.articles),
+                *(version.doc_id for version in self.versions),
+                *(duplicate.doc_id for duplicate in self.duplicates),
+                *(document.doc_id for document in self.off_topic),
+                *(reject.doc_id for reject in self.rejects if reject.doc_id is not None),
+            }
+        )
+
+    @property
     def new_stories(self) -> int:
         return sum(1 for s in self.stories if s.story_id == s.article_id)
 

@@ -53,7 +53,12 @@ SELECT
     (SELECT count(*) FROM story_articles AS s
      WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = s.article_id))
         AS stories_of_missing_articles,
-    (SELECT count(*) FROM runs WHERE status = 'running') AS unfinished_runs
+    (SELECT count(*) FROM runs WHERE status = 'running') AS unfinished_runs,
+    -- The pending list (what runs read to find their work) against the anti-join it stands for.
+    (SELECT count(*) FROM per_document AS p
+     WHERE p.outcomes = 0 AND p.doc_id NOT IN (SELECT doc_id FROM pending_documents)) AS pending_not_listed,
+    (SELECT count(*) FROM pending_documents AS p
+     WHERE p.doc_id NOT IN (SELECT doc_id FROM per_document WHERE outcomes = 0)) AS listed_not_pending
 """
 
 # Counts that must be zero in a sound warehouse between runs. A run killed midway stays 'running': the
@@ -73,6 +78,8 @@ _PROBLEMS = (
     "articles_without_one_current_version",
     "signatures_of_missing_articles",
     "stories_of_missing_articles",
+    "pending_not_listed",
+    "listed_not_pending",
 )
 
 
@@ -98,6 +105,8 @@ class IntegrityReport:
     signatures_of_missing_articles: int
     stories_of_missing_articles: int
     unfinished_runs: int
+    pending_not_listed: int
+    listed_not_pending: int
     articles_missing_from_search: int = 0
 
     @property
@@ -136,7 +145,7 @@ class IntegrityReport:
 
 
 def check_integrity(connection: duckdb.DuckDBPyConnection) -> IntegrityReport:
-    """Count documents by outcome and every inconsistency between the tables (reads only; schema 4+)."""
+    """Count documents by outcome and every inconsistency between the tables (reads only; schema 17+)."""
     row = connection.execute(INTEGRITY).fetchone()
     assert row is not None  # an aggregate query always returns one row
     names = [column[0] for column in connection.description or ()]

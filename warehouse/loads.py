@@ -135,7 +135,8 @@ def finish_run(
 def store_raw_documents(
     connection: duckdb.DuckDBPyConnection, documents: Sequence[RawDocument], run_id: str
 ) -> int:
-    """Store documents not stored yet (by doc_id), in one transaction. Returns how many were new."""
+    """Store documents not stored yet (by doc_id), listed as pending, in one transaction. Returns how many
+    were new."""
     if not documents:
         return 0
     rows = pa.table(
@@ -159,9 +160,16 @@ def store_raw_documents(
         }
     )
     with transaction(connection):
-        before = _count(connection, "raw_documents")
+        with registered(connection, "_newsetl_docs", rows.select(["doc_id"])):
+            listed = connection.execute(
+                """
+                INSERT INTO pending_documents (doc_id)
+                SELECT DISTINCT n.doc_id FROM _newsetl_docs AS n
+                WHERE NOT EXISTS (SELECT 1 FROM raw_documents AS d WHERE d.doc_id = n.doc_id)
+                """
+            ).fetchone()
         insert_rows(connection, "raw_documents", rows, skip_existing=("doc_id",))
-        return _count(connection, "raw_documents") - before
+        return int(listed[0]) if listed else 0
 
 
 def _content_encoding(document: RawDocument) -> str | None:
@@ -307,6 +315,18 @@ def load_outcomes(
                 ),
             )
             insert_story_changes(connection, run_id, now, story_changes(stories))
+        _settle(connection, outcome.settled_documents)
+
+
+def _settle(connection: duckdb.DuckDBPyConnection, doc_ids: Collection[str]) -> None:
+    """Take documents that now have an outcome off the pending list (in the outcome's transaction)."""
+    if not doc_ids:
+        return
+    settled = pa.table({"doc_id": pa.array(sorted(doc_ids), pa.string())})
+    with registered(connection, "_newsetl_settled", settled):
+        connection.execute(
+            "DELETE FROM pending_documents WHERE doc_id IN (SELECT doc_id FROM _newsetl_settled)"
+        )
 
 
 def insert_search_documents(
@@ -612,11 +632,6 @@ def _insert_story_features(connection: duckdb.DuckDBPyConnection, features: Sequ
             }
         ),
     )
-
-
-def _count(connection: duckdb.DuckDBPyConnection, table: str) -> int:
-    row = connection.execute(f"SELECT count(*) FROM {table}").fetchone()
-    return int(row[0]) if row else 0
 
 
 def documents_with_outcome(connection: duckdb.DuckDBPyConnection, doc_ids: Collection[str]) -> set[str]:

@@ -23,7 +23,8 @@ EXAMPLE_QUERY = "SELECT title, source, word_count FROM articles ORDER BY loaded_
 def pending_documents(
     connection: duckdb.DuckDBPyConnection, at_hand: Sequence[RawDocument] = ()
 ) -> list[RawDocument]:
-    """Raw documents with no outcome yet: just stored, or left over by a run that stopped midway.
+    """Raw documents with no outcome yet: just stored, or left over by a run that stopped midway (the
+    pending_documents list: a read that follows what waits, not the size of the history).
 
     A pending document found in `at_hand` (what the run has just read and stored) is taken from there
     rather than read back: on a run of new pages that is nearly every byte, and on a lake these reads
@@ -32,7 +33,7 @@ def pending_documents(
         """
         SELECT d.doc_id, d.source, d.fetched_at
         FROM raw_documents AS d
-        WHERE NOT EXISTS (SELECT 1 FROM document_outcomes AS o WHERE o.doc_id = d.doc_id)
+        WHERE d.doc_id IN (SELECT doc_id FROM pending_documents)
         ORDER BY d.uri, d.fetched_at
         """
     ).fetchall()

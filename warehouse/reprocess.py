@@ -51,3 +51,6 @@ def forget_derived(connection: duckdb.DuckDBPyConnection) -> None:
         for table in DERIVED_TABLES:
             connection.execute(f"DELETE FROM {table}")
         connection.execute("DELETE FROM rejects WHERE doc_id IS NOT NULL")
+        # Every raw document is pending again.
+        connection.execute("DELETE FROM pending_documents")
+        connection.execute("INSERT INTO pending_documents SELECT doc_id FROM raw_documents")

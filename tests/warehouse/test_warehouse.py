@@ -22,11 +22,14 @@ from warehouse.connection import (
     WarehouseBusyError,
     WarehouseError,
     connect,
+    migrate,
     migrations,
     schema_version,
 )
+from warehouse.integrity import check_integrity
 from warehouse.loads import documents_with_outcome, load_outcomes, start_run, store_raw_documents
 from warehouse.queries import known_articles, pending_documents, render_query, table_counts
+from warehouse.reprocess import forget_derived
 
 NOW = datetime(2025, 2, 13, 8, 0, tzinfo=UTC)
 
@@ -164,6 +167,60 @@ def test_pending_documents_are_those_without_an_outcome(warehouse: Warehouse) ->
     assert outcomes == sorted([(a.doc_id, "article"), (b.doc_id, "duplicate"), (c.doc_id, "rejected")])
     assert recorded == {a.doc_id, b.doc_id, c.doc_id}
     assert statuses == {a.uri: "article", b.uri: "duplicate", c.uri: "rejected", d.uri: "pending"}
+
+
+def listed_pending(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute("SELECT doc_id FROM pending_documents").fetchall()}
+
+
+def test_the_pending_list_follows_stores_and_outcomes_and_the_integrity_check_compares_it(
+    warehouse: Warehouse,
+) -> None:
+    """Runs read the pending list, not an anti-join of the history: storing lists a document, its
+    outcome takes it off, in the same transactions; check_integrity names any difference."""
+    a, b, c = (raw(n, n * 3) for n in ("a", "b", "c"))
+    with connect(warehouse) as con:
+        store_raw_documents(con, [a, b], "run-1")
+        assert store_raw_documents(con, [b, c], "run-2") == 1  # b is stored (and listed) once
+        assert listed_pending(con) == {a.doc_id, b.doc_id, c.doc_id}
+        outcome = BatchOutcome(
+            articles=((article_for(a), "plain-text"),), rejects=(Reject(b.uri, "extract", "bad", b.doc_id),)
+        )
+        assert outcome.settled_documents == {a.doc_id, b.doc_id}
+        load_outcomes(con, "run-1", NOW, outcome)
+        assert listed_pending(con) == {c.doc_id}
+        assert [p.doc_id for p in pending_documents(con)] == [c.doc_id]
+        # (The article was loaded without its signature and story rows: problems of their own.)
+        sound = check_integrity(con).problems
+        assert not {"listed_not_pending", "pending_not_listed"} & sound.keys()
+        con.execute("INSERT INTO pending_documents VALUES (?)", [a.doc_id])
+        assert check_integrity(con).problems == sound | {"listed_not_pending": 1}
+        con.execute("DELETE FROM pending_documents")
+        assert check_integrity(con).problems == sound | {"pending_not_listed": 1}
+
+
+def test_the_migration_lists_the_documents_already_waiting(warehouse: Warehouse) -> None:
+    waiting, done = raw("a", "waiting"), raw("b", "done")
+    with connect(warehouse) as con:
+        store_raw_documents(con, [waiting, done], "run-1")
+        load_outcomes(con, "run-1", NOW, BatchOutcome(articles=((article_for(done), "plain-text"),)))
+        # As a file made before migration 017 has it: no list.
+        con.execute("DROP TABLE pending_documents")
+        con.execute("DELETE FROM schema_version WHERE version >= 17")
+        assert migrate(con) == migrations()[-1][0]
+        assert listed_pending(con) == {waiting.doc_id}
+        report = check_integrity(con)
+        assert report.pending == 1 and report.pending_not_listed == report.listed_not_pending == 0
+
+
+def test_reprocessing_lists_every_document_again(warehouse: Warehouse) -> None:
+    a, b = raw("a", "first text"), raw("b", "second text")
+    with connect(warehouse) as con:
+        store_raw_documents(con, [a, b], "run-1")
+        load_outcomes(con, "run-1", NOW, BatchOutcome(articles=((article_for(a), "plain-text"),)))
+        forget_derived(con)
+        assert listed_pending(con) == {a.doc_id, b.doc_id}
+        assert check_integrity(con).ok  # nothing derived is left to be inconsistent
 
 
 def test_pending_documents_at_hand_are_not_read_back(warehouse: Warehouse) -> None:
