@@ -18,6 +18,7 @@ from transform.records import Article, CleaningAudit, RawDocument, SourceKind, s
 from warehouse import loads as loads_module
 from warehouse.connection import (
     LAKE_PREFIX,
+    ROW_GROUP_ROWS,
     Warehouse,
     WarehouseBusyError,
     WarehouseError,
@@ -338,6 +339,29 @@ def test_read_only_on_a_missing_file_says_what_to_do(tmp_path: Path) -> None:
 HOLD_THE_FILE = (
     "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); sys.stdin.read()"
 )
+
+
+def test_a_writable_file_connection_keeps_row_groups_small(db_path: Path) -> None:
+    """A checkpoint rewrites the last row group of a keyed table that gained rows: the file's writers use
+    row groups of ROW_GROUP_ROWS, so that rewrite is bounded by it, also for a table of a file made with
+    DuckDB's default (122,880). Inside the connection the file keeps its usual name."""
+    with duckdb.connect(str(db_path)) as made_elsewhere:
+        made_elsewhere.execute("CREATE TABLE made_elsewhere (n INTEGER PRIMARY KEY)")
+    inserts = {
+        "made_elsewhere": "INSERT INTO made_elsewhere SELECT i FROM range(40000) AS t(i)",
+        "raw_documents": "INSERT INTO raw_documents (doc_id, source, source_kind, uri, fetched_at,"
+        " content_type, sha256, size_bytes, run_id) SELECT 'd' || i, 's', 'file', 'u' || i, now(),"
+        " 'text/plain', 'x', 1, 'r' FROM range(40000) AS t(i)",
+    }
+    with connect(db_path) as con:
+        assert con.execute("SELECT current_database()").fetchone() == (db_path.stem,)
+        for table, insert in inserts.items():
+            con.execute(insert)
+            con.execute("CHECKPOINT")
+            groups = con.execute(
+                f"SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('{table}')"
+            ).fetchone()
+            assert groups == (-(-40_000 // ROW_GROUP_ROWS),), table
 
 
 def test_a_file_held_by_another_process_is_reported_as_busy(db_path: Path) -> None:
