@@ -1,4 +1,11 @@
-from transform.entities import DEFAULT_WATCHLIST, entity_set, find_mentions
+import re
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.fuzzing import examples
+from transform.entities import DEFAULT_WATCHLIST, _alternatives, _pattern, entity_set, find_mentions
 from transform.facts import fact_keys, find_facts
 
 
@@ -54,3 +61,29 @@ def test_a_turkish_dotted_capital_i_in_an_alias_is_found_not_a_crash() -> None:
     # raise KeyError (it did, rejecting the whole document).
     mentions = find_mentions("ALİBABA and the new İPHONE", DEFAULT_WATCHLIST)
     assert [m.entity for m in mentions] == ["Alibaba", "iPhone"]
+
+
+_FRAGMENTS = [
+    *(alias for aliases in DEFAULT_WATCHLIST.values() for alias in aliases),
+    "pine", "s", "3", " ", "-", ".", "\n", "は", "애플사", "\u0130", "\u0131", "\u017f", "\u212a", "ー", "의",
+]  # fmt: skip
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_FRAGMENTS), st.sampled_from([str.upper, str.lower, str.title])),
+        max_size=12,
+    )
+)
+def test_the_first_letters_check_keeps_every_match_of_the_aliases(parts: list[tuple[str, Any]]) -> None:
+    # `_pattern` puts a lookahead on the first two letters before the aliases' alternation, to skip
+    # positions fast: it must never rule out a position where an alias (in any case) matches.
+    text = "".join(case(fragment) for fragment, case in parts)
+    watchlist = tuple((entity, tuple(aliases)) for entity, aliases in DEFAULT_WATCHLIST.items())
+    for versioned in (False, True):
+        pattern, aliases = _pattern(watchlist, versioned)
+        bare = re.compile(_alternatives(list(aliases), versioned), re.IGNORECASE)
+        assert [(m.start(), m.group(1)) for m in pattern.finditer(text)] == [
+            (m.start(), m.group(1)) for m in bare.finditer(text)
+        ]
