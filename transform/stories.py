@@ -47,6 +47,7 @@ from transform.fingerprints import normalise_for_matching
 from transform.story_evidence import (
     cjk_words,
     headline_terms,
+    is_german,
     is_preview,
     names,
     quantities,
@@ -180,7 +181,8 @@ def story_features(
         article_id,
         event_time,
         frozenset(m.entity for m in mentions),
-        frozenset(f.key for f in facts) | quantities(full, facts),
+        # Whether the article is German, as `names` found it (one reading of its opening, not two).
+        frozenset(f.key for f in facts) | quantities(full, facts, is_german(text)),
         terms,
         named - alias_words,  # a headline in title case would make every word a name
         headline_terms(title),

@@ -196,15 +196,16 @@ def _latin_names(sentence: str) -> set[str]:
 _AFTER_NAME = re.compile(r"(?:[A-ZÀ-ÖØ-Þ][\w.\-]*|[a-z]+[A-Z][\w.\-]*)[ \t]$")
 
 
-def quantities(text: str, facts: list[Fact] | None = None) -> frozenset[str]:
+def quantities(text: str, facts: list[Fact] | None = None, german: bool | None = None) -> frozenset[str]:
     """`num:` keys of the counts and measures in `text` that are not percentages, money or dates
-    (`facts`: the text's facts when the caller has them already).
+    (`facts`: the text's facts when the caller has them already; `german`: whether the article is German,
+    when the caller knows, which decides what "1.800" is).
 
     Years (1900-2100 written without a separator) and numbers below 10 say nothing of one event.
     Changes in percentage points are `pp:` keys, whatever the spelling: "50 basis points", "0.5
     percentage point", "0,5 Prozentpunkte", "0.5个百分点", "0.5ポイント" are all `pp:0.5`.
     """
-    german = is_german(text)
+    german = is_german(text) if german is None else german
     keys: set[str] = set()
     spans = [(f.start, f.start + len(f.text)) for f in (find_facts(text) if facts is None else facts)]
     # The case-insensitive patterns of points run only on a text holding one of their words (lowered).
