@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.fuzzing import examples
 from transform.facts import fact_keys
 from transform.stories import (
     BRIEF,
@@ -17,7 +21,15 @@ from transform.stories import (
     candidate_keys,
     story_features,
 )
-from transform.story_evidence import headline_terms, is_preview, names, quantities, roundup_signs
+from transform.story_evidence import (
+    _TIMESTAMP,
+    _timestamps,
+    headline_terms,
+    is_preview,
+    names,
+    quantities,
+    roundup_signs,
+)
 
 T0 = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
 
@@ -336,3 +348,15 @@ def test_an_article_near_several_stories_at_once_is_a_roundup_whatever_its_headl
     stored = as_assigned(roundup, assignments["digest"])
     assert stored.kind == ROUNDUP and not candidate_keys(stored)
     assert as_assigned(features[0], assignments["v0"]) == features[0]
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["0", "1", "2", "5", "9", ":", ":5", " ", "\n", "x", "23:59", "9:05"]), max_size=16
+    )
+)
+def test_timestamps_are_counted_as_the_pattern_counts_them(parts: list[str]) -> None:
+    # `_timestamps` skips the pattern when the text holds no "d:dd": it must never skip a timestamp.
+    text = "".join(parts)
+    assert _timestamps(text) == len(_TIMESTAMP.findall(text))
