@@ -177,13 +177,24 @@ def _alias_key(alias: str) -> str:
     return alias.casefold().replace("\u0307", "")
 
 
+def _watchlist_key(watchlist: Mapping[str, tuple[str, ...]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The watchlist as `_pattern`'s cache key; the default's made once (the analysis asks for every
+    sentence, and making the key cost as much as matching a short sentence)."""
+    if watchlist is DEFAULT_WATCHLIST:
+        return _DEFAULT_KEY
+    return tuple((entity, tuple(aliases)) for entity, aliases in watchlist.items())
+
+
+_DEFAULT_KEY = tuple((entity, tuple(aliases)) for entity, aliases in DEFAULT_WATCHLIST.items())
+
+
 def find_mentions(
     text: str, watchlist: Mapping[str, tuple[str, ...]] = DEFAULT_WATCHLIST, *, versioned: bool = False
 ) -> list[Mention]:
     """Every mention of a watched entity, in order. Case-insensitive; Latin aliases match whole words only
     (followed by a version number too when `versioned`: "Qwen3"); an ambiguous alias ("苹果") only in
     context (`AMBIGUOUS_ALIASES`)."""
-    pattern, alias_to_entity = _pattern(tuple((k, tuple(v)) for k, v in watchlist.items()), versioned)
+    pattern, alias_to_entity = _pattern(_watchlist_key(watchlist), versioned)
     mentions = []
     for m in pattern.finditer(text):
         alias = m.group(1)

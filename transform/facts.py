@@ -178,6 +178,8 @@ def find_facts(text: str) -> list[Fact]:
         facts = find_facts(text.translate(_WIDTH))
         return [Fact(f.kind, f.key, written[f.start : f.start + len(f.text)], f.start) for f in facts]
     spans = _windows(text)
+    if not spans and not _CJK.search(text):
+        return []  # every fact holds a digit but a Chinese numeral's (most sentences of an analysis)
     facts = [
         Fact("percent", f"pct:{_number(m.group(1)):g}", m.group(0), m.start())
         for m in _matches(_PERCENT, text, spans)

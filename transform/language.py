@@ -9,6 +9,7 @@ Korean), else the share of English function words.
 from __future__ import annotations
 
 import re
+import string
 
 from transform.lexicon import ENGLISH_STOPWORDS
 
@@ -31,7 +32,7 @@ def detect_language(text: str) -> str | None:
     "ko" when enough of the letters are Hangul; "ja" when enough are kana and Han with kana among them,
     "zh" when they are Han without; "en" when enough words are English function words.
     """
-    letters = len(_LETTER.findall(text))
+    letters = _letter_count(text)
     if letters == 0:
         return None
     if len(_HANGUL.findall(text)) / letters >= CJK_SHARE:
@@ -42,5 +43,17 @@ def detect_language(text: str) -> str | None:
     words = [word.casefold() for word in _LATIN_WORD.findall(text)]
     if len(words) < MIN_WORDS:
         return None
-    english = sum(word in ENGLISH_STOPWORDS for word in words)
+    english = sum(map(ENGLISH_STOPWORDS.__contains__, words))
     return "en" if english / len(words) >= ENGLISH_STOPWORD_SHARE else None
+
+
+_ASCII_LETTERS = string.ascii_letters.encode()
+
+
+def _letter_count(text: str) -> int:
+    """Letters in `text` (what `_LETTER` matches): in ASCII text, the bytes a deletion of A-Z and a-z
+    removes, counted in C (a tenth of the time of listing every letter, for most articles)."""
+    if text.isascii():
+        encoded = text.encode("ascii")
+        return len(encoded) - len(encoded.translate(None, _ASCII_LETTERS))
+    return len(_LETTER.findall(text))

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from transform.language import detect_language
+from tests.fuzzing import examples
+from transform.language import _LETTER, _letter_count, detect_language
 
 
 @pytest.mark.parametrize(
@@ -20,3 +23,10 @@ from transform.language import detect_language
 )
 def test_detect_language(text: str, language: str | None) -> None:
     assert detect_language(text) == language
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(st.text(max_size=60) | st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_letters_are_counted_as_the_letter_pattern_finds_them(text: str) -> None:
+    # `_letter_count` counts ASCII text's letters in C: the same count as listing every letter.
+    assert _letter_count(text) == len(_LETTER.findall(text))
