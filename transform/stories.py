@@ -315,9 +315,11 @@ def _posting_keys(
     """Every piece of evidence but dates, with its rarity; of the terms, only the top ones
     (`singulars`: each term's singular)."""
     term_rarity, fact_rarity, entity_rarity = weights.terms.get, weights.facts.get, weights.entities.get
-    keyed = {f"n:{n}": term_rarity(n, _UNSEEN) for n in features.names | features.headline}
-    keyed |= {f"f:{f}": fact_rarity(f, _UNSEEN) for f in features.facts if not f.startswith("date:")}
-    keyed |= {f"e:{e}": entity_rarity(e, _UNSEEN) for e in features.entities}
+    # In sorted order, so the candidate stories' shared rarity adds up in one order whatever Python's hash
+    # seed (`_Known.around`): the same articles get the same stories in every process.
+    keyed = {f"n:{n}": term_rarity(n, _UNSEEN) for n in sorted(features.names | features.headline)}
+    keyed |= {f"f:{f}": fact_rarity(f, _UNSEEN) for f in sorted(features.facts) if not f.startswith("date:")}
+    keyed |= {f"e:{e}": entity_rarity(e, _UNSEEN) for e in sorted(features.entities)}
     # sorted(...)[:n] is what heapq.nlargest is documented to equal (ties in the same order), and faster
     # on vectors this short.
     top = sorted(vector, key=vector.__getitem__, reverse=True)[:_CANDIDATE_TERMS]
@@ -379,10 +381,11 @@ def _fact_masses(a: _Prepared, others: Sequence[_Prepared], rules: StoryRules) -
 
 
 def _shared(a: frozenset[str], b: frozenset[str], table: Mapping[str, float], weights: Weights) -> float:
-    small, large = (a, b) if len(a) <= len(b) else (b, a)
-    if small.isdisjoint(large):  # most pairs of candidates: one test in C instead of a loop in Python
+    if a.isdisjoint(b):  # most pairs of candidates: one test in C
         return 0
-    return sum(weights.rare(table, key) for key in small if key in large)
+    # Summed in sorted order: a set's order follows Python's hash seed, and so would the last bits of
+    # the sum, and a decision at the threshold with them.
+    return sum(weights.rare(table, key) for key in sorted(a & b))
 
 
 @dataclass(frozen=True, slots=True)
@@ -608,7 +611,10 @@ class _Known:
         candidates = []
         self.max_story_size = rules.max_story_size
         time = article.features.event_time or self.reference
-        for story_id in heapq.nlargest(rules.max_candidates, shared, key=shared.__getitem__):
+        # Ties broken by story id, not by the order the stories were met in (which follows the hash seed).
+        for story_id in heapq.nlargest(
+            rules.max_candidates, shared, key=lambda story: (shared[story], story)
+        ):
             if time is not None and story_id not in self.timeless:
                 first, last = self.spans[story_id]
                 if last < time - rules.window or first > time + rules.window:
