@@ -44,7 +44,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 STATE_FILE = "newsetl-server.json"
 START_LOCK = "newsetl-server.lock"
@@ -357,6 +357,34 @@ class Activity:
         return 0.0 if self.open else time.monotonic() - self.last
 
 
+class _Serving(Protocol):
+    started: bool
+    should_exit: bool
+
+
+async def stop_when_idle(server: _Serving, app: Activity, idle_seconds: float) -> None:
+    """Have `server` exit once `app` has seen no request or connection for `idle_seconds`.
+
+    Idleness counts only while the event loop runs on time: when the loop was held up (a busy machine,
+    a slow start of Prefect's services), requests may be waiting in the socket's backlog, unseen, and a
+    server that stopped then failed the command waiting for it ("did not answer", "stopped while
+    starting": seen in CI on two busy cores). After such a hold-up, idleness counts from its end."""
+    import asyncio
+
+    while not server.started:  # requests wait in the socket's backlog meanwhile: not idle
+        await asyncio.sleep(0.1)
+    app.last = time.monotonic()
+    pause = min(5.0, idle_seconds / 4)
+    while not server.should_exit:
+        before = time.monotonic()
+        await asyncio.sleep(pause)
+        if time.monotonic() - before > 2 * pause:  # held up: what waited meanwhile is not seen yet
+            app.last = max(app.last, time.monotonic())
+        elif app.idle_for() > idle_seconds:
+            _note(f"idle for {idle_seconds:.0f} s, stopping")
+            server.should_exit = True
+
+
 def serve(listen_fd: int, idle_seconds: float, alive_fd: int | None, state: Path | None) -> None:
     """Serve Prefect's API on the inherited socket until idle for `idle_seconds`, or SIGTERM/SIGINT.
 
@@ -374,18 +402,8 @@ def serve(listen_fd: int, idle_seconds: float, alive_fd: int | None, state: Path
     )
     listener = socket.socket(fileno=listen_fd)
 
-    async def stop_when_idle() -> None:
-        while not server.started:  # requests wait in the socket's backlog meanwhile: not idle
-            await asyncio.sleep(0.1)
-        app.last = time.monotonic()
-        while not server.should_exit:
-            await asyncio.sleep(min(5.0, idle_seconds / 4))
-            if app.idle_for() > idle_seconds:
-                _note(f"idle for {idle_seconds:.0f} s, stopping")
-                server.should_exit = True
-
     async def main() -> None:
-        watchdog = asyncio.create_task(stop_when_idle())
+        watchdog = asyncio.create_task(stop_when_idle(server, app, idle_seconds))
         try:
             await server.serve(sockets=[listener])
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -10,6 +11,8 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import httpx
 import pytest
@@ -17,11 +20,13 @@ import pytest
 from flows.prefect_server import (
     ALIVE_LOCK,
     STATE_FILE,
+    Activity,
     _pid_running,
     configured_api_url,
     find,
     start_or_find,
     stop_shared,
+    stop_when_idle,
 )
 from tests.conftest import SAMPLES
 
@@ -191,3 +196,29 @@ def test_newsetl_server_starts_shows_and_stops_it(home: Path) -> None:
     assert newsetl("stop").stdout.startswith(f"Stopped {url}")
     assert newsetl("status").returncode == 1
     assert newsetl("stop").stdout.strip() == "No server was running."
+
+
+def test_a_server_held_up_longer_than_its_idle_timeout_does_not_stop_before_seeing_its_requests() -> None:
+    # Under load the event loop can be held up past the idle timeout while requests wait in the socket's
+    # backlog; the server used to stop on waking, failing the command waiting for it (seen in CI).
+    async def nothing(scope: Any, receive: Any, send: Any) -> None:
+        return None
+
+    app = Activity(nothing)
+    server = SimpleNamespace(started=True, should_exit=False)
+
+    async def scenario() -> tuple[bool, bool]:
+        watchdog = asyncio.create_task(stop_when_idle(server, app, idle_seconds=0.4))
+        await asyncio.sleep(0.05)
+        time.sleep(1.0)  # the loop held up, longer than the idle timeout
+        await asyncio.sleep(0.15)
+        stopped_on_waking = server.should_exit
+        deadline = time.monotonic() + 10
+        while not server.should_exit and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        watchdog.cancel()
+        return stopped_on_waking, server.should_exit
+
+    stopped_on_waking, stopped_when_idle = asyncio.run(scenario())
+    assert not stopped_on_waking
+    assert stopped_when_idle  # and it still stops once idle for the timeout
