@@ -379,7 +379,7 @@ async def stop_when_idle(server: _Serving, app: Activity, idle_seconds: float) -
         before = time.monotonic()
         await asyncio.sleep(pause)
         if time.monotonic() - before > 2 * pause:  # held up: what waited meanwhile is not seen yet
-            app.last = max(app.last, time.monotonic())
+            app.last = time.monotonic()
         elif app.idle_for() > idle_seconds:
             _note(f"idle for {idle_seconds:.0f} s, stopping")
             server.should_exit = True

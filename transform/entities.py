@@ -111,8 +111,9 @@ def _pattern(
     watchlist: tuple[tuple[str, tuple[str, ...]], ...], versioned: bool = False
 ) -> tuple[re.Pattern[str], dict[str, str]]:
     alias_to_entity = {_alias_key(alias): entity for entity, aliases in watchlist for alias in aliases}
-    alternatives = _alternatives(list(alias_to_entity), versioned)
-    return re.compile(_first_letters(list(alias_to_entity)) + alternatives, re.IGNORECASE), alias_to_entity
+    aliases = list(alias_to_entity)
+    pattern = re.compile(_first_letters(aliases) + _alternatives(aliases, versioned), re.IGNORECASE)
+    return pattern, alias_to_entity
 
 
 def _first_letters(aliases: list[str]) -> str:

@@ -5,7 +5,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.fuzzing import examples
-from transform.entities import DEFAULT_WATCHLIST, _alternatives, _pattern, entity_set, find_mentions
+from transform.entities import (
+    DEFAULT_WATCHLIST,
+    _alternatives,
+    _pattern,
+    _watchlist_key,
+    entity_set,
+    find_mentions,
+)
 from transform.facts import fact_keys, find_facts
 
 
@@ -80,9 +87,8 @@ def test_the_first_letters_check_keeps_every_match_of_the_aliases(parts: list[tu
     # `_pattern` puts a lookahead on the first two letters before the aliases' alternation, to skip
     # positions fast: it must never rule out a position where an alias (in any case) matches.
     text = "".join(case(fragment) for fragment, case in parts)
-    watchlist = tuple((entity, tuple(aliases)) for entity, aliases in DEFAULT_WATCHLIST.items())
     for versioned in (False, True):
-        pattern, aliases = _pattern(watchlist, versioned)
+        pattern, aliases = _pattern(_watchlist_key(DEFAULT_WATCHLIST), versioned)
         bare = re.compile(_alternatives(list(aliases), versioned), re.IGNORECASE)
         assert [(m.start(), m.group(1)) for m in pattern.finditer(text)] == [
             (m.start(), m.group(1)) for m in bare.finditer(text)
