@@ -18,7 +18,9 @@ its flow does.
 
 Figures: docs/s of each (wall time from the moment every worker is ready to the last one's end; imports
 and the first attach are not counted), 2 vs 1 (target >= 1.6x on 2 cores), and the commit lock: how long
-workers waited for it and held it, summed. The machine's load average is recorded before and after.
+workers waited for it and held it, summed; the workers' CPU seconds, and the CPU seconds the hypervisor
+gave other guests meanwhile (a VM's steal: a run during which it grew had less than two cores). The
+machine's load average is recorded before and after.
 
     python -m bench.workers [--quick]
 """
@@ -154,7 +156,7 @@ def _worker(spec: str, folders: list[str], ready: Any, go: Any, results: Any) ->
             pass
     ready.put(os.getpid())
     go.wait()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     documents = sum(_ingest_batch(db, Path(folder)) for folder in folders)
     results.put(
         {
@@ -163,12 +165,22 @@ def _worker(spec: str, folders: list[str], ready: Any, go: Any, results: Any) ->
             "lock_wait_s": sum(waits),
             "lock_held_s": sum(holds),
             "lock_turns": len(waits),
-            "cpu_s": time.process_time(),
+            "cpu_s": time.process_time() - cpu_started,
         }
     )
 
 
 # The parent.
+
+
+def _stolen_seconds() -> float | None:
+    """CPU time the hypervisor gave to other guests, since boot (Linux's /proc/stat, all CPUs): a measurement
+    during which it grew was run on less than the machine's cores. None where there is no /proc/stat."""
+    try:
+        fields = Path("/proc/stat").read_text(encoding="ascii").split("\n", 1)[0].split()
+    except OSError:
+        return None
+    return int(fields[8]) / os.sysconf("SC_CLK_TCK") if len(fields) > 8 else None
 
 
 def measure(spec: str, shares: list[list[Path]]) -> dict[str, Any]:
@@ -183,6 +195,7 @@ def measure(spec: str, shares: list[list[Path]]) -> dict[str, Any]:
         process.start()
     for _ in processes:
         ready.get(timeout=600)
+    stolen_before = _stolen_seconds()
     started = time.perf_counter()
     go.set()
     figures: list[dict[str, Any]] = []
@@ -196,6 +209,7 @@ def measure(spec: str, shares: list[list[Path]]) -> dict[str, Any]:
                     process.terminate()
                 raise RuntimeError(f"a worker failed (exit {failed[0]}); its traceback is above") from None
     seconds = time.perf_counter() - started
+    stolen_after = _stolen_seconds()
     for process in processes:
         process.join(timeout=60)
     documents = sum(f["documents"] for f in figures)
@@ -207,6 +221,10 @@ def measure(spec: str, shares: list[list[Path]]) -> dict[str, Any]:
         "lock_wait_s": round(sum(f["lock_wait_s"] for f in figures), 2),
         "lock_held_s": round(sum(f["lock_held_s"] for f in figures), 2),
         "lock_turns": sum(f["lock_turns"] for f in figures),
+        "workers_cpu_s": round(sum(f["cpu_s"] for f in figures), 2),
+        "stolen_cpu_s": None
+        if stolen_before is None or stolen_after is None
+        else round(stolen_after - stolen_before, 2),
     }
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -391,3 +392,15 @@ def test_a_warehouse_gets_its_memory_limit_and_a_bad_one_is_a_clear_error(wareho
         pass
     with connect(warehouse) as con:  # no limit: DuckDB's default, a share of the machine's memory
         assert con.execute("SELECT current_setting('memory_limit')").fetchone() != ("95.3 MiB",)
+
+
+def test_a_lake_writer_runs_its_statements_on_one_thread_and_its_readers_on_more(
+    warehouse: Warehouse,
+) -> None:
+    if warehouse.lake is None or (os.cpu_count() or 1) < 2:
+        pytest.skip("a DuckDB file keeps DuckDB's default in both modes; one core cannot tell them apart")
+    with connect(warehouse) as con:
+        assert con.execute("SELECT current_setting('threads')").fetchone() == (1,)
+    with connect(warehouse, read_only=True) as con:
+        [(threads,)] = con.execute("SELECT current_setting('threads')").fetchall()
+    assert threads == os.cpu_count()
