@@ -74,7 +74,9 @@ _SCALE = {
 _GERMAN_WORDS = frozenset(
     "der die das und mit von den dem ist sich auf für nicht ein eine wird sind am im zu".split()  # noqa: SIM905
 )
-_HEADLINE_WORD = re.compile(r"[^\W\d_][\w'\u2019.\-]*[\w]|[^\W\d_]|\d[\w.\-]*", re.UNICODE)
+# A number keeps its thousands ("212,000" is one term: split at the comma, every headline with a figure in
+# thousands would share "000").
+_HEADLINE_WORD = re.compile(r"[^\W\d_][\w'\u2019.\-]*[\w]|[^\W\d_]|\d(?:[\w.\-]|,(?=\d{3}))*", re.UNICODE)
 _HEADLINE_STOPWORDS = ENGLISH_STOPWORDS | frozenset(
     """
     after amid as says said say over into new how why what who its it's than more most up down out off
@@ -538,7 +540,9 @@ _AHEAD = re.compile(
     re.IGNORECASE,
 )
 _FUTURE = re.compile(
-    r"\b(?:will|is expected|are expected|expects?|expected|is set to|are set to|is due|are due|"
+    # "expected" but not "had (not) expected", "than expected", "as expected": a past, or a comparison
+    r"\b(?:will|is expected|are expected|expects?|(?<!had )(?<!had not )(?<!than )(?<!as )expected|"
+    r"is set to|are set to|is due|are due|"
     r"is likely|are likely|likely to|is scheduled|are scheduled|plans to|ahead of|tomorrow|"
     r"leaked|leaks|rumou?red|speculat\w*|wird|werden|soll|sollen|erwartet)\b|将|预计|即将|予定|見込|예정",
     re.IGNORECASE,

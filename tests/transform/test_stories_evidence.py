@@ -85,6 +85,9 @@ def test_headline_terms_are_content_words() -> None:
     assert {"r3", "发布", "推理模型"} <= headline_terms("深度求索发布R3推理模型")
     assert {"ホシノ", "リコール"} <= headline_terms("ホシノ自動車、41万2000台をリコール")
     assert headline_terms(None) == frozenset()
+    # A figure in thousands is one term: two headlines with different figures share none.
+    assert headline_terms("Varn recalls 212,000 vans") == {"varn", "recall", "212,000", "van"}
+    assert not headline_terms("Varn recalls 212,000 vans") & headline_terms("Osk sells 65,000 bikes")
 
 
 def test_roundups_are_recognised_by_their_headline_or_their_shape() -> None:
@@ -143,6 +146,14 @@ def test_previews_are_recognised_by_their_shape_and_announcements_are_not_previe
         "Lumen Games will cut 1,200 jobs, it said on Thursday. The company expects charges of $180 million.",
     )
     assert not is_preview("Korvo 9 robot to cost €48,000", "The robot will cost 48,000 euros, Vexa said.")
+    # A lead that reports a move as done, and what economists had (not) expected of it: a report.
+    cut = (
+        "Norland's central bank cut its main rate to 2.25% on Tuesday, a step few analysts had expected. "
+        "The bank said growth was slowing faster than expected. It is likely to wait before moving again."
+    )
+    assert not is_preview("Norland cuts its main rate to 2.25%", cut, T0)
+    ahead = "Norland's central bank is expected to cut its rate on Tuesday. Analysts expect a quarter point."
+    assert is_preview("Norland's rate decision", ahead, T0)
 
 
 def test_roundups_are_recognised_by_their_shape_in_several_languages() -> None:
