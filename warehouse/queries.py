@@ -257,7 +257,7 @@ def story_candidates(
         return []
     wanted = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
     with registered(connection, "_newsetl_candidates", wanted):
-        rows = connection.execute(
+        table = connection.execute(
             """
             SELECT f.article_id, f.event_time, f.entities, f.facts, f.terms, f.names, f.headline, f.kind,
                    s.story_id
@@ -266,7 +266,10 @@ def story_candidates(
             WHERE f.article_id IN (SELECT article_id FROM _newsetl_candidates)
             ORDER BY coalesce(f.event_time, s.joined_at), f.article_id
             """
-        ).fetchall()
+        ).to_arrow_table()
+    # Read column by column through Arrow: DuckDB's fetchall builds the lists and maps of these rows
+    # about three times slower (400 candidates: 120 -> 41 ms), and this read is in a writer's turn.
+    rows = zip(*(column.to_pylist() for column in table.columns), strict=True)
     return [
         (
             StoryFeatures(

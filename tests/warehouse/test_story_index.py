@@ -77,7 +77,12 @@ def test_a_load_posts_reports_and_a_new_article_finds_them_in_its_window(db: War
     with connect(db) as connection:
         found = story_candidates(connection, ["same-day", "undated"])
     assert [(f.article_id, story) for f, story in found] == [("same-day", "same-day"), ("undated", "undated")]
-    assert found[1][0].event_time is None  # the evidence read back is the article's own, undated
+    # The evidence read back is the article's own, every field (lists, the terms' map, the time in UTC).
+    assert [f for f, _ in found] == [
+        report("same-day", NOW - timedelta(hours=3), "lanxi"),
+        report("undated", None, "lanxi"),
+    ]
+    assert found[0][0].event_time is not None and found[0][0].event_time.utcoffset() == timedelta(0)
 
 
 def test_a_key_too_common_to_be_evidence_is_skipped_and_candidates_are_capped(db: Warehouse) -> None:
