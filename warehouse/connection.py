@@ -216,7 +216,7 @@ _KEPT_LAKES = 4
 # A writer's instance runs each statement on one thread. Its statements are a batch's rows and the
 # catalog's small reads and writes, where DuckDB's second thread cost more CPU than it saved: measured on
 # 2 cores, 150-page runs on a SQLite catalog spent 6.3-7.9 s of CPU holding the commit lock with one thread
-# against 8.4-12.4 s with two (4 runs), and one 1,500-page run on PostgreSQL held it 6.8-7.4 s against
+# against 11.1-12.4 s with two (4 runs), and one 1,500-page run on PostgreSQL held it 6.8-7.4 s against
 # 8.1-10.4 s. Readers keep DuckDB's default: an analyst's query scans.
 _WRITER_SETTINGS: dict[str, str | bool | int | float | list[str]] = {"threads": 1}
 
