@@ -315,7 +315,9 @@ def test_newsetl_serve_serves_the_deployments_and_runs_them(
         assert "ingest-summary" in artifacts(server, run["id"])
         assert db.exists()
     finally:
-        stop(process, how=signal.SIGINT)
+        # A minute to act on Ctrl-C: on a machine loaded by the whole suite, the runner once did not get to
+        # it within 20 s (its log ends at the flow run's end) and was killed before pausing anything.
+        stop(process, grace=60, how=signal.SIGINT)
     # On Ctrl-C the runner pauses the schedules it served: nothing runs while nobody serves them. The work
     # pool's deployments of prefect.yaml, under their own names, go on.
     paused = {name: d["paused"] for name, d in deployments(server).items()}
