@@ -7,7 +7,7 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 
-.PHONY: run test check lint format bench fuzz clean cluster-up cluster-down
+.PHONY: run test check lint format bench fuzz clean cluster-up cluster-down server-status server-stop
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ fuzz: $(BIN)/.installed ## The fuzz tests with 20 times their CI budget of examp
 
 bench: $(BIN)/.installed ## Benchmarks: prints the figures and writes bench/results.json (QUICK=1 for a smoke run).
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick,)
+
+server-status: $(BIN)/.installed ## Whether the Prefect server `make run` started (PREFECT_HOME=.prefect) runs, its URL and log.
+	-$(BIN)/newsetl server status
+
+server-stop: $(BIN)/.installed ## Stop that server now (it stops by itself after 10 idle minutes).
+	$(BIN)/newsetl server stop
 
 cluster-up: $(BIN)/.installed ## A local team cluster in .cluster/: PostgreSQL, a Prefect server on it, two workers (docs/cluster.md).
 	$(BIN)/python -m flows.cluster up

@@ -750,6 +750,7 @@ def server_status() -> None:
     state = read_state(home)
     if find(home) is None or state is None:
         console.print(f"No newsetl Prefect server is running for PREFECT_HOME={home}.", markup=False)
+        _hint_project_server(home)
         raise typer.Exit(1)
     console.print(f"{state.url} (pid {state.pid}, Prefect {state.prefect_version})", markup=False)
     console.print(f"  started {state.started_at}; stops after {state.idle_seconds / 60:g} idle minutes")
@@ -778,10 +779,29 @@ def server_start() -> None:
 def server_stop() -> None:
     """Stop the server: it finishes its requests and writes what it holds first. The next command that
     runs a flow starts another."""
-    from flows.prefect_server import stop_shared
+    from flows.prefect_server import prefect_home, stop_shared
 
     stopped = stop_shared()
-    console.print(f"Stopped {stopped.url} (pid {stopped.pid})." if stopped else "No server was running.")
+    if stopped:
+        console.print(f"Stopped {stopped.url} (pid {stopped.pid}).", markup=False)
+        return
+    console.print(f"No server was running for PREFECT_HOME={prefect_home()}.", markup=False)
+    _hint_project_server(prefect_home())
+
+
+def _hint_project_server(home: Path) -> None:
+    """Point at the server `make` started: the Makefile gives its commands PREFECT_HOME=./.prefect, a bare
+    command looks in ~/.prefect and would report no server while that one runs."""
+    from flows.prefect_server import find
+
+    project_home = Path.cwd() / ".prefect"
+    if project_home.resolve() == home.resolve() or (server := find(project_home)) is None:
+        return
+    console.print(
+        f"A server started by `make` runs for PREFECT_HOME={project_home} ({server.url}, pid {server.pid}): "
+        "`make server-stop` stops it (or `PREFECT_HOME=.prefect newsetl server stop`).",
+        markup=False,
+    )
 
 
 # serve and maintenance live in flows/operations.py, warc in flows/warc_command.py; registered here so

@@ -57,7 +57,9 @@ def _gone(pid: int, within: float) -> bool:
 
 
 @pytest.mark.slow  # starts a real Prefect server
-def test_commands_share_one_server_until_it_is_stopped(home: Path) -> None:
+def test_commands_share_one_server_until_it_is_stopped(
+    home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     first = start_or_find(600)
     try:
         first.wait_until_healthy(STARTUP)
@@ -66,6 +68,7 @@ def test_commands_share_one_server_until_it_is_stopped(home: Path) -> None:
         assert not again.private
         state = json.loads((home / STATE_FILE).read_text())
         assert state["url"] == first.url and state["pid"] == first.pid
+        _a_bare_command_points_at_the_server_make_started(home, first.pid, monkeypatch, tmp_path)
     finally:
         stopped = stop_shared()
     assert stopped is not None and stopped.pid == first.pid
@@ -73,6 +76,32 @@ def test_commands_share_one_server_until_it_is_stopped(home: Path) -> None:
     assert find() is None
     assert not (home / STATE_FILE).exists()  # the server removed its own state file on SIGTERM
     assert stop_shared() is None
+
+
+def _a_bare_command_points_at_the_server_make_started(
+    home: Path, pid: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The Makefile runs its commands with PREFECT_HOME=./.prefect; a bare `newsetl server stop` in the
+    # project looks in the user's own PREFECT_HOME, stops nothing there, and says where the server is.
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".prefect").symlink_to(home, target_is_directory=True)
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "users-home"))
+    for command in ("stop", "status"):
+        result = CliRunner().invoke(app, ["server", command])
+        said = " ".join(result.output.split())
+        assert f"No newsetl Prefect server is running for PREFECT_HOME={tmp_path / 'users-home'}" in said or (
+            f"No server was running for PREFECT_HOME={tmp_path / 'users-home'}" in said
+        ), said
+        assert f"runs for PREFECT_HOME={project / '.prefect'}" in said and f"pid {pid}" in said, said
+        assert "make server-stop" in said
+    assert _pid_running(pid) and find(home) is not None  # pointed at, not stopped
+    monkeypatch.setenv("PREFECT_HOME", str(home))
 
 
 @pytest.mark.slow  # starts a real Prefect server
