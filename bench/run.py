@@ -222,7 +222,8 @@ def stories_eval_rows(figures: dict[str, Any]) -> list[Row]:
             checked = figures[check]
             rows.append(
                 (
-                    f"stories, {check.removeprefix('stories_')} set of {checked['articles']} (not tuned on)",
+                    f"stories, {check.removeprefix('stories_')} set of {checked['articles']} "
+                    + ("(not tuned on)" if check == "stories_blind" else "(partly tuned on)"),
                     "story pairs precision / recall (one batch / day by day)",
                     f"{pr(checked['one_batch'])}; {pr(checked['daily'])}",
                 )
@@ -345,6 +346,7 @@ def _benchmarks() -> list[
         cli_latency,
         dedup_quality,
         dedup_speed,
+        embeddings,
         extraction,
         lake,
         pipeline,
@@ -369,6 +371,8 @@ def _benchmarks() -> list[
             stories_eval_rows,
         ),
         ("cjk_eval", "CJK evaluation", lambda q: cjk_eval.main(), cjk_eval_rows),
+        # Skipped, saying so, without the optional dependencies (`.[embeddings]`).
+        ("embeddings", "sentence embeddings as story evidence", lambda q: embeddings.main(), embeddings.rows),
         ("dedup_speed", "dedup speed", lambda q: dedup_speed.main(quick=q), dedup_speed_rows),
         ("pipeline", "pipeline", lambda q: pipeline.main(quick=q), pipeline_rows),
         ("search", "search", lambda q: search.main(quick=q), search_rows),
@@ -384,8 +388,9 @@ def _benchmarks() -> list[
 
 def _stories_with_checks(stories_eval: Any) -> dict[str, Any]:
     """The team set's figures (rules are tuned on it), with those of the two sets written blind to check
-    them: held-out (its text never read by whoever tuned the rules, but the kinds of its failures were
-    described to them) and blind (nothing of it seen before it was scored)."""
+    them: held-out (the kinds of its failures were described to whoever tuned the rules, and since
+    3 December 2026 two of its failing articles were read: partly tuned on) and blind (nothing of it
+    seen: only scored)."""
     figures: dict[str, Any] = stories_eval.main()
     data = Path(__file__).resolve().parent / "data"
     for name in ("stories_heldout", "stories_blind"):
@@ -412,6 +417,7 @@ _TABLE_ORDER = (
     "dedup_speed",
     "dedup_quality",
     "stories_eval",
+    "embeddings",
     "cjk_eval",
 )
 

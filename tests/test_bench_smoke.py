@@ -79,3 +79,23 @@ def test_the_search_index_benchmark_and_its_rows() -> None:
     assert all(rank == 1 for rank in quality["cjk_rank"].values()), quality
     table = run.render(run.search_rows({"index_update": [point], "quality": quality}))
     assert "search index, 1k new, 200 stored" in table and "search quality" in table
+
+
+def test_the_embeddings_benchmark_adds_its_mass_only_inside_its_block() -> None:
+    # The model itself is an optional dependency (`.[embeddings]`): here, vectors made by hand.
+    import numpy as np
+
+    from bench import embeddings
+    from bench.stories_eval import DATA, assign, features_of, read_articles
+
+    articles = read_articles(DATA)[:60]
+    features = features_of(articles)
+    alone = assign(articles, features)
+    same = {a.article_id: np.ones(4, dtype=np.float32) / 2 for a in articles}  # every cosine 1
+    with embeddings.embedding_evidence(same, weight=3.0, floor=0.4):
+        lifted = assign(articles, features)
+    assert len(set(lifted.values())) < len(set(alone.values()))  # candidates that fell short now join
+    assert assign(articles, features) == alone  # and the rules are as shipped again after the block
+    assert embeddings.rows({"skipped": "not installed"}) == [
+        ("story evidence from sentence embeddings (not used)", "skipped", "not installed")
+    ]
