@@ -205,8 +205,9 @@ def store_raw(
     commit lock, so two runs never claim one document.
     """
     with connect(db) as connection:
-        alive = live_runs(db, [run for run in running_runs(connection) if run != run_id])
-        abandoned = close_abandoned_runs(connection, run_id, now, alive)
+        others = [run for run in running_runs(connection) if run != run_id]
+        alive = live_runs(db, others)
+        abandoned = close_abandoned_runs(connection, [run for run in others if run not in alive], now)
         start_run(connection, run_id, flow_run_id, now)
         stored = store_raw_documents(connection, documents, run_id)
         claimed = claimed_documents(connection, alive)

@@ -65,12 +65,9 @@ def running_runs(connection: duckdb.DuckDBPyConnection) -> list[str]:
     return [row[0] for row in rows]
 
 
-def close_abandoned_runs(
-    connection: duckdb.DuckDBPyConnection, run_id: str, now: datetime, alive: Collection[str] = ()
-) -> int:
-    """Mark runs left 'running' by a process that died as 'abandoned': every run other than `run_id`
-    and the runs known to be `alive` (`warehouse.locks.live_runs`). Returns how many there were."""
-    dead = [run for run in running_runs(connection) if run != run_id and run not in alive]
+def close_abandoned_runs(connection: duckdb.DuckDBPyConnection, dead: Sequence[str], now: datetime) -> int:
+    """Mark these runs, left 'running' by a process that died, as 'abandoned' (the caller tells them from
+    the live ones: `running_runs` and `warehouse.locks.live_runs`). Returns how many there were."""
     if dead:  # (a lake has no UPDATE ... RETURNING)
         connection.execute(
             "UPDATE runs SET status = 'abandoned', finished_at = $now WHERE list_contains($dead, run_id)",
@@ -483,15 +480,25 @@ def _count_lines_and_learn(
             WHEN NOT MATCHED THEN INSERT (source, documents) VALUES (n.source, n.documents)
             """
         )
-    for source in sorted({source for source, _ in line_keys}):
-        row = connection.execute(
-            "SELECT documents FROM source_documents_counted WHERE source = ?", [source]
-        ).fetchone()
-        frequent = connection.execute(
-            "SELECT line, documents FROM source_line_counts WHERE source = ? AND documents >= ?",
-            [source, LEARN_MIN_DOCS],
+    sources = sorted({source for source, _ in line_keys})
+    # Two reads for the batch's sources together: on a lake each statement costs catalog round trips.
+    totals = dict(
+        connection.execute(
+            "SELECT source, documents FROM source_documents_counted WHERE list_contains($sources, source)",
+            {"sources": sources},
         ).fetchall()
-        learned = learn_boilerplate(dict(frequent), row[0] if row else 0)
+    )
+    frequent: dict[str, dict[str, int]] = {}
+    for source, line, documents in connection.execute(
+        """
+        SELECT source, line, documents FROM source_line_counts
+        WHERE list_contains($sources, source) AND documents >= $least
+        """,
+        {"sources": sources, "least": LEARN_MIN_DOCS},
+    ).fetchall():
+        frequent.setdefault(source, {})[line] = documents
+    for source in sources:
+        learned = learn_boilerplate(frequent.get(source, {}), totals.get(source, 0))
         if learned:
             connection.execute(
                 """

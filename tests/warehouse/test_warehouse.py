@@ -30,7 +30,13 @@ from warehouse.connection import (
 )
 from warehouse.integrity import check_integrity
 from warehouse.loads import documents_with_outcome, load_outcomes, start_run, store_raw_documents
-from warehouse.queries import known_articles, pending_documents, render_query, table_counts
+from warehouse.queries import (
+    known_articles,
+    learned_boilerplate,
+    pending_documents,
+    render_query,
+    table_counts,
+)
 from warehouse.reprocess import forget_derived
 
 NOW = datetime(2025, 2, 13, 8, 0, tzinfo=UTC)
@@ -280,6 +286,19 @@ def test_cleaning_audit_is_queryable(warehouse: Warehouse) -> None:
         load_outcomes(con, "run-1", NOW, BatchOutcome(articles=((article_for(a), "plain-text"),)))
         rows = con.execute("SELECT step, changes, details FROM cleaning_changes").fetchall()
     assert rows == [("drop_boilerplate_lines", 2, ["Advertisements", "Advertisements"])]
+
+
+def test_each_source_of_a_batch_learns_its_own_recurring_lines(warehouse: Warehouse) -> None:
+    # One load counts the short lines of several sources: a line learned by one is not the other's, and
+    # a source's total decides its share (3 of 4 documents qualifies; 3 of 12 does not).
+    promo, menu, other = "subscribe to the morning brief", "home | markets | tech", "share this story"
+    keys = [("wire.example", frozenset({promo, f"line {n}"})) for n in range(3)]
+    keys += [("wire.example", frozenset({f"line {n}"})) for n in range(3, 4)]
+    keys += [("daily.example", frozenset({menu, other if n < 3 else f"item {n}"})) for n in range(12)]
+    with connect(warehouse) as con:
+        load_outcomes(con, "run-1", NOW, BatchOutcome(line_keys=tuple(keys)))
+        learned = learned_boilerplate(con, ["wire.example", "daily.example", "quiet.example"])
+    assert learned == {"wire.example": frozenset({promo}), "daily.example": frozenset({menu})}
 
 
 def test_path_rejects_are_recorded_once_across_runs(warehouse: Warehouse) -> None:
