@@ -119,8 +119,10 @@ def _timed_commit_lock(waits: list[float], holds: list[float]) -> None:
     connection._release = timed_release
 
 
-def _ingest_batch(db: Any, folder: Path) -> int:
-    """One ingest run of `folder`, as flows/ingest.py's ingest flow runs it (its tasks' plain functions)."""
+def ingest_batch(db: Any, folder: Path, workers: int | None = 1) -> int:
+    """One ingest run of `folder`, as flows/ingest.py's ingest flow runs it (its tasks' plain functions, in
+    its order), without Prefect and its reporting; `workers`: extraction's processes (None: the flow's
+    default)."""
     from extract.files import DEFAULT_MAX_BYTES
     from flows import ingest
     from warehouse.connection import publish_read_copy
@@ -134,7 +136,7 @@ def _ingest_batch(db: Any, folder: Path) -> int:
         documents, read_rejects = ingest.read.fn(files, now, DEFAULT_MAX_BYTES)
         stored = ingest.store_raw.fn(db, documents, run_id, None, now, [*path_rejects, *read_rejects])
         pending = stored.pending
-        outcome, _ = ingest.process_batch(db, run_id, now, pending, None, 1, ingest.Stages.plain())
+        outcome, _ = ingest.process_batch(db, run_id, now, pending, None, workers, ingest.Stages.plain())
         counts = RunCounts(len(documents), stored.new, len(outcome.articles), len(outcome.duplicates), 0)
         ingest.record_run_end.fn(db, run_id, "completed", counts)
         if db.lake is None:
@@ -161,7 +163,7 @@ def _worker(spec: str, folders: list[str], ready: Any, go: Any, results: Any) ->
     ready.put(os.getpid())
     go.wait()
     started, cpu_started = time.perf_counter(), time.process_time()
-    documents = sum(_ingest_batch(db, Path(folder)) for folder in folders)
+    documents = sum(ingest_batch(db, Path(folder)) for folder in folders)
     results.put(
         {
             "documents": documents,
