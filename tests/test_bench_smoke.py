@@ -99,3 +99,17 @@ def test_the_embeddings_benchmark_adds_its_mass_only_inside_its_block() -> None:
     assert embeddings.rows({"skipped": "not installed"}) == [
         ("story evidence from sentence embeddings (not used)", "skipped", "not installed")
     ]
+
+
+def test_a_bench_ingest_run_is_the_flow_s_steps_without_prefect(tmp_path: Path) -> None:
+    # What the workers bench and the Prefect overhead bench run as "without Prefect".
+    from bench.workers import ingest_batch
+    from warehouse.connection import Warehouse, connect
+
+    pipeline.write_corpus(tmp_path / "corpus", 12)
+    db = Warehouse(tmp_path / "bench.duckdb")
+    assert ingest_batch(db, tmp_path / "corpus", workers=None) == 12
+    with connect(db, read_only=True) as con:
+        runs = con.execute("SELECT status, documents_seen FROM runs").fetchall()
+        articles = con.execute("SELECT count(*) FROM articles").fetchone()
+    assert runs == [("completed", 12)] and articles is not None and articles[0] > 0
