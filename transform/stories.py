@@ -10,11 +10,8 @@ week carries (Apple, Trump, China) weighs little; "Lanxi Dynamics" or "31,200 SU
   with their aliases (so "阿里巴巴" is Alibaba), which are broad and count for less;
 - facts: percentages, money, dates (transform.facts, in English, German and Chinese spellings) and
   counts; numbers agree within a rounding tolerance (9% and 8.48%, HK$2.3 trillion and HK$2.2 trillion);
-- headline: the key terms of a title, found in the other article's title, names or top terms.
-
-Wording alone is no evidence: the cosine of two articles' TF-IDF term vectors, counted a little until
-December 2026, added nothing on the team's evaluation set and cost precision on the generated corpus and
-the held-out set (docs/stories.md); the top terms still lead to candidates and meet headlines.
+- headline: the key terms of a title, found in the other article's title, names or top terms;
+- text: cosine of TF-IDF term vectors, a little.
 
 The mass becomes a score in [0, 1) that fades when the two articles are days apart (a follow-up days
 later is a new story). An article joins the story whose members in the window it matches best on
@@ -58,7 +55,7 @@ from transform.story_evidence import (
     segmented_word_count,
     singular,
 )
-from transform.story_vectors import Fact, Figures, shared_figure_masses
+from transform.story_vectors import Fact, Figures, TermVector, cosines, shared_figure_masses
 
 # Words too common to say what an article is about.
 _STOPWORDS = frozenset(
@@ -108,6 +105,7 @@ class StoryRules:
     entity_weight: float = 0.5
     fact_weight: float = 1.0
     headline_weight: float = 0.5
+    text_weight: float = 0.5  # a cosine of 0.4 adds a fifth of a rare name: wording is weak evidence
     full_strength: timedelta = timedelta(hours=24)
     faded_strength: float = 0.3  # at the edge of the window
     date_tolerance_days: int = 2
@@ -269,10 +267,13 @@ class _Prepared:
     """An article's evidence weighted once, so comparing it with many others costs only the overlap."""
 
     features: StoryFeatures
+    vector: Mapping[str, float]  # term -> tf·idf
+    norm: float
     vocabulary: frozenset[str]
     facts: tuple[_Fact, ...]
     keys: Mapping[str, float]  # posting keys with their rarity
     figures: Figures  # the facts as arrays, to meet many articles' facts at once
+    text: TermVector  # the vector as arrays, to meet many articles' vectors at once
     script: str = ""  # "cjk" or "latin" (read from the terms when the stored evidence did not keep it)
 
 
@@ -284,7 +285,8 @@ def _script_of(features: StoryFeatures) -> str:
     return "cjk" if _CJK_SCRIPT.search(" ".join(features.terms)) else "latin"
 
 
-def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
+def _prepare(features: StoryFeatures, weights: Weights, numbering: dict[str, int]) -> _Prepared:
+    """`numbering`: the terms' numbers, shared by the articles compared (new terms are numbered)."""
     singulars = {t: singular(t) for t in features.terms}  # once per term: the rarity and the vocabulary
     # `Weights.rare` as the tables' own lookups: this runs for every term of every candidate.
     term_rarity, fact_rarity = weights.terms.get, weights.facts.get
@@ -293,12 +295,16 @@ def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
     facts = tuple(
         (*_fact_value(key), fact_rarity(key, _UNSEEN) * _specificity(key)) for key in sorted(features.facts)
     )
+    norm = math.sqrt(sum(v * v for v in vector.values()))
     return _Prepared(
         features,
+        vector,
+        norm,
         frozenset(singulars.values()) | features.names | features.headline,  # as `_vocabulary`
         facts,
         _posting_keys(features, weights, vector, singulars),
         Figures.of(facts),
+        TermVector.of(vector, numbering, norm),
         _script_of(features),
     )
 
@@ -335,6 +341,11 @@ def candidate_keys(features: StoryFeatures) -> frozenset[str]:
         + [f"e:{e}" for e in features.entities]
         + [f"t:{t}" for t, _ in top]
     )
+
+
+def _cosine(a: _Prepared, b: _Prepared) -> float:
+    """Cosine of the two articles' tf·idf vectors (`transform.story_vectors.cosines`)."""
+    return cosines(a.text, [b.text])[0]
 
 
 @functools.lru_cache(maxsize=65536)  # the same figures recur across the candidates of every batch
@@ -379,12 +390,13 @@ def _shared(a: frozenset[str], b: frozenset[str], table: Mapping[str, float], we
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """What two articles share, each part a mass of IDFs."""
+    """What two articles share, each part a mass of IDFs (text is a cosine)."""
 
     names: float
     entities: float
     facts: float
     headline: float
+    text: float
 
     def mass(self, rules: StoryRules) -> float:
         # Names alone (no figure, no headline word in common) are what two articles about one company on
@@ -395,6 +407,7 @@ class Evidence:
             + rules.entity_weight * self.entities
             + rules.fact_weight * self.facts
             + rules.headline_weight * self.headline
+            + rules.text_weight * self.text
         )
 
 
@@ -404,9 +417,10 @@ def evidence(
     weights: Weights,
     rules: StoryRules,
     facts: float | None = None,
+    text: float | None = None,
 ) -> Evidence:
-    """What `a` and `b` share (`facts`: their fact mass, when the caller computed it for many articles at
-    once)."""
+    """What `a` and `b` share (`facts`, `text`: their fact mass and cosine, when the caller computed them
+    for many articles at once)."""
     fa, fb = a.features, b.features
     # A name both articles hold counts once, as a name, not again because a headline carries it
     # (the company in both headlines is what two reports of different events of one company share).
@@ -420,6 +434,7 @@ def evidence(
         _shared(fa.entities, fb.entities, weights.entities, weights),
         _fact_mass(a, b, rules) if facts is None else facts,
         headline,
+        _cosine(a, b) if text is None else text,
     )
 
 
@@ -443,8 +458,9 @@ def _score(
     weights: Weights,
     rules: StoryRules,
     facts: float | None = None,
+    text: float | None = None,
 ) -> float:
-    mass = evidence(a, b, weights, rules, facts).mass(rules)
+    mass = evidence(a, b, weights, rules, facts, text).mass(rules)
     undated = a.features.event_time is None or b.features.event_time is None
     scale = rules.scale * (rules.undated_evidence if undated else 1.0)
     if {a.script, b.script} == {"cjk", "latin"}:
@@ -456,7 +472,8 @@ def similarity(
     a: StoryFeatures, b: StoryFeatures, weights: Weights, rules: StoryRules = StoryRules()
 ) -> float:
     """Evidence that two articles report the same event, in [0, 1)."""
-    return _score(_prepare(a, weights), _prepare(b, weights), weights, rules)
+    numbering: dict[str, int] = {}
+    return _score(_prepare(a, weights, numbering), _prepare(b, weights, numbering), weights, rules)
 
 
 def assign_stories(
@@ -479,7 +496,7 @@ def assign_stories(
     story_of = {**(stored_story_of or {}), **{f.article_id: story for f, story in stored}}
     assignments: list[StoryAssignment] = []
     for article in new:
-        prepared = _prepare(article, weights)
+        prepared = _prepare(article, weights, known.numbering)
         copied = (copies or {}).get(article.article_id)
         if copied and copied[0] in story_of:
             assignment = StoryAssignment(article.article_id, story_of[copied[0]], copied[1], copied[0])
@@ -492,7 +509,7 @@ def assign_stories(
             if assignment.spread >= rules.roundup_stories:
                 # Near several stories at once: a roundup whatever its headline says. It joins nothing,
                 # and nothing joins it (it is not posted).
-                prepared = _prepare(dataclasses.replace(article, kind=ROUNDUP), weights)
+                prepared = _prepare(dataclasses.replace(article, kind=ROUNDUP), weights, known.numbering)
         known.times[article.article_id] = article.event_time
         if known.undated(assignment):
             assignment = dataclasses.replace(assignment, undated=True)
@@ -523,9 +540,10 @@ def _best_story(
     candidates = list(candidates)
     everyone = [member for _, members in candidates for member in members]
     facts = iter(_fact_masses(article, everyone, rules))
+    texts = iter(cosines(article.text, [member.text for member in everyone]))
     for story_id, members in candidates:
         scored = [
-            (_score(article, member, weights, rules, next(facts)), member.features.article_id)
+            (_score(article, member, weights, rules, next(facts), next(texts)), member.features.article_id)
             for member in members
         ]
         mean = sum(score for score, _ in scored) / len(scored)
@@ -564,8 +582,9 @@ class _Known:
         self.spans: dict[str, tuple[datetime, datetime]] = {}
         self.timeless: set[str] = set()
         self.max_story_size = 0
+        self.numbering: dict[str, int] = {}  # the terms' numbers, for every article of the run
         for features, story_id in stored:
-            self.add(_prepare(features, weights), story_id)
+            self.add(_prepare(features, weights, self.numbering), story_id)
 
     def add(self, article: _Prepared, story_id: str) -> None:
         self.times[article.features.article_id] = article.features.event_time
