@@ -61,8 +61,8 @@ def embedding_evidence(vectors: Vectors, weight: float, floor: float) -> Iterato
     """Story assignment, while in the block, adds the embeddings' mass to every pair's evidence."""
     plain = stories.evidence
 
-    def evidence(a: Any, b: Any, weights: Any, rules: StoryRules, facts: float | None = None) -> Any:
-        found = plain(a, b, weights, rules, facts)
+    def evidence(a: Any, b: Any, weights: Any, rules: StoryRules, *given: float | None) -> Any:
+        found = plain(a, b, weights, rules, *given)  # (the fact mass and cosine, when the caller has them)
         x, y = vectors.get(a.features.article_id), vectors.get(b.features.article_id)
         if x is None or y is None or a.script != b.script:  # an English-only model
             return found
