@@ -20,8 +20,10 @@ find it:
   recorder, event persister, ...), no UI, the same database in PREFECT_HOME; its output goes to
   `newsetl-server.log` there, never to a command's terminal;
 - it stops itself after NEWSETL_PREFECT_SERVER_IDLE_MINUTES (default 10) without a request or an open
-  connection, on `newsetl server stop`, or on SIGTERM. A server that dies fails the run it was recording
-  (the command says so); the next command starts another.
+  connection, on `newsetl server stop`, or on SIGTERM. Stopping for idleness, it first stops being found
+  (never while a command holds the start lock: a command that finds it makes a request under that lock,
+  which restarts the idle clock). A server that dies fails the run it was recording (the command says
+  so); the next command starts another.
 
 With NEWSETL_PREFECT_SERVER_IDLE_MINUTES=0 a command starts a private server (not shared, not advertised)
 and stops it at its end, once the server has recorded the run's task runs.
@@ -177,6 +179,9 @@ def start_or_find(idle_seconds: float, home: Path | None = None) -> LocalServer:
         if state is not None and _alive(home):
             found = LocalServer(state.url, state.pid, home / LOG_FILE)
             if state.prefect_version == _prefect_version():
+                # A request while this lock is held restarts the server's idle clock, so it does not stop
+                # while this command imports its flow (seconds, on a busy machine) before its first call.
+                _healthy(found.url, 5.0)
                 return found
             found.stop()  # started before Prefect was upgraded: its API may not match this client
         return _spawn(home, idle_seconds, shared=True)
@@ -362,8 +367,14 @@ class _Serving(Protocol):
     should_exit: bool
 
 
-async def stop_when_idle(server: _Serving, app: Activity, idle_seconds: float) -> None:
-    """Have `server` exit once `app` has seen no request or connection for `idle_seconds`.
+Retire = Callable[[Callable[[], bool]], bool]
+
+
+async def stop_when_idle(
+    server: _Serving, app: Activity, idle_seconds: float, retire: Retire | None = None
+) -> None:
+    """Have `server` exit once `app` has seen no request or connection for `idle_seconds`, and `retire`
+    (given a check that it is still idle) agrees: see `SharedName.give_up`.
 
     Idleness counts only while the event loop runs on time: when the loop was held up (a busy machine,
     a slow start of Prefect's services), requests may be waiting in the socket's backlog, unseen, and a
@@ -380,9 +391,56 @@ async def stop_when_idle(server: _Serving, app: Activity, idle_seconds: float) -
         await asyncio.sleep(pause)
         if time.monotonic() - before > 2 * pause:  # held up: what waited meanwhile is not seen yet
             app.last = time.monotonic()
-        elif app.idle_for() > idle_seconds:
+        elif app.idle_for() > idle_seconds and _may_retire(retire, app, idle_seconds):
             _note(f"idle for {idle_seconds:.0f} s, stopping")
             server.should_exit = True
+
+
+def _may_retire(retire: Retire | None, app: Activity, idle_seconds: float) -> bool:
+    return retire is None or retire(lambda: app.idle_for() > idle_seconds)
+
+
+class SharedName:
+    """What makes a server the shared one of its PREFECT_HOME: the alive lock it holds and the state file
+    naming it. A server stopping for idleness gives them up before it shuts down, not after: a command
+    that found it during the shutdown (up to uvicorn's graceful timeout) used to fail with "the Prefect
+    server stopped while starting" (seen in CI); now it finds no server and starts another."""
+
+    def __init__(self, alive_fd: int | None, state: Path | None) -> None:
+        self.alive_fd = alive_fd
+        self.state = state
+
+    def give_up(self, still_idle: Callable[[], bool]) -> bool:
+        """Give up the name and return True, unless a command holds the start lock (it is finding this
+        server, and its request will make it busy again) or `still_idle()` no longer holds."""
+        import fcntl
+
+        if self.state is None:  # a private server: nobody finds it
+            return still_idle()
+        start_lock = os.open(self.state.parent / START_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(start_lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            if not still_idle():
+                return False
+            self.release()
+            return True
+        finally:
+            os.close(start_lock)
+
+    def release(self) -> None:
+        """The lock first: a command that then finds the state file without it starts a new server, whose
+        state file this one leaves alone."""
+        if self.alive_fd is not None:
+            os.close(self.alive_fd)
+            self.alive_fd = None
+        if self.state is not None:
+            with suppress(OSError, ValueError, TypeError):
+                if json.loads(self.state.read_text(encoding="utf-8"))["pid"] == os.getpid():
+                    self.state.unlink()
+            self.state = None
 
 
 def serve(listen_fd: int, idle_seconds: float, alive_fd: int | None, state: Path | None) -> None:
@@ -401,9 +459,10 @@ def serve(listen_fd: int, idle_seconds: float, alive_fd: int | None, state: Path
         uvicorn.Config(app, lifespan="on", log_level="warning", timeout_graceful_shutdown=10)
     )
     listener = socket.socket(fileno=listen_fd)
+    name = SharedName(alive_fd, state)
 
     async def main() -> None:
-        watchdog = asyncio.create_task(stop_when_idle(server, app, idle_seconds))
+        watchdog = asyncio.create_task(stop_when_idle(server, app, idle_seconds, name.give_up))
         try:
             await server.serve(sockets=[listener])
         finally:
@@ -416,14 +475,7 @@ def serve(listen_fd: int, idle_seconds: float, alive_fd: int | None, state: Path
     try:
         asyncio.run(main())
     finally:
-        # The lock first: a command that then finds the state file without it starts a new server,
-        # whose state file this one leaves alone.
-        if alive_fd is not None:
-            os.close(alive_fd)
-        if state is not None:
-            with suppress(OSError, ValueError, TypeError):
-                if json.loads(state.read_text(encoding="utf-8"))["pid"] == os.getpid():
-                    state.unlink()
+        name.release()  # stopped by a signal, or by an error
         _note(f"Prefect server {os.getpid()} stopped")
 
 

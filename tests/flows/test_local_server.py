@@ -19,9 +19,14 @@ import pytest
 
 from flows.prefect_server import (
     ALIVE_LOCK,
+    START_LOCK,
     STATE_FILE,
     Activity,
+    SharedName,
+    _alive,
+    _flock,
     _pid_running,
+    _prefect_version,
     configured_api_url,
     find,
     start_or_find,
@@ -257,3 +262,85 @@ def test_a_server_held_up_longer_than_its_idle_timeout_does_not_stop_before_seei
     stopped_on_waking, stopped_when_idle = asyncio.run(scenario())
     assert not stopped_on_waking
     assert stopped_when_idle  # and it still stops once idle for the timeout
+
+
+def _state(home: Path, url: str, pid: int) -> None:
+    state = {"url": url, "pid": pid, "started_at": "2026-01-01T00:00:00+00:00", "idle_seconds": 600}
+    (home / STATE_FILE).write_text(json.dumps({**state, "prefect_version": _prefect_version()}))
+
+
+def test_an_idle_server_gives_up_its_name_first_unless_a_command_is_finding_it(tmp_path: Path) -> None:
+    # A server found while it shut down for idleness failed the command that found it ("the Prefect
+    # server stopped while starting", seen in CI). Now it stops being findable first, and not while a
+    # command holds the start lock (that command's request makes it busy again).
+    alive = os.open(tmp_path / ALIVE_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    import fcntl
+
+    fcntl.flock(alive, fcntl.LOCK_EX)
+    _state(tmp_path, "http://127.0.0.1:9/api", os.getpid())
+    name = SharedName(alive, tmp_path / STATE_FILE)
+    with _flock(tmp_path / START_LOCK):  # a command finding the server
+        assert not name.give_up(lambda: True)
+    assert _alive(tmp_path) and (tmp_path / STATE_FILE).exists()
+    assert not name.give_up(lambda: False)  # a request came meanwhile
+    assert _alive(tmp_path) and (tmp_path / STATE_FILE).exists()
+    assert name.give_up(lambda: True)
+    assert not _alive(tmp_path) and not (tmp_path / STATE_FILE).exists()
+    name.release()  # again, at the process's end: nothing left to do, no error
+
+
+def test_a_server_that_may_not_give_up_its_name_keeps_serving() -> None:
+    async def nothing(scope: Any, receive: Any, send: Any) -> None:
+        return None
+
+    app = Activity(nothing)
+    server = SimpleNamespace(started=True, should_exit=False)
+    asked: list[bool] = []
+
+    def retire(still_idle: Any) -> bool:
+        asked.append(still_idle())
+        return len(asked) > 3
+
+    async def scenario() -> None:
+        watchdog = asyncio.create_task(stop_when_idle(server, app, idle_seconds=0.2, retire=retire))
+        deadline = time.monotonic() + 10
+        while not server.should_exit and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        watchdog.cancel()
+
+    asyncio.run(scenario())
+    assert server.should_exit and asked == [True] * 4  # asked, refused three times, then stopped
+
+
+def test_finding_the_shared_server_makes_it_busy_before_the_command_imports_its_flow(home: Path) -> None:
+    # The idle clock restarts with a request made while the start lock is held, so a server found near the
+    # end of its idle timeout does not stop during the command's imports (seconds on a busy machine).
+    import http.server
+    import threading
+
+    seen: list[str] = []
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            return None
+
+    listener = http.server.HTTPServer(("127.0.0.1", 0), Health)
+    threading.Thread(target=listener.serve_forever, daemon=True).start()
+    alive = os.open(home / ALIVE_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    import fcntl
+
+    fcntl.flock(alive, fcntl.LOCK_EX)  # this process plays the server
+    try:
+        _state(home, f"http://127.0.0.1:{listener.server_port}/api", os.getpid())
+        found = start_or_find(600)
+        assert found.url == f"http://127.0.0.1:{listener.server_port}/api" and found.process is None
+        assert seen == ["/api/health"]
+    finally:
+        os.close(alive)
+        listener.shutdown()
+        (home / STATE_FILE).unlink()
