@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from prefect import get_run_logger, task
+from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
@@ -26,7 +26,7 @@ DIGEST_KEY = "daily-digest"
 @task(cache_policy=NONE)
 def daily_digest(db: Warehouse, now: datetime) -> str:
     """Read the latest day's digest (up to `now`) and publish it as the `daily-digest` artifact."""
-    with connect(db) as connection:
+    with connect(db, read_only=True) as connection:
         day = read_latest_day(connection, now.date())
         if day is None:
             markdown = (
@@ -40,10 +40,3 @@ def daily_digest(db: Warehouse, now: datetime) -> str:
         markdown, key=DIGEST_KEY, description="The latest day's stories, entities and facts"
     )
     return markdown
-
-
-def publish_digest(db: Warehouse, now: datetime) -> None:
-    """Publish the daily digest; a failure is a failed task run and a warning, never a failed ingest."""
-    state = daily_digest(db, now, return_state=True)
-    if not state.is_completed():
-        get_run_logger().warning("The daily digest was not published: %s", state.message)

@@ -24,10 +24,10 @@ from prefect.utilities.annotations import quote
 
 from extract.files import DEFAULT_MAX_BYTES, FILE_SOURCE, discover_files, read_file
 from flows import pipeline
-from flows.digest import publish_digest
+from flows.digest import daily_digest
 from flows.pipeline import Deduplicated, Processed
 from flows.settings import warehouse_for
-from flows.story_report import publish_story_report
+from flows.story_report import stories_of_this_run
 from transform.analysis import ArticleAnalysis
 from transform.errors import Reject, TransientError
 from transform.health import Alert, HealthRules, SourceRun, check_source
@@ -590,9 +590,22 @@ def load_documents(
         summary.new_stories,
         len(summary.rejects),
     )
-    publish_digest(db, now)
-    publish_story_report(db, run_id)
+    publish_reports(db, now, run_id)
     return summary
+
+
+def publish_reports(db: Warehouse, now: datetime, run_id: str) -> None:
+    """The daily digest and the stories of this run, side by side: each task waits mostly on the Prefect
+    API, and one after the other they added ~0.5 s to a 1,000-document run. A report that fails is a
+    failed task run and a warning, never a failed ingest (the run's data is committed before)."""
+    reports = {
+        "The daily digest was": daily_digest.submit(db, now),
+        "The stories of this run were": stories_of_this_run.submit(db, run_id),
+    }
+    for subject, report in reports.items():
+        report.wait()
+        if not report.state.is_completed():
+            get_run_logger().warning("%s not published: %s", subject, report.state.message)
 
 
 def publish_artifacts(summary: IngestSummary, new_articles: tuple[Article, ...]) -> None:

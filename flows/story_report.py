@@ -8,7 +8,7 @@ is a failed task run and a warning in the log.
 
 from __future__ import annotations
 
-from prefect import get_run_logger, task
+from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
@@ -23,21 +23,13 @@ SHOWN_STORIES = 50
 @task(cache_policy=NONE)
 def stories_of_this_run(db: Warehouse, run_id: str) -> str:
     """Publish the run's stories as a markdown artifact (key `run-stories`); returns its markdown."""
-    with connect(db) as connection:
+    with connect(db, read_only=True) as connection:
         stories = run_stories(connection, run_id, SHOWN_STORIES)
     markdown = story_report(stories, run_id)
     create_markdown_artifact(
         markdown, key=ARTIFACT_KEY, description="Stories that gained articles in this run"
     )
     return markdown
-
-
-def publish_story_report(db: Warehouse, run_id: str) -> None:
-    """Publish the stories of this run; a failure is a failed task run and a warning, never a failed
-    ingest (the run's data is committed before it)."""
-    state = stories_of_this_run(db, run_id, return_state=True)
-    if not state.is_completed():
-        get_run_logger().warning("The stories of this run were not published: %s", state.message)
 
 
 def story_report(run: RunStories, run_id: str) -> str:

@@ -44,7 +44,6 @@ from extract.warc import (
     list_cc_news,
     read_archive,
 )
-from flows.digest import publish_digest
 from flows.ingest import (
     IngestSummary,
     current_run_id,
@@ -54,6 +53,7 @@ from flows.ingest import (
     opaque,
     process_pending,
     publish_artifacts,
+    publish_reports,
     raise_health_alerts,
     record_run_end,
     record_source_health,
@@ -63,7 +63,6 @@ from flows.ingest import (
 )
 from flows.pipeline import usable_cores
 from flows.settings import warehouse_for
-from flows.story_report import publish_story_report
 from flows.warc_chunks import Chunk, chunks
 from transform.errors import Reject
 from transform.health import SourceRun
@@ -314,8 +313,7 @@ def _read_and_load(
     refresh_read_copy(db)
     raise_health_alerts(list(summary.alerts), return_state=True)
     publish_artifacts(summary, totals.outcome.new_articles)
-    publish_digest(db, now)
-    publish_story_report(db, run_id)
+    publish_reports(db, now, run_id)
     counts = totals.counts
     logger.info(
         "%d records, %d pages, %d set aside by the prefilter; %d new articles, %d rejected",
