@@ -189,13 +189,15 @@ def _stolen_seconds() -> float | None:
     return int(fields[8]) / os.sysconf("SC_CLK_TCK") if len(fields) > 8 else None
 
 
-def measure(spec: str, shares: list[list[Path]]) -> dict[str, Any]:
-    """Run one worker process per share of batches at once on the warehouse `spec`; their figures."""
+def measure(spec: str | list[str], shares: list[list[Path]]) -> dict[str, Any]:
+    """Run one worker process per share of batches at once on the warehouse `spec` (or each on its own,
+    given one spec per share); their figures."""
+    specs = spec if isinstance(spec, list) else [spec] * len(shares)
     context = multiprocessing.get_context("spawn")
     ready, results, go = context.Queue(), context.Queue(), context.Event()
     processes = [
-        context.Process(target=_worker, args=(spec, [str(f) for f in share], ready, go, results))
-        for share in shares
+        context.Process(target=_worker, args=(each, [str(f) for f in share], ready, go, results))
+        for each, share in zip(specs, shares, strict=True)
     ]
     for process in processes:
         process.start()
@@ -234,16 +236,23 @@ def measure(spec: str, shares: list[list[Path]]) -> dict[str, Any]:
     }
 
 
-def _check(spec: str, documents: int) -> dict[str, int]:
-    """The warehouse after a measurement: every document stored once with one outcome."""
+def _check(spec: str | list[str], documents: int) -> dict[str, int]:
+    """The warehouse (or warehouses) after a measurement: every document stored once with one outcome."""
     from warehouse.connection import connect
     from warehouse.integrity import check_integrity
 
-    with connect(spec, read_only=True) as connection:
-        report = check_integrity(connection)
-    if not report.ok or report.raw_documents != documents or report.pending:
-        raise RuntimeError(f"{spec}: the warehouse does not add up: {report.describe()}")
-    return {"articles": report.articles, "exact_duplicates": report.duplicates}
+    figures = {"raw_documents": 0, "articles": 0, "exact_duplicates": 0}
+    for each in spec if isinstance(spec, list) else [spec]:
+        with connect(each, read_only=True) as connection:
+            report = check_integrity(connection)
+        if not report.ok or report.pending:
+            raise RuntimeError(f"{each}: the warehouse does not add up: {report.describe()}")
+        figures["raw_documents"] += report.raw_documents
+        figures["articles"] += report.articles
+        figures["exact_duplicates"] += report.duplicates
+    if figures.pop("raw_documents") != documents:
+        raise RuntimeError(f"{spec}: {documents} documents went in, another number was stored")
+    return figures
 
 
 @contextmanager
@@ -289,12 +298,17 @@ def main(quick: bool = False) -> dict[str, Any]:
             def new_file() -> str:
                 return str(base / f"file{next(counter)}" / "newsetl.duckdb")
 
+            def new_files() -> list[str]:
+                return [new_file() for _ in two]
+
             for name, new, shares in (
                 ("postgres_1", new_postgres_lake, one),
                 ("postgres_2", new_postgres_lake, two),
                 ("sqlite_1", new_sqlite_lake, one),
                 ("sqlite_2", new_sqlite_lake, two),
                 ("file_1", new_file, one),
+                # Nothing shared: what two processes doing this work get of two cores, the ceiling.
+                ("file_2_apart", new_files, two),
             ):
                 best: dict[str, Any] | None = None
                 for _ in range(rounds):
@@ -332,6 +346,9 @@ def ratios(figures: dict[str, Any]) -> dict[str, Any]:
         serial = one["lock_held_s"] / one["seconds"]
         derived[f"{engine}_serial_share"] = round(serial, 2)
         derived[f"{engine}_2_vs_1_amdahl"] = round(1 / (serial + (1 - serial) / 2), 2)
+    apart, alone = figures.get("file_2_apart", {}), figures.get("file_1", {})
+    if apart.get("docs_per_s") and alone.get("docs_per_s"):
+        derived["apart_2_vs_1"] = round(apart["docs_per_s"] / alone["docs_per_s"], 2)
     return derived
 
 
@@ -344,7 +361,10 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("sqlite_1", "DuckLake, SQLite catalog, 1 worker"),
         ("sqlite_2", "DuckLake, SQLite catalog, 2 workers"),
         ("file_1", "DuckDB file, 1 worker"),
+        ("file_2_apart", "2 workers, a DuckDB file each (nothing shared)"),
     ):
+        if key not in figures:  # (results.json from before that configuration)
+            continue
         f = figures[key]
         if "error" in f:
             out.append((name, f"{label}: docs/s", f"failed: {f['error'][:80]}"))
@@ -372,6 +392,10 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str]]:
             f"{figures['postgres_2_vs_1']}x / {figures['sqlite_2_vs_1']}x",
         )
     )
+    if figures.get("apart_2_vs_1"):
+        out.append(
+            (name, "2 vs 1 workers sharing nothing: this machine's ceiling", f"{figures['apart_2_vs_1']}x")
+        )
     out.append(
         (
             name,
