@@ -14,6 +14,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 from prefect.runtime import flow_run
 
+from flows import ingest
 from flows.ingest import IngestSummary, publish_artifacts
 from tests.warehouse.test_warehouse import article_for, raw
 from transform.records import Article
@@ -64,3 +65,16 @@ def test_titled_articles_keep_their_titles_and_several_are_plural() -> None:
     artifact = new_articles_artifact((articles[0], blank))
     assert artifact.description == "2 new articles"
     assert [row["title"] for row in rows(artifact)] == ["A title", "(untitled) Another one."]
+
+
+def test_a_large_run_shows_its_first_articles_and_says_how_to_list_them_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ingest, "ARTIFACT_ROWS", 2)
+    articles = tuple(article_for(raw(f"{name}.txt", f"Body {name} about Qwen.")) for name in "abc")
+    artifact = new_articles_artifact(articles)
+    assert [row["url"] for row in rows(artifact)] == [a.canonical_url for a in articles[:2]]
+    assert artifact.description == (
+        "The first 2 of 3 new articles; all of them: newsetl sql"
+        " \"SELECT title, canonical_url, source FROM articles WHERE run_id = 'run-1'\""
+    )
