@@ -17,6 +17,7 @@ from prefect.runtime import flow_run
 from flows import ingest
 from flows.ingest import IngestSummary, publish_artifacts
 from tests.warehouse.test_warehouse import article_for, raw
+from transform.errors import Reject
 from transform.records import Article
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -78,3 +79,13 @@ def test_a_large_run_shows_its_first_articles_and_says_how_to_list_them_all(
         "The first 2 of 3 new articles; all of them: newsetl sql"
         " \"SELECT title, canonical_url, source FROM articles WHERE run_id = 'run-1'\""
     )
+
+
+def test_the_run_summary_lists_the_first_rejects_and_gives_the_query_for_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ingest, "ARTIFACT_ROWS", 2)
+    rejects = tuple(Reject(f"file:///in/{n}.txt", "read", "not UTF-8 text", None) for n in range(5))
+    markdown = IngestSummary("run-9", "/data/w.duckdb", 5, 5, 0, 0, rejects=rejects).to_markdown()
+    assert "`file:///in/1.txt`" in markdown and "`file:///in/2.txt`" not in markdown
+    assert markdown.endswith("... and 3 more: `newsetl sql \"FROM rejects WHERE run_id = 'run-9'\"`")
