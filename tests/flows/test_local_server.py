@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -274,8 +277,6 @@ def test_an_idle_server_gives_up_its_name_first_unless_a_command_is_finding_it(t
     # server stopped while starting", seen in CI). Now it stops being findable first, and not while a
     # command holds the start lock (that command's request makes it busy again).
     alive = os.open(tmp_path / ALIVE_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
-    import fcntl
-
     fcntl.flock(alive, fcntl.LOCK_EX)
     _state(tmp_path, "http://127.0.0.1:9/api", os.getpid())
     name = SharedName(alive, tmp_path / STATE_FILE)
@@ -312,12 +313,10 @@ def test_a_server_that_may_not_give_up_its_name_keeps_serving() -> None:
     assert server.should_exit and asked == [True] * 4  # asked, refused three times, then stopped
 
 
-def test_finding_the_shared_server_makes_it_busy_before_the_command_imports_its_flow(home: Path) -> None:
+def test_finding_the_shared_server_makes_it_busy_before_the_command_imports_its_flow(tmp_path: Path) -> None:
     # The idle clock restarts with a request made while the start lock is held, so a server found near the
     # end of its idle timeout does not stop during the command's imports (seconds on a busy machine).
-    import http.server
-    import threading
-
+    home = tmp_path  # a home of its own: no real server of this module holds its alive lock
     seen: list[str] = []
 
     class Health(http.server.BaseHTTPRequestHandler):
@@ -332,15 +331,12 @@ def test_finding_the_shared_server_makes_it_busy_before_the_command_imports_its_
     listener = http.server.HTTPServer(("127.0.0.1", 0), Health)
     threading.Thread(target=listener.serve_forever, daemon=True).start()
     alive = os.open(home / ALIVE_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
-    import fcntl
-
     fcntl.flock(alive, fcntl.LOCK_EX)  # this process plays the server
     try:
         _state(home, f"http://127.0.0.1:{listener.server_port}/api", os.getpid())
-        found = start_or_find(600)
+        found = start_or_find(600, home)
         assert found.url == f"http://127.0.0.1:{listener.server_port}/api" and found.process is None
         assert seen == ["/api/health"]
     finally:
         os.close(alive)
         listener.shutdown()
-        (home / STATE_FILE).unlink()
