@@ -151,7 +151,7 @@ def run(
 
 
 def _print_summary(heading: str, summary: IngestSummary, db_path: str, failed: bool = False) -> None:
-    from warehouse.queries import EXAMPLE_QUERY
+    from warehouse.queries import EXAMPLE_QUERY, run_rejects_query
 
     console.print()
     console.print(heading, style="bold")
@@ -175,7 +175,7 @@ def _print_summary(heading: str, summary: IngestSummary, db_path: str, failed: b
         console.print(f"    - [{reject.stage}] {reject.reason}: {reject.uri}", markup=False)
     if len(summary.rejects) > SHOWN_REJECTS:
         more = len(summary.rejects) - SHOWN_REJECTS
-        query = f"FROM rejects WHERE run_id = '{summary.run_id}'"
+        query = run_rejects_query(summary.run_id)
         command = newsetl_command()
         see = f'{command} sql "{query}" --db {shlex.quote(db_path)}'
         console.print(f"    ... and {more} more rejects (see: {see})")

@@ -59,7 +59,13 @@ from warehouse.loads import (
     transaction,
 )
 from warehouse.locks import live_runs, run_guard
-from warehouse.queries import attempt_counts, learned_boilerplate, pending_documents
+from warehouse.queries import (
+    attempt_counts,
+    learned_boilerplate,
+    pending_documents,
+    run_articles_query,
+    run_rejects_query,
+)
 
 Batch = TypeVar("Batch")
 
@@ -162,8 +168,7 @@ class IngestSummary:
             lines += [f"| {r.stage} | {r.reason} | `{r.uri}` |" for r in self.rejects[:ARTIFACT_ROWS]]
             if len(self.rejects) > ARTIFACT_ROWS:
                 more = len(self.rejects) - ARTIFACT_ROWS
-                query = f"FROM rejects WHERE run_id = '{self.run_id}'"
-                lines += ["", f'... and {more:,} more: `newsetl sql "{query}"`']
+                lines += ["", f'... and {more:,} more: `newsetl sql "{run_rejects_query(self.run_id)}"`']
         return "\n".join(lines)
 
 
@@ -638,7 +643,7 @@ def publish_artifacts(summary: IngestSummary, new_articles: tuple[Article, ...])
         if count > ARTIFACT_ROWS:
             description = (
                 f"The first {ARTIFACT_ROWS:,} of {count:,} new articles; all of them: newsetl sql "
-                f"\"SELECT title, canonical_url, source FROM articles WHERE run_id = '{summary.run_id}'\""
+                f'"{run_articles_query(summary.run_id)}"'
             )
         create_table_artifact(
             [

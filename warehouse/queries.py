@@ -20,6 +20,20 @@ from warehouse.batches import registered
 EXAMPLE_QUERY = "SELECT title, source, word_count FROM articles ORDER BY loaded_at DESC, title LIMIT 5"
 
 
+def run_rejects_query(run_id: str) -> str:
+    """The query that lists a run's rejects (every column), for messages that send users to `newsetl sql`."""
+    return f"FROM rejects WHERE run_id = {_sql_literal(run_id)}"
+
+
+def run_articles_query(run_id: str) -> str:
+    """The query that lists a run's new articles, for messages that send users to `newsetl sql`."""
+    return f"SELECT title, canonical_url, source FROM articles WHERE run_id = {_sql_literal(run_id)}"
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def pending_documents(
     connection: duckdb.DuckDBPyConnection, at_hand: Sequence[RawDocument] = ()
 ) -> list[RawDocument]:

@@ -88,4 +88,5 @@ def test_the_run_summary_lists_the_first_rejects_and_gives_the_query_for_the_res
     rejects = tuple(Reject(f"file:///in/{n}.txt", "read", "not UTF-8 text", None) for n in range(5))
     markdown = IngestSummary("run-9", "/data/w.duckdb", 5, 5, 0, 0, rejects=rejects).to_markdown()
     assert "`file:///in/1.txt`" in markdown and "`file:///in/2.txt`" not in markdown
-    assert markdown.endswith("... and 3 more: `newsetl sql \"FROM rejects WHERE run_id = 'run-9'\"`")
+    query = "FROM rejects WHERE run_id = 'run-9'"
+    assert markdown.endswith(f'... and 3 more: `newsetl sql "{query}"`')

@@ -35,6 +35,8 @@ from warehouse.queries import (
     learned_boilerplate,
     pending_documents,
     render_query,
+    run_articles_query,
+    run_rejects_query,
     table_counts,
 )
 from warehouse.reprocess import forget_derived
@@ -344,6 +346,26 @@ def test_render_query_prints_a_table_and_says_when_rows_are_cut(warehouse: Wareh
         large = render_query(con, "SELECT * FROM range(100)", max_rows=10)
     assert "answer" in small and "42" in small
     assert "100 rows, first 10 shown" in large
+
+
+def test_the_queries_messages_give_users_run_on_the_warehouse_and_select_one_run(
+    warehouse: Warehouse,
+) -> None:
+    # The artifacts and the CLI's summary print these for `newsetl sql`: they must run as printed.
+    with connect(warehouse) as con:
+        for run_id, uri in (
+            ("run-1", "file:///a.txt"),
+            ("run-2", "file:///b.txt"),
+            ("it's", "file:///c.txt"),
+        ):
+            con.execute(
+                "INSERT INTO rejects (doc_id, uri, stage, reason, rejected_at, run_id)"
+                " VALUES (NULL, ?, 'read', 'x', ?, ?)",
+                [uri, NOW, run_id],
+            )
+        assert [row[1] for row in con.execute(run_rejects_query("run-1")).fetchall()] == ["file:///a.txt"]
+        assert [row[1] for row in con.execute(run_rejects_query("it's")).fetchall()] == ["file:///c.txt"]
+        assert con.execute(run_articles_query("run-1")).fetchall() == []
 
 
 # File-only from here: a missing file, and a file held by another process (a lake's readers and writers do
