@@ -185,7 +185,7 @@ def _open_file(
     try:
         # Under DuckDB's own name for it (the file's stem), as duckdb.connect(path) would.
         name = '"' + (path.stem or "warehouse").replace('"', '""') + '"'
-        connection.execute(f"ATTACH {_sql_string(str(path))} AS {name} (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+        connection.execute(f"ATTACH {sql_string(str(path))} AS {name} (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
         connection.execute(f"USE {name}")
     except BaseException:
         connection.close()
@@ -326,7 +326,7 @@ def connect_locked(
             raise WarehouseError(f"cannot open {path}: {error}") from error
     try:
         if allowed:
-            listed = ", ".join(_sql_string(directory) for directory in allowed)
+            listed = ", ".join(sql_string(directory) for directory in allowed)
             connection.execute(f"SET allowed_directories = [{listed}]")
         connection.execute("SET enable_external_access = false")
         connection.execute("SET lock_configuration = true")
@@ -361,7 +361,7 @@ def open_lake(
         raise WarehouseError(f"cannot open {lake.shown} with settings {settings}: {error}") from error
     try:
         for extension in ("ducklake", lake.engine):
-            connection.execute(f"LOAD {_sql_string(str(extension_file(extension)))}")
+            connection.execute(f"LOAD {sql_string(str(extension_file(extension)))}")
         options = ["READ_ONLY"] if read_only else []
         if create:
             if not lake.data_path:
@@ -371,11 +371,11 @@ def open_lake(
                 )
             if "://" not in lake.data_path:
                 Path(lake.data_path).mkdir(parents=True, exist_ok=True)
-            options.append(f"DATA_PATH {_sql_string(lake.data_path)}")
+            options.append(f"DATA_PATH {sql_string(lake.data_path)}")
         else:
             options.append("CREATE_IF_NOT_EXISTS false")
         connection.execute(
-            f"ATTACH {_sql_string(LAKE_PREFIX + lake.catalog)} AS {LAKE_NAME} ({', '.join(options)})"
+            f"ATTACH {sql_string(LAKE_PREFIX + lake.catalog)} AS {LAKE_NAME} ({', '.join(options)})"
         )
         connection.execute(f"USE {LAKE_NAME}")
     except duckdb.Error as error:
@@ -404,8 +404,8 @@ def attach_statements(warehouse: Warehouse | Path | str, *, read_only: bool = Tr
         raise WarehouseError(f"{warehouse.shown} is a DuckDB file, not a lake: open it with duckdb directly")
     options = " (READ_ONLY)" if read_only else ""
     return [
-        *(f"LOAD {_sql_string(str(extension_file(name)))};" for name in ("ducklake", lake.engine)),
-        f"ATTACH {_sql_string(LAKE_PREFIX + lake.catalog)} AS {LAKE_NAME}{options};",
+        *(f"LOAD {sql_string(str(extension_file(name)))};" for name in ("ducklake", lake.engine)),
+        f"ATTACH {sql_string(LAKE_PREFIX + lake.catalog)} AS {LAKE_NAME}{options};",
         f"USE {LAKE_NAME};",
     ]
 
@@ -690,7 +690,9 @@ def is_refusal(error: duckdb.Error) -> bool:
     return isinstance(error, duckdb.PermissionException) or any(r in message for r in _REFUSALS)
 
 
-def _sql_string(value: str) -> str:
+def sql_string(value: str) -> str:
+    """`value` as an SQL string literal, for the places a statement cannot take a parameter (ATTACH,
+    LOAD, COPY ... TO, queries printed for users)."""
     return "'" + value.replace("'", "''") + "'"
 
 

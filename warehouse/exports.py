@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.connection import WarehouseError
+from warehouse.connection import WarehouseError, sql_string
 
 # What each exported dataset holds; `day` is the partition column.
 EXPORTS = {
@@ -87,9 +87,9 @@ def _write_dataset(connection: duckdb.DuckDBPyConnection, query: str, staging: P
     row = connection.execute(f"SELECT count(*) FROM ({query})").fetchone()
     rows = int(row[0]) if row else 0
     if rows:
-        quoted = str(staging).replace("'", "''")
+        target = sql_string(str(staging))
         connection.execute(
-            f"COPY ({query}) TO '{quoted}' (FORMAT parquet, PARTITION_BY (day), OVERWRITE_OR_IGNORE)"
+            f"COPY ({query}) TO {target} (FORMAT parquet, PARTITION_BY (day), OVERWRITE_OR_IGNORE)"
         )
     return rows
 

@@ -17,6 +17,8 @@ from datetime import datetime, timedelta
 
 import duckdb
 
+from warehouse.connection import sql_string
+
 # One row per attached database; the warehouse is the current one. Sizes come formatted ("1.5 MiB").
 STORAGE_FIGURES = """
 SELECT database_size, wal_size, total_blocks, free_blocks
@@ -131,7 +133,7 @@ def tend_lake(
     it is older than the retention.
     """
     lake, _ = _metadata(connection)
-    name = _sql_string(lake)
+    name = sql_string(lake)
     before = lake_figures(connection)
     # Rows small commits inlined into the catalog stay there (DuckLake reads them in place):
     # ducklake_flush_inlined_data would write them out, but it drops the catalog tables that held them,
@@ -177,7 +179,3 @@ def _rows(connection: duckdb.DuckDBPyConnection, sql: str, *parameters: object) 
     # back when the connection closed, though it had returned its figures).
     [(count,)] = connection.execute(sql, list(parameters)).fetchall()
     return int(count or 0)
-
-
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"

@@ -15,6 +15,7 @@ from transform.records import RawDocument, SourceKind
 from transform.stories import REPORT, StoryFeatures
 from transform.versions import ArticleVersion
 from warehouse.batches import registered
+from warehouse.connection import sql_string
 
 # Shown to users after an ingest: one query that works on any warehouse.
 EXAMPLE_QUERY = "SELECT title, source, word_count FROM articles ORDER BY loaded_at DESC, title LIMIT 5"
@@ -22,16 +23,12 @@ EXAMPLE_QUERY = "SELECT title, source, word_count FROM articles ORDER BY loaded_
 
 def run_rejects_query(run_id: str) -> str:
     """The query that lists a run's rejects (every column), for messages that send users to `newsetl sql`."""
-    return f"FROM rejects WHERE run_id = {_sql_literal(run_id)}"
+    return f"FROM rejects WHERE run_id = {sql_string(run_id)}"
 
 
 def run_articles_query(run_id: str) -> str:
     """The query that lists a run's new articles, for messages that send users to `newsetl sql`."""
-    return f"SELECT title, canonical_url, source FROM articles WHERE run_id = {_sql_literal(run_id)}"
-
-
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    return f"SELECT title, canonical_url, source FROM articles WHERE run_id = {sql_string(run_id)}"
 
 
 def pending_documents(
