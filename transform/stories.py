@@ -267,13 +267,11 @@ class _Prepared:
     """An article's evidence weighted once, so comparing it with many others costs only the overlap."""
 
     features: StoryFeatures
-    vector: Mapping[str, float]  # term -> tf·idf
-    norm: float
     vocabulary: frozenset[str]
     facts: tuple[_Fact, ...]
     keys: Mapping[str, float]  # posting keys with their rarity
     figures: Figures  # the facts as arrays, to meet many articles' facts at once
-    text: TermVector  # the vector as arrays, to meet many articles' vectors at once
+    text: TermVector  # the tf·idf vector (with its norm) as arrays, to meet many articles' at once
     script: str = ""  # "cjk" or "latin" (read from the terms when the stored evidence did not keep it)
 
 
@@ -298,8 +296,6 @@ def _prepare(features: StoryFeatures, weights: Weights, numbering: dict[str, int
     norm = math.sqrt(sum(v * v for v in vector.values()))
     return _Prepared(
         features,
-        vector,
-        norm,
         frozenset(singulars.values()) | features.names | features.headline,  # as `_vocabulary`
         facts,
         _posting_keys(features, weights, vector, singulars),
