@@ -64,6 +64,12 @@ def _gone(pid: int, within: float) -> bool:
     return False
 
 
+def _state(home: Path, url: str, pid: int) -> None:
+    """The state file a shared server writes, naming `url` and `pid`."""
+    state = {"url": url, "pid": pid, "started_at": "2026-01-01T00:00:00+00:00", "idle_seconds": 600}
+    (home / STATE_FILE).write_text(json.dumps({**state, "prefect_version": _prefect_version()}))
+
+
 @pytest.mark.slow  # starts a real Prefect server
 def test_commands_share_one_server_until_it_is_stopped(
     home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
@@ -125,17 +131,7 @@ def test_a_server_stops_itself_when_idle(home: Path) -> None:
 
 def test_a_stale_state_file_is_not_taken_for_a_server(home: Path) -> None:
     # What a server killed with SIGKILL leaves: its state file, naming a pid that may be reused.
-    (home / STATE_FILE).write_text(
-        json.dumps(
-            {
-                "url": "http://127.0.0.1:9/api",
-                "pid": os.getpid(),  # alive, but not a server: it holds no alive lock
-                "started_at": "2026-01-01T00:00:00+00:00",
-                "idle_seconds": 600,
-                "prefect_version": "3.8.8",
-            }
-        )
-    )
+    _state(home, "http://127.0.0.1:9/api", os.getpid())  # alive, but not a server: it holds no alive lock
     (home / ALIVE_LOCK).touch()
     assert find() is None
     assert stop_shared() is None  # and nothing is signalled
@@ -265,11 +261,6 @@ def test_a_server_held_up_longer_than_its_idle_timeout_does_not_stop_before_seei
     stopped_on_waking, stopped_when_idle = asyncio.run(scenario())
     assert not stopped_on_waking
     assert stopped_when_idle  # and it still stops once idle for the timeout
-
-
-def _state(home: Path, url: str, pid: int) -> None:
-    state = {"url": url, "pid": pid, "started_at": "2026-01-01T00:00:00+00:00", "idle_seconds": 600}
-    (home / STATE_FILE).write_text(json.dumps({**state, "prefect_version": _prefect_version()}))
 
 
 def test_an_idle_server_gives_up_its_name_first_unless_a_command_is_finding_it(tmp_path: Path) -> None:
