@@ -40,7 +40,7 @@ from transform.near_duplicates import (
     Fingerprint,
     NearDuplicate,
     Signature,
-    band_keys,
+    band_key_rows,
     group_batch,
     signature,
 )
@@ -227,9 +227,9 @@ def deduplicate(
     new_ids = [a.article_id for a in exact.new_articles]
     signed = [(article_id, *signed_of[article_id]) for article_id in new_ids if article_id in signed_of]
     features = [features_of[article_id] for article_id in new_ids]
-    candidates = near_duplicate_candidates(
-        connection, scheme.scheme_id, {article_id: band_keys(sig, scheme) for article_id, sig, _ in signed}
-    )
+    key_rows = band_key_rows([sig for _, sig, _ in signed], scheme)
+    keys = {article_id: row.tolist() for (article_id, _, _), row in zip(signed, key_rows, strict=True)}
+    candidates = near_duplicate_candidates(connection, scheme.scheme_id, keys)
     near, fingerprints = group_batch(signed, candidates, scheme)
     stored = story_candidates(connection, _candidates_of(connection, features, now))
     stored_story_of = stories_of(connection, [n.matched_article_id for n in near])

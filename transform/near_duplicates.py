@@ -200,11 +200,21 @@ def signature(text: str, scheme: MinHashScheme = DEFAULT_SCHEME) -> tuple[Signat
 def band_keys(sig: Signature, scheme: MinHashScheme = DEFAULT_SCHEME) -> list[int]:
     """One 63-bit key per band (its rows hashed together with the band's index): two texts sharing any
     key are candidates."""
-    rows = sig.reshape(scheme.bands, scheme.rows_per_band).astype(np.uint64)
-    key = np.arange(scheme.bands, dtype=np.uint64)
+    return band_key_rows([sig], scheme)[0].tolist()  # type: ignore[no-any-return]
+
+
+def band_key_rows(
+    signatures: Sequence[Signature], scheme: MinHashScheme = DEFAULT_SCHEME
+) -> npt.NDArray[np.int64]:
+    """`band_keys` of many signatures at once, a row each: one pass of numpy for a batch, where a call per
+    signature cost ~0.1 ms (numpy's per-call overhead, paid for each of a row's four mixing rounds)."""
+    if not len(signatures):
+        return np.empty((0, scheme.bands), dtype=np.int64)
+    rows = np.stack(signatures).reshape(len(signatures), scheme.bands, scheme.rows_per_band).astype(np.uint64)
+    key = np.broadcast_to(np.arange(scheme.bands, dtype=np.uint64), (len(signatures), scheme.bands))
     for column in range(scheme.rows_per_band):
-        key = _mix(key ^ rows[:, column])
-    return (key >> np.uint64(1)).astype(np.int64).tolist()  # type: ignore[no-any-return]
+        key = _mix(key ^ rows[:, :, column])
+    return (key >> np.uint64(1)).astype(np.int64)
 
 
 def estimated_jaccard(a: Signature, b: Signature) -> float:
@@ -258,8 +268,9 @@ def group_batch(
     by_key: dict[int, list[Fingerprint]] = {}
     found: list[NearDuplicate] = []
     fingerprints: list[Fingerprint] = []
-    for article_id, sig, shingle_count in batch:
-        keys = band_keys(sig, scheme)
+    key_rows = band_key_rows([sig for _, sig, _ in batch], scheme)
+    for (article_id, sig, shingle_count), row in zip(batch, key_rows, strict=True):
+        keys = row.tolist()
         in_batch = {fp.article_id: fp for key in keys for fp in by_key.get(key, [])}
         candidates = [*stored_candidates.get(article_id, []), *in_batch.values()]
         match = judge(article_id, sig, shingle_count, candidates, thresholds)

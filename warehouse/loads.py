@@ -20,7 +20,7 @@ from transform.boilerplate import LEARN_MIN_DOCS, learn_boilerplate
 from transform.cleaning import RULES_VERSION
 from transform.dedup import first_version
 from transform.errors import Reject
-from transform.near_duplicates import Fingerprint, MinHashScheme, band_keys
+from transform.near_duplicates import Fingerprint, MinHashScheme, band_key_rows
 from transform.outcomes import BatchOutcome
 from transform.records import Article, HttpCacheEntry, RawDocument, SourceKind
 from transform.search_terms import SearchDocument, search_document
@@ -606,15 +606,15 @@ def _insert_fingerprints(
             }
         ),
     )
-    keys = [(key, f.article_id) for f in fingerprints for key in band_keys(f.signature, scheme)]
+    keys = band_key_rows([f.signature for f in fingerprints], scheme)
     insert_rows(
         connection,
         "lsh_bands",
         pa.table(
             {
-                "scheme_id": [scheme.scheme_id] * len(keys),
-                "band_key": pa.array([k for k, _ in keys], pa.int64()),
-                "article_id": [a for _, a in keys],
+                "scheme_id": [scheme.scheme_id] * keys.size,
+                "band_key": pa.array(keys.ravel(), pa.int64()),
+                "article_id": [f.article_id for f in fingerprints for _ in range(scheme.bands)],
             }
         ),
     )

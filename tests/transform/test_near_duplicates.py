@@ -10,6 +10,7 @@ from transform.near_duplicates import (
     DEFAULT_SCHEME,
     Fingerprint,
     MinHashScheme,
+    band_key_rows,
     band_keys,
     estimated_containment,
     estimated_jaccard,
@@ -103,3 +104,22 @@ def test_estimated_jaccard_is_symmetric_and_bounded(seed_a: int, seed_b: int) ->
     a, b = signature(text(80, seed_a))[0], signature(text(80, seed_b))[0]
     assert estimated_jaccard(a, b) == estimated_jaccard(b, a)
     assert 0.0 <= estimated_jaccard(a, b) <= 1.0
+
+
+def test_band_keys_stay_those_stored_warehouses_hold() -> None:
+    # Stored articles' band keys were written by earlier releases: new ones must be computed the same way
+    # (a change would make every stored article invisible to near-duplicate lookups). Values from the
+    # release before band_key_rows.
+    sig = (np.arange(128, dtype=np.uint64) * 2654435761 % 2**32).astype(np.uint32)
+    keys = band_keys(sig)
+    assert len(keys) == DEFAULT_SCHEME.bands
+    assert keys[:3] == [966968376391065387, 6510382364343486135, 6890691934393787569]
+    assert keys[-1] == 4036439737002385232
+
+
+def test_band_key_rows_give_each_signature_its_band_keys() -> None:
+    signatures = [signature(text(300, seed))[0] for seed in range(5)]
+    rows = band_key_rows(signatures)
+    assert rows.shape == (5, DEFAULT_SCHEME.bands)
+    assert [row.tolist() for row in rows] == [band_keys(sig) for sig in signatures]
+    assert band_key_rows([]).shape == (0, DEFAULT_SCHEME.bands)
