@@ -61,6 +61,7 @@ from warehouse.loads import (
 from warehouse.locks import live_runs, run_guard
 from warehouse.queries import (
     attempt_counts,
+    known_articles,
     learned_boilerplate,
     pending_documents,
     run_articles_query,
@@ -239,6 +240,18 @@ def store_raw(
 def learned_lines(db: Warehouse, documents: list[RawDocument]) -> dict[str, frozenset[str]]:
     with connect(db, read_only=True) as connection:  # a read: no turn at a lake's commit lock
         return learned_boilerplate(connection, sorted({d.source for d in documents}))
+
+
+@io_task
+def already_stored(db: Warehouse, articles: list[Article]) -> set[str]:
+    """The batch's articles the warehouse holds already (their URL or their text): duplicates or new
+    versions whatever happens next, since stored articles are never removed. Their analysis and story
+    evidence are not computed: a feed polled again brings back mostly these, in new page bytes."""
+    with connect(db, read_only=True) as connection:  # a read: no turn at a lake's commit lock
+        by_url, by_hash = known_articles(
+            connection, [a.canonical_url for a in articles], [a.body_hash for a in articles]
+        )
+    return {a.article_id for a in articles if a.canonical_url in by_url or a.body_hash in by_hash}
 
 
 @task(cache_policy=NONE)
@@ -443,6 +456,7 @@ class Stages:
 
     learned_lines: Callable[..., dict[str, frozenset[str]]]
     extract_and_clean: Callable[..., Processed]
+    already_stored: Callable[..., set[str]]
     analyse_articles: Callable[..., tuple[list[ArticleAnalysis], list[str]]]
     gather_evidence: Callable[..., pipeline.Evidence]
     taken_over: Callable[..., set[str]]
@@ -455,6 +469,7 @@ class Stages:
         return cls(
             learned_lines,
             extract_and_clean,
+            already_stored,
             analyse_articles,
             gather_evidence,
             taken_over,
@@ -468,6 +483,7 @@ class Stages:
         return cls(
             learned_lines.fn,
             extract_and_clean.fn,
+            already_stored.fn,
             analyse_articles.fn,
             gather_evidence.fn,
             taken_over.fn,
@@ -489,28 +505,36 @@ def process_batch(
     """Extract, clean, analyse, deduplicate and load the stored documents still pending; the outcome,
     and how many documents another run recorded meanwhile (left to it).
 
-    Everything that does not read the warehouse comes first (extraction, cleaning, analysis, signatures
-    and story evidence, for every article, duplicates included); then deduplication decides against what
-    is stored and the batch loads, in one turn at a lake's commit lock: writers of one lake do the first
-    part in parallel and take turns at the second, so each decides against every article committed before
-    it (docs/scaling.md). A DuckDB file's run holds its writer lock throughout, so nothing can be taken
-    over.
+    Everything that does not write comes first (extraction, cleaning, then analysis, signatures and story
+    evidence for every article the warehouse does not hold already: duplicates within the batch included);
+    then deduplication decides against what is stored and the batch loads, in one turn at a lake's commit
+    lock: writers of one lake do the first part in parallel and take turns at the second, so each decides
+    against every article committed before it (docs/scaling.md). A DuckDB file's run holds its writer lock
+    throughout, so nothing can be taken over.
     """
     step = stages or Stages.of_tasks()
     hand = step.hand
     learned = step.learned_lines(db, hand(pending))
     processed = step.extract_and_clean(hand(pending), topic_rules, learned, workers)
     articles = [article for article, _ in processed.articles]
-    analysed, warnings = step.analyse_articles(hand(articles))
-    evidence = step.gather_evidence(hand(articles))
+    stored = step.already_stored(db, hand(articles)) if articles else set()
+    fresh = [article for article in articles if article.article_id not in stored]
+    analysed, warnings = step.analyse_articles(hand(fresh))
+    evidence = step.gather_evidence(hand(fresh))
     with commit_lock(db, holder=run_id):
         taken = step.taken_over(db, run_id, [d.doc_id for d in pending]) if db.lake is not None else set()
         if taken:
             processed = processed.without(taken)
             articles = [article for article, _ in processed.articles]
+        # A new article without evidence gets it in deduplicate, one without analysis below: neither
+        # happens while stored articles are never removed (`already_stored`).
         dedup = step.deduplicate(db, hand(articles), now, hand(evidence))
         new = {article.article_id for article in dedup.exact.new_articles}
         analyses = [analysis for analysis in analysed if analysis.article_id in new]
+        skipped = [article for article in dedup.exact.new_articles if article.article_id in stored]
+        if skipped:
+            more, more_warnings = step.analyse_articles(hand(skipped))
+            analyses, warnings = [*analyses, *more], [*warnings, *more_warnings]
         outcome = pipeline.outcome_of(processed, dedup, analyses, warnings=warnings)
         step.load(db, run_id, now, hand(outcome))
     return outcome, len(taken)
