@@ -29,6 +29,7 @@ from flows.pipeline import Deduplicated, Processed
 from flows.settings import warehouse_for
 from flows.story_report import stories_of_this_run
 from transform.analysis import ArticleAnalysis
+from transform.dedup import deduplicate_exact
 from transform.errors import Reject, TransientError
 from transform.health import Alert, HealthRules, SourceRun, check_source
 from transform.outcomes import BatchOutcome
@@ -243,15 +244,18 @@ def learned_lines(db: Warehouse, documents: list[RawDocument]) -> dict[str, froz
 
 
 @io_task
-def already_stored(db: Warehouse, articles: list[Article]) -> set[str]:
-    """The batch's articles the warehouse holds already (their URL or their text): duplicates or new
-    versions whatever happens next, since stored articles are never removed. Their analysis and story
-    evidence are not computed: a feed polled again brings back mostly these, in new page bytes."""
+def copies_and_versions(db: Warehouse, articles: list[Article]) -> set[str]:
+    """The batch's articles that cannot be new: copies or new versions of a stored article (its URL or
+    its text), or of an earlier article of the batch, as exact deduplication decides against what is
+    stored now. Their analysis and story evidence are not computed (a feed polled again brings back
+    mostly such articles, in new page bytes). Stored articles are never removed, so deduplication under
+    the commit lock finds them no more new than this read did."""
     with connect(db, read_only=True) as connection:  # a read: no turn at a lake's commit lock
         by_url, by_hash = known_articles(
             connection, [a.canonical_url for a in articles], [a.body_hash for a in articles]
         )
-    return {a.article_id for a in articles if a.canonical_url in by_url or a.body_hash in by_hash}
+    new = {article.article_id for article in deduplicate_exact(articles, by_url, by_hash).new_articles}
+    return {article.article_id for article in articles if article.article_id not in new}
 
 
 @task(cache_policy=NONE)
@@ -456,7 +460,7 @@ class Stages:
 
     learned_lines: Callable[..., dict[str, frozenset[str]]]
     extract_and_clean: Callable[..., Processed]
-    already_stored: Callable[..., set[str]]
+    copies_and_versions: Callable[..., set[str]]
     analyse_articles: Callable[..., tuple[list[ArticleAnalysis], list[str]]]
     gather_evidence: Callable[..., pipeline.Evidence]
     taken_over: Callable[..., set[str]]
@@ -469,7 +473,7 @@ class Stages:
         return cls(
             learned_lines,
             extract_and_clean,
-            already_stored,
+            copies_and_versions,
             analyse_articles,
             gather_evidence,
             taken_over,
@@ -483,7 +487,7 @@ class Stages:
         return cls(
             learned_lines.fn,
             extract_and_clean.fn,
-            already_stored.fn,
+            copies_and_versions.fn,
             analyse_articles.fn,
             gather_evidence.fn,
             taken_over.fn,
@@ -506,7 +510,7 @@ def process_batch(
     and how many documents another run recorded meanwhile (left to it).
 
     Everything that does not write comes first (extraction, cleaning, then analysis, signatures and story
-    evidence for every article the warehouse does not hold already: duplicates within the batch included);
+    evidence of every article that may be new: not a copy or version of a stored or an earlier one);
     then deduplication decides against what is stored and the batch loads, in one turn at a lake's commit
     lock: writers of one lake do the first part in parallel and take turns at the second, so each decides
     against every article committed before it (docs/scaling.md). A DuckDB file's run holds its writer lock
@@ -517,8 +521,8 @@ def process_batch(
     learned = step.learned_lines(db, hand(pending))
     processed = step.extract_and_clean(hand(pending), topic_rules, learned, workers)
     articles = [article for article, _ in processed.articles]
-    stored = step.already_stored(db, hand(articles)) if articles else set()
-    fresh = [article for article in articles if article.article_id not in stored]
+    repeats = step.copies_and_versions(db, hand(articles)) if articles else set()
+    fresh = [article for article in articles if article.article_id not in repeats]
     analysed, warnings = step.analyse_articles(hand(fresh))
     evidence = step.gather_evidence(hand(fresh))
     with commit_lock(db, holder=run_id):
@@ -527,11 +531,11 @@ def process_batch(
             processed = processed.without(taken)
             articles = [article for article, _ in processed.articles]
         # A new article without evidence gets it in deduplicate, one without analysis below: neither
-        # happens while stored articles are never removed (`already_stored`).
+        # happens while stored articles are never removed (`copies_and_versions`).
         dedup = step.deduplicate(db, hand(articles), now, hand(evidence))
         new = {article.article_id for article in dedup.exact.new_articles}
         analyses = [analysis for analysis in analysed if analysis.article_id in new]
-        skipped = [article for article in dedup.exact.new_articles if article.article_id in stored]
+        skipped = [article for article in dedup.exact.new_articles if article.article_id in repeats]
         if skipped:
             more, more_warnings = step.analyse_articles(hand(skipped))
             analyses, warnings = [*analyses, *more], [*warnings, *more_warnings]

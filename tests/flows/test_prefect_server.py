@@ -153,7 +153,7 @@ def test_an_ingest_run_shows_its_tasks_artifacts_and_logs(server: Server, tmp_pa
         "store_raw",
         "learned_lines",
         "extract_and_clean",
-        "already_stored",
+        "copies_and_versions",
         "deduplicate",
         "analyse_articles",
         "load",

@@ -1,6 +1,6 @@
-"""Articles the warehouse holds already (a page fetched again, in new bytes) are not analysed again: the
-ingest flow asks which articles are stored (`already_stored`) before analysis and story evidence, and a
-wrong answer costs time, never an article's rows."""
+"""Articles that cannot be new (a page fetched again in new bytes, a second copy in one batch) are not
+analysed: the ingest flow asks which they are (`copies_and_versions`) before analysis and story evidence,
+and a wrong answer costs time, never an article's rows."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def write(folder: Path, name: str, trailer: str = "") -> None:
 class Recorded:
     """The plain stages, recording which articles the analysis and the evidence were asked for."""
 
-    def __init__(self, claim_all_stored: bool = False) -> None:
+    def __init__(self, all_copies: bool = False) -> None:
         self.analysed: list[str] = []
         self.evidence: list[str] = []
         plain = ingest.Stages.plain()
@@ -53,14 +53,13 @@ class Recorded:
             self.evidence += [a.uri.rsplit("/", 1)[-1] for a in articles]
             return plain.gather_evidence(articles)
 
-        def stored(db: Warehouse, articles: list[Article]) -> set[str]:
-            # A stale answer: every article taken for stored.
-            return (
-                {a.article_id for a in articles} if claim_all_stored else plain.already_stored(db, articles)
-            )
+        def repeats(db: Warehouse, articles: list[Article]) -> set[str]:
+            if all_copies:  # a wrong answer: every article taken for a copy
+                return {a.article_id for a in articles}
+            return plain.copies_and_versions(db, articles)
 
         self.stages = dataclasses.replace(
-            plain, analyse_articles=analyse, gather_evidence=gather, already_stored=stored
+            plain, analyse_articles=analyse, gather_evidence=gather, copies_and_versions=repeats
         )
 
 
@@ -101,7 +100,7 @@ def test_a_wrong_answer_costs_time_never_an_articles_rows(tmp_path: Path) -> Non
     db = Warehouse(tmp_path / "w.duckdb")
     write(tmp_path / "only", "harbour.txt")
     write(tmp_path / "only", "orchard.txt")
-    recorded = Recorded(claim_all_stored=True)
+    recorded = Recorded(all_copies=True)
     outcome = run(db, tmp_path / "only", recorded.stages)
 
     # Both are new: analysed once the load's deduplication found so (evidence inside deduplicate, whose
@@ -111,3 +110,17 @@ def test_a_wrong_answer_costs_time_never_an_articles_rows(tmp_path: Path) -> Non
     assert rows(db, "article_sentences") >= 6
     assert rows(db, "story_features") == 2 and rows(db, "article_signatures") == 2
     assert rows(db, "lsh_bands") == 2 * 32
+
+
+def test_the_second_copy_in_one_batch_is_not_analysed(tmp_path: Path) -> None:
+    db = Warehouse(tmp_path / "w.duckdb")
+    write(tmp_path / "batch", "harbour.txt")
+    write(tmp_path / "batch", "orchard.txt")
+    (tmp_path / "batch" / "zz-harbour-again.txt").write_bytes(
+        (tmp_path / "batch" / "harbour.txt").read_bytes() + b"\n"
+    )
+    recorded = Recorded()
+    outcome = run(db, tmp_path / "batch", recorded.stages)
+
+    assert recorded.analysed == ["harbour.txt", "orchard.txt"] == recorded.evidence
+    assert len(outcome.articles) == 2 and len(outcome.duplicates) == 1
