@@ -247,9 +247,10 @@ def learned_lines(db: Warehouse, documents: list[RawDocument]) -> dict[str, froz
 def copies_and_versions(db: Warehouse, articles: list[Article]) -> set[str]:
     """The batch's articles that cannot be new: copies or new versions of a stored article (its URL or
     its text), or of an earlier article of the batch, as exact deduplication decides against what is
-    stored now. Their analysis and story evidence are not computed (a feed polled again brings back
-    mostly such articles, in new page bytes). Stored articles are never removed, so deduplication under
-    the commit lock finds them no more new than this read did."""
+    stored now. Their analysis and story evidence are not computed: a page fetched again in new bytes
+    (`--refetch`, a folder or an archive ingested again) or an outlet's copy of a stored text. Stored
+    articles are never removed, so deduplication under the commit lock finds them no more new than this
+    read did."""
     with connect(db, read_only=True) as connection:  # a read: no turn at a lake's commit lock
         by_url, by_hash = known_articles(
             connection, [a.canonical_url for a in articles], [a.body_hash for a in articles]
