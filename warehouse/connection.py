@@ -637,8 +637,8 @@ def publish_read_copy(warehouse: Warehouse) -> ReadCopy:
     analyst's open `duckdb` session would block every scheduled load. Readers open the read copy
     instead. Replacing it is a rename, which never waits for a reader: one holding the old copy open
     keeps reading that snapshot until it reconnects. Call it holding the writer lock, after the run's
-    last write. The copy is `copy_file`'s: a reflink where the filesystem shares blocks (XFS, btrfs), a
-    kernel copy elsewhere (ext4, measured in the bench: its cost follows the file's size), so a run that
+    last write. The copy is `copy_file`'s: a reflink where the filesystem can share blocks (XFS, btrfs),
+    a kernel copy elsewhere (ext4, measured in the bench: its cost follows the file's size), so a run that
     changed nothing (the checkpointed file has the size and modification time the copy was stamped with)
     publishes nothing.
     """
@@ -668,9 +668,9 @@ _NO_KERNEL_COPY = frozenset(
 
 def copy_file(source: Path, target: Path) -> None:
     """Copy `source` to `target` with copy_file_range(2), which lets the filesystem share the blocks
-    instead (a reflink on XFS and btrfs, Linux 5.3 and later: instant whatever the size) and copies in the
-    kernel elsewhere (ext4: about 0.5 s a GB here, as fast as shutil's sendfile, which never reflinks).
-    Where the call is missing or refused, shutil copies."""
+    instead (a reflink on XFS and btrfs from Linux 5.3, as the kernel documents it: not measured, these
+    machines have ext4) and copies in the kernel elsewhere (ext4: 0.5-0.7 s a GB here, as fast as shutil's
+    sendfile, which never reflinks). Where the call is missing or refused, shutil copies."""
     try:
         with source.open("rb") as reading, target.open("wb") as writing:
             remaining = os.fstat(reading.fileno()).st_size
