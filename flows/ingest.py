@@ -251,6 +251,8 @@ def copies_and_versions(db: Warehouse, articles: list[Article]) -> set[str]:
     (`--refetch`, a folder or an archive ingested again) or an outlet's copy of a stored text. Stored
     articles are never removed, so deduplication under the commit lock finds them no more new than this
     read did."""
+    if not articles:  # (a run with nothing new still shows the task: every run has the same graph)
+        return set()
     with connect(db, read_only=True) as connection:  # a read: no turn at a lake's commit lock
         by_url, by_hash = known_articles(
             connection, [a.canonical_url for a in articles], [a.body_hash for a in articles]
@@ -522,7 +524,7 @@ def process_batch(
     learned = step.learned_lines(db, hand(pending))
     processed = step.extract_and_clean(hand(pending), topic_rules, learned, workers)
     articles = [article for article, _ in processed.articles]
-    repeats = step.copies_and_versions(db, hand(articles)) if articles else set()
+    repeats = step.copies_and_versions(db, hand(articles))
     fresh = [article for article in articles if article.article_id not in repeats]
     analysed, warnings = step.analyse_articles(hand(fresh))
     evidence = step.gather_evidence(hand(fresh))
