@@ -29,7 +29,6 @@ from flows.pipeline import Deduplicated, Processed
 from flows.settings import warehouse_for
 from flows.story_report import stories_of_this_run
 from transform.analysis import ArticleAnalysis
-from transform.dedup import deduplicate_exact
 from transform.errors import Reject, TransientError
 from transform.health import Alert, HealthRules, SourceRun, check_source
 from transform.outcomes import BatchOutcome
@@ -62,7 +61,6 @@ from warehouse.loads import (
 from warehouse.locks import live_runs, run_guard
 from warehouse.queries import (
     attempt_counts,
-    known_articles,
     learned_boilerplate,
     pending_documents,
     run_articles_query,
@@ -254,10 +252,8 @@ def copies_and_versions(db: Warehouse, articles: list[Article]) -> set[str]:
     if not articles:  # (a run with nothing new still shows the task: every run has the same graph)
         return set()
     with connect(db, read_only=True) as connection:  # a read: no turn at a lake's commit lock
-        by_url, by_hash = known_articles(
-            connection, [a.canonical_url for a in articles], [a.body_hash for a in articles]
-        )
-    new = {article.article_id for article in deduplicate_exact(articles, by_url, by_hash).new_articles}
+        exact = pipeline.deduplicate_against_stored(connection, articles, versions=False)
+    new = {article.article_id for article in exact.new_articles}
     return {article.article_id for article in articles if article.article_id not in new}
 
 

@@ -203,6 +203,19 @@ def gather_evidence(articles: Sequence[Article], workers: int | None = None) -> 
     )
 
 
+def deduplicate_against_stored(
+    connection: duckdb.DuckDBPyConnection, articles: Sequence[Article], versions: bool = True
+) -> DedupResult:
+    """Exact deduplication (URL, body hash) of `articles` against what is stored. Without `versions` a
+    changed text at a known URL counts as a copy, not a new version; which articles are new is the same
+    either way (and the stored versions are not read)."""
+    known_urls, known_hashes = known_articles(
+        connection, [a.canonical_url for a in articles], [a.body_hash for a in articles]
+    )
+    current = current_versions(connection, list(set(known_urls.values()))) if versions else None
+    return deduplicate_exact(articles, known_urls, known_hashes, current)
+
+
 def deduplicate(
     connection: duckdb.DuckDBPyConnection,
     articles: Sequence[Article],
@@ -214,11 +227,7 @@ def deduplicate(
     The evidence of the new articles is taken from `evidence` where it has them, else computed here (a
     large batch in `workers` processes)."""
     scheme = DEFAULT_SCHEME
-    known_urls, known_hashes = known_articles(
-        connection, [a.canonical_url for a in articles], [a.body_hash for a in articles]
-    )
-    versions = current_versions(connection, list(set(known_urls.values())))
-    exact = deduplicate_exact(articles, known_urls, known_hashes, versions)
+    exact = deduplicate_against_stored(connection, articles)
     given = evidence or Evidence({}, {})
     missing = [a for a in exact.new_articles if a.article_id not in given.features]
     found = gather_evidence(missing, workers) if missing else Evidence({}, {})
