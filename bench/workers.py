@@ -119,10 +119,10 @@ def _timed_commit_lock(waits: list[float], holds: list[float]) -> None:
     connection._release = timed_release
 
 
-def ingest_batch(db: Any, folder: Path, workers: int | None = 1) -> int:
+def ingest_batch(db: Any, folder: Path, workers: int | None = 1, story_embeddings: bool = False) -> int:
     """One ingest run of `folder`, as flows/ingest.py's ingest flow runs it (its tasks' plain functions, in
     its order), without Prefect and its reporting; `workers`: extraction's processes (None: the flow's
-    default)."""
+    default); `story_embeddings`: as NEWSETL_STORY_EMBEDDINGS."""
     from extract.files import DEFAULT_MAX_BYTES
     from flows import ingest
     from warehouse.connection import publish_read_copy
@@ -136,7 +136,8 @@ def ingest_batch(db: Any, folder: Path, workers: int | None = 1) -> int:
         documents, read_rejects = ingest.read.fn(files, now, DEFAULT_MAX_BYTES)
         stored = ingest.store_raw.fn(db, documents, run_id, None, now, [*path_rejects, *read_rejects])
         pending = stored.pending
-        outcome, _ = ingest.process_batch(db, run_id, now, pending, None, workers, ingest.Stages.plain())
+        plain = ingest.Stages.plain()
+        outcome, _ = ingest.process_batch(db, run_id, now, pending, None, workers, plain, story_embeddings)
         counts = RunCounts(len(documents), stored.new, len(outcome.articles), len(outcome.duplicates), 0)
         ingest.record_run_end.fn(db, run_id, "completed", counts)
         if db.lake is None:

@@ -26,7 +26,7 @@ from extract.files import DEFAULT_MAX_BYTES, FILE_SOURCE, discover_files, read_f
 from flows import pipeline
 from flows.digest import daily_digest
 from flows.pipeline import Deduplicated, Processed
-from flows.settings import warehouse_for
+from flows.settings import Settings, warehouse_for
 from flows.story_report import stories_of_this_run
 from transform.analysis import ArticleAnalysis
 from transform.errors import Reject, TransientError
@@ -277,20 +277,27 @@ def analyse_articles(articles: list[Article]) -> tuple[list[ArticleAnalysis], li
 
 
 @task(cache_policy=NONE)
-def gather_evidence(articles: list[Article]) -> pipeline.Evidence:
-    """Each article's MinHash signature and story evidence: what deduplication needs that the warehouse
-    does not hold (computed before the commit lock, so a lake's writers do it in parallel)."""
-    return pipeline.gather_evidence(articles)
+def gather_evidence(articles: list[Article], story_embeddings: bool = False) -> pipeline.Evidence:
+    """Each article's MinHash signature and story evidence (with `story_embeddings`, its sentence
+    embedding too): what deduplication needs that the warehouse does not hold (computed before the commit
+    lock, so a lake's writers do it in parallel)."""
+    return pipeline.gather_evidence(articles, story_embeddings=story_embeddings)
 
 
 @io_task
 def deduplicate(
-    db: Warehouse, articles: list[Article], now: datetime, evidence: pipeline.Evidence | None = None
+    db: Warehouse,
+    articles: list[Article],
+    now: datetime,
+    evidence: pipeline.Evidence | None = None,
+    story_embeddings: bool = False,
 ) -> Deduplicated:
     """Exact (URL, body hash), then near-duplicates (MinHash/LSH), then stories, against what is stored.
     Its reads are one transaction: a lake's catalog (snapshot, file lists) is read once, not per query."""
     with connect(db) as connection, transaction(connection):
-        return pipeline.deduplicate(connection, articles, now, evidence=evidence)
+        return pipeline.deduplicate(
+            connection, articles, now, evidence=evidence, story_embeddings=story_embeddings
+        )
 
 
 @io_task
@@ -314,12 +321,17 @@ def load(db: Warehouse, run_id: str, now: datetime, outcome: BatchOutcome) -> No
 
 @io_task
 def load_isolating(
-    db: Warehouse, run_id: str, now: datetime, topic_rules: dict[str, TopicRule] | None
+    db: Warehouse,
+    run_id: str,
+    now: datetime,
+    topic_rules: dict[str, TopicRule] | None,
+    story_embeddings: bool = False,
 ) -> BatchOutcome:
     """After a batch failed: process and load what is still pending in halves, down to the document
     that fails alone, which is rejected (see flows/pipeline.py)."""
     with connect(db) as connection:
-        return pipeline.load_isolating(connection, run_id, pending_documents(connection), now, topic_rules)
+        pending = pending_documents(connection)
+        return pipeline.load_isolating(connection, run_id, pending, now, topic_rules, story_embeddings)
 
 
 @io_task
@@ -504,6 +516,7 @@ def process_batch(
     topic_rules: dict[str, TopicRule] | None,
     workers: int | None = None,
     stages: Stages | None = None,
+    story_embeddings: bool = False,
 ) -> tuple[BatchOutcome, int]:
     """Extract, clean, analyse, deduplicate and load the stored documents still pending; the outcome,
     and how many documents another run recorded meanwhile (left to it).
@@ -523,7 +536,7 @@ def process_batch(
     repeats = step.copies_and_versions(db, hand(articles))
     fresh = [article for article in articles if article.article_id not in repeats]
     analysed, warnings = step.analyse_articles(hand(fresh))
-    evidence = step.gather_evidence(hand(fresh))
+    evidence = step.gather_evidence(hand(fresh), story_embeddings)
     with commit_lock(db, holder=run_id):
         taken = step.taken_over(db, run_id, [d.doc_id for d in pending]) if db.lake is not None else set()
         if taken:
@@ -531,7 +544,7 @@ def process_batch(
             articles = [article for article, _ in processed.articles]
         # A new article without evidence gets it in deduplicate, one without analysis below: neither
         # happens while stored articles are never removed (`copies_and_versions`).
-        dedup = step.deduplicate(db, hand(articles), now, hand(evidence))
+        dedup = step.deduplicate(db, hand(articles), now, hand(evidence), story_embeddings)
         new = {article.article_id for article in dedup.exact.new_articles}
         analyses = [analysis for analysis in analysed if analysis.article_id in new]
         skipped = [article for article in dedup.exact.new_articles if article.article_id in repeats]
@@ -550,12 +563,15 @@ def process_pending(
     pending: list[RawDocument],
     topic_rules: dict[str, TopicRule] | None,
     workers: int | None = None,
+    story_embeddings: bool = False,
 ) -> BatchOutcome:
     """`process_batch` with the tasks above. A batch that fails for a reason other than the warehouse's
     storage is loaded again in halves (`load_isolating`), so one bad document is a reject and the rest
     loads."""
     try:
-        outcome, taken = process_batch(db, run_id, now, pending, topic_rules, workers)
+        outcome, taken = process_batch(
+            db, run_id, now, pending, topic_rules, workers, story_embeddings=story_embeddings
+        )
         if taken:
             get_run_logger().warning("%d documents were recorded by another run meanwhile", taken)
         return outcome
@@ -567,7 +583,7 @@ def process_pending(
         get_run_logger().warning(
             "The batch failed (%s: %s); loading it in parts", type(error).__name__, error
         )
-        return load_isolating(db, run_id, now, topic_rules)
+        return load_isolating(db, run_id, now, topic_rules, story_embeddings)
 
 
 def load_documents(
@@ -597,7 +613,10 @@ def load_documents(
             logger.warning("Closed %d run(s) left 'running' by a process that died", stored.abandoned_runs)
         pending = stored.pending
         logger.info("Read %d documents, %d new; %d to process", len(documents), stored.new, len(pending))
-        outcome = process_pending(db, run_id, now, pending, topic_rules)
+        # Read where the run executes, as the warehouse is (`warehouse_for`): a deployment's worker
+        # environment decides, so every writer of one warehouse can be given the same.
+        story_embeddings = Settings().story_embeddings
+        outcome = process_pending(db, run_id, now, pending, topic_rules, story_embeddings=story_embeddings)
         outcome = BatchOutcome(rejects=(*early_rejects, *stored.set_aside)).merged(outcome)
         for warning in outcome.warnings:
             logger.warning(warning)

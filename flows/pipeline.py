@@ -17,6 +17,7 @@ directly. The promise kept here, once for every source: one document can never s
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import multiprocessing
 import os
@@ -34,6 +35,7 @@ from transform.analysis import ArticleAnalysis, analyse
 from transform.boilerplate import line_keys
 from transform.cleaning import STEPS, clean_document, steps_for
 from transform.dedup import DedupResult, deduplicate_exact
+from transform.embeddings import embed, embedding_text
 from transform.errors import Reject, TransientError
 from transform.near_duplicates import (
     DEFAULT_SCHEME,
@@ -47,6 +49,7 @@ from transform.near_duplicates import (
 from transform.outcomes import BatchOutcome
 from transform.records import Article, OffTopic, RawDocument
 from transform.stories import (
+    REPORT,
     StoryAssignment,
     StoryFeatures,
     StoryRules,
@@ -192,15 +195,44 @@ class Evidence:
     warnings: list[str] = field(default_factory=list)
 
 
-def gather_evidence(articles: Sequence[Article], workers: int | None = None) -> Evidence:
+def gather_evidence(
+    articles: Sequence[Article], workers: int | None = None, story_embeddings: bool = False
+) -> Evidence:
     """The evidence of each article (a large batch in `workers` processes). An article whose signature
-    cannot be computed is still loaded, as a near-duplicate of nothing (with a warning)."""
+    cannot be computed is still loaded, as a near-duplicate of nothing (with a warning). With
+    `story_embeddings`, each report's story evidence carries its sentence embedding too."""
     parts = map_chunks(_evidence_here, articles, workers)
+    features = {feature.article_id: feature for part in parts for feature in part[1]}
+    warnings = [warning for part in parts for warning in part[2]]
+    if story_embeddings:
+        features |= _with_meaning(articles, features, warnings)
     return Evidence(
         signed={article_id: (sig, shingles) for part in parts for article_id, sig, shingles in part[0]},
-        features={feature.article_id: feature for part in parts for feature in part[1]},
-        warnings=[warning for part in parts for warning in part[2]],
+        features=features,
+        warnings=warnings,
     )
+
+
+def _with_meaning(
+    articles: Sequence[Article], features: Mapping[str, StoryFeatures], warnings: list[str]
+) -> dict[str, StoryFeatures]:
+    """The reports' story evidence with their sentence embeddings (only reports join stories). The model
+    runs here, in this process, on every core (torch's threads), not in forked workers. If it fails, no
+    document is at fault: the batch goes on without embeddings (its reports meet others on the rules'
+    evidence, as articles stored with the setting off do), with a warning."""
+    reports = [a for a in articles if a.article_id in features and features[a.article_id].kind == REPORT]
+    try:
+        vectors = embed([embedding_text(a.title, a.body) for a in reports])
+    except Exception as error:
+        warnings.append(
+            f"story embeddings failed for {len(reports)} reports ({type(error).__name__}: "
+            f"{str(error)[:300]}); their stories were judged on the rules' evidence alone"
+        )
+        return {}
+    return {
+        a.article_id: dataclasses.replace(features[a.article_id], meaning=vector)
+        for a, vector in zip(reports, vectors, strict=True)
+    }
 
 
 def deduplicate_against_stored(
@@ -222,15 +254,16 @@ def deduplicate(
     now: datetime,
     workers: int | None = None,
     evidence: Evidence | None = None,
+    story_embeddings: bool = False,
 ) -> Deduplicated:
     """Exact (URL, body hash), then near-duplicates (MinHash/LSH), then stories, against what is stored.
     The evidence of the new articles is taken from `evidence` where it has them, else computed here (a
-    large batch in `workers` processes)."""
+    large batch in `workers` processes; with sentence embeddings if `story_embeddings`)."""
     scheme = DEFAULT_SCHEME
     exact = deduplicate_against_stored(connection, articles)
     given = evidence or Evidence({}, {})
     missing = [a for a in exact.new_articles if a.article_id not in given.features]
-    found = gather_evidence(missing, workers) if missing else Evidence({}, {})
+    found = gather_evidence(missing, workers, story_embeddings) if missing else Evidence({}, {})
     signed_of, features_of = given.signed | found.signed, given.features | found.features
     warnings = [*given.warnings, *found.warnings]
     new_ids = [a.article_id for a in exact.new_articles]
@@ -389,11 +422,13 @@ def process_batch(
     documents: Sequence[RawDocument],
     now: datetime,
     topic_rules: Mapping[str, TopicRule] | None = None,
+    story_embeddings: bool = False,
 ) -> BatchOutcome:
     """Every stage between storing raw documents and loading them, for one batch."""
     learned = learned_boilerplate(connection, sorted({d.source for d in documents}))
     processed = extract_and_clean(documents, topic_rules, learned)
-    dedup = deduplicate(connection, [article for article, _ in processed.articles], now)
+    articles = [article for article, _ in processed.articles]
+    dedup = deduplicate(connection, articles, now, story_embeddings=story_embeddings)
     warnings: list[str] = []
     analyses = analyse_articles(dedup.exact.new_articles, warnings)
     return outcome_of(processed, dedup, analyses, warnings=warnings)
@@ -405,6 +440,7 @@ def load_isolating(
     documents: Sequence[RawDocument],
     now: datetime,
     topic_rules: Mapping[str, TopicRule] | None = None,
+    story_embeddings: bool = False,
 ) -> BatchOutcome:
     """Process and load `documents`; if that fails for a reason other than the storage, split the batch
     and load each half on its own, down to the single document that fails, which is rejected.
@@ -414,7 +450,7 @@ def load_isolating(
     are raised: they are no document's fault.
     """
     try:
-        outcome = process_batch(connection, documents, now, topic_rules)
+        outcome = process_batch(connection, documents, now, topic_rules, story_embeddings)
         load_outcomes(connection, run_id, now, outcome)
         return outcome
     except TransientError:
@@ -430,5 +466,7 @@ def load_isolating(
             load_outcomes(connection, run_id, now, rejected)
             return rejected
     half = len(documents) // 2
-    first = load_isolating(connection, run_id, documents[:half], now, topic_rules)
-    return first.merged(load_isolating(connection, run_id, documents[half:], now, topic_rules))
+    first = load_isolating(connection, run_id, documents[:half], now, topic_rules, story_embeddings)
+    return first.merged(
+        load_isolating(connection, run_id, documents[half:], now, topic_rules, story_embeddings)
+    )

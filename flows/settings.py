@@ -57,6 +57,12 @@ class Settings(BaseSettings):
         default=None,
         description="DuckDB's memory limit for the warehouse, e.g. 1GB [default: DuckDB's, 80% of RAM].",
     )
+    story_embeddings: bool = Field(
+        default=False,
+        description="Sentence embeddings as story evidence: joins reports of one event worded differently "
+        "(needs the optional extra: pip install -e '.[embeddings]'; ~25 ms of CPU an article, a quarter of "
+        "bulk-load speed). See docs/stories.md.",
+    )
     prefect_server_idle_minutes: float = Field(
         default=10.0,
         ge=0,
@@ -64,6 +70,15 @@ class Settings(BaseSettings):
         "background and shares between commands; it stops after this many idle minutes. 0: a server "
         "per command, stopped at its end (see flows/prefect_server.py).",
     )
+
+    @field_validator("story_embeddings")
+    @classmethod
+    def _installed(cls, value: bool) -> bool:
+        from transform.embeddings import NEEDS, available
+
+        if value and not available():
+            raise ValueError(f"story embeddings {NEEDS}")
+        return value
 
     @field_validator("memory_limit")
     @classmethod

@@ -10,6 +10,8 @@
     │   │   └── FeedError, SitemapError, ListingError   (extract/) an index page that cannot be read
     │   └── CleanError        cleaning left nothing worth keeping
     ├── SourcesError          (extract/sources.py) the sources file cannot be used: names file and key
+    ├── EmbeddingsUnavailableError (transform/embeddings.py) story embeddings asked for without the
+    │                         optional extra: says how to install it
     ├── WarehouseError        (warehouse/connection.py) the warehouse cannot be used as configured: it
     │   │                     says which one and what to do (the two above are kinds of it too)
     │   └── ExportError       (warehouse/exports.py) the export folder cannot take an export

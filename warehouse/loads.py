@@ -636,6 +636,7 @@ def _insert_story_features(connection: duckdb.DuckDBPyConnection, features: Sequ
                 "names": pa.array([sorted(f.names) for f in features], pa.list_(pa.string())),
                 "headline": pa.array([sorted(f.headline) for f in features], pa.list_(pa.string())),
                 "kind": [f.kind for f in features],
+                "meaning": pa.array([f.meaning for f in features], pa.binary()),
             }
         ),
     )

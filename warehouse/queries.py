@@ -271,7 +271,7 @@ def story_candidates(
         table = connection.execute(
             """
             SELECT f.article_id, f.event_time, f.entities, f.facts, f.terms, f.names, f.headline, f.kind,
-                   s.story_id
+                   s.story_id, f.meaning
             FROM story_features AS f
             JOIN story_articles AS s ON s.article_id = f.article_id
             WHERE f.article_id IN (SELECT article_id FROM _newsetl_candidates)
@@ -292,10 +292,11 @@ def story_candidates(
                 frozenset(names or ()),
                 frozenset(headline or ()),
                 kind or REPORT,
+                meaning=meaning,
             ),
             story_id,
         )
-        for article_id, event_time, entities, facts, terms, names, headline, kind, story_id in rows
+        for article_id, event_time, entities, facts, terms, names, headline, kind, story_id, meaning in rows
     ]
 
 

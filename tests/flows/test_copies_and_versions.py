@@ -49,9 +49,9 @@ class Recorded:
             self.analysed += [a.uri.rsplit("/", 1)[-1] for a in articles]
             return plain.analyse_articles(articles)
 
-        def gather(articles: list[Article]) -> Any:
+        def gather(articles: list[Article], story_embeddings: bool = False) -> Any:
             self.evidence += [a.uri.rsplit("/", 1)[-1] for a in articles]
-            return plain.gather_evidence(articles)
+            return plain.gather_evidence(articles, story_embeddings)
 
         def repeats(db: Warehouse, articles: list[Article]) -> set[str]:
             if all_copies:  # a wrong answer: every article taken for a copy

@@ -152,9 +152,9 @@ def test_the_memory_limit_setting_reaches_the_warehouse(
     seen: list[object] = []
     real_deduplicate = pipeline.deduplicate
 
-    def deduplicate(connection: duckdb.DuckDBPyConnection, *args: Any) -> Any:
+    def deduplicate(connection: duckdb.DuckDBPyConnection, *args: Any, **kwargs: Any) -> Any:
         seen.append(connection.execute("SELECT current_setting('memory_limit')").fetchone())
-        return real_deduplicate(connection, *args)
+        return real_deduplicate(connection, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "deduplicate", deduplicate)
     summary = ingest([str(tmp_path / "corpus")], db=str(db_path))

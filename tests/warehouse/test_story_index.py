@@ -3,6 +3,7 @@ up per article in its window with broad keys skipped and candidates capped, back
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import duckdb
@@ -83,6 +84,16 @@ def test_a_load_posts_reports_and_a_new_article_finds_them_in_its_window(db: War
         report("undated", None, "lanxi"),
     ]
     assert found[0][0].event_time is not None and found[0][0].event_time.utcoffset() == timedelta(0)
+
+
+def test_a_sentence_embedding_is_stored_with_the_evidence_and_read_back(db: Warehouse) -> None:
+    vector = bytes(range(256)) + bytes(range(128))  # 384 signed bytes, every value
+    embedded = dataclasses.replace(report("embedded", NOW, "lanxi"), meaning=vector)
+    load(db, embedded, report("plain", NOW, "lanxi"))
+    with connect(db) as connection:
+        found = {f.article_id: f for f, _ in story_candidates(connection, ["embedded", "plain"])}
+    assert found["embedded"] == embedded
+    assert found["plain"].meaning is None  # a run without NEWSETL_STORY_EMBEDDINGS stores none
 
 
 def test_a_key_too_common_to_be_evidence_is_skipped_and_candidates_are_capped(db: Warehouse) -> None:
