@@ -81,23 +81,30 @@ def test_the_search_index_benchmark_and_its_rows() -> None:
     assert "search index, 1k new, 200 stored" in table and "search quality" in table
 
 
-def test_the_embeddings_benchmark_adds_its_mass_only_inside_its_block() -> None:
+def test_the_embeddings_benchmark_scores_stored_vectors_as_the_pipeline_does() -> None:
     # The model itself is an optional dependency (`.[embeddings]`): here, vectors made by hand.
-    import numpy as np
+    import dataclasses
 
     from bench import embeddings
     from bench.stories_eval import DATA, assign, features_of, read_articles
+    from transform.stories import StoryRules
 
     articles = read_articles(DATA)[:60]
     features = features_of(articles)
-    alone = assign(articles, features)
-    same = {a.article_id: np.ones(4, dtype=np.float32) / 2 for a in articles}  # every cosine 1
-    with embeddings.embedding_evidence(same, weight=3.0, floor=0.4):
-        lifted = assign(articles, features)
+    same = {a.article_id: bytes([90] * 384) for a in articles}  # every cosine 1
+    rules = dataclasses.replace(StoryRules(), meaning_weight=3.0, meaning_floor=0.4)
+    alone = assign(articles, features, rules)
+    lifted = assign(articles, embeddings._with(features, same), rules)
     assert len(set(lifted.values())) < len(set(alone.values()))  # candidates that fell short now join
-    assert assign(articles, features) == alone  # and the rules are as shipped again after the block
+    titles = {f.article_id: a.title for f, a in zip(features, articles, strict=True)}
+    assert embeddings._only_copies_join(features[:1], titles, {}, rules)
+    assert not embeddings._only_copies_join(embeddings._with(features, same), titles, {}, rules)
     assert embeddings.rows({"skipped": "not installed"}) == [
-        ("story evidence from sentence embeddings (not used)", "skipped", "not installed")
+        (
+            "story evidence from sentence embeddings (NEWSETL_STORY_EMBEDDINGS, off by default)",
+            "skipped",
+            "not installed",
+        )
     ]
 
 
