@@ -216,11 +216,16 @@ def gather_evidence(
 def _with_meaning(
     articles: Sequence[Article], features: Mapping[str, StoryFeatures], warnings: list[str]
 ) -> dict[str, StoryFeatures]:
-    """The reports' story evidence with their sentence embeddings (only reports join stories). The model
-    runs here, in this process, on every core (torch's threads), not in forked workers. If it fails, no
-    document is at fault: the batch goes on without embeddings (its reports meet others on the rules'
-    evidence, as articles stored with the setting off do), with a warning."""
-    reports = [a for a in articles if a.article_id in features and features[a.article_id].kind == REPORT]
+    """The reports' story evidence with their sentence embeddings (only reports join stories, and only
+    texts in Latin script are compared by them: the model reads English). The model runs here, in this
+    process, on every core (torch's threads), not in forked workers. If it fails, no document is at fault:
+    the batch goes on without embeddings (its reports meet others on the rules' evidence, as articles
+    stored with the setting off do), with a warning."""
+    reports = [
+        a
+        for a in articles
+        if (found := features.get(a.article_id)) and found.kind == REPORT and found.script == "latin"
+    ]
     try:
         vectors = embed([embedding_text(a.title, a.body) for a in reports])
     except Exception as error:

@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     story_embeddings: bool = Field(
         default=False,
         description="Sentence embeddings as story evidence: joins reports of one event worded differently "
-        "(needs the optional extra: pip install -e '.[embeddings]'; ~25 ms of CPU an article, a quarter of "
+        "(needs the optional extra: pip install -e '.[embeddings]'; ~20 ms of CPU an article, a third of "
         "bulk-load speed). See docs/stories.md.",
     )
     prefect_server_idle_minutes: float = Field(

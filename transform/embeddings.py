@@ -8,11 +8,12 @@ runs on torch's CPU build: the optional extra `embeddings`.
 
 What is embedded: the title and the body's first words, `TOKENS` of the model's tokens in all. Measured
 (bench/embeddings.py): the model's full 256 tokens joined different events of the shipped samples at
-every weight and floor tried, for three times the CPU; the title alone found nothing on the blind set.
+every weight and floor tried, for three times the CPU. The title alone did as well on the story sets for
+half the CPU, but many articles (files, some feeds) have no title: they would have nothing to embed.
 
-Off by default (`NEWSETL_STORY_EMBEDDINGS`): ~25 ms of CPU an article on these machines, three times
-everything else newsetl does to an article, so bulk loads would run at a quarter of their speed; a run
-of a few hundred articles takes seconds longer (and 8-9 s to load the model once a process). Articles
+Off by default (`NEWSETL_STORY_EMBEDDINGS`): ~20 ms of CPU an article on these machines, two to three
+times everything else newsetl does to an article, so bulk loads would run at a third of their speed; a
+run of a few hundred articles takes seconds longer (and 6-10 s to load the model once a process). Articles
 stored while it was off have no vector, and meet others on the rules' evidence only.
 
 Vectors are stored as 384 signed bytes: the unit vector times 127, rounded (cosines of the stored vectors

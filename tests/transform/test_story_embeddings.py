@@ -77,7 +77,7 @@ def _vector(seed: int) -> bytes:
     return np.random.default_rng(seed).integers(-127, 128, 384, dtype=np.int8).tobytes()
 
 
-def test_embeddings_count_only_when_both_articles_have_one_in_one_script() -> None:
+def test_embeddings_count_only_when_both_articles_have_one_in_latin_script() -> None:
     english = story_features("en", RULING[1], T0, title=RULING[0])
     chinese = story_features(
         "zh", "上诉法院周二裁定，外卖骑手是雇员而不是独立承包商，应享有带薪假期和病假。", T0
@@ -91,10 +91,20 @@ def test_embeddings_count_only_when_both_articles_have_one_in_one_script() -> No
     )
     # One side without a vector (stored before the setting was on): the rules' evidence alone.
     assert similarity(with_vector, retold, weights) == similarity(english, retold, weights)
-    # Across scripts the English model says nothing.
+    # Across scripts the English model says nothing, nor between two Chinese texts (it reads English:
+    # Chinese texts of different events come as close as reports of one).
     assert similarity(with_vector, dataclasses.replace(chinese, meaning=same), weights) == similarity(
         english, chinese, weights
     )
+    retold_in_chinese = story_features(
+        "zh2", "法院裁定外卖骑手属于雇员，可获带薪假期和病假。平台表示正在研究判决。", T0
+    )
+    chinese_weights = weights_for([chinese, retold_in_chinese])
+    assert similarity(
+        dataclasses.replace(chinese, meaning=same),
+        dataclasses.replace(retold_in_chinese, meaning=same),
+        chinese_weights,
+    ) == similarity(chinese, retold_in_chinese, chinese_weights)
     # A cosine under the floor adds nothing: unrelated random vectors sit near 0.
     unrelated = dataclasses.replace(retold, meaning=_vector(2))
     assert similarity(with_vector, unrelated, weights) == similarity(english, retold, weights)
