@@ -672,6 +672,9 @@ def stories(
     A story is latest by its latest article (publication time, or load time when undated). The headline
     is the title of the story's most central report (see `newsetl sql "FROM data_dictionary WHERE
     table_name = 'story_summaries'"`). Plain text: safe to pipe into grep, less or a file.
+    Stories are joined on rare names, figures and headline terms; ingest runs with
+    $NEWSETL_STORY_EMBEDDINGS=1 (the optional .[embeddings] extra) also weigh sentence embeddings, which
+    join reports of one event worded differently (docs/stories.md).
     """
     import duckdb
 
