@@ -10,10 +10,12 @@ from warehouse.connection import Warehouse, connect
 
 
 def test_the_samples_stories_join_only_copies_of_one_report(tmp_path: Path) -> None:
-    # The samples hold no two reports of one event: a story of several articles there is a copy and its
-    # original. Two different reports joined ("ByteDance bets on scale as Doubao passes 70 million weekly
-    # users" with "Alibaba renames its chatbot the Qwen app ...", both undated, sharing the names of rival
-    # chatbots) is the wrong merge a change of the story rules made once, and CI did not see.
+    # The samples' two reports of the Qwen-Atlas release (one of them undated) cannot meet: the undated
+    # one stands at the newest sample date, four weeks after the other (docs/stories.md). So a story of
+    # several articles here is a copy and its original. Two different reports joined ("ByteDance bets on
+    # scale as Doubao passes 70 million weekly users" with "Alibaba renames its chatbot the Qwen app ...",
+    # both undated, sharing the names of rival chatbots) is the wrong merge a change of the story rules
+    # made once, and CI did not see.
     db = Warehouse(tmp_path / "samples.duckdb")
     ingest_batch(db, SAMPLES, workers=None)
     with connect(db, read_only=True) as con:
