@@ -49,7 +49,6 @@ from transform.near_duplicates import (
 from transform.outcomes import BatchOutcome
 from transform.records import Article, OffTopic, RawDocument
 from transform.stories import (
-    REPORT,
     StoryAssignment,
     StoryFeatures,
     StoryRules,
@@ -57,6 +56,7 @@ from transform.stories import (
     assign_stories,
     candidate_keys,
     story_features,
+    takes_embedding,
 )
 from transform.topics import TopicRule, decide_topic
 from warehouse.connection import is_storage_failure
@@ -216,16 +216,11 @@ def gather_evidence(
 def _with_meaning(
     articles: Sequence[Article], features: Mapping[str, StoryFeatures], warnings: list[str]
 ) -> dict[str, StoryFeatures]:
-    """The reports' story evidence with their sentence embeddings (only reports join stories, and only
-    texts in Latin script are compared by them: the model reads English). The model runs here, in this
-    process, on every core (torch's threads), not in forked workers. If it fails, no document is at fault:
-    the batch goes on without embeddings (its reports meet others on the rules' evidence, as articles
-    stored with the setting off do), with a warning."""
-    reports = [
-        a
-        for a in articles
-        if (found := features.get(a.article_id)) and found.kind == REPORT and found.script == "latin"
-    ]
+    """The story evidence of the articles that take an embedding (`takes_embedding`) with their sentence
+    embeddings. The model runs here, in this process, on every core (torch's threads), not in forked
+    workers. If it fails, no document is at fault: the batch goes on without embeddings (its reports meet
+    others on the rules' evidence, as articles stored with the setting off do), with a warning."""
+    reports = [a for a in articles if (found := features.get(a.article_id)) and takes_embedding(found)]
     try:
         vectors = embed([embedding_text(a.title, a.body) for a in reports])
     except Exception as error:

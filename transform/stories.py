@@ -379,15 +379,29 @@ def _fact_value(key: str) -> tuple[str, float, float]:
     return kind, number, min(10.0 ** (last_digit + int(exponent or 0)), abs(number) / 10 or 1.0)
 
 
+# The script whose reports get a sentence embedding and are compared by it: the model reads English, and
+# Chinese texts of different events reach cosines of 0.7-0.89 with it (the team's set), as high as its
+# reports of one event.
+_EMBEDDED_SCRIPT = "latin"
+
+
+def takes_embedding(features: StoryFeatures) -> bool:
+    """Whether a run with story embeddings embeds this article: a report (only reports join stories) in
+    the script the model reads."""
+    return features.kind == REPORT and features.script == _EMBEDDED_SCRIPT
+
+
 def _meanings(a: _Prepared, others: Sequence[_Prepared], rules: StoryRules) -> list[float]:
     """How far the embeddings' cosine of `a` with each of `others` passes the floor, in [0, 1]; 0 unless
-    both have an embedding and are in Latin script: the model reads English, and Chinese texts of
-    different events reach cosines of 0.7-0.89 with it (the team's set), as high as its reports of one."""
+    both have an embedding and are in the script the model reads (`_EMBEDDED_SCRIPT`; a stored article's
+    script is read from its terms, `_script_of`)."""
     found = [0.0] * len(others)
-    if a.meaning is None or a.script != "latin":
+    if a.meaning is None or a.script != _EMBEDDED_SCRIPT:
         return found
     near = [
-        index for index, other in enumerate(others) if other.meaning is not None and other.script == "latin"
+        index
+        for index, other in enumerate(others)
+        if other.meaning is not None and other.script == _EMBEDDED_SCRIPT
     ]
     if near:
         vectors = np.stack([others[index].meaning for index in near])  # type: ignore[misc]
