@@ -32,7 +32,7 @@ from typing import Any
 
 from bench.stories_eval import assign, features_of, read_articles, score
 from transform.embeddings import INSTALL, MODEL, TOKENS, available, embed, embedding_text
-from transform.stories import StoryFeatures, StoryRules, assign_stories, story_features
+from transform.stories import StoryFeatures, StoryRules, assign_stories, story_features, takes_embedding
 
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -60,7 +60,11 @@ def _f1(result: Mapping[str, float]) -> float:
 
 
 def _with(features: Sequence[StoryFeatures], vectors: Vectors) -> list[StoryFeatures]:
-    return [dataclasses.replace(f, meaning=vectors.get(f.article_id)) for f in features]
+    """The features with the vectors a run would store: for the articles that take one."""
+    return [
+        dataclasses.replace(f, meaning=vectors.get(f.article_id) if takes_embedding(f) else None)
+        for f in features
+    ]
 
 
 def _samples() -> tuple[list[tuple[str, str | None, str, Any]], dict[str, tuple[str, float]]]:

@@ -383,12 +383,18 @@ def _fact_value(key: str) -> tuple[str, float, float]:
 # Chinese texts of different events reach cosines of 0.7-0.89 with it (the team's set), as high as its
 # reports of one event.
 _EMBEDDED_SCRIPT = "latin"
+# A letter outside the Latin alphabet (Basic Latin to Latin Extended-B): `script` tells CJK from the rest,
+# so Arabic, Cyrillic or Greek text is "latin" there, and the English model reads it no better than Chinese.
+_NOT_LATIN_LETTER = re.compile(r"[^\W\d_\x00-\u024f]")
 
 
 def takes_embedding(features: StoryFeatures) -> bool:
     """Whether a run with story embeddings embeds this article: a report (only reports join stories) in
-    the script the model reads."""
-    return features.kind == REPORT and features.script == _EMBEDDED_SCRIPT
+    the script the model reads, most of its top terms written in the Latin alphabet."""
+    if features.kind != REPORT or features.script != _EMBEDDED_SCRIPT:
+        return False
+    foreign = sum(1 for term in features.terms if _NOT_LATIN_LETTER.search(term))
+    return 2 * foreign < len(features.terms)
 
 
 def _meanings(a: _Prepared, others: Sequence[_Prepared], rules: StoryRules) -> list[float]:

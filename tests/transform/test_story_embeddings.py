@@ -16,7 +16,14 @@ from pydantic import ValidationError
 from flows.settings import Settings
 from transform import embeddings
 from transform.embeddings import EmbeddingsUnavailableError, embed, embedding_text, unit_vector
-from transform.stories import StoryFeatures, assign_stories, similarity, story_features, weights_for
+from transform.stories import (
+    StoryFeatures,
+    assign_stories,
+    similarity,
+    story_features,
+    takes_embedding,
+    weights_for,
+)
 
 T0 = datetime(2025, 6, 3, 9, 0, tzinfo=UTC)
 
@@ -123,3 +130,18 @@ def test_without_the_optional_extra_the_setting_says_how_to_install(monkeypatch:
             embed(["text"])
     finally:
         embeddings._model.cache_clear()
+
+
+def test_only_reports_in_the_latin_alphabet_take_an_embedding() -> None:
+    def takes(text: str) -> bool:
+        return takes_embedding(story_features("x", text, T0))
+
+    assert takes(RULING[1])
+    assert takes("Die Münchner Café-Besitzer protestieren gegen neue Liefergebühren der Plattform. " * 5)
+    # The English model reads these no better than Chinese: no vector, no CPU spent on them.
+    assert not takes("أعلنت شركة علي بابا عن نموذج جديد للذكاء الاصطناعي للهواتف " * 10)
+    assert not takes(
+        "Компания Яндекс представила новую модель искусственного интеллекта для смартфонов. " * 5
+    )
+    assert not takes("阿里巴巴表示，通义千问将为国行iPhone提供人工智能功能，并在上海发布会上展示。" * 5)
+    assert not takes("Photo: couriers in the rain.")  # a brief joins no story
