@@ -202,7 +202,7 @@ def story_features(
         named - alias_words,  # a headline in title case would make every word a name
         headline_terms(title),
         kind,
-        "cjk" if _CJK_SCRIPT.search(text[:2000]) else "latin",
+        _script_of_terms(terms),
     )
 
 
@@ -291,12 +291,23 @@ class _Prepared:
     meaning: npt.NDArray[np.float32] | None = None  # the sentence embedding as a unit vector
 
 
+def _script_of_terms(terms: Iterable[str]) -> str:
+    """"cjk" when most of an article's top terms are written in Han, kana or Hangul, else "latin".
+
+    Most, not any: an English report that gives a few Chinese names in their own script (通义千问, 夸克)
+    is English, and read as Chinese it was judged across scripts (less evidence asked for) and took no
+    embedding. On the evaluation sets and the samples, Chinese, Japanese and Korean articles have 88-100%
+    of their top terms in those scripts, English and German ones 0-2%."""
+    terms = list(terms)
+    written = sum(1 for term in terms if _CJK_SCRIPT.search(term))
+    return "cjk" if 2 * written > len(terms) else "latin"
+
+
 def _script_of(features: StoryFeatures) -> str:
+    """The script stored evidence did not keep (it is read back without it) is read again from its terms."""
     if features.script or not features.terms:
         return features.script
-    # One search over the terms joined: the pattern is one character class, so it finds what a search
-    # of each term would (stored evidence, read back without its script, meets this for every candidate).
-    return "cjk" if _CJK_SCRIPT.search(" ".join(features.terms)) else "latin"
+    return _script_of_terms(features.terms)
 
 
 def _prepare(features: StoryFeatures, weights: Weights, numbering: dict[str, int]) -> _Prepared:

@@ -136,6 +136,32 @@ def test_one_company_on_one_day_is_not_a_story_when_only_its_names_are_shared() 
     )
 
 
+def test_an_english_report_that_writes_a_few_chinese_names_in_their_own_script_is_english() -> None:
+    # Read as Chinese (any Han character was enough once), it was judged across scripts with other English
+    # reports, on less evidence: two shipped samples of different events joined that way.
+    when = datetime(2026, 3, 4, tzinfo=UTC)
+    mixed = story_features(
+        "mixed",
+        "Alibaba will fold its 夸克 (Quark) browser into the chatbot its users at home know as 通义千问,"
+        " executives said, and the app will book train tickets through Fliggy from next month. Rivals such"
+        " as ByteDance and Tencent have tied their assistants to their own apps in the same way.",
+        when,
+        title="Alibaba ties its chatbot to the Quark browser",
+    )
+    english = story_features(
+        "english",
+        "ByteDance said its assistant now books train tickets inside Douyin, a month after Alibaba linked"
+        " its chatbot with the Quark browser and Tencent placed its own inside WeChat.",
+        when,
+        title="ByteDance's assistant books train tickets",
+    )
+    assert (mixed.script, english.script) == ("latin", "latin")
+    weights = weights_for([mixed, english])
+    as_written = similarity(mixed, english, weights)
+    assert similarity(replace(mixed, script=""), english, weights) == as_written  # read back from its terms
+    assert similarity(replace(mixed, script="cjk"), english, weights) > as_written  # what less evidence gave
+
+
 def test_evidence_read_back_without_its_script_is_judged_as_written() -> None:
     # Stored evidence is read back without its script (kept only since migration 013's era): the script
     # is then read from the terms, and a Chinese report is still judged across scripts with an English one.
