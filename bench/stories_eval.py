@@ -139,7 +139,6 @@ ABLATIONS: dict[str, tuple[StoryRules, bool, Shape]] = {
     "without watched entities": (_without(entity_weight=0.0), True, _keep),
     "without facts and counts": (_without(fact_weight=0.0), True, _keep),
     "without headline": (_without(headline_weight=0.0), True, _keep),
-    "without text cosine": (_without(text_weight=0.0), True, _keep),
     "without time fading": (_without(faded_strength=1.0), True, _keep),
     "without roundup/preview kinds": (StoryRules(), True, _as_report),
     "kinds from the body alone": (StoryRules(), True, _keep),

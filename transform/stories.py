@@ -11,7 +11,6 @@ week carries (Apple, Trump, China) weighs little; "Lanxi Dynamics" or "31,200 SU
 - facts: percentages, money, dates (transform.facts, in English, German and Chinese spellings) and
   counts; numbers agree within a rounding tolerance (9% and 8.48%, HK$2.3 trillion and HK$2.2 trillion);
 - headline: the key terms of a title, found in the other article's title, names or top terms;
-- text: cosine of TF-IDF term vectors, a little;
 - meaning: where the run made them (`NEWSETL_STORY_EMBEDDINGS`, transform/embeddings.py), the cosine of
   two articles' sentence embeddings above a floor: reports of one event worded differently.
 
@@ -61,7 +60,7 @@ from transform.story_evidence import (
     segmented_word_count,
     singular,
 )
-from transform.story_vectors import Fact, Figures, TermVector, cosines, shared_figure_masses
+from transform.story_vectors import Fact, Figures, shared_figure_masses
 
 # Words too common to say what an article is about.
 _STOPWORDS = frozenset(
@@ -112,7 +111,6 @@ class StoryRules:
     entity_weight: float = 0.5
     fact_weight: float = 1.0
     headline_weight: float = 0.5
-    text_weight: float = 0.5  # a cosine of 0.4 adds a fifth of a rare name: wording is weak evidence
     # Sentence embeddings (when both articles have one, both in Latin script: the model reads English):
     # a cosine above the floor adds up to `meaning_weight` rare names, `weight * (cos - floor) / (1 - floor)`.
     # Reports of one event in other words reach 0.6-0.8; so do different events of one company in a feed
@@ -286,13 +284,12 @@ class _Prepared:
     facts: tuple[_Fact, ...]
     keys: Mapping[str, float]  # posting keys with their rarity
     figures: Figures  # the facts as arrays, to meet many articles' facts at once
-    text: TermVector  # the tf·idf vector (with its norm) as arrays, to meet many articles' at once
     script: str = ""  # "cjk" or "latin" (read from the terms when the stored evidence did not keep it)
     meaning: npt.NDArray[np.float32] | None = None  # the sentence embedding as a unit vector
 
 
 def _script_of_terms(terms: Iterable[str]) -> str:
-    """"cjk" when most of an article's top terms are written in Han, kana or Hangul, else "latin".
+    """ "cjk" when most of an article's top terms are written in Han, kana or Hangul, else "latin".
 
     Most, not any: an English report that gives a few Chinese names in their own script (通义千问, 夸克)
     is English, and read as Chinese it was judged across scripts (less evidence asked for) and took no
@@ -310,8 +307,7 @@ def _script_of(features: StoryFeatures) -> str:
     return _script_of_terms(features.terms)
 
 
-def _prepare(features: StoryFeatures, weights: Weights, numbering: dict[str, int]) -> _Prepared:
-    """`numbering`: the terms' numbers, shared by the articles compared (new terms are numbered)."""
+def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
     singulars = {t: singular(t) for t in features.terms}  # once per term: the rarity and the vocabulary
     # `Weights.rare` as the tables' own lookups: this runs for every term of every candidate.
     term_rarity, fact_rarity = weights.terms.get, weights.facts.get
@@ -320,14 +316,12 @@ def _prepare(features: StoryFeatures, weights: Weights, numbering: dict[str, int
     facts = tuple(
         (*_fact_value(key), fact_rarity(key, _UNSEEN) * _specificity(key)) for key in sorted(features.facts)
     )
-    norm = math.sqrt(sum(v * v for v in vector.values()))
     return _Prepared(
         features,
         frozenset(singulars.values()) | features.names | features.headline,  # as `_vocabulary`
         facts,
         _posting_keys(features, weights, vector, singulars),
         Figures.of(facts),
-        TermVector.of(vector, numbering, norm),
         _script_of(features),
         unit_vector(features.meaning) if features.meaning else None,
     )
@@ -365,11 +359,6 @@ def candidate_keys(features: StoryFeatures) -> frozenset[str]:
         + [f"e:{e}" for e in features.entities]
         + [f"t:{t}" for t, _ in top]
     )
-
-
-def _cosine(a: _Prepared, b: _Prepared) -> float:
-    """Cosine of the two articles' tf·idf vectors (`transform.story_vectors.cosines`)."""
-    return cosines(a.text, [b.text])[0]
 
 
 @functools.lru_cache(maxsize=65536)  # the same figures recur across the candidates of every batch
@@ -452,13 +441,12 @@ def _shared(a: frozenset[str], b: frozenset[str], table: Mapping[str, float], we
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """What two articles share, each part a mass of IDFs (text is a cosine)."""
+    """What two articles share, each part a mass of IDFs."""
 
     names: float
     entities: float
     facts: float
     headline: float
-    text: float
     meaning: float = 0.0  # how far the embeddings' cosine passes the floor (`_meanings`)
 
     def mass(self, rules: StoryRules) -> float:
@@ -470,7 +458,6 @@ class Evidence:
             + rules.entity_weight * self.entities
             + rules.fact_weight * self.facts
             + rules.headline_weight * self.headline
-            + rules.text_weight * self.text
             + rules.meaning_weight * self.meaning
         )
 
@@ -481,11 +468,10 @@ def evidence(
     weights: Weights,
     rules: StoryRules,
     facts: float | None = None,
-    text: float | None = None,
     meaning: float | None = None,
 ) -> Evidence:
-    """What `a` and `b` share (`facts`, `text`, `meaning`: as `_fact_masses`, `cosines` and `_meanings`
-    have them, when the caller computed them for many articles at once)."""
+    """What `a` and `b` share (`facts`, `meaning`: as `_fact_masses` and `_meanings` have them, when the
+    caller computed them for many articles at once)."""
     fa, fb = a.features, b.features
     # A name both articles hold counts once, as a name, not again because a headline carries it
     # (the company in both headlines is what two reports of different events of one company share).
@@ -499,7 +485,6 @@ def evidence(
         _shared(fa.entities, fb.entities, weights.entities, weights),
         _fact_mass(a, b, rules) if facts is None else facts,
         headline,
-        _cosine(a, b) if text is None else text,
         _meanings(a, [b], rules)[0] if meaning is None else meaning,
     )
 
@@ -524,10 +509,9 @@ def _score(
     weights: Weights,
     rules: StoryRules,
     facts: float | None = None,
-    text: float | None = None,
     meaning: float | None = None,
 ) -> float:
-    mass = evidence(a, b, weights, rules, facts, text, meaning).mass(rules)
+    mass = evidence(a, b, weights, rules, facts, meaning).mass(rules)
     undated = a.features.event_time is None or b.features.event_time is None
     scale = rules.scale * (rules.undated_evidence if undated else 1.0)
     if {a.script, b.script} == {"cjk", "latin"}:
@@ -539,8 +523,7 @@ def similarity(
     a: StoryFeatures, b: StoryFeatures, weights: Weights, rules: StoryRules = StoryRules()
 ) -> float:
     """Evidence that two articles report the same event, in [0, 1)."""
-    numbering: dict[str, int] = {}
-    return _score(_prepare(a, weights, numbering), _prepare(b, weights, numbering), weights, rules)
+    return _score(_prepare(a, weights), _prepare(b, weights), weights, rules)
 
 
 def assign_stories(
@@ -563,7 +546,7 @@ def assign_stories(
     story_of = {**(stored_story_of or {}), **{f.article_id: story for f, story in stored}}
     assignments: list[StoryAssignment] = []
     for article in new:
-        prepared = _prepare(article, weights, known.numbering)
+        prepared = _prepare(article, weights)
         copied = (copies or {}).get(article.article_id)
         if copied and copied[0] in story_of:
             assignment = StoryAssignment(article.article_id, story_of[copied[0]], copied[1], copied[0])
@@ -576,7 +559,7 @@ def assign_stories(
             if assignment.spread >= rules.roundup_stories:
                 # Near several stories at once: a roundup whatever its headline says. It joins nothing,
                 # and nothing joins it (it is not posted).
-                prepared = _prepare(dataclasses.replace(article, kind=ROUNDUP), weights, known.numbering)
+                prepared = _prepare(dataclasses.replace(article, kind=ROUNDUP), weights)
         known.times[article.article_id] = article.event_time
         if known.undated(assignment):
             assignment = dataclasses.replace(assignment, undated=True)
@@ -607,12 +590,11 @@ def _best_story(
     candidates = list(candidates)
     everyone = [member for _, members in candidates for member in members]
     facts = iter(_fact_masses(article, everyone, rules))
-    texts = iter(cosines(article.text, [member.text for member in everyone]))
     meanings = iter(_meanings(article, everyone, rules))
     for story_id, members in candidates:
         scored = [
             (
-                _score(article, member, weights, rules, next(facts), next(texts), next(meanings)),
+                _score(article, member, weights, rules, next(facts), next(meanings)),
                 member.features.article_id,
             )
             for member in members
@@ -653,9 +635,8 @@ class _Known:
         self.spans: dict[str, tuple[datetime, datetime]] = {}
         self.timeless: set[str] = set()
         self.max_story_size = 0
-        self.numbering: dict[str, int] = {}  # the terms' numbers, for every article of the run
         for features, story_id in stored:
-            self.add(_prepare(features, weights, self.numbering), story_id)
+            self.add(_prepare(features, weights), story_id)
 
     def add(self, article: _Prepared, story_id: str) -> None:
         self.times[article.features.article_id] = article.features.event_time

@@ -1,4 +1,4 @@
-"""Evidence two reports share, weighed for one article against many at once: figures and text.
+"""Evidence two reports share, weighed for one article against many at once: their figures.
 
 `transform.stories` compares each new article with the members of its candidate stories (up to
 24 stories of 16 members). Comparing their figures pair by pair in Python (every figure of one with
@@ -12,15 +12,12 @@ and the same floating-point operations in the same order, so the masses are the 
 - the mass of one side is the sum, in the order of its figures, of the rarity of those that agree with
   some figure of the other side (a running sum: the same additions as Python's `sum`), and the mass of
   a pair is the smaller of its two sides, so one number cannot count for several.
-
-The cosine of two term vectors is computed the same way (`cosines`): the products of the shared terms'
-weights summed in the order of the shorter vector's terms, as the pair-by-pair sum did.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,53 +95,3 @@ def shared_figure_masses(
     for slot, index in enumerate(present):
         masses[index] = min(float(article_side[slot]), float(other_side[slot]))
     return masses
-
-
-@dataclass(frozen=True, slots=True)
-class TermVector:
-    """An article's term weights as arrays, in the order of its terms; `ids` number the terms (the same
-    numbering for every vector compared), `norm` is the vector's length."""
-
-    ids: npt.NDArray[np.int64]
-    weights: npt.NDArray[np.float64]
-    norm: float
-
-    @staticmethod
-    def of(vector: Mapping[str, float], numbering: dict[str, int], norm: float) -> TermVector:
-        """`numbering` gives each term its number, and numbers the terms it has not seen yet."""
-        ids = [numbering.setdefault(term, len(numbering)) for term in vector]
-        return TermVector(
-            np.array(ids, dtype=np.int64), np.array(list(vector.values()), dtype=np.float64), norm
-        )
-
-
-def cosines(article: TermVector, others: Sequence[TermVector]) -> list[float]:
-    """The cosine of `article` with each of `others` (0.0 when they share no term)."""
-    found = [0.0] * len(others)
-    if not len(article.ids) or not others:
-        return found
-    counts = np.array([len(other.ids) for other in others])
-    if not counts.any():
-        return found
-    ids = np.concatenate([other.ids for other in others])
-    weights = np.concatenate([other.weights for other in others])
-    owner = np.repeat(np.arange(len(others)), counts)
-    own_position = np.arange(len(ids)) - np.repeat(np.cumsum(counts) - counts, counts)
-    order = np.argsort(article.ids, kind="stable")
-    sorted_ids = article.ids[order]
-    at = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
-    shared = sorted_ids[at] == ids
-    position = order[at[shared]]  # the shared term's place among the article's terms
-    products = article.weights[position] * weights[shared]
-    # Summed in the order of the shorter vector (the article's when they are as long), as the pair by
-    # pair sum ran over the shorter one's terms.
-    article_shorter = len(article.ids) <= counts
-    holder = owner[shared]
-    column = np.where(article_shorter[holder], position, own_position[shared])
-    padded = np.zeros((len(others), max(len(article.ids), int(counts.max()))))
-    padded[holder, column] = products
-    dots = np.cumsum(padded, axis=1)[:, -1].tolist()
-    for index, (dot, other) in enumerate(zip(dots, others, strict=True)):
-        if dot:
-            found[index] = dot / (article.norm * other.norm)
-    return found

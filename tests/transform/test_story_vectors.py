@@ -1,9 +1,6 @@
-import math
 import random
 
-import pytest
-
-from transform.story_vectors import Fact, Figures, TermVector, cosines, kinds_agree, shared_figure_masses
+from transform.story_vectors import Fact, Figures, kinds_agree, shared_figure_masses
 
 TOLERANCE, DAYS = 0.6, 2
 
@@ -67,38 +64,3 @@ def test_the_same_masses_as_pair_by_pair_to_the_last_bit() -> None:
     for _ in range(200):
         article, others = figures(), [figures() for _ in range(rng.randrange(1, 30))]
         assert _masses(article, others) == [_pairwise(article, other) for other in others]
-
-
-def _pairwise_cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    """The cosine as stories.py took it pair by pair: summed over the shorter vector's terms."""
-    small, large = (a, b) if len(a) <= len(b) else (b, a)
-    dot = sum(value * large[t] for t, value in small.items() if t in large)
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
-    return dot / norm if dot else 0.0
-
-
-def _vector(vector: dict[str, float], numbering: dict[str, int]) -> TermVector:
-    return TermVector.of(vector, numbering, math.sqrt(sum(v * v for v in vector.values())))
-
-
-def test_cosines_of_one_article_with_many() -> None:
-    numbering: dict[str, int] = {}
-    article = _vector({"derail": 2.0, "train": 1.0, "kyoto": 1.5}, numbering)
-    others = [{"train": 1.0, "derail": 2.0, "kyoto": 1.5}, {"bridge": 1.0}, {}, {"kyoto": 3.0}]
-    found = cosines(article, [_vector(o, numbering) for o in others])
-    assert found[0] == pytest.approx(1.0) and found[1] == found[2] == 0.0
-    assert found[3] == pytest.approx(1.5 / math.sqrt(2.0**2 + 1.0 + 1.5**2))
-
-
-def test_cosines_are_the_pair_by_pair_sums_to_the_last_bit() -> None:
-    rng = random.Random(11)
-    words = [f"w{i}" for i in range(40)]
-
-    def vector() -> dict[str, float]:
-        return {w: 1.0 + rng.random() * 3 for w in rng.sample(words, rng.randrange(0, 25))}
-
-    for _ in range(200):
-        numbering: dict[str, int] = {}
-        article, others = vector(), [vector() for _ in range(rng.randrange(1, 20))]
-        found = cosines(_vector(article, numbering), [_vector(o, numbering) for o in others])
-        assert found == [_pairwise_cosine(article, other) for other in others]
