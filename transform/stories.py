@@ -289,7 +289,7 @@ class _Prepared:
 
 
 def _script_of_terms(terms: Iterable[str]) -> str:
-    """ "cjk" when most of an article's top terms are written in Han, kana or Hangul, else "latin".
+    """The script most of an article's top terms are written in: "cjk" (Han, kana, Hangul) or "latin".
 
     Most, not any: an English report that gives a few Chinese names in their own script (通义千问, 夸克)
     is English, and read as Chinese it was judged across scripts (less evidence asked for) and took no
