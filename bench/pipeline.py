@@ -220,7 +220,7 @@ SYNTHESISE = [
     FROM range($n) AS t(i)
     """,
     """
-    INSERT INTO story_articles
+    INSERT INTO story_articles (article_id, story_id, score, matched_article_id, joined_at, run_id)
     SELECT 'old' || i, 'old' || i, 1.0, NULL, TIMESTAMPTZ '2024-01-01', 'synth' FROM range($n) AS t(i)
     """,
     # The story index: 30 keys an article, drawn from 200,000 (names, figures and terms of a long history).

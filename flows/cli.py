@@ -712,11 +712,15 @@ def story_lines(story: StorySummary) -> list[str]:
         f"  languages: {', '.join(story.languages) or 'unknown'}",
         f"  entities: {', '.join(story.top_entities) or 'none watched'}",
     ]
+    continued = sorted({a.continues_story for a in story.articles if a.continues_story})
+    if continued:
+        lines.append(f"  continues story {', '.join(continued)}, which reached the size limit")
     width = max((len(a.outlet) for a in story.articles), default=0)
     for article in story.articles:
         day = f"{article.published_at:%Y-%m-%d}" if article.published_at else "undated"
         title = " ".join(article.title.split()) if article.title else _untitled(article)
-        lines.append(f"    {article.outlet:<{width}}  {day:<10}  {title}  {article.url}")
+        how = "  (joined on content alone: no date to go by)" if article.joined_undated else ""
+        lines.append(f"    {article.outlet:<{width}}  {day:<10}  {title}  {article.url}{how}")
     return lines
 
 

@@ -561,7 +561,8 @@ def assign_stories(
                 # and nothing joins it (it is not posted).
                 prepared = _prepare(dataclasses.replace(article, kind=ROUNDUP), weights)
         known.times[article.article_id] = article.event_time
-        if known.undated(assignment):
+        # A near-copy joins what it copies, whatever the dates: only a join on evidence is flagged.
+        if not (copied and copied[0] in story_of) and known.undated(assignment):
             assignment = dataclasses.replace(assignment, undated=True)
         assignments.append(assignment)
         known.add(prepared, assignment.story_id)

@@ -74,6 +74,10 @@ class StoryArticle:
     url: str
     language: str | None
     opening: str | None = None  # the start of the body, for an article without a title
+    # It or the article it matched has no date: it joined on content alone (StoryAssignment.undated).
+    joined_undated: bool = False
+    # Its story continues this one, which had reached the size limit (StoryAssignment.overflow_of).
+    continues_story: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +137,8 @@ SELECT s.story_id, a.article_id,
        CASE WHEN a.canonical_url LIKE 'http%' THEN regexp_extract(a.canonical_url, '^https?://([^/]+)', 1)
             ELSE a.source END AS outlet,
        a.published_at, a.title, a.canonical_url, a.language,
-       CASE WHEN nullif(trim(a.title), '') IS NULL THEN left(a.body, 200) END AS opening
+       CASE WHEN nullif(trim(a.title), '') IS NULL THEN left(a.body, 200) END AS opening,
+       coalesce(s.undated, false) AS joined_undated, s.continues_story
 FROM story_articles AS s
 JOIN articles AS a ON a.article_id = s.article_id
 WHERE s.story_id IN (SELECT unnest($ids))
@@ -191,10 +196,21 @@ def _summaries(
     articles: dict[str, list[StoryArticle]] = {}
     if with_articles:
         rows = connection.execute(_ARTICLES, {"ids": list(ids)}).fetchall()
-        for story_id, article_id, outlet, published_at, title, url, language, opening in rows:
+        for (
+            story_id,
+            article_id,
+            outlet,
+            published_at,
+            title,
+            url,
+            language,
+            opening,
+            undated,
+            continues,
+        ) in rows:
             published = published_at.astimezone(UTC) if published_at else None
             articles.setdefault(story_id, []).append(
-                StoryArticle(article_id, outlet, published, title, url, language, opening)
+                StoryArticle(article_id, outlet, published, title, url, language, opening, undated, continues)
             )
     summaries = {}
     for row in connection.execute(_SUMMARIES, {"ids": list(ids)}).fetchall():

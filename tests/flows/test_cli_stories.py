@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from tests.warehouse.stories_history import load_history
+from tests.warehouse.stories_history import load_flagged_joins, load_history
 from warehouse.connection import Warehouse, publish_read_copy, read_copy_path
 
 runner = CliRunner()
@@ -103,6 +103,23 @@ def test_stories_reads_the_read_copy(history: Path, tmp_path: Path) -> None:
     result = invoke("stories", "--limit", "1", "--db", str(db))
     assert result.exit_code == 0, result.stderr
     assert read_copy_path(db).exists() and "story b2" in result.stdout
+
+
+def test_stories_says_who_joined_without_a_date_and_which_full_story_a_story_continues(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "w.duckdb"
+    load_flagged_joins(db)
+    result = invoke("stories", "--db", str(db))
+    assert result.exit_code == 0, result.stderr
+    blocks = {block.split("\n")[0]: block for block in result.stdout.strip().split("\n\n")}
+    kimi, summit = blocks["Moonshot opens Kimi to developers"], blocks["Summit day three"]
+    assert (
+        "    files                     undated     Kimi opens to developers  file:///in/kimi.txt"
+        "  (joined on content alone: no date to go by)\n"
+    ) in kimi
+    assert kimi.endswith("Moonshot opens Kimi to developers  https://www.meridianwire.example/kimi")
+    assert "  continues story full-story, which reached the size limit\n" in summit
 
 
 def test_an_untitled_article_goes_by_its_first_twelve_words() -> None:

@@ -82,6 +82,11 @@ def test_an_undated_article_joins_a_story_of_the_window_on_strong_evidence_and_s
     assert (assignment.story_id, assignment.undated) == ("story-1", True)
     [dated_pair] = assign_stories([story_features("b", LAUNCH_B, T0)], [(dated, "story-1")])
     assert (dated_pair.story_id, dated_pair.undated) == ("story-1", False)
+    # A near-copy of an undated article follows it, as any copy does: not a join on content alone.
+    [copy] = assign_stories(
+        [story_features("copy", LAUNCH_B, None)], [(undated, "story-1")], copies={"copy": ("undated", 0.95)}
+    )
+    assert (copy.story_id, copy.matched_article_id, copy.undated) == ("story-1", "undated", False)
 
 
 def test_an_undated_article_meets_only_the_window_of_the_newest_date_the_run_knows() -> None:

@@ -10,6 +10,7 @@ b1 and b2 are each joined through once, and b1, seen first, gives that story its
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -128,3 +129,27 @@ def load_history(db: Warehouse | Path) -> None:
         )
         # The second batch of run r2: b1 and b3 join the story b2 started in the first.
         load_outcomes(con, "r2", R2_AT, batch([B1, B3], [assign("b1", "b2", "b2"), assign("b3", "b2", "b1")]))
+
+
+# Joins the rules flag (migration 019): c2, undated, joined c1's story on content alone; d1 matched a story
+# that had reached the size limit ("full-story", not loaded here) and started the one that continues it.
+C1 = article("c1", "https://www.meridianwire.example/kimi", "Moonshot opens Kimi to developers", day(4, 1))
+C2 = article("c2", "file:///in/kimi.txt", "Kimi opens to developers", None, source="files")
+D1 = article("d1", "https://www.eastbrief.example/summit", "Summit day three", day(4, 2))
+
+
+def load_flagged_joins(db: Warehouse | Path) -> None:
+    with connect(db) as con:
+        load_outcomes(
+            con,
+            "r3",
+            R2_AT,
+            batch(
+                [C1, C2, D1],
+                [
+                    assign("c1", "c1"),
+                    dataclasses.replace(assign("c2", "c1", "c1"), undated=True),
+                    dataclasses.replace(assign("d1", "d1"), overflow_of="full-story"),
+                ],
+            ),
+        )

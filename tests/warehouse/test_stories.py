@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.warehouse.stories_history import R1_AT, R2_AT, day, load_history
+from tests.warehouse.stories_history import R1_AT, R2_AT, day, load_flagged_joins, load_history
 from warehouse.connection import Warehouse, connect, connect_locked, migrations
 from warehouse.stories import RunStories, list_stories, run_stories
 
@@ -112,6 +112,20 @@ def test_stories_are_listed_latest_first_with_their_articles_in_order(history: W
     assert later == ["b2"]
     assert future == []
     assert first == ["b2"]
+
+
+def test_the_listing_says_who_joined_without_a_date_and_which_full_story_a_story_continues(
+    warehouse: Warehouse,
+) -> None:
+    load_flagged_joins(warehouse)
+    with connect_locked(warehouse) as con:
+        stories = {s.story_id: s for s in list_stories(con)}
+        stored = con.execute(
+            "SELECT article_id, undated, continues_story FROM story_articles ORDER BY article_id"
+        ).fetchall()
+    assert stored == [("c1", False, None), ("c2", True, None), ("d1", False, "full-story")]
+    assert {a.article_id: a.joined_undated for a in stories["c1"].articles} == {"c1": False, "c2": True}
+    assert [(a.joined_undated, a.continues_story) for a in stories["d1"].articles] == [(False, "full-story")]
 
 
 @pytest.mark.parametrize("limit", [0, -1, 1001])

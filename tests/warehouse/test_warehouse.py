@@ -214,9 +214,11 @@ def test_the_migration_lists_the_documents_already_waiting(warehouse: Warehouse)
     with connect(warehouse) as con:
         store_raw_documents(con, [waiting, done], "run-1")
         load_outcomes(con, "run-1", NOW, BatchOutcome(articles=((article_for(done), "plain-text"),)))
-        # As a file made before migration 017 has it: no list (nor the column 018 adds).
+        # As a file made before migration 017 has it: no list (nor the columns 018 and 019 add).
         con.execute("DROP TABLE pending_documents")
         con.execute("ALTER TABLE story_features DROP COLUMN meaning")
+        con.execute("ALTER TABLE story_articles DROP COLUMN undated")
+        con.execute("ALTER TABLE story_articles DROP COLUMN continues_story")
         con.execute("DELETE FROM schema_version WHERE version >= 17")
         assert migrate(con) == migrations()[-1][0]
         assert listed_pending(con) == {waiting.doc_id}
