@@ -196,22 +196,10 @@ def _summaries(
     articles: dict[str, list[StoryArticle]] = {}
     if with_articles:
         rows = connection.execute(_ARTICLES, {"ids": list(ids)}).fetchall()
-        for (
-            story_id,
-            article_id,
-            outlet,
-            published_at,
-            title,
-            url,
-            language,
-            opening,
-            undated,
-            continues,
-        ) in rows:
+        # The columns after the publication time are StoryArticle's fields, in its order.
+        for story_id, article_id, outlet, published_at, *rest in rows:
             published = published_at.astimezone(UTC) if published_at else None
-            articles.setdefault(story_id, []).append(
-                StoryArticle(article_id, outlet, published, title, url, language, opening, undated, continues)
-            )
+            articles.setdefault(story_id, []).append(StoryArticle(article_id, outlet, published, *rest))
     summaries = {}
     for row in connection.execute(_SUMMARIES, {"ids": list(ids)}).fetchall():
         story_id, headline, first_seen, last_seen, article_count, outlet_count = row[:6]
