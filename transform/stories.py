@@ -664,14 +664,20 @@ class _Known:
         candidates = []
         self.max_story_size = rules.max_story_size
         time = article.features.event_time or self.reference
+        if time is not None:
+            # Stories with no member within the window are dropped before the best are taken: in a batch
+            # spanning months (a backfill), older stories sharing more would otherwise fill the places.
+            start, end = time - rules.window, time + rules.window
+            shared = {
+                story_id: mass
+                for story_id, mass in shared.items()
+                if story_id in self.timeless
+                or (self.spans[story_id][1] >= start and self.spans[story_id][0] <= end)
+            }
         # Ties broken by story id, not by the order the stories were met in (which follows the hash seed).
         for story_id in heapq.nlargest(
             rules.max_candidates, shared, key=lambda story: (shared[story], story)
         ):
-            if time is not None and story_id not in self.timeless:
-                first, last = self.spans[story_id]
-                if last < time - rules.window or first > time + rules.window:
-                    continue  # no member within the window
             # The latest `max_members` members within the window, in order: read from the end, so a
             # large story costs only its latest members.
             latest: list[_Prepared] = []

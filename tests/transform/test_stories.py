@@ -3,7 +3,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from transform.stories import StoryRules, assign_stories, similarity, story_features, weights_for
+from transform.stories import (
+    StoryFeatures,
+    StoryRules,
+    assign_stories,
+    similarity,
+    story_features,
+    weights_for,
+)
 
 T0 = datetime(2025, 2, 12, 9, 0, tzinfo=UTC)
 
@@ -87,6 +94,22 @@ def test_an_undated_article_joins_a_story_of_the_window_on_strong_evidence_and_s
         [story_features("copy", LAUNCH_B, None)], [(undated, "story-1")], copies={"copy": ("undated", 0.95)}
     )
     assert (copy.story_id, copy.matched_article_id, copy.undated) == ("story-1", "undated", False)
+
+
+def test_stories_outside_the_window_do_not_take_the_places_of_the_candidates_within_it() -> None:
+    # A batch spanning months (a backfill): 24 stories of two months ago share as much with a new report
+    # as a story of the same morning, and win the ties on their ids. Taken before the window was looked
+    # at, they filled every candidate place and the morning's story was never scored.
+    def report(article_id: str, when: datetime) -> StoryFeatures:
+        figures = frozenset(f"num:{n}" for n in (31200, 412000, 870, 5600))
+        return StoryFeatures(
+            article_id, when, frozenset(), figures, names=frozenset(f"lanxi{i}" for i in range(20))
+        )
+
+    old = [(report(f"old{i}", T0 - timedelta(days=60)), f"story-old-{i:02}") for i in range(24)]
+    morning = (report("morning", T0 - timedelta(hours=2)), "story-a")
+    [assignment] = assign_stories([report("new", T0)], [*old, morning])
+    assert (assignment.story_id, assignment.matched_article_id) == ("story-a", "morning")
 
 
 def test_an_undated_article_meets_only_the_window_of_the_newest_date_the_run_knows() -> None:
