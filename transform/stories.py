@@ -614,9 +614,10 @@ class _Known:
     """Assigned reports, indexed so each new article meets only the stories it could belong to.
 
     Postings lead from an article's evidence (names, headline terms, facts other than dates, entities,
-    top terms) to the stories holding it; keys held by too many stories are skipped as too broad. The
-    stories sharing the most rare evidence with a new article are its candidates, at most
-    `max_candidates` of them, each judged on its latest `max_members` members in the time window.
+    top terms) to the stories holding it; keys held by too many stories are skipped as too broad. Of the
+    stories with a member in a new article's time window, those sharing the most rare evidence with it
+    are its candidates, at most `max_candidates` of them, each judged on its latest `max_members`
+    members in the window.
     Roundups and previews are never posted, so nothing joins them. An article without a date counts as
     dated at `reference` (the newest date of the batch and the stored window) for the window.
     """
