@@ -169,13 +169,16 @@ def _matches(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]) 
         yield from pattern.finditer(text, lo, hi)
 
 
-def find_facts(text: str) -> list[Fact]:
+def find_facts(text: str, german: bool | None = None) -> list[Fact]:
     """Percentages, money amounts and month-day dates, in order of appearance.
 
-    Full-width digits count as digits; a fact's `text` is as written, its key as in any other script."""
+    Full-width digits count as digits; a fact's `text` is as written, its key as in any other script.
+    German spellings ("6,2 Prozent") are looked for when `german`, which by default is read from `text`
+    (`has_german_words`): a caller taking one sentence at a time passes what its whole article says, since
+    a sentence may hold none of the words ("Der Umsatz stieg um 6,2 Prozent." has "der" only lowered)."""
     if _FULL_WIDTH.search(text):
         written = text
-        facts = find_facts(text.translate(_WIDTH))
+        facts = find_facts(text.translate(_WIDTH), german)
         return [Fact(f.kind, f.key, written[f.start : f.start + len(f.text)], f.start) for f in facts]
     spans = _windows(text)
     if not spans and not _CJK.search(text):
@@ -200,18 +203,23 @@ def find_facts(text: str) -> list[Fact]:
         facts += _date(_MONTH_ABBREVIATIONS[m.group(1)[:3].lower()], int(m.group(2)), m.group(0), m.start())
     for m in _matches(_DAY_MONTH, text, spans):
         facts += _date(_MONTHS[m.group(2).lower()], int(m.group(1)), m.group(0), m.start())
-    facts += _other_languages(text, spans)
+    facts += _other_languages(text, spans, has_german_words(text) if german is None else german)
     return sorted(facts, key=lambda f: f.start)
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]")
 
 
-def _other_languages(text: str, spans: list[tuple[int, int]]) -> list[Fact]:
-    """German, Chinese, Japanese and Korean spellings, looked for only in text with German function words
-    or CJK characters (substring checks first: most text is English and pays nothing)."""
+def has_german_words(text: str) -> bool:
+    """Whether `text` holds a German function word: where `find_facts` looks for German spellings
+    (a substring check: most text is English and pays nothing)."""
+    return " und " in text or " der " in text or " die " in text
+
+
+def _other_languages(text: str, spans: list[tuple[int, int]], german: bool) -> list[Fact]:
+    """German spellings where `german`, Chinese, Japanese and Korean ones in text with CJK characters."""
     facts: list[Fact] = []
-    if " und " in text or " der " in text or " die " in text:
+    if german:
         facts += _german(text, spans)
     if _CJK.search(text):
         facts += _cjk_facts(text)

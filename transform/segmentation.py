@@ -269,11 +269,30 @@ def sentences(text: str) -> list[str]:
     return [sentence for sentence in found if sentence]
 
 
+# "am 19. Februar": a day written before its German month is an ordinal, not a sentence's end.
+_DAY_ORDINAL = re.compile(r"(?<![\d.,])(?:[1-9]|[12]\d|3[01])\.$")
+_GERMAN_MONTH = re.compile(
+    r"\s+(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\b"
+)
+
+
 def _boundaries(line: str) -> list[int]:
-    ends = {m.end() for m in _LATIN_BOUNDARY.finditer(line) if not _after_abbreviation(line, m.end())}
+    ends = {
+        m.end()
+        for m in _LATIN_BOUNDARY.finditer(line)
+        if not _after_abbreviation(line, m.end()) and not _in_german_date(line, m.end())
+    }
     if not line.isascii() and _MAY_END_CJK.search(line):
         ends.update(m.end() for m in _CJK_BOUNDARY.finditer(line))
     return sorted(end for end in ends if 0 < end < len(line))
+
+
+def _in_german_date(line: str, end: int) -> bool:
+    return (
+        line[end - 2 : end - 1].isdigit()
+        and _DAY_ORDINAL.search(line, max(0, end - 3), end) is not None
+        and _GERMAN_MONTH.match(line, end) is not None
+    )
 
 
 def _after_abbreviation(line: str, end: int) -> bool:

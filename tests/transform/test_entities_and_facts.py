@@ -93,3 +93,12 @@ def test_the_first_letters_check_keeps_every_match_of_the_aliases(parts: list[tu
         assert [(m.start(), m.group(1)) for m in pattern.finditer(text)] == [
             (m.start(), m.group(1)) for m in bare.finditer(text)
         ]
+
+
+def test_german_spellings_are_found_in_a_sentence_when_its_article_is_german() -> None:
+    # No German function word in the sentence itself ("Der" is capitalised): its article decides.
+    sentence = "Umsatz plus 6,2 Prozent auf 1,2 Milliarden Euro."
+    assert find_facts(sentence) == []
+    keys = {fact.key for fact in find_facts(sentence, german=True)}
+    assert keys == {"pct:6.2", "money:EUR:1.2e+09"}
+    assert find_facts("The 6,2 figure rose 3%.", german=False) == find_facts("The 6,2 figure rose 3%.")

@@ -103,6 +103,17 @@ def test_char_count_ignores_whitespace_in_every_script() -> None:
             "The U.S. economy grew 8.48% in Q2. Apple Inc. said so.",
             ["The U.S. economy grew 8.48% in Q2.", "Apple Inc. said so."],
         ),
+        # A German day before its month is an ordinal; a number that ends a sentence still ends it.
+        (
+            "Die EZB entschied am 19. Februar. Am 3. März folgt mehr. Er wurde 3. Dann 2025. Juni kam.",
+            [
+                "Die EZB entschied am 19. Februar.",
+                "Am 3. März folgt mehr.",
+                "Er wurde 3.",
+                "Dann 2025.",
+                "Juni kam.",
+            ],
+        ),
     ],
 )
 def test_sentences_split_on_latin_and_cjk_stops(text: str, expected: list[str]) -> None:
