@@ -82,16 +82,12 @@ def ingest_folder(spec: str, folder: Path, run_id: str) -> dict[str, float]:
     clock = time.perf_counter()
     processed = pipeline.extract_and_clean(stored.pending, None, learned)
     articles = [article for article, _ in processed.articles]
-    warnings: list[str] = []
-    analysed = pipeline.analyse_articles(articles, warnings)
     evidence = pipeline.gather_evidence(articles)
     cpu = time.perf_counter() - clock
     clock = time.perf_counter()
     with commit_lock(warehouse, holder=run_id), connect(warehouse) as connection:
         dedup = pipeline.deduplicate(connection, articles, now, evidence=evidence)
-        new = {article.article_id for article in dedup.exact.new_articles}
-        analyses = [analysis for analysis in analysed if analysis.article_id in new]
-        outcome = pipeline.outcome_of(processed, dedup, analyses, warnings=warnings)
+        outcome = pipeline.outcome_of(processed, dedup)
         load_outcomes(connection, run_id, now, outcome)
     with connect(warehouse) as connection:
         counts = RunCounts(

@@ -28,7 +28,6 @@ from flows.digest import daily_digest
 from flows.pipeline import Deduplicated, Processed
 from flows.settings import Settings, warehouse_for
 from flows.story_report import stories_of_this_run
-from transform.analysis import ArticleAnalysis
 from transform.errors import Reject, TransientError
 from transform.health import Alert, HealthRules, SourceRun, check_source
 from transform.outcomes import BatchOutcome
@@ -270,17 +269,11 @@ def extract_and_clean(
 
 
 @task(cache_policy=NONE)
-def analyse_articles(articles: list[Article]) -> tuple[list[ArticleAnalysis], list[str]]:
-    """Sentences, entity mentions and numeric facts of each new article, for the analyst tables."""
-    warnings: list[str] = []
-    return pipeline.analyse_articles(articles, warnings), warnings
-
-
-@task(cache_policy=NONE)
 def gather_evidence(articles: list[Article], story_embeddings: bool = False) -> pipeline.Evidence:
     """Each article's MinHash signature and story evidence (with `story_embeddings`, its sentence
-    embedding too): what deduplication needs that the warehouse does not hold (computed before the commit
-    lock, so a lake's writers do it in parallel)."""
+    embedding too): what deduplication needs that the warehouse does not hold; and its analysis
+    (sentences, entity mentions, numeric facts) for the analyst tables, from the same reading of its
+    sentences. Computed before the commit lock, so a lake's writers do it in parallel."""
     return pipeline.gather_evidence(articles, story_embeddings=story_embeddings)
 
 
@@ -472,7 +465,6 @@ class Stages:
     learned_lines: Callable[..., dict[str, frozenset[str]]]
     extract_and_clean: Callable[..., Processed]
     copies_and_versions: Callable[..., set[str]]
-    analyse_articles: Callable[..., tuple[list[ArticleAnalysis], list[str]]]
     gather_evidence: Callable[..., pipeline.Evidence]
     taken_over: Callable[..., set[str]]
     deduplicate: Callable[..., Deduplicated]
@@ -485,7 +477,6 @@ class Stages:
             learned_lines,
             extract_and_clean,
             copies_and_versions,
-            analyse_articles,
             gather_evidence,
             taken_over,
             deduplicate,
@@ -499,7 +490,6 @@ class Stages:
             learned_lines.fn,
             extract_and_clean.fn,
             copies_and_versions.fn,
-            analyse_articles.fn,
             gather_evidence.fn,
             taken_over.fn,
             deduplicate.fn,
@@ -535,23 +525,16 @@ def process_batch(
     articles = [article for article, _ in processed.articles]
     repeats = step.copies_and_versions(db, hand(articles))
     fresh = [article for article in articles if article.article_id not in repeats]
-    analysed, warnings = step.analyse_articles(hand(fresh))
     evidence = step.gather_evidence(hand(fresh), story_embeddings)
     with commit_lock(db, holder=run_id):
         taken = step.taken_over(db, run_id, [d.doc_id for d in pending]) if db.lake is not None else set()
         if taken:
             processed = processed.without(taken)
             articles = [article for article, _ in processed.articles]
-        # A new article without evidence gets it in deduplicate, one without analysis below: neither
-        # happens while stored articles are never removed (`copies_and_versions`).
+        # A new article without evidence (taken for a repeat) gets it in deduplicate: that does not
+        # happen while stored articles are never removed (`copies_and_versions`).
         dedup = step.deduplicate(db, hand(articles), now, hand(evidence), story_embeddings)
-        new = {article.article_id for article in dedup.exact.new_articles}
-        analyses = [analysis for analysis in analysed if analysis.article_id in new]
-        skipped = [article for article in dedup.exact.new_articles if article.article_id in repeats]
-        if skipped:
-            more, more_warnings = step.analyse_articles(hand(skipped))
-            analyses, warnings = [*analyses, *more], [*warnings, *more_warnings]
-        outcome = pipeline.outcome_of(processed, dedup, analyses, warnings=warnings)
+        outcome = pipeline.outcome_of(processed, dedup)
         step.load(db, run_id, now, hand(outcome))
     return outcome, len(taken)
 

@@ -31,7 +31,7 @@ from typing import TypeVar
 import duckdb
 
 from extract.documents import extract_document
-from transform.analysis import ArticleAnalysis, analyse
+from transform.analysis import ArticleAnalysis, Findings, analysis_of, find_in_sentences
 from transform.boilerplate import line_keys
 from transform.cleaning import STEPS, clean_document, steps_for
 from transform.dedup import DedupResult, deduplicate_exact
@@ -110,6 +110,7 @@ class Deduplicated:
     near_duplicates: list[NearDuplicate]
     story_features: list[StoryFeatures]
     stories: list[StoryAssignment]
+    analyses: list[ArticleAnalysis] = field(default_factory=list)  # of the new articles
     warnings: list[str] = field(default_factory=list)
 
 
@@ -187,19 +188,22 @@ def _extract_and_clean_here(
 @dataclass(frozen=True)
 class Evidence:
     """What deduplication needs of each article and can compute without the warehouse: its MinHash
-    signature (with its shingle count) and its story evidence. Gathered before a lake's writer takes its
-    turn at the commit lock, in parallel with the other writers."""
+    signature (with its shingle count) and its story evidence; and its analysis (sentences, entities,
+    facts), read from its text in the same pass as its story evidence. Gathered before a lake's writer
+    takes its turn at the commit lock, in parallel with the other writers."""
 
     signed: dict[str, tuple[Signature, int]]
     features: dict[str, StoryFeatures]
     warnings: list[str] = field(default_factory=list)
+    analyses: dict[str, ArticleAnalysis] = field(default_factory=dict)
 
 
 def gather_evidence(
     articles: Sequence[Article], workers: int | None = None, story_embeddings: bool = False
 ) -> Evidence:
-    """The evidence of each article (a large batch in `workers` processes). An article whose signature
-    cannot be computed is still loaded, as a near-duplicate of nothing (with a warning). With
+    """The evidence and analysis of each article (a large batch in `workers` processes). An article whose
+    signature cannot be computed is still loaded, as a near-duplicate of nothing; one whose text cannot
+    be read starts its own story and has no analysis rows (each with a warning). With
     `story_embeddings`, each report's story evidence carries its sentence embedding too."""
     parts = map_chunks(_evidence_here, articles, workers)
     features = {feature.article_id: feature for part in parts for feature in part[1]}
@@ -210,6 +214,7 @@ def gather_evidence(
         signed={article_id: (sig, shingles) for part in parts for article_id, sig, shingles in part[0]},
         features=features,
         warnings=warnings,
+        analyses={analysis.article_id: analysis for part in parts for analysis in part[3]},
     )
 
 
@@ -269,6 +274,8 @@ def deduplicate(
     new_ids = [a.article_id for a in exact.new_articles]
     signed = [(article_id, *signed_of[article_id]) for article_id in new_ids if article_id in signed_of]
     features = [features_of[article_id] for article_id in new_ids]
+    analysed = given.analyses | found.analyses
+    analyses = [analysed[article_id] for article_id in new_ids if article_id in analysed]
     key_rows = band_key_rows([sig for _, sig, _ in signed], scheme)
     keys = {article_id: row.tolist() for (article_id, _, _), row in zip(signed, key_rows, strict=True)}
     candidates = near_duplicate_candidates(connection, scheme.scheme_id, keys)
@@ -279,7 +286,7 @@ def deduplicate(
     stories = assign_stories(features, stored, copies=copies, stored_story_of=stored_story_of)
     # A report taken for a roundup (near several stories) is stored, and left out of the index, as one.
     assigned = [as_assigned(f, a) for f, a in zip(features, stories, strict=True)]
-    return Deduplicated(exact, fingerprints, near, assigned, stories, warnings)
+    return Deduplicated(exact, fingerprints, near, assigned, stories, analyses, warnings)
 
 
 def _candidates_of(
@@ -295,38 +302,44 @@ def _candidates_of(
 
 def _evidence_here(
     articles: Sequence[Article],
-) -> tuple[list[tuple[str, Signature, int]], list[StoryFeatures], list[str]]:
-    """The signature and story evidence of each article, and warnings for those that failed."""
+) -> tuple[list[tuple[str, Signature, int]], list[StoryFeatures], list[str], list[ArticleAnalysis]]:
+    """The signature, story evidence and analysis of each article, and warnings for those that failed."""
     warnings: list[str] = []
 
     def sign(article: Article) -> tuple[str, Signature, int]:
         return (article.article_id, *signature(article.body, DEFAULT_SCHEME))
 
     signed = each_or_warn(articles, sign, "signature", warnings)
-    return signed, [_story_evidence(article, warnings) for article in articles], warnings
+    features: list[StoryFeatures] = []
+    analyses: list[ArticleAnalysis] = []
+    for article in articles:
+        # One reading of the sentences serves both: the entities and facts of each.
+        found = each_or_warn([article], _sentences_of, "analysis", warnings)
+        evidence, analysis = [], []
+        if found:
+            read = functools.partial(_story_evidence, found=found[0])
+            evidence = each_or_warn([article], read, "story evidence", warnings)
+            analysis = each_or_warn(
+                [article], functools.partial(_analysis, found=found[0]), "analysis", warnings
+            )
+        # Without evidence, the article starts its own story; without analysis, it has no analyst rows.
+        features += evidence or [StoryFeatures(article.article_id, None, frozenset(), frozenset())]
+        analyses += analysis
+    return signed, features, warnings, analyses
 
 
-def _story_evidence(article: Article, warnings: list[str]) -> StoryFeatures:
-    """The article's story evidence; when it cannot be computed, none (the article starts its own story)."""
-    work = lambda a: story_features(a.article_id, a.body, a.published_at, title=a.title)  # noqa: E731
-    found = each_or_warn([article], work, "story evidence", warnings)
-    return found[0] if found else StoryFeatures(article.article_id, None, frozenset(), frozenset())
+def _sentences_of(article: Article) -> Findings:
+    return find_in_sentences(article.body, article.title)
 
 
-def analyse_articles(
-    articles: Sequence[Article], warnings: list[str], workers: int | None = None
-) -> list[ArticleAnalysis]:
-    """Sentences, entity mentions and numeric facts of each new article, for the analyst tables; an
-    article whose analysis fails is loaded without those rows (a warning says which). A large batch is
-    analysed in `workers` processes."""
-    parts = map_chunks(_analyse_here, articles, workers)
-    warnings.extend(warning for _, part_warnings in parts for warning in part_warnings)
-    return [analysis for analyses, _ in parts for analysis in analyses]
+def _story_evidence(article: Article, found: Findings) -> StoryFeatures:
+    return story_features(
+        article.article_id, article.body, article.published_at, title=article.title, found=found
+    )
 
 
-def _analyse_here(articles: Sequence[Article]) -> tuple[list[ArticleAnalysis], list[str]]:
-    warnings: list[str] = []
-    return each_or_warn(articles, lambda a: analyse(a.article_id, a.body), "analysis", warnings), warnings
+def _analysis(article: Article, found: Findings) -> ArticleAnalysis:
+    return analysis_of(article.article_id, found)
 
 
 # Below this many items a batch is worked on in this process: starting processes would cost more than
@@ -390,12 +403,7 @@ def each_or_warn(
     return results
 
 
-def outcome_of(
-    processed: Processed,
-    dedup: Deduplicated,
-    analyses: Sequence[ArticleAnalysis],
-    warnings: Sequence[str] = (),
-) -> BatchOutcome:
+def outcome_of(processed: Processed, dedup: Deduplicated) -> BatchOutcome:
     """The batch's outcome, ready for `load_outcomes`."""
     extractors = {article.doc_id: extractor for article, extractor in processed.articles}
     new = dedup.exact.new_articles
@@ -410,10 +418,10 @@ def outcome_of(
         near_duplicates=tuple(dedup.near_duplicates),
         story_features=tuple(dedup.story_features),
         stories=tuple(dedup.stories),
-        analyses=tuple(analyses),
+        analyses=tuple(dedup.analyses),
         # Lines are counted once per article: copies of one article must not make its lines look recurring.
         line_keys=tuple(processed.line_keys[a.doc_id] for a in new),
-        warnings=(*dedup.warnings, *warnings),
+        warnings=tuple(dedup.warnings),
     )
 
 
@@ -429,9 +437,7 @@ def process_batch(
     processed = extract_and_clean(documents, topic_rules, learned)
     articles = [article for article, _ in processed.articles]
     dedup = deduplicate(connection, articles, now, story_embeddings=story_embeddings)
-    warnings: list[str] = []
-    analyses = analyse_articles(dedup.exact.new_articles, warnings)
-    return outcome_of(processed, dedup, analyses, warnings=warnings)
+    return outcome_of(processed, dedup)
 
 
 def load_isolating(

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from transform.entities import DEFAULT_WATCHLIST, find_mentions
-from transform.facts import find_facts
+from transform.entities import DEFAULT_WATCHLIST, Mention, find_mentions
+from transform.facts import Fact, find_facts, has_german_words
 from transform.sentences import split_sentences
 
 
@@ -40,18 +40,85 @@ class ArticleAnalysis:
     facts: tuple[NumericFact, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence with the watched entities and numeric facts found in it (offsets in the sentence)."""
+
+    text: str
+    start: int  # where it starts in `Findings.text`
+    mentions: tuple[Mention, ...]
+    facts: tuple[Fact, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """The entities and facts of an article's headline and body, found once, sentence by sentence: the
+    analyst tables take the body's sentences, the story evidence everything (`transform.stories`)."""
+
+    text: str  # the headline, a line break, the body; the body alone without a headline
+    headline: tuple[Sentence, ...]
+    body: tuple[Sentence, ...]
+
+    def facts(self) -> list[Fact]:
+        """Every fact, with its offset in `text`."""
+        return [
+            Fact(f.kind, f.key, f.text, s.start + f.start)
+            for s in (*self.headline, *self.body)
+            for f in s.facts
+        ]
+
+    def mentions(self) -> list[Mention]:
+        """Every mention, with its offset in `text`."""
+        return [
+            Mention(m.entity, m.alias, s.start + m.start)
+            for s in (*self.headline, *self.body)
+            for m in s.mentions
+        ]
+
+
+def find_in_sentences(
+    body: str, title: str | None = None, watchlist: Mapping[str, tuple[str, ...]] = DEFAULT_WATCHLIST
+) -> Findings:
+    """Split the headline and the body into sentences, then find the entities and facts of each. Whether
+    German spellings count is read from the whole article, not each sentence (`find_facts`)."""
+    text = f"{title}\n{body}" if title else body
+    german = has_german_words(text)
+
+    def read(part: str, offset: int) -> tuple[Sentence, ...]:
+        found, cursor = [], 0
+        for sentence in split_sentences(part):
+            # Sentences are stripped pieces of the text in order: each is found from the last one's end.
+            start = part.index(sentence, cursor)
+            cursor = start + len(sentence)
+            found.append(
+                Sentence(
+                    sentence,
+                    offset + start,
+                    tuple(find_mentions(sentence, watchlist)),
+                    tuple(find_facts(sentence, german)),
+                )
+            )
+        return tuple(found)
+
+    return Findings(text, read(title, 0) if title else (), read(body, len(text) - len(body)))
+
+
 def analyse(
     article_id: str, body: str, watchlist: Mapping[str, tuple[str, ...]] = DEFAULT_WATCHLIST
 ) -> ArticleAnalysis:
-    """Split the body into sentences, then find the entities and facts of each."""
-    sentences = tuple(split_sentences(body))
+    """The body's sentences with the entities and facts of each."""
+    return analysis_of(article_id, find_in_sentences(body, watchlist=watchlist))
+
+
+def analysis_of(article_id: str, found: Findings) -> ArticleAnalysis:
+    """The analyst rows of the body's sentences in `found`: each fact tied to the nearest mention in its
+    sentence."""
     mentions: list[EntityMention] = []
     facts: list[NumericFact] = []
-    for index, sentence in enumerate(sentences):
-        found = find_mentions(sentence, watchlist)
-        mentions.extend(EntityMention(m.entity, m.alias, index) for m in found)
-        for fact in find_facts(sentence):
-            nearest = min(found, key=lambda m: abs(m.start - fact.start), default=None)
+    for index, sentence in enumerate(found.body):
+        mentions.extend(EntityMention(m.entity, m.alias, index) for m in sentence.mentions)
+        for fact in sentence.facts:
+            nearest = min(sentence.mentions, key=lambda m: abs(m.start - fact.start), default=None)
             value, unit = _value_and_unit(fact.key)
             facts.append(
                 NumericFact(
@@ -64,6 +131,7 @@ def analyse(
                     nearest.entity if nearest else None,
                 )
             )
+    sentences = tuple(sentence.text for sentence in found.body)
     return ArticleAnalysis(article_id, sentences, tuple(mentions), tuple(facts))
 
 

@@ -45,9 +45,9 @@ from datetime import datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
+from transform.analysis import Findings, find_in_sentences
 from transform.embeddings import unit_vector
-from transform.entities import DEFAULT_WATCHLIST, find_mentions
-from transform.facts import find_facts
+from transform.entities import DEFAULT_WATCHLIST
 from transform.fingerprints import normalise_for_matching
 from transform.story_evidence import (
     cjk_words,
@@ -167,16 +167,17 @@ def story_features(
     event_time: datetime | None,
     watchlist: Mapping[str, tuple[str, ...]] = DEFAULT_WATCHLIST,
     title: str | None = None,
+    found: Findings | None = None,
 ) -> StoryFeatures:
-    """The evidence of an article: entities, facts and counts, top terms, names, headline terms, kind."""
+    """The evidence of an article: entities, facts and counts, top terms, names, headline terms, kind.
+    `found`: the article's entities and facts when the caller has them already (its analysis's)."""
     words = [w for w in _TERM.findall(normalise_for_matching(text)) if w not in _STOPWORDS]
     if _HAN.search(text):  # a run of Han or kana is a phrase, not a word: segment it
         words = [w for w in words if not _HAN.search(w)] + cjk_words(text)
     counts = Counter(words).most_common(TOP_TERMS)
     terms = {term: 1.0 + math.log(count) for term, count in counts}
-    full = f"{title}\n{text}" if title else text
-    facts = find_facts(full)
-    mentions = find_mentions(full, watchlist)
+    found = found or find_in_sentences(text, title, watchlist)
+    full, facts, mentions = found.text, found.facts(), found.mentions()
     # A watched entity's alias words are that entity's evidence, not another name's.
     alias_words = {w.casefold() for m in mentions for w in m.alias.split()}
     named = names(text)

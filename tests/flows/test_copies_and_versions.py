@@ -38,16 +38,11 @@ def write(folder: Path, name: str, trailer: str = "") -> None:
 
 
 class Recorded:
-    """The plain stages, recording which articles the analysis and the evidence were asked for."""
+    """The plain stages, recording which articles the evidence (and analysis) step was asked for."""
 
     def __init__(self, all_copies: bool = False) -> None:
-        self.analysed: list[str] = []
         self.evidence: list[str] = []
         plain = ingest.Stages.plain()
-
-        def analyse(articles: list[Article]) -> Any:
-            self.analysed += [a.uri.rsplit("/", 1)[-1] for a in articles]
-            return plain.analyse_articles(articles)
 
         def gather(articles: list[Article], story_embeddings: bool = False) -> Any:
             self.evidence += [a.uri.rsplit("/", 1)[-1] for a in articles]
@@ -58,9 +53,7 @@ class Recorded:
                 return {a.article_id for a in articles}
             return plain.copies_and_versions(db, articles)
 
-        self.stages = dataclasses.replace(
-            plain, analyse_articles=analyse, gather_evidence=gather, copies_and_versions=repeats
-        )
+        self.stages = dataclasses.replace(plain, gather_evidence=gather, copies_and_versions=repeats)
 
 
 def run(db: Warehouse, folder: Path, stages: ingest.Stages) -> Any:
@@ -90,7 +83,7 @@ def test_a_page_fetched_again_is_neither_analysed_nor_given_evidence_again(tmp_p
     recorded = Recorded()
     outcome = run(db, tmp_path / "second", recorded.stages)
 
-    assert recorded.analysed == ["orchard.txt"] and recorded.evidence == ["orchard.txt"]
+    assert recorded.evidence == ["orchard.txt"]
     assert [a.uri.rsplit("/", 1)[-1] for a, _ in outcome.articles] == ["orchard.txt"]
     assert len(outcome.duplicates) == 1
     assert rows(db, "articles") == 2 and rows(db, "article_sentences") > sentences
@@ -103,9 +96,9 @@ def test_a_wrong_answer_costs_time_never_an_articles_rows(tmp_path: Path) -> Non
     recorded = Recorded(all_copies=True)
     outcome = run(db, tmp_path / "only", recorded.stages)
 
-    # Both are new: analysed once the load's deduplication found so (evidence inside deduplicate, whose
-    # own pool this recording does not see), and loaded with every row a new article has.
-    assert recorded.analysed == ["harbour.txt", "orchard.txt"] and recorded.evidence == []
+    # Both are new: analysed once the load's deduplication found so (evidence and analysis inside
+    # deduplicate, which this recording does not see), and loaded with every row a new article has.
+    assert recorded.evidence == []
     assert len(outcome.articles) == 2
     assert rows(db, "article_sentences") >= 6
     assert rows(db, "story_features") == 2 and rows(db, "article_signatures") == 2
@@ -122,5 +115,5 @@ def test_the_second_copy_in_one_batch_is_not_analysed(tmp_path: Path) -> None:
     recorded = Recorded()
     outcome = run(db, tmp_path / "batch", recorded.stages)
 
-    assert recorded.analysed == ["harbour.txt", "orchard.txt"] == recorded.evidence
+    assert recorded.evidence == ["harbour.txt", "orchard.txt"]
     assert len(outcome.articles) == 2 and len(outcome.duplicates) == 1

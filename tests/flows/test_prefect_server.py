@@ -154,8 +154,8 @@ def test_an_ingest_run_shows_its_tasks_artifacts_and_logs(server: Server, tmp_pa
         "learned_lines",
         "extract_and_clean",
         "copies_and_versions",
+        "gather_evidence",
         "deduplicate",
-        "analyse_articles",
         "load",
         "record_run_end",
     } <= task_names(server, run["id"])
