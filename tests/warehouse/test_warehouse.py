@@ -448,3 +448,40 @@ def test_a_lake_writer_runs_its_statements_on_one_thread_and_its_readers_on_more
     with connect(warehouse, read_only=True) as con:
         [(threads,)] = con.execute("SELECT current_setting('threads')").fetchall()
     assert threads == os.cpu_count()
+
+
+def test_sentences_lose_their_key_and_keep_their_rows(tmp_path: Path) -> None:
+    # Migration 020, on a file made before it: article_sentences held a primary key whose index grew with
+    # the history. A lake never had one (tests/warehouse's lake runs apply 020 to its keyless table).
+    from transform.analysis import ArticleAnalysis
+
+    done = raw("a", "done")
+    article = article_for(done)
+    with connect(Warehouse(tmp_path / "w.duckdb")) as con:
+        store_raw_documents(con, [done], "run-1")
+        analysis = ArticleAnalysis(article.article_id, ("First one.", "Second one."), (), ())
+        load_outcomes(
+            con, "run-1", NOW, BatchOutcome(articles=((article, "plain-text"),), analyses=(analysis,))
+        )
+        # As the file had it before migration 020.
+        con.execute("CREATE TABLE keyed AS SELECT * FROM article_sentences")
+        con.execute("DROP TABLE article_sentences")
+        con.execute(
+            "CREATE TABLE article_sentences (article_id VARCHAR NOT NULL, sentence_index INTEGER NOT NULL,"
+            " sentence VARCHAR NOT NULL, PRIMARY KEY (article_id, sentence_index))"
+        )
+        con.execute("INSERT INTO article_sentences SELECT * FROM keyed")
+        con.execute("DROP TABLE keyed")
+        con.execute("DELETE FROM schema_version WHERE version >= 20")
+        assert migrate(con) == migrations()[-1][0]
+        rows = con.execute("SELECT * FROM article_sentences ORDER BY sentence_index").fetchall()
+        kinds = con.execute(
+            "SELECT constraint_type FROM duckdb_constraints() WHERE table_name = 'article_sentences'"
+        ).fetchall()
+        comment = con.execute(
+            "SELECT comment FROM duckdb_columns()"
+            " WHERE table_name = 'article_sentences' AND column_name = 'sentence'"
+        ).fetchone()
+    assert rows == [(article.article_id, 0, "First one."), (article.article_id, 1, "Second one.")]
+    assert ("PRIMARY KEY",) not in kinds and kinds.count(("NOT NULL",)) == 3
+    assert comment == ("The sentence.",)
