@@ -1,8 +1,9 @@
 -- 020: article_sentences without its primary key. The key's index grew with the history (sixteen entries
--- an article) and every run paid for it: its inserts and the checkpoint that rewrites it (measured on a
--- 100k-article warehouse, a 1k-article run's checkpoint 0.97 -> 0.41 s without it). The rows it guarded
--- are written once, in the transaction that stores their article, whose own key keeps it from being
--- loaded twice; a DuckLake has no keys at all and relies on the same.
+-- an article) and every run paid for it, in its inserts and in the checkpoint: in DuckDB alone, adding
+-- 16k rows cost 0.06 s to insert and 0.09 s to checkpoint at 1.28M rows, 0.19 and 0.41 s at 12.8M, and
+-- about 0.01 s each without the key at both sizes. The rows it guarded are written once, in the
+-- transaction that stores their article, whose own key keeps it from being loaded twice; a DuckLake has
+-- no keys at all and relies on the same.
 CREATE TABLE article_sentences_020 (
     article_id     VARCHAR NOT NULL,
     sentence_index INTEGER NOT NULL,
