@@ -314,7 +314,7 @@ def _evidence_here(
     analyses: list[ArticleAnalysis] = []
     for article in articles:
         # One reading of the sentences serves both: the entities and facts of each.
-        found = each_or_warn([article], _sentences_of, "analysis", warnings)
+        found = each_or_warn([article], _sentences_of, "analysis and story evidence", warnings)
         evidence, analysis = [], []
         if found:
             read = functools.partial(_story_evidence, found=found[0])

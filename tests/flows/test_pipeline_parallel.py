@@ -56,3 +56,30 @@ def test_a_failure_in_a_worker_reaches_the_caller() -> None:
 
 def _divide(items: list[int]) -> list[float]:
     return [1 / item for item in items]
+
+
+def test_an_article_whose_sentences_cannot_be_read_loses_that_work_only(
+    documents: list[RawDocument], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = [article for article, _ in pipeline.extract_and_clean(documents, workers=1).articles]
+    bodies = [a.body for a in articles]
+    broken = next(a for a in articles if bodies.count(a.body) == 1)  # not one of the batch's copies
+    read = pipeline.find_in_sentences
+
+    def failing(body: str, title: str | None = None) -> pipeline.Findings:
+        if body == broken.body:
+            raise ValueError("unreadable")
+        return read(body, title)
+
+    monkeypatch.setattr(pipeline, "find_in_sentences", failing)
+    evidence = pipeline.gather_evidence(articles, workers=1)
+    assert set(evidence.features) == set(evidence.signed) == {a.article_id for a in articles}
+    assert set(evidence.analyses) == {a.article_id for a in articles} - {broken.article_id}
+    # It starts its own story (no evidence) and is still loaded, with a warning naming it.
+    assert (
+        not evidence.features[broken.article_id].terms and not evidence.features[broken.article_id].entities
+    )
+    assert all(evidence.features[a.article_id].terms for a in articles if a is not broken)
+    assert evidence.warnings == [
+        f"analysis and story evidence failed for {broken.uri}: ValueError: unreadable"
+    ]
