@@ -175,7 +175,7 @@ def find_facts(text: str, german: bool | None = None) -> list[Fact]:
     Full-width digits count as digits; a fact's `text` is as written, its key as in any other script.
     German spellings ("6,2 Prozent") are looked for when `german`, which by default is read from `text`
     (`has_german_words`): a caller taking one sentence at a time passes what its whole article says, since
-    a sentence may hold none of the words ("Der Umsatz stieg um 6,2 Prozent." has "der" only lowered)."""
+    a sentence may hold none of the words ("Der Umsatz stieg um 6,2 Prozent." has only a capital "Der")."""
     if _FULL_WIDTH.search(text):
         written = text
         facts = find_facts(text.translate(_WIDTH), german)
