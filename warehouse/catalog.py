@@ -10,7 +10,8 @@ from importlib import resources
 # Created by warehouse.connection.migrate before the first migration, not by one.
 _BOOKKEEPING_TABLES = ("schema_version",)
 _STATEMENT = re.compile(
-    r"^\s*(CREATE|DROP)\s+(?:OR\s+REPLACE\s+)?(TABLE|VIEW)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(\w+)",
+    r"^\s*(CREATE|DROP)\s+(?:OR\s+REPLACE\s+)?(TABLE|VIEW)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(\w+)"
+    r"|^\s*ALTER\s+(TABLE|VIEW)\s+(\w+)\s+RENAME\s+TO\s+(\w+)",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -22,8 +23,14 @@ def tables_and_views() -> tuple[list[str], list[str]]:
     for entry in sorted(migrations.iterdir(), key=lambda e: e.name):
         if not re.fullmatch(r"\d{3}_\w+\.sql", entry.name):
             continue
-        for verb, kind, name in _STATEMENT.findall(entry.read_text(encoding="utf-8")):
-            if verb.upper() == "DROP":
+        # In the order they run: a table rebuilt under a new name and renamed back keeps its name.
+        for verb, kind, name, renamed_kind, old_name, new_name in _STATEMENT.findall(
+            entry.read_text(encoding="utf-8")
+        ):
+            if renamed_kind:
+                found.pop(old_name.lower(), None)
+                found[new_name.lower()] = renamed_kind.upper()
+            elif verb.upper() == "DROP":
                 found.pop(name.lower(), None)
             else:
                 found[name.lower()] = kind.upper()
