@@ -103,13 +103,6 @@ def find_in_sentences(
     return Findings(text, read(title, 0) if title else (), read(body, len(text) - len(body)))
 
 
-def analyse(
-    article_id: str, body: str, watchlist: Mapping[str, tuple[str, ...]] = DEFAULT_WATCHLIST
-) -> ArticleAnalysis:
-    """The body's sentences with the entities and facts of each."""
-    return analysis_of(article_id, find_in_sentences(body, watchlist=watchlist))
-
-
 def analysis_of(article_id: str, found: Findings) -> ArticleAnalysis:
     """The analyst rows of the body's sentences in `found`: each fact tied to the nearest mention in its
     sentence."""

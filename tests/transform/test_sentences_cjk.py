@@ -4,7 +4,7 @@ article_sentences, and the repeated-lead repair of cleaning."""
 
 from __future__ import annotations
 
-from transform.analysis import analyse
+from transform.analysis import analysis_of, find_in_sentences
 from transform.cleaning import clean_text
 from transform.sentences import split_flattened_lines, split_sentences
 from transform.structure import drop_repeated_lead
@@ -16,7 +16,7 @@ ZH = (
 
 
 def test_article_sentences_of_a_chinese_body() -> None:
-    analysis = analyse("a1", ZH)
+    analysis = analysis_of("a1", find_in_sentences(ZH))
     assert analysis.sentences == (
         "阿里巴巴周四公布季度业绩，营收同比增长百分之五。",
         "云计算收入增长最快！",
