@@ -12,7 +12,6 @@ Opening a writable connection brings the schema up to date first, so an older wa
 from __future__ import annotations
 
 import base64
-import errno
 import fcntl
 import hashlib
 import importlib.metadata
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import duckdb
 
 from transform.errors import NewsetlError, TransientError
+from warehouse.read_copies import publish_copy
 
 if TYPE_CHECKING:
     import psycopg
@@ -610,12 +610,14 @@ def postgres_session(lake: Lake) -> psycopg.Connection[Any]:
 
 @dataclass(frozen=True, slots=True)
 class ReadCopy:
-    """A read copy just published: where, how large, and what publishing it cost."""
+    """A read copy just published: where, how large, what publishing it cost and wrote."""
 
     path: Path
     size_bytes: int
     seconds: float
     copied: bool = True  # False when the warehouse had not changed since the copy was made
+    written_bytes: int = 0  # the changed blocks, or the whole file
+    whole_copy_reason: str | None = None  # why the older copy could not be updated in place
 
 
 def read_copy_path(path: Path) -> Path:
@@ -631,16 +633,15 @@ def readable_copy(path: Path) -> Path:
 
 
 def publish_read_copy(warehouse: Warehouse) -> ReadCopy:
-    """Checkpoint the warehouse and copy it to its read copy, atomically replacing the previous one.
+    """Checkpoint the warehouse and publish its read copy, atomically replacing the previous one.
 
     DuckDB lets one process write a file only while no other process has it open, even read-only: an
     analyst's open `duckdb` session would block every scheduled load. Readers open the read copy
     instead. Replacing it is a rename, which never waits for a reader: one holding the old copy open
     keeps reading that snapshot until it reconnects. Call it holding the writer lock, after the run's
-    last write. The copy is `copy_file`'s: a reflink where the filesystem can share blocks (XFS, btrfs),
-    a kernel copy elsewhere (ext4, measured in the bench: its cost follows the file's size), so a run that
-    changed nothing (the checkpointed file has the size and modification time the copy was stamped with)
-    publishes nothing.
+    last write. Two copies take turns and the older is updated with the blocks that changed
+    (`warehouse.read_copies`); a run that changed nothing (the checkpointed file has the size and
+    modification time the copy was stamped with) publishes nothing.
     """
     started = time.perf_counter()
     if warehouse.lake is not None:
@@ -651,41 +652,14 @@ def publish_read_copy(warehouse: Warehouse) -> ReadCopy:
     source = warehouse.path.stat()
     if target.exists() and _stamp(target.stat()) == _stamp(source):
         return ReadCopy(target, source.st_size, time.perf_counter() - started, copied=False)
-    partial = target.with_name(f".{target.name}.partial")
-    copy_file(warehouse.path, partial)
-    # The copy carries the warehouse's modification time: the stamp the next publish compares.
-    os.utime(partial, ns=(source.st_atime_ns, source.st_mtime_ns))
-    os.replace(partial, target)
-    return ReadCopy(target, target.stat().st_size, time.perf_counter() - started)
-
-
-# What copy_file_range(2) answers when it cannot copy between these two files (another filesystem, a
-# kernel or filesystem without it, a seccomp filter): the copy is then shutil's.
-_NO_KERNEL_COPY = frozenset(
-    {errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EPERM, errno.EBADF}
-)
-
-
-def copy_file(source: Path, target: Path) -> None:
-    """Copy `source` to `target` with copy_file_range(2), which lets the filesystem share the blocks
-    instead (a reflink on XFS and btrfs from Linux 5.3, as the kernel documents it: not measured, these
-    machines have ext4) and copies in the kernel elsewhere (ext4: 0.5-0.7 s a GB here, as fast as shutil's
-    sendfile, which never reflinks). Where the call is missing or refused, shutil copies."""
-    try:
-        with source.open("rb") as reading, target.open("wb") as writing:
-            remaining = os.fstat(reading.fileno()).st_size
-            while remaining > 0:
-                copied = os.copy_file_range(reading.fileno(), writing.fileno(), remaining)
-                if copied == 0:  # the source shrank: nothing more to copy
-                    break
-                remaining -= copied
-        return
-    except AttributeError:  # not Linux: no copy_file_range
-        pass
-    except OSError as error:
-        if error.errno not in _NO_KERNEL_COPY:
-            raise  # disk full, I/O error: shutil would fail the same way
-    shutil.copyfile(source, target)
+    published = publish_copy(warehouse.path, target)
+    return ReadCopy(
+        target,
+        target.stat().st_size,
+        time.perf_counter() - started,
+        written_bytes=published.written_bytes,
+        whole_copy_reason=published.whole_copy_reason,
+    )
 
 
 def _stamp(status: os.stat_result) -> tuple[int, int]:

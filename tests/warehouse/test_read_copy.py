@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.connection import Warehouse, connect, copy_file, publish_read_copy
+from warehouse.connection import Warehouse, connect, publish_read_copy
+from warehouse.read_copies import copy_file
 
 
 def test_a_read_copy_is_copied_again_only_after_a_change(tmp_path: Path) -> None:

@@ -1,0 +1,201 @@
+"""The read copy's two files take turns (warehouse.read_copies): the older is updated in place with the
+blocks that changed when nothing can be reading it and its manifest describes it, and copied whole
+otherwise; the public name always ends as a byte-for-byte copy of the source."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from warehouse import read_copies
+from warehouse.read_copies import BLOCK_BYTES, Published, publish_copy, slot_paths
+
+BLOCKS = 40
+
+
+def _source(path: Path, blocks: int = BLOCKS) -> bytearray:
+    data = bytearray(os.urandom(blocks * BLOCK_BYTES + 123))
+    path.write_bytes(data)
+    return data
+
+
+def _change(path: Path, data: bytearray, *blocks: int) -> None:
+    for block in blocks:
+        data[block * BLOCK_BYTES : block * BLOCK_BYTES + 10] = os.urandom(10)
+    path.write_bytes(data)
+
+
+def _publish(source: Path, public: Path) -> Published:
+    published = publish_copy(source, public)
+    assert public.read_bytes() == source.read_bytes()
+    assert public.stat().st_mtime_ns == source.stat().st_mtime_ns  # the stamp the next publish compares
+    return published
+
+
+def test_the_older_copy_is_updated_with_the_changed_blocks_only(tmp_path: Path) -> None:
+    source, public = tmp_path / "w.duckdb", tmp_path / "w.read.duckdb"
+    data = _source(source)
+    first = _publish(source, public)
+    assert first == Published(len(data), "no earlier copy to update")
+    _change(source, data, 3)
+    second = _publish(source, public)  # the other copy does not exist yet
+    assert second.whole_copy_reason == "no earlier copy to update"
+    _change(source, data, 7, 30)
+    third = _publish(source, public)
+    # The first copy is two publishes old: blocks 3, 7 and 30 changed since.
+    assert third == Published(3 * BLOCK_BYTES)
+    older, newer = slot_paths(public)
+    assert os.path.samefile(public, older) and not os.path.samefile(public, newer)
+    _change(source, data, 30)
+    assert _publish(source, public) == Published(2 * BLOCK_BYTES)  # 7 and 30 since the second copy
+
+
+def test_a_source_that_grows_or_shrinks_is_copied_exactly(tmp_path: Path) -> None:
+    source, public = tmp_path / "w.duckdb", tmp_path / "w.read.duckdb"
+    _source(source)
+    _publish(source, public)
+    _publish(source, public)
+    longer = bytearray(source.read_bytes()) + os.urandom(3 * BLOCK_BYTES)
+    source.write_bytes(longer)
+    assert _publish(source, public).whole_copy_reason is None
+    _publish(source, public)
+    source.write_bytes(longer[: 5 * BLOCK_BYTES + 1])
+    assert _publish(source, public).whole_copy_reason is None
+    source.write_bytes(b"")
+    assert _publish(source, public).written_bytes == 0
+
+
+@pytest.mark.parametrize(
+    ("spoil", "reason"),
+    [
+        (lambda copy: read_copies._manifest_path(copy).unlink(), "no earlier copy to update"),
+        (lambda copy: copy.write_bytes(b"edited"), "the earlier copy changed since it was written"),
+        (
+            lambda copy: read_copies._manifest_path(copy).write_bytes(b'{"format": 0}\n'),
+            "the earlier copy's manifest is of another format",
+        ),
+    ],
+)
+def test_an_older_copy_its_manifest_does_not_describe_is_copied_whole(
+    tmp_path: Path, spoil: object, reason: str
+) -> None:
+    source, public = tmp_path / "w.duckdb", tmp_path / "w.read.duckdb"
+    data = _source(source)
+    _publish(source, public)
+    _publish(source, public)
+    spoil(slot_paths(public)[0])  # type: ignore[operator]
+    _change(source, data, 1)
+    assert _publish(source, public) == Published(len(data), reason)
+
+
+def test_after_a_restart_the_older_copy_is_copied_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source, public = tmp_path / "w.duckdb", tmp_path / "w.read.duckdb"
+    data = _source(source)
+    _publish(source, public)
+    _publish(source, public)
+    boot = tmp_path / "boot_id"
+    boot.write_text("another boot\n")
+    monkeypatch.setattr(read_copies, "_BOOT_ID", boot)
+    _change(source, data, 1)
+    assert _publish(source, public).whole_copy_reason == "the machine restarted since the earlier copy"
+    _change(source, data, 2)
+    _publish(source, public)
+    _change(source, data, 5)
+    assert _publish(source, public) == Published(2 * BLOCK_BYTES)  # since this boot's copies: in place
+
+
+def test_a_crash_while_updating_leaves_a_copy_that_is_copied_whole_next_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source, public = tmp_path / "w.duckdb", tmp_path / "w.read.duckdb"
+    data = _source(source)
+    _publish(source, public)
+    _publish(source, public)
+    shown = public.read_bytes()
+    _change(source, data, 2, 9)
+    real_pwrite, writes = os.pwrite, []
+
+    def crash_after_one(handle: int, block: bytes, offset: int) -> int:
+        if writes:
+            raise OSError("the process died here")
+        writes.append(offset)
+        return real_pwrite(handle, block, offset)
+
+    monkeypatch.setattr(os, "pwrite", crash_after_one)
+    with pytest.raises(OSError, match="died"):
+        publish_copy(source, public)
+    monkeypatch.setattr(os, "pwrite", real_pwrite)
+    assert public.read_bytes() == shown  # readers still see the previous copy, whole
+    assert _publish(source, public).whole_copy_reason == "no earlier copy to update"
+
+
+# Holds a DuckDB session on the file it is given until it reads a line, then counts again.
+READER = textwrap.dedent(
+    """
+    import sys, duckdb
+    session = duckdb.connect(sys.argv[1], read_only=True)
+    count = lambda: session.execute("SELECT count(*) FROM notes").fetchone()[0]
+    print(count(), flush=True)
+    sys.stdin.readline()
+    print(count(), flush=True)
+    """
+)
+
+
+def _notes(path: Path, count: int) -> None:
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("CREATE TABLE IF NOT EXISTS notes (note VARCHAR)")
+        connection.execute("INSERT INTO notes SELECT 'note ' || i FROM range(?) t(i)", [count])
+        connection.execute("CHECKPOINT")
+
+
+def test_an_older_copy_a_reader_still_holds_is_replaced_not_changed(tmp_path: Path) -> None:
+    source, public = tmp_path / "w.duckdb", tmp_path / "w.read.duckdb"
+    _notes(source, 1000)
+    _publish(source, public)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(public)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout is not None
+        assert int(reader.stdout.readline()) == 1000
+        _notes(source, 50_000)
+        _publish(source, public)  # into the other copy: the reader's is now the older
+        _notes(source, 50_000)
+        published = _publish(source, public)
+        out, err = reader.communicate("go\n", timeout=60)
+    finally:
+        reader.kill()
+    assert published.whole_copy_reason == "a reader holds the older copy"
+    assert reader.returncode == 0, err
+    assert int(out) == 1000  # the reader's session read its own snapshot throughout
+    with duckdb.connect(str(public), read_only=True) as connection:
+        assert connection.execute("SELECT count(*) FROM notes").fetchone() == (101_000,)
+
+
+def test_an_older_copy_this_process_has_open_is_replaced_not_changed(tmp_path: Path) -> None:
+    source, public = tmp_path / "w.duckdb", tmp_path / "w.read.duckdb"
+    _notes(source, 10)
+    _publish(source, public)
+    with duckdb.connect(str(public), read_only=True) as session:
+        _notes(source, 10)
+        _publish(source, public)
+        _notes(source, 10)
+        assert _publish(source, public).whole_copy_reason == "this process has the older copy open"
+        assert session.execute("SELECT count(*) FROM notes").fetchone() == (10,)
+    _notes(source, 10)
+    assert _publish(source, public).whole_copy_reason is None
+    with duckdb.connect(str(public), read_only=True) as connection:
+        assert connection.execute("SELECT count(*) FROM notes").fetchone() == (40,)
