@@ -371,9 +371,25 @@ def refresh_read_copy(db: Warehouse) -> ReadCopy | None:
     except (OSError, WarehouseError) as error:
         get_run_logger().error("The read copy was not refreshed (readers see the previous run): %s", error)
         return None
-    get_run_logger().info(
-        "Read copy %s: %.1f MB in %.2f s", published.path, published.size_bytes / 1e6, published.seconds
-    )
+    logger = get_run_logger()
+    if not published.copied:
+        logger.info("Read copy %s unchanged (the run changed nothing)", published.path)
+    elif published.whole_copy_reason:
+        logger.info(
+            "Read copy %s: copied whole (%s), %.1f MB in %.2f s",
+            published.path,
+            published.whole_copy_reason,
+            published.size_bytes / 1e6,
+            published.seconds,
+        )
+    else:
+        logger.info(
+            "Read copy %s: %.1f of %.1f MB written in %.2f s",
+            published.path,
+            published.written_bytes / 1e6,
+            published.size_bytes / 1e6,
+            published.seconds,
+        )
     return published
 
 
