@@ -114,9 +114,15 @@ def run_stages(db: str, folder: Path, run_id: str) -> dict[str, Any]:
     with connect(db) as connection:
         load_outcomes(connection, run_id, now, outcome)
     lap("load")
-    publish_read_copy(warehouse)
+    copy = publish_read_copy(warehouse)
     lap("read_copy")
     return {
+        # What the read copy wrote: the blocks that changed, or the whole file (and why).
+        "read_copy": {
+            "file_mb": round(copy.size_bytes / 2**20, 1),
+            "written_mb": round(copy.written_bytes / 2**20, 1),
+            "whole_copy_reason": copy.whole_copy_reason,
+        },
         "documents": len(documents),
         "new_documents": new,
         "new_articles": len(dedup.exact.new_articles),
@@ -193,6 +199,7 @@ def _incremental_figures(history: int, run: dict[str, Any]) -> dict[str, Any]:
         "stage_seconds": run["seconds"],
         "seconds": run["total_seconds"],
         "stage_cpu_seconds": run["cpu_seconds"],
+        "read_copy": run["read_copy"],
     }
 
 

@@ -81,6 +81,15 @@ def pipeline_rows(figures: dict[str, Any]) -> list[Row]:
                 f"{point['seconds']:.1f}",
             )
         )
+        if copy := point.get("read_copy"):  # absent from results written before it was reported
+            rows.append(
+                (
+                    f"incremental 1k new, history {point['history']:,} ({kind})",
+                    "read copy: MB written of the file's (how)",
+                    f"{copy['written_mb']:,} of {copy['file_mb']:,} "
+                    f"({copy['whole_copy_reason'] or 'changed blocks'})",
+                )
+            )
     for search in figures["search"]:
         kind = "synthetic 40-word bodies" if search.get("synthetic") else "loaded"
         rows.append(

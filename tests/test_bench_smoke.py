@@ -27,6 +27,10 @@ def test_the_synthetic_history_and_the_end_to_end_figures() -> None:
     assert point["history"] == 500 and point["synthetic"] and point["search"]["articles"] > 500
     figures = pipeline.end_to_end_child(30, new=10)
     assert figures["documents"] == 30 and figures["incremental_1k"]["history"] == 30
+    # The measured run follows one that is not measured, so it finds both copies and updates the older.
+    for measured in (point, figures["incremental_1k"]):
+        assert measured["read_copy"]["whole_copy_reason"] is None
+        assert measured["read_copy"]["written_mb"] < measured["read_copy"]["file_mb"]
 
 
 def test_the_dedup_benchmarks_and_the_table() -> None:
