@@ -7,7 +7,6 @@ lake; an analyst's session held open through a load; a catalog nothing answers o
 from __future__ import annotations
 
 import subprocess
-import sys
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from flows.postgres_server import PostgresServer, create_database, free_port
 from tests.conftest import SAMPLES
 from tests.faults.conftest import write_news
 from tests.flows.test_cli import invoke, newsetl
+from tests.sessions import open_session
 from warehouse.connection import Warehouse, attach_statements, connect
 from warehouse.integrity import check_integrity
 from warehouse.queries import table_counts
@@ -250,13 +250,7 @@ def test_a_reader_holding_a_session_open_does_not_block_an_ingest_on_a_lake(
     first = counts(spec)["articles"]
 
     statements = "\n".join(attach_statements(Warehouse.at(spec)))
-    reader = subprocess.Popen(
-        [sys.executable, "-c", READER, statements],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    reader = open_session(READER, statements)
     try:
         assert reader.stdout is not None
         before = int(reader.stdout.readline())

@@ -6,8 +6,6 @@ here holds a DuckDB session on it for the whole of a second ingest, as an analys
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import pytest
 
 from flows.ingest import ingest
 from tests.faults.conftest import integrity, write_news
+from tests.sessions import open_session
 from warehouse.connection import connect_locked, read_copy_path
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -41,13 +40,7 @@ def test_a_reader_holding_a_session_open_does_not_block_an_ingest(tmp_path: Path
     copy = read_copy_path(db_path)
     assert copy.exists()
 
-    reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(copy)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    reader = open_session(READER, str(copy))
     try:
         assert reader.stdout is not None
         before = int(reader.stdout.readline())

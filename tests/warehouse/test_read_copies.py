@@ -5,14 +5,13 @@ otherwise; the public name always ends as a byte-for-byte copy of the source."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from tests.sessions import open_session
 from warehouse import read_copies
 from warehouse.read_copies import BLOCK_BYTES, Published, publish_copy, slot_paths
 
@@ -161,13 +160,7 @@ def test_an_older_copy_a_reader_still_holds_is_replaced_not_changed(tmp_path: Pa
     source, public = tmp_path / "w.duckdb", tmp_path / "w.read.duckdb"
     _notes(source, 1000)
     _publish(source, public)
-    reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(public)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    reader = open_session(READER, str(public))
     try:
         assert reader.stdout is not None
         assert int(reader.stdout.readline()) == 1000
