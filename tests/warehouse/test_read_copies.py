@@ -30,6 +30,17 @@ def _change(path: Path, data: bytearray, *blocks: int) -> None:
     path.write_bytes(data)
 
 
+@pytest.fixture
+def two_copies(tmp_path: Path) -> tuple[Path, Path, bytearray]:
+    """A source, its public copy's path and its bytes, published twice: both copies exist, each with its
+    manifest."""
+    source, public = tmp_path / "w.duckdb", tmp_path / "w.read.duckdb"
+    data = _source(source)
+    _publish(source, public)
+    _publish(source, public)
+    return source, public, data
+
+
 def _publish(source: Path, public: Path) -> Published:
     published = publish_copy(source, public)
     assert public.read_bytes() == source.read_bytes()
@@ -55,11 +66,10 @@ def test_the_older_copy_is_updated_with_the_changed_blocks_only(tmp_path: Path) 
     assert _publish(source, public) == Published(2 * BLOCK_BYTES)  # 7 and 30 since the second copy
 
 
-def test_a_source_that_grows_or_shrinks_is_copied_exactly(tmp_path: Path) -> None:
-    source, public = tmp_path / "w.duckdb", tmp_path / "w.read.duckdb"
-    _source(source)
-    _publish(source, public)
-    _publish(source, public)
+def test_a_source_that_grows_or_shrinks_is_copied_exactly(
+    two_copies: tuple[Path, Path, bytearray],
+) -> None:
+    source, public, _ = two_copies
     longer = bytearray(source.read_bytes()) + os.urandom(3 * BLOCK_BYTES)
     source.write_bytes(longer)
     assert _publish(source, public).whole_copy_reason is None
@@ -82,24 +92,18 @@ def test_a_source_that_grows_or_shrinks_is_copied_exactly(tmp_path: Path) -> Non
     ],
 )
 def test_an_older_copy_its_manifest_does_not_describe_is_copied_whole(
-    tmp_path: Path, spoil: object, reason: str
+    two_copies: tuple[Path, Path, bytearray], spoil: object, reason: str
 ) -> None:
-    source, public = tmp_path / "w.duckdb", tmp_path / "w.read.duckdb"
-    data = _source(source)
-    _publish(source, public)
-    _publish(source, public)
+    source, public, data = two_copies
     spoil(slot_paths(public)[0])  # type: ignore[operator]
     _change(source, data, 1)
     assert _publish(source, public) == Published(len(data), reason)
 
 
 def test_after_a_restart_the_older_copy_is_copied_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    two_copies: tuple[Path, Path, bytearray], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source, public = tmp_path / "w.duckdb", tmp_path / "w.read.duckdb"
-    data = _source(source)
-    _publish(source, public)
-    _publish(source, public)
+    source, public, data = two_copies
     boot = tmp_path / "boot_id"
     boot.write_text("another boot\n")
     monkeypatch.setattr(read_copies, "_BOOT_ID", boot)
@@ -112,12 +116,9 @@ def test_after_a_restart_the_older_copy_is_copied_whole(
 
 
 def test_a_crash_while_updating_leaves_a_copy_that_is_copied_whole_next_time(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    two_copies: tuple[Path, Path, bytearray], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source, public = tmp_path / "w.duckdb", tmp_path / "w.read.duckdb"
-    data = _source(source)
-    _publish(source, public)
-    _publish(source, public)
+    source, public, data = two_copies
     shown = public.read_bytes()
     _change(source, data, 2, 9)
     real_pwrite, writes = os.pwrite, []
