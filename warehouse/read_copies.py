@@ -127,10 +127,17 @@ def _update_in_place(target: Path, source: Path, digests: npt.NDArray[np.uint8],
         with source.open("rb") as reading:
             for block in blocks:
                 offset = block * BLOCK_BYTES
-                data = os.pread(reading.fileno(), BLOCK_BYTES, offset)
-                written += os.pwrite(handle, data, offset)
+                written += _write_at(handle, os.pread(reading.fileno(), BLOCK_BYTES, offset), offset)
         os.ftruncate(handle, size)
     return written
+
+
+def _write_at(handle: int, data: bytes, offset: int) -> int:
+    """Write all of `data` at `offset` (a write may take only part of it: a full disk, a signal)."""
+    view, done = memoryview(data), 0
+    while done < len(data):
+        done += os.pwrite(handle, view[done:], offset + done)
+    return done
 
 
 def _manifest_path(copy: Path) -> Path:

@@ -193,3 +193,17 @@ def test_an_older_copy_this_process_has_open_is_replaced_not_changed(tmp_path: P
     assert _publish(source, public).whole_copy_reason is None
     with duckdb.connect(str(public), read_only=True) as connection:
         assert connection.execute("SELECT count(*) FROM notes").fetchone() == (40,)
+
+
+def test_a_write_that_takes_part_of_a_block_is_finished(
+    two_copies: tuple[Path, Path, bytearray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source, public, data = two_copies
+    real_pwrite = os.pwrite
+
+    def in_parts(handle: int, block: bytes, offset: int) -> int:
+        return real_pwrite(handle, bytes(block)[:1000], offset)
+
+    monkeypatch.setattr(os, "pwrite", in_parts)
+    _change(source, data, 4, 40)
+    assert _publish(source, public) == Published(BLOCK_BYTES + 123)  # block 4, and the last one
