@@ -60,17 +60,16 @@ def publish_copy(source: Path, public: Path) -> Published:
     """Make `public` a copy of `source` (which must not change meanwhile: the caller holds the writer
     lock, after a checkpoint), carrying its size and modification time."""
     target = _older_slot(public)
+    status = source.stat()
     digests = block_digests(source)
-    size = source.stat().st_size
-    written = _update_in_place(target, source, digests, size)
+    written = _update_in_place(target, source, digests, status.st_size)
     reason = None
     if isinstance(written, str):
         reason = written
         partial = target.with_name(f"{target.name}.partial")
         copy_file(source, partial)
         os.replace(partial, target)  # a reader of the old file keeps it
-        written = size
-    status = source.stat()
+        written = status.st_size
     os.utime(target, ns=(status.st_atime_ns, status.st_mtime_ns))
     _write_manifest(target, digests)
     _point(public, target)
