@@ -1,10 +1,13 @@
 """The read copy's two files take turns (warehouse.read_copies): the older is updated in place with the
 blocks that changed when nothing can be reading it and its manifest describes it, and copied whole
-otherwise; the public name always ends as a byte-for-byte copy of the source."""
+otherwise; the public name always ends as a byte-for-byte copy of the source. A whole copy (copy_file)
+asks the kernel, so a filesystem that can shares the blocks."""
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -13,15 +16,13 @@ import pytest
 
 from tests.sessions import open_session
 from warehouse import read_copies
-from warehouse.read_copies import BLOCK_BYTES, Published, publish_copy, slot_paths
+from warehouse.read_copies import BLOCK_BYTES, Published, copy_file, publish_copy, slot_paths
 
 BLOCKS = 40
 
 
 def _source(path: Path, blocks: int = BLOCKS) -> bytearray:
-    data = bytearray(os.urandom(blocks * BLOCK_BYTES + 123))
-    path.write_bytes(data)
-    return data
+    return bytearray(_file(path, blocks * BLOCK_BYTES + 123))
 
 
 def _change(path: Path, data: bytearray, *blocks: int) -> None:
@@ -207,3 +208,67 @@ def test_a_write_that_takes_part_of_a_block_is_finished(
     monkeypatch.setattr(os, "pwrite", in_parts)
     _change(source, data, 4, 40)
     assert _publish(source, public) == Published(BLOCK_BYTES + 123)  # block 4, and the last one
+
+
+def _file(path: Path, size: int) -> bytes:
+    data = os.urandom(size)
+    path.write_bytes(data)
+    return data
+
+
+def test_copy_file_asks_the_kernel_to_copy_so_a_filesystem_can_share_the_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _file(tmp_path / "source", 3 * 2**20 + 17)
+    calls: list[int] = []
+    real = os.copy_file_range
+
+    def spy(source: int, target: int, count: int, *args: int) -> int:
+        calls.append(count)
+        return real(source, target, min(count, 2**20), *args)  # in parts, as the kernel may
+
+    monkeypatch.setattr(os, "copy_file_range", spy)
+    monkeypatch.setattr(shutil, "copyfile", _never)
+    copy_file(tmp_path / "source", tmp_path / "target")
+    assert (tmp_path / "target").read_bytes() == data
+    assert len(calls) == 4
+
+
+@pytest.mark.parametrize("refusal", [errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL])
+def test_copy_file_falls_back_to_shutil_where_the_kernel_refuses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refusal: int
+) -> None:
+    data = _file(tmp_path / "source", 2**20)
+    (tmp_path / "target").write_bytes(b"an older copy, longer than nothing")
+
+    def refuse(*_: int) -> int:
+        raise OSError(refusal, os.strerror(refusal))
+
+    monkeypatch.setattr(os, "copy_file_range", refuse)
+    copy_file(tmp_path / "source", tmp_path / "target")
+    assert (tmp_path / "target").read_bytes() == data
+
+
+def test_copy_file_does_not_hide_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _file(tmp_path / "source", 1024)
+
+    def full(*_: int) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "copy_file_range", full)
+    monkeypatch.setattr(shutil, "copyfile", _never)
+    with pytest.raises(OSError, match="No space left"):
+        copy_file(tmp_path / "source", tmp_path / "target")
+
+
+def test_copy_file_copies_where_there_is_no_copy_file_range(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _file(tmp_path / "source", 4096)
+    monkeypatch.delattr(os, "copy_file_range")
+    copy_file(tmp_path / "source", tmp_path / "target")
+    assert (tmp_path / "target").read_bytes() == data
+
+
+def _never(*_: object) -> None:
+    raise AssertionError("shutil.copyfile was not to be called")
