@@ -152,7 +152,11 @@ def _manifest_digests(copy: Path) -> npt.NDArray[np.uint8] | str:
     except (FileNotFoundError, ValueError):
         return "no earlier copy to update"
     boot = _boot_id()
-    if described.get("format") != _MANIFEST_FORMAT or described.get("block_bytes") != BLOCK_BYTES:
+    if (
+        not isinstance(described, dict)
+        or described.get("format") != _MANIFEST_FORMAT
+        or described.get("block_bytes") != BLOCK_BYTES
+    ):
         return "the earlier copy's manifest is of another format"
     # A copy is written without waiting for the disk: after a machine's restart, its blocks on disk may
     # not be the ones its manifest describes.

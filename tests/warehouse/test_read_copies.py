@@ -90,6 +90,19 @@ def test_a_source_that_grows_or_shrinks_is_copied_exactly(
             lambda copy: read_copies._manifest_path(copy).write_bytes(b'{"format": 0}\n'),
             "the earlier copy's manifest is of another format",
         ),
+        # Whatever else lies in a manifest's place: never trusted, never a failed run.
+        (
+            lambda copy: read_copies._manifest_path(copy).write_bytes(b"[1, 2]\n"),
+            "the earlier copy's manifest is of another format",
+        ),
+        (
+            lambda copy: read_copies._manifest_path(copy).write_bytes(b"\xff\xfe\x00garbage"),
+            "no earlier copy to update",
+        ),
+        (
+            lambda copy: read_copies._manifest_path(copy).write_bytes(b'{"format": 1, "block_bytes": '),
+            "no earlier copy to update",
+        ),
     ],
 )
 def test_an_older_copy_its_manifest_does_not_describe_is_copied_whole(
