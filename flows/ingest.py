@@ -60,6 +60,8 @@ from warehouse.loads import (
 from warehouse.locks import live_runs, run_guard
 from warehouse.queries import (
     attempt_counts,
+    changes_since,
+    lake_snapshot,
     learned_boilerplate,
     pending_documents,
     run_articles_query,
@@ -286,11 +288,25 @@ def deduplicate(
     story_embeddings: bool = False,
 ) -> Deduplicated:
     """Exact (URL, body hash), then near-duplicates (MinHash/LSH), then stories, against what is stored.
-    Its reads are one transaction: a lake's catalog (snapshot, file lists) is read once, not per query."""
-    with connect(db) as connection, transaction(connection):
-        return pipeline.deduplicate(
+    A read, without a turn at a lake's commit lock: its queries are one transaction, so they see one
+    snapshot of a lake (whose catalog is read once, not per query), recorded with the decisions."""
+    with connect(db, read_only=True) as connection, transaction(connection):
+        dedup = pipeline.deduplicate(
             connection, articles, now, evidence=evidence, story_embeddings=story_embeddings
         )
+        return replace(dedup, snapshot=lake_snapshot(connection))
+
+
+@io_task
+def stale_decisions(db: Warehouse, snapshot: int | None) -> list[str]:
+    """What other writers of a lake changed after `snapshot` that deduplication reads (tables, kinds of
+    change): decisions made against it no longer hold unless this is empty. Called in a turn at the commit
+    lock, so nothing changes between this answer and the load. Nothing on a DuckDB file: the run holds
+    its only writer's lock from start to end."""
+    if snapshot is None:
+        return []
+    with connect(db, read_only=True) as connection:
+        return changes_since(connection, snapshot)
 
 
 @io_task
@@ -484,6 +500,7 @@ class Stages:
     gather_evidence: Callable[..., pipeline.Evidence]
     taken_over: Callable[..., set[str]]
     deduplicate: Callable[..., Deduplicated]
+    stale_decisions: Callable[..., list[str]]
     load: Callable[..., None]
     hand: Callable[[Any], Any]
 
@@ -496,6 +513,7 @@ class Stages:
             gather_evidence,
             taken_over,
             deduplicate,
+            stale_decisions,
             load,
             opaque,
         )
@@ -509,6 +527,7 @@ class Stages:
             gather_evidence.fn,
             taken_over.fn,
             deduplicate.fn,
+            stale_decisions.fn,
             load.fn,
             lambda batch: batch,
         )
@@ -527,12 +546,13 @@ def process_batch(
     """Extract, clean, analyse, deduplicate and load the stored documents still pending; the outcome,
     and how many documents another run recorded meanwhile (left to it).
 
-    Everything that does not write comes first (extraction, cleaning, then analysis, signatures and story
-    evidence of every article that may be new: not a copy or version of a stored or an earlier one);
-    then deduplication decides against what is stored and the batch loads, in one turn at a lake's commit
-    lock: writers of one lake do the first part in parallel and take turns at the second, so each decides
-    against every article committed before it (docs/scaling.md). A DuckDB file's run holds its writer lock
-    throughout, so nothing can be taken over.
+    Everything that does not write comes first: extraction, cleaning, then analysis, signatures and story
+    evidence of every article that may be new (not a copy or version of a stored or an earlier one), then
+    deduplication's decisions against one snapshot of what is stored. The batch loads in a turn at a
+    lake's commit lock, where the decisions are made again if another writer committed anything they read
+    after that snapshot: writers of one lake do the first part side by side and take turns at the second,
+    so each decides against every article committed before it (docs/scaling.md). A DuckDB file's run holds
+    its writer lock throughout, so nothing can be taken over and no decision goes stale.
     """
     step = stages or Stages.of_tasks()
     hand = step.hand
@@ -542,14 +562,18 @@ def process_batch(
     repeats = step.copies_and_versions(db, hand(articles))
     fresh = [article for article in articles if article.article_id not in repeats]
     evidence = step.gather_evidence(hand(fresh), story_embeddings)
+    # A new article without evidence (taken for a repeat) gets it in deduplicate: that does not happen
+    # while stored articles are never removed (`copies_and_versions`).
+    dedup = step.deduplicate(db, hand(articles), now, hand(evidence), story_embeddings)
     with commit_lock(db, holder=run_id):
         taken = step.taken_over(db, run_id, [d.doc_id for d in pending]) if db.lake is not None else set()
         if taken:
             processed = processed.without(taken)
             articles = [article for article, _ in processed.articles]
-        # A new article without evidence (taken for a repeat) gets it in deduplicate: that does not
-        # happen while stored articles are never removed (`copies_and_versions`).
-        dedup = step.deduplicate(db, hand(articles), now, hand(evidence), story_embeddings)
+        if taken or step.stale_decisions(db, dedup.snapshot):
+            # Another writer committed what the decisions read: decided again, against what is stored
+            # now (in this turn nothing else commits).
+            dedup = step.deduplicate(db, hand(articles), now, hand(evidence), story_embeddings)
         outcome = pipeline.outcome_of(processed, dedup)
         step.load(db, run_id, now, hand(outcome))
     return outcome, len(taken)

@@ -112,6 +112,7 @@ class Deduplicated:
     stories: list[StoryAssignment]
     analyses: list[ArticleAnalysis] = field(default_factory=list)  # of the new articles
     warnings: list[str] = field(default_factory=list)
+    snapshot: int | None = None  # the lake snapshot its decisions read (None: not read from a lake)
 
 
 def set_aside_repeated_failures(

@@ -15,7 +15,7 @@ from transform.records import RawDocument, SourceKind
 from transform.stories import REPORT, StoryFeatures
 from transform.versions import ArticleVersion
 from warehouse.batches import registered
-from warehouse.connection import sql_string
+from warehouse.connection import LAKE_NAME, is_lake, sql_string
 
 # Shown to users after an ingest: one query that works on any warehouse.
 EXAMPLE_QUERY = "SELECT title, source, word_count FROM articles ORDER BY loaded_at DESC, title LIMIT 5"
@@ -310,3 +310,42 @@ def stories_of(connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str]
                 " WHERE article_id IN (SELECT article_id FROM _newsetl_articles)"
             ).fetchall()
         )
+
+
+# A run's bookkeeping: no decision of deduplication reads these tables, so rows another writer added to or
+# removed from them (its run's start and end, the documents it stored raw and claimed) leave a batch's
+# decisions as they were. Rows changed in any other table, or a change of another kind (a table created,
+# altered, dropped or compacted), make them stale.
+_BOOKKEEPING = frozenset({"runs", "raw_documents", "pending_documents", "processing_attempts", "rejects"})
+_ROW_CHANGES = frozenset({"tables_inserted_into", "tables_deleted_from", "inlined_insert", "inlined_delete"})
+
+
+def lake_snapshot(connection: duckdb.DuckDBPyConnection) -> int | None:
+    """The lake snapshot this connection's transaction reads (DuckLake fixes one per transaction); None on
+    a DuckDB file, which has one writer at a time."""
+    if not is_lake(connection):
+        return None
+    row = connection.execute(f"FROM {LAKE_NAME}.current_snapshot()").fetchone()
+    return int(row[0]) if row else None
+
+
+def changes_since(connection: duckdb.DuckDBPyConnection, snapshot: int) -> list[str]:
+    """What other writers changed in the lake after `snapshot` that deduplication reads: the tables whose
+    rows changed, and the kinds of change that are not rows (a table created, altered, compacted), sorted;
+    empty when decisions made against `snapshot` still hold."""
+    names = dict(
+        connection.execute(
+            "SELECT table_id::VARCHAR, table_name FROM ducklake_table_info(?)", [LAKE_NAME]
+        ).fetchall()
+    )
+    found: set[str] = set()
+    rows = connection.execute(
+        "SELECT changes FROM ducklake_snapshots(?) WHERE snapshot_id > ?", [LAKE_NAME, snapshot]
+    ).fetchall()
+    for (changes,) in rows:
+        for kind, items in changes.items():
+            if kind in _ROW_CHANGES:
+                found |= {names.get(item, item) for item in items} - _BOOKKEEPING
+            else:
+                found.add(kind)
+    return sorted(found)

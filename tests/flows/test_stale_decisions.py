@@ -1,0 +1,130 @@
+"""Writers of one lake make deduplication's decisions side by side, each against a snapshot, and take
+turns at the commit lock to load: a run whose decisions another writer's commit made stale decides again
+in its turn; one that others only touched in their bookkeeping (runs, raw documents, claims) does not.
+
+Here the other writer's work happens, whole, between one run's decisions and its turn, in this process,
+on a lake with a SQLite catalog (no server)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extract.files import DEFAULT_MAX_BYTES
+from flows import ingest
+from flows.pipeline import Deduplicated
+from transform.outcomes import BatchOutcome
+from warehouse.connection import Warehouse, connect, create_lake
+from warehouse.locks import run_guard
+from warehouse.queries import changes_since, lake_snapshot
+
+NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+# Our own short report.
+REPORT = (
+    "Harbour crane order\n\nThe port authority of Velmora ordered six electric cranes from Tarsk Heavy "
+    "Industries for 84 million euros. The first two cranes arrive in May, the port said on Monday. "
+    "Dockworkers welcomed the order.\n"
+)
+
+
+@pytest.fixture
+def lake(tmp_path: Path) -> Warehouse:
+    db = Warehouse.at(f"ducklake:sqlite:{tmp_path / 'lake' / 'catalog.sqlite'}")
+    create_lake(db)
+    return db
+
+
+def folder_with(path: Path, name: str) -> Path:
+    path.mkdir()
+    (path / name).write_text(REPORT, encoding="utf-8")
+    return path
+
+
+def store(db: Warehouse, folder: Path) -> ingest.Stored:
+    files, _ = ingest.discover.fn([str(folder)])
+    documents, rejects = ingest.read.fn(files, NOW, DEFAULT_MAX_BYTES)
+    return ingest.store_raw.fn(db, documents, f"run-{folder.name}", None, NOW, rejects)
+
+
+def run(db: Warehouse, folder: Path, stages: ingest.Stages) -> BatchOutcome:
+    """One ingest run of `folder`, under its lease as the flow's (so other runs know it is alive)."""
+    with run_guard(db, holder=f"run-{folder.name}"):
+        stored = store(db, folder)
+        outcome, _ = ingest.process_batch(db, f"run-{folder.name}", NOW, stored.pending, None, 1, stages)
+    return outcome
+
+
+def deciding(meanwhile: Callable[[], Any]) -> tuple[ingest.Stages, list[Deduplicated]]:
+    """The plain stages, recording each set of decisions, with `meanwhile` run (another writer's work)
+    right after the first: between the run's decisions and its turn at the commit lock."""
+    plain = ingest.Stages.plain()
+    decided: list[Deduplicated] = []
+
+    def deduplicate(*args: Any, **kwargs: Any) -> Deduplicated:
+        dedup = plain.deduplicate(*args, **kwargs)
+        decided.append(dedup)
+        if len(decided) == 1:
+            meanwhile()
+        return dedup
+
+    return dataclasses.replace(plain, deduplicate=deduplicate), decided
+
+
+def articles(db: Warehouse) -> int:
+    with connect(db, read_only=True) as connection:
+        found = connection.execute("SELECT count(*) FROM articles").fetchone()
+    assert found is not None
+    return int(found[0])
+
+
+def test_decisions_another_writer_made_stale_are_made_again_in_the_turn(
+    lake: Warehouse, tmp_path: Path
+) -> None:
+    first = folder_with(tmp_path / "first", "harbour.txt")
+    second = folder_with(tmp_path / "second", "harbour-copy.txt")  # the same text at another address
+    stages, decided = deciding(lambda: run(lake, first, ingest.Stages.plain()))
+
+    outcome = run(lake, second, stages)
+
+    assert len(decided) == 2
+    assert [a.uri.rsplit("/", 1)[-1] for a in decided[0].exact.new_articles] == ["harbour-copy.txt"]
+    assert not outcome.articles
+    assert [d.uri.rsplit("/", 1)[-1] for d in outcome.duplicates] == ["harbour-copy.txt"]
+    assert articles(lake) == 1
+
+
+def test_decisions_hold_when_others_only_stored_documents_and_ran(lake: Warehouse, tmp_path: Path) -> None:
+    other = folder_with(tmp_path / "other", "harbour.txt")
+    second = folder_with(tmp_path / "second", "harbour-copy.txt")
+    stages, decided = deciding(lambda: store(lake, other))  # a run's start, its raw documents, its claims
+
+    outcome = run(lake, second, stages)
+
+    assert len(decided) == 1
+    assert len(outcome.articles) == 1
+    assert articles(lake) == 1
+
+
+def test_changes_since_names_what_deduplication_reads(lake: Warehouse, tmp_path: Path) -> None:
+    with connect(lake, read_only=True) as connection:
+        before = lake_snapshot(connection)
+    assert before is not None
+    store(lake, folder_with(tmp_path / "stored", "harbour.txt"))
+    with connect(lake, read_only=True) as connection:
+        assert changes_since(connection, before) == []
+    run(lake, folder_with(tmp_path / "loaded", "harbour-copy.txt"), ingest.Stages.plain())
+    with connect(lake, read_only=True) as connection:
+        changed = changes_since(connection, before)
+    assert {"articles", "lsh_bands", "story_postings"} <= set(changed)
+    assert not {"runs", "raw_documents", "pending_documents", "processing_attempts"} & set(changed)
+
+
+def test_a_file_has_no_snapshot_to_go_stale(tmp_path: Path) -> None:
+    db = Warehouse.at(str(tmp_path / "newsetl.duckdb"))
+    with connect(db) as connection:
+        assert lake_snapshot(connection) is None
