@@ -11,10 +11,10 @@ server (a plugin of tests/conftest.py).
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,7 +96,10 @@ def sqlite_lake(template: LakeTemplate, folder: Path) -> Warehouse:
     assert template.catalog_file is not None
     folder.mkdir(parents=True, exist_ok=True)
     catalog = folder / "catalog.sqlite"
-    shutil.copyfile(template.catalog_file, catalog)
+    # SQLite's own copy: the template's catalog is in write-ahead-log mode, whose last commits may still
+    # be in its log file.
+    with closing(sqlite3.connect(template.catalog_file)) as source, closing(sqlite3.connect(catalog)) as copy:
+        source.backup(copy)
     warehouse = Warehouse.at(f"ducklake:sqlite:{catalog}")
     assert warehouse.lake is not None and warehouse.lake.data_path
     with sqlite3.connect(catalog) as connection:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +26,7 @@ from warehouse.connection import (
     WarehouseBusyError,
     WarehouseError,
     connect,
+    create_lake,
     migrate,
     migrations,
     schema_version,
@@ -485,3 +488,28 @@ def test_sentences_lose_their_key_and_keep_their_rows(tmp_path: Path) -> None:
     assert rows == [(article.article_id, 0, "First one."), (article.article_id, 1, "Second one.")]
     assert ("PRIMARY KEY",) not in kinds and kinds.count(("NOT NULL",)) == 3
     assert comment == ("The sentence.",)
+
+
+def test_a_writer_puts_a_sqlite_catalog_in_write_ahead_log_mode(tmp_path: Path) -> None:
+    """Readers of the catalog (other workers deciding against a snapshot, analysts) then never hold up a
+    writer's commit; a catalog created before keeps SQLite's default until a writer opens it."""
+    new = Warehouse.at(f"ducklake:sqlite:{tmp_path / 'new' / 'catalog.sqlite'}")
+    create_lake(new)
+    assert _journal_mode(tmp_path / "new" / "catalog.sqlite") == "wal"
+
+    older = Warehouse.at(f"ducklake:sqlite:{tmp_path / 'older' / 'catalog.sqlite'}")
+    create_lake(older)
+    with closing(sqlite3.connect(tmp_path / "older" / "catalog.sqlite")) as catalog:
+        catalog.execute("PRAGMA journal_mode=DELETE")
+    with connect(older, read_only=True) as connection:
+        connection.execute("SELECT count(*) FROM articles").fetchall()
+    assert _journal_mode(tmp_path / "older" / "catalog.sqlite") == "delete"
+    with connect(older) as connection:
+        connection.execute("SELECT count(*) FROM articles").fetchall()
+    assert _journal_mode(tmp_path / "older" / "catalog.sqlite") == "wal"
+
+
+def _journal_mode(catalog_file: Path) -> str:
+    with closing(sqlite3.connect(catalog_file)) as catalog:
+        row = catalog.execute("PRAGMA journal_mode").fetchone()
+    return str(row[0])
