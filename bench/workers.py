@@ -158,8 +158,9 @@ def _worker(spec: str, folders: list[str], ready: Any, go: Any, results: Any) ->
     _timed_commit_lock(waits, holds)
     stale: list[bool] = []
     _count_stale_decisions(stale)
-    # Imported before the clock starts, like the first attach below: the flow's modules (Prefect's import
-    # alone took 1.2-1.9 s, in each worker's first run) and the extractor's.
+    # Imported before the clock starts, like the first attach below: the flow's modules (Prefect's among
+    # them: a worker's first run took 1.1-1.6 s longer than the next while it imported them) and the
+    # extractor's.
     import trafilatura  # noqa: F401
 
     from flows import ingest  # noqa: F401
