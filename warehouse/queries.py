@@ -332,7 +332,8 @@ def lake_snapshot(connection: duckdb.DuckDBPyConnection) -> int | None:
 def changes_since(connection: duckdb.DuckDBPyConnection, snapshot: int) -> list[str]:
     """What other writers changed in the lake after `snapshot` that deduplication reads: the tables whose
     rows changed, and the kinds of change that are not rows (a table created, altered, compacted), sorted;
-    empty when decisions made against `snapshot` still hold."""
+    empty when decisions made against `snapshot` still hold. Snapshots after it that maintenance expired
+    meanwhile (its retention set to less than a run) are a change too: what they did is no longer known."""
     names = dict(
         connection.execute(
             "SELECT table_id::VARCHAR, table_name FROM ducklake_table_info(?)", [LAKE_NAME]
@@ -340,9 +341,12 @@ def changes_since(connection: duckdb.DuckDBPyConnection, snapshot: int) -> list[
     )
     found: set[str] = set()
     rows = connection.execute(
-        "SELECT changes FROM ducklake_snapshots(?) WHERE snapshot_id > ?", [LAKE_NAME, snapshot]
+        "SELECT snapshot_id, changes FROM ducklake_snapshots(?) WHERE snapshot_id > ? ORDER BY snapshot_id",
+        [LAKE_NAME, snapshot],
     ).fetchall()
-    for (changes,) in rows:
+    if [row[0] for row in rows] != list(range(snapshot + 1, snapshot + 1 + len(rows))):
+        found.add("expired snapshots")
+    for _, changes in rows:
         for kind, items in changes.items():
             if kind in _ROW_CHANGES:
                 found |= {names.get(item, item) for item in items} - _BOOKKEEPING

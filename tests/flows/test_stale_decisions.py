@@ -19,7 +19,7 @@ from extract.files import DEFAULT_MAX_BYTES
 from flows import ingest
 from flows.pipeline import Deduplicated
 from transform.outcomes import BatchOutcome
-from warehouse.connection import Warehouse, connect, create_lake
+from warehouse.connection import LAKE_NAME, Warehouse, connect, create_lake
 from warehouse.locks import run_guard
 from warehouse.queries import changes_since, lake_snapshot
 
@@ -128,3 +128,15 @@ def test_a_file_has_no_snapshot_to_go_stale(tmp_path: Path) -> None:
     db = Warehouse.at(str(tmp_path / "newsetl.duckdb"))
     with connect(db) as connection:
         assert lake_snapshot(connection) is None
+
+
+def test_snapshots_expired_since_the_decisions_make_them_stale(lake: Warehouse, tmp_path: Path) -> None:
+    with connect(lake, read_only=True) as connection:
+        before = lake_snapshot(connection)
+    assert before is not None
+    run(lake, folder_with(tmp_path / "loaded", "harbour.txt"), ingest.Stages.plain())
+    store(lake, folder_with(tmp_path / "stored", "harbour-copy.txt"))  # the latest snapshot: bookkeeping
+    with connect(lake) as connection:  # maintenance with a retention of nothing: all but the latest go
+        connection.execute(f"CALL ducklake_expire_snapshots('{LAKE_NAME}', older_than => now())")
+    with connect(lake, read_only=True) as connection:
+        assert changes_since(connection, before) == ["expired snapshots"]
