@@ -76,7 +76,7 @@ def run_stages(db: str, folder: Path, run_id: str) -> dict[str, Any]:
     """One ingest of every file under `folder` through the flow's task bodies; seconds per stage."""
     from extract.files import DEFAULT_MAX_BYTES
     from flows import pipeline
-    from flows.ingest import copies_and_versions, discover, read, store_raw
+    from flows.ingest import copies_and_versions, deduplicate, discover, read, store_raw
     from warehouse.connection import Warehouse, connect, publish_read_copy
     from warehouse.loads import load_outcomes
     from warehouse.queries import learned_boilerplate
@@ -107,8 +107,7 @@ def run_stages(db: str, folder: Path, run_id: str) -> dict[str, Any]:
     repeats = copies_and_versions.fn(warehouse, articles)
     evidence = pipeline.gather_evidence([a for a in articles if a.article_id not in repeats])
     lap("analyse")
-    with connect(db) as connection:
-        dedup = pipeline.deduplicate(connection, articles, now, evidence=evidence)
+    dedup = deduplicate.fn(warehouse, articles, now, evidence)
     lap("deduplicate")
     outcome = pipeline.outcome_of(processed, dedup)
     with connect(db) as connection:
