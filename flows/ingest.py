@@ -18,6 +18,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
 from prefect.client.schemas.objects import State, TaskRun
+from prefect.exceptions import MissingContextError
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 from prefect.utilities.annotations import quote
@@ -570,13 +571,29 @@ def process_batch(
         if taken:
             processed = processed.without(taken)
             articles = [article for article, _ in processed.articles]
-        if taken or step.stale_decisions(db, dedup.snapshot):
+        stale = step.stale_decisions(db, dedup.snapshot)
+        if taken or stale:
             # Another writer committed what the decisions read: decided again, against what is stored
             # now (in this turn nothing else commits).
+            if stale:
+                _log_in_flow_run(
+                    "Deduplication decided again in this run's turn: another run committed to %s meanwhile",
+                    ", ".join(stale),
+                )
             dedup = step.deduplicate(db, hand(articles), now, hand(evidence), story_embeddings)
         outcome = pipeline.outcome_of(processed, dedup)
         step.load(db, run_id, now, hand(outcome))
     return outcome, len(taken)
+
+
+def _log_in_flow_run(message: str, *args: object) -> None:
+    """Log at INFO to the Prefect flow run, when there is one (the bench and tests call the flow's steps
+    as plain functions)."""
+    try:
+        logger = get_run_logger()
+    except MissingContextError:
+        return
+    logger.info(message, *args)
 
 
 def process_pending(
