@@ -26,7 +26,7 @@ DIGEST_KEY = "daily-digest"
 @task(cache_policy=NONE)
 def daily_digest(db: Warehouse, now: datetime) -> str:
     """Read the latest day's digest (up to `now`) and publish it as the `daily-digest` artifact."""
-    with connect(db, read_only=True) as connection:
+    with connect(db, read_only=True, run_reads=True) as connection:
         day = read_latest_day(connection, now.date())
         if day is None:
             markdown = (

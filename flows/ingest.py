@@ -239,7 +239,7 @@ def store_raw(
 
 @io_task
 def learned_lines(db: Warehouse, documents: list[RawDocument]) -> dict[str, frozenset[str]]:
-    with connect(db, read_only=True) as connection:  # a read: no turn at a lake's commit lock
+    with connect(db, read_only=True, run_reads=True) as connection:  # no turn at a lake's commit lock
         return learned_boilerplate(connection, sorted({d.source for d in documents}))
 
 
@@ -253,7 +253,7 @@ def copies_and_versions(db: Warehouse, articles: list[Article]) -> set[str]:
     read did."""
     if not articles:  # (a run with nothing new still shows the task: every run has the same graph)
         return set()
-    with connect(db, read_only=True) as connection:  # a read: no turn at a lake's commit lock
+    with connect(db, read_only=True, run_reads=True) as connection:  # no turn at a lake's commit lock
         exact = pipeline.deduplicate_against_stored(connection, articles, versions=False)
     new = {article.article_id for article in exact.new_articles}
     return {article.article_id for article in articles if article.article_id not in new}
@@ -291,7 +291,7 @@ def deduplicate(
     """Exact (URL, body hash), then near-duplicates (MinHash/LSH), then stories, against what is stored.
     A read, without a turn at a lake's commit lock: its queries are one transaction, so they see one
     snapshot of a lake (whose catalog is read once, not per query), recorded with the decisions."""
-    with connect(db, read_only=True) as connection, transaction(connection):
+    with connect(db, read_only=True, run_reads=True) as connection, transaction(connection):
         dedup = pipeline.deduplicate(
             connection, articles, now, evidence=evidence, story_embeddings=story_embeddings
         )
@@ -306,7 +306,7 @@ def stale_decisions(db: Warehouse, snapshot: int | None) -> list[str]:
     its only writer's lock from start to end."""
     if snapshot is None:
         return []
-    with connect(db, read_only=True) as connection:
+    with connect(db, read_only=True, run_reads=True) as connection:
         return changes_since(connection, snapshot)
 
 

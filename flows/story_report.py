@@ -23,7 +23,7 @@ SHOWN_STORIES = 50
 @task(cache_policy=NONE)
 def stories_of_this_run(db: Warehouse, run_id: str) -> str:
     """Publish the run's stories as a markdown artifact (key `run-stories`); returns its markdown."""
-    with connect(db, read_only=True) as connection:
+    with connect(db, read_only=True, run_reads=True) as connection:
         stories = run_stories(connection, run_id, SHOWN_STORIES)
     markdown = story_report(stories, run_id)
     create_markdown_artifact(

@@ -134,17 +134,19 @@ def as_warehouse(warehouse: Warehouse | Path | str) -> Warehouse:
 
 @contextmanager
 def connect(
-    warehouse: Warehouse | Path | str, *, read_only: bool = False
+    warehouse: Warehouse | Path | str, *, read_only: bool = False, run_reads: bool = False
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to the warehouse, migrated to the latest schema (unless read-only), closed after.
 
     A bare path opens that DuckDB file with DuckDB's default settings. A writable connection to a lake
     holds the lake's commit lock for its block (see `commit_lock`): writers of one lake take turns to
-    commit, readers never wait.
+    commit, readers never wait. `run_reads`: a read-only connection for an ingest run's own reads (the
+    key lookups its decisions rest on, its reports), which on a lake run on one DuckDB thread as its
+    writes do.
     """
     warehouse = as_warehouse(warehouse)
     if warehouse.lake is not None:
-        with _lake_connection(warehouse, read_only=read_only) as connection:
+        with _lake_connection(warehouse, read_only=read_only, run_reads=run_reads) as connection:
             yield connection
         return
     path, config = warehouse.path, warehouse.duckdb_config
@@ -196,12 +198,14 @@ def _open_file(
 
 
 @contextmanager
-def _lake_connection(warehouse: Warehouse, *, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+def _lake_connection(
+    warehouse: Warehouse, *, read_only: bool, run_reads: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     if read_only:
-        with _lake_session(warehouse, read_only=True) as connection:
+        with _lake_session(warehouse, read_only=True, one_thread=run_reads) as connection:
             yield connection
         return
-    with commit_lock(warehouse), _lake_session(warehouse, read_only=False) as connection:
+    with commit_lock(warehouse), _lake_session(warehouse, read_only=False, one_thread=True) as connection:
         yield connection
 
 
@@ -215,23 +219,28 @@ _lake_users: dict[tuple[str, bool, str], int] = {}
 _lake_versions: dict[tuple[str, bool, str], int] = {}
 _lake_instances_guard = threading.Lock()
 _KEPT_LAKES = 4
-# A writer's instance runs each statement on one thread. Its statements are a batch's rows and the
-# catalog's small reads and writes, where DuckDB's second thread cost more CPU than it saved: measured on
-# 2 cores, 150-page runs on a SQLite catalog spent 6.3-7.9 s of CPU holding the commit lock with one thread
-# against 11.1-12.4 s with two (4 runs), and one 1,500-page run on PostgreSQL held it 6.8-7.4 s against
-# 8.1-10.4 s. Readers keep DuckDB's default: an analyst's query scans.
-_WRITER_SETTINGS: dict[str, str | bool | int | float | list[str]] = {"threads": 1}
+# A writer's instance runs each statement on one thread, and so does the instance of an ingest run's own
+# reads (`connect(..., run_reads=True)`). Its statements are a batch's rows and the catalog's small reads
+# and writes, where DuckDB's second thread cost more CPU than it saved: measured on 2 cores, 150-page runs
+# on a SQLite catalog spent 6.3-7.9 s of CPU holding the commit lock with one thread against 11.1-12.4 s
+# with two (4 runs), and one 1,500-page run on PostgreSQL held it 6.8-7.4 s against 8.1-10.4 s. A run's
+# reads are key lookups, made by each of a lake's workers side by side: with two threads each, two workers
+# on 2 cores ingested 1,200 pages on PostgreSQL at 126-130 docs/s, with one at 140-144 (one worker: 82-83
+# either way). Analysts' reads keep DuckDB's default: their queries scan.
+_ONE_THREAD: dict[str, str | bool | int | float | list[str]] = {"threads": 1}
 
 
 @contextmanager
-def _lake_session(warehouse: Warehouse, *, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+def _lake_session(
+    warehouse: Warehouse, *, read_only: bool, one_thread: bool
+) -> Iterator[duckdb.DuckDBPyConnection]:
     lake = warehouse.lake
     assert lake is not None
-    key = (lake.catalog, read_only, repr(sorted(warehouse.duckdb_config.items())))
+    settings = _ONE_THREAD if one_thread else None
+    key = (lake.catalog, read_only, repr(sorted({**warehouse.duckdb_config, **(settings or {})}.items())))
     with _lake_instances_guard:
         instance = _lake_instances.pop(key, None)
         if instance is None:
-            settings = None if read_only else _WRITER_SETTINGS
             instance = open_lake(warehouse, read_only=read_only, config=settings)
             _lake_versions[key] = 0
         if not read_only and _lake_versions[key] < migrations()[-1][0]:

@@ -441,16 +441,25 @@ def test_a_warehouse_gets_its_memory_limit_and_a_bad_one_is_a_clear_error(wareho
         assert con.execute("SELECT current_setting('memory_limit')").fetchone() != ("95.3 MiB",)
 
 
-def test_a_lake_writer_runs_its_statements_on_one_thread_and_its_readers_on_more(
+def test_a_lake_writer_runs_its_statements_and_its_runs_reads_on_one_thread_and_analysts_on_more(
     warehouse: Warehouse,
 ) -> None:
     if warehouse.lake is None or (os.cpu_count() or 1) < 2:
         pytest.skip("a DuckDB file keeps DuckDB's default in both modes; one core cannot tell them apart")
     with connect(warehouse) as con:
         assert con.execute("SELECT current_setting('threads')").fetchone() == (1,)
+    with connect(warehouse, read_only=True, run_reads=True) as con:
+        assert con.execute("SELECT current_setting('threads')").fetchone() == (1,)
     with connect(warehouse, read_only=True) as con:
         [(threads,)] = con.execute("SELECT current_setting('threads')").fetchall()
     assert threads == os.cpu_count()
+    # ... and the analysts' instance is still there after the run's: each kept under its own settings.
+    with (
+        connect(warehouse, read_only=True, run_reads=True) as run,
+        connect(warehouse, read_only=True) as analyst,
+    ):
+        assert run.execute("SELECT current_setting('threads')").fetchone() == (1,)
+        assert analyst.execute("SELECT current_setting('threads')").fetchone() == (threads,)
 
 
 def test_sentences_lose_their_key_and_keep_their_rows(tmp_path: Path) -> None:
