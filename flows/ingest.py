@@ -105,6 +105,10 @@ class CrawlCounts:
 # artifact (1.9 s to send, more for the server to store, a page the UI cannot show), and past ~1.5 MB
 # (about 8,000 rows) the server logs "Refusing to publish event of size ..." for it; 1,000 rows: ~0.2 MB.
 ARTIFACT_ROWS = 1_000
+# How many times a run whose decisions went stale by its turn at a lake's commit lock decides again after
+# the turn (another writer may commit once more meanwhile) before it decides in a turn, where nothing else
+# commits but it (`process_batch`).
+DECISIONS_OUTSIDE_THE_TURN = 2
 
 
 @dataclass(frozen=True)
@@ -550,10 +554,12 @@ def process_batch(
     Everything that does not write comes first: extraction, cleaning, then analysis, signatures and story
     evidence of every article that may be new (not a copy or version of a stored or an earlier one), then
     deduplication's decisions against one snapshot of what is stored. The batch loads in a turn at a
-    lake's commit lock, where the decisions are made again if another writer committed anything they read
-    after that snapshot: writers of one lake do the first part side by side and take turns at the second,
-    so each decides against every article committed before it (docs/scaling.md). A DuckDB file's run holds
-    its writer lock throughout, so nothing can be taken over and no decision goes stale.
+    lake's commit lock, if no other writer committed anything the decisions read after that snapshot;
+    otherwise the run leaves its turn, decides again against the newer snapshot, and takes another turn
+    (after `DECISIONS_OUTSIDE_THE_TURN` such rounds it decides in the turn). Writers of one lake do the
+    first part side by side and take turns at the second, so each decides against every article committed
+    before it (docs/scaling.md). A DuckDB file's run holds its writer lock throughout, so nothing can be
+    taken over and no decision goes stale.
     """
     step = stages or Stages.of_tasks()
     hand = step.hand
@@ -566,24 +572,34 @@ def process_batch(
     # A new article without evidence (taken for a repeat) gets it in deduplicate: that does not happen
     # while stored articles are never removed (`copies_and_versions`).
     dedup = step.deduplicate(db, hand(articles), now, hand(evidence), story_embeddings)
-    with commit_lock(db, holder=run_id):
-        taken = step.taken_over(db, run_id, [d.doc_id for d in pending]) if db.lake is not None else set()
-        if taken:
-            processed = processed.without(taken)
-            articles = [article for article, _ in processed.articles]
-        stale = step.stale_decisions(db, dedup.snapshot)
-        if taken or stale:
-            # Another writer committed what the decisions read: decided again, against what is stored
-            # now (in this turn nothing else commits).
+    doc_ids = [document.doc_id for document in pending]
+    left_to_others: set[str] = set()
+    decided_outside = 0
+    while True:
+        with commit_lock(db, holder=run_id):
+            taken = set()
+            if db.lake is not None:
+                taken = step.taken_over(db, run_id, [i for i in doc_ids if i not in left_to_others])
+                left_to_others |= taken
+                processed = processed.without(taken)
+                articles = [article for article, _ in processed.articles]
+            stale = step.stale_decisions(db, dedup.snapshot)
             if stale:
                 _log_in_flow_run(
-                    "Deduplication decided again in this run's turn: another run committed to %s meanwhile",
+                    "Deduplication decides again: another run committed to %s after its snapshot",
                     ", ".join(stale),
                 )
-            dedup = step.deduplicate(db, hand(articles), now, hand(evidence), story_embeddings)
-        outcome = pipeline.outcome_of(processed, dedup)
-        step.load(db, run_id, now, hand(outcome))
-    return outcome, len(taken)
+            if (taken or stale) and decided_outside == DECISIONS_OUTSIDE_THE_TURN:
+                # In this turn nothing else commits: decided against what is stored now, once more.
+                dedup = step.deduplicate(db, hand(articles), now, hand(evidence), story_embeddings)
+            if not (taken or stale) or decided_outside == DECISIONS_OUTSIDE_THE_TURN:
+                outcome = pipeline.outcome_of(processed, dedup)
+                step.load(db, run_id, now, hand(outcome))
+                return outcome, len(left_to_others)
+        # Decided again after the turn, so that other writers' turns do not wait for it; the next turn
+        # checks the new snapshot.
+        dedup = step.deduplicate(db, hand(articles), now, hand(evidence), story_embeddings)
+        decided_outside += 1
 
 
 def _log_in_flow_run(message: str, *args: object) -> None:

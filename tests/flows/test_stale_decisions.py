@@ -1,6 +1,7 @@
 """Writers of one lake make deduplication's decisions side by side, each against a snapshot, and take
-turns at the commit lock to load: a run whose decisions another writer's commit made stale decides again
-in its turn; one that others only touched in their bookkeeping (runs, raw documents, claims) does not.
+turns at the commit lock to load: a run whose decisions another writer's commit made stale leaves its turn
+and decides again (in the turn, once it has done so `DECISIONS_OUTSIDE_THE_TURN` times); one that others
+only touched in their bookkeeping (runs, raw documents, claims) does not.
 
 Here the other writer's work happens, whole, between one run's decisions and its turn, in this process,
 on a lake with a SQLite catalog (no server)."""
@@ -19,6 +20,7 @@ from extract.files import DEFAULT_MAX_BYTES
 from flows import ingest
 from flows.pipeline import Deduplicated
 from transform.outcomes import BatchOutcome
+from warehouse import connection as warehouse_connection
 from warehouse.connection import LAKE_NAME, Warehouse, connect, create_lake
 from warehouse.locks import run_guard
 from warehouse.queries import changes_since, lake_snapshot
@@ -30,6 +32,15 @@ REPORT = (
     "Industries for 84 million euros. The first two cranes arrive in May, the port said on Monday. "
     "Dockworkers welcomed the order.\n"
 )
+# Other writers' loads, unrelated to it.
+OTHER_REPORTS = [
+    "Library hours extended\n\nThe city library of Orsk will open until ten at night from April, its "
+    "director said. Students had asked for longer hours during exams.\n",
+    "Ferry line resumes\n\nThe ferry between Lunde and Karsholm sails again after a winter pause of three "
+    "months. Tickets cost 12 crowns, the operator said on Tuesday.\n",
+    "Bakery wins prize\n\nA family bakery in Dorne won the regional bread prize for its rye loaf. The "
+    "jury tasted 140 loaves over two days.\n",
+]
 
 
 @pytest.fixture
@@ -59,20 +70,23 @@ def run(db: Warehouse, folder: Path, stages: ingest.Stages) -> BatchOutcome:
     return outcome
 
 
-def deciding(meanwhile: Callable[[], Any]) -> tuple[ingest.Stages, list[Deduplicated]]:
-    """The plain stages, recording each set of decisions, with `meanwhile` run (another writer's work)
-    right after the first: between the run's decisions and its turn at the commit lock."""
+def deciding(*meanwhile: Callable[[], Any]) -> tuple[ingest.Stages, list[Deduplicated], list[bool]]:
+    """The plain stages, recording each set of decisions and whether it was made holding the commit
+    lock, with `meanwhile[i]` run (another writer's work) right after the (i+1)th: between those decisions
+    and the run's next turn at the commit lock."""
     plain = ingest.Stages.plain()
     decided: list[Deduplicated] = []
+    in_turn: list[bool] = []
 
-    def deduplicate(*args: Any, **kwargs: Any) -> Deduplicated:
-        dedup = plain.deduplicate(*args, **kwargs)
+    def deduplicate(db: Warehouse, *args: Any, **kwargs: Any) -> Deduplicated:
+        in_turn.append(db.lake is not None and db.lake.catalog in warehouse_connection._held)
+        dedup = plain.deduplicate(db, *args, **kwargs)
         decided.append(dedup)
-        if len(decided) == 1:
-            meanwhile()
+        if len(decided) <= len(meanwhile):
+            meanwhile[len(decided) - 1]()
         return dedup
 
-    return dataclasses.replace(plain, deduplicate=deduplicate), decided
+    return dataclasses.replace(plain, deduplicate=deduplicate), decided, in_turn
 
 
 def articles(db: Warehouse) -> int:
@@ -82,26 +96,51 @@ def articles(db: Warehouse) -> int:
     return int(found[0])
 
 
-def test_decisions_another_writer_made_stale_are_made_again_in_the_turn(
+def test_decisions_another_writer_made_stale_are_made_again_outside_the_turn(
     lake: Warehouse, tmp_path: Path
 ) -> None:
     first = folder_with(tmp_path / "first", "harbour.txt")
     second = folder_with(tmp_path / "second", "harbour-copy.txt")  # the same text at another address
-    stages, decided = deciding(lambda: run(lake, first, ingest.Stages.plain()))
+    stages, decided, in_turn = deciding(lambda: run(lake, first, ingest.Stages.plain()))
 
     outcome = run(lake, second, stages)
 
     assert len(decided) == 2
+    assert in_turn == [False, False]  # other writers' turns never wait for this run's decisions
     assert [a.uri.rsplit("/", 1)[-1] for a in decided[0].exact.new_articles] == ["harbour-copy.txt"]
     assert not outcome.articles
     assert [d.uri.rsplit("/", 1)[-1] for d in outcome.duplicates] == ["harbour-copy.txt"]
     assert articles(lake) == 1
 
 
+def test_decisions_that_keep_going_stale_are_made_in_the_turn_at_last(
+    lake: Warehouse, tmp_path: Path
+) -> None:
+    def other_writer(number: int) -> Callable[[], Any]:
+        folder = tmp_path / f"other{number}"
+        folder.mkdir()
+        (folder / "report.txt").write_text(OTHER_REPORTS[number], encoding="utf-8")
+        return lambda: run(lake, folder, ingest.Stages.plain())
+
+    first = folder_with(tmp_path / "first", "harbour.txt")
+    second = folder_with(tmp_path / "second", "harbour-copy.txt")
+    others = [other_writer(n) for n in range(ingest.DECISIONS_OUTSIDE_THE_TURN)]
+    # Another writer commits after each set of decisions made outside the turn: the original of this
+    # run's copy comes last, so only decisions made after it see it.
+    stages, _, in_turn = deciding(*others, lambda: run(lake, first, ingest.Stages.plain()))
+
+    outcome = run(lake, second, stages)
+
+    assert in_turn == [False] * (ingest.DECISIONS_OUTSIDE_THE_TURN + 1) + [True]
+    assert not outcome.articles
+    assert [d.uri.rsplit("/", 1)[-1] for d in outcome.duplicates] == ["harbour-copy.txt"]
+    assert articles(lake) == 1 + ingest.DECISIONS_OUTSIDE_THE_TURN
+
+
 def test_decisions_hold_when_others_only_stored_documents_and_ran(lake: Warehouse, tmp_path: Path) -> None:
     other = folder_with(tmp_path / "other", "harbour.txt")
     second = folder_with(tmp_path / "second", "harbour-copy.txt")
-    stages, decided = deciding(lambda: store(lake, other))  # a run's start, its raw documents, its claims
+    stages, decided, _ = deciding(lambda: store(lake, other))  # a run's start, its raw documents, its claims
 
     outcome = run(lake, second, stages)
 
