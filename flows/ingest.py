@@ -51,6 +51,7 @@ from warehouse.loads import (
     documents_with_outcome,
     finish_run,
     load_outcomes,
+    raw_rows,
     record_attempts,
     run_status,
     running_runs,
@@ -225,12 +226,13 @@ def store_raw(
     claim, which other runs of a lake leave to it while it lives. On a lake all this is one turn at the
     commit lock, so two runs never claim one document.
     """
+    rows = raw_rows(documents, run_id)
     with connect(db) as connection:
         others = [run for run in running_runs(connection) if run != run_id]
         alive = live_runs(db, others)
         abandoned = close_abandoned_runs(connection, [run for run in others if run not in alive], now)
         start_run(connection, run_id, flow_run_id, now)
-        stored = store_raw_documents(connection, documents, run_id)
+        stored = store_raw_documents(connection, rows)
         claimed = claimed_documents(connection, alive)
         pending = [d for d in pending_documents(connection, documents) if d.doc_id not in claimed]
         attempts = attempt_counts(connection, [d.doc_id for d in pending])

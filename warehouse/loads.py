@@ -129,35 +129,48 @@ def finish_run(
     )
 
 
-def store_raw_documents(
-    connection: duckdb.DuckDBPyConnection, documents: Sequence[RawDocument], run_id: str
-) -> int:
+@dataclass(frozen=True, slots=True)
+class RawRows:
+    """Documents as `raw_documents` rows, web pages compressed (`raw_rows`)."""
+
+    table: pa.Table
+
+
+def raw_rows(documents: Sequence[RawDocument], run_id: str) -> RawRows:
+    """The rows `store_raw_documents` stores. Built before a lake's turn at the commit lock: compressing a
+    web page costs ~4 ms (72 real pages of 285 KB on average: 0.28 s), which a 150-page run would
+    otherwise spend holding the lock every other writer waits for."""
+    return RawRows(
+        pa.table(
+            {
+                "doc_id": pa.array([d.doc_id for d in documents], pa.string()),
+                "source": pa.array([d.source for d in documents], pa.string()),
+                "source_kind": pa.array([str(d.source_kind) for d in documents], pa.string()),
+                "uri": pa.array([d.uri for d in documents], pa.string()),
+                "fetched_at": pa.array([d.fetched_at for d in documents], TIMESTAMP),
+                "content_type": pa.array([d.content_type for d in documents], pa.string()),
+                "sha256": pa.array([d.sha256 for d in documents], pa.string()),
+                "size_bytes": pa.array([d.size_bytes for d in documents], pa.int64()),
+                "content": pa.array([_stored_content(d) for d in documents], pa.binary()),
+                "content_encoding": pa.array([_content_encoding(d) for d in documents], pa.string()),
+                "refused_reason": pa.array([d.refused_reason for d in documents], pa.string()),
+                "run_id": pa.array([run_id] * len(documents), pa.string()),
+                "http_status": pa.array([d.http_status for d in documents], pa.int32()),
+                "requested_url": pa.array([d.requested_url for d in documents], pa.string()),
+                "etag": pa.array([d.etag for d in documents], pa.string()),
+                "last_modified": pa.array([d.last_modified for d in documents], pa.string()),
+            }
+        )
+    )
+
+
+def store_raw_documents(connection: duckdb.DuckDBPyConnection, rows: RawRows) -> int:
     """Store documents not stored yet (by doc_id), listed as pending, in one transaction. Returns how many
     were new."""
-    if not documents:
+    if not rows.table.num_rows:
         return 0
-    rows = pa.table(
-        {
-            "doc_id": [d.doc_id for d in documents],
-            "source": [d.source for d in documents],
-            "source_kind": [str(d.source_kind) for d in documents],
-            "uri": [d.uri for d in documents],
-            "fetched_at": pa.array([d.fetched_at for d in documents], TIMESTAMP),
-            "content_type": [d.content_type for d in documents],
-            "sha256": [d.sha256 for d in documents],
-            "size_bytes": pa.array([d.size_bytes for d in documents], pa.int64()),
-            "content": pa.array([_stored_content(d) for d in documents], pa.binary()),
-            "content_encoding": pa.array([_content_encoding(d) for d in documents], pa.string()),
-            "refused_reason": pa.array([d.refused_reason for d in documents], pa.string()),
-            "run_id": [run_id] * len(documents),
-            "http_status": pa.array([d.http_status for d in documents], pa.int32()),
-            "requested_url": pa.array([d.requested_url for d in documents], pa.string()),
-            "etag": pa.array([d.etag for d in documents], pa.string()),
-            "last_modified": pa.array([d.last_modified for d in documents], pa.string()),
-        }
-    )
     with transaction(connection):
-        with registered(connection, "_newsetl_docs", rows.select(["doc_id"])):
+        with registered(connection, "_newsetl_docs", rows.table.select(["doc_id"])):
             listed = connection.execute(
                 """
                 INSERT INTO pending_documents (doc_id)
@@ -165,7 +178,7 @@ def store_raw_documents(
                 WHERE NOT EXISTS (SELECT 1 FROM raw_documents AS d WHERE d.doc_id = n.doc_id)
                 """
             ).fetchone()
-        insert_rows(connection, "raw_documents", rows, skip_existing=("doc_id",))
+        insert_rows(connection, "raw_documents", rows.table, skip_existing=("doc_id",))
         return int(listed[0]) if listed else 0
 
 

@@ -21,7 +21,7 @@ from flows.ingest import ingest
 from tests.faults.conftest import Ledger, integrity, jsonl_uris, lost_rows, raw_uris, write_news
 from transform.outcomes import BatchOutcome
 from warehouse.connection import connect
-from warehouse.loads import store_raw_documents
+from warehouse.loads import raw_rows, store_raw_documents
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -182,7 +182,7 @@ def test_a_document_pending_in_runs_that_died_is_set_aside(
     suspect = raw[2]
     # As if three runs had stored this document and died (killed, out of memory) while it was pending.
     with connect(db_path) as connection:
-        store_raw_documents(connection, [suspect], "dead-1")
+        store_raw_documents(connection, raw_rows([suspect], "dead-1"))
         for run in ("dead-1", "dead-2", "dead-3"):
             connection.execute("INSERT INTO processing_attempts VALUES (?, ?, now())", [suspect.doc_id, run])
         connection.execute(

@@ -32,7 +32,7 @@ from warehouse.connection import (
     schema_version,
 )
 from warehouse.integrity import check_integrity
-from warehouse.loads import documents_with_outcome, load_outcomes, start_run, store_raw_documents
+from warehouse.loads import documents_with_outcome, load_outcomes, raw_rows, start_run, store_raw_documents
 from warehouse.queries import (
     known_articles,
     learned_boilerplate,
@@ -126,7 +126,7 @@ def open_with_a_newer_schema(warehouse: Warehouse, sql: str) -> subprocess.Compl
 def test_an_older_file_upgrades_without_losing_rows(warehouse: Warehouse) -> None:
     doc = raw("a.txt", "kept across upgrades")
     with connect(warehouse) as con:
-        store_raw_documents(con, [doc], "run-1")
+        store_raw_documents(con, raw_rows([doc], "run-1"))
     upgrade = open_with_a_newer_schema(warehouse, "ALTER TABLE articles ADD COLUMN note VARCHAR;")
     assert upgrade.returncode == 0, upgrade.stderr
     assert upgrade.stdout.strip() == "999"
@@ -150,8 +150,8 @@ def test_a_failing_migration_leaves_the_file_at_its_old_version(warehouse: Wareh
 def test_raw_documents_are_stored_once(warehouse: Warehouse) -> None:
     docs = [raw("a.txt", "one"), raw("b.txt", "two")]
     with connect(warehouse) as con:
-        assert store_raw_documents(con, docs, "run-1") == 2
-        assert store_raw_documents(con, [*docs, raw("c.txt", "three")], "run-2") == 1
+        assert store_raw_documents(con, raw_rows(docs, "run-1")) == 2
+        assert store_raw_documents(con, raw_rows([*docs, raw("c.txt", "three")], "run-2")) == 1
         assert table_counts(con)["raw_documents"] == 3
         stored = con.execute("SELECT content FROM raw_documents WHERE uri = 'file:///in/a.txt'").fetchone()
     assert stored == (b"one",)
@@ -160,7 +160,7 @@ def test_raw_documents_are_stored_once(warehouse: Warehouse) -> None:
 def test_pending_documents_are_those_without_an_outcome(warehouse: Warehouse) -> None:
     a, b, c, d = (raw(n, n * 3) for n in ("a", "b", "c", "d"))
     with connect(warehouse) as con:
-        store_raw_documents(con, [a, b, c, d], "run-1")
+        store_raw_documents(con, raw_rows([a, b, c, d], "run-1"))
         assert [p.doc_id for p in pending_documents(con)] == [a.doc_id, b.doc_id, c.doc_id, d.doc_id]
         load_outcomes(
             con,
@@ -193,8 +193,8 @@ def test_the_pending_list_follows_stores_and_outcomes_and_the_integrity_check_co
     outcome takes it off, in the same transactions; check_integrity names any difference."""
     a, b, c = (raw(n, n * 3) for n in ("a", "b", "c"))
     with connect(warehouse) as con:
-        store_raw_documents(con, [a, b], "run-1")
-        assert store_raw_documents(con, [b, c], "run-2") == 1  # b is stored (and listed) once
+        store_raw_documents(con, raw_rows([a, b], "run-1"))
+        assert store_raw_documents(con, raw_rows([b, c], "run-2")) == 1  # b is stored (and listed) once
         assert listed_pending(con) == {a.doc_id, b.doc_id, c.doc_id}
         outcome = BatchOutcome(
             articles=((article_for(a), "plain-text"),), rejects=(Reject(b.uri, "extract", "bad", b.doc_id),)
@@ -215,7 +215,7 @@ def test_the_pending_list_follows_stores_and_outcomes_and_the_integrity_check_co
 def test_the_migration_lists_the_documents_already_waiting(warehouse: Warehouse) -> None:
     waiting, done = raw("a", "waiting"), raw("b", "done")
     with connect(warehouse) as con:
-        store_raw_documents(con, [waiting, done], "run-1")
+        store_raw_documents(con, raw_rows([waiting, done], "run-1"))
         load_outcomes(con, "run-1", NOW, BatchOutcome(articles=((article_for(done), "plain-text"),)))
         # As a file made before migration 017 has it: no list (nor the columns 018 and 019 add).
         con.execute("DROP TABLE pending_documents")
@@ -232,7 +232,7 @@ def test_the_migration_lists_the_documents_already_waiting(warehouse: Warehouse)
 def test_reprocessing_lists_every_document_again(warehouse: Warehouse) -> None:
     a, b = raw("a", "first text"), raw("b", "second text")
     with connect(warehouse) as con:
-        store_raw_documents(con, [a, b], "run-1")
+        store_raw_documents(con, raw_rows([a, b], "run-1"))
         load_outcomes(con, "run-1", NOW, BatchOutcome(articles=((article_for(a), "plain-text"),)))
         forget_derived(con)
         assert listed_pending(con) == {a.doc_id, b.doc_id}
@@ -246,8 +246,8 @@ def test_pending_documents_at_hand_are_not_read_back(warehouse: Warehouse) -> No
     first = raw("c", "fetched twice")
     again = replace(first, fetched_at=datetime(2026, 1, 2, tzinfo=UTC), etag='"v2"')
     with connect(warehouse) as con:
-        store_raw_documents(con, [left_over, first], "run-1")
-        store_raw_documents(con, [fresh, again], "run-2")
+        store_raw_documents(con, raw_rows([left_over, first], "run-1"))
+        store_raw_documents(con, raw_rows([fresh, again], "run-2"))
         pending = pending_documents(con, [fresh, again])
     assert pending == [left_over, fresh, first]
     assert pending[1] is fresh
@@ -264,7 +264,7 @@ def test_a_failed_load_leaves_nothing_of_its_batch(
     )
     new_article_and_reject = BatchOutcome(articles=((article_for(b), "plain-text"),), rejects=(reject,))
     with connect(warehouse) as con:
-        store_raw_documents(con, [a, b], "run-1")
+        store_raw_documents(con, raw_rows([a, b], "run-1"))
         load_outcomes(con, "run-1", NOW, BatchOutcome(articles=((article_for(a), "plain-text"),)))
         before = table_counts(con)
         if warehouse.lake is None:
@@ -290,7 +290,7 @@ def _fail_to_insert(*_: object) -> None:
 def test_cleaning_audit_is_queryable(warehouse: Warehouse) -> None:
     a = raw("a.txt", "audited text")
     with connect(warehouse) as con:
-        store_raw_documents(con, [a], "run-1")
+        store_raw_documents(con, raw_rows([a], "run-1"))
         load_outcomes(con, "run-1", NOW, BatchOutcome(articles=((article_for(a), "plain-text"),)))
         rows = con.execute("SELECT step, changes, details FROM cleaning_changes").fetchall()
     assert rows == [("drop_boilerplate_lines", 2, ["Advertisements", "Advertisements"])]
@@ -320,7 +320,7 @@ def test_path_rejects_are_recorded_once_across_runs(warehouse: Warehouse) -> Non
 def test_known_articles_finds_only_the_given_keys(warehouse: Warehouse) -> None:
     a, b = raw("a.txt", "alpha text"), raw("b.txt", "beta text")
     with connect(warehouse) as con:
-        store_raw_documents(con, [a, b], "run-1")
+        store_raw_documents(con, raw_rows([a, b], "run-1"))
         load_outcomes(
             con,
             "run-1",
@@ -470,7 +470,7 @@ def test_sentences_lose_their_key_and_keep_their_rows(tmp_path: Path) -> None:
     done = raw("a", "done")
     article = article_for(done)
     with connect(Warehouse(tmp_path / "w.duckdb")) as con:
-        store_raw_documents(con, [done], "run-1")
+        store_raw_documents(con, raw_rows([done], "run-1"))
         analysis = ArticleAnalysis(article.article_id, ("First one.", "Second one."), (), ())
         load_outcomes(
             con, "run-1", NOW, BatchOutcome(articles=((article, "plain-text"),), analyses=(analysis,))
