@@ -46,12 +46,15 @@ from typing import Any
 
 from bench.corpus import generate
 
-DOCUMENTS = 600
+DOCUMENTS = 1200
 QUICK_DOCUMENTS = 96
-# Four runs of 150 pages: large enough that extraction, which workers do side by side, outweighs the turns
-# at the commit lock (a lake's statements cost catalog round trips, ~3-5 s of turns per run on this
-# machine whatever its size); 2 each for two workers.
-BATCHES = 4
+# Eight runs of 150 pages: large enough that extraction, which workers do side by side, outweighs the turns
+# at the commit lock (a lake's statements cost catalog round trips); 4 each for two workers, one after
+# another, as a cluster's workers take scheduled runs. With 2 each (600 pages, until 2026-12-04), the first
+# run's start (both workers claim at the same moment, one waits) and the last one's end (one worker done,
+# the other still loading) weighed twice as much, and one slow moment of this VM more: paired rounds on
+# PostgreSQL, the same code, gave 1.55-1.64x at 600 pages and 1.61-1.79x at 1,200 (docs/scaling.md).
+BATCHES = 8
 # Each configuration is measured this many times, on a new lake each time, and a round measures every
 # configuration once, one after another: this VM's speed drifts by 30% within minutes, so 2 vs 1 is
 # taken within each round (a 1-worker run and a 2-worker run minutes apart) and the median of the rounds
@@ -166,7 +169,7 @@ def _worker(spec: str, folders: list[str], ready: Any, go: Any, results: Any) ->
     from flows import ingest  # noqa: F401
 
     if db.lake is not None:  # a worker's two DuckDB instances, its reads' and its writes' (each attaches)
-        with connect(db, read_only=True):
+        with connect(db, read_only=True, run_reads=True):
             pass
         with connect(db):
             pass
@@ -185,15 +188,16 @@ def _worker(spec: str, folders: list[str], ready: Any, go: Any, results: Any) ->
             "lock_held_s": sum(holds),
             "lock_turns": len(waits),
             "decided_again": sum(stale),
-            "batches": len(stale),
+            "batches": len(folders),
             "cpu_s": time.process_time() - cpu_started,
         }
     )
 
 
 def _count_stale_decisions(stale: list[bool]) -> None:
-    """Record, in this process, whether each batch's decisions had gone stale by its turn at the commit
-    lock (another worker committed what they read), so deduplication ran again in the turn."""
+    """Record, in this process, whether a batch's decisions had gone stale by each of its turns at the
+    commit lock (another worker committed what they read), so deduplication ran again (once per stale
+    answer: after the turn, or in it at last)."""
     from flows import ingest
 
     check = ingest.stale_decisions.fn
@@ -410,7 +414,7 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str]]:
         out.append(
             (
                 name,
-                f"{label}: best docs/s (commit lock waited / held s; batches decided again)",
+                f"{label}: best docs/s (commit lock waited / held s; decisions made again, of runs)",
                 f"{f['docs_per_s']} ({f['lock_wait_s']} / {f['lock_held_s']}{again})",
             )
         )
