@@ -591,10 +591,10 @@ def process_batch(
                     "Deduplication decides again: another run committed to %s after its snapshot",
                     ", ".join(stale),
                 )
-            if (taken or stale) and decided_outside == DECISIONS_OUTSIDE_THE_TURN:
-                # In this turn nothing else commits: decided against what is stored now, once more.
-                dedup = step.deduplicate(db, hand(articles), now, hand(evidence), story_embeddings)
-            if not (taken or stale) or decided_outside == DECISIONS_OUTSIDE_THE_TURN:
+            changed = bool(taken or stale)
+            if not changed or decided_outside == DECISIONS_OUTSIDE_THE_TURN:
+                if changed:  # in this turn nothing else commits: decided against what is stored now
+                    dedup = step.deduplicate(db, hand(articles), now, hand(evidence), story_embeddings)
                 outcome = pipeline.outcome_of(processed, dedup)
                 step.load(db, run_id, now, hand(outcome))
                 return outcome, len(left_to_others)
