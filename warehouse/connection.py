@@ -784,7 +784,7 @@ def is_lake(connection: duckdb.DuckDBPyConnection) -> bool:
 # commit lock (one writer decides and commits at a time). Tested: every migration applies to a lake.
 _KEY_COLUMN = re.compile(r"(\w+\s+[A-Z]+(?:\[\])?)\s+PRIMARY KEY", re.IGNORECASE)
 _KEY_CLAUSE = re.compile(r",\s*PRIMARY KEY\s*\([^)]*\)", re.IGNORECASE)
-_INDEX = re.compile(r"^\s*CREATE\s+(UNIQUE\s+)?INDEX\b[^;]*;", re.IGNORECASE | re.MULTILINE)
+_INDEX = re.compile(r"^\s*(?:CREATE\s+(?:UNIQUE\s+)?|DROP\s+)INDEX\b[^;]*;", re.IGNORECASE | re.MULTILINE)
 
 
 _MACRO_COMMENT = re.compile(r"^COMMENT ON MACRO (?:TABLE )?\w+ IS '(?:[^']|'')*';", re.MULTILINE)
@@ -792,8 +792,9 @@ _VIEW = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?VIEW\s+(\w+)", re.IGNORECASE)
 
 
 def for_lake(sql: str) -> str:
-    """A migration as a DuckLake takes it: the same tables without primary keys and indexes, and views
-    without column comments (DuckLake comments tables, views and table columns only)."""
+    """A migration as a DuckLake takes it: the same tables without primary keys and indexes (nor the
+    statements that drop an index), and views without column comments (DuckLake comments tables, views
+    and table columns only)."""
     views = {name for _, _, text in migrations() for name in _VIEW.findall(text)}
     view_columns = re.compile(
         rf"^COMMENT ON COLUMN ({'|'.join(sorted(views))})\.\w+ IS '(?:[^']|'')*';", re.MULTILINE

@@ -163,7 +163,7 @@ def known_articles(
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Stored articles matching the given keys: ({canonical_url: article_id}, {body_hash: article_id}).
 
-    Only the batch's keys are looked up (a join on an index), never the whole history.
+    Only the batch's keys are looked up: a hash join that reads the two key columns, not the articles.
     """
     keys = pa.table({"key": pa.array([*canonical_urls, *body_hashes], pa.string())})
     with registered(connection, "_newsetl_keys", keys):

@@ -499,6 +499,31 @@ def test_sentences_lose_their_key_and_keep_their_rows(tmp_path: Path) -> None:
     assert comment == ("The sentence.",)
 
 
+def test_articles_lose_their_lookup_indexes_and_lookups_still_find_their_keys(tmp_path: Path) -> None:
+    # Migration 021, on a file made before it: the indexes on canonical_url and body_hash, which every
+    # run's checkpoint rewrote in part, are dropped; the key on article_id stays.
+    done = raw("a", "done")
+    article = article_for(done)
+    with connect(Warehouse(tmp_path / "w.duckdb")) as con:
+        store_raw_documents(con, raw_rows([done], "run-1"))
+        load_outcomes(con, "run-1", NOW, BatchOutcome(articles=((article, "plain-text"),)))
+        # As the file had them before migration 021.
+        con.execute("CREATE INDEX articles_canonical_url ON articles (canonical_url)")
+        con.execute("CREATE INDEX articles_body_hash ON articles (body_hash)")
+        con.execute("DELETE FROM schema_version WHERE version >= 21")
+        assert migrate(con) == migrations()[-1][0]
+        indexes = con.execute(
+            "SELECT index_name FROM duckdb_indexes() WHERE table_name = 'articles'"
+        ).fetchall()
+        kinds = con.execute(
+            "SELECT constraint_type FROM duckdb_constraints() WHERE table_name = 'articles'"
+        ).fetchall()
+        found = known_articles(con, [article.canonical_url, "https://elsewhere.test/"], [article.body_hash])
+    assert indexes == []
+    assert ("PRIMARY KEY",) in kinds
+    assert found == ({article.canonical_url: article.article_id}, {article.body_hash: article.article_id})
+
+
 def test_a_writer_puts_a_sqlite_catalog_in_write_ahead_log_mode(tmp_path: Path) -> None:
     """Readers of the catalog (other workers deciding against a snapshot, analysts) then never hold up a
     writer's commit; a catalog created before keeps SQLite's default until a writer opens it."""
