@@ -82,3 +82,17 @@ def test_013_fills_char_count_and_keeps_latin_signatures_comparable(tmp_path: Pa
     assert np.array_equal(stored, signature(LATIN)[0])  # relabelled bits are today's bits
     assert "new-chinese" not in found  # its old signature waits for reprocess
     connection.close()
+
+
+def test_a_signature_of_another_scheme_is_no_candidate_even_on_its_own_band_keys(tmp_path: Path) -> None:
+    # The lookup reads the band rows without their scheme and checks it on the signature: the Chinese
+    # article's stored signature (the words scheme, waiting for reprocess) is found under its own scheme
+    # by its own band keys, and never under today's.
+    connection = _warehouse_before_013(tmp_path / "old.duckdb")
+    migrate(connection)
+    stored = connection.execute("SELECT band_key FROM lsh_bands WHERE article_id = 'chinese'").fetchall()
+    keys = {"new": [key for (key,) in stored]}
+    found = near_duplicate_candidates(connection, WORDS_SCHEME.scheme_id, keys)
+    assert [fp.article_id for fp in found["new"]] == ["chinese"]
+    assert near_duplicate_candidates(connection, DEFAULT_SCHEME.scheme_id, keys) == {}
+    connection.close()
