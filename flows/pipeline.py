@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import multiprocessing
+import operator
 import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -48,6 +49,7 @@ from transform.near_duplicates import (
 )
 from transform.outcomes import BatchOutcome
 from transform.records import Article, OffTopic, RawDocument
+from transform.search_terms import SearchDocument, search_document
 from transform.stories import (
     StoryAssignment,
     StoryFeatures,
@@ -112,6 +114,7 @@ class Deduplicated:
     stories: list[StoryAssignment]
     analyses: list[ArticleAnalysis] = field(default_factory=list)  # of the new articles
     warnings: list[str] = field(default_factory=list)
+    searched: list[SearchDocument] = field(default_factory=list)  # the new articles' index entries
     snapshot: int | None = None  # the lake snapshot its decisions read (None: not read from a lake)
 
 
@@ -197,6 +200,19 @@ class Evidence:
     features: dict[str, StoryFeatures]
     warnings: list[str] = field(default_factory=list)
     analyses: dict[str, ArticleAnalysis] = field(default_factory=dict)
+    # Each article's entry in the full-text index, tokenized here rather than in the load (on one core,
+    # and on a lake in the writer's turn).
+    searched: dict[str, SearchDocument] = field(default_factory=dict)
+
+    def __or__(self, other: Evidence) -> Evidence:
+        """This evidence and `other`'s (of other articles, or gathered later)."""
+        return Evidence(
+            self.signed | other.signed,
+            self.features | other.features,
+            self.warnings + other.warnings,
+            self.analyses | other.analyses,
+            self.searched | other.searched,
+        )
 
 
 def gather_evidence(
@@ -206,17 +222,12 @@ def gather_evidence(
     signature cannot be computed is still loaded, as a near-duplicate of nothing; one whose text cannot
     be read starts its own story and has no analysis rows (each with a warning). With
     `story_embeddings`, each report's story evidence carries its sentence embedding too."""
-    parts = map_chunks(_evidence_here, articles, workers)
-    features = {feature.article_id: feature for part in parts for feature in part[1]}
-    warnings = [warning for part in parts for warning in part[2]]
+    evidence = functools.reduce(operator.or_, map_chunks(_evidence_here, articles, workers), Evidence({}, {}))
     if story_embeddings:
-        features |= _with_meaning(articles, features, warnings)
-    return Evidence(
-        signed={article_id: (sig, shingles) for part in parts for article_id, sig, shingles in part[0]},
-        features=features,
-        warnings=warnings,
-        analyses={analysis.article_id: analysis for part in parts for analysis in part[3]},
-    )
+        warnings = list(evidence.warnings)
+        meaning = _with_meaning(articles, evidence.features, warnings)
+        evidence = dataclasses.replace(evidence, features=evidence.features | meaning, warnings=warnings)
+    return evidence
 
 
 def _with_meaning(
@@ -270,13 +281,12 @@ def deduplicate(
     given = evidence or Evidence({}, {})
     missing = [a for a in exact.new_articles if a.article_id not in given.features]
     found = gather_evidence(missing, workers, story_embeddings) if missing else Evidence({}, {})
-    signed_of, features_of = given.signed | found.signed, given.features | found.features
-    warnings = [*given.warnings, *found.warnings]
+    every = given | found
     new_ids = [a.article_id for a in exact.new_articles]
-    signed = [(article_id, *signed_of[article_id]) for article_id in new_ids if article_id in signed_of]
-    features = [features_of[article_id] for article_id in new_ids]
-    analysed = given.analyses | found.analyses
-    analyses = [analysed[article_id] for article_id in new_ids if article_id in analysed]
+    signed = [(article_id, *every.signed[article_id]) for article_id in new_ids if article_id in every.signed]
+    features = [every.features[article_id] for article_id in new_ids]
+    analyses = [every.analyses[article_id] for article_id in new_ids if article_id in every.analyses]
+    searched = [every.searched[article_id] for article_id in new_ids if article_id in every.searched]
     key_rows = band_key_rows([sig for _, sig, _ in signed], scheme)
     keys = {article_id: row.tolist() for (article_id, _, _), row in zip(signed, key_rows, strict=True)}
     candidates = near_duplicate_candidates(connection, scheme.scheme_id, keys)
@@ -287,7 +297,9 @@ def deduplicate(
     stories = assign_stories(features, stored, copies=copies, stored_story_of=stored_story_of)
     # A report taken for a roundup (near several stories) is stored, and left out of the index, as one.
     assigned = [as_assigned(f, a) for f, a in zip(features, stories, strict=True)]
-    return Deduplicated(exact, fingerprints, near, assigned, stories, analyses, warnings)
+    return Deduplicated(
+        exact, fingerprints, near, assigned, stories, analyses, every.warnings, searched=searched
+    )
 
 
 def _candidates_of(
@@ -301,10 +313,9 @@ def _candidates_of(
     return candidate_articles(connection, [lookup for lookup in lookups if lookup.keys], StoryRules().window)
 
 
-def _evidence_here(
-    articles: Sequence[Article],
-) -> tuple[list[tuple[str, Signature, int]], list[StoryFeatures], list[str], list[ArticleAnalysis]]:
-    """The signature, story evidence and analysis of each article, and warnings for those that failed."""
+def _evidence_here(articles: Sequence[Article]) -> Evidence:
+    """The signature, story evidence, analysis and index entry of each article, and warnings for those
+    that failed."""
     warnings: list[str] = []
 
     def sign(article: Article) -> tuple[str, Signature, int]:
@@ -326,7 +337,26 @@ def _evidence_here(
         # Without evidence, the article starts its own story; without analysis, it has no analyst rows.
         features += evidence or [StoryFeatures(article.article_id, None, frozenset(), frozenset())]
         analyses += analysis
-    return signed, features, warnings, analyses
+    return Evidence(
+        {article_id: (sig, shingles) for article_id, sig, shingles in signed},
+        {feature.article_id: feature for feature in features},
+        warnings,
+        {analysis.article_id: analysis for analysis in analyses},
+        {document.article_id: document for document in _search_documents(articles)},
+    )
+
+
+def _search_documents(articles: Sequence[Article]) -> list[SearchDocument]:
+    """The index entries of the articles that can be tokenized. One that fails is left out without a
+    warning: the load tokenizes it again, and its failure there is reported as before (the batch split
+    down to the article, which is rejected)."""
+    documents = []
+    for article in articles:
+        try:
+            documents.append(search_document(article.article_id, article.title, article.body))
+        except Exception:  # reported by the load: see above
+            continue
+    return documents
 
 
 def _sentences_of(article: Article) -> Findings:
@@ -420,6 +450,7 @@ def outcome_of(processed: Processed, dedup: Deduplicated) -> BatchOutcome:
         story_features=tuple(dedup.story_features),
         stories=tuple(dedup.stories),
         analyses=tuple(dedup.analyses),
+        searched=tuple(dedup.searched),
         # Lines are counted once per article: copies of one article must not make its lines look recurring.
         line_keys=tuple(processed.line_keys[a.doc_id] for a in new),
         warnings=tuple(dedup.warnings),

@@ -14,6 +14,7 @@ from transform.dedup import Duplicate
 from transform.errors import Reject
 from transform.near_duplicates import DEFAULT_SCHEME, Fingerprint, MinHashScheme, NearDuplicate
 from transform.records import Article, OffTopic
+from transform.search_terms import SearchDocument
 from transform.stories import StoryAssignment, StoryFeatures
 from transform.versions import ArticleVersion
 
@@ -34,6 +35,8 @@ class BatchOutcome:
     story_features: tuple[StoryFeatures, ...] = ()
     stories: tuple[StoryAssignment, ...] = ()
     analyses: tuple[ArticleAnalysis, ...] = ()
+    # The new articles' full-text index entries where the batch has them (the load tokenizes the others).
+    searched: tuple[SearchDocument, ...] = ()
     # Each new article's short lines with its source: the evidence for learning boilerplate.
     line_keys: tuple[tuple[str, frozenset[str]], ...] = ()
     # Work that failed for one article without losing it (its analysis rows, its story evidence).
@@ -75,6 +78,7 @@ class BatchOutcome:
             story_features=self.story_features + other.story_features,
             stories=self.stories + other.stories,
             analyses=self.analyses + other.analyses,
+            searched=self.searched + other.searched,
             line_keys=self.line_keys + other.line_keys,
             warnings=self.warnings + other.warnings,
         )

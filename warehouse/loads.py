@@ -247,8 +247,13 @@ def load_outcomes(
         if articles:
             insert_rows(connection, "articles", _article_rows(articles, now, run_id))
             insert_rows(connection, "cleaning_changes", _cleaning_rows([a for a, _ in articles]))
+            searched = {document.article_id: document for document in outcome.searched}
             insert_search_documents(
-                connection, [search_document(a.article_id, a.title, a.body) for a, _ in articles]
+                connection,
+                [
+                    searched.get(a.article_id) or search_document(a.article_id, a.title, a.body)
+                    for a, _ in articles
+                ],
             )
         _insert_versions(connection, [first_version(a) for a, _ in articles], versions, now, run_id)
         if analyses:

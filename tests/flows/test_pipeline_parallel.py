@@ -13,6 +13,7 @@ from extract.files import read_file
 from flows import pipeline
 from tests.faults.conftest import write_news
 from transform.records import RawDocument
+from transform.search_terms import search_document
 from warehouse.connection import connect
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
@@ -75,6 +76,9 @@ def test_an_article_whose_sentences_cannot_be_read_loses_that_work_only(
     evidence = pipeline.gather_evidence(articles, workers=1)
     assert set(evidence.features) == set(evidence.signed) == {a.article_id for a in articles}
     assert set(evidence.analyses) == {a.article_id for a in articles} - {broken.article_id}
+    # Its entry in the search index is tokenized with the others'.
+    entries = {a.article_id: search_document(a.article_id, a.title, a.body) for a in articles}
+    assert evidence.searched == entries
     # It starts its own story (no evidence) and is still loaded, with a warning naming it.
     assert (
         not evidence.features[broken.article_id].terms and not evidence.features[broken.article_id].entities

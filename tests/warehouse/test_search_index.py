@@ -15,7 +15,7 @@ import pytest
 from transform.cleaning import clean_document
 from transform.outcomes import BatchOutcome
 from transform.records import Article, ExtractedDocument
-from transform.search_terms import query_terms, search_document
+from transform.search_terms import SearchDocument, query_terms, search_document
 from warehouse import loads as loads_module
 from warehouse.connection import Warehouse, connect, migrations
 from warehouse.integrity import articles_missing_from_search, check_integrity
@@ -92,6 +92,28 @@ def test_each_load_indexes_its_articles_and_search_finds_both_batches(warehouse:
         assert found(con, "阿里巴巴") == ["zh"]
         assert index_rows(con) == (4, expected_postings(["qwen", "ernie", "capex", "zh"]))
         assert articles_missing_from_search(con) == 0
+
+
+def test_a_load_stores_the_index_entries_its_batch_brings_and_tokenizes_the_others(
+    warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pipeline tokenizes new articles with their evidence, on every core and before a lake's turn;
+    # the load takes those entries as they are and tokenizes only an article that came without one.
+    qwen, ernie = articles("qwen", "ernie")
+    brought = SearchDocument("qwen", 2, (("brought", 1), ("entry", 1)))
+    tokenized: list[str] = []
+
+    def tokenize(article_id: str, title: str | None, body: str) -> SearchDocument:
+        tokenized.append(article_id)
+        return search_document(article_id, title, body)
+
+    monkeypatch.setattr(loads_module, "search_document", tokenize)
+    outcome = BatchOutcome(articles=((qwen, "json"), (ernie, "json")), searched=(brought,))
+    with connect(warehouse) as con:
+        load_outcomes(con, "run-1", NOW, outcome)
+        assert found(con, "brought") == ["qwen"] and found(con, "Qwen") == []
+        assert found(con, "Ernie") == ["ernie"]
+    assert tokenized == ["ernie"]
 
 
 def test_a_failed_load_leaves_no_index_rows(warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
