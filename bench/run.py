@@ -77,7 +77,7 @@ def pipeline_rows(figures: dict[str, Any]) -> list[Row]:
         rows.append(
             (
                 f"incremental 1k new, history {point['history']:,} ({kind})",
-                "seconds (search index included, in the load)",
+                "seconds (search index included)",
                 f"{point['seconds']:.1f}",
             )
         )

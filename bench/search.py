@@ -4,10 +4,11 @@
   a loaded warehouse (bench/pipeline.py calls it on its 10k and 100k warehouses).
 - `index_update_child(stored)`: `stored` articles synthesised in SQL (bench/pipeline.py's synthetic
   history, 40-word bodies), their index sorted as maintenance leaves it; then 1,000 new generated
-  ~250-word articles. Side by side: the new index's update (tokenize + insert, what each load now does)
-  and the old one's (DuckDB's fts extension: `PRAGMA create_fts_index` over every article, what each load
-  did until migration 012); the latency of the same queries on both (BM25 top 10, without the
-  unique-articles join, which both would share); and maintenance's merge of the new rows.
+  ~250-word articles. Side by side: the new index's update (tokenize + insert, what each run now does:
+  the tokenizing with each article's evidence, the insert in the load) and the old one's (DuckDB's fts
+  extension: `PRAGMA create_fts_index` over every article, what each load did until migration 012); the
+  latency of the same queries on both (BM25 top 10, without the unique-articles join, which both would
+  share); and maintenance's merge of the new rows.
 - `quality()`: the README's search examples on the sample corpus, and Chinese, Japanese and Korean
   queries on short articles of our own writing, ingested with them through the pipeline.
 """
