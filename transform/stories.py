@@ -440,6 +440,16 @@ def _shared(a: frozenset[str], b: frozenset[str], table: Mapping[str, float], we
     return sum(weights.rare(table, key) for key in sorted(a & b))
 
 
+def _shared_beyond(
+    headline: frozenset[str], names: frozenset[str], vocabulary: frozenset[str], weights: Weights
+) -> float:
+    """`_shared(headline - names, vocabulary, ...)`, without building the difference for the most pairs,
+    whose headline shares no word with the other article at all."""
+    if headline.isdisjoint(vocabulary):
+        return 0
+    return _shared(headline - names, vocabulary, weights.terms, weights)
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """What two articles share, each part a mass of IDFs."""
@@ -478,11 +488,12 @@ def evidence(
     # (the company in both headlines is what two reports of different events of one company share).
     names = fa.names & fb.names
     headline = max(
-        _shared(fa.headline - names, b.vocabulary, weights.terms, weights),
-        _shared(fb.headline - names, a.vocabulary, weights.terms, weights),
+        _shared_beyond(fa.headline, names, b.vocabulary, weights),
+        _shared_beyond(fb.headline, names, a.vocabulary, weights),
     )
     return Evidence(
-        _shared(fa.names, fb.names, weights.terms, weights),
+        # As `_shared(fa.names, fb.names, ...)`, from the intersection already taken.
+        sum(weights.rare(weights.terms, key) for key in sorted(names)) if names else 0,
         _shared(fa.entities, fb.entities, weights.entities, weights),
         _fact_mass(a, b, rules) if facts is None else facts,
         headline,
@@ -515,7 +526,7 @@ def _score(
     mass = evidence(a, b, weights, rules, facts, meaning).mass(rules)
     undated = a.features.event_time is None or b.features.event_time is None
     scale = rules.scale * (rules.undated_evidence if undated else 1.0)
-    if {a.script, b.script} == {"cjk", "latin"}:
+    if a.script != b.script and {a.script, b.script} == {"cjk", "latin"}:
         scale *= rules.cross_script_evidence
     return (1.0 - math.exp(-mass / scale)) * _strength(a.features, b.features, rules)
 
