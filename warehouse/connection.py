@@ -580,6 +580,13 @@ def commit_lock(warehouse: Warehouse, holder: str = "", wait_seconds: float = 60
         _release(key)
 
 
+def holds_commit_lock(warehouse: Warehouse) -> bool:
+    """Whether this process holds the lake's commit lock now (never for a DuckDB file, which has none)."""
+    lake = warehouse.lake
+    with _held_guard:
+        return lake is not None and lake.catalog in _held
+
+
 def _release(key: str) -> None:
     with _held_guard:
         count, handle = _held[key]

@@ -11,8 +11,7 @@ import pytest
 
 from flows import ingest
 from transform.records import RawDocument, SourceKind
-from warehouse import connection as warehouse_connection
-from warehouse.connection import Warehouse, connect, create_lake
+from warehouse.connection import Warehouse, connect, create_lake, holds_commit_lock
 from warehouse.locks import run_guard
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -44,7 +43,7 @@ def test_pages_are_compressed_for_storage_before_the_turn(
     build = ingest.raw_rows
 
     def recorded(*args: Any) -> Any:
-        in_turn.append(lake.lake is not None and lake.lake.catalog in warehouse_connection._held)
+        in_turn.append(holds_commit_lock(lake))
         return build(*args)
 
     monkeypatch.setattr(ingest, "raw_rows", recorded)

@@ -20,8 +20,7 @@ from extract.files import DEFAULT_MAX_BYTES
 from flows import ingest
 from flows.pipeline import Deduplicated
 from transform.outcomes import BatchOutcome
-from warehouse import connection as warehouse_connection
-from warehouse.connection import LAKE_NAME, Warehouse, connect, create_lake
+from warehouse.connection import LAKE_NAME, Warehouse, connect, create_lake, holds_commit_lock
 from warehouse.locks import run_guard
 from warehouse.queries import changes_since, lake_snapshot
 
@@ -79,7 +78,7 @@ def deciding(*meanwhile: Callable[[], Any]) -> tuple[ingest.Stages, list[Dedupli
     in_turn: list[bool] = []
 
     def deduplicate(db: Warehouse, *args: Any, **kwargs: Any) -> Deduplicated:
-        in_turn.append(db.lake is not None and db.lake.catalog in warehouse_connection._held)
+        in_turn.append(holds_commit_lock(db))
         dedup = plain.deduplicate(db, *args, **kwargs)
         decided.append(dedup)
         if len(decided) <= len(meanwhile):
