@@ -571,9 +571,14 @@ def process_batch(
     repeats = step.copies_and_versions(db, hand(articles))
     fresh = [article for article in articles if article.article_id not in repeats]
     evidence = step.gather_evidence(hand(fresh), story_embeddings)
-    # A new article without evidence (taken for a repeat) gets it in deduplicate: that does not happen
-    # while stored articles are never removed (`copies_and_versions`).
-    dedup = step.deduplicate(db, hand(articles), now, hand(evidence), story_embeddings)
+
+    def decide() -> pipeline.Deduplicated:
+        # On the batch's articles as they stand: those another run took over meanwhile are left out below.
+        # A new article without evidence (taken for a repeat) gets it in deduplicate: that does not happen
+        # while stored articles are never removed (`copies_and_versions`).
+        return step.deduplicate(db, hand(articles), now, hand(evidence), story_embeddings)
+
+    dedup = decide()
     doc_ids = [document.doc_id for document in pending]
     left_to_others: set[str] = set()
     decided_outside = 0
@@ -594,13 +599,13 @@ def process_batch(
             changed = bool(taken or stale)
             if not changed or decided_outside == DECISIONS_OUTSIDE_THE_TURN:
                 if changed:  # in this turn nothing else commits: decided against what is stored now
-                    dedup = step.deduplicate(db, hand(articles), now, hand(evidence), story_embeddings)
+                    dedup = decide()
                 outcome = pipeline.outcome_of(processed, dedup)
                 step.load(db, run_id, now, hand(outcome))
                 return outcome, len(left_to_others)
         # Decided again after the turn, so that other writers' turns do not wait for it; the next turn
         # checks the new snapshot.
-        dedup = step.deduplicate(db, hand(articles), now, hand(evidence), story_embeddings)
+        dedup = decide()
         decided_outside += 1
 
 
