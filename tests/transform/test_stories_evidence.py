@@ -3,9 +3,10 @@ carry across languages. Texts are written for these tests."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.fuzzing import examples
@@ -26,6 +27,7 @@ from transform.story_evidence import (
     _timestamps,
     headline_terms,
     is_preview,
+    list_items,
     names,
     quantities,
     roundup_signs,
@@ -371,3 +373,23 @@ def test_timestamps_are_counted_as_the_pattern_counts_them(parts: list[str]) -> 
     # `_timestamps` skips the pattern when the text holds no "d:dd": it must never skip a timestamp.
     text = "".join(parts)
     assert _timestamps(text) == len(_TIMESTAMP.findall(text))
+
+
+# List items as the plain pattern reads them: "1. ", "- ", "• ", "+++ " at the start or after a space; "1、",
+# "①", "・", "■", "【" at the start or after a space or a stop.
+_PLAIN_LIST_ITEM = re.compile(
+    r"(?:^|\s)(?:\d{1,2}[.)]|[-•*]|\+\+\+)\s+[^\W\d_]|(?:^|(?<=[\s\u3002\uff1b;]))(?:\d{1,2}[\u3001\uff0e]|"
+    r"[\u2460-\u2473\u30fb\u25a0\u25cf\u25b2\u25c6\u3010])\s*[^\W\d_]"
+)
+
+
+@settings(max_examples=examples(500), deadline=None)
+@example(["。", "-", " ", "a"])  # a Latin item after a Chinese stop: not an item
+@example(["●", " ", "⑳", "⑳", "①"])  # the first item ends on "⑳", which opens no second one
+@given(st.lists(st.sampled_from(list(" \n\t.)12-•*+aBé\u3002\uff1b;\u3001\uff0e①⑳・■●▲◆【中_")), max_size=16))
+def test_list_items_are_counted_as_the_plain_pattern_counts_them(parts: list[str]) -> None:
+    # `list_items` reads the start of the text apart and each later item from the character before it
+    # (a pattern re can skip ahead with): the count must be the plain pattern's, "①" ending one item and
+    # opening the next included.
+    text = "".join(parts)
+    assert list_items(text) == len(_PLAIN_LIST_ITEM.findall(text))
