@@ -12,7 +12,7 @@ digits too ("３．１％"), get the same keys, so a fact carries across languag
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
@@ -129,12 +129,18 @@ class Fact:
     start: int
 
 
+def _as_key(word: str) -> str:
+    """A word the case-insensitive patterns matched, as the tables spell it: re takes "\u0130" and "\u0131"
+    (dotted and dotless i) for "i" and "\u017f" (long s) for "s", which lower() keeps ("u\u017fd" is USD)."""
+    return word.replace("\u0130", "i").replace("\u0131", "i").replace("\u017f", "s").lower()
+
+
 def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
 def _scaled(number: str, scale: str | None) -> str:
-    value = _number(number) * _SCALES.get((scale or "").lower(), 1.0)
+    value = _number(number) * _SCALES.get(_as_key(scale or ""), 1.0)
     return f"{value:.6g}"
 
 
@@ -169,6 +175,24 @@ def _matches(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]) 
         yield from pattern.finditer(text, lo, hi)
 
 
+_PERCENT_WORDS = ("%", "percent", "per cent")
+
+
+class _Words:
+    """Whether a text holds one of the words a pattern needs, in lower case: most sentences with a digit
+    hold a year or a count, and are spared the patterns of percentages, currencies and months, which
+    cannot skip ahead (case-insensitive) and cost most of `find_facts`. Lowering keeps every word the
+    case-insensitive patterns match but for three letters they take for "i" or "s" and lower() does not
+    (U+0130, U+0131, U+017F: dotted and dotless i, long s): a text holding one runs every pattern."""
+
+    def __init__(self, text: str) -> None:
+        self.lowered = text.lower()
+        self.unlike = "\u0130" in text or "\u0131" in text or "\u017f" in text
+
+    def any(self, words: Iterable[str]) -> bool:
+        return self.unlike or any(word in self.lowered for word in words)
+
+
 def find_facts(text: str, german: bool | None = None) -> list[Fact]:
     """Percentages, money amounts and month-day dates, in order of appearance.
 
@@ -183,26 +207,28 @@ def find_facts(text: str, german: bool | None = None) -> list[Fact]:
     spans = _windows(text)
     if not spans and not _CJK.search(text):
         return []  # every fact holds a digit but a Chinese numeral's (most sentences of an analysis)
+    holds = _Words(text)
     facts = [
         Fact("percent", f"pct:{_number(m.group(1)):g}", m.group(0), m.start())
-        for m in _matches(_PERCENT, text, spans)
+        for m in _matches(_PERCENT, text, spans if holds.any(_PERCENT_WORDS) else [])
     ]
-    for m in _matches(_MONEY_BEFORE, text, spans):
-        currency = _CURRENCY_BEFORE[m.group(1).lower()]
+    for m in _matches(_MONEY_BEFORE, text, spans if holds.any(_CURRENCY_BEFORE) else []):
+        currency = _CURRENCY_BEFORE[_as_key(m.group(1))]
         facts.append(
             Fact("money", f"money:{currency}:{_scaled(m.group(2), m.group(3))}", m.group(0), m.start())
         )
-    for m in _matches(_MONEY_AFTER, text, spans):
-        currency = _CURRENCY_AFTER[m.group(3).lower()]
+    for m in _matches(_MONEY_AFTER, text, spans if holds.any(_CURRENCY_AFTER) else []):
+        currency = _CURRENCY_AFTER[_as_key(m.group(3))]
         if currency == "KRW" and not m.group(2):
             continue  # "in 2024 won the title": won is a currency only after a scale ("300 billion won")
         facts.append(
             Fact("money", f"money:{currency}:{_scaled(m.group(1), m.group(2))}", m.group(0), m.start())
         )
-    for m in _matches(_DATE, text, spans):
-        facts += _date(_MONTH_ABBREVIATIONS[m.group(1)[:3].lower()], int(m.group(2)), m.group(0), m.start())
-    for m in _matches(_DAY_MONTH, text, spans):
-        facts += _date(_MONTHS[m.group(2).lower()], int(m.group(1)), m.group(0), m.start())
+    dated = spans if holds.any(_MONTH_ABBREVIATIONS) else []  # every month name starts with its abbreviation
+    for m in _matches(_DATE, text, dated):
+        facts += _date(_MONTH_ABBREVIATIONS[_as_key(m.group(1))[:3]], int(m.group(2)), m.group(0), m.start())
+    for m in _matches(_DAY_MONTH, text, dated):
+        facts += _date(_MONTHS[_as_key(m.group(2))], int(m.group(1)), m.group(0), m.start())
     facts += _other_languages(text, spans, has_german_words(text) if german is None else german)
     return sorted(facts, key=lambda f: f.start)
 

@@ -1,10 +1,12 @@
 import re
 from typing import Any
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.fuzzing import examples
+from transform import facts
 from transform.entities import (
     DEFAULT_WATCHLIST,
     _alternatives,
@@ -93,6 +95,44 @@ def test_the_first_letters_check_keeps_every_match_of_the_aliases(parts: list[tu
         assert [(m.start(), m.group(1)) for m in pattern.finditer(text)] == [
             (m.start(), m.group(1)) for m in bare.finditer(text)
         ]
+
+
+def test_a_long_s_or_a_dotless_i_in_a_currency_scale_or_month_is_read_as_re_reads_it() -> None:
+    # re's IGNORECASE takes "\u017f" (long s) for "s" and "\u0131" (dotless i) for "i", lower() does not:
+    # the word's lookup raised KeyError ("u\u017fd"), failing the article's whole analysis and story
+    # evidence, or read a scale as none ("m\u0131llion").
+    keys = [
+        f.key for f in find_facts("Paid u\u017fd 5 m\u0131llion and 7 billion euro\u017f on \u017fept. 9.")
+    ]
+    assert keys == ["money:USD:5e+06", "money:EUR:7e+09", "date:09-09"]
+
+
+_FACT_FRAGMENTS = [
+    "5", "12", "2.5", "1,200", " ", ".", ",", "%", "percent", "per cent", "$", "HK$", "US$", "usd", "RMB",
+    "€", "£", "¥", "eur", "yuan", "dollars", "hong kong dollars", "euros", "yen", "won", "billion", "bn", "m",
+    "th", "March", "Sept", "may", "december", "\u0130", "\u0131", "\u017f", "\u212a",
+]  # fmt: skip
+
+
+@settings(max_examples=examples(300), deadline=None)
+@example([("5", str.lower), ("per cent", str.upper)])
+@example([("u\u017fd", str.lower), (" ", str.lower), ("5", str.lower)])  # re reads "USD", lower() does not
+@example([("may", str.title), (" ", str.lower), ("5", str.lower)])
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_FACT_FRAGMENTS), st.sampled_from([str.upper, str.lower, str.title])),
+        max_size=10,
+    )
+)
+def test_the_words_check_never_skips_a_fact(parts: list[tuple[str, Any]]) -> None:
+    # `find_facts` runs a pattern only on a text holding one of its words in lower case (`_Words`): it
+    # must find what every pattern run on every text finds, the letters lower() does not fold as re does
+    # ("\u0130", "\u0131", "\u017f") included.
+    text = "".join(case(fragment) for fragment, case in parts)
+    found = find_facts(text, german=False)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(facts._Words, "any", lambda self, words: True)
+        assert found == find_facts(text, german=False)
 
 
 def test_german_spellings_are_found_in_a_sentence_when_its_article_is_german() -> None:
