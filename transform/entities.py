@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick
+
 # The default watchlist for our first users: Alibaba/Apple AI news and the Chinese AI field around it.
 DEFAULT_WATCHLIST: Mapping[str, tuple[str, ...]] = {
     "Alibaba": (
@@ -106,14 +108,16 @@ def _script(char: str) -> str:
     return "other"
 
 
-@lru_cache(maxsize=8)
-def _pattern(
-    watchlist: tuple[tuple[str, tuple[str, ...]], ...], versioned: bool = False
-) -> tuple[re.Pattern[str], dict[str, str]]:
-    alias_to_entity = {_alias_key(alias): entity for entity, aliases in watchlist for alias in aliases}
-    aliases = list(alias_to_entity)
-    pattern = re.compile(_first_letters(aliases) + _alternatives(aliases, versioned), re.IGNORECASE)
-    return pattern, alias_to_entity
+# Where an alias's boundaries apply, by the script of its first and last letters (`_script`).
+_SCRIPT_ORDER = {"latin": 0, "katakana": 1, "hangul": 2, "other": 3}
+
+
+def _in_order(aliases: list[str]) -> list[str]:
+    """The aliases in the order the alternation tries them at one place: grouped by where boundaries apply
+    (the Latin-started ones ending in CJK, "Apple 智能", before those ending in Latin, "Apple"), each group
+    longest first, so "Alibaba Cloud" wins over "Alibaba"."""
+    by_length = sorted(aliases, key=len, reverse=True)
+    return sorted(by_length, key=lambda a: (_SCRIPT_ORDER[_script(a[0])], -_SCRIPT_ORDER[_script(a[-1])]))
 
 
 def _first_letters(aliases: list[str]) -> str:
@@ -132,11 +136,11 @@ def _first_letters(aliases: list[str]) -> str:
 
 
 def _alternatives(aliases: list[str], versioned: bool) -> str:
-    """The aliases as one alternation (case-insensitive), each with the word boundaries of its scripts."""
-    # Longest aliases first, so "Alibaba Cloud" wins over "Alibaba". Word boundaries are asserted only
-    # on an alias's Latin, katakana and Hangul sides: "Apple" is not found in "Pineapple", but "阿里云"
-    # is found in "用阿里云的" (Chinese has no spaces between words). `versioned` lets digits follow a
-    # Latin alias, so "Qwen3" and "iPhone16" are Qwen and iPhone.
+    """The aliases as one alternation (case-insensitive), each with the word boundaries of its scripts:
+    the definition of a mention, which `_Aliases.occurrences` finds faster."""
+    # Word boundaries are asserted only on an alias's Latin, katakana and Hangul sides: "Apple" is not
+    # found in "Pineapple", but "阿里云" is found in "用阿里云的" (Chinese has no spaces between words).
+    # `versioned` lets digits follow a Latin alias, so "Qwen3" and "iPhone16" are Qwen and iPhone.
     before = {
         "latin": r"(?<![A-Za-z0-9])",
         "katakana": f"(?<![{_KATAKANA}])",
@@ -149,19 +153,105 @@ def _alternatives(aliases: list[str], versioned: bool) -> str:
         "hangul": f"(?![{_HANGUL}])|(?=[{_KOREAN_PARTICLE}])",
         "other": "",
     }
-    # Grouped by where boundaries apply, each group longest first, with one lookaround per group (fast).
-    # Aliases in different groups hardly compete for one position: the Latin-started ones ending in CJK
-    # ("Apple 智能") are tried before those ending in Latin ("Apple").
-    aliases = sorted(aliases, key=len, reverse=True)
+    # One lookaround per group of aliases with the same boundaries.
     groups: dict[tuple[str, str], list[str]] = {}
-    for alias in aliases:
+    for alias in _in_order(aliases):
         groups.setdefault((_script(alias[0]), _script(alias[-1])), []).append(alias)
-    order = {"latin": 0, "katakana": 1, "hangul": 2, "other": 3}
-    parts = []
-    for (start, end), members in sorted(groups.items(), key=lambda g: (order[g[0][0]], -order[g[0][1]])):
-        alternatives = "|".join(re.escape(a) for a in members)
-        parts.append(f"{before[start]}(?:{alternatives})(?:{after[end]})")
+    parts = [
+        f"{before[start]}(?:{'|'.join(re.escape(a) for a in members)})(?:{after[end]})"
+        for (start, end), members in groups.items()
+    ]
     return "(" + "|".join(parts) + ")"
+
+
+_LATIN_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+_LATIN_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+# re's IGNORECASE takes these for "i", "i", "s" and "k" in an alias and in the boundaries' classes of
+# Latin letters, and lower() or those classes do not (the first also grows by a letter when lowered): a
+# text holding one is matched by the alternation itself.
+_FOLDED_APART = frozenset("\u0130\u0131\u017f\u212a")
+
+
+def _outside(char: str, script: str) -> bool:
+    """Whether `char` (the letter next to an alias, or "" at an end of the text) leaves the alias a whole
+    word of `script`."""
+    if script == "latin":
+        return char not in _LATIN_WORD
+    if script == "katakana":
+        return not ("\u30a1" <= char <= "\u30fa" or char == "\u30fc")
+    if script == "hangul":
+        return not "\uac00" <= char <= "\ud7a3"
+    return True
+
+
+class _Aliases:
+    """A watchlist's aliases, found in one pass of an Aho-Corasick automaton over the lowered text
+    (pyahocorasick, in C): the alternation tries every alias at every place, case-insensitively, and
+    cost most of the analysis's entity reading. The automaton finds every place an alias occurs; the
+    boundaries are checked as the alternation's lookarounds check them, and of the aliases fitting at one
+    place the first the alternation tries is taken, then the search goes on after it, so the mentions
+    are the alternation's (a property test compares them). A text holding a letter lower() does not fold
+    as re does (`_FOLDED_APART`), or aliases with letters lower() would change, are matched by the
+    alternation itself."""
+
+    def __init__(self, watchlist: tuple[tuple[str, tuple[str, ...]], ...], versioned: bool) -> None:
+        self.entity = {_alias_key(alias): entity for entity, aliases in watchlist for alias in aliases}
+        keys = list(self.entity)
+        # The matcher of the texts the automaton cannot read (see above), with a quick check of the first
+        # letters (`_first_letters`).
+        self.pattern = re.compile(_first_letters(keys) + _alternatives(keys, versioned), re.IGNORECASE)
+        self.versioned = versioned
+        self.rank = {key: rank for rank, key in enumerate(_in_order(keys))}
+        self.automaton: ahocorasick.Automaton | None = None
+        if keys and all(_folds_as_re_does(key) for key in keys):
+            self.automaton = ahocorasick.Automaton()
+            for key in keys:
+                self.automaton.add_word(key, key)
+            self.automaton.make_automaton()
+
+    def occurrences(self, text: str) -> list[tuple[int, str]]:
+        """Where each mention starts, and its alias as written."""
+        if not self.entity:
+            return []
+        if self.automaton is None or not _FOLDED_APART.isdisjoint(text):
+            return [(m.start(), m.group(1)) for m in self.pattern.finditer(text)]
+        best: dict[int, str] = {}  # start -> the alias the alternation takes there
+        for last, key in self.automaton.iter(text.lower()):
+            start, end = last - len(key) + 1, last + 1
+            if start in best and self.rank[best[start]] < self.rank[key]:
+                continue
+            if self._fits(text, start, end, key):
+                best[start] = key
+        found, reached = [], 0
+        for start in sorted(best):
+            if start >= reached:  # the search goes on after the last mention
+                end = start + len(best[start])
+                found.append((start, text[start:end]))
+                reached = end
+        return found
+
+    def _fits(self, text: str, start: int, end: int, key: str) -> bool:
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
+        first, last = _script(key[0]), _script(key[-1])
+        if not _outside(before, first):
+            return False
+        if last == "latin" and self.versioned:
+            return after not in _LATIN_LETTERS
+        if last == "hangul" and after and after in _KOREAN_PARTICLE:
+            return True
+        return _outside(after, last)
+
+
+def _folds_as_re_does(key: str) -> bool:
+    """Whether lower() of a text holds `key` where re's IGNORECASE matches it (but for `_FOLDED_APART`):
+    true of keys written in lower-case ASCII and in letters without case (Chinese, kana, Hangul)."""
+    return all((c.isascii() and not c.isupper()) or c.lower() == c.upper() == c for c in key)
+
+
+@lru_cache(maxsize=8)
+def _aliases(watchlist: tuple[tuple[str, tuple[str, ...]], ...], versioned: bool = False) -> _Aliases:
+    return _Aliases(watchlist, versioned)
 
 
 def _in_context(text: str, start: int, end: int, context: AliasContext) -> bool:
@@ -195,14 +285,13 @@ def find_mentions(
     """Every mention of a watched entity, in order. Case-insensitive; Latin aliases match whole words only
     (followed by a version number too when `versioned`: "Qwen3"); an ambiguous alias ("苹果") only in
     context (`AMBIGUOUS_ALIASES`)."""
-    pattern, alias_to_entity = _pattern(_watchlist_key(watchlist), versioned)
+    aliases = _aliases(_watchlist_key(watchlist), versioned)
     mentions = []
-    for m in pattern.finditer(text):
-        alias = m.group(1)
+    for start, alias in aliases.occurrences(text):
         context = AMBIGUOUS_ALIASES.get(alias)
-        if context is not None and not _in_context(text, m.start(), m.end(), context):
+        if context is not None and not _in_context(text, start, start + len(alias), context):
             continue
-        mentions.append(Mention(alias_to_entity[_alias_key(alias)], alias, m.start()))
+        mentions.append(Mention(aliases.entity[_alias_key(alias)], alias, start))
     return mentions
 
 

@@ -9,8 +9,8 @@ from tests.fuzzing import examples
 from transform import facts
 from transform.entities import (
     DEFAULT_WATCHLIST,
+    _aliases,
     _alternatives,
-    _pattern,
     _watchlist_key,
     entity_set,
     find_mentions,
@@ -79,22 +79,32 @@ _FRAGMENTS = [
 
 
 @settings(max_examples=examples(200), deadline=None)
+@example([("Qwen", str.title), ("3", str.lower)])  # a version may follow when `versioned`
 @given(
     st.lists(
         st.tuples(st.sampled_from(_FRAGMENTS), st.sampled_from([str.upper, str.lower, str.title])),
         max_size=12,
     )
 )
-def test_the_first_letters_check_keeps_every_match_of_the_aliases(parts: list[tuple[str, Any]]) -> None:
-    # `_pattern` puts a lookahead on the first two letters before the aliases' alternation, to skip
-    # positions fast: it must never rule out a position where an alias (in any case) matches.
+def test_the_automaton_finds_the_mentions_the_alternation_finds(parts: list[tuple[str, Any]]) -> None:
+    # `_Aliases.occurrences` finds every place an alias occurs in the lowered text and checks the
+    # boundaries itself: it must find what the alternation finds, in any case, next to katakana, Hangul,
+    # particles and digits, and with the letters lower() folds apart from re ("\u0130", "\u0131", "\u017f",
+    # the Kelvin sign).
     text = "".join(case(fragment) for fragment, case in parts)
     for versioned in (False, True):
-        pattern, aliases = _pattern(_watchlist_key(DEFAULT_WATCHLIST), versioned)
-        bare = re.compile(_alternatives(list(aliases), versioned), re.IGNORECASE)
-        assert [(m.start(), m.group(1)) for m in pattern.finditer(text)] == [
-            (m.start(), m.group(1)) for m in bare.finditer(text)
-        ]
+        aliases = _aliases(_watchlist_key(DEFAULT_WATCHLIST), versioned)
+        assert aliases.automaton is not None
+        bare = re.compile(_alternatives(list(aliases.entity), versioned), re.IGNORECASE)
+        expected = [(m.start(), m.group(1)) for m in bare.finditer(text)]
+        assert aliases.occurrences(text) == expected
+        # The texts the automaton cannot read are matched with a quick check of the first letters first: it
+        # must never rule out a place where an alias matches.
+        assert [(m.start(), m.group(1)) for m in aliases.pattern.finditer(text)] == expected
+
+
+def test_an_empty_watchlist_finds_nothing() -> None:
+    assert find_mentions("Alibaba and Apple", {}) == []
 
 
 def test_a_long_s_or_a_dotless_i_in_a_currency_scale_or_month_is_read_as_re_reads_it() -> None:
