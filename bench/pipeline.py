@@ -77,9 +77,8 @@ def run_stages(db: str, folder: Path, run_id: str) -> dict[str, Any]:
     """One ingest of every file under `folder` through the flow's task bodies; seconds per stage."""
     from extract.files import DEFAULT_MAX_BYTES
     from flows import pipeline
-    from flows.ingest import copies_and_versions, deduplicate, discover, read, store_raw
+    from flows.ingest import copies_and_versions, deduplicate, discover, load, read, store_raw
     from warehouse.connection import Warehouse, connect, publish_read_copy
-    from warehouse.loads import load_outcomes
     from warehouse.queries import learned_boilerplate
 
     warehouse = Warehouse(Path(db))
@@ -111,8 +110,7 @@ def run_stages(db: str, folder: Path, run_id: str) -> dict[str, Any]:
     dedup = deduplicate.fn(warehouse, articles, now, evidence)
     lap("deduplicate")
     outcome = pipeline.outcome_of(processed, dedup)
-    with connect(db) as connection:
-        load_outcomes(connection, run_id, now, outcome)
+    load.fn(warehouse, run_id, now, outcome)
     lap("load")
     copy = publish_read_copy(warehouse)
     lap("read_copy")

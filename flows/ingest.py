@@ -331,7 +331,7 @@ def taken_over(db: Warehouse, run_id: str, doc_ids: list[str]) -> set[str]:
 
 @io_task
 def load(db: Warehouse, run_id: str, now: datetime, outcome: BatchOutcome) -> None:
-    with connect(db) as connection:
+    with pipeline.frozen_heap(), connect(db) as connection:
         load_outcomes(connection, run_id, now, outcome)
 
 

@@ -3,6 +3,7 @@ process behind (flows/pipeline.py: map_chunks)."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,3 +88,26 @@ def test_an_article_whose_sentences_cannot_be_read_loses_that_work_only(
     assert evidence.warnings == [
         f"analysis and story evidence failed for {broken.uri}: ValueError: unreadable"
     ]
+
+
+def _frozen_in_worker(items: list[int]) -> list[int]:
+    return [gc.get_freeze_count()]  # what the collector leaves out here: the parent's frozen objects
+
+
+def test_the_batch_is_left_out_of_collections_while_worked_on_and_only_then() -> None:
+    assert gc.get_freeze_count() == 0
+    with pipeline.frozen_heap():
+        outer = gc.get_freeze_count()
+        assert outer > 0
+        created = [[n] for n in range(1000)]  # tracked by the collector, created inside the block
+        with pipeline.frozen_heap():
+            assert gc.get_freeze_count() >= outer + len(created)  # frozen again by the inner block
+        assert gc.get_freeze_count() >= outer + len(created)  # the outer block still holds them
+    assert gc.get_freeze_count() == 0 and created[0] == [0]
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers are not forked")
+def test_forked_workers_leave_the_parents_objects_out_of_their_collections() -> None:
+    counts = pipeline.map_chunks(_frozen_in_worker, list(range(8)), workers=2)
+    assert counts and all(count > 0 for [count] in counts)
+    assert gc.get_freeze_count() == 0  # unfrozen once the workers are done
