@@ -121,11 +121,12 @@ def _in_order(aliases: list[str]) -> list[str]:
 
 
 def _first_letters(aliases: list[str]) -> str:
-    """A lookahead for the first two letters any alias may start with. A case-insensitive alternation
-    tries every alias at every position of the text (re skips ahead on a first letter only when matching
-    case-sensitively); this check lets it pass over the positions no alias can start at, about two
-    thirds of the cost of `find_mentions` saved. It only rules out positions where no alias can match,
-    so the matches are the same, case-insensitively as the alternation's own letters are."""
+    """A lookahead for the first two letters any alias may start with, for the texts the automaton
+    leaves to the alternation (`_Aliases`). A case-insensitive alternation tries every alias at every
+    position of the text (re skips ahead on a first letter only when matching case-sensitively); this
+    check lets it pass over the positions no alias can start at (about two thirds of its cost). It only
+    rules out positions where no alias can match, so the matches are the same, case-insensitively as the
+    alternation's own letters are."""
     if not aliases:
         return ""
     firsts = "".join(sorted({re.escape(alias[0]) for alias in aliases}))
