@@ -450,39 +450,18 @@ def _shared_beyond(
     return _shared(headline - names, vocabulary, weights.terms, weights)
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """What two articles share, each part a mass of IDFs."""
-
-    names: float
-    entities: float
-    facts: float
-    headline: float
-    meaning: float = 0.0  # how far the embeddings' cosine passes the floor (`_meanings`)
-
-    def mass(self, rules: StoryRules) -> float:
-        # Names alone (no figure, no headline word in common) are what two articles about one company on
-        # one day share: its name, its city. They count for less than with something of the event.
-        alone = rules.names_alone if not self.facts and not self.headline else 1.0
-        return (
-            rules.name_weight * self.names * alone
-            + rules.entity_weight * self.entities
-            + rules.fact_weight * self.facts
-            + rules.headline_weight * self.headline
-            + rules.meaning_weight * self.meaning
-        )
-
-
-def evidence(
+def _shared_mass(
     a: _Prepared,
     b: _Prepared,
     weights: Weights,
     rules: StoryRules,
     facts: float | None = None,
     meaning: float | None = None,
-) -> Evidence:
-    """What `a` and `b` share (`facts`, `meaning`: as `_fact_masses` and `_meanings` have them, when the
-    caller computed them for many articles at once)."""
+) -> float:
+    """The evidence `a` and `b` share, weighed: the names, entities, facts and headline terms both hold
+    (each a mass of IDFs) and how far their embeddings' cosine passes the floor (`facts`, `meaning`: as
+    `_fact_masses` and `_meanings` have them, when the caller computed them for many articles at once).
+    Summed here, not kept in a record first: this runs for every pair a batch compares."""
     fa, fb = a.features, b.features
     # A name both articles hold counts once, as a name, not again because a headline carries it
     # (the company in both headlines is what two reports of different events of one company share).
@@ -491,13 +470,20 @@ def evidence(
         _shared_beyond(fa.headline, names, b.vocabulary, weights),
         _shared_beyond(fb.headline, names, a.vocabulary, weights),
     )
-    return Evidence(
-        # As `_shared(fa.names, fb.names, ...)`, from the intersection already taken.
-        sum(weights.rare(weights.terms, key) for key in sorted(names)) if names else 0,
-        _shared(fa.entities, fb.entities, weights.entities, weights),
-        _fact_mass(a, b, rules) if facts is None else facts,
-        headline,
-        _meanings(a, [b], rules)[0] if meaning is None else meaning,
+    # As `_shared(fa.names, fb.names, ...)`, from the intersection already taken.
+    named = sum(weights.rare(weights.terms, key) for key in sorted(names)) if names else 0
+    entities = _shared(fa.entities, fb.entities, weights.entities, weights)
+    facts = _fact_mass(a, b, rules) if facts is None else facts
+    meaning = _meanings(a, [b], rules)[0] if meaning is None else meaning
+    # Names alone (no figure, no headline word in common) are what two articles about one company on one
+    # day share: its name, its city. They count for less than with something of the event.
+    alone = rules.names_alone if not facts and not headline else 1.0
+    return (
+        rules.name_weight * named * alone
+        + rules.entity_weight * entities
+        + rules.fact_weight * facts
+        + rules.headline_weight * headline
+        + rules.meaning_weight * meaning
     )
 
 
@@ -523,7 +509,7 @@ def _score(
     facts: float | None = None,
     meaning: float | None = None,
 ) -> float:
-    mass = evidence(a, b, weights, rules, facts, meaning).mass(rules)
+    mass = _shared_mass(a, b, weights, rules, facts, meaning)
     undated = a.features.event_time is None or b.features.event_time is None
     scale = rules.scale * (rules.undated_evidence if undated else 1.0)
     if a.script != b.script and {a.script, b.script} == {"cjk", "latin"}:
