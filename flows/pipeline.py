@@ -93,12 +93,12 @@ def frozen_heap() -> Iterator[None]:
     """Leave the objects alive now out of the cyclic garbage collector's passes until the block ends.
 
     A batch's documents, articles and evidence (millions of objects at 100k documents) outlive every
-    stage that works on them, yet each full collection walked them all again: with collection off, a
-    20k-document run took 4-10% less time (bench figures in docs/scaling-stories.md). Objects the block
-    creates are collected as always; refcounting frees the frozen ones as always (they hold no cycles).
-    Forked workers inherit them frozen, so their collections do not touch, and copy, the parent's pages
-    either: the gc module's documented use before fork(). Nested blocks freeze again what the outer one
-    created since; the outermost unfreezes at its end."""
+    stage that works on them, yet each full collection walked them all again: with collection off, 20k
+    documents in one run took 35.3-38.0 s against 39.2-40.3 (docs/scaling-stories.md, section 14).
+    Objects the block creates are collected as always; refcounting frees the frozen ones as always (they
+    hold no cycles). Forked workers inherit them frozen, so their collections do not touch, and copy, the
+    parent's pages either: the gc module's documented use before fork(). Nested blocks freeze again what
+    the outer one created since; the outermost unfreezes at its end."""
     global _frozen_depth
     with _frozen_guard:
         _frozen_depth += 1

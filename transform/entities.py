@@ -270,7 +270,7 @@ def _alias_key(alias: str) -> str:
 
 
 def _watchlist_key(watchlist: Mapping[str, tuple[str, ...]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The watchlist as `_pattern`'s cache key; the default's made once (the analysis asks for every
+    """The watchlist as `_aliases`'s cache key; the default's made once (the analysis asks for every
     sentence, and making the key cost as much as matching a short sentence)."""
     if watchlist is DEFAULT_WATCHLIST:
         return _DEFAULT_KEY
