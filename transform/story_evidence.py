@@ -121,7 +121,10 @@ def names(text: str) -> frozenset[str]:
         # Japanese writes foreign and company names in katakana (ホシノ, ソラノ): a run of three or more is
         # kept whole, as a capitalised word is in English (loanwords too; their rarity weighs them).
         return frozenset(found | set(_KATAKANA_RUN.findall(text)))
-    runs = [(m.group(0).split(), _opens_sentence(text, m.start())) for m in _NAME_RUN.finditer(text)]
+    # Each distinct run once (a name recurs: half the runs of a report repeat one), in order: the names
+    # found are a set, and a run gives the same names wherever it stands.
+    written = dict.fromkeys((m.group(0), _opens_sentence(text, m.start())) for m in _NAME_RUN.finditer(text))
+    runs = [(run.split(), opens) for run, opens in written]
     # A capitalised word opening a sentence ("Strong demand...") is a name only if the text also
     # capitalises it elsewhere, or it is written like one ("iPhone", "R3").
     inside = {_fold(w) for words, opens in runs for w in (words[1:] if opens else words)}
