@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import ahocorasick
 
+from transform.lexicon import RE_READS_AS_ASCII
+
 # The default watchlist for our first users: Alibaba/Apple AI news and the Chinese AI field around it.
 DEFAULT_WATCHLIST: Mapping[str, tuple[str, ...]] = {
     "Alibaba": (
@@ -142,14 +144,9 @@ def _alternatives(aliases: list[str], versioned: bool) -> str:
     # Word boundaries are asserted only on an alias's Latin, katakana and Hangul sides: "Apple" is not
     # found in "Pineapple", but "阿里云" is found in "用阿里云的" (Chinese has no spaces between words).
     # `versioned` lets digits follow a Latin alias, so "Qwen3" and "iPhone16" are Qwen and iPhone.
-    before = {
-        "latin": r"(?<![A-Za-z0-9])",
-        "katakana": f"(?<![{_KATAKANA}])",
-        "hangul": f"(?<![{_HANGUL}])",
-        "other": "",
-    }
+    before = {script: f"(?<![{letters}])" for script, letters in _WORD_LETTERS.items()} | {"other": ""}
     after = {
-        "latin": r"(?![A-Za-z])" if versioned else r"(?![A-Za-z0-9])",
+        "latin": f"(?![{_VERSIONED_LATIN if versioned else _WORD_LETTERS['latin']}])",
         "katakana": f"(?![{_KATAKANA}])",
         "hangul": f"(?![{_HANGUL}])|(?=[{_KOREAN_PARTICLE}])",
         "other": "",
@@ -165,24 +162,23 @@ def _alternatives(aliases: list[str], versioned: bool) -> str:
     return "(" + "|".join(parts) + ")"
 
 
-_LATIN_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
-_LATIN_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-# re's IGNORECASE takes these for "i", "i", "s" and "k" in an alias and in the boundaries' classes of
-# Latin letters, and lower() or those classes do not (the first also grows by a letter when lowered): a
-# text holding one is matched by the alternation itself.
-_FOLDED_APART = frozenset("\u0130\u0131\u017f\u212a")
+# re's IGNORECASE takes these for ASCII letters in an alias (`RE_READS_AS_ASCII`), and the Kelvin sign for
+# "k" in the boundaries' classes of Latin letters, where `_outside` does not: a text holding one is matched
+# by the alternation itself.
+_FOLDED_APART = frozenset(RE_READS_AS_ASCII) | {"\u212a"}
+# The letters that run on from a word's side, by script, as the alternation's lookarounds and `_outside` read
+# them; a versioned Latin alias may be followed by a digit.
+_WORD_LETTERS = {"latin": "A-Za-z0-9", "katakana": _KATAKANA, "hangul": _HANGUL}
+_VERSIONED_LATIN = "A-Za-z"
+_RUNS_ON = {script: re.compile(f"[{letters}]") for script, letters in _WORD_LETTERS.items()}
+_RUNS_ON_VERSIONED = re.compile(f"[{_VERSIONED_LATIN}]")
 
 
-def _outside(char: str, script: str) -> bool:
+def _outside(char: str, script: str, versioned: bool = False) -> bool:
     """Whether `char` (the letter next to an alias, or "" at an end of the text) leaves the alias a whole
     word of `script`."""
-    if script == "latin":
-        return char not in _LATIN_WORD
-    if script == "katakana":
-        return not ("\u30a1" <= char <= "\u30fa" or char == "\u30fc")
-    if script == "hangul":
-        return not "\uac00" <= char <= "\ud7a3"
-    return True
+    letters = _RUNS_ON_VERSIONED if versioned and script == "latin" else _RUNS_ON.get(script)
+    return not (char and letters and letters.match(char))
 
 
 class _Aliases:
@@ -237,11 +233,9 @@ class _Aliases:
         first, last = _script(key[0]), _script(key[-1])
         if not _outside(before, first):
             return False
-        if last == "latin" and self.versioned:
-            return after not in _LATIN_LETTERS
         if last == "hangul" and after and after in _KOREAN_PARTICLE:
             return True
-        return _outside(after, last)
+        return _outside(after, last, self.versioned)
 
 
 def _folds_as_re_does(key: str) -> bool:

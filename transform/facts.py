@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from transform.lexicon import RE_READS_AS_ASCII
+
 _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _SCALES = {
     "thousand": 1e3,
@@ -129,10 +131,13 @@ class Fact:
     start: int
 
 
+_AS_RE_READS = str.maketrans(RE_READS_AS_ASCII)
+
+
 def _as_key(word: str) -> str:
-    """A word the case-insensitive patterns matched, as the tables spell it: re takes "\u0130" and "\u0131"
-    (dotted and dotless i) for "i" and "\u017f" (long s) for "s", which lower() keeps ("u\u017fd" is USD)."""
-    return word.replace("\u0130", "i").replace("\u0131", "i").replace("\u017f", "s").lower()
+    """A word the case-insensitive patterns matched, as the tables spell it: re reads "u\u017fd" (long s)
+    as USD, lower() keeps the long s (`RE_READS_AS_ASCII`)."""
+    return word.translate(_AS_RE_READS).lower()
 
 
 def _number(text: str) -> float:
@@ -178,19 +183,18 @@ def _matches(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]) 
 _PERCENT_WORDS = ("%", "percent", "per cent")
 
 
-class _Words:
-    """Whether a text holds one of the words a pattern needs, in lower case: most sentences with a digit
-    hold a year or a count, and are spared the patterns of percentages, currencies and months, which
-    cannot skip ahead (case-insensitive) and cost most of `find_facts`. Lowering keeps every word the
-    case-insensitive patterns match but for three letters they take for "i" or "s" and lower() does not
-    (U+0130, U+0131, U+017F: dotted and dotless i, long s): a text holding one runs every pattern."""
+class Lowered:
+    """A text lowered once, to ask whether it holds one of the words a case-insensitive pattern needs
+    before running the pattern (which cannot skip ahead, and costs most where it finds nothing).
+    Lowering keeps every word such a pattern matches but for the letters it takes for ASCII ones and
+    lower() does not (`RE_READS_AS_ASCII`): a text holding one (`unlike`) holds every word."""
 
     def __init__(self, text: str) -> None:
-        self.lowered = text.lower()
-        self.unlike = "\u0130" in text or "\u0131" in text or "\u017f" in text
+        self.text = text.lower()
+        self.unlike = not RE_READS_AS_ASCII.keys().isdisjoint(text)
 
     def any(self, words: Iterable[str]) -> bool:
-        return self.unlike or any(word in self.lowered for word in words)
+        return self.unlike or any(word in self.text for word in words)
 
 
 def find_facts(text: str, german: bool | None = None) -> list[Fact]:
@@ -207,7 +211,9 @@ def find_facts(text: str, german: bool | None = None) -> list[Fact]:
     spans = _windows(text)
     if not spans and not _CJK.search(text):
         return []  # every fact holds a digit but a Chinese numeral's (most sentences of an analysis)
-    holds = _Words(text)
+    # Most sentences with a digit hold a year or a count: they are spared the patterns of percentages,
+    # currencies and months.
+    holds = Lowered(text)
     facts = [
         Fact("percent", f"pct:{_number(m.group(1)):g}", m.group(0), m.start())
         for m in _matches(_PERCENT, text, spans if holds.any(_PERCENT_WORDS) else [])

@@ -572,3 +572,10 @@ CJK_FURNITURE_PHRASES: tuple[str, ...] = (
     "無断転載を禁", "無断転載禁止", "無断複製", "©",
     "무단전재", "무단 전재", "재배포 금지", "재배포금지", "저작권자",
 )  # fmt: skip
+
+
+# Letters re's IGNORECASE takes for ASCII ones that str.lower() keeps apart: dotted capital I and dotless
+# i ("i"), long s ("s"). Whoever lowers a text to match a case-insensitive pattern's words faster must
+# leave a text holding one to the pattern itself (transform.facts.Lowered), and read a word the pattern
+# matched through this table (the Kelvin sign lowers to "k", as re reads it).
+RE_READS_AS_ASCII: dict[str, str] = {"\u0130": "i", "\u0131": "i", "\u017f": "s"}

@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from transform.facts import Fact, fact_keys, find_facts
+from transform.facts import Fact, Lowered, fact_keys, find_facts
 from transform.lexicon import ENGLISH_STOPWORDS, SENTENCE_STARTERS
 from transform.segmentation import has_han_or_kana
 from transform.segmentation import words as segmented_words
@@ -215,13 +215,10 @@ def quantities(text: str, facts: list[Fact] | None = None, german: bool | None =
     keys: set[str] = set()
     spans = [(f.start, f.start + len(f.text)) for f in (find_facts(text) if facts is None else facts)]
     # The case-insensitive patterns of points run only on a text holding one of their words (lowered).
-    lowered = text.lower()
-    unlike = bool(_UNLIKE_IN_LOWER_CASE.search(text))
-    worded = unlike or "quarter" in lowered or "half" in lowered
-    for m in _WORDED_POINTS.finditer(text) if worded else ():
+    holds = Lowered(text)
+    for m in _WORDED_POINTS.finditer(text) if holds.any(("quarter", "half")) else ():
         keys.add("pp:0.25" if m.group(1).casefold() == "quarter" else "pp:0.5")
-    points = unlike or any(word in lowered for word in _POINT_WORDS)
-    for m in _POINTS.finditer(text) if points else ():
+    for m in _POINTS.finditer(text) if holds.any(_POINT_WORDS) else ():
         value = _parse_number(m.group(1), german)
         basis = m.group(2).casefold().startswith(("basis", "bp"))
         keys.add(f"pp:{value / 100 if basis else value:.4g}")
@@ -383,16 +380,16 @@ _ROUNDUP_BODY = re.compile(
 )
 # The same phrases in lower case, matched on the lowered text: a case-insensitive pattern cannot skip ahead
 # to its first letters and costs four times as much. Lowering the text keeps every match, its boundaries and
-# the words around it, but for three letters that case-insensitive matching takes for "i" or "s" and lower()
-# does not (U+0130, U+0131, U+017F: dotted and dotless i, long s): a text holding one is matched as before.
+# the words around it, but for the letters case-insensitive matching takes for ASCII ones and lower() does
+# not (`Lowered.unlike`): a text holding one is matched as before.
 _ROUNDUP_BODY_LOWER = re.compile(_ROUNDUP_BODY.pattern.lower())
-_UNLIKE_IN_LOWER_CASE = re.compile("[\u0130\u0131\u017f]")
 
 
 def _roundup_phrases(text: str) -> int:
-    if _UNLIKE_IN_LOWER_CASE.search(text):
+    lowered = Lowered(text)
+    if lowered.unlike:
         return len(_ROUNDUP_BODY.findall(text))
-    return len(_ROUNDUP_BODY_LOWER.findall(text.lower()))
+    return len(_ROUNDUP_BODY_LOWER.findall(lowered.text))
 
 
 _TIMESTAMP = re.compile(r"(?:^|\s)(?:[01]?\d|2[0-3]):[0-5]\d(?:\s|$)")

@@ -135,13 +135,13 @@ _FACT_FRAGMENTS = [
     )
 )
 def test_the_words_check_never_skips_a_fact(parts: list[tuple[str, Any]]) -> None:
-    # `find_facts` runs a pattern only on a text holding one of its words in lower case (`_Words`): it
+    # `find_facts` runs a pattern only on a text holding one of its words in lower case (`Lowered`): it
     # must find what every pattern run on every text finds, the letters lower() does not fold as re does
     # ("\u0130", "\u0131", "\u017f") included.
     text = "".join(case(fragment) for fragment, case in parts)
     found = find_facts(text, german=False)
     with pytest.MonkeyPatch.context() as patched:
-        patched.setattr(facts._Words, "any", lambda self, words: True)
+        patched.setattr(facts.Lowered, "any", lambda self, words: True)
         assert found == find_facts(text, german=False)
 
 
