@@ -19,11 +19,20 @@ import pyarrow.dataset
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 
+# DuckDB's threads share an Arrow table's scan by record batch, and a table built from Python lists is one
+# batch: one thread read it and ran the whole INSERT ... SELECT. Sliced into batches (no copy), both cores
+# take part, in the rows' order (DuckDB keeps insertion order): 3M search postings inserted in 3.3 s
+# against 5.4, 80k articles with their bodies in 1.9 s against 2.5.
+SCAN_BATCH_ROWS = 16_384
+
 
 @contextmanager
 def registered(connection: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> Iterator[str]:
-    """`rows` visible to SQL as the view `name` for the duration of the block."""
-    connection.register(name, rows)
+    """`rows` visible to SQL as the view `name` for the duration of the block, in batches of
+    SCAN_BATCH_ROWS rows that DuckDB's threads scan in parallel."""
+    connection.register(
+        name, pa.Table.from_batches(rows.to_batches(max_chunksize=SCAN_BATCH_ROWS), rows.schema)
+    )
     try:
         yield name
     finally:
