@@ -285,3 +285,44 @@ def test_copy_file_copies_where_there_is_no_copy_file_range(
 
 def _never(*_: object) -> None:
     raise AssertionError("shutil.copyfile was not to be called")
+
+
+@pytest.mark.parametrize("processes", [2, 3, BLOCKS + 5])
+def test_blocks_hashed_by_several_processes_have_the_digests_of_one(tmp_path: Path, processes: int) -> None:
+    # 40 full blocks and a part of one: split two or three ways, the last range ends mid-block; with more
+    # processes than blocks, each hashes one.
+    source = tmp_path / "w.duckdb"
+    _source(source)
+    alone = read_copies.block_digests(source, processes=1)
+    assert alone.shape == (BLOCKS + 1, 16)
+    assert (read_copies.block_digests(source, processes=processes) == alone).all()
+
+
+def test_an_empty_file_has_no_blocks(tmp_path: Path) -> None:
+    (tmp_path / "empty").write_bytes(b"")
+    assert read_copies.block_digests(tmp_path / "empty").shape == (0, 16)
+
+
+_HASHED_BY = "hashed_by"
+
+
+def _recording_range_digests(path: Path, first: int, end: int) -> bytes:
+    with (path.parent / _HASHED_BY).open("a") as record:
+        record.write(f"{os.getpid()}\n")
+    return _RANGE_DIGESTS(path, first, end)
+
+
+_RANGE_DIGESTS = read_copies._range_digests
+
+
+def test_a_large_file_is_hashed_by_one_process_per_core(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "w.duckdb"
+    _source(source)
+    monkeypatch.setattr(read_copies, "_range_digests", _recording_range_digests)
+    monkeypatch.setattr(read_copies, "PARALLEL_BYTES", BLOCK_BYTES)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    read_copies.block_digests(source)
+    hashed_by = (tmp_path / _HASHED_BY).read_text().split()
+    assert len(hashed_by) == 2 and str(os.getpid()) not in hashed_by
