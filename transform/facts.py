@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from transform.lexicon import RE_READS_AS_ASCII
+from transform.lexicon import RE_READS_AS_ASCII, lowered_as_re_reads
 
 _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _SCALES = {
@@ -131,21 +131,12 @@ class Fact:
     start: int
 
 
-_AS_RE_READS = str.maketrans(RE_READS_AS_ASCII)
-
-
-def _as_key(word: str) -> str:
-    """A word the case-insensitive patterns matched, as the tables spell it: re reads "u\u017fd" (long s)
-    as USD, lower() keeps the long s (`RE_READS_AS_ASCII`)."""
-    return word.translate(_AS_RE_READS).lower()
-
-
 def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
 def _scaled(number: str, scale: str | None) -> str:
-    value = _number(number) * _SCALES.get(_as_key(scale or ""), 1.0)
+    value = _number(number) * _SCALES.get(lowered_as_re_reads(scale or ""), 1.0)
     return f"{value:.6g}"
 
 
@@ -219,12 +210,12 @@ def find_facts(text: str, german: bool | None = None) -> list[Fact]:
         for m in _matches(_PERCENT, text, spans if holds.any(_PERCENT_WORDS) else [])
     ]
     for m in _matches(_MONEY_BEFORE, text, spans if holds.any(_CURRENCY_BEFORE) else []):
-        currency = _CURRENCY_BEFORE[_as_key(m.group(1))]
+        currency = _CURRENCY_BEFORE[lowered_as_re_reads(m.group(1))]
         facts.append(
             Fact("money", f"money:{currency}:{_scaled(m.group(2), m.group(3))}", m.group(0), m.start())
         )
     for m in _matches(_MONEY_AFTER, text, spans if holds.any(_CURRENCY_AFTER) else []):
-        currency = _CURRENCY_AFTER[_as_key(m.group(3))]
+        currency = _CURRENCY_AFTER[lowered_as_re_reads(m.group(3))]
         if currency == "KRW" and not m.group(2):
             continue  # "in 2024 won the title": won is a currency only after a scale ("300 billion won")
         facts.append(
@@ -232,9 +223,11 @@ def find_facts(text: str, german: bool | None = None) -> list[Fact]:
         )
     dated = spans if holds.any(_MONTH_ABBREVIATIONS) else []  # every month name starts with its abbreviation
     for m in _matches(_DATE, text, dated):
-        facts += _date(_MONTH_ABBREVIATIONS[_as_key(m.group(1))[:3]], int(m.group(2)), m.group(0), m.start())
+        facts += _date(
+            _MONTH_ABBREVIATIONS[lowered_as_re_reads(m.group(1))[:3]], int(m.group(2)), m.group(0), m.start()
+        )
     for m in _matches(_DAY_MONTH, text, dated):
-        facts += _date(_MONTHS[_as_key(m.group(2))], int(m.group(1)), m.group(0), m.start())
+        facts += _date(_MONTHS[lowered_as_re_reads(m.group(2))], int(m.group(1)), m.group(0), m.start())
     facts += _other_languages(text, spans, has_german_words(text) if german is None else german)
     return sorted(facts, key=lambda f: f.start)
 

@@ -579,3 +579,10 @@ CJK_FURNITURE_PHRASES: tuple[str, ...] = (
 # leave a text holding one to the pattern itself (transform.facts.Lowered), and read a word the pattern
 # matched through this table (the Kelvin sign lowers to "k", as re reads it).
 RE_READS_AS_ASCII: dict[str, str] = {"\u0130": "i", "\u0131": "i", "\u017f": "s"}
+_AS_RE_READS = str.maketrans(RE_READS_AS_ASCII)
+
+
+def lowered_as_re_reads(word: str) -> str:
+    """`word` lowered as re's IGNORECASE reads it: "u\u017fd" (long s) is "usd", "\u017fept" is "sept",
+    where lower() keeps the long s (`RE_READS_AS_ASCII`)."""
+    return word.translate(_AS_RE_READS).lower()

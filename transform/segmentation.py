@@ -28,6 +28,8 @@ import threading
 import unicodedata
 from typing import Any
 
+from transform.lexicon import lowered_as_re_reads
+
 # Han (with radicals, 々〆〇 and the extensions), hiragana, katakana (with the prolonged sound mark ー but
 # without the middle dot ・), halfwidth katakana; and Hangul (jamo, compatibility jamo, syllables).
 HAN_KANA_RANGES = (
@@ -302,4 +304,5 @@ def _after_abbreviation(line: str, end: int) -> bool:
     if match is None:
         return False
     word = match.group(1)
-    return word.lower() in _ABBREVIATIONS or bool(_INITIALS.fullmatch(word))
+    # Read as the fact patterns read it: "\u017fept. 9" (long s) is a date they find, not two sentences.
+    return lowered_as_re_reads(word) in _ABBREVIATIONS or bool(_INITIALS.fullmatch(word))

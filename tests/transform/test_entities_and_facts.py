@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from tests.fuzzing import examples
 from transform import facts
+from transform.analysis import find_in_sentences
 from transform.entities import (
     DEFAULT_WATCHLIST,
     _aliases,
@@ -115,6 +116,13 @@ def test_a_long_s_or_a_dotless_i_in_a_currency_scale_or_month_is_read_as_re_read
         f.key for f in find_facts("Paid u\u017fd 5 m\u0131llion and 7 billion euro\u017f on \u017fept. 9.")
     ]
     assert keys == ["money:USD:5e+06", "money:EUR:7e+09", "date:09-09"]
+
+
+def test_a_month_abbreviation_with_a_long_s_stays_in_its_date_s_sentence() -> None:
+    # The sentence splitter took "\u017fept." for a word ending a sentence, so the date's day went to the
+    # next sentence and the analysis found no date.
+    found = find_in_sentences("The deal closed on \u017fept. 9. Shares rose 5%.")
+    assert [[f.key for f in sentence.facts] for sentence in found.body] == [["date:09-09"], ["pct:5"]]
 
 
 _FACT_FRAGMENTS = [

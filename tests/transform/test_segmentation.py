@@ -103,6 +103,11 @@ def test_char_count_ignores_whitespace_in_every_script() -> None:
             "The U.S. economy grew 8.48% in Q2. Apple Inc. said so.",
             ["The U.S. economy grew 8.48% in Q2.", "Apple Inc. said so."],
         ),
+        # An abbreviation spelt with a long s or a dotless i, as the fact patterns read it ("Sept. 9").
+        (
+            "It closed on \u017fept. 9. Apple \u0131nc. Shares rose.",
+            ["It closed on \u017fept. 9.", "Apple \u0131nc. Shares rose."],
+        ),
         # A German day before its month is an ordinal; a number that ends a sentence still ends it.
         (
             "Die EZB entschied am 19. Februar. Am 3. März folgt mehr. Er wurde 3. Dann 2025. Juni kam.",
