@@ -91,7 +91,7 @@ def block_digests(path: Path, processes: int | None = None) -> npt.NDArray[np.ui
     size = path.stat().st_size
     blocks = -(-size // BLOCK_BYTES)
     if processes is None:
-        processes = len(os.sched_getaffinity(0)) if size >= PARALLEL_BYTES else 1
+        processes = _processes_for(size)
     processes = max(1, min(processes, blocks))
     if processes == 1:
         return _as_rows(_range_digests(path, 0, blocks))
@@ -103,6 +103,16 @@ def block_digests(path: Path, processes: int | None = None) -> npt.NDArray[np.ui
             return _as_rows(b"".join(parts))
     except BrokenProcessPool:  # a process killed: hashed here instead
         return _as_rows(_range_digests(path, 0, blocks))
+
+
+def _processes_for(size: int) -> int:
+    """One process per core this one may run on for a file of PARALLEL_BYTES or more, else one. Where the
+    platform does not say which cores (no sched_getaffinity, as without /proc below), one: the copy is
+    still right, only slower. `flows.pipeline.usable_cores` counts cores for the pipeline's workers; this
+    layer does not import flows."""
+    if size < PARALLEL_BYTES or not hasattr(os, "sched_getaffinity"):
+        return 1
+    return len(os.sched_getaffinity(0))
 
 
 def _range_digests(path: Path, first: int, end: int) -> bytes:

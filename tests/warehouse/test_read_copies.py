@@ -326,3 +326,16 @@ def test_a_large_file_is_hashed_by_one_process_per_core(
     read_copies.block_digests(source)
     hashed_by = (tmp_path / _HASHED_BY).read_text().split()
     assert len(hashed_by) == 2 and str(os.getpid()) not in hashed_by
+
+
+def test_where_the_platform_does_not_say_which_cores_a_large_file_is_hashed_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "w.duckdb"
+    _source(source)
+    monkeypatch.setattr(read_copies, "_range_digests", _recording_range_digests)
+    monkeypatch.setattr(read_copies, "PARALLEL_BYTES", BLOCK_BYTES)
+    monkeypatch.delattr(os, "sched_getaffinity")
+    digests = read_copies.block_digests(source)
+    assert (tmp_path / _HASHED_BY).read_text().split() == [str(os.getpid())]
+    assert (digests == read_copies.block_digests(source, processes=1)).all()
