@@ -340,13 +340,15 @@ def load_isolating(
     db: Warehouse,
     run_id: str,
     now: datetime,
+    batch: list[RawDocument],
     topic_rules: dict[str, TopicRule] | None,
     story_embeddings: bool = False,
 ) -> BatchOutcome:
-    """After a batch failed: process and load what is still pending in halves, down to the document
-    that fails alone, which is rejected (see flows/pipeline.py)."""
+    """After a batch failed: process and load its documents still pending in halves, down to the document
+    that fails alone, which is rejected (see flows/pipeline.py). The run's other batches wait their turn."""
     with connect(db) as connection:
-        pending = pending_documents(connection)
+        settled = documents_with_outcome(connection, [document.doc_id for document in batch])
+        pending = [document for document in batch if document.doc_id not in settled]
         return pipeline.load_isolating(connection, run_id, pending, now, topic_rules, story_embeddings)
 
 
@@ -628,12 +630,40 @@ def process_pending(
     workers: int | None = None,
     story_embeddings: bool = False,
 ) -> BatchOutcome:
-    """`process_batch` with the tasks above. A batch that fails for a reason other than the warehouse's
-    storage is loaded again in halves (`load_isolating`), so one bad document is a reject and the rest
-    loads."""
+    """The pending documents in batches of at most NEWSETL_MAX_BATCH_DOCUMENTS, each processed by
+    `process_batch` with the tasks above and loaded before the next starts: beyond the raw documents, what
+    the run holds in memory (articles, evidence, analyses) grows with a batch, not with all it found
+    (100,000 generated documents: 5.6 GB at the peak in one batch, 2.8 GB in batches of 20,000, 8% slower),
+    and a batch is deduplicated against the batches before it as against any stored article. A batch that
+    fails for a reason other than the warehouse's storage is loaded again in halves (`load_isolating`), so
+    one bad document is a reject and the rest loads."""
+    size = Settings().max_batch_documents
+    # A run with nothing pending still runs one (empty) batch: every run shows the same tasks.
+    batches = [pending[start : start + size] for start in range(0, len(pending), size)] or [pending]
+    if len(batches) == 1:
+        return _process_one_batch(db, run_id, now, batches[0], topic_rules, workers, story_embeddings)
+    logger = get_run_logger()
+    outcome = BatchOutcome()
+    for number, batch in enumerate(batches, 1):
+        logger.info("Batch %d of %d: %s documents", number, len(batches), f"{len(batch):,}")
+        loaded = _process_one_batch(db, run_id, now, batch, topic_rules, workers, story_embeddings)
+        # Only what the run's summary reads: the evidence each load needed would keep every batch in memory.
+        outcome = outcome.merged(loaded.summarised())
+    return outcome
+
+
+def _process_one_batch(
+    db: Warehouse,
+    run_id: str,
+    now: datetime,
+    batch: list[RawDocument],
+    topic_rules: dict[str, TopicRule] | None,
+    workers: int | None,
+    story_embeddings: bool,
+) -> BatchOutcome:
     try:
         outcome, taken = process_batch(
-            db, run_id, now, pending, topic_rules, workers, story_embeddings=story_embeddings
+            db, run_id, now, batch, topic_rules, workers, story_embeddings=story_embeddings
         )
         if taken:
             get_run_logger().warning("%d documents were recorded by another run meanwhile", taken)
@@ -646,7 +676,7 @@ def process_pending(
         get_run_logger().warning(
             "The batch failed (%s: %s); loading it in parts", type(error).__name__, error
         )
-        return load_isolating(db, run_id, now, topic_rules, story_embeddings)
+        return load_isolating(db, run_id, now, opaque(batch), topic_rules, story_embeddings)
 
 
 def load_documents(

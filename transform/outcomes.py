@@ -82,3 +82,18 @@ class BatchOutcome:
             line_keys=self.line_keys + other.line_keys,
             warnings=self.warnings + other.warnings,
         )
+
+    def summarised(self) -> BatchOutcome:
+        """This outcome once loaded, without what only the load needed (signatures, story evidence,
+        analyses, index entries, line keys): what a run keeps of each of its batches for its summary."""
+        return BatchOutcome(
+            articles=self.articles,
+            duplicates=self.duplicates,
+            versions=self.versions,
+            rejects=self.rejects,
+            off_topic=self.off_topic,
+            scheme=self.scheme,
+            near_duplicates=self.near_duplicates,
+            stories=self.stories,
+            warnings=self.warnings,
+        )
