@@ -57,7 +57,9 @@ def test_a_run_in_batches_loads_what_one_batch_loads(tmp_path: Path, monkeypatch
 
     sizes = [len(batch) for batch in batches]
     assert len(sizes) >= 3 and set(sizes[:-1]) == {2} and sizes[-1] in (1, 2)
-    # The copy, the version and the rejects are found across batches as within one.
+    # The copies of one text fall in different batches, and are found as in one batch.
+    copies = {"a.txt", "a-copy.txt", "a-respaced.txt"}
+    assert len({n for n, batch in enumerate(batches) for uri in batch if Path(uri).name in copies}) >= 2
     for summary in (one, several):
         assert summary.new_articles == expected["new_articles"]
         assert summary.exact_duplicates == expected["exact_duplicates"]
