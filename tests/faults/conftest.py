@@ -20,12 +20,16 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from bench.corpus import generate
+from flows import pipeline
 from tests.faults.summary import LEDGER_PROPERTY
+from transform.outcomes import BatchOutcome
 from warehouse.connection import connect
 from warehouse.integrity import IntegrityReport, check_integrity
 
@@ -105,6 +109,22 @@ def write_news(
 def ingest_command(*args: str) -> list[str]:
     """The command line of the fault-injecting ingest wrapper (tests/faults/run_ingest.py)."""
     return [sys.executable, "-m", "tests.faults.run_ingest", *args]
+
+
+def refuse_to_load(monkeypatch: pytest.MonkeyPatch, uri: str) -> None:
+    """Make every load of a batch whose new articles include the document at `uri` fail, as a defect only
+    that document triggers would: the flow's load task and the halving fallback share the function."""
+    real_load = pipeline.load_outcomes
+
+    def load_refusing_one(
+        connection: duckdb.DuckDBPyConnection, run_id: str, now: datetime, outcome: BatchOutcome
+    ) -> None:
+        if any(article.uri == uri for article in outcome.new_articles):
+            raise ValueError("a defect that only this document triggers")
+        real_load(connection, run_id, now, outcome)
+
+    monkeypatch.setattr(pipeline, "load_outcomes", load_refusing_one)
+    monkeypatch.setattr("flows.ingest.load_outcomes", load_refusing_one)
 
 
 def integrity(db: Path) -> IntegrityReport:

@@ -18,8 +18,15 @@ import pytest
 from extract.files import read_file
 from flows import pipeline
 from flows.ingest import ingest
-from tests.faults.conftest import Ledger, integrity, jsonl_uris, lost_rows, raw_uris, write_news
-from transform.outcomes import BatchOutcome
+from tests.faults.conftest import (
+    Ledger,
+    integrity,
+    jsonl_uris,
+    lost_rows,
+    raw_uris,
+    refuse_to_load,
+    write_news,
+)
 from warehouse.connection import connect
 from warehouse.loads import raw_rows, store_raw_documents
 
@@ -146,18 +153,7 @@ def test_a_document_that_fails_in_a_later_stage_is_isolated_in_the_same_run(
     inbox = tmp_path / "in"
     documents = write_news(inbox, 16, seed=33, name="news.jsonl")
     poisoned = f"{(inbox / 'news.jsonl').resolve().as_uri()}#line=5"
-    real_load = pipeline.load_outcomes
-
-    def load_refusing_one(
-        connection: duckdb.DuckDBPyConnection, run_id: str, now: datetime, outcome: BatchOutcome
-    ) -> None:
-        if any(article.uri == poisoned for article in outcome.new_articles):
-            raise ValueError("a defect that only this document triggers")
-        real_load(connection, run_id, now, outcome)
-
-    # The flow's own load task fails on the poisoned batch too: the same function is behind both.
-    monkeypatch.setattr(pipeline, "load_outcomes", load_refusing_one)
-    monkeypatch.setattr("flows.ingest.load_outcomes", load_refusing_one)
+    refuse_to_load(monkeypatch, poisoned)
 
     summary = ingest([str(inbox)], db=str(db_path))
 

@@ -14,7 +14,7 @@ import pytest
 from flows import ingest as ingest_module
 from flows import pipeline
 from flows.ingest import ingest
-from tests.faults.conftest import integrity, write_news
+from tests.faults.conftest import integrity, refuse_to_load, write_news
 from tests.flows.corpus import write_corpus
 from transform.outcomes import BatchOutcome
 from transform.records import RawDocument
@@ -79,16 +79,9 @@ def test_a_failing_batch_is_isolated_alone_and_the_batches_after_it_load(
     inbox = tmp_path / "in"
     documents = write_news(inbox, 16, seed=33, name="news.jsonl")
     poisoned = f"{(inbox / 'news.jsonl').resolve().as_uri()}#line=5"
-    real_load, real_isolating = pipeline.load_outcomes, pipeline.load_isolating
+    real_isolating = pipeline.load_isolating
     isolated: list[list[str]] = []
     batches = batches_of_the_run(monkeypatch)
-
-    def load_refusing_one(
-        connection: duckdb.DuckDBPyConnection, run_id: str, now: datetime, outcome: BatchOutcome
-    ) -> None:
-        if any(article.uri == poisoned for article in outcome.new_articles):
-            raise ValueError("a defect that only this document triggers")
-        real_load(connection, run_id, now, outcome)
 
     def isolating(
         connection: duckdb.DuckDBPyConnection, run_id: str, batch: Sequence[RawDocument], *args: Any
@@ -96,8 +89,7 @@ def test_a_failing_batch_is_isolated_alone_and_the_batches_after_it_load(
         isolated.append([document.uri for document in batch])  # the first: the failed batch, whole
         return real_isolating(connection, run_id, batch, *args)
 
-    monkeypatch.setattr(pipeline, "load_outcomes", load_refusing_one)
-    monkeypatch.setattr("flows.ingest.load_outcomes", load_refusing_one)
+    refuse_to_load(monkeypatch, poisoned)
     monkeypatch.setattr(pipeline, "load_isolating", isolating)
     monkeypatch.setenv("NEWSETL_MAX_BATCH_DOCUMENTS", "4")
 
