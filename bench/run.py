@@ -209,6 +209,11 @@ def dedup_quality_rows(figures: dict[str, Any]) -> list[Row]:
             "story pairs precision / recall",
             f"{figures['story_pair_precision']} / {figures['story_pair_recall']}",
         ),
+        (
+            name,
+            "story pairs precision / recall (day by day)",
+            f"{figures['story_pair_precision_day_by_day']} / {figures['story_pair_recall_day_by_day']}",
+        ),
     ]
 
 

@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.dedup_quality import precision_recall
-from transform.stories import REPORT, StoryFeatures, StoryRules, as_assigned, assign_stories, story_features
+from bench.dedup_quality import day_by_day, precision_recall
+from transform.stories import REPORT, StoryFeatures, StoryRules, assign_stories, story_features
 
 DEFAULT_RULES = StoryRules()
 DATA = Path(__file__).resolve().parent / "data" / "stories" / "articles.jsonl"
@@ -94,23 +94,7 @@ def assign(
     (stored evidence passed through `stored_shape`, e.g. to keep only what the warehouse persists)."""
     if not daily:
         return {s.article_id: s.story_id for s in assign_stories(features, [], rules)}
-    story_of: dict[str, str] = {}
-    stored: list[tuple[StoryFeatures, str]] = []
-    days: dict[str, list[StoryFeatures]] = {}
-    for article, feature in zip(articles, features, strict=True):
-        days.setdefault(article.published.date().isoformat(), []).append(feature)
-    for batch in days.values():
-        start = min(f.event_time for f in batch if f.event_time) - rules.window
-        window = [(f, s) for f, s in stored if f.event_time and f.event_time >= start]
-        assigned = {a.article_id: a for a in assign_stories(batch, window, rules)}
-        for assignment in assigned.values():
-            story_of[assignment.article_id] = assignment.story_id
-        # Stored as the flow should store them: a report taken for a roundup stays one (as_assigned).
-        stored += [
-            (stored_shape(as_assigned(f, assigned[f.article_id], rules)), story_of[f.article_id])
-            for f in batch
-        ]
-    return story_of
+    return day_by_day(features, [a.published.date().isoformat() for a in articles], rules, stored_shape)
 
 
 def score(articles: Sequence[LabelledArticle], predicted: dict[str, str]) -> dict[str, float]:
