@@ -315,13 +315,20 @@ def _recording_range_digests(path: Path, first: int, end: int) -> bytes:
 _RANGE_DIGESTS = read_copies._range_digests
 
 
-def test_a_large_file_is_hashed_by_one_process_per_core(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _large_recorded_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A file taken for large enough to hash in several processes, each process that hashes a range of it
+    recording its pid in the file `_HASHED_BY` beside it."""
     source = tmp_path / "w.duckdb"
     _source(source)
     monkeypatch.setattr(read_copies, "_range_digests", _recording_range_digests)
     monkeypatch.setattr(read_copies, "PARALLEL_BYTES", BLOCK_BYTES)
+    return source
+
+
+def test_a_large_file_is_hashed_by_one_process_per_core(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = _large_recorded_source(tmp_path, monkeypatch)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
     read_copies.block_digests(source)
     hashed_by = (tmp_path / _HASHED_BY).read_text().split()
@@ -331,10 +338,7 @@ def test_a_large_file_is_hashed_by_one_process_per_core(
 def test_where_the_platform_does_not_say_which_cores_a_large_file_is_hashed_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source = tmp_path / "w.duckdb"
-    _source(source)
-    monkeypatch.setattr(read_copies, "_range_digests", _recording_range_digests)
-    monkeypatch.setattr(read_copies, "PARALLEL_BYTES", BLOCK_BYTES)
+    source = _large_recorded_source(tmp_path, monkeypatch)
     monkeypatch.delattr(os, "sched_getaffinity")
     digests = read_copies.block_digests(source)
     assert (tmp_path / _HASHED_BY).read_text().split() == [str(os.getpid())]
