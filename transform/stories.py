@@ -2,9 +2,9 @@
 
 Two reports of one event share what few other articles of the window share: rare names of people,
 places, organisations and products, numbers and amounts, the words of the headline. Evidence between
-two articles is a mass: the sum, over what they share, of how rare each shared thing is in the window
-(its inverse document frequency over the batch and the stored candidates). A name every article of the
-week carries (Apple, Trump, China) weighs little; "Lanxi Dynamics" or "31,200 SUVs" weighs a lot.
+two articles is a mass: the sum, over what they share, of how rare each shared thing is (its inverse
+document frequency over the reports the warehouse holds and the batch: `KeyCounts`). A name that many
+articles carry (Apple, Trump, China) weighs little; "Lanxi Dynamics" or "31,200 SUVs" weighs a lot.
 
 - names: words of proper names beyond the watch list (transform.story_evidence), and watched entities
   with their aliases (so "阿里巴巴" is Alibaba), which are broad and count for less;
@@ -221,8 +221,8 @@ _UNSEEN = 1.0
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """Rarity (normalised inverse document frequency) over the articles being compared: of terms and
-    names (one vocabulary, so a headline word meets the other article's body), of entities, of facts."""
+    """Rarity (normalised inverse document frequency) over the stored reports and the batch: of terms
+    and names (one vocabulary, so a headline word meets the other article's body), of entities, of facts."""
 
     terms: Mapping[str, float]
     entities: Mapping[str, float]
@@ -235,7 +235,31 @@ class Weights:
         return table.get(key, _UNSEEN)
 
 
-def _idf(frequency: Counter[str], total: int) -> dict[str, float]:
+@dataclass(frozen=True, slots=True)
+class KeyCounts:
+    """Document frequencies of story evidence: of `reports` reports, how many hold each word (terms,
+    names and headline terms: one vocabulary, as `Weights.terms`), each watched entity, each fact.
+
+    The warehouse keeps them for every report it stores (warehouse/story_counts.py), so rarity is
+    counted over the history, not over the few articles a run compares: a scheduled run of ten articles
+    and their candidates would find a company's city or a quarter's round figure as rare as an event's
+    own names, and join reports of different events."""
+
+    words: Mapping[str, int] = field(default_factory=dict)
+    entities: Mapping[str, int] = field(default_factory=dict)
+    facts: Mapping[str, int] = field(default_factory=dict)
+    reports: int = 0
+
+    def __add__(self, other: KeyCounts) -> KeyCounts:
+        return KeyCounts(
+            Counter(self.words) + Counter(other.words),
+            Counter(self.entities) + Counter(other.entities),
+            Counter(self.facts) + Counter(other.facts),
+            self.reports + other.reports,
+        )
+
+
+def _idf(frequency: Mapping[str, int], total: int) -> dict[str, float]:
     """Rarity: the IDF of a key over the IDF of a key only one article holds, in (0, 1], so the same
     evidence weighs the same in a window of 50 articles and of 50,000."""
     rarest = math.log((total + _PRIOR_DOCUMENTS + 1) / 2)
@@ -245,18 +269,29 @@ def _idf(frequency: Counter[str], total: int) -> dict[str, float]:
 
 
 def _vocabulary(features: StoryFeatures) -> set[str]:
-    return {singular(t) for t in features.terms} | features.names | features.headline
+    return set(map(singular, features.terms)) | features.names | features.headline
 
 
-def weights_for(features: Iterable[StoryFeatures]) -> Weights:
-    # Rarity is counted over reports: a roundup or a preview repeats the evidence of the events it
-    # mentions, and counting it would make the evidence of every event a roundup mentions look common.
+def counted(features: Iterable[StoryFeatures]) -> KeyCounts:
+    """The document frequencies of the reports among `features`: a roundup or a preview repeats the
+    evidence of the events it mentions, and counting it would make the evidence of every event a roundup
+    mentions look common."""
     articles = [f for f in features if f.kind == REPORT]
-    terms = Counter(word for f in articles for word in _vocabulary(f))
-    entities = Counter(entity for f in articles for entity in f.entities)
-    facts = Counter(fact for f in articles for fact in f.facts)
-    total = len(articles)
-    return Weights(_idf(terms, total), _idf(entities, total), _idf(facts, total), total)
+    return KeyCounts(
+        Counter(word for f in articles for word in _vocabulary(f)),
+        Counter(entity for f in articles for entity in f.entities),
+        Counter(fact for f in articles for fact in f.facts),
+        len(articles),
+    )
+
+
+def weights_for(features: Iterable[StoryFeatures], history: KeyCounts | None = None) -> Weights:
+    """Rarity over the reports among `features` and, when given, the stored reports `history` counts."""
+    counts = counted(features)
+    if history is not None:
+        counts = counts + history
+    total = counts.reports
+    return Weights(_idf(counts.words, total), _idf(counts.entities, total), _idf(counts.facts, total), total)
 
 
 _Fact = Fact  # kind, value, unit of its last written digit, rarity
@@ -530,6 +565,7 @@ def assign_stories(
     rules: StoryRules = StoryRules(),
     copies: Mapping[str, tuple[str, float]] | None = None,
     stored_story_of: Mapping[str, str] | None = None,
+    history: KeyCounts | None = None,
 ) -> list[StoryAssignment]:
     """Give each new article a story: the story of its best match in the window, or a new one (its own id).
 
@@ -537,8 +573,12 @@ def assign_stories(
     taken in order, and each can join a story started earlier in the same batch. A near-copy (`copies`:
     article id → (id of the article it copies, similarity)) always joins the story of what it copies,
     found in this batch or in `stored_story_of`. Roundups and previews start a story of their own.
+    Rarity is counted over the new articles and `history`, the document frequencies of the stored
+    reports (which count those of `stored`); without it, over the new articles and `stored` alone.
     """
-    weights = weights_for([*(f for f, _ in stored), *new])
+    weights = (
+        weights_for(new, history) if history is not None else weights_for([*(f for f, _ in stored), *new])
+    )
     dated = [f.event_time for f in [*(f for f, _ in stored), *new] if f.event_time is not None]
     known = _Known(stored, weights, max(dated) if dated else None)
     story_of = {**(stored_story_of or {}), **{f.article_id: story for f, story in stored}}

@@ -4,9 +4,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from transform.stories import (
+    KeyCounts,
     StoryFeatures,
     StoryRules,
     assign_stories,
+    counted,
     similarity,
     story_features,
     weights_for,
@@ -80,6 +82,27 @@ CLOUD_REVENUE = (
     "Alibaba Cloud's revenue grew 13% in the December quarter as demand for AI services rose, and "
     "Eddie Wu said the unit's margins improved; the group's shares rose in Hong Kong."
 )
+
+
+def test_rarity_is_counted_over_the_stored_history_not_over_the_articles_compared() -> None:
+    # Two events of one company: its cloud unit and its chief executive are all they share.
+    spending, revenue = story_features("s", CLOUD_SPENDING, T0), story_features("r", CLOUD_REVENUE, T0)
+    alone = similarity(spending, revenue, weights_for([spending, revenue]))
+    # A history of 1,000 reports in which the company and its chief executive are common: they say little.
+    shared = {"alibaba", "cloud", "eddie"}
+    common = KeyCounts(dict.fromkeys(shared, 150), dict.fromkeys(spending.entities, 300), {}, 1_000)
+    in_history = similarity(spending, revenue, weights_for([revenue], common + counted([spending])))
+    assert in_history < alone / 2
+    # A history in which they are as rare as can be (only these two hold them) gives them more weight.
+    rare = KeyCounts({}, {}, {}, 1_000) + counted([spending])
+    assert similarity(spending, revenue, weights_for([revenue], rare)) > alone
+
+
+def test_a_history_that_counts_exactly_the_stored_articles_decides_as_they_do() -> None:
+    stored = [(story_features("a", DEAL_A, T0), "story-1"), (story_features("conf", CONFERENCE, T0), "conf")]
+    new = [story_features("b", DEAL_B, T0), story_features("c", DEAL_C, T0)]
+    history = counted(f for f, _ in stored)
+    assert assign_stories(new, stored, history=history) == assign_stories(new, stored)
 
 
 def test_an_undated_article_joins_a_story_of_the_window_on_strong_evidence_and_says_so() -> None:
