@@ -80,6 +80,7 @@ _PROBLEMS = (
     "stories_of_missing_articles",
     "pending_not_listed",
     "listed_not_pending",
+    "reports_miscounted",
 )
 
 
@@ -108,6 +109,8 @@ class IntegrityReport:
     pending_not_listed: int
     listed_not_pending: int
     articles_missing_from_search: int = 0
+    # The number of reports the story evidence's document frequencies count, less the stored reports.
+    reports_miscounted: int = 0
 
     @property
     def accounted(self) -> int:
@@ -150,7 +153,11 @@ def check_integrity(connection: duckdb.DuckDBPyConnection) -> IntegrityReport:
     assert row is not None  # an aggregate query always returns one row
     names = [column[0] for column in connection.description or ()]
     counts = {name: int(value) for name, value in zip(names, row, strict=True)}
-    return IntegrityReport(**counts, articles_missing_from_search=articles_missing_from_search(connection))
+    return IntegrityReport(
+        **counts,
+        articles_missing_from_search=articles_missing_from_search(connection),
+        reports_miscounted=reports_miscounted(connection),
+    )
 
 
 def articles_missing_from_search(connection: duckdb.DuckDBPyConnection) -> int:
@@ -166,4 +173,23 @@ def articles_missing_from_search(connection: duckdb.DuckDBPyConnection) -> int:
             "SELECT count(*) FROM articles AS a"
             " WHERE (SELECT count(*) FROM search_documents AS d WHERE d.article_id = a.article_id) <> 1"
         ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def reports_miscounted(connection: duckdb.DuckDBPyConnection) -> int:
+    """The number of reports `story_key_counts` holds less the reports stored (story_features): 0 when the
+    counts were kept with every load; 0 for a file opened read-only before migration 022, which
+    backfills them when it runs."""
+    kept = connection.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'story_key_counts'"
+    ).fetchone()
+    if not kept or not kept[0]:
+        return 0
+    row = connection.execute(
+        """
+        SELECT (SELECT coalesce(sum(documents), 0) FROM story_key_counts
+                WHERE key_hash = md5_number_upper('#reports'))
+             - (SELECT count(*) FROM story_features WHERE coalesce(kind, 'report') = 'report')
+        """
+    ).fetchone()
     return int(row[0]) if row else 0

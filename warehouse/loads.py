@@ -24,11 +24,12 @@ from transform.near_duplicates import Fingerprint, MinHashScheme, band_key_rows
 from transform.outcomes import BatchOutcome
 from transform.records import Article, HttpCacheEntry, RawDocument, SourceKind
 from transform.search_terms import SearchDocument, search_document
-from transform.stories import StoryFeatures
+from transform.stories import StoryFeatures, counted
 from transform.story_changes import story_changes
 from transform.versions import ArticleVersion
 from warehouse.batches import TIMESTAMP, insert_rows, registered
 from warehouse.stories import insert_story_changes
+from warehouse.story_counts import add_key_counts
 from warehouse.story_index import insert_story_postings
 
 
@@ -314,6 +315,7 @@ def load_outcomes(
         if story_features:
             _insert_story_features(connection, story_features)
             insert_story_postings(connection, story_features, now)
+            add_key_counts(connection, counted(story_features))
         if stories:
             insert_rows(
                 connection,

@@ -20,6 +20,7 @@ DERIVED_TABLES = (
     "article_signatures",
     "near_duplicates",
     "story_postings",
+    "story_key_counts",
     "story_features",
     "story_articles",
     "article_sentences",
