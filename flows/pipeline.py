@@ -60,6 +60,7 @@ from transform.stories import (
     as_assigned,
     assign_stories,
     candidate_keys,
+    counted,
     story_features,
     takes_embedding,
 )
@@ -74,6 +75,7 @@ from warehouse.queries import (
     stories_of,
     story_candidates,
 )
+from warehouse.story_counts import stored_key_counts
 from warehouse.story_index import Lookup, candidate_articles
 
 # Runs that may die with a document pending before it is set aside (a killed run is the usual cause of
@@ -326,7 +328,11 @@ def deduplicate(
     stored = story_candidates(connection, _candidates_of(connection, features, now))
     stored_story_of = stories_of(connection, [n.matched_article_id for n in near])
     copies = {n.article_id: (n.matched_article_id, n.similarity) for n in near}
-    stories = assign_stories(features, stored, copies=copies, stored_story_of=stored_story_of)
+    # Rarity over the stored reports, not over the few the index found: the counts of every key compared.
+    history = stored_key_counts(connection, counted([*features, *(f for f, _ in stored)]))
+    stories = assign_stories(
+        features, stored, copies=copies, stored_story_of=stored_story_of, history=history
+    )
     # A report taken for a roundup (near several stories) is stored, and left out of the index, as one.
     assigned = [as_assigned(f, a) for f, a in zip(features, stories, strict=True)]
     return Deduplicated(
