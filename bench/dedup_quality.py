@@ -15,7 +15,15 @@ from transform.cleaning import clean_document
 from transform.dedup import deduplicate_exact
 from transform.near_duplicates import group_batch, signature
 from transform.records import ExtractedDocument
-from transform.stories import StoryFeatures, StoryRules, as_assigned, assign_stories, story_features
+from transform.stories import (
+    KeyCounts,
+    StoryFeatures,
+    StoryRules,
+    as_assigned,
+    assign_stories,
+    counted,
+    story_features,
+)
 
 
 def pairs(groups: Mapping[str, str]) -> set[tuple[str, str]]:
@@ -39,24 +47,27 @@ def day_by_day(
     copies: Mapping[str, tuple[str, float]] | None = None,
 ) -> dict[str, str]:
     """{article id: story id}, the articles taken a day at a time (`days`: each article's), each day
-    against the stored articles of its window, as scheduled runs see them (stored evidence passed through
-    `stored_shape`, e.g. to keep only what the warehouse persists)."""
+    against the stored articles of its window and the counts of every report stored before it, as
+    scheduled runs see them (stored evidence passed through `stored_shape`, e.g. to keep only what the
+    warehouse persists)."""
     rules = rules or StoryRules()
     story_of: dict[str, str] = {}
     stored: list[tuple[StoryFeatures, str]] = []
+    history = KeyCounts()
     by_day: dict[str, list[StoryFeatures]] = {}
     for day, feature in zip(days, features, strict=True):
         by_day.setdefault(day, []).append(feature)
     for batch in by_day.values():
         start = min(f.event_time for f in batch if f.event_time) - rules.window
         window = [(f, s) for f, s in stored if f.event_time and f.event_time >= start]
-        assigned = {a.article_id: a for a in assign_stories(batch, window, rules, copies=copies)}
+        found = assign_stories(batch, window, rules, copies=copies, history=history)
+        assigned = {a.article_id: a for a in found}
         for assignment in assigned.values():
             story_of[assignment.article_id] = assignment.story_id
         # Stored as the flow stores them: a report taken for a roundup stays one (as_assigned).
-        for f in batch:
-            kept = as_assigned(f, assigned[f.article_id], rules)
-            stored.append((stored_shape(kept) if stored_shape else kept, story_of[f.article_id]))
+        kept = [as_assigned(f, assigned[f.article_id], rules) for f in batch]
+        stored.extend((stored_shape(f) if stored_shape else f, story_of[f.article_id]) for f in kept)
+        history = history + counted(kept)
     return story_of
 
 

@@ -246,6 +246,16 @@ SYNTHESISE = [
            TIMESTAMPTZ '2024-01-01' + to_minutes(i::BIGINT)
     FROM range($n) AS t(i), range(30) AS u(k)
     """,
+    # The story evidence's document frequencies: three keys an article (each of the 200,000 names above
+    # among them), counts of 1 to 100, and the number of reports; more distinct keys than the history's
+    # own, so reading and updating them costs at least what a real history would.
+    """
+    INSERT INTO story_key_counts
+    SELECT md5_number_upper('w:w' || i::VARCHAR), 1 + hash(i) % 100
+    FROM range(greatest($n * 3, 200000)) AS t(i)
+    UNION ALL
+    SELECT md5_number_upper('#reports'), $n
+    """,
     """
     INSERT INTO search_documents SELECT 'old' || i, 43 FROM range($n) AS t(i)
     """,
