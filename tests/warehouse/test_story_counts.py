@@ -100,7 +100,6 @@ def test_the_integrity_check_names_counts_that_no_longer_match_the_stored_report
     load(db, *ARTICLES)
     with connect(db) as connection:
         assert check_integrity(connection).reports_miscounted == 0
-        connection.execute(
-            "DELETE FROM story_features WHERE article_id = 'a'"
-        )  # a report lost, its counts kept
+        # A report lost, its counts kept.
+        connection.execute("DELETE FROM story_features WHERE article_id = 'a'")
         assert check_integrity(connection).problems["reports_miscounted"] == 1
