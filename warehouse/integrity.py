@@ -163,10 +163,7 @@ def check_integrity(connection: duckdb.DuckDBPyConnection) -> IntegrityReport:
 def articles_missing_from_search(connection: duckdb.DuckDBPyConnection) -> int:
     """Articles the full-text index does not hold exactly once (all of them when the file predates the
     index, migration 012)."""
-    indexed = connection.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'search_documents'"
-    ).fetchone()
-    if not indexed or not indexed[0]:
+    if not _has_table(connection, "search_documents"):
         row = connection.execute("SELECT count(*) FROM articles").fetchone()
     else:
         row = connection.execute(
@@ -180,10 +177,7 @@ def reports_miscounted(connection: duckdb.DuckDBPyConnection) -> int:
     """The number of reports `story_key_counts` holds less the reports stored (story_features): 0 when the
     counts were kept with every load; 0 for a file opened read-only before migration 022, which
     backfills them when it runs."""
-    kept = connection.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'story_key_counts'"
-    ).fetchone()
-    if not kept or not kept[0]:
+    if not _has_table(connection, "story_key_counts"):
         return 0
     row = connection.execute(
         """
@@ -193,3 +187,9 @@ def reports_miscounted(connection: duckdb.DuckDBPyConnection) -> int:
         """
     ).fetchone()
     return int(row[0]) if row else 0
+
+
+def _has_table(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the warehouse has the table: a file opened read-only keeps the schema it was made with."""
+    row = connection.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()
+    return bool(row and row[0])
