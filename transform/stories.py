@@ -153,8 +153,9 @@ class StoryAssignment:
     matched_article_id: str | None
     # The article or its match has no date: it joined on content alone, which had to be strong.
     undated: bool = False
-    # Stories the article came near (mean score over `roundup_share` of the threshold): from
-    # `roundup_stories` of them up, it is taken for a roundup and starts a story of its own.
+    # Stories the article came near (mean score over `roundup_share` of the threshold), each on evidence
+    # of its own (`_met_on_own_evidence`): from `roundup_stories` of them up, it is taken for a roundup and
+    # starts a story of its own.
     spread: int = 0
     # The story the article matched best had reached `max_story_size`: it starts (or joins) a new story
     # instead, and this names the full one, so the split is visible rather than silent.
@@ -544,7 +545,12 @@ def _score(
     facts: float | None = None,
     meaning: float | None = None,
 ) -> float:
-    mass = _shared_mass(a, b, weights, rules, facts, meaning)
+    return _score_of_mass(_shared_mass(a, b, weights, rules, facts, meaning), a, b, rules)
+
+
+def _score_of_mass(mass: float, a: _Prepared, b: _Prepared, rules: StoryRules) -> float:
+    """The score of a pair sharing evidence of `mass`: more is asked of a pair without a date, less of
+    one across scripts, and time apart fades it."""
     undated = a.features.event_time is None or b.features.event_time is None
     scale = rules.scale * (rules.undated_evidence if undated else 1.0)
     if a.script != b.script and {a.script, b.script} == {"cjk", "latin"}:
@@ -625,7 +631,8 @@ def _best_story(
     # Average link: an article joins a story when it is close to the story's articles on average,
     # not merely to one of them, so one broad article cannot chain two events together.
     best: tuple[float, str, str] | None = None
-    reached = 0  # stories the article comes near: a roundup mentions several events
+    # The stories it comes near: story id -> its closest member, and the evidence shared with that member.
+    near: dict[str, tuple[_Prepared, dict[str, float]]] = {}
     candidates = list(candidates)
     everyone = [member for _, members in candidates for member in members]
     facts = iter(_fact_masses(article, everyone, rules))
@@ -639,13 +646,65 @@ def _best_story(
             for member in members
         ]
         mean = sum(score for score, _ in scored) / len(scored)
-        reached += mean >= rules.threshold * rules.roundup_share
+        closest = max(range(len(scored)), key=scored.__getitem__)
+        if mean >= rules.threshold * rules.roundup_share:
+            near[story_id] = (members[closest], _shared_evidence(article, members[closest], weights, rules))
         if mean >= rules.threshold and (best is None or mean > best[0]):
-            best = (mean, story_id, max(scored)[1])
+            best = (mean, story_id, scored[closest][1])
+    own = _met_on_own_evidence(
+        article, near, rules
+    )  # a roundup mentions several events, each on its evidence
     article_id = article.features.article_id
-    if best is None or reached >= rules.roundup_stories:
-        return StoryAssignment(article_id, article_id, 1.0, None, spread=reached)
-    return StoryAssignment(article_id, best[1], best[0], best[2], spread=reached)
+    if best is None or len(own) >= rules.roundup_stories:
+        return StoryAssignment(article_id, article_id, 1.0, None, spread=len(own))
+    if len(near) >= rules.roundup_stories and best[1] not in own:
+        # Near several stories on the same evidence (a company's name, its chief): that evidence cannot
+        # say which event the article reports, so it joins none of them (and stays a report others join).
+        return StoryAssignment(article_id, article_id, 1.0, None, spread=len(own))
+    return StoryAssignment(article_id, best[1], best[0], best[2], spread=len(own))
+
+
+def _shared_evidence(a: _Prepared, b: _Prepared, weights: Weights, rules: StoryRules) -> dict[str, float]:
+    """The keys `a` and `b` both hold, each with the mass it adds as `_shared_mass` weighs it: names, watched
+    entities, facts written alike, and headline words."""
+    fa, fb = a.features, b.features
+    names = fa.names & fb.names
+    headline = ((fa.headline & b.vocabulary) | (fb.headline & a.vocabulary)) - names
+    return {
+        **{f"w:{key}": rules.headline_weight * weights.rare(weights.terms, key) for key in headline},
+        **{f"w:{key}": rules.name_weight * weights.rare(weights.terms, key) for key in names},
+        **{
+            f"e:{key}": rules.entity_weight * weights.rare(weights.entities, key)
+            for key in fa.entities & fb.entities
+        },
+        **{
+            f"f:{key}": rules.fact_weight * _specificity(key) * weights.rare(weights.facts, key)
+            for key in fa.facts & fb.facts
+        },
+    }
+
+
+def _met_on_own_evidence(
+    article: _Prepared, near: Mapping[str, tuple[_Prepared, Mapping[str, float]]], rules: StoryRules
+) -> set[str]:
+    """Of the stories `article` comes near (`near`: each with its closest member and the evidence shared
+    with it), those it meets on evidence of their own: what it shares with none of the other stories
+    would bring it near that one by itself. A roundup meets each event it lists on that event's names and
+    figures. A report of one more event of a company meets the company's other stories on the same
+    evidence (its name, its chief, its city), which early in a warehouse's life, with little history to
+    say how common those are, can weigh enough to come near several: taken for a roundup, it joined
+    nothing and nothing joined it, the most of what runs one after the other missed
+    (docs/scaling-stories.md, section 18). A story met on an embedding alone (no key shared) counts, as
+    before."""
+    own = set()
+    for story_id, (member, shared) in near.items():
+        others = set().union(*(evidence for other, (_, evidence) in near.items() if other != story_id))
+        # Summed exactly, whatever the order: the decision does not follow the hash seed.
+        mass = math.fsum(weight for key, weight in shared.items() if key not in others)
+        near_by_itself = _score_of_mass(mass, article, member, rules) >= rules.threshold * rules.roundup_share
+        if not shared or near_by_itself:
+            own.add(story_id)
+    return own
 
 
 class _Known:

@@ -16,10 +16,13 @@ from transform.stories import (
     PREVIEW,
     REPORT,
     ROUNDUP,
+    KeyCounts,
+    StoryFeatures,
     StoryRules,
     as_assigned,
     assign_stories,
     candidate_keys,
+    counted,
     story_features,
 )
 from transform.story_evidence import (
@@ -393,3 +396,50 @@ def test_list_items_are_counted_as_the_plain_pattern_counts_them(parts: list[str
     # opening the next included.
     text = "".join(parts)
     assert list_items(text) == len(_PLAIN_LIST_ITEM.findall(text))
+
+
+def _company_report(article_id: str, hours: int, own: str, fact: str) -> StoryFeatures:
+    """A report of one event of a company: its name, chief and cities, and the event's own name and figure."""
+    words = frozenset({"brightwater", "olsen", "leeds", "wakefield", own})
+    return StoryFeatures(
+        article_id,
+        T0 + timedelta(hours=hours),
+        frozenset(),
+        frozenset({fact}),
+        dict.fromkeys(words, 1.0),
+        words,
+    )
+
+
+def test_a_report_near_several_stories_of_its_company_on_the_same_evidence_is_no_roundup() -> None:
+    # Three stories of one company, then a report of a fourth event that shares with each only what the
+    # company's reports all hold. Early in a warehouse's life (60 or 200 reports stored) that evidence is
+    # rare enough to come near all three. It is not a roundup: it meets none on evidence of that story's own.
+    stored = [
+        (_company_report("trial", 0, "veltrin", "pct:41"), "trial"),
+        (_company_report("plant", 1, "corvane", "money:GBP:1.8e+08"), "plant"),
+        (_company_report("suit", 2, "halden", "num:650"), "suit"),
+    ]
+    hire = _company_report("hire", 5, "reyes", "num:2300")
+    for reports in (60, 200, 1000):
+        history = counted(f for f, _ in stored) + KeyCounts(reports=reports)
+        [assigned] = assign_stories([hire], stored, history=history)
+        # Which of the three it reports, the shared evidence cannot say: it joins none (at 1,000 reports
+        # it scores over the threshold with each, tied), and stays a report that later reports can join.
+        assert (assigned.story_id, assigned.spread) == ("hire", 0), reports
+        assert as_assigned(hire, assigned).kind == REPORT
+        later = _company_report("hire-2", 7, "reyes", "num:2300")
+        [joined] = assign_stories([later], [*stored, (hire, "hire")], history=history + counted([hire]))
+        assert joined.story_id == "hire", reports
+
+
+def test_a_report_near_several_stories_of_its_company_joins_the_one_it_shares_its_event_with() -> None:
+    stored = [
+        (_company_report("trial", 0, "veltrin", "pct:41"), "trial"),
+        (_company_report("plant", 1, "corvane", "money:GBP:1.8e+08"), "plant"),
+        (_company_report("suit", 2, "halden", "num:650"), "suit"),
+    ]
+    follow_up = _company_report("trial-2", 5, "veltrin", "pct:41")
+    history = counted(f for f, _ in stored) + KeyCounts(reports=200)
+    [assigned] = assign_stories([follow_up], stored, history=history)
+    assert assigned.story_id == "trial" and as_assigned(follow_up, assigned).kind == REPORT
