@@ -651,17 +651,21 @@ def _best_story(
             near[story_id] = (members[closest], _shared_evidence(article, members[closest], weights, rules))
         if mean >= rules.threshold and (best is None or mean > best[0]):
             best = (mean, story_id, scored[closest][1])
-    own = _met_on_own_evidence(
-        article, near, rules
-    )  # a roundup mentions several events, each on its evidence
     article_id = article.features.article_id
-    if best is None or len(own) >= rules.roundup_stories:
-        return StoryAssignment(article_id, article_id, 1.0, None, spread=len(own))
+    # A roundup mentions several events, each on its own evidence. Without a date, an article near
+    # several stories is still taken for one on their number alone: with no time to tell a neighbouring
+    # event from the same one, it is judged more strictly (as undated pairs need twice the evidence,
+    # `undated_evidence`). The samples hold such an article: Apple's Qwen deal, near the regulator's
+    # review of Apple's AI and three more stories of Apple in China.
+    own = _met_on_own_evidence(article, near, rules)
+    spread = len(own) if article.features.event_time is not None else len(near)
+    if best is None or spread >= rules.roundup_stories:
+        return StoryAssignment(article_id, article_id, 1.0, None, spread=spread)
     if len(near) >= rules.roundup_stories and best[1] not in own:
         # Near several stories on the same evidence (a company's name, its chief): that evidence cannot
         # say which event the article reports, so it joins none of them (and stays a report others join).
-        return StoryAssignment(article_id, article_id, 1.0, None, spread=len(own))
-    return StoryAssignment(article_id, best[1], best[0], best[2], spread=len(own))
+        return StoryAssignment(article_id, article_id, 1.0, None, spread=spread)
+    return StoryAssignment(article_id, best[1], best[0], best[2], spread=spread)
 
 
 def _shared_evidence(a: _Prepared, b: _Prepared, weights: Weights, rules: StoryRules) -> dict[str, float]:

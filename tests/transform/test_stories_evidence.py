@@ -3,6 +3,7 @@ carry across languages. Texts are written for these tests."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -398,9 +399,10 @@ def test_list_items_are_counted_as_the_plain_pattern_counts_them(parts: list[str
     assert list_items(text) == len(_PLAIN_LIST_ITEM.findall(text))
 
 
-def _company_report(article_id: str, hours: int, own: str, fact: str) -> StoryFeatures:
-    """A report of one event of a company: its name, chief and cities, and the event's own name and figure."""
-    words = frozenset({"brightwater", "olsen", "leeds", "wakefield", own})
+def _company_report(article_id: str, hours: int, own: str, fact: str, *more: str) -> StoryFeatures:
+    """A report of one event of a company: its name, chief and cities (and `more` of the company's
+    names), and the event's own name and figure."""
+    words = frozenset({"brightwater", "olsen", "leeds", "wakefield", own, *more})
     return StoryFeatures(
         article_id,
         T0 + timedelta(hours=hours),
@@ -431,6 +433,25 @@ def test_a_report_near_several_stories_of_its_company_on_the_same_evidence_is_no
         later = _company_report("hire-2", 7, "reyes", "num:2300")
         [joined] = assign_stories([later], [*stored, (hire, "hire")], history=history + counted([hire]))
         assert joined.story_id == "hire", reports
+
+
+def test_an_undated_report_near_several_stories_is_still_taken_for_a_roundup() -> None:
+    # Without a date, nothing tells a neighbouring event from the same one: the number of stories decides.
+    company = ("asthma", "inhaler", "harrogate")  # undated pairs need twice the evidence to come near
+    stored = [
+        (_company_report("trial", 0, "veltrin", "pct:41", *company), "trial"),
+        (_company_report("plant", 1, "corvane", "money:GBP:1.8e+08", *company), "plant"),
+        (_company_report("suit", 2, "halden", "num:650", *company), "suit"),
+    ]
+    hire = _company_report("hire", 5, "reyes", "num:2300", *company)
+    undated = dataclasses.replace(hire, event_time=None)
+    history = counted(f for f, _ in stored) + KeyCounts(reports=1000)
+    [assigned] = assign_stories([undated], stored, history=history)
+    assert (assigned.story_id, assigned.spread) == ("hire", 3)
+    assert as_assigned(undated, assigned).kind == ROUNDUP
+    # Dated, the same report meets none of them on evidence of its own: no roundup, and it joins none.
+    [assigned] = assign_stories([hire], stored, history=history)
+    assert (assigned.story_id, assigned.spread) == ("hire", 0)
 
 
 def test_a_report_near_several_stories_of_its_company_joins_the_one_it_shares_its_event_with() -> None:
