@@ -413,15 +413,20 @@ def _company_report(article_id: str, hours: int, own: str, fact: str, *more: str
     )
 
 
+def _company_stories(*more: str) -> list[tuple[StoryFeatures, str]]:
+    """Three stored stories of the company, one report each: a drug trial, a plant, a lawsuit."""
+    return [
+        (_company_report("trial", 0, "veltrin", "pct:41", *more), "trial"),
+        (_company_report("plant", 1, "corvane", "money:GBP:1.8e+08", *more), "plant"),
+        (_company_report("suit", 2, "halden", "num:650", *more), "suit"),
+    ]
+
+
 def test_a_report_near_several_stories_of_its_company_on_the_same_evidence_is_no_roundup() -> None:
     # Three stories of one company, then a report of a fourth event that shares with each only what the
-    # company's reports all hold. Early in a warehouse's life (60 or 200 reports stored) that evidence is
+    # company's reports all hold. Early in a warehouse's life (60 to 1,000 reports stored) that evidence is
     # rare enough to come near all three. It is not a roundup: it meets none on evidence of that story's own.
-    stored = [
-        (_company_report("trial", 0, "veltrin", "pct:41"), "trial"),
-        (_company_report("plant", 1, "corvane", "money:GBP:1.8e+08"), "plant"),
-        (_company_report("suit", 2, "halden", "num:650"), "suit"),
-    ]
+    stored = _company_stories()
     hire = _company_report("hire", 5, "reyes", "num:2300")
     for reports in (60, 200, 1000):
         history = counted(f for f, _ in stored) + KeyCounts(reports=reports)
@@ -438,11 +443,7 @@ def test_a_report_near_several_stories_of_its_company_on_the_same_evidence_is_no
 def test_an_undated_report_near_several_stories_is_still_taken_for_a_roundup() -> None:
     # Without a date, nothing tells a neighbouring event from the same one: the number of stories decides.
     company = ("asthma", "inhaler", "harrogate")  # undated pairs need twice the evidence to come near
-    stored = [
-        (_company_report("trial", 0, "veltrin", "pct:41", *company), "trial"),
-        (_company_report("plant", 1, "corvane", "money:GBP:1.8e+08", *company), "plant"),
-        (_company_report("suit", 2, "halden", "num:650", *company), "suit"),
-    ]
+    stored = _company_stories(*company)
     hire = _company_report("hire", 5, "reyes", "num:2300", *company)
     undated = dataclasses.replace(hire, event_time=None)
     history = counted(f for f, _ in stored) + KeyCounts(reports=1000)
@@ -455,11 +456,7 @@ def test_an_undated_report_near_several_stories_is_still_taken_for_a_roundup() -
 
 
 def test_a_report_near_several_stories_of_its_company_joins_the_one_it_shares_its_event_with() -> None:
-    stored = [
-        (_company_report("trial", 0, "veltrin", "pct:41"), "trial"),
-        (_company_report("plant", 1, "corvane", "money:GBP:1.8e+08"), "plant"),
-        (_company_report("suit", 2, "halden", "num:650"), "suit"),
-    ]
+    stored = _company_stories()
     follow_up = _company_report("trial-2", 5, "veltrin", "pct:41")
     history = counted(f for f, _ in stored) + KeyCounts(reports=200)
     [assigned] = assign_stories([follow_up], stored, history=history)
