@@ -646,6 +646,8 @@ def _best_story(
             for member in members
         ]
         mean = sum(score for score, _ in scored) / len(scored)
+        if mean < rules.threshold * min(rules.roundup_share, 1.0):
+            continue  # neither near nor a match: most candidates, spared finding their closest member
         closest = max(range(len(scored)), key=scored.__getitem__)
         if mean >= rules.threshold * rules.roundup_share:
             near[story_id] = (members[closest], _shared_evidence(article, members[closest], weights, rules))
