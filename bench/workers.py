@@ -108,7 +108,7 @@ def _timed_commit_lock(waits: list[float], holds: list[float]) -> None:
     acquire, release = connection._acquire, connection._release
     taken: dict[str, float] = {}
 
-    def timed_acquire(lake: Any, holder: str, wait_seconds: float) -> object:
+    def timed_acquire(lake: connection.Lake, holder: str, wait_seconds: float) -> connection._Closable:
         started = time.perf_counter()
         handle = acquire(lake, holder, wait_seconds)
         now = time.perf_counter()

@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from extract.documents import decode_text, extract_document, parse_datetime, split_title
+from extract.datetimes import parse_datetime
+from extract.documents import decode_text, extract_document, split_title
 from transform.errors import ExtractError, ReadError
 from transform.records import RawDocument, SourceKind, sha256_hex
 

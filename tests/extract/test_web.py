@@ -111,7 +111,7 @@ def test_a_feed_reads_at_most_its_limit(site: Site) -> None:
 
     async def go() -> Discovery:
         async with Fetcher(TEST_POLICY, sleep=RecordingSleep()) as fetcher:
-            return await discover(fetcher, cfg, cfg.sources[0], {})
+            return await discover(fetcher, cfg, cfg.web_sources[0], {})
 
     discovery = run(go())
     assert discovery.article_urls == (site.url("/articles/1.html"), site.url("/articles/2.html"))

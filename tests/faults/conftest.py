@@ -32,6 +32,7 @@ from tests.faults.summary import LEDGER_PROPERTY
 from transform.outcomes import BatchOutcome
 from warehouse.connection import connect
 from warehouse.integrity import IntegrityReport, check_integrity
+from warehouse.loads import load_outcomes
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -114,14 +115,13 @@ def ingest_command(*args: str) -> list[str]:
 def refuse_to_load(monkeypatch: pytest.MonkeyPatch, uri: str) -> None:
     """Make every load of a batch whose new articles include the document at `uri` fail, as a defect only
     that document triggers would: the flow's load task and the halving fallback share the function."""
-    real_load = pipeline.load_outcomes
 
     def load_refusing_one(
         connection: duckdb.DuckDBPyConnection, run_id: str, now: datetime, outcome: BatchOutcome
     ) -> None:
         if any(article.uri == uri for article in outcome.new_articles):
             raise ValueError("a defect that only this document triggers")
-        real_load(connection, run_id, now, outcome)
+        load_outcomes(connection, run_id, now, outcome)
 
     monkeypatch.setattr(pipeline, "load_outcomes", load_refusing_one)
     monkeypatch.setattr("flows.ingest.load_outcomes", load_refusing_one)

@@ -8,6 +8,7 @@ with each test's report, so they add up the same with or without workers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import pytest
 
@@ -40,7 +41,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.when == "teardown":  # the last report of a test: it holds every record of the test
         for name, value in report.user_properties:
             if name == LEDGER_PROPERTY:
-                inputs, lost = value
+                inputs, lost = cast(tuple[int, int], value)  # as tests/faults/conftest.py records it
                 _TOTALS.inputs_tried += inputs
                 _TOTALS.rows_lost += lost
 

@@ -12,6 +12,7 @@ import pytest
 from flows import ingest
 from transform.records import RawDocument, SourceKind
 from warehouse.connection import Warehouse, connect, create_lake, holds_commit_lock
+from warehouse.loads import raw_rows
 from warehouse.locks import run_guard
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -40,11 +41,10 @@ def test_pages_are_compressed_for_storage_before_the_turn(
         content=page,
     )
     in_turn: list[bool] = []
-    build = ingest.raw_rows
 
     def recorded(*args: Any) -> Any:
         in_turn.append(holds_commit_lock(lake))
-        return build(*args)
+        return raw_rows(*args)
 
     monkeypatch.setattr(ingest, "raw_rows", recorded)
     with run_guard(lake, holder="run-1"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from extract.files import read_file
 from flows import pipeline
 from tests.faults.conftest import write_news
+from transform.analysis import Findings, find_in_sentences
 from transform.records import RawDocument
 from transform.search_terms import search_document
 from warehouse.connection import connect
@@ -56,7 +58,7 @@ def test_a_failure_in_a_worker_reaches_the_caller() -> None:
     assert not multiprocessing.active_children()
 
 
-def _divide(items: list[int]) -> list[float]:
+def _divide(items: Sequence[int]) -> list[float]:
     return [1 / item for item in items]
 
 
@@ -66,12 +68,11 @@ def test_an_article_whose_sentences_cannot_be_read_loses_that_work_only(
     articles = [article for article, _ in pipeline.extract_and_clean(documents, workers=1).articles]
     bodies = [a.body for a in articles]
     broken = next(a for a in articles if bodies.count(a.body) == 1)  # not one of the batch's copies
-    read = pipeline.find_in_sentences
 
-    def failing(body: str, title: str | None = None) -> pipeline.Findings:
+    def failing(body: str, title: str | None = None) -> Findings:
         if body == broken.body:
             raise ValueError("unreadable")
-        return read(body, title)
+        return find_in_sentences(body, title)
 
     monkeypatch.setattr(pipeline, "find_in_sentences", failing)
     evidence = pipeline.gather_evidence(articles, workers=1)
@@ -90,7 +91,7 @@ def test_an_article_whose_sentences_cannot_be_read_loses_that_work_only(
     ]
 
 
-def _frozen_in_worker(items: list[int]) -> list[int]:
+def _frozen_in_worker(items: Sequence[int]) -> list[int]:
     return [gc.get_freeze_count()]  # what the collector leaves out here: the parent's frozen objects
 
 

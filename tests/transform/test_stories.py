@@ -146,14 +146,15 @@ def test_an_undated_article_meets_only_the_window_of_the_newest_date_the_run_kno
 def test_undated_articles_need_more_evidence_than_dated_ones() -> None:
     # Two reports about one company and its chief, of two different events: weak evidence.
     features = [story_features(n, text, None) for n, text in [("s", CLOUD_SPENDING), ("r", CLOUD_REVENUE)]]
+    spending, revenue = features
     weights = weights_for(features)
-    undated = similarity(*features, weights)
-    dated = similarity(*(replace(f, event_time=T0) for f in features), weights)
+    undated = similarity(spending, revenue, weights)
+    dated = similarity(replace(spending, event_time=T0), replace(revenue, event_time=T0), weights)
     assert undated < dated
     rules = StoryRules(threshold=(undated + dated) / 2)  # a threshold the dated pair would pass
     stories = {s.article_id: s.story_id for s in assign_stories(features, [], rules)}
     assert stories == {"s": "s", "r": "r"}
-    assert similarity(*features, weights, StoryRules(undated_evidence=1.0)) == dated
+    assert similarity(spending, revenue, weights, StoryRules(undated_evidence=1.0)) == dated
 
 
 def test_one_sum_in_yen_agrees_whether_written_as_yen_or_with_the_yuan_sign() -> None:

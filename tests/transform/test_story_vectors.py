@@ -1,4 +1,5 @@
 import random
+from collections.abc import Sequence
 
 from transform.story_vectors import Fact, Figures, kinds_agree, shared_figure_masses
 
@@ -14,7 +15,7 @@ def _agree(a: Fact, b: Fact) -> bool:
     return abs(a[1] - b[1]) <= TOLERANCE * max(a[2], b[2]) * (1 + 1e-9)
 
 
-def _pairwise(a: list[Fact], b: list[Fact]) -> float:
+def _pairwise(a: Sequence[Fact], b: Sequence[Fact]) -> float:
     if not a or not b:
         return 0.0
     one = sum(f[3] for f in a if any(_agree(f, g) for g in b))
@@ -22,13 +23,13 @@ def _pairwise(a: list[Fact], b: list[Fact]) -> float:
     return min(one, other)
 
 
-def _masses(a: list[Fact], others: list[list[Fact]]) -> list[float]:
+def _masses(a: Sequence[Fact], others: Sequence[Sequence[Fact]]) -> list[float]:
     return shared_figure_masses(Figures.of(a), [Figures.of(o) for o in others], TOLERANCE, DAYS)
 
 
 def test_figures_agree_within_rounding_and_across_kinds_that_may_be_compared() -> None:
-    article = [("pct", 8.48, 0.01, 0.7), ("money:USD", 2.81e9, 1e7, 0.9), ("date", 42, 1.0, 0.25)]
-    others = [
+    article: list[Fact] = [("pct", 8.48, 0.01, 0.7), ("money:USD", 2.81e9, 1e7, 0.9), ("date", 42, 1.0, 0.25)]
+    others: list[list[Fact]] = [
         [("pct", 8.0, 1.0, 0.5)],  # 8.48% and 8%
         [("pct", 8.91, 0.01, 0.5)],  # too far: 8.48% and 8.91%
         [("num", 2.8e9, 1e8, 0.8)],  # money and a count

@@ -135,7 +135,8 @@ def test_a_crash_while_updating_leaves_a_copy_that_is_copied_whole_next_time(
     source, public, data = two_copies
     shown = public.read_bytes()
     _change(source, data, 2, 9)
-    real_pwrite, writes = os.pwrite, []
+    real_pwrite = os.pwrite
+    writes: list[int] = []
 
     def crash_after_one(handle: int, block: bytes, offset: int) -> int:
         if writes:
