@@ -26,7 +26,7 @@ run: $(BIN)/.installed ## Ingest the sample corpus into data/newsetl.duckdb (off
 test: $(BIN)/.installed $(BIN)/.embeddings check ## Lint, type-check, then run the whole test suite.
 	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
-check: $(BIN)/.installed ## ruff (lint + format) and mypy --strict on the packages.
+check: $(BIN)/.installed ## ruff (lint + format) and mypy --strict on the packages, the tests and the benchmarks.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
