@@ -119,8 +119,13 @@ class StoryRules:
     # story sets among the weights and floors with which the samples still join only copies of a report.
     meaning_weight: float = 2.0
     meaning_floor: float = 0.7
+    # Time apart: full strength within `full_strength`, fading to `faded_strength` at `faded_by` (and so to
+    # the edge of the window). Reports of one event come within a day or two; a follow-up days later (the
+    # chief quits over the flood, the suspects are charged) shares the event's names and places, and at
+    # full strength it joined the event's story (bench/data/stories_dev2).
     full_strength: timedelta = timedelta(hours=24)
-    faded_strength: float = 0.3  # at the edge of the window
+    faded_strength: float = 0.3
+    faded_by: timedelta = timedelta(days=4)
     date_tolerance_days: int = 2
     # Figures agree within this share of the last written digit of the rounder one (at most a tenth of
     # it): 8.48% and 8%, 31,200 and 31,000 agree; 8.48% and 8.91%, HK$66 and HK$67, 30% and 33% do not.
@@ -524,14 +529,14 @@ def _shared_mass(
 
 
 def _strength(a: StoryFeatures, b: StoryFeatures, rules: StoryRules) -> float:
-    """1 within `full_strength` of each other, fading to `faded_strength` at the edge of the window;
+    """1 within `full_strength` of each other, fading to `faded_strength` at `faded_by` apart;
     1 when either has no date: time says nothing, and `_score` asks for more evidence instead."""
     if a.event_time is None or b.event_time is None:
         return 1.0
     apart = abs(a.event_time - b.event_time)
     if apart <= rules.full_strength:
         return 1.0
-    span = max(rules.window - rules.full_strength, timedelta(seconds=1))
+    span = max(min(rules.faded_by, rules.window) - rules.full_strength, timedelta(seconds=1))
     return max(
         rules.faded_strength, 1.0 - (1.0 - rules.faded_strength) * (apart - rules.full_strength) / span
     )

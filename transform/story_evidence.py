@@ -330,7 +330,7 @@ _ROUNDUP_HEADLINE = re.compile(
     r"^live\b|\blive(?::| blog| updates)|\b(?:markets? wrap|wrap-up|round-?up|briefing|week in review|"
     r"this week|of the week|things to know|gift guide|ranked|deals|digest|newsletter|recap|"
     r"(?:top|today's|the day's) headlines|"
-    r"what you missed|at a glance|in brief)\b|"
+    r"what you missed|at a glance|in brief|what moved (?:the )?markets?)\b|"
     r"^(?:the )?(?:\d+ )?best\b|^weekly\b|\bweekly:|\bbest\b.*\b(?:of (?:\d{4}|the year)|under|deals)\b|"
     # a span of time framing the whole: "Week in tech", "The week in five stories", "Today's ...",
     # "Morning note", "Tuesday's tech news", "The day in markets"
@@ -392,7 +392,14 @@ def _roundup_phrases(text: str) -> int:
     return len(_ROUNDUP_BODY_LOWER.findall(lowered.text))
 
 
-_TIMESTAMP = re.compile(r"(?:^|\s)(?:[01]?\d|2[0-3]):[0-5]\d(?:\s|$)")
+# A live blog stamps its entries ("16:05 Tim Cook is ..."); a report writes its times in prose, after a
+# preposition ("struck at 2:32 p.m.", "lifted by 3:50", "um 14:32 Uhr"), which does not count.
+_TIMESTAMP = re.compile(
+    r"(?:^|\s)(?<!\bat\s)(?<!\bby\s)(?<!\bum\s)(?<!\bab\s)(?<!\bbis\s)(?<!\buntil\s)(?<!\baround\s)"
+    r"(?<!\babout\s)(?<!\bgegen\s)(?<!\bbefore\s)(?<!\bafter\s)(?<!\bfrom\s)(?<!\bsince\s)"
+    r"(?:[01]?\d|2[0-3]):[0-5]\d(?:\s|$)",
+    re.IGNORECASE,
+)
 # What every timestamp holds: a text without it (most) is spared the pattern above, which has no first
 # character re could skip ahead to and costs about a tenth of a millisecond on a 3,000-character opening.
 _TIME_OF_DAY = re.compile(r":[0-5]\d(?<=\d:..)")  # "d:dd", written to start with its colon (re skips to it)
@@ -552,6 +559,7 @@ _AHEAD = re.compile(
     r"[월화수목금토일]요일",
     re.IGNORECASE,
 )
+_POSSESSIVE_DAY = re.compile(rf"\b(?:{_DAYS}|tomorrow|today)['\u2019]s\b", re.IGNORECASE)
 _FUTURE = re.compile(
     # "expected" but not "had (not) expected", "than expected", "as expected": a past, or a comparison
     r"\b(?:will|is expected|are expected|expects?|(?<!had )(?<!had not )(?<!than )(?<!as )expected|"
@@ -566,7 +574,7 @@ _EXPECTATION = re.compile(
     re.IGNORECASE,
 )
 _DONE = re.compile(
-    rf"\b(?:said|announced|confirmed|told \w+)\b[^.]{{0,40}}\bon (?:{_DAYS})\b|"
+    rf"\b(?:said|announced|confirmed|(?:told|telling) \w+)\b[^.]{{0,40}}\bon (?:{_DAYS})\b|"
     rf"\bon (?:{_DAYS})\b[^.]{{0,40}}\b(?:said|announced)\b|"
     # Chinese, Japanese, Korean: the announcement itself, in the past ("宣布", "発表した", "밝혔다")
     r"宣布|公布|表示|発表した|明らかにした|届け出た|밝혔다|발표했다",
@@ -614,7 +622,10 @@ def preview_signs(title: str | None, text: str, published: datetime | None = Non
     infinitive = bool(title and _INFINITIVE_HEADLINE.search(title))
     ahead = bool(title and (_AHEAD.search(title) or _date_ahead(title, published)))
     lead = pieces[0] if pieces else ""
-    lead_ahead = bool(_FUTURE.search(lead) and (_AHEAD.search(lead) or _date_ahead(lead, published)))
+    # A day's possessive names a thing of that day, not when the lead's future happens: "will fight
+    # Tuesday's fine" reports a fine of this week.
+    timed = _POSSESSIVE_DAY.sub("", lead)
+    lead_ahead = bool(_FUTURE.search(lead) and (_AHEAD.search(timed) or _date_ahead(lead, published)))
     future, expectation = 0.0, 0
     if headline or infinitive or ahead or lead_ahead:
         pieces = [piece for piece in _SENTENCE_END.split(text[:_OPENING]) if piece.strip()]
@@ -626,7 +637,10 @@ def preview_signs(title: str | None, text: str, published: datetime | None = Non
         ahead=ahead,
         future=future,
         expectation=expectation,
-        done=bool(_DONE.search(" ".join(pieces[:2]))),
+        # In the lead, or in the next sentence when the lead does not put its event at a time ahead: "The
+        # court will rule on Wednesday ... Its senate said in a notice on Monday that ..." announces a
+        # ruling still to come, where "X said on Monday it will ..." is the news of the announcement.
+        done=bool(_DONE.search(lead)) or (not lead_ahead and bool(_DONE.search(" ".join(pieces[1:2])))),
         lead_ahead=lead_ahead,
     )
 

@@ -108,6 +108,21 @@ def test_roundups_are_recognised_by_their_headline_or_their_shape() -> None:
     assert not roundup_signs("FDA approves weekly obesity drug", "The drug is injected weekly.").is_roundup
 
 
+def test_times_written_in_a_report_are_not_a_live_blog_s_stamps() -> None:
+    quake = (
+        "A magnitude 6.0 earthquake struck off Valby at 2:32 p.m. on Tuesday. A tsunami advisory issued "
+        "at 2:40 was lifted at 3:50 p.m., and trains stopped until about 18:00. Power returned by 21:15 "
+        "to the 9,800 homes that lost it."
+    )
+    assert _timestamps(quake) == 0
+    assert not roundup_signs("M6.0 quake shakes Valby; tsunami advisory lifted, 9 hurt", quake).is_roundup
+    live = "16:05 Cook is on stage. 16:20 The design is new. 16:45 Prices next. 17:02 Thanks for following."
+    assert _timestamps(live) == 4
+    assert roundup_signs(
+        "What moved markets: a strike, a rail deal and a robot debut", "Shares rose."
+    ).is_roundup
+
+
 def test_previews_are_recognised_by_their_headline() -> None:
     assert is_preview("What to expect at WWDC on Monday", "")
     assert is_preview("Nordvik's appeal to be heard on Tuesday", "")
@@ -160,6 +175,28 @@ def test_previews_are_recognised_by_their_shape_and_announcements_are_not_previe
     assert not is_preview("Norland cuts its main rate to 2.25%", cut, T0)
     ahead = "Norland's central bank is expected to cut its rate on Tuesday. Analysts expect a quarter point."
     assert is_preview("Norland's rate decision", ahead, T0)
+
+
+def test_a_ruling_announced_for_a_day_ahead_is_a_preview_and_an_interview_of_a_day_past_is_not() -> None:
+    # The court said, in the past, when it will rule: the lead puts the ruling ahead, so the notice in the
+    # next sentence does not make the article the news of an announcement.
+    ruling = (
+        "Norland's supreme court will decide on Wednesday whether the port of Valby may keep its night "
+        "cargo licence. The court said in a notice on Monday that two judges had asked for more time. "
+        "Residents expect a ruling against the port."
+    )
+    assert is_preview("Supreme court to rule Wednesday on Valby port licence", ruling, T0)
+    # An interview told on a day past, and a lead that will fight a fine of a day past: reports.
+    interview = (
+        "The actor Henrik Solberg has said he will stop making films after his next one, telling a radio "
+        "host on Monday night that he wanted a quieter life. The Harbour Light opens in May."
+    )
+    assert not is_preview("Henrik Solberg: 'The Harbour Light' will be my last film", interview, T0)
+    appeal = (
+        "Tarrow Bank's plan to fight Tuesday's €90m fine will keep the case in court until 2028, "
+        "lawyers said. The bank will probably have to pay the sum first."
+    )
+    assert not is_preview("Tarrow Bank's appeal likely to drag on for years", appeal, T0)
 
 
 def test_roundups_are_recognised_by_their_shape_in_several_languages() -> None:
@@ -271,6 +308,33 @@ def test_a_preview_stays_apart_from_the_event_and_a_follow_up_days_later_starts_
     assert preview.kind == PREVIEW
     stories = {s.article_id: s.story_id for s in assign_stories([preview, a, b, follow_up], [])}
     assert stories == {"p": "p", "a": "a", "b": "a", "f": "f"}
+
+
+def test_a_follow_up_four_days_later_on_the_same_names_and_places_starts_a_new_story() -> None:
+    flood = story_features(
+        "flood", "The Lamora river burst its banks near Castelverde and Rocca Pia on Monday, killing two "
+        "people, the civil protection agency of Valdarna said. Its chief Paolo Ressi said 3,400 residents "
+        "had left and the Brenta dam held.",
+        T0, title="Two dead as Lamora river floods Castelverde",
+    )  # fmt: skip
+    next_day = story_features(
+        "next", "The death toll of the Lamora floods in Valdarna rose to four, civil protection chief Paolo "
+        "Ressi said, as water receded from Castelverde and Rocca Pia, where 3,400 people had been "
+        "evacuated. The Brenta dam held.",
+        T0 + timedelta(hours=30), title="Valdarna flood toll rises to four",
+    )  # fmt: skip
+    quits = story_features(
+        "quits", "Paolo Ressi, the head of Valdarna's civil protection agency, resigned over the late "
+        "warning before the Lamora floods that killed four people in Castelverde and Rocca Pia and forced "
+        "3,400 from their homes. He had said the Brenta dam would hold.",
+        T0 + timedelta(days=4), title="Valdarna civil protection chief Ressi quits over Lamora flood warning",
+    )  # fmt: skip
+    stories = {s.article_id: s.story_id for s in assign_stories([flood, next_day, quits], [])}
+    assert stories == {"flood": "flood", "next": "flood", "quits": "quits"}
+    # Faded only at the edge of the week's window, as before, the follow-up joined the flood's story.
+    week = StoryRules(faded_by=timedelta(days=7))
+    faded_late = {s.article_id: s.story_id for s in assign_stories([flood, next_day, quits], [], week)}
+    assert faded_late["quits"] == "flood"
 
 
 def test_one_event_in_german_and_english_is_one_story() -> None:
