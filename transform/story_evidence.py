@@ -559,7 +559,24 @@ _AHEAD = re.compile(
     r"[월화수목금토일]요일",
     re.IGNORECASE,
 )
-_POSSESSIVE_DAY = re.compile(rf"\b(?:{_DAYS}|tomorrow|today)['\u2019]s\b", re.IGNORECASE)
+_POSSESSIVE_DAY = re.compile(rf"\b({_DAYS})['\u2019]s\b", re.IGNORECASE)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _without_days_past(text: str, published: datetime | None) -> str:
+    """`text` without the possessives of a weekday of the publication's last four days: "will fight
+    Tuesday's fine", published on a Wednesday, names a fine of this week, not a time ahead, where
+    "will vote in Thursday's session", published on a Monday, stays."""
+    if published is None:
+        return text
+
+    def day_past(match: re.Match[str]) -> str:
+        back = (published.weekday() - _WEEKDAYS.index(match.group(1).lower())) % 7
+        return "" if back <= 3 else match.group(0)
+
+    return _POSSESSIVE_DAY.sub(day_past, text)
+
+
 _FUTURE = re.compile(
     # "expected" but not "had (not) expected", "than expected", "as expected": a past, or a comparison
     r"\b(?:will|is expected|are expected|expects?|(?<!had )(?<!had not )(?<!than )(?<!as )expected|"
@@ -622,9 +639,7 @@ def preview_signs(title: str | None, text: str, published: datetime | None = Non
     infinitive = bool(title and _INFINITIVE_HEADLINE.search(title))
     ahead = bool(title and (_AHEAD.search(title) or _date_ahead(title, published)))
     lead = pieces[0] if pieces else ""
-    # A day's possessive names a thing of that day, not when the lead's future happens: "will fight
-    # Tuesday's fine" reports a fine of this week.
-    timed = _POSSESSIVE_DAY.sub("", lead)
+    timed = _without_days_past(lead, published)
     lead_ahead = bool(_FUTURE.search(lead) and (_AHEAD.search(timed) or _date_ahead(lead, published)))
     future, expectation = 0.0, 0
     if headline or infinitive or ahead or lead_ahead:

@@ -197,6 +197,9 @@ def test_a_ruling_announced_for_a_day_ahead_is_a_preview_and_an_interview_of_a_d
         "lawyers said. The bank will probably have to pay the sum first."
     )
     assert not is_preview("Tarrow Bank's appeal likely to drag on for years", appeal, T0)
+    # A day's possessive still ahead of the publication (T0 is a Tuesday) is a time ahead.
+    vote = "Councillors will vote in Friday's session on the Valby port. Residents expect a close vote."
+    assert is_preview("Valby council to vote on port licence", vote, T0)
 
 
 def test_roundups_are_recognised_by_their_shape_in_several_languages() -> None:
