@@ -130,7 +130,7 @@ class StoryRules:
     # Figures agree within this share of the last written digit of the rounder one (at most a tenth of
     # it): 8.48% and 8%, 31,200 and 31,000 agree; 8.48% and 8.91%, HK$66 and HK$67, 30% and 33% do not.
     rounding_tolerance: float = 0.6
-    max_candidates: int = 24  # candidate stories an article is scored against
+    max_candidates: int = 12  # candidate stories an article is scored against
     max_members: int = 16  # latest members of a story that its average is taken over
     max_story_size: int = 500  # a story this big in the window takes no more articles: a new one starts
     # An article without a date is compared with the articles within `window` of the newest dated article

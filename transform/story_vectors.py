@@ -1,7 +1,7 @@
 """Evidence two reports share, weighed for one article against many at once: their figures.
 
 `transform.stories` compares each new article with the members of its candidate stories (up to
-24 stories of 16 members). Comparing their figures pair by pair in Python (every figure of one with
+12 stories of 16 members). Comparing their figures pair by pair in Python (every figure of one with
 every figure of the other, `_facts_agree` per pair) was the largest cost of story assignment. Here
 one article's figures meet all the candidates' figures in one numpy comparison, with the same rules
 and the same floating-point operations in the same order, so the masses are the very same numbers:
