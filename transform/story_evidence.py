@@ -560,7 +560,7 @@ _AHEAD = re.compile(
     re.IGNORECASE,
 )
 _POSSESSIVE_DAY = re.compile(rf"\b({_DAYS})['\u2019]s\b", re.IGNORECASE)
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAYS = tuple(_DAYS.split("|"))  # in the order of `datetime.weekday()`
 
 
 def _without_days_past(text: str, published: datetime | None) -> str:
