@@ -19,7 +19,8 @@ later is a new story). An article joins the story whose members in the window it
 average (average link, so one broad article cannot chain two events), when that passes the threshold.
 Roundups (market wraps, briefings, live blogs, deal and "best of" lists) and previews ("what to
 expect") join nothing and nothing joins them: they mention several events and report none. Nor do
-briefs (under `MIN_WORDS` words: a photo caption says too little), and a story that reached
+briefs (under `MIN_WORDS` words and stating no figure: a photo caption says too little; a one-sentence
+wire brief with its event's amounts, shares or counts is a report), and a story that reached
 `max_story_size` articles in the window takes no more (the next report starts a story that continues it).
 Candidate stories come from postings on each article's rarest evidence, and each article looks at a
 bounded number of them (`StoryRules.max_candidates`), whatever the number of articles in the window.
@@ -188,27 +189,34 @@ def story_features(
     alias_words = {w.casefold() for m in mentions for w in m.alias.split()}
     named = names(text)
     signs = roundup_signs(title, text, named)
+    # Whether the article is German, as `names` found it (one reading of its opening, not two).
+    fact_keys = frozenset(f.key for f in facts) | quantities(full, facts, is_german(text))
     kind = (
         ROUNDUP
         if signs.is_roundup
         else PREVIEW
         if is_preview(title, text, event_time)
         else BRIEF
-        if _words(text) < MIN_WORDS
+        if _words(text) < MIN_WORDS and not _states_figures(fact_keys)
         else REPORT
     )
     return StoryFeatures(
         article_id,
         event_time,
         frozenset(m.entity for m in mentions),
-        # Whether the article is German, as `names` found it (one reading of its opening, not two).
-        frozenset(f.key for f in facts) | quantities(full, facts, is_german(text)),
+        fact_keys,
         terms,
         named - alias_words,  # a headline in title case would make every word a name
         headline_terms(title),
         kind,
         _script_of_terms(terms),
     )
+
+
+def _states_figures(fact_keys: Iterable[str]) -> bool:
+    """Whether a text names amounts, shares or counts: what a one-sentence wire brief carries of its event
+    and a photo caption, which shows a scene and dates it, does not."""
+    return any(not key.startswith("date:") for key in fact_keys)
 
 
 def _words(text: str) -> int:

@@ -26,7 +26,8 @@ DEAL_B = (
 )
 DEAL_C = (
     "Alibaba chairman Joe Tsai confirmed on February 13 that the company is working with Apple on AI for "
-    "iPhone users in China, after Apple had also tested models from Baidu and DeepSeek."
+    "iPhone users in China, after Apple had also tested models from Baidu and DeepSeek. The shares, up "
+    "8.48% on the first report, rose again."
 )
 CONFERENCE = (
     "At its cloud conference on September 24, Alibaba promised to spend 380 billion yuan on computing "

@@ -395,6 +395,24 @@ def test_a_caption_joins_nothing_and_a_full_story_takes_no_more() -> None:
     assert (later.story_id, later.overflow_of) == ("c2", "full")
 
 
+def test_a_wire_brief_with_its_figures_joins_its_event_and_a_caption_with_the_same_names_does_not() -> None:
+    # Both are one sentence. The brief states what happened, with the event's figures; the caption shows
+    # a scene and dates it, and states no figure.
+    brief = story_features(
+        "brief", "Vexa Robotics launched the Korvo 9 in Turin on Tuesday at €48,000; 1,250 are on order.", T0,
+        title="Brief: Vexa launches Korvo 9",
+    )  # fmt: skip
+    caption = story_features(
+        "caption", "Ilaria Benedetti of Vexa Robotics beside a Korvo 9 robot in Turin, February 11, 2025.", T0,
+        title="Photo: Vexa in Turin",
+    )  # fmt: skip
+    assert (brief.kind, caption.kind) == (REPORT, BRIEF)
+    a = story_features("a", LAUNCH_A, T0, title="Vexa Robotics unveils Korvo 9 robot")
+    b = story_features("b", LAUNCH_B, T0, title="Korvo 9 robot to cost €48,000")
+    stories = {s.article_id: s.story_id for s in assign_stories([a, b, brief, caption], [])}
+    assert stories == {"a": "a", "b": "a", "brief": "a", "caption": "caption"}
+
+
 def test_an_article_near_several_stories_at_once_is_a_roundup_whatever_its_headline() -> None:
     events = {
         "v": (LAUNCH_A, LAUNCH_B),
