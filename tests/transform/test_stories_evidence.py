@@ -403,8 +403,8 @@ def test_a_wire_brief_with_its_figures_joins_its_event_and_a_caption_with_the_sa
         title="Brief: Vexa launches Korvo 9",
     )  # fmt: skip
     caption = story_features(
-        "caption", "Ilaria Benedetti of Vexa Robotics beside a Korvo 9 robot in Turin, February 11, 2025.", T0,
-        title="Photo: Vexa in Turin",
+        "caption", "Ilaria Benedetti of Vexa Robotics beside a Korvo 9 robot in Turin, February 11, 2025.",
+        T0, title="Photo: Vexa in Turin",
     )  # fmt: skip
     assert (brief.kind, caption.kind) == (REPORT, BRIEF)
     a = story_features("a", LAUNCH_A, T0, title="Vexa Robotics unveils Korvo 9 robot")
