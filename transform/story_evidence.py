@@ -5,7 +5,8 @@ terms, and whether the article is a roundup.
   installs from PyPI here pays for itself: see README). A name is kept as its words ("lanxi",
   "renjie"), so "Gao Renjie" and "Renjie" meet; model and product numbers stay whole ("mate 80",
   "qwen3.5", "yu7"), and in Chinese text every Latin-script name counts, which is what carries an
-  event across languages. How rare a name is in the window is the caller's business (stories.py).
+  event across languages, with the prefectures and provinces it names (transform.places: "宮城" is
+  "miyagi"). How rare a name is in the window is the caller's business (stories.py).
 - Quantities: counts and measures that are not percentages, money or dates ("1,800 jobs", "1.800
   Stellen", "3万", "182 passengers"), as `num:` keys beside the numeric facts.
 - Headline terms: the content words and names of the title, what the outlet thought the event was.
@@ -25,6 +26,7 @@ from datetime import date, datetime
 
 from transform.facts import Fact, Lowered, fact_keys, find_facts
 from transform.lexicon import ENGLISH_STOPWORDS, SENTENCE_STARTERS
+from transform.places import places
 from transform.segmentation import has_han_or_kana
 from transform.segmentation import words as segmented_words
 
@@ -120,7 +122,9 @@ def names(text: str) -> frozenset[str]:
             found |= names(sentence) if not _CJK.search(sentence) else _latin_names(sentence)
         # Japanese writes foreign and company names in katakana (ホシノ, ソラノ): a run of three or more is
         # kept whole, as a capitalised word is in English (loanwords too; their rarity weighs them).
-        return frozenset(found | set(_KATAKANA_RUN.findall(text)))
+        # Prefectures and provinces count in the English words the press writes them in ("宮城" is
+        # "miyagi"), so a report in CJK script meets an English one on the place, as two English do.
+        return frozenset(found | set(_KATAKANA_RUN.findall(text)) | places(text))
     # Each distinct run once (a name recurs: half the runs of a report repeat one), in order: the names
     # found are a set, and a run gives the same names wherever it stands.
     written = dict.fromkeys((m.group(0), _opens_sentence(text, m.start())) for m in _NAME_RUN.finditer(text))

@@ -395,6 +395,47 @@ def test_a_caption_joins_nothing_and_a_full_story_takes_no_more() -> None:
     assert (later.story_id, later.overflow_of) == ("c2", "full")
 
 
+DERAIL_JA = (
+    "4日午前10時ごろ、広島県三原市で特急列車が脱線し、乗客23人がけがをした。6両編成のうち3両が線路を外れた。"
+    "広島―岡山間は運転を見合わせた。国の運輸安全委員会が調査官を派遣し、原因を調べている。"
+)
+DERAIL_JA_LATER = (
+    "三原市内で4日、特急列車が脱線した。乗客23人が負傷したが、いずれも命に別条はない。運輸安全委員会は現地に"
+    "調査官を送った。同社は同区間の運転を終日見合わせた。"
+)
+DERAIL_EN = (
+    "An express train derailed near Mihara in Hiroshima prefecture on Tuesday morning, injuring 23 "
+    "passengers. Three of the train's six cars left the tracks. National accident investigators were sent "
+    "to the site, and services between Hiroshima and Okayama were suspended."
+)
+TUESDAY_NEWS = [
+    "Toyota said on Tuesday it would build a battery plant in Kentucky for 1.9 billion dollars, hiring "
+    "1,500.",
+    "Germany's parliament passed a budget of 480 billion euros on Tuesday after a late-night session.",
+    "A storm cut power to 90,000 homes in Brittany on Tuesday, the grid operator said, and 12 people were "
+    "hurt.",
+    "Nintendo sold 4.2 million consoles in the quarter, beating forecasts, the company said on Tuesday.",
+    "A bus overturned in Peru's Andes on Tuesday, killing 14 and injuring 23 passengers, police said.",
+]
+
+
+def _derail_and_tuesday_news() -> list[StoryFeatures]:
+    return [
+        story_features("ja", DERAIL_JA, T0, title="広島で特急脱線、23人けが"),
+        story_features("ja2", DERAIL_JA_LATER, T0, title="特急が脱線　三原市、23人負傷"),
+        story_features("en", DERAIL_EN, T0 + timedelta(hours=2), title="Express train derails in Hiroshima"),
+        *[story_features(f"o{i}", text, T0 + timedelta(hours=1)) for i, text in enumerate(TUESDAY_NEWS)],
+    ]
+
+
+def test_a_japanese_and_an_english_report_meet_on_the_prefecture_both_name() -> None:
+    # Beyond the prefectures (広島 Hiroshima, 岡山 Okayama) they share one figure, as most such pairs do.
+    assert {"hiroshima", "okayama"} <= names(DERAIL_JA)
+    stories = {a.article_id: a.story_id for a in assign_stories(_derail_and_tuesday_news(), [])}
+    assert stories["en"] == stories["ja"]
+    assert all(stories[f"o{i}"] == f"o{i}" for i in range(len(TUESDAY_NEWS)))
+
+
 def test_a_wire_brief_with_its_figures_joins_its_event_and_a_caption_with_the_same_names_does_not() -> None:
     # Both are one sentence. The brief states what happened, with the event's figures; the caption shows
     # a scene and dates it, and states no figure.
