@@ -142,8 +142,9 @@ class StoryRules:
     # shared: only figures, watched entities and Latin names carry. Such a pair is judged on what can
     # carry, needing this share of the evidence of a same-script pair.
     cross_script_evidence: float = 0.75
-    # An article near this many stories at once (each at `roundup_share` of the threshold or more) reports
-    # none of them: a roundup whose headline and shape did not say so ("Rates, rails and a bridge").
+    # An article near this many stories at once (a report of each at `roundup_share` of the threshold or
+    # more) reports none of them: a roundup whose headline and shape did not say so ("Rates, rails and a
+    # bridge").
     roundup_stories: int = 3
     roundup_share: float = 0.7
     # The share of the names' evidence that counts when the two articles share no figure and no word of
@@ -159,9 +160,9 @@ class StoryAssignment:
     matched_article_id: str | None
     # The article or its match has no date: it joined on content alone, which had to be strong.
     undated: bool = False
-    # Stories the article came near (mean score over `roundup_share` of the threshold), each on evidence
-    # of its own (`_met_on_own_evidence`): from `roundup_stories` of them up, it is taken for a roundup and
-    # starts a story of its own.
+    # Stories the article came near (a report of each scored over `roundup_share` of the threshold), each
+    # on evidence of its own (`_met_on_own_evidence`): from `roundup_stories` of them up, it is taken for a
+    # roundup and starts a story of its own.
     spread: int = 0
     # The story the article matched best had reached `max_story_size`: it starts (or joins) a new story
     # instead, and this names the full one, so the split is visible rather than silent.
@@ -659,10 +660,13 @@ def _best_story(
             for member in members
         ]
         mean = sum(score for score, _ in scored) / len(scored)
-        if mean < rules.threshold * min(rules.roundup_share, 1.0):
-            continue  # neither near nor a match: most candidates, spared finding their closest member
         closest = max(range(len(scored)), key=scored.__getitem__)
-        if mean >= rules.threshold * rules.roundup_share:
+        # Near a story: near one of its reports, as a roundup's line on an event is near one report of it.
+        # A story that also holds reports in another script, which the line cannot meet, stays near it.
+        nearest = scored[closest][0]
+        if nearest < rules.threshold * min(rules.roundup_share, 1.0):
+            continue  # neither near nor a match (the mean is at most the nearest): most candidates
+        if nearest >= rules.threshold * rules.roundup_share:
             near[story_id] = (members[closest], _shared_evidence(article, members[closest], weights, rules))
         if mean >= rules.threshold and (best is None or mean > best[0]):
             best = (mean, story_id, scored[closest][1])

@@ -436,6 +436,38 @@ def test_a_japanese_and_an_english_report_meet_on_the_prefecture_both_name() -> 
     assert all(stories[f"o{i}"] == f"o{i}" for i in range(len(TUESDAY_NEWS)))
 
 
+def test_a_roundup_stays_near_a_story_whose_other_reports_are_in_another_script() -> None:
+    # Its line on the derailment meets the English report, not the two Japanese ones: on the story's
+    # average it would not be near it, and near two stories only it would join the bridge's.
+    wrap = story_features(
+        "wrap",
+        "Seoul's central bankers cut to 2.25% and hinted at more. In Mihara, 23 people were hurt when an "
+        "express left the tracks. Priya Shah won her £310m Arden Bridge vote by four.",
+        T0 + timedelta(hours=20),
+        title="Rates, rails and a bridge",
+    )
+    others = [
+        ("Councillors in Arden voted 27 to 23 on Monday to spend £310 million replacing the Arden Bridge, "
+         "after a debate of six hours. Council leader Priya Shah called it a vote for the next century.",
+         "bridge"),
+        ("The Arden Bridge will be rebuilt after Priya Shah's plan passed by four votes. The £310m project "
+         "starts next spring and the old crossing closes in 2027.", "bridge"),
+        ("The Bank of Korea cut its base rate by a quarter point to 2.25% on Tuesday, citing slowing "
+         "exports, and governor Rhee Chang-yong left the door open to another cut.", "rate"),
+        ("South Korea's central bank lowered borrowing costs to 2.25%, its first cut since November, as "
+         "Rhee Chang-yong pointed to weak domestic demand and exports.", "rate"),
+    ]  # fmt: skip
+    stored = [
+        (features, "derail" if features.article_id in {"ja", "ja2", "en"} else features.article_id)
+        for features in _derail_and_tuesday_news()
+    ] + [
+        (story_features(f"s{i}", text, T0 + timedelta(hours=3)), story)
+        for i, (text, story) in enumerate(others)
+    ]
+    [assignment] = assign_stories([wrap], stored)
+    assert (assignment.story_id, assignment.spread) == ("wrap", 3)
+
+
 def test_a_wire_brief_with_its_figures_joins_its_event_and_a_caption_with_the_same_names_does_not() -> None:
     # Both are one sentence. The brief states what happened, with the event's figures; the caption shows
     # a scene and dates it, and states no figure.
