@@ -550,11 +550,14 @@ _PREVIEW_HEADLINE = re.compile(
     r"data|report|ipo|listing)|"
     r"expected to|is set to|are set to|is due to|are due to|poised to|gears? up|countdown|on the eve of|"
     r"all eyes on|what to watch|will .{0,30}\b(?:tomorrow|next week))\b|"
-    r"前瞻|앞두고",
+    # Chinese "expected to", "likely to" (有望亮相: expected to debut), "looking ahead"; Korean "ahead of"
+    r"前瞻|有望|料将|或将|앞두고",
     re.IGNORECASE,
 )
 _INFINITIVE_HEADLINE = re.compile(
-    r"\b(?:to|will|soll|sollen|wird|werden)\s+[^\W\d_]{2,}|将|拟|即将|予定|へ$|예정", re.IGNORECASE
+    # Japanese "発表へ" (to announce) ends a headline or its first clause ("発表へ　新チップ搭載が焦点").
+    r"\b(?:to|will|soll|sollen|wird|werden)\s+[^\W\d_]{2,}|将|拟|即将|予定|へ(?:\s|$)|예정",
+    re.IGNORECASE,
 )
 _AHEAD = re.compile(
     rf"\b(?:(?:on |this |next )?(?:{_DAYS})|tomorrow|tonight|later today|next week|next month|"
@@ -586,7 +589,8 @@ _FUTURE = re.compile(
     r"\b(?:will|is expected|are expected|expects?|(?<!had )(?<!had not )(?<!than )(?<!as )expected|"
     r"is set to|are set to|is due|are due|"
     r"is likely|are likely|likely to|is scheduled|are scheduled|plans to|ahead of|tomorrow|"
-    r"leaked|leaks|rumou?red|speculat\w*|wird|werden|soll|sollen|erwartet)\b|将|预计|即将|予定|見込|예정",
+    r"leaked|leaks|rumou?red|speculat\w*|wird|werden|soll|sollen|erwartet)\b|将|预计|即将|予定|見込|예정|"
+    r"오는\s?\d",  # Korean "오는 23일": on the coming 23rd
     re.IGNORECASE,
 )
 _EXPECTATION = re.compile(
@@ -677,9 +681,18 @@ _MONTH = re.compile(
 )
 
 
+_DAY_OF_THIS_MONTH = re.compile(r"(?<![月월\d])\s?(\d{1,2})[日일]")
+
+
 def _date_ahead(text: str, published: datetime | None) -> bool:
-    """A month and day written in `text` that falls 1 to 45 days after `published`."""
-    if published is None or not _MONTH.search(text):
+    """A month and day written in `text` that falls 1 to 45 days after `published`; or a day of the
+    month without its month, as Chinese and Japanese write this month's days ("18日开幕", "4日に発表"),
+    1 to 14 days after it."""
+    if published is None:
+        return False
+    if any(1 <= int(day) - published.day <= 14 for day in _DAY_OF_THIS_MONTH.findall(text)):
+        return True
+    if not _MONTH.search(text):
         return False
     for key in fact_keys(text):
         if key.startswith("date:"):

@@ -468,6 +468,32 @@ def test_a_roundup_stays_near_a_story_whose_other_reports_are_in_another_script(
     assert (assignment.story_id, assignment.spread) == ("wrap", 3)
 
 
+def test_previews_in_chinese_japanese_and_korean_by_the_day_of_this_month() -> None:
+    # The press writes this month's days without the month: a day 1 to 14 days after publication is ahead.
+    published = datetime(2026, 11, 16, 1, 0, tzinfo=UTC)
+    assert is_preview(
+        "百度世界大会18日开幕 文心大模型6.0有望亮相",
+        "一年一度的百度世界大会将于11月18日在北京开幕。据知情人士透露，百度计划在大会上发布新一代大模型。",  # noqa: RUF001
+        published,
+    )
+    assert is_preview(
+        "最高裁、18日に判決へ　再審請求の可否",
+        "最高裁は18日に判決を言い渡す予定だ。弁護団は再審開始を求めている。",
+        published,
+    )
+    assert is_preview(
+        "한결건설 회장, 18일 1심 선고",
+        "뇌물 혐의로 기소된 회장에 대한 1심 선고가 오는 18일 내려진다. 검찰은 징역 10년을 구형했다.",
+        published,
+    )
+    # The day before publication is news of that day.
+    assert not is_preview(
+        "最高裁、15日に判決　再審請求を棄却",
+        "最高裁は15日、再審請求を棄却する判決を言い渡した。弁護団は不当だと批判した。",
+        published,
+    )
+
+
 def test_a_wire_brief_with_its_figures_joins_its_event_and_a_caption_with_the_same_names_does_not() -> None:
     # Both are one sentence. The brief states what happened, with the event's figures; the caption shows
     # a scene and dates it, and states no figure.
