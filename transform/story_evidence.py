@@ -76,6 +76,14 @@ _SCALE = {
 _GERMAN_WORDS = frozenset(
     "der die das und mit von den dem ist sich auf für nicht ein eine wird sind am im zu".split()  # noqa: SIM905
 )
+# Capitalised at the start of a German sentence, where they run into the capitalised nouns after them.
+_GERMAN_FUNCTION_WORDS = frozenset(
+    """
+    im am an auf aus bei beim mit nach von vom zum zur für über unter vor seit laut wie als auch aber doch
+    noch nun so es er sie wir ihr ein eine einer eines einem einen den dem des dass weil wenn in zu bis
+    gegen ohne um durch trotz während wegen dort hier heute gestern morgen damit dabei zudem
+    """.split()  # noqa: SIM905
+)
 # A number keeps its thousands ("212,000" is one term: split at the comma, every headline with a figure in
 # thousands would share "000").
 _HEADLINE_WORD = re.compile(r"[^\W\d_][\w'\u2019.\-]*[\w]|[^\W\d_]|\d(?:[\w.\-]|,(?=\d{3}))*", re.UNICODE)
@@ -141,7 +149,12 @@ def names(text: str) -> frozenset[str]:
                 continue
             if _fold(words[-1]) not in _NOT_NAMES:  # not "March 15", "RMB 280"
                 found.add(f"{_fold(words[-1])} {number.casefold()}")
-        if opens and len(words) == 1 and not (_fold(words[0]) in inside or _inner_capital_or_digit(words[0])):
+        if german:  # "Im Hamburger Hafen": a sentence's first word runs into the capitalised nouns after it
+            while words and _fold(words[0]) in _GERMAN_FUNCTION_WORDS:
+                words = words[1:]
+        if not words or (
+            opens and len(words) == 1 and not (_fold(words[0]) in inside or _inner_capital_or_digit(words[0]))
+        ):
             continue
         found |= _run_names(words, german)
         found |= _acronyms(words)

@@ -58,6 +58,10 @@ def test_chinese_text_keeps_its_latin_script_names_and_german_nouns_are_not_name
     german = names("Der Netzbetreiber TenneT hat Rheinwerk Energie beauftragt. Der Auftrag ist groß und neu.")
     assert {"tennet", "rheinwerk", "energie"} <= german
     assert "auftrag" not in german
+    # A sentence's first word runs into the nouns after it: "Im Hamburger Hafen", "Nach Angaben der Polizei".
+    opening = names("Im Hamburger Hafen stehen die Terminals still. Nach Angaben der Polizei blieb es ruhig.")
+    assert {"hamburger", "hafen", "polizei"} <= opening
+    assert not {"im", "nach", "ihh", "nadp"} & opening
 
 
 def test_counts_are_quantities_but_years_small_numbers_and_model_numbers_are_not() -> None:
