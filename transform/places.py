@@ -1,5 +1,5 @@
-"""Prefectures, provinces and states written in Chinese, Japanese or Korean, as the English words the
-press writes them in: "宮城県沖" gives "miyagi", "贵州省" "guizhou", "경상북도" "gyeongsang".
+"""Prefectures and provinces written in Chinese, Japanese or Korean, as the English words the press
+writes them in: "宮城県沖" gives "miyagi", "贵州省" "guizhou", "경상북도" "gyeongsang".
 
 A report of an earthquake in Japanese and one in English share few names: the English one writes
 "Miyagi", the Japanese one "宮城". `places` gives a CJK text the English words of the subdivisions it
@@ -41,7 +41,8 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 @functools.cache
 def _english_words() -> dict[str, frozenset[str]]:
-    """Each subdivision's name as CJK text writes it (without 省, 県, 도 ...) -> its English words."""
+    """Each subdivision's name as CJK text writes it (with and without 省, 县, 도 ...) -> its English
+    words."""
     found: dict[str, set[str]] = {}
     for language in _LANGUAGES:
         translation = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[language])

@@ -694,7 +694,9 @@ _MONTH = re.compile(
 )
 
 
-_DAY_OF_THIS_MONTH = re.compile(r"(?<![月월\d])\s?(\d{1,2})[日일]")
+# A day without its month ("18日", "23일"), not a month's day ("11月18日", "11월 23일") nor a number of
+# days ("3日間", "3일간").
+_DAY_OF_THIS_MONTH = re.compile(r"(?<![月월\d])(?<!월 )(\d{1,2})[日일](?![間间간])")
 
 
 def _date_ahead(text: str, published: datetime | None) -> bool:

@@ -28,6 +28,7 @@ from transform.stories import (
 )
 from transform.story_evidence import (
     _TIMESTAMP,
+    _date_ahead,
     _timestamps,
     headline_terms,
     is_preview,
@@ -490,6 +491,12 @@ def test_previews_in_chinese_japanese_and_korean_by_the_day_of_this_month() -> N
         "뇌물 혐의로 기소된 회장에 대한 1심 선고가 오는 18일 내려진다. 검찰은 징역 10년을 구형했다.",
         published,
     )
+    # A month's day and a number of days are not this month's day: "3日間" is three days long.
+    first = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+    assert _date_ahead("会期は3日まで", first)
+    assert not _date_ahead("会期は3日間", first)
+    assert not _date_ahead("3일간 파업", first)
+    assert not _date_ahead("2026年11月3日", first)
     # The day before publication is news of that day.
     assert not is_preview(
         "最高裁、15日に判決　再審請求を棄却",
