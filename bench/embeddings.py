@@ -40,7 +40,7 @@ from transform.stories import StoryFeatures, StoryRules, assign_stories, story_f
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SETS = ("stories", "stories_dev2", "stories_dev3", "stories_heldout")
-CHECKS = ("stories_blind", "stories_blind2", "stories_blind3")  # scored, never tuned on
+CHECKS = ("stories_blind", "stories_blind2", "stories_blind3", "stories_blind4")  # scored, never tuned on
 WEIGHTS = (0.5, 1.0, 2.0, 3.0)  # a rare name weighs 1
 FLOORS = (0.4, 0.5, 0.6, 0.7)  # cosines of unrelated news articles sit below about 0.4
 
