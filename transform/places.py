@@ -18,8 +18,6 @@ import functools
 import gettext
 import re
 
-import pycountry
-
 # The languages whose translations are read, and the countries whose subdivisions their press names.
 _LANGUAGES = ("ja", "zh_CN", "zh_TW", "ko")
 _COUNTRIES = ("JP", "CN", "KR", "TW")
@@ -43,6 +41,10 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 def _english_words() -> dict[str, frozenset[str]]:
     """Each subdivision's name as CJK text writes it (with and without 省, 县, 도 ...) -> its English
     words."""
+    # Imported here, on the first CJK text: pycountry takes 35-60 ms to import, which every process that
+    # imports the story evidence (each CLI command, each worker) would pay for texts that need none.
+    import pycountry
+
     found: dict[str, set[str]] = {}
     for language in _LANGUAGES:
         translation = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[language])
