@@ -411,10 +411,12 @@ def _roundup_phrases(text: str) -> int:
 
 # A live blog stamps its entries ("16:05 Tim Cook is ..."); a report writes its times in prose, after a
 # preposition ("struck at 2:32 p.m.", "lifted by 3:50", "um 14:32 Uhr"), which does not count.
+_TIME_PREPOSITIONS = "at by um ab bis until around about gegen before after from since".split()  # noqa: SIM905
 _TIMESTAMP = re.compile(
-    r"(?:^|\s)(?<!\bat\s)(?<!\bby\s)(?<!\bum\s)(?<!\bab\s)(?<!\bbis\s)(?<!\buntil\s)(?<!\baround\s)"
-    r"(?<!\babout\s)(?<!\bgegen\s)(?<!\bbefore\s)(?<!\bafter\s)(?<!\bfrom\s)(?<!\bsince\s)"
-    r"(?:[01]?\d|2[0-3]):[0-5]\d(?:\s|$)",
+    # A lookbehind has a fixed width: one for each preposition.
+    r"(?:^|\s)"
+    + "".join(rf"(?<!\b{word}\s)" for word in _TIME_PREPOSITIONS)
+    + r"(?:[01]?\d|2[0-3]):[0-5]\d(?:\s|$)",
     re.IGNORECASE,
 )
 # What every timestamp holds: a text without it (most) is spared the pattern above, which has no first
