@@ -52,6 +52,7 @@ from transform.entities import DEFAULT_WATCHLIST
 from transform.fingerprints import normalise_for_matching
 from transform.story_evidence import (
     cjk_words,
+    commentator_names,
     headline_terms,
     is_german,
     is_preview,
@@ -191,7 +192,9 @@ def story_features(
     named = names(text)
     signs = roundup_signs(title, text, named)
     # Whether the article is German, as `names` found it (one reading of its opening, not two).
-    fact_keys = frozenset(f.key for f in facts) | quantities(full, facts, is_german(text))
+    german = is_german(text)
+    named -= commentator_names([s.text for s in found.body], german) - headline_terms(title)
+    fact_keys = frozenset(f.key for f in facts) | quantities(full, facts, german)
     kind = (
         ROUNDUP
         if signs.is_roundup

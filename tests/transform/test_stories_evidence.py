@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from tests.fuzzing import examples
 from transform.facts import fact_keys
+from transform.segmentation import sentences
 from transform.stories import (
     BRIEF,
     PREVIEW,
@@ -30,6 +31,7 @@ from transform.story_evidence import (
     _TIMESTAMP,
     _date_ahead,
     _timestamps,
+    commentator_names,
     headline_terms,
     is_preview,
     list_items,
@@ -59,10 +61,14 @@ def test_chinese_text_keeps_its_latin_script_names_and_german_nouns_are_not_name
     german = names("Der Netzbetreiber TenneT hat Rheinwerk Energie beauftragt. Der Auftrag ist groß und neu.")
     assert {"tennet", "rheinwerk", "energie"} <= german
     assert "auftrag" not in german
-    # A sentence's first word runs into the nouns after it: "Im Hamburger Hafen", "Nach Angaben der Polizei".
-    opening = names("Im Hamburger Hafen stehen die Terminals still. Nach Angaben der Polizei blieb es ruhig.")
-    assert {"hamburger", "hafen", "polizei"} <= opening
-    assert not {"im", "nach", "ihh", "nadp"} & opening
+    # A sentence's first word runs into the nouns after it: "Im Hamburger Hafen", "Nach Angaben der Polizei";
+    # an article joins two nouns, not one name: "Angaben" and "Polizei" are lone nouns, as "Auftrag" is.
+    opening = names(
+        "Im Hamburger Hafen stehen die Terminals still. Nach Angaben der Polizei blieb es ruhig. "
+        "Laut Angaben der Deutschen Bahn fuhr kein Zug."
+    )
+    assert {"hamburger", "hafen", "bahn"} <= opening
+    assert not {"im", "nach", "ihh", "nadp", "polizei", "angaben", "adp", "adb"} & opening
 
 
 def test_counts_are_quantities_but_years_small_numbers_and_model_numbers_are_not() -> None:
@@ -205,6 +211,22 @@ def test_a_ruling_announced_for_a_day_ahead_is_a_preview_and_an_interview_of_a_d
     # A day's possessive still ahead of the publication (T0 is a Tuesday) is a time ahead.
     vote = "Councillors will vote in Friday's session on the Valby port. Residents expect a close vote."
     assert is_preview("Valby council to vote on port licence", vote, T0)
+
+
+def test_the_analysts_and_spokespeople_quoted_are_not_the_event_s_names() -> None:
+    text = (
+        "Orvik Cloud agreed to buy 40,000 chips from Tarrow. The deal is Orvik's largest. "
+        '"It is a bold bet," said Priya Calder, an analyst at Finch Securities. '
+        "Erik Lund, a spokesman for the Valby port, said the chips arrive by ship. Tarrow shares rose 3%."
+    )
+    # The port the spokesman speaks for is named only in his sentence: it goes with him.
+    quoted = {"priya", "calder", "finch", "securities", "erik", "lund", "valby"}
+    assert commentator_names(sentences(text), german=False) == quoted
+    kept = story_features("a1", text, T0, title="Orvik Cloud buys Tarrow chips").names
+    assert {"orvik", "cloud", "tarrow"} <= kept
+    assert not {"priya", "calder", "finch", "erik", "lund"} & kept
+    # A name the text also writes elsewhere is part of the event: the port, named in a sentence of its own.
+    assert "valby" not in commentator_names(sentences(text + " Valby expects more ships."), german=False)
 
 
 def test_roundups_are_recognised_by_their_shape_in_several_languages() -> None:
