@@ -32,7 +32,9 @@ from transform.segmentation import has_han_or_kana
 from transform.segmentation import words as segmented_words
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f]\s+|[\u3002\uff01\uff1f]|\n+")  # and the full-width stops
+# A stop and its space, or a full-width stop; not the stop of a German ordinal ("am 12. Mai", "1. FC").
+# Written to open on the stop (re skips to it), the ordinal checked after.
+_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?<!\b\d\.)(?<!\b\d\d\.)\s+|[\u3002\uff01\uff1f]|\n+")
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _INNER = re.compile(r"[a-z]+[A-Z0-9]")
 # A run of name words: capitalised words or words with an inner capital or digit ("iPhone", "qwen3.5"),
@@ -621,7 +623,9 @@ _PREVIEW_HEADLINE = re.compile(
 )
 _INFINITIVE_HEADLINE = re.compile(
     # Japanese "発表へ" (to announce) ends a headline or its first clause ("発表へ　新チップ搭載が焦点").
-    r"\b(?:to|will|soll|sollen|wird|werden)\s+[^\W\d_]{2,}|将|拟|即将|予定|へ(?:\s|$)|예정",
+    r"\b(?:to|will|soll|sollen|wird|werden)\s+[^\W\d_]{2,}|将|拟|即将|予定|へ(?:\s|$)|예정|"
+    # A deal or a decision not yet made: "nears a deal", "in talks to buy", "close to agreement"
+    r"\b(?:nears?|in talks|close to|sources say)\b",
     re.IGNORECASE,
 )
 _AHEAD = re.compile(
@@ -633,6 +637,14 @@ _AHEAD = re.compile(
 )
 _POSSESSIVE_DAY = re.compile(rf"\b({_DAYS})['\u2019]s\b", re.IGNORECASE)
 _WEEKDAYS = tuple(_DAYS.split("|"))  # in the order of `datetime.weekday()`
+_GERMAN_WEEKDAYS = ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag")
+# A weekday named as the day of an event ("on Tuesday", "am Mittwochabend"); `_weekday_ahead` leaves out
+# one gone by ("last Tuesday") and the start of a lasting change ("paid more from Thursday").
+_NAMED_DAY = re.compile(
+    r"\b(" + "|".join(_WEEKDAYS + _GERMAN_WEEKDAYS) + r")(?:abend|morgen|nachmittag|vormittag|mittag)?\b",
+    re.IGNORECASE,
+)
+_NOT_THE_EVENT_S_DAY = ("last ", "letzten ", "vergangenen ", "from ", "starting ", "effective ", "ab ")
 
 
 def _without_days_past(text: str, published: datetime | None) -> str:
@@ -647,6 +659,23 @@ def _without_days_past(text: str, published: datetime | None) -> str:
         return "" if back <= 3 else match.group(0)
 
     return _POSSESSIVE_DAY.sub(day_past, text)
+
+
+def _weekday_ahead(text: str, published: datetime | None) -> bool:
+    """`text` names a weekday one to three days after the publication's: "trams stop on Tuesday" on a
+    Monday. German writes the future in the present ("Der Stadtrat entscheidet am Mittwoch"), so the day
+    alone says the event is still to come. Four days or more forward is a day gone by ("on Friday", on a
+    Tuesday), as `_without_days_past` reads it; the publication's own day is either."""
+    if published is None:
+        return False
+    for match in _NAMED_DAY.finditer(text):
+        if text[max(0, match.start() - 11) : match.start()].lower().endswith(_NOT_THE_EVENT_S_DAY):
+            continue
+        day = match.group(1).lower()
+        weekday = _WEEKDAYS.index(day) if day in _WEEKDAYS else _GERMAN_WEEKDAYS.index(day)
+        if 1 <= (weekday - published.weekday()) % 7 <= 3:
+            return True
+    return False
 
 
 _FUTURE = re.compile(
@@ -666,6 +695,9 @@ _EXPECTATION = re.compile(
 _DONE = re.compile(
     rf"\b(?:said|announced|confirmed|(?:told|telling) \w+)\b[^.]{{0,40}}\bon (?:{_DAYS})\b|"
     rf"\bon (?:{_DAYS})\b[^.]{{0,40}}\b(?:said|announced)\b|"
+    # A past tense right after the day: "the council on Wednesday approved", "Nvidia on Tuesday agreed"
+    rf"\bon (?:{_DAYS}),? (?:[a-z]{{2,}}ed|said|told|won|lost|rose|fell|held|sold|cut|hit|took|made|gave|"
+    r"met|began|chose|struck|found|ruled|paid|spent|shut|left|quit)\b|"
     # Chinese, Japanese, Korean: the announcement itself, in the past ("宣布", "発表した", "밝혔다")
     r"宣布|公布|表示|発表した|明らかにした|届け出た|밝혔다|발표했다",
     re.IGNORECASE,
@@ -685,6 +717,9 @@ class PreviewSigns:
     # the announcement, even of a thing to come ("Huayue to launch Budapest flights from June 1").
     done: bool
     lead_ahead: bool = False  # the lead puts its event in the future at a time ("will vote on Tuesday")
+    # The headline and the lead both put the event on a day of the next two weeks ("set Thursday strike",
+    # "4日に発表へ"): the announcement of a one-off event to come is its preview, said as done or not.
+    pinned: bool = False
 
     @property
     def score(self) -> float:
@@ -695,7 +730,7 @@ class PreviewSigns:
             + (1.5 if self.lead_ahead else 0.0)
             + (1.0 if self.future >= 0.5 else 0.0)
             + (1.0 if self.expectation >= 2 else 0.0)
-            - (3.0 if self.done else 0.0)
+            - (3.0 if self.done and not self.pinned else 0.0)
         )
 
     @property
@@ -713,23 +748,31 @@ def preview_signs(title: str | None, text: str, published: datetime | None = Non
     ahead = bool(title and (_AHEAD.search(title) or _date_ahead(title, published)))
     lead = pieces[0] if pieces else ""
     timed = _without_days_past(lead, published)
-    lead_ahead = bool(_FUTURE.search(lead) and (_AHEAD.search(timed) or _date_ahead(lead, published)))
+    # A day ahead named in the lead needs no future tense: German and Japanese write it in the present
+    # ("entscheidet am Mittwoch", "4日に開く"), English too for what is scheduled ("walk out on Tuesday").
+    lead_ahead = bool(_FUTURE.search(lead) and (_AHEAD.search(timed) or _date_ahead(lead, published))) or (
+        _near_day_ahead(lead, published)
+    )
     future, expectation = 0.0, 0
     if headline or infinitive or ahead or lead_ahead:
         pieces = [piece for piece in _SENTENCE_END.split(text[:_OPENING]) if piece.strip()]
         future = sum(bool(_FUTURE.search(p)) for p in pieces) / len(pieces) if pieces else 0.0
         expectation = sum(bool(_EXPECTATION.search(p)) for p in pieces)
+    # In the lead, or in the next sentence when the lead does not put its event at a time ahead: "The court
+    # will rule on Wednesday ... Its senate said in a notice on Monday that ..." announces a ruling still to
+    # come, where "X said on Monday it will ..." is the news of the announcement.
+    done = bool(_DONE.search(lead)) or (not lead_ahead and bool(_DONE.search(" ".join(pieces[1:2]))))
+    # Read only where it counts: against an announcement said as done.
+    pinned = done and bool(title and _near_day_ahead(title, published) and _near_day_ahead(lead, published))
     return PreviewSigns(
         headline=headline,
         infinitive=infinitive,
         ahead=ahead,
         future=future,
         expectation=expectation,
-        # In the lead, or in the next sentence when the lead does not put its event at a time ahead: "The
-        # court will rule on Wednesday ... Its senate said in a notice on Monday that ..." announces a
-        # ruling still to come, where "X said on Monday it will ..." is the news of the announcement.
-        done=bool(_DONE.search(lead)) or (not lead_ahead and bool(_DONE.search(" ".join(pieces[1:2])))),
+        done=done,
         lead_ahead=lead_ahead,
+        pinned=pinned,
     )
 
 
@@ -751,13 +794,26 @@ _MONTH = re.compile(
 _DAY_OF_THIS_MONTH = re.compile(r"(?<![月월\d])(?<!월 )(\d{1,2})[日일](?![間间간])")
 
 
+def _near_day_ahead(text: str, published: datetime | None) -> bool:
+    """A weekday of the next three days, or a day of this month of the next fortnight written without its
+    month, named in `text` (a month and day is read only with a future tense: its facts cost more)."""
+    return _weekday_ahead(text, published) or _day_of_this_month_ahead(text, published)
+
+
+def _day_of_this_month_ahead(text: str, published: datetime | None) -> bool:
+    """A day of the month without its month, as Chinese and Japanese write this month's days ("18日开幕",
+    "4日に発表"), 1 to 14 days after `published`."""
+    return published is not None and any(
+        1 <= int(day) - published.day <= 14 for day in _DAY_OF_THIS_MONTH.findall(text)
+    )
+
+
 def _date_ahead(text: str, published: datetime | None) -> bool:
-    """A month and day written in `text` that falls 1 to 45 days after `published`; or a day of the
-    month without its month, as Chinese and Japanese write this month's days ("18日开幕", "4日に発表"),
-    1 to 14 days after it."""
+    """A month and day written in `text` that falls 1 to 45 days after `published`; or this month's day
+    without its month (`_day_of_this_month_ahead`)."""
     if published is None:
         return False
-    if any(1 <= int(day) - published.day <= 14 for day in _DAY_OF_THIS_MONTH.findall(text)):
+    if _day_of_this_month_ahead(text, published):
         return True
     if not _MONTH.search(text):
         return False

@@ -213,6 +213,66 @@ def test_a_ruling_announced_for_a_day_ahead_is_a_preview_and_an_interview_of_a_d
     assert is_preview("Valby council to vote on port licence", vote, T0)
 
 
+def test_a_weekday_of_the_next_three_days_in_the_lead_needs_no_future_tense() -> None:
+    # German writes the future in the present; T0 is a Tuesday, so Thursday is ahead and Monday gone by.
+    vote = (
+        "Am Donnerstag stimmt der Stadtrat von Valby über die neue Straßenbahn zum Hafen ab. Die Trasse "
+        "kostet 90 Millionen Euro. Anwohner fürchten jahrelange Baustellen."
+    )
+    assert is_preview("Stadtrat entscheidet am Donnerstag über Straßenbahn", vote, T0)
+    voted = vote.replace("Am Donnerstag stimmt", "Am Montag stimmte").replace(
+        "ab.", "ab, mit knapper Mehrheit."
+    )
+    assert not is_preview("Stadtrat entscheidet über Straßenbahn", voted, T0)
+    # A strike called for a day ahead, with the call in the past, and the same day written as gone by.
+    strike = "Commuters in Valby face a day without trams on Thursday after the rail union called a strike."
+    assert is_preview("Valby trams to stop on Thursday as union calls strike", strike, T0)
+    assert not is_preview(
+        "Valby trams to stop as union calls strike", strike.replace("on Thursday", "last Thursday"), T0
+    )
+    # A German ordinal's stop ends no sentence: the lead goes on to its day ahead.
+    derby = (
+        "Wenn der 1. FC Valby am Donnerstagabend den Stadtrivalen empfängt, ist die Polizei mit "
+        "Hunderten Beamten im Einsatz. Das Spiel gilt als Risikospiel."
+    )
+    assert is_preview("Derby am Donnerstag: Polizei bereitet Großeinsatz vor", derby, T0)
+
+
+def test_a_past_tense_after_the_day_makes_the_lead_a_report_of_that_day() -> None:
+    # "to the harbour" is no infinitive but reads as one, and the lead has "will" and a day: without the
+    # past tense after the day the article looked like a preview.
+    lead = (
+        "Valby's council on Tuesday approved a tram line to the harbour district, a project opponents say "
+        "will cost dozens of trees."
+    )
+    assert not is_preview("Valby council narrowly backs tram line to harbour district", lead, T0)
+    assert is_preview(
+        "Valby council to back tram line", lead.replace("on Tuesday approved", "will approve on Thursday"), T0
+    )
+
+
+def test_a_deal_not_yet_made_and_a_one_off_event_announced_for_a_day_ahead_are_previews() -> None:
+    nearing = (
+        "Orvik Cloud is close to signing a chip supply deal with Tarrow, according to two people familiar "
+        "with the talks, who said an announcement could come as soon as Thursday."
+    )
+    assert is_preview("Orvik Cloud nears chip deal with Tarrow, sources say", nearing, T0)
+    # The union said when it will strike: the headline and the lead pin the strike to a day ahead.
+    strike = "Doctors in Valby will stop work on Thursday unless they are paid, their union said on Tuesday."
+    assert is_preview("Valby doctors set Thursday strike over unpaid pay", strike, T0)
+    assert is_preview(
+        "オルビク、6日に新型スマホ発表へ",
+        "オルビクは6日、オスロで新型スマートフォンの発表会を開く。同社が4日、明らかにした。",
+        T0,
+    )
+    # A lasting change from a day is the news of its announcement (as the Huayue flights of a test above).
+    assert not is_preview(
+        "Valby doctors to get pay rise from Thursday",
+        "Doctors in Valby will be paid 5% more from Thursday, the health ministry said on Tuesday.",
+        T0,
+    )
+
+
 def test_the_analysts_and_spokespeople_quoted_are_not_the_event_s_names() -> None:
     text = (
         "Orvik Cloud agreed to buy 40,000 chips from Tarrow. The deal is Orvik's largest. "
