@@ -203,7 +203,8 @@ def commentator_names(sentences: Sequence[str], german: bool) -> frozenset[str]:
     """The names (as `names` gives them) that a text, read as its `sentences`, writes only in sentences
     naming a commentator: the analyst and the firm quoted, not the company or the event they comment on,
     which the text names elsewhere too. `german`: whether the text is German (`is_german`)."""
-    commenting, elsewhere = [], []
+    commenting: list[str] = []
+    elsewhere: list[str] = []
     for sentence in sentences:
         (commenting if _names_a_commentator(sentence.lower()) else elsewhere).append(sentence)
     if not commenting:
