@@ -219,6 +219,8 @@ def dedup_quality_rows(figures: dict[str, Any]) -> list[Row]:
 
 def stories_eval_rows(figures: dict[str, Any]) -> list[Row]:
     """Story pairs on the team's evaluation set (bench/data/stories), with what each signal adds."""
+    from bench.stories_eval import STORY_SETS
+
     name = f"stories, evaluation set of {figures['articles']} articles"
 
     def pr(result: dict[str, float]) -> str:
@@ -231,13 +233,12 @@ def stories_eval_rows(figures: dict[str, Any]) -> list[Row]:
         (name, "docs/s (features + assignment)", f"{figures['docs_per_s']:,}"),
     ]
     rows += [(name, f"  {ablation}", pr(result)) for ablation, result in figures["ablations"].items()]
-    for check in _STORY_CHECKS:
+    for check, use in STORY_SETS.items():
         if check in figures:
             checked = figures[check]
             rows.append(
                 (
-                    f"stories, {check.removeprefix('stories_')} set of {checked['articles']} "
-                    + _STORY_CHECKS[check],
+                    f"stories, {check.removeprefix('stories_')} set of {checked['articles']} " + f"({use})",
                     "story pairs precision / recall (one batch / day by day)",
                     f"{pr(checked['one_batch'])}; {pr(checked['daily'])}",
                 )
@@ -400,29 +401,12 @@ def _benchmarks() -> list[
     ]
 
 
-# Story sets written blind, beside the team's: held-out (the kinds of its failures were described to whoever
-# tuned the rules, and since 3 December 2026 two of its failing articles were read: partly tuned on), blind,
-# blind2, blind3 and blind4 (nothing of them seen: only scored; blind2 added 4 December 2026, blind3 and
-# blind4 5 December 2026), dev2, dev3 and dev4 (written blind on 5 December 2026, each scored once as it
-# came, dev2 and dev3 then tuned on: development sets).
-_STORY_CHECKS = {
-    "stories_heldout": "(partly tuned on)",
-    "stories_blind": "(not tuned on)",
-    "stories_blind2": "(not tuned on)",
-    "stories_blind3": "(not tuned on)",
-    "stories_blind4": "(not tuned on)",
-    "stories_dev2": "(tuned on since it was written)",
-    "stories_dev3": "(tuned on since it was written)",
-    "stories_dev4": "(development set, not yet tuned on)",
-}
-
-
 def _stories_with_checks(stories_eval: Any) -> dict[str, Any]:
     """The team set's figures (rules are tuned on it), with those of the sets written blind to check them
-    (`_STORY_CHECKS`)."""
+    (`bench.stories_eval.STORY_SETS`)."""
     figures: dict[str, Any] = stories_eval.main()
     data = Path(__file__).resolve().parent / "data"
-    for name in _STORY_CHECKS:
+    for name in stories_eval.STORY_SETS:
         checked = stories_eval.main(data / name / "articles.jsonl")
         figures[name] = {
             "articles": checked["articles"],

@@ -26,6 +26,21 @@ from transform.stories import REPORT, StoryFeatures, StoryRules, assign_stories,
 
 DEFAULT_RULES = StoryRules()
 DATA = Path(__file__).resolve().parent / "data" / "stories" / "articles.jsonl"
+# The story sets written blind beside the team's (bench/data/<name>), and how each has been used: the rules
+# are developed on the team's set and the development sets (each scored once as it came, then tuned on);
+# the check sets are scored, never read; the held-out set's failures were described, and two read.
+DEVELOPMENT, CHECK, PARTLY = "tuned on since it was written", "not tuned on", "partly tuned on"
+STORY_SETS = {
+    "stories_heldout": PARTLY,
+    "stories_blind": CHECK,
+    "stories_blind2": CHECK,
+    "stories_blind3": CHECK,
+    "stories_blind4": CHECK,
+    "stories_blind5": CHECK,
+    "stories_dev2": DEVELOPMENT,
+    "stories_dev3": DEVELOPMENT,
+    "stories_dev4": DEVELOPMENT,
+}
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
