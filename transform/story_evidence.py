@@ -195,8 +195,18 @@ _COMMENTATOR_WORDS = (
 )  # fmt: skip
 
 
-def _names_a_commentator(lowered: str) -> bool:
-    return any(word in lowered for word in _COMMENTATOR_WORDS)
+# The firms analysts are quoted from, written as a name's last word ("Priya Natarajan of Halden Securities
+# said"), or in CJK script: a brokerage (证券, 証券, 증권).
+_COMMENTATOR_FIRMS = (
+    " Securities", " Research", " Capital", " Economics", " Analytics", "证券", "証券", "증권",
+)  # fmt: skip
+
+
+def _names_a_commentator(sentence: str) -> bool:
+    lowered = sentence.lower()
+    return any(word in lowered for word in _COMMENTATOR_WORDS) or any(
+        firm in sentence for firm in _COMMENTATOR_FIRMS
+    )
 
 
 def commentator_names(sentences: Sequence[str], german: bool) -> frozenset[str]:
@@ -206,7 +216,7 @@ def commentator_names(sentences: Sequence[str], german: bool) -> frozenset[str]:
     commenting: list[str] = []
     elsewhere: list[str] = []
     for sentence in sentences:
-        (commenting if _names_a_commentator(sentence.lower()) else elsewhere).append(sentence)
+        (commenting if _names_a_commentator(sentence) else elsewhere).append(sentence)
     if not commenting:
         return frozenset()
     written = set(_LETTERS.findall(" ".join(elsewhere).casefold()))
@@ -618,8 +628,9 @@ _PREVIEW_HEADLINE = re.compile(
     r"data|report|ipo|listing)|"
     r"expected to|is set to|are set to|is due to|are due to|poised to|gears? up|countdown|on the eve of|"
     r"all eyes on|what to watch|will .{0,30}\b(?:tomorrow|next week))\b|"
-    # Chinese "expected to", "likely to" (有望亮相: expected to debut), "looking ahead"; Korean "ahead of"
-    r"前瞻|有望|料将|或将|앞두고",
+    # Chinese "expected to", "likely to" (有望亮相: expected to debut), "looking ahead", "what to watch"
+    # (成看点); Japanese "in final talks" (最終調整: a deal not yet made); Korean "ahead of"
+    r"前瞻|有望|料将|或将|看点|最終調整|앞두고",
     re.IGNORECASE,
 )
 _INFINITIVE_HEADLINE = re.compile(
@@ -646,6 +657,11 @@ _NAMED_DAY = re.compile(
     re.IGNORECASE,
 )
 _NOT_THE_EVENT_S_DAY = ("last ", "letzten ", "vergangenen ", "from ", "starting ", "effective ", "ab ")
+# Chinese (周三, 星期三), Japanese (水曜) and Korean (수요일) weekdays: the day's character, Monday first.
+_CJK_NAMED_DAY = re.compile(r"(?:周|星期)([一二三四五六日天])|([月火水木金土日])曜|([월화수목금토일])요일")
+_CJK_WEEKDAYS = ("一二三四五六日", "月火水木金土日", "월화수목금토일")
+# Tomorrow: the next day, whatever the weekday ("morgen" in lower case: "am Morgen" is in the morning).
+_TOMORROW = re.compile(r"(?i:tomorrow)|morgen|明天|明日|내일")
 
 
 def _without_days_past(text: str, published: datetime | None) -> str:
@@ -669,14 +685,15 @@ def _weekday_ahead(text: str, published: datetime | None) -> bool:
     Tuesday), as `_without_days_past` reads it; the publication's own day is either."""
     if published is None:
         return False
+    weekdays = []
     for match in _NAMED_DAY.finditer(text):
-        if text[max(0, match.start() - 11) : match.start()].lower().endswith(_NOT_THE_EVENT_S_DAY):
-            continue
-        day = match.group(1).lower()
-        weekday = _WEEKDAYS.index(day) if day in _WEEKDAYS else _GERMAN_WEEKDAYS.index(day)
-        if 1 <= (weekday - published.weekday()) % 7 <= 3:
-            return True
-    return False
+        if not text[max(0, match.start() - 11) : match.start()].lower().endswith(_NOT_THE_EVENT_S_DAY):
+            day = match.group(1).lower()
+            weekdays.append(_WEEKDAYS.index(day) if day in _WEEKDAYS else _GERMAN_WEEKDAYS.index(day))
+    for match in _CJK_NAMED_DAY.finditer(text):
+        script = next(index for index, day in enumerate(match.groups()) if day)
+        weekdays.append(_CJK_WEEKDAYS[script].index(match.group(script + 1).replace("天", "日")))
+    return any(1 <= (weekday - published.weekday()) % 7 <= 3 for weekday in weekdays)
 
 
 _FUTURE = re.compile(
@@ -695,6 +712,7 @@ _EXPECTATION = re.compile(
 )
 _DONE = re.compile(
     rf"\b(?:said|announced|confirmed|(?:told|telling) \w+)\b[^.]{{0,40}}\bon (?:{_DAYS})\b|"
+    rf"\b(?:said|announced|confirmed) (?:{_DAYS})\b|"  # the wire's "Microsoft said Thursday it will ..."
     rf"\bon (?:{_DAYS})\b[^.]{{0,40}}\b(?:said|announced)\b|"
     # A past tense right after the day: "the council on Wednesday approved", "Nvidia on Tuesday agreed"
     rf"\bon (?:{_DAYS}),? (?:[a-z]{{2,}}ed|said|told|won|lost|rose|fell|held|sold|cut|hit|took|made|gave|"
@@ -796,9 +814,13 @@ _DAY_OF_THIS_MONTH = re.compile(r"(?<![月월\d])(?<!월 )(\d{1,2})[日일](?![�
 
 
 def _near_day_ahead(text: str, published: datetime | None) -> bool:
-    """A weekday of the next three days, or a day of this month of the next fortnight written without its
-    month, named in `text` (a month and day is read only with a future tense: its facts cost more)."""
-    return _weekday_ahead(text, published) or _day_of_this_month_ahead(text, published)
+    """Tomorrow, a weekday of the next three days, or a day of this month of the next fortnight written
+    without its month, named in `text` (a month and day is read only with a future tense: its facts cost
+    more)."""
+    if published is None:
+        return False
+    tomorrow = bool(_TOMORROW.search(text))
+    return tomorrow or _weekday_ahead(text, published) or _day_of_this_month_ahead(text, published)
 
 
 def _day_of_this_month_ahead(text: str, published: datetime | None) -> bool:

@@ -287,6 +287,23 @@ def test_the_analysts_and_spokespeople_quoted_are_not_the_event_s_names() -> Non
     assert not {"priya", "calder", "finch", "erik", "lund"} & kept
     # A name the text also writes elsewhere is part of the event: the port, named in a sentence of its own.
     assert "valby" not in commentator_names(sentences(text + " Valby expects more ships."), german=False)
+    # An analyst named with the firm alone ("X of Y Securities said"), and a brokerage in CJK script.
+    firm = "Tarrow shares rose 3%. Noor Hadid of Keystone Research said the price was low."
+    assert {"noor", "hadid", "keystone"} <= commentator_names(sentences(firm), german=False)
+
+
+def test_previews_in_chinese_and_korean_by_the_weekday_or_tomorrow_and_deals_in_final_talks() -> None:
+    # T0 is a Tuesday: Thursday (周四) and tomorrow (내일) are ahead, though the lead says the
+    # announcement was made ("表示", "밝혔다").
+    assert is_preview("奥维克周四公布季度业绩", "奥维克将于周四公布第一季度业绩。公司周二表示。", T0)
+    assert is_preview(
+        "발비 지하철 노조, 내일 총파업", "발비 지하철 노조가 5일 첫차부터 총파업에 돌입한다고 4일 밝혔다.", T0
+    )
+    assert is_preview("オルビク、米社買収で最終調整", "オルビクが米タロウの買収で最終調整に入った。", T0)
+    assert is_preview("奥维克发布会 折叠屏成看点", "奥维克的发布会备受关注。", T0)  # "what to watch"
+    # The wire's "said Tuesday" is an announcement said as done, as "said on Tuesday" is.
+    cuts = "Orvik said Tuesday it will eliminate about 1,200 jobs, or 3% of its staff, by Thursday."
+    assert not is_preview("Orvik to cut about 1,200 jobs", cuts, T0)
 
 
 def test_roundups_are_recognised_by_their_shape_in_several_languages() -> None:
