@@ -306,6 +306,40 @@ def test_previews_in_chinese_and_korean_by_the_weekday_or_tomorrow_and_deals_in_
     assert not is_preview("Orvik to cut about 1,200 jobs", cuts, T0)
 
 
+def test_reports_whose_headlines_name_places_the_other_never_names_need_more_to_join() -> None:
+    # Two wildfires of one day: the same kind of event, the same words, and a road both name.
+    fires = [
+        story_features(
+            "valby",
+            "A wildfire near Valby forced 1,500 residents from their homes on Tuesday, fire officials said. "
+            "Crews held the blaze at Route 9 overnight.",
+            T0, title="Wildfire near Valby forces evacuation of 1,500 homes",
+        ),
+        story_features(
+            "arden",
+            "A wildfire near Arden forced 1,400 people to evacuate on Tuesday as dry winds fanned the flames "
+            "towards Route 9.",
+            T0 + timedelta(hours=3), title="Arden wildfire prompts evacuation of 1,400 properties",
+        ),
+    ]  # fmt: skip
+    joined = StoryRules(unshared_headline_names=1.0)
+    assert {s.story_id for s in assign_stories(fires, [], joined)} == {"valby"}
+    assert [s.story_id for s in assign_stories(fires, [])] == ["valby", "arden"]
+    # A name's other form is the same name: "Leipziger" in one headline, "Leipzig" in the other text.
+    tram = [
+        story_features(
+            "en", "Leipzig's council approved a €112m tram line to the harbour on Wednesday, 38 votes to 27.",
+            T0, title="Leipzig backs €112m tram line",
+        ),
+        story_features(
+            "de", "Der Stadtrat in Leipzig hat am Mittwoch die Straßenbahn zum Hafen beschlossen, 38 zu 27 "
+            "Stimmen, für 112 Millionen Euro.",
+            T0 + timedelta(hours=2), title="Leipziger Stadtrat beschließt Straßenbahn",
+        ),
+    ]  # fmt: skip
+    assert {s.story_id for s in assign_stories(tram, [])} == {"en"}
+
+
 def test_roundups_are_recognised_by_their_shape_in_several_languages() -> None:
     wrap = "Wall Street closed higher. Banks rose. Oil slipped."
     assert roundup_signs("Stocks edge higher as chipmakers rally", wrap).is_roundup
