@@ -40,6 +40,7 @@ STORY_SETS = {
     "stories_dev2": DEVELOPMENT,
     "stories_dev3": DEVELOPMENT,
     "stories_dev4": DEVELOPMENT,
+    "stories_dev5": DEVELOPMENT,
 }
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
