@@ -344,10 +344,13 @@ class _Prepared:
     figures: Figures  # the facts as arrays, to meet many articles' facts at once
     script: str = ""  # "cjk" or "latin" (read from the terms when the stored evidence did not keep it)
     meaning: npt.NDArray[np.float32] | None = None  # the sentence embedding as a unit vector
-    # The names' first four letters, so that "Leipziger" meets "Leipzig" and "Thai" "Thailand"; and those
-    # of the names the headline writes (`_names_unshared`).
+    # The names' first `_STEM` letters, so that "Leipziger" meets "Leipzig" and "Thai" "Thailand"; and
+    # those of the names the headline writes (`_names_unshared`).
     name_stems: frozenset[str] = frozenset()
     headline_name_stems: frozenset[str] = frozenset()
+
+
+_STEM = 4
 
 
 def _script_of_terms(terms: Iterable[str]) -> str:
@@ -389,9 +392,6 @@ def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
         frozenset(name[:_STEM] for name in features.names),
         frozenset(name[:_STEM] for name in features.headline & features.names),
     )
-
-
-_STEM = 4
 
 
 def _posting_keys(

@@ -661,7 +661,7 @@ _NOT_THE_EVENT_S_DAY = ("last ", "letzten ", "vergangenen ", "from ", "starting 
 _CJK_NAMED_DAY = re.compile(r"(?:周|星期)([一二三四五六日天])|([月火水木金土日])曜|([월화수목금토일])요일")
 _CJK_WEEKDAYS = ("一二三四五六日", "月火水木金土日", "월화수목금토일")
 # Tomorrow: the next day, whatever the weekday ("morgen" in lower case: "am Morgen" is in the morning).
-_TOMORROW = re.compile(r"(?i:tomorrow)|morgen|明天|明日|내일")
+_TOMORROW = re.compile(r"\b(?i:tomorrow)\b|\bmorgen\b|明天|明日|내일")
 
 
 def _without_days_past(text: str, published: datetime | None) -> str:

@@ -30,6 +30,7 @@ from transform.stories import (
 from transform.story_evidence import (
     _TIMESTAMP,
     _date_ahead,
+    _near_day_ahead,
     _timestamps,
     commentator_names,
     headline_terms,
@@ -301,6 +302,9 @@ def test_previews_in_chinese_and_korean_by_the_weekday_or_tomorrow_and_deals_in_
     )
     assert is_preview("オルビク、米社買収で最終調整", "オルビクが米タロウの買収で最終調整に入った。", T0)
     assert is_preview("奥维克发布会 折叠屏成看点", "奥维克的发布会备受关注。", T0)  # "what to watch"
+    # Tomorrow in English and German; "am Morgen" is in the morning.
+    assert _near_day_ahead("The walkout starts tomorrow.", T0) and _near_day_ahead("Sie streiken morgen.", T0)
+    assert not _near_day_ahead("Am Morgen streikten sie.", T0)
     # The wire's "said Tuesday" is an announcement said as done, as "said on Tuesday" is.
     cuts = "Orvik said Tuesday it will eliminate about 1,200 jobs, or 3% of its staff, by Thursday."
     assert not is_preview("Orvik to cut about 1,200 jobs", cuts, T0)
