@@ -238,7 +238,7 @@ def stories_eval_rows(figures: dict[str, Any]) -> list[Row]:
             checked = figures[check]
             rows.append(
                 (
-                    f"stories, {check.removeprefix('stories_')} set of {checked['articles']} " + f"({use})",
+                    f"stories, {check.removeprefix('stories_')} set of {checked['articles']} ({use})",
                     "story pairs precision / recall (one batch / day by day)",
                     f"{pr(checked['one_batch'])}; {pr(checked['daily'])}",
                 )

@@ -112,6 +112,32 @@ def test_the_embeddings_benchmark_scores_stored_vectors_as_the_pipeline_does() -
     ]
 
 
+def test_the_embeddings_rows_render_figures_kept_from_before_a_story_set_was_added() -> None:
+    # bench.run renders the rows of every benchmark kept in results.json: figures measured before the
+    # registry gained a set hold none of it (a KeyError once ended a pipeline run after its 12 minutes).
+    from bench import embeddings
+
+    result = {"precision": 1.0, "recall": 0.9}
+    kept = {
+        "rules_alone": {"stories": result, "stories_blind": result},
+        "shipped": {"weight": 2.0, "floor": 0.7},
+        "story_features_cpu_ms_per_doc": 0.6,
+        "model_load_seconds": 3.0,
+        "variants": {
+            "title": {
+                "docs_per_s": 160,
+                "cpu_ms_per_doc": 6.0,
+                "best": {"weight": 2.0, "floor": 0.7, "stories": result},
+                "best_on_checks": {"stories_blind": result},
+            }
+        },
+    }
+    assert len(embeddings.SETS) > 1 and len(embeddings.CHECKS) > 1
+    rendered = {figure: value for _, figure, value in embeddings.rows(kept)}
+    assert rendered["rules alone: stories, stories_blind"] == "1.0 / 0.9; 1.0 / 0.9"
+    assert rendered["title: with the best weight 2.0, floor 0.7"] == "1.0 / 0.9; 1.0 / 0.9"
+
+
 def test_a_bench_ingest_run_is_the_flow_s_steps_without_prefect(tmp_path: Path) -> None:
     # What the workers bench and the Prefect overhead bench run as "without Prefect".
     from bench.workers import ingest_batch
