@@ -152,8 +152,8 @@ class StoryRules:
     # a headline ("Brightwater names a chief executive" and "Brightwater's drug extends survival").
     names_alone: float = 0.6
     # The score of two articles of one script whose headlines each name someone or somewhere the other
-    # article never names: a wildfire near Bend and one near 100 Mile House, both forcing evacuations on
-    # one day, share the words of the event's kind and none of its places (bench/data/stories_dev5).
+    # article does not write: a wildfire near Bend and one near 100 Mile House, both forcing evacuations
+    # on one day, share the words of the event's kind and none of its places (bench/data/stories_dev5).
     unshared_headline_names: float = 0.7
 
 
@@ -344,9 +344,9 @@ class _Prepared:
     figures: Figures  # the facts as arrays, to meet many articles' facts at once
     script: str = ""  # "cjk" or "latin" (read from the terms when the stored evidence did not keep it)
     meaning: npt.NDArray[np.float32] | None = None  # the sentence embedding as a unit vector
-    # The names' first `_STEM` letters, so that "Leipziger" meets "Leipzig" and "Thai" "Thailand"; and
-    # those of the names the headline writes (`_names_unshared`).
-    name_stems: frozenset[str] = frozenset()
+    # The first `_STEM` letters of the vocabulary's words, so that "Leipziger" meets "Leipzig" and "Thai"
+    # "Thailand"; and those of the names the headline writes (`_names_unshared`).
+    vocabulary_stems: frozenset[str] = frozenset()
     headline_name_stems: frozenset[str] = frozenset()
 
 
@@ -381,15 +381,16 @@ def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
     facts = tuple(
         (*_fact_value(key), fact_rarity(key, _UNSEEN) * _specificity(key)) for key in sorted(features.facts)
     )
+    vocabulary = frozenset(singulars.values()) | features.names | features.headline  # as `_vocabulary`
     return _Prepared(
         features,
-        frozenset(singulars.values()) | features.names | features.headline,  # as `_vocabulary`
+        vocabulary,
         facts,
         _posting_keys(features, weights, vector, singulars),
         Figures.of(facts),
         _script_of(features),
         unit_vector(features.meaning) if features.meaning else None,
-        frozenset(name[:_STEM] for name in features.names),
+        frozenset(word[:_STEM] for word in vocabulary),
         frozenset(name[:_STEM] for name in features.headline & features.names),
     )
 
@@ -589,13 +590,13 @@ def _score_of_mass(mass: float, a: _Prepared, b: _Prepared, rules: StoryRules) -
 
 
 def _names_unshared(a: _Prepared, b: _Prepared) -> bool:
-    """Each headline names someone or somewhere the other article does not name (one script: across
-    scripts most names cannot be shared)."""
+    """Each headline names someone or somewhere the other article does not write: not among its names,
+    its headline or its top words (one script: across scripts most names cannot be shared)."""
     return (
         a.script == b.script
         and bool(a.headline_name_stems and b.headline_name_stems)
-        and a.headline_name_stems.isdisjoint(b.name_stems)
-        and b.headline_name_stems.isdisjoint(a.name_stems)
+        and a.headline_name_stems.isdisjoint(b.vocabulary_stems)
+        and b.headline_name_stems.isdisjoint(a.vocabulary_stems)
     )
 
 
