@@ -382,6 +382,7 @@ def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
         (*_fact_value(key), fact_rarity(key, _UNSEEN) * _specificity(key)) for key in sorted(features.facts)
     )
     vocabulary = frozenset(singulars.values()) | features.names | features.headline  # as `_vocabulary`
+    headline_name_stems = frozenset(name[:_STEM] for name in features.headline & features.names)
     return _Prepared(
         features,
         vocabulary,
@@ -390,8 +391,9 @@ def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
         Figures.of(facts),
         _script_of(features),
         unit_vector(features.meaning) if features.meaning else None,
-        frozenset(word[:_STEM] for word in vocabulary),
-        frozenset(name[:_STEM] for name in features.headline & features.names),
+        # Read only when both headlines name something (`_names_unshared`): most candidates' do not.
+        frozenset(word[:_STEM] for word in vocabulary) if headline_name_stems else frozenset(),
+        headline_name_stems,
     )
 
 
@@ -687,12 +689,6 @@ def _best_story(
             )
             for member in members
         ]
-        # Whether it joins asks more of a pair whose headlines name what the other does not; whether it is
-        # near does not (a roundup's headline names one of the events it lists, and is near the others).
-        mean = sum(
-            score * rules.unshared_headline_names if _names_unshared(article, member) else score
-            for (score, _), member in zip(scored, members, strict=True)
-        ) / len(scored)
         closest = max(range(len(scored)), key=scored.__getitem__)
         # Near a story: near one of its reports, as a roundup's line on an event is near one report of it.
         # A story that also holds reports in another script, which the line cannot meet, stays near it.
@@ -701,6 +697,12 @@ def _best_story(
             continue  # neither near nor a match (the mean is at most the nearest): most candidates
         if nearest >= rules.threshold * rules.roundup_share:
             near[story_id] = (members[closest], _shared_evidence(article, members[closest], weights, rules))
+        # Whether it joins asks more of a pair whose headlines name what the other does not; whether it is
+        # near does not (a roundup's headline names one of the events it lists, and is near the others).
+        mean = sum(
+            score * rules.unshared_headline_names if _names_unshared(article, member) else score
+            for (score, _), member in zip(scored, members, strict=True)
+        ) / len(scored)
         if mean >= rules.threshold and (best is None or mean > best[0]):
             best = (mean, story_id, scored[closest][1])
     article_id = article.features.article_id

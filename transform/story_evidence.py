@@ -769,8 +769,9 @@ def preview_signs(title: str | None, text: str, published: datetime | None = Non
     timed = _without_days_past(lead, published)
     # A day ahead named in the lead needs no future tense: German and Japanese write it in the present
     # ("entscheidet am Mittwoch", "4日に開く"), English too for what is scheduled ("walk out on Tuesday").
-    lead_ahead = bool(_FUTURE.search(lead) and (_AHEAD.search(timed) or _date_ahead(lead, published))) or (
-        _near_day_ahead(lead, published)
+    lead_near = _near_day_ahead(lead, published)
+    lead_ahead = lead_near or bool(
+        _FUTURE.search(lead) and (_AHEAD.search(timed) or _date_ahead(lead, published))
     )
     future, expectation = 0.0, 0
     if headline or infinitive or ahead or lead_ahead:
@@ -782,7 +783,7 @@ def preview_signs(title: str | None, text: str, published: datetime | None = Non
     # come, where "X said on Monday it will ..." is the news of the announcement.
     done = bool(_DONE.search(lead)) or (not lead_ahead and bool(_DONE.search(" ".join(pieces[1:2]))))
     # Read only where it counts: against an announcement said as done.
-    pinned = done and bool(title and _near_day_ahead(title, published) and _near_day_ahead(lead, published))
+    pinned = done and lead_near and bool(title and _near_day_ahead(title, published))
     return PreviewSigns(
         headline=headline,
         infinitive=infinitive,
