@@ -189,6 +189,27 @@ def test_one_company_on_one_day_is_not_a_story_when_only_its_names_are_shared() 
     )
 
 
+def test_a_word_common_in_the_language_weighs_less_than_a_name_the_same_reports_hold() -> None:
+    # Both reports write the court, the city and the suburb: in the window each word is as rare as the
+    # others. In English "court" and "criminal" are everyday words, "Tallaght" is one place.
+    first = story_features(
+        "first",
+        "A jury at the Central Criminal Court found a man guilty of the Tallaght stabbing on Tuesday. The "
+        "victim's family said outside that they had waited two years for the verdict and thanked the gardaí.",
+        T0,
+    )
+    second = story_features(
+        "second",
+        "The Central Criminal Court heard on Thursday how the Tallaght stabbing began with an argument "
+        "outside a shop. The accused denies the charge, and the trial is expected to last two weeks.",
+        T0,
+    )
+    rarity = weights_for([first, second]).terms
+    assert rarity["court"] < rarity["criminal"] < rarity["tallaght"]
+    # A word rare in the language keeps the weight its rarity in the window gives.
+    assert rarity["tallaght"] == rarity["stabbing"]
+
+
 def test_an_english_report_that_writes_a_few_chinese_names_in_their_own_script_is_english() -> None:
     # Read as Chinese (any Han character was enough once), it was judged across scripts with other English
     # reports, on less evidence: two shipped samples of different events joined that way.
