@@ -16,8 +16,12 @@ for them, and their keys are not single words).
 from __future__ import annotations
 
 import functools
-import math
+import gzip
+import importlib.util
 from collections.abc import Mapping
+from pathlib import Path
+
+import msgpack
 
 # The languages whose everyday words are looked up: the story evidence's Latin-script words are English
 # or German (transform/story_evidence.py reads capitalised German nouns apart).
@@ -40,17 +44,31 @@ def _factor(zipf: float) -> float:
 @functools.cache
 def commonness() -> Mapping[str, float]:
     """{word: the share of its weight a word common in English or German keeps} for every word above
-    `_SPECIFIC_UP_TO` in either language (about 7,000 words); a word not listed keeps all of it.
+    `_SPECIFIC_UP_TO` in either language (about 5,300 words); a word not listed keeps all of it.
 
-    Read from wordfreq's small lists (every word down to Zipf 3), once per process, on the first use:
-    importing wordfreq and reading them takes about 0.15 s, which a command that weighs no story
-    (search, export, sql) should not pay."""
-    from wordfreq import get_frequency_dict
-
+    Read once per process, on the first use, from wordfreq's small lists (every word down to Zipf 3)."""
     found: dict[str, float] = {}
     for language in _LANGUAGES:
-        for word, frequency in get_frequency_dict(language, wordlist="small").items():
-            factor = _factor(math.log10(frequency) + 9)
+        for word, zipf in _zipf_frequencies(language).items():
+            factor = _factor(zipf)
             if factor < found.get(word, 1.0):
                 found[word] = factor
     return found
+
+
+def _zipf_frequencies(language: str) -> dict[str, float]:
+    """{word: Zipf frequency} of wordfreq's small list for `language`, as `wordfreq.get_frequency_dict`
+    gives it (a test compares them), read from the list's file. Importing wordfreq to ask it takes 0.19 s
+    (its language tags and tokenizers), which every ingest run would pay for two files of 30 ms. The
+    file is wordfreq's "cBpack" (its `read_cBpack` documents it): gzipped msgpack, a header, then one list
+    of words per centibel of frequency, the first at 0 cB (a frequency of 1), each next 0.01 of a power of
+    ten rarer."""
+    spec = importlib.util.find_spec("wordfreq")  # finds the package without importing it
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("wordfreq is not installed: pip install -c constraints.txt -e .")
+    path = Path(spec.origin).parent / "data" / f"small_{language}.msgpack.gz"
+    header, *buckets = msgpack.unpackb(gzip.decompress(path.read_bytes()), raw=False)
+    if header != {"format": "cB", "version": 1}:
+        raise ValueError(f"{path}: not a wordfreq list this code reads ({header!r})")
+    # Zipf is log10 of the frequency per billion words: 9 at a frequency of 1.
+    return {word: 9 - centibels / 100 for centibels, words in enumerate(buckets) for word in words}
