@@ -247,7 +247,8 @@ _UNSEEN = 1.0
 @dataclass(frozen=True, slots=True)
 class Weights:
     """Rarity (normalised inverse document frequency) over the stored reports and the batch: of terms
-    and names (one vocabulary, so a headline word meets the other article's body), of entities, of facts."""
+    and names (one vocabulary, so a headline word meets the other article's body; an everyday word's scaled
+    down, `transform.common_words`), of entities, of facts."""
 
     terms: Mapping[str, float]
     entities: Mapping[str, float]
