@@ -16,12 +16,8 @@ lists of them: the team's story set lost a pair and no set gained one; docs/stor
 from __future__ import annotations
 
 import functools
-import gzip
-import importlib.util
+import math
 from collections.abc import Mapping
-from pathlib import Path
-
-import msgpack
 
 # The languages whose everyday words are looked up: the story evidence's Latin-script words are English
 # or German (transform/story_evidence.py reads capitalised German nouns apart).
@@ -46,29 +42,16 @@ def commonness() -> Mapping[str, float]:
     """{word: the share of its weight a word common in English or German keeps} for every word above
     `_SPECIFIC_UP_TO` in either language (about 5,300 words); a word not listed keeps all of it.
 
-    Read once per process, on the first use, from wordfreq's small lists (every word down to Zipf 3)."""
+    Read once per process, on the first use, from wordfreq's small lists (every word down to Zipf 3):
+    importing wordfreq and reading them takes about 0.24 s, which a command that weighs no story (search,
+    export, sql) should not pay."""
+    from wordfreq import get_frequency_dict
+
     found: dict[str, float] = {}
     for language in _LANGUAGES:
-        for word, zipf in _zipf_frequencies(language).items():
-            factor = _factor(zipf)
+        for word, frequency in get_frequency_dict(language, wordlist="small").items():
+            # Zipf is log10 of the frequency per billion words.
+            factor = _factor(math.log10(frequency) + 9)
             if factor < found.get(word, 1.0):
                 found[word] = factor
     return found
-
-
-def _zipf_frequencies(language: str) -> dict[str, float]:
-    """{word: Zipf frequency} of wordfreq's small list for `language`, as `wordfreq.get_frequency_dict`
-    gives it (a test compares them), read from the list's file. Importing wordfreq to ask it takes 0.19 s
-    (its language tags and tokenizers), which every ingest run would pay for two files of 30 ms. The
-    file is wordfreq's "cBpack" (its `read_cBpack` documents it): gzipped msgpack, a header, then one list
-    of words per centibel of frequency, the first at 0 cB (a frequency of 1), each next 0.01 of a power of
-    ten rarer."""
-    spec = importlib.util.find_spec("wordfreq")  # finds the package without importing it
-    if spec is None or spec.origin is None:
-        raise ModuleNotFoundError("wordfreq is not installed: pip install -c constraints.txt -e .")
-    path = Path(spec.origin).parent / "data" / f"small_{language}.msgpack.gz"
-    header, *buckets = msgpack.unpackb(gzip.decompress(path.read_bytes()), raw=False)
-    if header != {"format": "cB", "version": 1}:
-        raise ValueError(f"{path}: not a wordfreq list this code reads ({header!r})")
-    # Zipf is log10 of the frequency per billion words: 9 at a frequency of 1.
-    return {word: 9 - centibels / 100 for centibels, words in enumerate(buckets) for word in words}
