@@ -94,7 +94,7 @@ class StoryFeatures:
     article_id: str
     event_time: datetime | None  # None when the source gave no date
     entities: frozenset[str]  # watched entities (canonical names)
-    facts: frozenset[str]  # fact keys (pct:, money:, date:) and counts (num:)
+    facts: frozenset[str]  # fact keys (pct:, money:, date:), counts (num:) and measures (qty:)
     terms: Mapping[str, float] = field(default_factory=dict)  # top terms, sublinear term frequency
     names: frozenset[str] = frozenset()  # words of other proper names, casefolded
     headline: frozenset[str] = frozenset()  # key terms of the title

@@ -7,8 +7,9 @@ terms, and whether the article is a roundup.
   "qwen3.5", "yu7"), and in Chinese text every Latin-script name counts, which is what carries an
   event across languages, with the prefectures and provinces it names (transform.places: "宮城" is
   "miyagi"). How rare a name is in the window is the caller's business (stories.py).
-- Quantities: counts and measures that are not percentages, money or dates ("1,800 jobs", "1.800
-  Stellen", "3万", "182 passengers"), as `num:` keys beside the numeric facts.
+- Quantities: counts and measures that are not percentages, money or dates, beside the numeric facts:
+  counts as `num:` keys ("1,800 jobs", "1.800 Stellen", "3万", "182 passengers"), measures as `qty:`
+  keys with their unit ("18 kilometres" and "18公里" are `qty:km:18`), which meet no count.
 - Headline terms: the content words and names of the title, what the outlet thought the event was.
 - Roundups: market wraps, briefings, live blogs, deal and "best of" lists. They mention many events
   and report none, so stories.py lets them join nothing.
@@ -283,9 +284,9 @@ _AFTER_NAME = re.compile(r"(?:[A-ZÀ-ÖØ-Þ][\w.\-]*|[a-z]+[A-Z][\w.\-]*)[ \t]$
 
 
 def quantities(text: str, facts: list[Fact] | None = None, german: bool | None = None) -> frozenset[str]:
-    """`num:` keys of the counts and measures in `text` that are not percentages, money or dates
-    (`facts`: the text's facts when the caller has them already; `german`: whether the article is German,
-    when the caller knows, which decides what "1.800" is).
+    """`num:` keys of the counts in `text` and `qty:` keys of its measures ("qty:km:18"), other than
+    percentages, money and dates (`facts`: the text's facts when the caller has them already; `german`:
+    whether the article is German, when the caller knows, which decides what "1.800" is).
 
     Years (1900-2100 written without a separator) and numbers below 10 say nothing of one event.
     Changes in percentage points are `pp:` keys, whatever the spelling: "50 basis points", "0.5
@@ -322,10 +323,34 @@ def quantities(text: str, facts: list[Fact] | None = None, german: bool | None =
         value = _parse_number(raw, german) * scale + remainder
         if value < 10 or (raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2100 and not m.group(2)):
             continue
-        keys.add(f"num:{value:.4g}")
+        unit = _MEASURE_UNIT.match(text, m.end())
+        keys.add(f"qty:{_UNITS[unit.group(1).casefold()]}:{value:.4g}" if unit else f"num:{value:.4g}")
     return frozenset(keys)
 
 
+# A measure is not a count: "a depth of 18 kilometres" and "18 of its crew" say different things, and
+# reports of two events of one day met on such numbers. A measure keeps its unit, the same in every
+# language ("18 km", "18-kilometre", "18公里" are one key), and agrees only with measures of that unit
+# (`qty:` keys: `transform.story_vectors.kinds_agree`). A number in a place's name ("100 Mile House")
+# reads as a measure too: it is no count either. Bare "キロ" and "킬로" are left counts: they are
+# kilometres or kilograms.
+_UNITS = {
+    "km": "km", "kilometer": "km", "kilometers": "km", "kilometre": "km", "kilometres": "km",
+    "公里": "km", "千米": "km", "キロメートル": "km", "킬로미터": "km",
+    "mile": "mi", "miles": "mi",
+    "meter": "m", "meters": "m", "metre": "m", "metres": "m", "米": "m", "メートル": "m", "미터": "m",
+    "tonne": "t", "tonnes": "t", "ton": "t", "tons": "t", "吨": "t", "トン": "t", "톤": "t",
+    "hectare": "ha", "hectares": "ha", "公顷": "ha", "ヘクタール": "ha", "헥타르": "ha",
+    "acre": "acre", "acres": "acre",
+    "kg": "kg", "kilogram": "kg", "kilograms": "kg", "公斤": "kg", "キログラム": "kg", "킬로그램": "kg",
+    "mph": "mph", "km/h": "km/h",
+}  # fmt: skip
+_MEASURE_UNIT = re.compile(
+    r"[\s\-]?(km/h|km|kilomet(?:er|re)s?|mph|miles?|met(?:er|re)s?|tonnes?|tons?|hectares?|acres?|kg|"
+    r"kilograms?|公里|千米|キロメートル|킬로미터|米|メートル|미터|吨|トン|톤|公顷|ヘクタール|헥타르|公斤|"
+    r"キログラム|킬로그램)(?![a-z])",
+    re.IGNORECASE,
+)
 _CJK_DATE_UNIT = re.compile(r"\s?[年月日时時分号號년월일시]")
 # "a quarter-point cut", "a quarter of a percentage point", "half a percentage point", "a half-point rise"
 _WORDED_POINTS = re.compile(

@@ -25,7 +25,9 @@ from transform.stories import (
     assign_stories,
     candidate_keys,
     counted,
+    similarity,
     story_features,
+    weights_for,
 )
 from transform.story_evidence import (
     _TIMESTAMP,
@@ -793,3 +795,23 @@ def test_a_report_near_several_stories_of_its_company_joins_the_one_it_shares_it
     history = counted(f for f, _ in stored) + KeyCounts(reports=200)
     [assigned] = assign_stories([follow_up], stored, history=history)
     assert assigned.story_id == "trial" and as_assigned(follow_up, assigned).kind == REPORT
+
+
+def test_a_measure_keeps_its_unit_in_every_language_and_meets_no_count() -> None:
+    assert quantities("The quake struck at a depth of 18 kilometres; 18 crew were rescued.") == {
+        "qty:km:18",
+        "num:18",
+    }
+    # One key in English, Chinese, Japanese and Korean, whatever the unit's case.
+    eighteen_km = {"qty:km:18"}
+    assert quantities("at a depth of 18 km") == quantities("震源深度18公里") == eighteen_km
+    assert quantities("深さ18キロメートル") == quantities("깊이 18킬로미터") == eighteen_km
+    assert quantities("the fire spread 30 Miles east") == {"qty:mi:30"}
+    assert quantities("4800トンの貨物船") == quantities("a 4,800-tonne freighter") == {"qty:t:4800"}
+    # "キロ" alone is kilometres or kilograms: a count, as before.
+    assert quantities("覚醒剤12キロを押収") == {"num:12"}
+    crew = story_features("a", "The freighter's 18 crew left the burning ship in the harbour.", T0)
+    depth = story_features("b", "The earthquake struck at a depth of 18 kilometers.", T0)
+    rescued = story_features("c", "Rescuers brought 18 sailors ashore from the freighter.", T0)
+    weights = weights_for([crew, depth, rescued])
+    assert similarity(crew, depth, weights) == 0 < similarity(crew, rescued, weights)
