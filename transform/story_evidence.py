@@ -288,8 +288,7 @@ def quantities(text: str, facts: list[Fact] | None = None, german: bool | None =
     percentages, money and dates (`facts`: the text's facts when the caller has them already; `german`:
     whether the article is German, when the caller knows, which decides what "1.800" is).
 
-    Years (1900-2100 written without a separator), spans of time ("24 hours") and numbers below 10 say
-    nothing of one event.
+    Years (1900-2100 written without a separator) and numbers below 10 say nothing of one event.
     Changes in percentage points are `pp:` keys, whatever the spelling: "50 basis points", "0.5
     percentage point", "0,5 Prozentpunkte", "0.5个百分点", "0.5ポイント" are all `pp:0.5`.
     """
@@ -313,8 +312,8 @@ def quantities(text: str, facts: list[Fact] | None = None, german: bool | None =
             continue
         if _AFTER_NAME.search(text, max(0, m.start() - 24), m.start()):
             continue  # a model number ("Mate 80", "Series 11") is part of a name
-        if _CJK_DATE_UNIT.match(text, m.end()) or _DURATION.match(text, m.end()):
-            continue  # "15日", "10月", "10時", "16일": a date or an hour, not a count; "24 hours": a span
+        if _CJK_DATE_UNIT.match(text, m.end()):
+            continue  # "15日", "10月", "10時", "16일": a date or an hour, not a count
         raw = m.group(1)
         scale = _SCALE.get((m.group(2) or "").casefold(), 1.0)
         # "41万2000", "3만 2000": 41 ten-thousands and 2,000 (the digits after a CJK scale are its
@@ -350,13 +349,6 @@ _MEASURE_UNIT = re.compile(
     r"[\s\-]?(km/h|km|kilomet(?:er|re)s?|mph|miles?|met(?:er|re)s?|tonnes?|tons?|hectares?|acres?|kg|"
     r"kilograms?|公里|千米|キロメートル|킬로미터|米|メートル|미터|吨|トン|톤|公顷|ヘクタール|헥타르|公斤|"
     r"キログラム|킬로그램)(?![a-z])",
-    re.IGNORECASE,
-)
-# A span of time says little of one event: "in 24 hours", "a 48-hour strike", "for 30 days" recur in
-# reports of unrelated events (on the team's and development sets, 27 pairs of different stories shared
-# such a number, 3 of one story). Japanese and Korean spans ("24時間", "24시간") are dates or hours above.
-_DURATION = re.compile(
-    r"[\s\-]?(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?|seconds?|小时|个小时|天|周|个月|分钟|秒)(?![a-z])",
     re.IGNORECASE,
 )
 _CJK_DATE_UNIT = re.compile(r"\s?[年月日时時分号號년월일시]")
