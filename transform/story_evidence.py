@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from transform.facts import Fact, Lowered, fact_keys, find_facts
-from transform.lexicon import ENGLISH_STOPWORDS, SENTENCE_STARTERS
+from transform.lexicon import ENGLISH_STOPWORDS, SENTENCE_STARTERS, lowered_as_re_reads
 from transform.places import places
 from transform.segmentation import has_han_or_kana
 from transform.segmentation import words as segmented_words
@@ -324,7 +324,10 @@ def quantities(text: str, facts: list[Fact] | None = None, german: bool | None =
         if value < 10 or (raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2100 and not m.group(2)):
             continue
         unit = _MEASURE_UNIT.match(text, m.end())
-        keys.add(f"qty:{_UNITS[unit.group(1).casefold()]}:{value:.4g}" if unit else f"num:{value:.4g}")
+        # Read as the pattern read it: "m\u0131les" (dotless i) is "miles" there, not to casefold().
+        keys.add(
+            f"qty:{_UNITS[lowered_as_re_reads(unit.group(1))]}:{value:.4g}" if unit else f"num:{value:.4g}"
+        )
     return frozenset(keys)
 
 

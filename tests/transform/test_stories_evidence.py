@@ -807,6 +807,13 @@ def test_a_measure_keeps_its_unit_in_every_language_and_meets_no_count() -> None
     assert quantities("at a depth of 18 km") == quantities("震源深度18公里") == eighteen_km
     assert quantities("深さ18キロメートル") == quantities("깊이 18킬로미터") == eighteen_km
     assert quantities("the fire spread 30 Miles east") == {"qty:mi:30"}
+    # Letters the pattern reads as ASCII ones (dotless i, long s, the Kelvin sign) name the same unit.
+    assert quantities("30 m\u0131les, 20 k\u0131lometres, 12 \u212am, 11 mile\u017f") == {
+        "qty:mi:30",
+        "qty:km:20",
+        "qty:km:12",
+        "qty:mi:11",
+    }
     assert quantities("4800トンの貨物船") == quantities("a 4,800-tonne freighter") == {"qty:t:4800"}
     # "キロ" alone is kilometres or kilograms: a count, as before.
     assert quantities("覚醒剤12キロを押収") == {"num:12"}
