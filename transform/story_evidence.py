@@ -336,7 +336,7 @@ def quantities(text: str, facts: list[Fact] | None = None, german: bool | None =
 # language ("18 km", "18-kilometre", "18公里" are one key), and agrees only with measures of that unit
 # (`qty:` keys: `transform.story_vectors.kinds_agree`). A number in a place's name ("100 Mile House")
 # reads as a measure too: it is no count either. Bare "キロ" and "킬로" are left counts: they are
-# kilometres or kilograms.
+# kilometres or kilograms; so is "米" before "国" or "ド", which in Japanese is the United States ("米国債").
 _UNITS = {
     "km": "km", "kilometer": "km", "kilometers": "km", "kilometre": "km", "kilometres": "km",
     "公里": "km", "千米": "km", "キロメートル": "km", "킬로미터": "km",
@@ -350,7 +350,7 @@ _UNITS = {
 }  # fmt: skip
 _MEASURE_UNIT = re.compile(
     r"[\s\-]?(km/h|km|kilomet(?:er|re)s?|mph|miles?|met(?:er|re)s?|tonnes?|tons?|hectares?|acres?|kg|"
-    r"kilograms?|公里|千米|キロメートル|킬로미터|米|メートル|미터|吨|トン|톤|公顷|ヘクタール|헥타르|公斤|"
+    r"kilograms?|公里|千米|キロメートル|킬로미터|米(?![国ド])|メートル|미터|吨|トン|톤|公顷|ヘクタール|헥타르|公斤|"
     r"キログラム|킬로그램)(?![a-z])",
     re.IGNORECASE,
 )

@@ -815,8 +815,9 @@ def test_a_measure_keeps_its_unit_in_every_language_and_meets_no_count() -> None
         "qty:mi:11",
     }
     assert quantities("4800トンの貨物船") == quantities("a 4,800-tonne freighter") == {"qty:t:4800"}
-    # "キロ" alone is kilometres or kilograms: a count, as before.
-    assert quantities("覚醒剤12キロを押収") == {"num:12"}
+    # "キロ" alone is kilometres or kilograms, and "米" before "国" the United States: counts, as before.
+    assert quantities("覚醒剤12キロを押収") == quantities("12米国債") == {"num:12"}
+    assert quantities("桥长120米") == {"qty:m:120"}
     crew = story_features("a", "The freighter's 18 crew left the burning ship in the harbour.", T0)
     depth = story_features("b", "The earthquake struck at a depth of 18 kilometers.", T0)
     rescued = story_features("c", "Rescuers brought 18 sailors ashore from the freighter.", T0)
