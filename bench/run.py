@@ -1,6 +1,6 @@
 """Run every benchmark, print one table of figures, write bench/results.json with the machine description.
 
-python -m bench.run            # the full set (`make bench`), about 36 minutes on 2 cores
+python -m bench.run            # the full set (`make bench`), about 35 minutes on 2 cores
 python -m bench.run --quick    # every benchmark at small sizes: a smoke run of a minute or two
 python -m bench.run --only=extraction,warc   # just those, merged into results.json ("runs" says when
                                              # each benchmark's figures were measured)
