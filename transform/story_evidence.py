@@ -348,10 +348,15 @@ _UNITS = {
     "kg": "kg", "kilogram": "kg", "kilograms": "kg", "公斤": "kg", "キログラム": "kg", "킬로그램": "kg",
     "mph": "mph", "km/h": "km/h",
 }  # fmt: skip
+# The units as `_UNITS` spells them, longest first, so the pattern and the table cannot drift apart (a
+# unit the pattern matched and the table lacked was a KeyError); "米" only where it is no United States.
 _MEASURE_UNIT = re.compile(
-    r"[\s\-]?(km/h|km|kilomet(?:er|re)s?|mph|miles?|met(?:er|re)s?|tonnes?|tons?|hectares?|acres?|kg|"
-    r"kilograms?|公里|千米|キロメートル|킬로미터|米(?![国ド])|メートル|미터|吨|トン|톤|公顷|ヘクタール|헥타르|公斤|"
-    r"キログラム|킬로그램)(?![a-z])",
+    r"[\s\-]?("
+    + "|".join(
+        re.escape(unit) + ("(?![国ド])" if unit == "米" else "")
+        for unit in sorted(_UNITS, key=len, reverse=True)
+    )
+    + r")(?![a-z])",
     re.IGNORECASE,
 )
 _CJK_DATE_UNIT = re.compile(r"\s?[年月日时時分号號년월일시]")
