@@ -730,8 +730,9 @@ def _weekday_ahead(text: str, published: datetime | None) -> bool:
 
 
 _FUTURE = re.compile(
-    # "expected" but not "had (not) expected", "than expected", "as expected": a past, or a comparison
-    r"\b(?:will|is expected|are expected|expects?|(?<!had )(?<!had not )(?<!than )(?<!as )expected|"
+    # "expected" but not "had (not) expected", "than expected", "better-than-expected", "as expected": a
+    # past, or a comparison
+    r"\b(?:will|is expected|are expected|expects?|(?<!had )(?<!had not )(?<!than )(?<!than-)(?<!as )expected|"
     r"is set to|are set to|is due|are due|"
     r"is likely|are likely|likely to|is scheduled|are scheduled|plans to|ahead of|tomorrow|"
     r"leaked|leaks|rumou?red|speculat\w*|wird|werden|soll|sollen|erwartet)\b|将|预计|即将|予定|見込|예정|"

@@ -191,6 +191,17 @@ def test_previews_are_recognised_by_their_shape_and_announcements_are_not_previe
     assert is_preview("Norland's rate decision", ahead, T0)
 
 
+def test_a_result_better_than_expected_on_the_day_of_publication_is_a_report() -> None:
+    # "Better-than-expected" compares a result with the forecasts, written with hyphens as often as
+    # without: no future, even beside the weekday of publication (T0 is a Tuesday).
+    lead = (
+        "Ostrava Microdevices posted a better-than-expected 21% rise in quarterly profit on Tuesday, "
+        "driven by orders for its sensor chips. Its shares closed 2% higher."
+    )
+    assert not is_preview("Ostrava Microdevices profit jumps 21%", lead, T0)
+    assert not is_preview("Ostrava Microdevices profit jumps 21%", lead.replace("-", " "), T0)
+
+
 def test_a_ruling_announced_for_a_day_ahead_is_a_preview_and_an_interview_of_a_day_past_is_not() -> None:
     # The court said, in the past, when it will rule: the lead puts the ruling ahead, so the notice in the
     # next sentence does not make the article the news of an announcement.
