@@ -621,6 +621,10 @@ def name_clusters(text: str, known: frozenset[str] | None = None) -> tuple[int, 
             keys = set(_latin_names(piece)) | set(_KATAKANA_RUN.findall(piece))
         else:
             keys = {_fold(w) for w in re.findall(r"[\w'\u2019.\-]+", piece)} & known
+            # A report names its subject in full once and by its initials after ("Taiwan Semiconductor
+            # Manufacturing Co", then "TSMC"): the full name's piece holds the initials too, so the two
+            # pieces are one cluster, not two subjects.
+            keys |= {a for run in _NAME_RUN.findall(piece) for a in _acronyms(run.split())} & known
         if keys:
             keyed.append(keys)
     if not keyed:

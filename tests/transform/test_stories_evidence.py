@@ -38,6 +38,7 @@ from transform.story_evidence import (
     headline_terms,
     is_preview,
     list_items,
+    name_clusters,
     names,
     quantities,
     roundup_signs,
@@ -402,6 +403,18 @@ def test_acronyms_meet_their_names_and_japanese_names_are_katakana_runs() -> Non
     assert "pboc" in names("The PBOC said on Wednesday it would cut the ratio.")
     assert "tpboc" not in names("The People's Bank of China cut rates.")
     assert {"ホシノ", "ソラノ"} <= names("ホシノ自動車は3日、ソラノをリコールすると発表した。")  # noqa: RUF001
+
+
+def test_a_subject_named_in_full_then_by_its_initials_is_one_cluster_of_names() -> None:
+    # A report writes its company's full name once and its initials after: one subject, so the sentences
+    # are one cluster (a roundup's are many). The analysts' bank and the customers stay apart.
+    report = (
+        "Nordic Battery Materials Corp raised its yearly forecast on Tuesday. Analysts at Halvard Bank had "
+        "expected less. NBMC shares rose 4%. The company supplies Volta and Kessler. NBMC will report in May."
+    )
+    assert name_clusters(report) == (3, 0.6)
+    # Initials no other sentence writes join nothing.
+    assert name_clusters(report.replace("NBMC", "Its")) == (3, 1 / 3)
 
 
 def test_chinese_japanese_and_korean_scales_and_abbreviated_millions_are_counts() -> None:
