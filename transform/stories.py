@@ -62,6 +62,7 @@ from transform.story_evidence import (
     roundup_signs,
     segmented_word_count,
     singular,
+    tallies,
 )
 from transform.story_vectors import Fact, Figures, shared_figure_masses
 
@@ -94,7 +95,8 @@ class StoryFeatures:
     article_id: str
     event_time: datetime | None  # None when the source gave no date
     entities: frozenset[str]  # watched entities (canonical names)
-    facts: frozenset[str]  # fact keys (pct:, money:, date:), counts (num:) and measures (qty:)
+    # fact keys (pct:, money:, date:), counts (num:), measures (qty:) and results (tally:)
+    facts: frozenset[str]
     terms: Mapping[str, float] = field(default_factory=dict)  # top terms, sublinear term frequency
     names: frozenset[str] = frozenset()  # words of other proper names, casefolded
     headline: frozenset[str] = frozenset()  # key terms of the title
@@ -158,6 +160,10 @@ class StoryRules:
     # article does not write: a wildfire near Bend and one near 100 Mile House, both forcing evacuations
     # on one day, share the words of the event's kind and none of its places (bench/data/stories_dev5).
     unshared_headline_names: float = 0.7
+    # The score of two articles whose headlines or leads each write a result (a game's score, a vote's
+    # tally) and no result in common: two games of one team two days apart share the team, its arena and
+    # its players, and little else tells them apart (bench/data/stories_dev5).
+    different_results: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +207,7 @@ def story_features(
     # Whether the article is German, as `names` found it (one reading of its opening, not two).
     german = is_german(text)
     named -= commentator_names([s.text for s in found.body], german) - headline_terms(title)
-    fact_keys = frozenset(f.key for f in facts) | quantities(full, facts, german)
+    fact_keys = frozenset(f.key for f in facts) | quantities(full, facts, german) | tallies(title, text)
     kind = (
         ROUNDUP
         if signs.is_roundup
@@ -355,6 +361,7 @@ class _Prepared:
     # "Thailand"; and those of the names the headline writes (`_names_unshared`).
     vocabulary_stems: frozenset[str] = frozenset()
     headline_name_stems: frozenset[str] = frozenset()
+    tallies: frozenset[str] = frozenset()  # the results it writes (`_results_differ`)
 
 
 _STEM = 4
@@ -401,6 +408,7 @@ def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
         # Read only when both headlines name something (`_names_unshared`): most candidates' do not.
         frozenset(word[:_STEM] for word in vocabulary) if headline_name_stems else frozenset(),
         headline_name_stems,
+        frozenset(key for key in features.facts if key.startswith("tally:")),
     )
 
 
@@ -443,6 +451,9 @@ def _fact_value(key: str) -> tuple[str, float, float]:
     """("pct", 8.48, 0.01) from "pct:8.48", ("money:HKD", 2.2e12, 1e11) from "money:HKD:2.2e+12",
     ("date", 42, 1) from a month-day date (as a day of the year, roughly: enough for a day or two)."""
     kind, _, value = key.rpartition(":")
+    if kind == "tally":  # a result agrees only with the same result: as a number, exactly
+        high, _, low = value.partition("-")
+        return kind, int(high) * 100 + int(low), 0.01
     if kind == "date":
         month, day = value.split("-")
         return kind, (int(month) - 1) * 31 + int(day), 1.0
@@ -609,6 +620,11 @@ def _names_unshared(a: _Prepared, b: _Prepared) -> bool:
     )
 
 
+def _results_differ(a: _Prepared, b: _Prepared) -> bool:
+    """Each article writes a result (`tally:` keys, from its headline and lead) and none is the other's."""
+    return bool(a.tallies and b.tallies) and a.tallies.isdisjoint(b.tallies)
+
+
 def similarity(
     a: StoryFeatures, b: StoryFeatures, weights: Weights, rules: StoryRules = StoryRules()
 ) -> float:
@@ -707,7 +723,9 @@ def _best_story(
         # Whether it joins asks more of a pair whose headlines name what the other does not; whether it is
         # near does not (a roundup's headline names one of the events it lists, and is near the others).
         mean = sum(
-            score * rules.unshared_headline_names if _names_unshared(article, member) else score
+            score
+            * (rules.unshared_headline_names if _names_unshared(article, member) else 1.0)
+            * (rules.different_results if _results_differ(article, member) else 1.0)
             for (score, _), member in zip(scored, members, strict=True)
         ) / len(scored)
         if mean >= rules.threshold and (best is None or mean > best[0]):

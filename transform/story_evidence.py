@@ -373,6 +373,41 @@ _POINTS = re.compile(
 )
 
 
+# A result written as a tally: a game's score ("beat the Canadiens 4-3", "a 5-2 win", "4比3", "4対3") or a
+# vote's ("voted 31-27"). Reports of one game or vote write its result in their headline or lead; two games
+# of one team days apart share the team, the arena and the players, and their results differ
+# (`transform.stories`: such a pair is judged apart). Not a tally: a range of time or of a unit ("3-5
+# days", "12-16 October", "October 12-16", "aged 18-24"), a team's record ("3-1-0"), a part of a longer
+# number or name ("737-800", "2024-25", "COVID-19", "1.5-2").
+_RANGE_NOUNS = (
+    r"years?|months?|weeks?|days?|nights?|hours?|minutes?|seconds?|times|percent|per cent|prozent|"
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|january|february|februar|march|märz|"
+    r"april|june|juni|july|juli|august|september|october|oktober|november|december|dezember|"
+    r"km|kilomet\w*|miles?|met\w*|kg|tonnes?|inch\w*|feet|foot|°|ft|cm|mm"
+)
+_TALLY = re.compile(
+    r"(?<![\w.,:/\-\u2013])(\d{1,2}) ?[-\u2013] ?(\d{1,2})"
+    rf"(?![\w%/\-\u2013]|[.,:]\d| ?(?:{_RANGE_NOUNS})\b)"
+    r"|(?<![\d.])(\d{1,2})[比対대](\d{1,2})(?![\d.])",
+    re.IGNORECASE,
+)
+_BEFORE_A_RANGE = re.compile(rf"(?:\b(?:between|from|aged|ages|{_RANGE_NOUNS})\.?|[月월])\s*$", re.IGNORECASE)
+
+
+def tallies(title: str | None, text: str) -> frozenset[str]:
+    """`tally:` keys of the results the headline and the first two sentences of `text` write, the larger
+    number first ("4-3" and "3-4" are `tally:4-3`)."""
+    lead = " ".join(_SENTENCE_END.split(text, maxsplit=2)[:2])
+    keys = set()
+    for part in (title or "", lead):
+        for m in _TALLY.finditer(part):
+            if _BEFORE_A_RANGE.search(part, max(0, m.start() - 12), m.start()):
+                continue
+            high, low = sorted(int(n) for n in m.groups() if n is not None)[::-1]
+            keys.add(f"tally:{high}-{low}")
+    return frozenset(keys)
+
+
 def _parse_number(raw: str, german: bool) -> float:
     thousands, decimal = (".", ",") if german else (",", ".")
     if re.fullmatch(r"\d{1,3}(?:[,.]\d{3})+", raw) and (raw.count(thousands) >= 1 and decimal not in raw):

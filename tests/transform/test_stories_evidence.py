@@ -42,6 +42,7 @@ from transform.story_evidence import (
     names,
     quantities,
     roundup_signs,
+    tallies,
 )
 
 T0 = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
@@ -506,6 +507,52 @@ def test_a_follow_up_four_days_later_on_the_same_names_and_places_starts_a_new_s
     week = StoryRules(faded_by=timedelta(days=7))
     faded_late = {s.article_id: s.story_id for s in assign_stories([flood, next_day, quits], [], week)}
     assert faded_late["quits"] == "flood"
+
+
+def test_a_result_is_a_tally_and_two_games_with_different_results_stay_apart() -> None:
+    assert tallies("Gulls edge Foxes 4-3", "") == {"tally:4-3"}
+    # Read in the headline and the lead: the third sentence is not read.
+    assert tallies(None, "They lost 3\u20134 at home. It rained. Later they won 2-1.") == {"tally:4-3"}
+    assert tallies("以4比3击败对手", "4対3で勝利し、4대3으로 이겼다") == {"tally:4-3"}
+    assert tallies("The council voted 31-27 on Tuesday", "") == {"tally:31-27"}
+    not_results = (
+        "a 3-1-0 record, the 2024-25 season, a Boeing 737-800, COVID-19, 3-5 days, 12-16 October, "
+        "October 12-16, aged 18-24, 5-7% and 1.5-2 points, at 10-12 km, 5月3-5日"
+    )
+    assert tallies(not_results, "") == frozenset()
+    # Two games of one team two days apart share its players, coach and arena; each report writes its
+    # result, and the results differ. A second report of the first game writes the same result.
+    won = story_features(
+        "won",
+        "Marta Vell scored 2:10 into overtime as the Harbor City Gulls rallied to beat the Ridgeport "
+        "Foxes 4-3 on Tuesday night at Lakeside Arena. Vell took a pass from Jonas Okafor and beat "
+        "goaltender Piet Lindahl high on the glove side. Gulls goaltender Dries Mauer made 31 saves, "
+        "and coach Ana Brel said the comeback showed the team's character.",
+        T0,
+        title="Vell's overtime winner lifts Gulls past Foxes 4-3",
+    )
+    lost = story_features(
+        "lost",
+        "The Ridgeport Foxes were six minutes from a road win on Tuesday. They left Lakeside Arena "
+        "after a 4-3 overtime loss to the Harbor City Gulls instead. Marta Vell scored the winner "
+        "after a pass from Jonas Okafor, beating Piet Lindahl, while Dries Mauer made 31 saves for "
+        "the Gulls.",
+        T0 + timedelta(hours=2),
+        title="Foxes let late lead slip, fall in overtime at Lakeside",
+    )
+    next_game = story_features(
+        "next",
+        "Colm Reyes scored twice and the Pinehill Owls ended the Harbor City Gulls' winning run with "
+        "a 5-2 victory on Thursday night at Lakeside Arena. Goaltender Dries Mauer allowed four goals"
+        " on 22 shots for the Gulls. Marta Vell, two nights after her overtime winner, and Jonas "
+        "Okafor scored, and coach Ana Brel said the Gulls were flat.",
+        T0 + timedelta(days=2),
+        title="Owls cool off Gulls with 5-2 win",
+    )
+    stories = {s.article_id: s.story_id for s in assign_stories([won, lost, next_game], [])}
+    assert stories == {"won": "won", "lost": "won", "next": "next"}
+    judged_alike = StoryRules(different_results=1.0)
+    assert assign_stories([won, lost, next_game], [], judged_alike)[2].story_id == "won"
 
 
 def test_one_event_in_german_and_english_is_one_story() -> None:
