@@ -728,7 +728,11 @@ _NAMED_DAY = re.compile(
     r"\b(" + "|".join(_WEEKDAYS + _GERMAN_WEEKDAYS) + r")(?:abend|morgen|nachmittag|vormittag|mittag)?\b",
     re.IGNORECASE,
 )
-_NOT_THE_EVENT_S_DAY = ("last ", "letzten ", "vergangenen ", "from ", "starting ", "effective ", "ab ")
+_NOT_THE_EVENT_S_DAY = (
+    "last ", "letzten ", "vergangenen ", "from ", "starting ", "effective ", "ab ",
+    # a rule or a law that "takes effect (on) Wednesday", "comes into force on Friday": a lasting change
+    "effect ", "effect on ", "force ", "force on ",
+)  # fmt: skip
 # Chinese (周三, 星期三), Japanese (水曜) and Korean (수요일) weekdays: the day's character, Monday first.
 _CJK_NAMED_DAY = re.compile(r"(?:周|星期)([一二三四五六日天])|([月火水木金土日])曜|([월화수목금토일])요일")
 _CJK_WEEKDAYS = ("一二三四五六日", "月火水木金土日", "월화수목금토일")

@@ -204,6 +204,15 @@ def test_a_result_better_than_expected_on_the_day_of_publication_is_a_report() -
     assert not is_preview("Ostrava Microdevices profit jumps 21%", lead.replace("-", " "), T0)
 
 
+def test_a_rule_taking_effect_on_a_day_ahead_is_reported_not_previewed() -> None:
+    # The day a rule takes effect or comes into force starts a lasting change, as "effective Thursday"
+    # does: the report of the decision is no preview of it (T0 is a Tuesday).
+    headline = "Norland adds nine firms to its export blacklist"
+    decided = "Norland blacklisted nine firms accused of shipping drones to the border regions; the rule "
+    assert not is_preview(headline, decided + "takes effect Thursday.", T0)
+    assert not is_preview(headline, decided + "comes into force on Thursday.", T0)
+
+
 def test_a_ruling_announced_for_a_day_ahead_is_a_preview_and_an_interview_of_a_day_past_is_not() -> None:
     # The court said, in the past, when it will rule: the lead puts the ruling ahead, so the notice in the
     # next sentence does not make the article the news of an announcement.
