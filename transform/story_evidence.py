@@ -476,9 +476,12 @@ def singular(word: str) -> str:
 # Each sign is weak alone except a digest or wrap headline; together they decide (`RoundupSigns.score`).
 _ROUNDUP_HEADLINE = re.compile(
     r"^live\b|\blive(?::| blog| updates)|\b(?:markets? wrap|wrap-up|round-?up|briefing|week in review|"
-    r"this week|of the week|things to know|gift guide|ranked|deals|digest|newsletter|recap|"
+    r"this week|of the week|things to know|gift guide|ranked|digest|newsletter|recap|"
     r"(?:top|today's|the day's) headlines|"
     r"what you missed|at a glance|in brief|what moved (?:the )?markets?)\b|"
+    # A list of shopping deals ("Deals of the week", "Apple deals: ...", "the best ... deals"), not a
+    # report that names deals ("tighter rules on land deals", "signs two supply deals").
+    r"^deals\b|\bdeals:|"
     r"^(?:the )?(?:\d+ )?best\b|^weekly\b|\bweekly:|\bbest\b.*\b(?:of (?:\d{4}|the year)|under|deals)\b|"
     # a span of time framing the whole: "Week in tech", "The week in five stories", "Today's ...",
     # "Morning note", "Tuesday's tech news", "The day in markets"

@@ -125,6 +125,11 @@ def test_roundups_are_recognised_by_their_headline_or_their_shape() -> None:
     assert roundup_signs(None, listed).is_roundup
     assert not roundup_signs("Apple's AirPods get live translation", "Apple adds translation.").is_roundup
     assert not roundup_signs("FDA approves weekly obesity drug", "The drug is injected weekly.").is_roundup
+    # A list of shopping deals is a roundup; a report naming deals is not.
+    assert roundup_signs("Deals of the day: headphones and e-readers", "Prices fell.").is_roundup
+    assert roundup_signs("Tablet deals: the Pad 9 drops to $279", "Prices fell.").is_roundup
+    assert not roundup_signs("City hall tightens its rules on land deals", "The council voted.").is_roundup
+    assert not roundup_signs("Norgas signs two gas supply deals", "The contracts run to 2040.").is_roundup
 
 
 def test_times_written_in_a_report_are_not_a_live_blog_s_stamps() -> None:
