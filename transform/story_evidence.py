@@ -385,9 +385,14 @@ _RANGE_NOUNS = (
     r"april|june|juni|july|juli|august|september|october|oktober|november|december|dezember|"
     r"km|kilomet\w*|miles?|met\w*|kg|tonnes?|inch\w*|feet|foot|°|ft|cm|mm"
 )
+# Around a tally: no Latin letter or digit (a name or a longer number), nor a Chinese, Japanese or Korean
+# counter after it ("3-5天", "3-5日間", "3-5명": a range); Han, kana and Hangul words may touch it
+# ("主队4-3获胜").
+_NOT_BESIDE_A_TALLY = r"A-Za-z\u00c0-\u024f\d_/\-\u2013\uff0d"
+_CJK_COUNTERS = "日天年月号號时時分秒周週人名个個件倍岁歳%\uff05세명일년월개건"
 _TALLY = re.compile(
-    r"(?<![\w.,:/\-\u2013])(\d{1,2}) ?[-\u2013] ?(\d{1,2})"
-    rf"(?![\w%/\-\u2013]|[.,:]\d| ?(?:{_RANGE_NOUNS})\b)"
+    rf"(?<![{_NOT_BESIDE_A_TALLY}.,:])(\d{{1,2}}) ?[-\u2013\uff0d] ?(\d{{1,2}})"
+    rf"(?![{_NOT_BESIDE_A_TALLY}{_CJK_COUNTERS}]|[.,:]\d| ?(?:{_RANGE_NOUNS})\b)"
     r"|(?<![\d.])(\d{1,2})[比対대](\d{1,2})(?![\d.])",
     re.IGNORECASE,
 )

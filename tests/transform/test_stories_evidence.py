@@ -528,10 +528,11 @@ def test_a_result_is_a_tally_and_two_games_with_different_results_stay_apart() -
     # Read in the headline and the lead: the third sentence is not read.
     assert tallies(None, "They lost 3\u20134 at home. It rained. Later they won 2-1.") == {"tally:4-3"}
     assert tallies("以4比3击败对手", "4対3で勝利し、4대3으로 이겼다") == {"tally:4-3"}
+    assert tallies("主队4-3获胜", "4\uff0d3で勝利。4-3으로 이겼다") == {"tally:4-3"}
     assert tallies("The council voted 31-27 on Tuesday", "") == {"tally:31-27"}
     not_results = (
         "a 3-1-0 record, the 2024-25 season, a Boeing 737-800, COVID-19, 3-5 days, 12-16 October, "
-        "October 12-16, aged 18-24, 5-7% and 1.5-2 points, at 10-12 km, 5月3-5日"
+        "October 12-16, aged 18-24, 5-7% and 1.5-2 points, at 10-12 km, 5月3-5日, 持续3-5天, 3-5명"
     )
     assert tallies(not_results, "") == frozenset()
     # Two games of one team two days apart share its players, coach and arena; each report writes its
