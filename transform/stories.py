@@ -57,7 +57,6 @@ from transform.story_evidence import (
     headline_terms,
     is_german,
     is_preview,
-    lead_names,
     names,
     quantities,
     roundup_signs,
@@ -104,7 +103,6 @@ class StoryFeatures:
     kind: str = REPORT  # report, roundup, preview or brief: only reports join and are joined
     script: str = ""  # "cjk" (Han, kana or Hangul), "latin", or "" when unknown (stored before it was kept)
     meaning: bytes | None = None  # the sentence embedding (transform.embeddings), when the run made one
-    lead_names: frozenset[str] = frozenset()  # full names the lead writes ("declan furlong"), not in German
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,14 +164,6 @@ class StoryRules:
     # tally) and no result in common: two games of one team two days apart share the team, its arena and
     # its players, and little else tells them apart (bench/data/stories_dev5).
     different_results: float = 0.5
-    # The score of two articles whose leads each name someone or something specific (a full name of two
-    # words or more, one of them at least `lead_name_rarity` rare) none of whose words the other article
-    # writes as a name, with no figure in common (`_lead_names_unshared`): two murder trials before one
-    # judge in one court the same week share the court, the judge, the detectives and the city, and
-    # their leads name different accused and victims (bench/data/stories_dev5). 0.6 and 0.7 split
-    # nothing there; 0.4 gives the same figures as 0.5, and a rarity of 0.5 as 0.7.
-    unshared_lead_names: float = 0.5
-    lead_name_rarity: float = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,18 +217,16 @@ def story_features(
         if _words(text) < MIN_WORDS and not _states_figures(fact_keys)
         else REPORT
     )
-    named -= alias_words  # a headline in title case would make every word a name
     return StoryFeatures(
         article_id,
         event_time,
         frozenset(m.entity for m in mentions),
         fact_keys,
         terms,
-        named,
+        named - alias_words,  # a headline in title case would make every word a name
         headline_terms(title),
         kind,
         _script_of_terms(terms),
-        lead_names=lead_names(text, named, german),
     )
 
 
@@ -637,38 +625,6 @@ def _results_differ(a: _Prepared, b: _Prepared) -> bool:
     return bool(a.tallies and b.tallies) and a.tallies.isdisjoint(b.tallies)
 
 
-def _lead_names_unshared(a: _Prepared, b: _Prepared, weights: Weights, rules: StoryRules) -> bool:
-    """Each lead names someone or something specific (`StoryFeatures.lead_names`) none of whose words is
-    among the other article's names, and the two share no figure but dates.
-
-    - Specific: one word of the name at least `rules.lead_name_rarity` rare. Broad names do not count:
-      one report of an order leads with "the White House", another with "the United States".
-    - A figure in common says one event whatever the leads name: a derby's report leads with its
-      scorer, the report of its aftermath with the police chief, and both give the crowd.
-    - One script only. German leads give no names, so an English and a German report of one event,
-      which write its names in two languages, are not judged by them."""
-    return (
-        a.script == b.script
-        and bool(a.features.lead_names and b.features.lead_names)
-        and not any(not key.startswith("date:") for key in a.features.facts & b.features.facts)
-        and _names_a_stranger(a.features.lead_names, b.features.names, weights, rules)
-        and _names_a_stranger(b.features.lead_names, a.features.names, weights, rules)
-    )
-
-
-def _names_a_stranger(
-    lead_names: frozenset[str], names: frozenset[str], weights: Weights, rules: StoryRules
-) -> bool:
-    for full in sorted(lead_names):
-        words = full.split()
-        if (
-            names.isdisjoint(words)
-            and max(weights.rare(weights.terms, w) for w in words) >= rules.lead_name_rarity
-        ):
-            return True
-    return False
-
-
 def similarity(
     a: StoryFeatures, b: StoryFeatures, weights: Weights, rules: StoryRules = StoryRules()
 ) -> float:
@@ -770,7 +726,6 @@ def _best_story(
             score
             * (rules.unshared_headline_names if _names_unshared(article, member) else 1.0)
             * (rules.different_results if _results_differ(article, member) else 1.0)
-            * (rules.unshared_lead_names if _lead_names_unshared(article, member, weights, rules) else 1.0)
             for (score, _), member in zip(scored, members, strict=True)
         ) / len(scored)
         if mean >= rules.threshold and (best is None or mean > best[0]):

@@ -413,29 +413,6 @@ def tallies(title: str | None, text: str) -> frozenset[str]:
     return frozenset(keys)
 
 
-_JOINER = re.compile(r"\s(?:" + "|".join(map(re.escape, sorted(_NAME_JOINERS))) + r")\s")
-
-
-def lead_names(text: str, named: frozenset[str], german: bool) -> frozenset[str]:
-    """The full names the first two sentences of `text` write: the runs of capitalised words holding two
-    or more of the article's names (`named`), each as those words ("declan furlong", "tymon park"; "The
-    Criminal Court" is "criminal court"). None in German, which capitalises every noun, nor in Chinese,
-    Japanese or Korean text."""
-    lead = " ".join(_SENTENCE_END.split(text, maxsplit=2)[:2])
-    if german or _CJK.search(lead):
-        return frozenset()
-    found = set()
-    for match in _NAME_RUN.finditer(lead):
-        if lead[max(0, match.start() - 1) : match.start()] == "(":
-            continue  # a wire's credit in the dateline: "SEOUL, April 13 (Meridian Wire) -"
-        # "Bank of Thailand" is an institution's name, not someone's: a name is cut at its joiners.
-        for part in _JOINER.split(match.group(0)):
-            words = [word for word in map(_fold, part.split()) if word in named]
-            if len(words) >= 2:
-                found.add(" ".join(words))
-    return frozenset(found)
-
-
 def _parse_number(raw: str, german: bool) -> float:
     thousands, decimal = (".", ",") if german else (",", ".")
     if re.fullmatch(r"\d{1,3}(?:[,.]\d{3})+", raw) and (raw.count(thousands) >= 1 and decimal not in raw):

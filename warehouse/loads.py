@@ -659,7 +659,6 @@ def _insert_story_features(connection: duckdb.DuckDBPyConnection, features: Sequ
                 "headline": pa.array([sorted(f.headline) for f in features], pa.list_(pa.string())),
                 "kind": [f.kind for f in features],
                 "meaning": pa.array([f.meaning for f in features], pa.binary()),
-                "lead_names": pa.array([sorted(f.lead_names) for f in features], pa.list_(pa.string())),
             }
         ),
     )

@@ -37,7 +37,6 @@ from transform.story_evidence import (
     commentator_names,
     headline_terms,
     is_preview,
-    lead_names,
     list_items,
     name_clusters,
     names,
@@ -567,61 +566,8 @@ def test_a_result_is_a_tally_and_two_games_with_different_results_stay_apart() -
     )
     stories = {s.article_id: s.story_id for s in assign_stories([won, lost, next_game], [])}
     assert stories == {"won": "won", "lost": "won", "next": "next"}
-    # The results alone tell the games apart; the leads, naming different scorers, do too.
-    by_results = StoryRules(unshared_lead_names=1.0)
-    assert assign_stories([won, lost, next_game], [], by_results)[2].story_id == "next"
-    judged_alike = StoryRules(different_results=1.0, unshared_lead_names=1.0)
+    judged_alike = StoryRules(different_results=1.0)
     assert assign_stories([won, lost, next_game], [], judged_alike)[2].story_id == "won"
-
-
-def test_two_trials_before_one_judge_whose_leads_name_different_people_stay_apart() -> None:
-    dateline = "LUSK, April 13 (Halden Wire) - The Bank of Lusavia raised rates, governor Ines Moravec said."
-    # The full names of the lead: not a wire's credit in parentheses, and a name is cut at its joiners.
-    assert lead_names(dateline, names(dateline), german=False) == {"ines moravec"}
-    # German capitalises its nouns, so its leads give none; nor does Chinese text.
-    german = "Der Erste Senat in Dresden entschied am Dienstag. Richterin Anna Berger sprach."
-    assert lead_names(german, names(german), german=True) == frozenset()
-    assert lead_names("张伟在北京说。Ines Moravec said.", names("Ines Moravec said."), False) == frozenset()
-    # Two verdicts of one court, one judge and one detective a day apart; the leads name different
-    # accused and victims. A second report of the first verdict names the same people.
-    guilty = story_features(
-        "guilty",
-        "A 52-year-old man has been found guilty of murdering his neighbour in Harrowgate last spring. "
-        "A jury at the Northern Crown Court convicted Tobias Wrenfield of killing Emil Strathmore after "
-        "a dispute over a boundary fence. Mrs Justice Odile Farrant said sentencing would follow next "
-        "month. Detective Inspector Rhys Calloway told the court that officers had been called to the "
-        "street twice before. The jury deliberated for seven hours.",
-        T0,
-        title="Harrowgate man guilty of murdering neighbour",
-    )
-    cleared = story_features(
-        "cleared",
-        "A woman has been cleared of murdering her brother at their home in Lindqvist Row but convicted "
-        "of manslaughter. The Northern Crown Court jury returned its verdict on Marisol Penhale after two "
-        "days of deliberations. Mrs Justice Odile Farrant thanked the jurors. Detective Inspector Rhys "
-        "Calloway said the family had co-operated with officers throughout. She will be sentenced in the "
-        "new year.",
-        T0 + timedelta(hours=20),
-        title="Woman cleared of murder but convicted of manslaughter",
-    )
-    again = story_features(
-        "again",
-        "Tobias Wrenfield, 52, showed no reaction as the verdict was read at the Northern Crown Court on "
-        "Monday. The jury found that he had killed Emil Strathmore, his neighbour of ten years, in "
-        "Harrowgate. Mrs Justice Odile Farrant will pass sentence next month.",
-        T0 + timedelta(hours=3),
-        title="Neighbour's killer convicted after fence dispute",
-    )
-    assert {"tobias wrenfield", "emil strathmore"} <= guilty.lead_names
-    assert "marisol penhale" in cleared.lead_names
-    stories = {s.article_id: s.story_id for s in assign_stories([guilty, cleared, again], [])}
-    assert stories == {"guilty": "guilty", "cleared": "cleared", "again": "guilty"}
-    judged_alike = StoryRules(unshared_lead_names=1.0)
-    assert assign_stories([guilty, cleared], [], judged_alike)[1].story_id == "guilty"
-    # A figure in common (not a date) says one event: a match and its aftermath both give the crowd.
-    counted_alike = dataclasses.replace(cleared, facts=cleared.facts | {"num:10210"})
-    guilty_crowd = dataclasses.replace(guilty, facts=guilty.facts | {"num:10210"})
-    assert assign_stories([guilty_crowd, counted_alike], [])[1].story_id == "guilty"
 
 
 def test_one_event_in_german_and_english_is_one_story() -> None:

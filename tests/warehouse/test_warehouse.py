@@ -217,10 +217,9 @@ def test_the_migration_lists_the_documents_already_waiting(warehouse: Warehouse)
     with connect(warehouse) as con:
         store_raw_documents(con, raw_rows([waiting, done], "run-1"))
         load_outcomes(con, "run-1", NOW, BatchOutcome(articles=((article_for(done), "plain-text"),)))
-        # As a file made before migration 017 has it: no list (nor the columns 018, 019 and 025 add).
+        # As a file made before migration 017 has it: no list (nor the columns 018 and 019 add).
         con.execute("DROP TABLE pending_documents")
         con.execute("ALTER TABLE story_features DROP COLUMN meaning")
-        con.execute("ALTER TABLE story_features DROP COLUMN lead_names")
         con.execute("ALTER TABLE story_articles DROP COLUMN undated")
         con.execute("ALTER TABLE story_articles DROP COLUMN continues_story")
         con.execute("DELETE FROM schema_version WHERE version >= 17")
@@ -485,7 +484,6 @@ def test_sentences_lose_their_key_and_keep_their_rows(tmp_path: Path) -> None:
         )
         con.execute("INSERT INTO article_sentences SELECT * FROM keyed")
         con.execute("DROP TABLE keyed")
-        con.execute("ALTER TABLE story_features DROP COLUMN lead_names")  # migration 025's
         con.execute("DELETE FROM schema_version WHERE version >= 20")
         assert migrate(con) == migrations()[-1][0]
         rows = con.execute("SELECT * FROM article_sentences ORDER BY sentence_index").fetchall()
@@ -512,7 +510,6 @@ def test_articles_lose_their_lookup_indexes_and_lookups_still_find_their_keys(tm
         # As the file had them before migration 021.
         con.execute("CREATE INDEX articles_canonical_url ON articles (canonical_url)")
         con.execute("CREATE INDEX articles_body_hash ON articles (body_hash)")
-        con.execute("ALTER TABLE story_features DROP COLUMN lead_names")  # migration 025's
         con.execute("DELETE FROM schema_version WHERE version >= 21")
         assert migrate(con) == migrations()[-1][0]
         indexes = con.execute(
