@@ -110,6 +110,15 @@ def test_a_key_too_common_to_be_evidence_is_skipped_and_candidates_are_capped(db
     assert lookup(db, new, CandidateLimits(broad_key=1_000, per_key=100, per_article=2)) == ["a0", "a1"]
 
 
+def test_candidates_tied_on_evidence_and_time_are_kept_in_the_order_of_their_ids(db: Warehouse) -> None:
+    # Loaded out of the order of their ids, posted at one time under the same keys: the ranking breaks
+    # its ties by id, whatever order the rows were written in.
+    load(db, *(report(article_id, NOW - timedelta(hours=1), "lanxi") for article_id in ("c", "a", "d", "b")))
+    new = report("new", NOW, "lanxi")
+    assert lookup(db, new, CandidateLimits(broad_key=1_000, per_key=100, per_article=2)) == ["a", "b"]
+    assert lookup(db, new, CandidateLimits(broad_key=1_000, per_key=3, per_article=100)) == ["a", "b", "c"]
+
+
 def test_reprocess_forgets_the_postings_with_the_features(db: Warehouse) -> None:
     load(db, report("a", NOW, "lanxi"))
     with connect(db) as connection:
