@@ -66,6 +66,7 @@ _NOT_NAMES = frozenset(
     north south east west northern southern eastern western central national federal state city
     live update updates breaking exclusive opinion analysis review editorial watch read more photo
     prozent euro dollar millionen milliarden jahr jahren uhr unternehmen firma der die das und
+    januar februar märz mai juni juli oktober dezember
     """.split()  # noqa: SIM905
 )
 _NUMBER = re.compile(
@@ -244,14 +245,21 @@ def _opens_sentence(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?:;\n"
 
 
+def _coded(word: str) -> bool:
+    """A model code or an acronym: a digit among its letters, or two letters or more all in capitals."""
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and (any(c.isdigit() for c in word) or (len(letters) >= 2 and word.isupper()))
+
+
 def _inner_capital_or_digit(word: str) -> bool:
     # "iPhone", "eBay", "qwen3.5": a name written in lower case at the start still names something.
     return bool(_INNER.match(word)) and any(c.isalpha() for c in word)
 
 
 def _run_names(run: list[str], german: bool) -> set[str]:
-    if german and len(run) == 1 and not _inner_capital_or_digit(run[0]):
-        # Every German noun is capitalised: a lone one ("Auftrag") is not a name.
+    if german and len(run) == 1 and not (_inner_capital_or_digit(run[0]) or _coded(run[0])):
+        # Every German noun is capitalised: a lone one ("Auftrag") is not a name. A code or an acronym
+        # is ("ID.3", "A380", "KBA"): no German noun is written so.
         return set()
     words = [
         w for w in run if _fold(w) not in _NOT_NAMES and w not in _NAME_JOINERS and w not in SENTENCE_STARTERS

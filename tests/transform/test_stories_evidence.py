@@ -590,6 +590,31 @@ def test_one_event_in_german_and_english_is_one_story() -> None:
     assert stories == {"en": "en", "other": "other", "de": "en"}
 
 
+def test_german_codes_and_acronyms_are_names_and_a_german_month_is_not() -> None:
+    # Every German noun is capitalised, so a lone capitalised word is no name ("Auftrag", "Typ" alone);
+    # a model code or an acronym is, as in English; "Februar 2024" is a date, not a product's number.
+    german = "Im Februar 2024 lieferte der Hersteller zwölf Maschinen aus, darunter A380, teilte das KBA mit."
+    found = names(german, german=True)
+    assert {"a380", "kba"} <= found
+    assert not any(name.startswith("februar") for name in found)
+    assert names("Der Auftrag wuchs. Das Werk liegt in Halvik.", german=True) == frozenset()
+    # A German and an English report of one recall meet on the models both name, which carry across.
+    recall_de = story_features(
+        "de", "Nordwagen ruft weltweit Elektroautos in die Werkstätten. Betroffen sind NX.3 und NX.5, "
+        "die in Halvik gebaut wurden, wie der Konzern am Dienstag mitteilte. Grund ist ein Fehler in der "
+        "Software der Bremssteuerung. Das KBA überwacht den Rückruf. Unfälle seien nicht bekannt.",
+        T0, title="Nordwagen ruft Elektroautos zurück",
+    )  # fmt: skip
+    recall_en = story_features(
+        "en", "Nordwagen is recalling about 117,800 electric cars worldwide because braking software "
+        "can misread the pedal at low speed, the carmaker said on Tuesday. The recall covers NX.3 and "
+        "NX.5 models. Owners will get a free software update.",
+        T0 + timedelta(hours=2), title="Nordwagen recalls electric cars over brake software",
+    )  # fmt: skip
+    assert {"nx.3", "nx.5"} <= recall_de.names & recall_en.names
+    assert assign_stories([recall_de, recall_en], [])[1].story_id == "de"
+
+
 def test_each_article_is_scored_against_a_bounded_number_of_candidate_stories() -> None:
     # 300 stored stories all naming Apple and China: the broad keys lead to none of them in particular.
     stored = [
