@@ -110,14 +110,14 @@ _MONEY_DE = re.compile(
     + r"\s*(Tausend|Millionen|Mio\.|Milliarden|Mrd\.|Billionen)?\s*(Euro|US-Dollar|Dollar|Yuan|Pfund)\b"
 )
 _CURRENCY_DE = {"Euro": "EUR", "US-Dollar": "USD", "Dollar": "USD", "Yuan": "CNY", "Pfund": "GBP"}
-_MONTHS_DE = {
+GERMAN_MONTHS = {
     name: number
     for number, name in enumerate(
         "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split(),  # noqa: SIM905
         start=1,
     )
 }
-_DATE_DE = re.compile(r"(?<![\d.])(\d{1,2})\.\s*(" + "|".join(_MONTHS_DE) + r")\b")
+_DATE_DE = re.compile(r"(?<![\d.])(\d{1,2})\.\s*(" + "|".join(GERMAN_MONTHS) + r")\b")
 
 _DATE_ZH = re.compile(r"(\d{1,2})月(\d{1,2})日")
 _DATE_KO = re.compile(r"(\d{1,2})월\s?(\d{1,2})일")
@@ -264,7 +264,7 @@ def _german(text: str, spans: list[tuple[int, int]]) -> list[Fact]:
         value = _german_number(m.group(1)) * _SCALES_DE.get(m.group(2) or "", 1.0)
         facts.append(Fact("money", f"money:{_CURRENCY_DE[m.group(3)]}:{value:.6g}", m.group(0), m.start()))
     for m in _matches(_DATE_DE, text, spans):
-        facts += _date(_MONTHS_DE[m.group(2)], int(m.group(1)), m.group(0), m.start())
+        facts += _date(GERMAN_MONTHS[m.group(2)], int(m.group(1)), m.group(0), m.start())
     return facts
 
 

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from transform.facts import Fact, Lowered, fact_keys, find_facts
+from transform.facts import GERMAN_MONTHS, Fact, Lowered, fact_keys, find_facts
 from transform.lexicon import ENGLISH_STOPWORDS, SENTENCE_STARTERS, lowered_as_re_reads
 from transform.places import places
 from transform.segmentation import has_han_or_kana
@@ -66,9 +66,8 @@ _NOT_NAMES = frozenset(
     north south east west northern southern eastern western central national federal state city
     live update updates breaking exclusive opinion analysis review editorial watch read more photo
     prozent euro dollar millionen milliarden jahr jahren uhr unternehmen firma der die das und
-    januar februar märz mai juni juli oktober dezember
     """.split()  # noqa: SIM905
-)
+) | {month.casefold() for month in GERMAN_MONTHS}  # "Februar 2023" is a date, not a product's number
 _NUMBER = re.compile(
     r"(?<![A-Za-z0-9.,])(\d{1,3}(?:[,.]\d{3})+|\d+(?:[.,]\d+)?)"
     r"(?:\s*(million|billion|trillion|mn\b|bn\b|万亿|万|亿|億|兆|만|억|조)((?<=[万亿億兆])\d{1,4}(?![\d.,])|(?<=[만억조])\s?\d{1,4}(?![\d.,]))?)?"
