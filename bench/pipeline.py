@@ -78,7 +78,7 @@ def run_stages(db: str, folder: Path, run_id: str) -> dict[str, Any]:
     from extract.files import DEFAULT_MAX_BYTES
     from flows import pipeline
     from flows.ingest import copies_and_versions, deduplicate, discover, load, read, store_raw
-    from warehouse.connection import Warehouse, connect, publish_read_copy
+    from warehouse.connection import Warehouse, connect, held_open, publish_read_copy
     from warehouse.queries import learned_boilerplate
 
     warehouse = Warehouse(Path(db))
@@ -98,26 +98,29 @@ def run_stages(db: str, folder: Path, run_id: str) -> dict[str, Any]:
         cpu[stage] = _cpu_seconds() - cpu_clock
         clock, cpu_clock = time.perf_counter(), _cpu_seconds()
 
-    files, _ = discover.fn([str(folder)])
-    documents, read_rejects = read.fn(files, now, DEFAULT_MAX_BYTES)
-    lap("read")
-    stored = store_raw.fn(warehouse, documents, run_id, None, now, read_rejects)
-    new, pending = stored.new, stored.pending
-    lap("store_raw")
-    with connect(db) as connection:
-        learned = learned_boilerplate(connection, sorted({d.source for d in pending}))
-    processed = pipeline.extract_and_clean(pending, None, learned)
-    lap("extract_and_clean")
-    articles = [article for article, _ in processed.articles]
-    repeats = copies_and_versions.fn(warehouse, articles)
-    evidence = pipeline.gather_evidence([a for a in articles if a.article_id not in repeats])
-    lap("analyse")
-    dedup = deduplicate.fn(warehouse, articles, now, evidence)
-    lap("deduplicate")
-    outcome = pipeline.outcome_of(processed, dedup)
-    load.fn(warehouse, run_id, now, outcome)
-    lap("load")
-    copy = publish_read_copy(warehouse)
+    # As a run does: the file held open from its first stage to its last (`run_guard`), checkpointed by
+    # the read copy's publication; closing it after checkpoints nothing more.
+    with held_open(warehouse):
+        files, _ = discover.fn([str(folder)])
+        documents, read_rejects = read.fn(files, now, DEFAULT_MAX_BYTES)
+        lap("read")
+        stored = store_raw.fn(warehouse, documents, run_id, None, now, read_rejects)
+        new, pending = stored.new, stored.pending
+        lap("store_raw")
+        with connect(db) as connection:
+            learned = learned_boilerplate(connection, sorted({d.source for d in pending}))
+        processed = pipeline.extract_and_clean(pending, None, learned)
+        lap("extract_and_clean")
+        articles = [article for article, _ in processed.articles]
+        repeats = copies_and_versions.fn(warehouse, articles)
+        evidence = pipeline.gather_evidence([a for a in articles if a.article_id not in repeats])
+        lap("analyse")
+        dedup = deduplicate.fn(warehouse, articles, now, evidence)
+        lap("deduplicate")
+        outcome = pipeline.outcome_of(processed, dedup)
+        load.fn(warehouse, run_id, now, outcome)
+        lap("load")
+        copy = publish_read_copy(warehouse)
     lap("read_copy")
     return {
         # What the read copy wrote: the blocks that changed, or the whole file (and why).

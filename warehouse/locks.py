@@ -18,7 +18,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Protocol, cast
 
-from warehouse.connection import Lake, Warehouse, WarehouseBusyError, WarehouseError, postgres_session
+from warehouse.connection import (
+    Lake,
+    Warehouse,
+    WarehouseBusyError,
+    WarehouseError,
+    held_open,
+    postgres_session,
+)
 
 
 def lock_path(db_path: Path | str) -> Path:
@@ -70,11 +77,12 @@ def writer_lock(db_path: Path | str, holder: str, wait_seconds: float = 0.0) -> 
 
 @contextmanager
 def run_guard(warehouse: Warehouse, holder: str, wait_seconds: float = 0.0) -> Iterator[None]:
-    """What a run holds from its start to its end. On a DuckDB file, the writer lock: one run at a time.
-    On a lake, the run's lease: runs go on in parallel (taking turns at the commit lock to decide and
-    commit), and each can tell whether a run left 'running' is still alive (`live_runs`)."""
+    """What a run holds from its start to its end. On a DuckDB file, the writer lock (one run at a time)
+    and the file itself, open once for the run (`held_open`). On a lake, the run's lease: runs go on in
+    parallel (taking turns at the commit lock to decide and commit), and each can tell whether a run
+    left 'running' is still alive (`live_runs`)."""
     if warehouse.lake is None:
-        with writer_lock(warehouse.path, holder, wait_seconds):
+        with writer_lock(warehouse.path, holder, wait_seconds), held_open(warehouse):
             yield
         return
     lease = _take_lease(warehouse.lake, holder)
