@@ -755,7 +755,12 @@ def publish_read_copy(warehouse: Warehouse) -> ReadCopy:
     if warehouse.lake is not None:
         raise WarehouseError("a lake has no read copy: its readers never block its writers")
     with connect(warehouse) as connection:
-        connection.execute("CHECKPOINT")
+        try:
+            connection.execute("CHECKPOINT")
+        except duckdb.TransactionException as error:
+            # Another connection of the run (a cursor of the held file) still has a transaction open: the
+            # run's writes are committed, only the copy waits for the next run.
+            raise WarehouseError(f"cannot checkpoint {warehouse.path} for its read copy: {error}") from error
     target = read_copy_path(warehouse.path)
     source = warehouse.path.stat()
     if target.exists() and _stamp(target.stat()) == _stamp(source):

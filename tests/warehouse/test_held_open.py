@@ -9,7 +9,9 @@ import textwrap
 import threading
 from pathlib import Path
 
-from warehouse.connection import Warehouse, connect, held_open, publish_read_copy
+import pytest
+
+from warehouse.connection import Warehouse, WarehouseError, connect, held_open, publish_read_copy
 from warehouse.loads import transaction
 from warehouse.locks import run_guard
 
@@ -127,3 +129,16 @@ def test_a_run_that_dies_holding_the_file_keeps_each_commit_and_nothing_else(tmp
     with connect(db, read_only=True) as connection:
         rows = connection.execute("SELECT id, text FROM notes ORDER BY id").fetchall()
     assert rows == [(1, "first"), (2, "committed")]
+
+
+def test_a_transaction_left_open_keeps_the_read_copy_back_with_a_clear_error(tmp_path: Path) -> None:
+    db = Warehouse(tmp_path / "w.duckdb")
+    make(db)
+    with held_open(db), connect(db) as writing:
+        writing.execute("BEGIN TRANSACTION")
+        writing.execute("UPDATE notes SET text = 'pending' WHERE id = 1")
+        with pytest.raises(WarehouseError, match=r"cannot checkpoint .* for its read copy"):
+            publish_read_copy(db)
+        writing.execute("ROLLBACK")
+    with connect(db, read_only=True) as connection:
+        assert connection.execute("SELECT text FROM notes").fetchall() == [("first",)]
