@@ -181,10 +181,11 @@ def _held_key(path: Path) -> str:
 def held_open(warehouse: Warehouse) -> Iterator[None]:
     """Keep a DuckDB file open (writable) for the block: every `connect` to it in this process, read-only
     or not, from any thread, is then a cursor of that one open database, and the file is checkpointed
-    once, when the block ends. A run holds its file so (`warehouse.locks.run_guard`); a lake is not held.
+    only when asked (a run's read copy asks, `publish_read_copy`) and when the block ends. A run holds its
+    file so (`warehouse.locks.run_guard`); a lake is not held.
 
     Why: each opening and closing of the file has a cost that grows with the history. The first
-    checkpoint of an opened file reads the metadata of every table's row groups (0.07-0.15 s at 1M
+    checkpoint of an opened file reads the metadata of every table's row groups (0.07-0.16 s at 1M
     articles, even for one row written), and each stage's queries read again what the stage before
     had cached. A 1k-article run against 1M stored, measured both ways on one synthesised history
     (docs/scaling-stories.md section 25): 4.15-4.17 s with each stage opening the file, 3.59-3.88 s held.
