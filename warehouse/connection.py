@@ -152,12 +152,8 @@ def connect(
         return
     held = _held_files.get(_held_key(warehouse.path))
     if held is not None:
-        cursor = held.cursor()
-        try:
-            cursor.execute(f"USE {_file_alias(warehouse.path)}")  # a cursor starts in the in-memory database
+        with closing(_file_cursor(held, warehouse.path)) as cursor:
             yield cursor
-        finally:
-            cursor.close()
         return
     if read_only and not warehouse.path.exists():
         raise WarehouseError(f"no database at {warehouse.path}: run `newsetl ingest` first or pass --db")
@@ -229,8 +225,7 @@ def _open_migrated(warehouse: Warehouse, read_only: bool) -> duckdb.DuckDBPyConn
         raise WarehouseError(f"cannot open {path} with settings {config}: {error}") from error
     if not read_only:
         try:
-            with closing(connection.cursor()) as migrating:
-                migrating.execute(f"USE {_file_alias(path)}")
+            with closing(_file_cursor(connection, path)) as migrating:
                 migrate(migrating)
         except BaseException:
             connection.close()
@@ -268,6 +263,18 @@ def _file_alias(path: Path) -> str:
     """What a writable connection attaches the file as: DuckDB's own name for it (the file's stem), as
     duckdb.connect(path) would."""
     return '"' + (path.stem or "warehouse").replace('"', '""') + '"'
+
+
+def _file_cursor(connection: duckdb.DuckDBPyConnection, path: Path) -> duckdb.DuckDBPyConnection:
+    """A cursor of a writable connection to the file at `path`, on that file: a cursor starts in the
+    connection's in-memory database, not in the one it USEs."""
+    cursor = connection.cursor()
+    try:
+        cursor.execute(f"USE {_file_alias(path)}")
+    except BaseException:
+        cursor.close()
+        raise
+    return cursor
 
 
 @contextmanager
