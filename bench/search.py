@@ -111,9 +111,10 @@ def index_update_child(stored: int, repeats: int = 3, new_articles: int = NEW) -
 
     from bench.corpus import generate
     from bench.pipeline import synthesise_history
+    from transform.article_rows import ArticleRows
     from transform.search_terms import query_terms, search_document
     from warehouse.connection import connect
-    from warehouse.loads import insert_search_documents, transaction
+    from warehouse.loads import insert_index_rows, transaction
     from warehouse.search import merge_search_segments
 
     new = list(generate(new_articles, seed=99, copy_rate=0.0, words=250))[:new_articles]
@@ -147,7 +148,7 @@ def index_update_child(stored: int, repeats: int = 3, new_articles: int = NEW) -
             documents = [search_document(f"new{i}", d.title, d.text) for i, d in enumerate(new)]
             tokenized = time.perf_counter()
             with transaction(connection):
-                insert_search_documents(connection, documents)
+                insert_index_rows(connection, ArticleRows.of(documents=documents))
             inserted = time.perf_counter()
             result["new_update_s"] = round(inserted - started, 3)
             result["new_tokenize_s"] = round(tokenized - started, 3)

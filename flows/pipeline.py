@@ -36,6 +36,7 @@ import duckdb
 
 from extract.documents import extract_document
 from transform.analysis import ArticleAnalysis, Findings, analysis_of, find_in_sentences
+from transform.article_rows import NO_ROWS, ArticleRows
 from transform.boilerplate import line_keys
 from transform.cleaning import STEPS, clean_document, steps_for
 from transform.dedup import DedupResult, deduplicate_exact
@@ -145,9 +146,8 @@ class Deduplicated:
     near_duplicates: list[NearDuplicate]
     story_features: list[StoryFeatures]
     stories: list[StoryAssignment]
-    analyses: list[ArticleAnalysis] = field(default_factory=list)  # of the new articles
+    rows: ArticleRows = NO_ROWS  # the new articles' analysis and index rows
     warnings: list[str] = field(default_factory=list)
-    searched: list[SearchDocument] = field(default_factory=list)  # the new articles' index entries
     snapshot: int | None = None  # the lake snapshot its decisions read (None: not read from a lake)
 
 
@@ -232,10 +232,9 @@ class Evidence:
     signed: dict[str, tuple[Signature, int]]
     features: dict[str, StoryFeatures]
     warnings: list[str] = field(default_factory=list)
-    analyses: dict[str, ArticleAnalysis] = field(default_factory=dict)
-    # Each article's entry in the full-text index, tokenized here rather than in the load (on one core,
-    # and on a lake in the writer's turn).
-    searched: dict[str, SearchDocument] = field(default_factory=dict)
+    # The articles' analysis rows, and their full-text index rows: tokenized here rather than in the load
+    # (on one core, and on a lake in the writer's turn).
+    rows: ArticleRows = NO_ROWS
 
     def __or__(self, other: Evidence) -> Evidence:
         """This evidence and `other`'s (of other articles, or gathered later)."""
@@ -243,8 +242,7 @@ class Evidence:
             self.signed | other.signed,
             self.features | other.features,
             self.warnings + other.warnings,
-            self.analyses | other.analyses,
-            self.searched | other.searched,
+            self.rows + other.rows,
         )
 
 
@@ -319,8 +317,6 @@ def deduplicate(
     new_ids = [a.article_id for a in exact.new_articles]
     signed = [(article_id, *every.signed[article_id]) for article_id in new_ids if article_id in every.signed]
     features = [every.features[article_id] for article_id in new_ids]
-    analyses = [every.analyses[article_id] for article_id in new_ids if article_id in every.analyses]
-    searched = [every.searched[article_id] for article_id in new_ids if article_id in every.searched]
     key_rows = band_key_rows([sig for _, sig, _ in signed], scheme)
     keys = {article_id: row.tolist() for (article_id, _, _), row in zip(signed, key_rows, strict=True)}
     candidates = near_duplicate_candidates(connection, scheme.scheme_id, keys)
@@ -336,7 +332,7 @@ def deduplicate(
     # A report taken for a roundup (near several stories) is stored, and left out of the index, as one.
     assigned = [as_assigned(f, a) for f, a in zip(features, stories, strict=True)]
     return Deduplicated(
-        exact, fingerprints, near, assigned, stories, analyses, every.warnings, searched=searched
+        exact, fingerprints, near, assigned, stories, every.rows.only(new_ids), every.warnings
     )
 
 
@@ -379,8 +375,7 @@ def _evidence_here(articles: Sequence[Article]) -> Evidence:
         {article_id: (sig, shingles) for article_id, sig, shingles in signed},
         {feature.article_id: feature for feature in features},
         warnings,
-        {analysis.article_id: analysis for analysis in analyses},
-        {document.article_id: document for document in _search_documents(articles)},
+        ArticleRows.of(analyses, _search_documents(articles)),
     )
 
 
@@ -487,8 +482,7 @@ def outcome_of(processed: Processed, dedup: Deduplicated) -> BatchOutcome:
         near_duplicates=tuple(dedup.near_duplicates),
         story_features=tuple(dedup.story_features),
         stories=tuple(dedup.stories),
-        analyses=tuple(dedup.analyses),
-        searched=tuple(dedup.searched),
+        rows=dedup.rows,
         # Lines are counted once per article: copies of one article must not make its lines look recurring.
         line_keys=tuple(processed.line_keys[a.doc_id] for a in new),
         warnings=tuple(dedup.warnings),

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from transform.analysis import ArticleAnalysis
+from transform.article_rows import NO_ROWS, ArticleRows
 from transform.dedup import Duplicate
 from transform.errors import Reject
 from transform.near_duplicates import DEFAULT_SCHEME, Fingerprint, MinHashScheme, NearDuplicate
 from transform.records import Article, OffTopic
-from transform.search_terms import SearchDocument
 from transform.stories import StoryAssignment, StoryFeatures
 from transform.versions import ArticleVersion
 
@@ -34,9 +33,9 @@ class BatchOutcome:
     near_duplicates: tuple[NearDuplicate, ...] = ()
     story_features: tuple[StoryFeatures, ...] = ()
     stories: tuple[StoryAssignment, ...] = ()
-    analyses: tuple[ArticleAnalysis, ...] = ()
-    # The new articles' full-text index entries where the batch has them (the load tokenizes the others).
-    searched: tuple[SearchDocument, ...] = ()
+    # The new articles' analysis rows, and their full-text index rows where the batch has them (the load
+    # tokenizes the others).
+    rows: ArticleRows = NO_ROWS
     # Each new article's short lines with its source: the evidence for learning boilerplate.
     line_keys: tuple[tuple[str, frozenset[str]], ...] = ()
     # Work that failed for one article without losing it (its analysis rows, its story evidence).
@@ -77,8 +76,7 @@ class BatchOutcome:
             near_duplicates=self.near_duplicates + other.near_duplicates,
             story_features=self.story_features + other.story_features,
             stories=self.stories + other.stories,
-            analyses=self.analyses + other.analyses,
-            searched=self.searched + other.searched,
+            rows=self.rows + other.rows,
             line_keys=self.line_keys + other.line_keys,
             warnings=self.warnings + other.warnings,
         )

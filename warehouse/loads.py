@@ -15,7 +15,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from transform.analysis import ArticleAnalysis
+from transform.article_rows import ArticleRows
 from transform.boilerplate import LEARN_MIN_DOCS, learn_boilerplate
 from transform.cleaning import RULES_VERSION
 from transform.dedup import first_version
@@ -23,7 +23,7 @@ from transform.errors import Reject
 from transform.near_duplicates import Fingerprint, MinHashScheme, band_key_rows
 from transform.outcomes import BatchOutcome
 from transform.records import Article, HttpCacheEntry, RawDocument, SourceKind
-from transform.search_terms import SearchDocument, search_document
+from transform.search_terms import search_document
 from transform.stories import StoryFeatures, counted
 from transform.story_changes import story_changes
 from transform.versions import ArticleVersion
@@ -242,23 +242,21 @@ def load_outcomes(
     articles, duplicates, rejects = outcome.articles, outcome.duplicates, outcome.rejects
     off_topic, fingerprints = outcome.off_topic, outcome.fingerprints
     near_duplicates = outcome.near_duplicates
-    story_features, stories, analyses = outcome.story_features, outcome.stories, outcome.analyses
+    story_features, stories, rows = outcome.story_features, outcome.stories, outcome.rows
     line_keys, versions, scheme = outcome.line_keys, outcome.versions, outcome.scheme
     with transaction(connection):
         if articles:
             insert_rows(connection, "articles", _article_rows(articles, now, run_id))
             insert_rows(connection, "cleaning_changes", _cleaning_rows([a for a, _ in articles]))
-            searched = {document.article_id: document for document in outcome.searched}
-            insert_search_documents(
-                connection,
-                [
-                    searched.get(a.article_id) or search_document(a.article_id, a.title, a.body)
-                    for a, _ in articles
-                ],
-            )
+            indexed = rows.indexed() & {a.article_id for a, _ in articles}
+            tokenized = [
+                search_document(a.article_id, a.title, a.body)
+                for a, _ in articles
+                if a.article_id not in indexed
+            ]
+            insert_index_rows(connection, rows.only(indexed) + ArticleRows.of(documents=tokenized))
         _insert_versions(connection, [first_version(a) for a, _ in articles], versions, now, run_id)
-        if analyses:
-            _insert_analyses(connection, analyses)
+        _insert_analyses(connection, rows)
         if line_keys:
             _count_lines_and_learn(connection, line_keys, now)
         if duplicates:
@@ -348,32 +346,14 @@ def _settle(connection: duckdb.DuckDBPyConnection, doc_ids: Collection[str]) -> 
         )
 
 
-def insert_search_documents(
-    connection: duckdb.DuckDBPyConnection, documents: Sequence[SearchDocument]
-) -> None:
-    """Add articles to the full-text index (inside the caller's transaction): their length, and one
-    posting per distinct term, unsorted until maintenance merges it into a segment (warehouse.search)."""
-    if not documents:
+def insert_index_rows(connection: duckdb.DuckDBPyConnection, rows: ArticleRows) -> None:
+    """Add the full-text index rows of `rows` (inside the caller's transaction): each article's length,
+    and one posting per distinct term, unsorted until maintenance merges it into a segment
+    (warehouse.search)."""
+    if rows.search_documents.num_rows == 0:
         return
-    insert_rows(
-        connection,
-        "search_documents",
-        pa.table(
-            {
-                "article_id": [d.article_id for d in documents],
-                "length": pa.array([d.length for d in documents], pa.int32()),
-            }
-        ),
-    )
-    postings = pa.table(
-        {
-            "article_id": pa.array([d.article_id for d in documents for _ in d.terms], pa.string()),
-            "term": pa.array([term for d in documents for term, _ in d.terms], pa.string()),
-            "tf": pa.array([tf for d in documents for _, tf in d.terms], pa.int32()),
-            "doc_length": pa.array([d.length for d in documents for _ in d.terms], pa.int32()),
-        }
-    )
-    with registered(connection, "_newsetl_postings", postings):
+    insert_rows(connection, "search_documents", rows.search_documents)
+    with registered(connection, "_newsetl_postings", rows.postings):
         connection.execute(
             """
             INSERT INTO search_postings (article_id, term, term_key, tf, doc_length)
@@ -427,49 +407,10 @@ def _insert_versions(
         insert_rows(connection, "article_versions", _version_rows([version], now, run_id))
 
 
-def _insert_analyses(connection: duckdb.DuckDBPyConnection, analyses: Sequence[ArticleAnalysis]) -> None:
-    sentences = [(a.article_id, i, s) for a in analyses for i, s in enumerate(a.sentences)]
-    insert_rows(
-        connection,
-        "article_sentences",
-        pa.table(
-            {
-                "article_id": pa.array([r[0] for r in sentences], pa.string()),
-                "sentence_index": pa.array([r[1] for r in sentences], pa.int32()),
-                "sentence": pa.array([r[2] for r in sentences], pa.string()),
-            }
-        ),
-    )
-    mentions = [(a.article_id, m) for a in analyses for m in a.mentions]
-    insert_rows(
-        connection,
-        "entity_mentions",
-        pa.table(
-            {
-                "article_id": pa.array([a for a, _ in mentions], pa.string()),
-                "entity": pa.array([m.entity for _, m in mentions], pa.string()),
-                "alias": pa.array([m.alias for _, m in mentions], pa.string()),
-                "sentence_index": pa.array([m.sentence_index for _, m in mentions], pa.int32()),
-            }
-        ),
-    )
-    facts = [(a.article_id, f) for a in analyses for f in a.facts]
-    insert_rows(
-        connection,
-        "numeric_facts",
-        pa.table(
-            {
-                "article_id": pa.array([a for a, _ in facts], pa.string()),
-                "sentence_index": pa.array([f.sentence_index for _, f in facts], pa.int32()),
-                "kind": pa.array([f.kind for _, f in facts], pa.string()),
-                "fact_key": pa.array([f.key for _, f in facts], pa.string()),
-                "fact_text": pa.array([f.text for _, f in facts], pa.string()),
-                "value": pa.array([f.value for _, f in facts], pa.float64()),
-                "unit": pa.array([f.unit for _, f in facts], pa.string()),
-                "entity": pa.array([f.entity for _, f in facts], pa.string()),
-            }
-        ),
-    )
+def _insert_analyses(connection: duckdb.DuckDBPyConnection, rows: ArticleRows) -> None:
+    insert_rows(connection, "article_sentences", rows.sentences)
+    insert_rows(connection, "entity_mentions", rows.mentions)
+    insert_rows(connection, "numeric_facts", rows.facts)
 
 
 def _count_lines_and_learn(

@@ -21,9 +21,10 @@ from datetime import datetime
 
 import duckdb
 
+from transform.article_rows import ArticleRows
 from transform.search_terms import query_terms, search_document
 from warehouse.connection import WarehouseError
-from warehouse.loads import insert_search_documents, transaction
+from warehouse.loads import insert_index_rows, transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +98,7 @@ def index_missing_articles(connection: duckdb.DuckDBPyConnection, batch: int = 5
                 )
             ]
             with transaction(connection):
-                insert_search_documents(connection, documents)
+                insert_index_rows(connection, ArticleRows.of(documents=documents))
             indexed += len(documents)
         return indexed
     finally:

@@ -15,6 +15,7 @@ from extract.files import read_file
 from flows import pipeline
 from tests.faults.conftest import write_news
 from transform.analysis import Findings, find_in_sentences
+from transform.article_rows import ArticleRows
 from transform.records import RawDocument
 from transform.search_terms import search_document
 from warehouse.connection import connect
@@ -42,7 +43,9 @@ def test_two_workers_give_what_one_process_gives(documents: list[RawDocument], t
     assert serial.story_features == parallel.story_features
     assert serial.stories == parallel.stories and serial.near_duplicates == parallel.near_duplicates
     assert [f.article_id for f in serial.fingerprints] == [f.article_id for f in parallel.fingerprints]
-    assert serial.analyses == parallel.analyses and len(serial.analyses) == len(serial.exact.new_articles)
+    new = {a.article_id for a in serial.exact.new_articles}
+    assert serial.rows == parallel.rows and serial.rows.indexed() == new
+    assert set(serial.rows.sentences["article_id"].to_pylist()) == new
     assert not multiprocessing.active_children()  # every worker was joined
 
 
@@ -77,10 +80,12 @@ def test_an_article_whose_sentences_cannot_be_read_loses_that_work_only(
     monkeypatch.setattr(pipeline, "find_in_sentences", failing)
     evidence = pipeline.gather_evidence(articles, workers=1)
     assert set(evidence.features) == set(evidence.signed) == {a.article_id for a in articles}
-    assert set(evidence.analyses) == {a.article_id for a in articles} - {broken.article_id}
+    analysed = set(evidence.rows.sentences["article_id"].to_pylist())
+    assert analysed == {a.article_id for a in articles} - {broken.article_id}
     # Its entry in the search index is tokenized with the others'.
-    entries = {a.article_id: search_document(a.article_id, a.title, a.body) for a in articles}
-    assert evidence.searched == entries
+    entries = ArticleRows.of(documents=[search_document(a.article_id, a.title, a.body) for a in articles])
+    assert evidence.rows.search_documents == entries.search_documents
+    assert evidence.rows.postings == entries.postings
     # It starts its own story (no evidence) and is still loaded, with a warning naming it.
     assert (
         not evidence.features[broken.article_id].terms and not evidence.features[broken.article_id].entities

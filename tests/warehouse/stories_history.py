@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from transform.analysis import ArticleAnalysis, EntityMention
+from transform.article_rows import ArticleRows
 from transform.fingerprints import body_hash
 from transform.outcomes import BatchOutcome
 from transform.records import Article
@@ -100,7 +101,7 @@ def batch(
     analyses: Sequence[ArticleAnalysis] = (),
 ) -> BatchOutcome:
     return BatchOutcome(
-        articles=tuple((a, "test") for a in articles), stories=tuple(stories), analyses=tuple(analyses)
+        articles=tuple((a, "test") for a in articles), stories=tuple(stories), rows=ArticleRows.of(analyses)
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from transform.article_rows import ArticleRows
 from transform.cleaning import clean_document
 from transform.outcomes import BatchOutcome
 from transform.records import Article, ExtractedDocument
@@ -108,7 +109,9 @@ def test_a_load_stores_the_index_entries_its_batch_brings_and_tokenizes_the_othe
         return search_document(article_id, title, body)
 
     monkeypatch.setattr(loads_module, "search_document", tokenize)
-    outcome = BatchOutcome(articles=((qwen, "json"), (ernie, "json")), searched=(brought,))
+    outcome = BatchOutcome(
+        articles=((qwen, "json"), (ernie, "json")), rows=ArticleRows.of(documents=[brought])
+    )
     with connect(warehouse) as con:
         load_outcomes(con, "run-1", NOW, outcome)
         assert found(con, "brought") == ["qwen"] and found(con, "Qwen") == []

@@ -466,6 +466,7 @@ def test_sentences_lose_their_key_and_keep_their_rows(tmp_path: Path) -> None:
     # Migration 020, on a file made before it: article_sentences held a primary key whose index grew with
     # the history. A lake never had one (tests/warehouse's lake runs apply 020 to its keyless table).
     from transform.analysis import ArticleAnalysis
+    from transform.article_rows import ArticleRows
 
     done = raw("a", "done")
     article = article_for(done)
@@ -473,7 +474,10 @@ def test_sentences_lose_their_key_and_keep_their_rows(tmp_path: Path) -> None:
         store_raw_documents(con, raw_rows([done], "run-1"))
         analysis = ArticleAnalysis(article.article_id, ("First one.", "Second one."), (), ())
         load_outcomes(
-            con, "run-1", NOW, BatchOutcome(articles=((article, "plain-text"),), analyses=(analysis,))
+            con,
+            "run-1",
+            NOW,
+            BatchOutcome(articles=((article, "plain-text"),), rows=ArticleRows.of([analysis])),
         )
         # As the file had it before migration 020.
         con.execute("CREATE TABLE keyed AS SELECT * FROM article_sentences")
