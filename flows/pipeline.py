@@ -375,8 +375,42 @@ def _evidence_here(articles: Sequence[Article]) -> Evidence:
         {article_id: (sig, shingles) for article_id, sig, shingles in signed},
         {feature.article_id: feature for feature in features},
         warnings,
-        ArticleRows.of(analyses, _search_documents(articles)),
+        _rows_of(articles, analyses, warnings),
     )
+
+
+def _rows_of(
+    articles: Sequence[Article], analyses: Sequence[ArticleAnalysis], warnings: list[str]
+) -> ArticleRows:
+    """The analysis and index rows of the articles, built here rather than in the load. An article whose
+    rows Arrow refuses (text it cannot encode) loses them alone: its analysis rows, with a warning; its
+    index entry, which the load builds again and, failing there too, rejects the article (the batch split
+    down to it), as when the load built every article's rows."""
+    documents = _search_documents(articles)
+    try:
+        return ArticleRows.of(analyses, documents)
+    except Exception:  # some article's rows: found one by one below, as rare as such text is
+        pass
+    uris = {article.article_id: article.uri for article in articles}
+    kept: list[ArticleAnalysis] = []
+    for analysis in analyses:
+        if (error := _refusal([analysis])) is None:
+            kept.append(analysis)
+        else:
+            name = uris[analysis.article_id]
+            warnings.append(f"analysis failed for {name}: {type(error).__name__}: {str(error)[:200]}")
+    return ArticleRows.of(kept, [d for d in documents if _refusal(documents=[d]) is None])
+
+
+def _refusal(
+    analyses: Sequence[ArticleAnalysis] = (), documents: Sequence[SearchDocument] = ()
+) -> Exception | None:
+    """Why Arrow refuses the rows of these records, or None."""
+    try:
+        ArticleRows.of(analyses, documents)
+    except Exception as error:
+        return error
+    return None
 
 
 def _search_documents(articles: Sequence[Article]) -> list[SearchDocument]:

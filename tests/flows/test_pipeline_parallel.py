@@ -3,6 +3,7 @@ process behind (flows/pipeline.py: map_chunks)."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import multiprocessing
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from tests.faults.conftest import write_news
 from transform.analysis import Findings, find_in_sentences
 from transform.article_rows import ArticleRows
 from transform.records import RawDocument
-from transform.search_terms import search_document
+from transform.search_terms import SearchDocument, search_document
 from warehouse.connection import connect
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
@@ -94,6 +95,42 @@ def test_an_article_whose_sentences_cannot_be_read_loses_that_work_only(
     assert evidence.warnings == [
         f"analysis and story evidence failed for {broken.uri}: ValueError: unreadable"
     ]
+
+
+def test_an_article_whose_rows_arrow_refuses_loses_those_rows_only(
+    documents: list[RawDocument], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The workers build the load's rows (Arrow tables), which cannot hold text Python's str can (a lone
+    # surrogate). One article's such text must cost that article's rows, not the batch's evidence.
+    articles = [article for article, _ in pipeline.extract_and_clean(documents, workers=1).articles]
+    bodies = [a.body for a in articles]
+    odd_sentence, odd_term = [a for a in articles if bodies.count(a.body) == 1][:2]  # not copies
+
+    def reading(body: str, title: str | None = None) -> Findings:
+        found = find_in_sentences(body, title)
+        if body != odd_sentence.body:
+            return found
+        first = dataclasses.replace(found.body[0], text=found.body[0].text + "\ud800")
+        return dataclasses.replace(found, body=(first, *found.body[1:]))
+
+    def tokenizing(article_id: str, title: str | None, body: str) -> SearchDocument:
+        entry = search_document(article_id, title, body)
+        return (
+            dataclasses.replace(entry, terms=(("\udc80", 1),)) if article_id == odd_term.article_id else entry
+        )
+
+    monkeypatch.setattr(pipeline, "find_in_sentences", reading)
+    monkeypatch.setattr(pipeline, "search_document", tokenizing)
+    evidence = pipeline.gather_evidence(articles, workers=1)
+    everyone = {a.article_id for a in articles}
+    assert set(evidence.rows.sentences["article_id"].to_pylist()) == everyone - {odd_sentence.article_id}
+    assert evidence.features[odd_sentence.article_id].terms  # its story evidence is untouched
+    assert [w.split(": ")[:2] for w in evidence.warnings] == [
+        [f"analysis failed for {odd_sentence.uri}", "UnicodeEncodeError"]
+    ]
+    # The entry the load cannot take either is left to the load, which tokenizes it again (and, should
+    # that fail too, rejects the article alone: tests/warehouse/test_search_index.py).
+    assert evidence.rows.indexed() == everyone - {odd_term.article_id}
 
 
 def _frozen_in_worker(items: Sequence[int]) -> list[int]:
