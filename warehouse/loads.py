@@ -248,13 +248,16 @@ def load_outcomes(
         if articles:
             insert_rows(connection, "articles", _article_rows(articles, now, run_id))
             insert_rows(connection, "cleaning_changes", _cleaning_rows([a for a, _ in articles]))
-            indexed = rows.indexed() & {a.article_id for a, _ in articles}
+            batch, indexed = {a.article_id for a, _ in articles}, rows.indexed()
             tokenized = [
                 search_document(a.article_id, a.title, a.body)
                 for a, _ in articles
                 if a.article_id not in indexed
             ]
-            insert_index_rows(connection, rows.only(indexed) + ArticleRows.of(documents=tokenized))
+            # Deduplication kept the batch's rows alone (`Deduplicated.rows`): filtered again only when an
+            # outcome brings entries of other articles.
+            index_rows = rows if indexed <= batch else rows.only(batch)
+            insert_index_rows(connection, index_rows + ArticleRows.of(documents=tokenized))
         _insert_versions(connection, [first_version(a) for a, _ in articles], versions, now, run_id)
         _insert_analyses(connection, rows)
         if line_keys:
