@@ -322,6 +322,31 @@ def test_the_analysts_and_spokespeople_quoted_are_not_the_event_s_names() -> Non
     assert {"noor", "hadid", "keystone"} <= commentator_names(sentences(firm), german=False)
 
 
+def test_a_minister_quoted_on_two_events_does_not_join_them() -> None:
+    # A region's minister comments on a court's ruling and on a factory the next morning: the only names
+    # the two reports share are hers and her region's, written in the sentences that quote her.
+    ruling = (
+        "The constitutional court in Brenna struck down the Lauter region's river toll on Tuesday. "
+        "Judges said the toll charged barges twice for one passage. "
+        '"We will read the judgment carefully," said Lauter\'s transport minister Ilse Marta Varga.'
+    )
+    plant = (
+        "Corvane Motors will build a 900-job battery plant outside Ostmark, the company said. "
+        "Production is due to start in 2029. "
+        "Lauter economy minister Ilse Marta Varga called the plant a vote of confidence in the region."
+    )
+    assert {"ilse", "marta", "varga"} <= commentator_names(sentences(ruling), german=False)
+    a = story_features("a", ruling, T0, title="Court strikes down Lauter river toll")
+    b = story_features("b", plant, T0 + timedelta(hours=15), title="Corvane picks Ostmark for battery plant")
+    assert not {"ilse", "marta", "varga"} & (a.names | b.names)
+    assert similarity(a, b, weights_for([a, b])) < StoryRules().threshold
+    # A minister the article is about is in its headline, and keeps her name.
+    resigns = story_features(
+        "c", "Lauter's transport minister Ilse Varga resigned on Friday.", T0, title="Ilse Varga resigns"
+    )
+    assert {"ilse", "varga"} <= resigns.names
+
+
 def test_previews_in_chinese_and_korean_by_the_weekday_or_tomorrow_and_deals_in_final_talks() -> None:
     # T0 is a Tuesday: Thursday (周四) and tomorrow (내일) are ahead, though the lead says the
     # announcement was made ("表示", "밝혔다").
