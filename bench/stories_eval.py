@@ -37,6 +37,7 @@ STORY_SETS = {
     "stories_blind3": CHECK,
     "stories_blind4": CHECK,
     "stories_blind5": CHECK,
+    "stories_blind6": CHECK,
     "stories_dev2": DEVELOPMENT,
     "stories_dev3": DEVELOPMENT,
     "stories_dev4": DEVELOPMENT,
