@@ -324,7 +324,7 @@ def test_the_analysts_and_spokespeople_quoted_are_not_the_event_s_names() -> Non
 
 def test_a_minister_quoted_on_two_events_does_not_join_them() -> None:
     # A region's minister comments on a court's ruling and on a factory the next morning: the only names
-    # the two reports share are hers and her region's, written in the sentences that quote her.
+    # the two reports share are hers and her region's, and she is named only where she is quoted.
     ruling = (
         "The constitutional court in Brenna struck down the Lauter region's river toll on Tuesday. "
         "Judges said the toll charged barges twice for one passage. "
