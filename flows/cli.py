@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shlex
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -667,7 +668,8 @@ def stories(
 ) -> None:
     """List stories, latest first, each with its articles: the headline, when it was seen, how many
     articles from how many outlets, languages and top entities, then each article (outlet, date, title,
-    URL) in the order they appeared.
+    URL) in the order they appeared, and under each that joined, what it shares with the article it was
+    matched with (or that it is a near-copy of it).
 
     A story is latest by its latest article (publication time, or load time when undated). The headline
     is the title of the story's most central report (see `newsetl sql "FROM data_dictionary WHERE
@@ -716,12 +718,30 @@ def story_lines(story: StorySummary) -> list[str]:
     if continued:
         lines.append(f"  continues story {', '.join(continued)}, which reached the size limit")
     width = max((len(a.outlet) for a in story.articles), default=0)
+    listed = {a.article_id: a for a in story.articles}
+    # An article is named by its outlet and day, or by its URL where another of the story shares both.
+    named_by = Counter((a.outlet, _day(a)) for a in story.articles)
     for article in story.articles:
-        day = f"{article.published_at:%Y-%m-%d}" if article.published_at else "undated"
+        day = _day(article)
         title = " ".join(article.title.split()) if article.title else _untitled(article)
         how = "  (joined on content alone: no date to go by)" if article.joined_undated else ""
         lines.append(f"    {article.outlet:<{width}}  {day:<10}  {title}  {article.url}{how}")
+        # Why it is in the story: what it shares with the article it was matched with when it joined.
+        matched = listed.get(article.matched_article_id or "")
+        with_whom = "an earlier article"
+        if matched and named_by[matched.outlet, _day(matched)] > 1:
+            with_whom = matched.url
+        elif matched:
+            with_whom = f"the {matched.outlet} article ({_day(matched)})"
+        if article.near_copy:
+            lines.append(f"    {'':<{width}}  a near-copy of {with_whom}")
+        elif article.joined_on:
+            lines.append(f"    {'':<{width}}  joined {with_whom} on: {', '.join(article.joined_on)}")
     return lines
+
+
+def _day(article: StoryArticle) -> str:
+    return f"{article.published_at:%Y-%m-%d}" if article.published_at else "undated"
 
 
 def _untitled(article: StoryArticle | None, words: int = 12) -> str:

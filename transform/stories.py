@@ -769,6 +769,32 @@ def _shared_evidence(a: _Prepared, b: _Prepared, weights: Weights, rules: StoryR
     }
 
 
+def joined_on(a: StoryFeatures, b: StoryFeatures, most: int = 10) -> tuple[str, ...]:
+    """The evidence two articles of one story share, for people reading why they were joined: watched
+    entities, names, figures (as written in the text: "8.5%", "CNY 1.892e+11", "12 km"), then headline
+    words; at most `most`, then "...". Figures count when written alike, as `_shared_evidence` has them."""
+    names = a.names & b.names
+    shown = [
+        *sorted(a.entities & b.entities),
+        *sorted(names),
+        *(_figure_as_written(key) for key in sorted(a.facts & b.facts)),
+        *sorted((a.headline & b.headline) - names),
+    ]
+    return tuple(shown[:most]) + (("...",) if len(shown) > most else ())
+
+
+def _figure_as_written(key: str) -> str:
+    """A fact key as a reader writes it: "pct:8.5" -> "8.5%", "money:HKD:2.2e+12" -> "HKD 2.2e+12",
+    "qty:km:18" -> "18 km", "date:09-09" -> "09-09", "tally:4-3" -> "4-3", "num:1200" -> "1200"."""
+    kind, _, rest = key.partition(":")
+    if kind == "pct":
+        return f"{rest}%"
+    if kind in ("money", "qty"):
+        unit, _, value = rest.partition(":")
+        return f"{unit} {value}" if kind == "money" else f"{value} {unit}"
+    return rest or key
+
+
 def _met_on_own_evidence(
     article: _Prepared, near: Mapping[str, tuple[_Prepared, Mapping[str, float]]], rules: StoryRules
 ) -> set[str]:

@@ -10,14 +10,16 @@ follows what is shown, not the history (bench/story_summaries.py has the figures
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 
 import duckdb
 import pyarrow as pa
 
+from transform.stories import joined_on
 from transform.story_changes import StoryChange
 from warehouse.batches import registered
+from warehouse.queries import story_candidates
 
 # The most stories one listing returns (the CLI's --limit is checked against it).
 MAX_STORIES = 1000
@@ -78,6 +80,11 @@ class StoryArticle:
     joined_undated: bool = False
     # Its story continues this one, which had reached the size limit (StoryAssignment.overflow_of).
     continues_story: str | None = None
+    # The article of the story it was matched with when it joined (None: it started the story), whether
+    # it joined as a near-copy of that article, and the evidence the two share (`joined_on`).
+    matched_article_id: str | None = None
+    near_copy: bool = False
+    joined_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +145,11 @@ SELECT s.story_id, a.article_id,
             ELSE a.source END AS outlet,
        a.published_at, a.title, a.canonical_url, a.language,
        CASE WHEN nullif(trim(a.title), '') IS NULL THEN left(a.body, 200) END AS opening,
-       coalesce(s.undated, false) AS joined_undated, s.continues_story
+       coalesce(s.undated, false) AS joined_undated, s.continues_story, s.matched_article_id,
+       EXISTS (
+           SELECT 1 FROM near_duplicates AS n
+           WHERE n.article_id = s.article_id AND n.matched_article_id = s.matched_article_id
+       ) AS near_copy
 FROM story_articles AS s
 JOIN articles AS a ON a.article_id = s.article_id
 WHERE s.story_id IN (SELECT unnest($ids))
@@ -200,6 +211,7 @@ def _summaries(
         for story_id, article_id, outlet, published_at, *rest in rows:
             published = published_at.astimezone(UTC) if published_at else None
             articles.setdefault(story_id, []).append(StoryArticle(article_id, outlet, published, *rest))
+        articles = _with_evidence(connection, articles)
     summaries = {}
     for row in connection.execute(_SUMMARIES, {"ids": list(ids)}).fetchall():
         story_id, headline, first_seen, last_seen, article_count, outlet_count = row[:6]
@@ -216,3 +228,21 @@ def _summaries(
             tuple(articles.get(story_id, ())),
         )
     return summaries
+
+
+def _with_evidence(
+    connection: duckdb.DuckDBPyConnection, articles: dict[str, list[StoryArticle]]
+) -> dict[str, list[StoryArticle]]:
+    """The articles, each that joined its story on evidence with what it shares with the article it was
+    matched with (a near-copy shares everything: nothing is listed for it)."""
+    joined = [a for listed in articles.values() for a in listed if a.matched_article_id and not a.near_copy]
+    ids = sorted({a.article_id for a in joined} | {a.matched_article_id or "" for a in joined})
+    features = {found.article_id: found for found, _ in story_candidates(connection, ids)}
+
+    def explained(article: StoryArticle) -> StoryArticle:
+        own, matched = features.get(article.article_id), features.get(article.matched_article_id or "")
+        if article.near_copy or own is None or matched is None:
+            return article
+        return replace(article, joined_on=joined_on(own, matched))
+
+    return {story_id: [explained(a) for a in listed] for story_id, listed in articles.items()}

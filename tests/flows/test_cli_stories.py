@@ -3,6 +3,7 @@ through the locked connection; --since and --limit; clear errors."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -134,3 +135,83 @@ def test_an_untitled_article_goes_by_its_first_twelve_words() -> None:
     lines = story_lines(story)
     assert lines[0] == expected
     assert lines[-1] == f"    files  undated     {expected}  file:///in/x.txt"
+
+
+def test_each_article_that_joined_says_what_it_shares_with_the_article_it_was_matched_with(
+    tmp_path: Path,
+) -> None:
+    from tests.warehouse.stories_history import article, assign, batch, day
+    from transform.near_duplicates import NearDuplicate
+    from transform.stories import StoryFeatures
+    from warehouse.connection import connect
+    from warehouse.loads import load_outcomes
+
+    first = article("e1", "https://www.meridianwire.example/atlas", "Alibaba launches Qwen Atlas", day(4, 1))
+    joined = article(
+        "e2", "https://www.eastbrief.example/atlas", "Qwen Atlas launch lifts Alibaba", day(4, 1, 11)
+    )
+    copy = article("e3", "https://www.pacificcircuit.example/atlas", "Alibaba launches Qwen Atlas", day(4, 2))
+
+    def evidence(article_id: str, names: set[str], facts: set[str], headline: set[str]) -> StoryFeatures:
+        return StoryFeatures(
+            article_id,
+            day(4, 1),
+            frozenset({"Alibaba"}),
+            frozenset(facts),
+            {},
+            frozenset(names),
+            frozenset(headline),
+        )
+
+    outcome = dataclasses.replace(
+        batch(
+            [first, joined, copy],
+            [assign("e1", "e1"), assign("e2", "e1", "e1"), assign("e3", "e1", "e1")],
+        ),
+        story_features=(
+            evidence("e1", {"qwen", "atlas", "hangzhou"}, {"pct:8.5", "qty:km:12"}, {"launch", "qwen"}),
+            evidence("e2", {"qwen", "atlas"}, {"pct:8.5", "qty:km:12", "date:04-01"}, {"launch", "lifts"}),
+            evidence("e3", {"qwen", "atlas", "hangzhou"}, {"pct:8.5", "qty:km:12"}, {"launch", "qwen"}),
+        ),
+        near_duplicates=(NearDuplicate("e3", "e1", "e1", 0.93, 0.95),),
+    )
+    db = tmp_path / "w.duckdb"
+    with connect(db) as connection:
+        load_outcomes(connection, "r1", day(4, 3), outcome)
+
+    result = invoke("stories", "--db", str(db))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    # The story's first article started it: nothing to say. The second joined it on the evidence both
+    # hold (watched entities, names, figures as written, headline words); the third copies the first.
+    assert [line.strip() for line in lines if line.startswith("      ")] == [
+        "joined the www.meridianwire.example article (2025-04-01) on: "
+        "Alibaba, atlas, qwen, 8.5%, 12 km, launch",
+        "a near-copy of the www.meridianwire.example article (2025-04-01)",
+    ]
+    assert lines.index(next(line for line in lines if "joined the" in line)) == (
+        lines.index(next(line for line in lines if "eastbrief.example/atlas" in line)) + 1
+    )
+
+
+def test_an_article_matched_with_one_of_the_same_outlet_and_day_is_named_by_its_url() -> None:
+    from flows.cli import story_lines
+    from warehouse.stories import StoryArticle, StorySummary
+
+    at = datetime(2025, 2, 13, tzinfo=UTC)
+    full = StoryArticle("f", "files", None, "Huawei trains on Ascend", "file:///in/full.txt", "en")
+    cut = StoryArticle(
+        "c",
+        "files",
+        None,
+        "Huawei trains on Ascend",
+        "file:///in/cut.txt",
+        "en",
+        None,
+        False,
+        None,
+        "f",
+        True,
+    )
+    story = StorySummary("f", "Huawei trains on Ascend", at, at, 2, 1, ("files",), ("en",), (), (full, cut))
+    assert story_lines(story)[-1] == "           a near-copy of file:///in/full.txt"

@@ -9,6 +9,7 @@ from transform.stories import (
     StoryRules,
     assign_stories,
     counted,
+    joined_on,
     similarity,
     story_features,
     weights_for,
@@ -258,3 +259,32 @@ def test_evidence_read_back_without_its_script_is_judged_as_written() -> None:
     as_written = similarity(zh, en, weights)
     assert similarity(replace(zh, script=""), en, weights) == as_written
     assert similarity(replace(zh, script="latin"), en, weights) != as_written  # the script counts here
+
+
+def test_joined_on_lists_what_two_articles_share_as_a_reader_writes_it() -> None:
+    a = StoryFeatures(
+        "a",
+        T0,
+        frozenset({"Alibaba", "Apple"}),
+        frozenset({"money:HKD:2.2e+12", "tally:4-3", "num:1200"}),
+        names=frozenset({"qwen", "atlas"}),
+        headline=frozenset({"qwen", "deal"}),
+    )
+    b = StoryFeatures(
+        "b",
+        T0,
+        frozenset({"Alibaba"}),
+        frozenset({"money:HKD:2.2e+12", "tally:4-3", "num:1200", "pct:3"}),
+        names=frozenset({"qwen"}),
+        headline=frozenset({"qwen", "deal", "signed"}),
+    )
+    # Entities, names, figures as written, then headline words that are not names already.
+    assert joined_on(a, b) == ("Alibaba", "qwen", "HKD 2.2e+12", "1200", "4-3", "deal")
+    assert joined_on(a, b, most=2) == ("Alibaba", "qwen", "...")
+    assert (
+        joined_on(
+            a,
+            replace(b, entities=frozenset(), facts=frozenset(), names=frozenset(), headline=frozenset()),
+        )
+        == ()
+    )
