@@ -727,7 +727,9 @@ _PREVIEW_HEADLINE = re.compile(
 )
 _INFINITIVE_HEADLINE = re.compile(
     # Japanese "発表へ" (to announce) ends a headline or its first clause ("発表へ　新チップ搭載が焦点").
-    r"\b(?:to|will|soll|sollen|wird|werden)\s+[^\W\d_]{2,}|将|拟|即将|予定|へ(?:\s|$)|예정|"
+    # "计划明日发射" (plans to launch tomorrow): the verb, not the noun that ends a phrase ("投资计划").
+    r"\b(?:to|will|soll|sollen|wird|werden)\s+[^\W\d_]{2,}|将|拟|计划(?![\s\uff0c\u3002\u3001的]|$)|即将|予定|"
+    r"へ(?:\s|$)|예정|"
     # A deal or a decision not yet made: "nears a deal", "in talks to buy", "close to agreement"
     r"\b(?:nears?|in talks|close to|sources say)\b",
     re.IGNORECASE,
@@ -798,7 +800,8 @@ _FUTURE = re.compile(
     r"\b(?:will|is expected|are expected|expects?|(?<!had )(?<!had not )(?<!than )(?<!than-)(?<!as )expected|"
     r"is set to|are set to|is due|are due|"
     r"is likely|are likely|likely to|is scheduled|are scheduled|plans to|ahead of|tomorrow|"
-    r"leaked|leaks|rumou?red|speculat\w*|wird|werden|soll|sollen|erwartet)\b|将|预计|即将|予定|見込|예정|"
+    r"leaked|leaks|rumou?red|speculat\w*|wird|werden|soll|sollen|erwartet)\b|将|预计|计划(?![\s\uff0c\u3002\u3001的]|$)|即将|"
+    r"予定|見込|예정|"
     r"오는\s?\d",  # Korean "오는 23일": on the coming 23rd
     re.IGNORECASE,
 )
@@ -836,6 +839,9 @@ class PreviewSigns:
     # The headline and the lead both put the event on a day of the next two weeks ("set Thursday strike",
     # "4日に発表へ"): the announcement of a one-off event to come is its preview, said as done or not.
     pinned: bool = False
+    # The headline puts its event, still to come, on a day of the next two weeks ("Court to rule on
+    # Wednesday", "Urteil soll am Mittwoch fallen"), where the lead may only set the scene.
+    near: bool = False
 
     @property
     def score(self) -> float:
@@ -843,6 +849,7 @@ class PreviewSigns:
             (2.5 if self.headline else 0.0)
             + (1.0 if self.infinitive else 0.0)
             + (1.0 if self.ahead else 0.0)
+            + (0.5 if self.near else 0.0)
             + (1.5 if self.lead_ahead else 0.0)
             + (1.0 if self.future >= 0.5 else 0.0)
             + (1.0 if self.expectation >= 2 else 0.0)
@@ -890,6 +897,7 @@ def preview_signs(title: str | None, text: str, published: datetime | None = Non
         done=done,
         lead_ahead=lead_ahead,
         pinned=pinned,
+        near=infinitive and ahead and _near_day_ahead(title or "", published),
     )
 
 

@@ -322,6 +322,24 @@ def test_the_analysts_and_spokespeople_quoted_are_not_the_event_s_names() -> Non
     assert {"noor", "hadid", "keystone"} <= commentator_names(sentences(firm), german=False)
 
 
+def test_a_headline_putting_its_event_on_a_near_day_to_come_is_a_preview_whatever_its_lead() -> None:
+    # T0 is a Tuesday. The lead sets the scene; the day ahead is in the headline ("soll", "to", 计划: the
+    # event is still to come) and in a later sentence only.
+    trial = (
+        "Nach 30 Verhandlungstagen geht der Prozess um die Pleite der Brückner Bank in Leipzig zu Ende. "
+        "Das Landgericht will am Donnerstag sein Urteil verkünden, wie ein Sprecher bestätigte."
+    )
+    assert is_preview("Brückner-Prozess: Urteil soll am Donnerstag fallen", trial, T0)
+    vote = "Dock workers in Valby have spent a month in talks over pay. The union ballot closes on Friday."
+    assert is_preview("Valby dock workers to vote on strike on Friday", vote, T0)
+    launch = "记者4日从发射场获悉，天穹二号卫星各项测试进展顺利，计划于3月5日上午择机发射。"  # noqa: RUF001
+    assert is_preview("天穹二号卫星计划明日发射", launch, T0)
+    # A day gone by, or no day at all, is not enough.
+    assert not is_preview("Valby dock workers to vote on strike", vote.replace(" on Friday", ""), T0)
+    done = "记者4日从发射场获悉，天穹二号卫星已于今日发射成功。"  # noqa: RUF001
+    assert not is_preview("天穹二号卫星发射成功", done, T0)
+
+
 def test_a_minister_quoted_on_two_events_does_not_join_them() -> None:
     # A region's minister comments on a court's ruling and on a factory the next morning: the only names
     # the two reports share are hers and her region's, and she is named only where she is quoted.
