@@ -42,6 +42,7 @@ STORY_SETS = {
     "stories_dev3": DEVELOPMENT,
     "stories_dev4": DEVELOPMENT,
     "stories_dev5": DEVELOPMENT,
+    "stories_dev6": DEVELOPMENT,
 }
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
