@@ -771,8 +771,9 @@ def _shared_evidence(a: _Prepared, b: _Prepared, weights: Weights, rules: StoryR
 
 def joined_on(a: StoryFeatures, b: StoryFeatures, most: int = 10) -> tuple[str, ...]:
     """The evidence two articles of one story share, for people reading why they were joined: watched
-    entities, names, figures (as written in the text: "8.5%", "CNY 1.892e+11", "12 km"), then headline
-    words; at most `most`, then "...". Figures count when written alike, as `_shared_evidence` has them."""
+    entities, names, figures (as their keys have them: "8.5%", "CNY 1.892e+11", "12 km"), then headline
+    words; at most `most`, then "...". Figures count when their keys are equal, as `_shared_evidence` has
+    them (8.48% and 8.5%, which joining takes for one figure within rounding, are not listed)."""
     names = a.names & b.names
     shown = [
         *sorted(a.entities & b.entities),
@@ -784,7 +785,7 @@ def joined_on(a: StoryFeatures, b: StoryFeatures, most: int = 10) -> tuple[str, 
 
 
 def _figure_as_written(key: str) -> str:
-    """A fact key as a reader writes it: "pct:8.5" -> "8.5%", "money:HKD:2.2e+12" -> "HKD 2.2e+12",
+    """A fact key as a reader would write it: "pct:8.5" -> "8.5%", "money:HKD:2.2e+12" -> "HKD 2.2e+12",
     "qty:km:18" -> "18 km", "date:09-09" -> "09-09", "tally:4-3" -> "4-3", "num:1200" -> "1200"."""
     kind, _, rest = key.partition(":")
     if kind == "pct":

@@ -183,7 +183,7 @@ def test_each_article_that_joined_says_what_it_shares_with_the_article_it_was_ma
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     # The story's first article started it: nothing to say. The second joined it on the evidence both
-    # hold (watched entities, names, figures as written, headline words); the third copies the first.
+    # hold (watched entities, names, figures, headline words); the third copies the first.
     assert [line.strip() for line in lines if line.startswith("      ")] == [
         "joined the www.meridianwire.example article (2025-04-01) on: "
         "Alibaba, atlas, qwen, 8.5%, 12 km, launch",

@@ -278,7 +278,7 @@ def test_joined_on_lists_what_two_articles_share_as_a_reader_writes_it() -> None
         names=frozenset({"qwen"}),
         headline=frozenset({"qwen", "deal", "signed"}),
     )
-    # Entities, names, figures as written, then headline words that are not names already.
+    # Entities, names, figures as a reader would write them, then headline words that are not names already.
     assert joined_on(a, b) == ("Alibaba", "qwen", "HKD 2.2e+12", "1200", "4-3", "deal")
     assert joined_on(a, b, most=2) == ("Alibaba", "qwen", "...")
     assert (
