@@ -774,12 +774,14 @@ def joined_on(a: StoryFeatures, b: StoryFeatures, most: int = 10) -> tuple[str, 
     entities, names, figures (as their keys have them: "8.5%", "CNY 1.892e+11", "12 km"), then headline
     words; at most `most`, then "...". Figures count when their keys are equal, as `_shared_evidence` has
     them (8.48% and 8.5%, which joining takes for one figure within rounding, are not listed)."""
-    names = a.names & b.names
+    names, entities = a.names & b.names, a.entities & b.entities
+    # A headline word already shown as a name or as a word of an entity ("alibaba" beside "Alibaba").
+    shown_words = names | {word for entity in entities for word in entity.casefold().split()}
     shown = [
-        *sorted(a.entities & b.entities),
+        *sorted(entities),
         *sorted(names),
         *(_figure_as_written(key) for key in sorted(a.facts & b.facts)),
-        *sorted((a.headline & b.headline) - names),
+        *sorted((a.headline & b.headline) - shown_words),
     ]
     return tuple(shown[:most]) + (("...",) if len(shown) > most else ())
 

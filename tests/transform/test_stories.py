@@ -268,7 +268,7 @@ def test_joined_on_lists_what_two_articles_share_as_a_reader_writes_it() -> None
         frozenset({"Alibaba", "Apple"}),
         frozenset({"money:HKD:2.2e+12", "tally:4-3", "num:1200"}),
         names=frozenset({"qwen", "atlas"}),
-        headline=frozenset({"qwen", "deal"}),
+        headline=frozenset({"qwen", "deal", "alibaba"}),
     )
     b = StoryFeatures(
         "b",
@@ -276,9 +276,10 @@ def test_joined_on_lists_what_two_articles_share_as_a_reader_writes_it() -> None
         frozenset({"Alibaba"}),
         frozenset({"money:HKD:2.2e+12", "tally:4-3", "num:1200", "pct:3"}),
         names=frozenset({"qwen"}),
-        headline=frozenset({"qwen", "deal", "signed"}),
+        headline=frozenset({"qwen", "deal", "signed", "alibaba"}),
     )
-    # Entities, names, figures as a reader would write them, then headline words that are not names already.
+    # Entities, names, figures as a reader would write them, then headline words not shown already
+    # ("alibaba" is the entity's).
     assert joined_on(a, b) == ("Alibaba", "qwen", "HKD 2.2e+12", "1200", "4-3", "deal")
     assert joined_on(a, b, most=2) == ("Alibaba", "qwen", "...")
     assert (
