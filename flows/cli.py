@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shlex
-from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -33,7 +32,6 @@ if TYPE_CHECKING:
     from extract.http import FetchResult
     from flows.ingest import IngestSummary
     from warehouse.health import SourceHealth
-    from warehouse.stories import StoryArticle, StorySummary
 
 app = typer.Typer(
     name="newsetl",
@@ -680,6 +678,7 @@ def stories(
     """
     import duckdb
 
+    from flows.story_text import story_lines
     from warehouse.connection import WarehouseError, connect_locked
     from warehouse.stories import MAX_STORIES, list_stories
 
@@ -700,61 +699,6 @@ def stories(
             typer.echo()
         for line in story_lines(story):
             typer.echo(line)
-
-
-def story_lines(story: StorySummary) -> list[str]:
-    """A story as plain lines: headline, its figures, then one line per article, columns aligned."""
-    first, last = f"{story.first_seen:%Y-%m-%d}", f"{story.last_seen:%Y-%m-%d}"
-    articles = _count(story.article_count, "article")
-    lines = [
-        story.headline or _untitled(story.articles[0] if story.articles else None),
-        f"  story {story.story_id}",
-        f"  seen {first if first == last else f'{first} to {last}'}, {articles} from "
-        f"{_count(story.outlet_count, 'outlet')}: {', '.join(story.outlets)}",
-        f"  languages: {', '.join(story.languages) or 'unknown'}",
-        f"  entities: {', '.join(story.top_entities) or 'none watched'}",
-    ]
-    continued = sorted({a.continues_story for a in story.articles if a.continues_story})
-    if continued:
-        lines.append(f"  continues story {', '.join(continued)}, which reached the size limit")
-    width = max((len(a.outlet) for a in story.articles), default=0)
-    listed = {a.article_id: a for a in story.articles}
-    # An article is named by its outlet and day, or by its URL where another of the story shares both.
-    named_by = Counter((a.outlet, _day(a)) for a in story.articles)
-    for article in story.articles:
-        day = _day(article)
-        title = " ".join(article.title.split()) if article.title else _untitled(article)
-        how = "  (joined on content alone: no date to go by)" if article.joined_undated else ""
-        lines.append(f"    {article.outlet:<{width}}  {day:<10}  {title}  {article.url}{how}")
-        # Why it is in the story: what it shares with the article it was matched with when it joined.
-        matched = listed.get(article.matched_article_id or "")
-        with_whom = "an earlier article"
-        if matched and named_by[matched.outlet, _day(matched)] > 1:
-            with_whom = matched.url
-        elif matched:
-            with_whom = f"the {matched.outlet} article ({_day(matched)})"
-        if article.near_copy:
-            lines.append(f"    {'':<{width}}  a near-copy of {with_whom}")
-        elif article.joined_on:
-            lines.append(f"    {'':<{width}}  joined {with_whom} on: {', '.join(article.joined_on)}")
-    return lines
-
-
-def _day(article: StoryArticle) -> str:
-    return f"{article.published_at:%Y-%m-%d}" if article.published_at else "undated"
-
-
-def _untitled(article: StoryArticle | None, words: int = 12) -> str:
-    """An article without a title, by its first words: (untitled: "Baidu said on Thursday ...")."""
-    opening = (article.opening or "").split() if article else []
-    if not opening:
-        return "(untitled)"
-    more = " ..." if len(opening) > words else ""
-    return f'(untitled: "{" ".join(opening[:words])}{more}")'
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 server_app = typer.Typer(

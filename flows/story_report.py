@@ -2,29 +2,40 @@
 markdown table on the flow run's page in the Prefect UI.
 
 It reads what the run recorded in `story_changes` (warehouse.stories.run_stories), so it shows what was
-loaded. It never fails the run: the run's data is committed before it, and a report that cannot be made
+loaded. Under the table, the run's stories of more than one article are listed as `newsetl stories` lists
+them: each article, and what it shares with the article it joined (a wrong join shows what glued it).
+
+It never fails the run: the run's data is committed before it, and a report that cannot be made
 is a failed task run and a warning in the log.
 """
 
 from __future__ import annotations
 
+import re
+
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
+from flows.story_text import story_lines
 from warehouse.connection import Warehouse, connect
 from warehouse.stories import RunStories, run_stories
 
 ARTIFACT_KEY = "run-stories"
 # Stories shown in the table, most articles added first; the rest are counted under it.
 SHOWN_STORIES = 50
+# Stories of the table listed with their articles under it: the first of those with two articles or more,
+# and no more than this many articles (a larger story's lines would bury the rest; `newsetl stories`
+# lists it whole).
+LISTED_STORIES = 10
+LISTED_MAX_ARTICLES = 50
 
 
 @task(cache_policy=NONE)
 def stories_of_this_run(db: Warehouse, run_id: str) -> str:
     """Publish the run's stories as a markdown artifact (key `run-stories`); returns its markdown."""
     with connect(db, read_only=True, run_reads=True) as connection:
-        stories = run_stories(connection, run_id, SHOWN_STORIES)
+        stories = run_stories(connection, run_id, SHOWN_STORIES, LISTED_STORIES, LISTED_MAX_ARTICLES)
     markdown = story_report(stories, run_id)
     create_markdown_artifact(
         markdown, key=ARTIFACT_KEY, description="Stories that gained articles in this run"
@@ -33,7 +44,8 @@ def stories_of_this_run(db: Warehouse, run_id: str) -> str:
 
 
 def story_report(run: RunStories, run_id: str) -> str:
-    """Markdown: a line of totals, then one row per story shown (most articles added first)."""
+    """Markdown: a line of totals, one row per story shown (most articles added first), then the stories
+    that came with their articles, as plain lines in a code block."""
     if not run.changed:
         return "# Stories of this run\n\nNo story gained articles in this run."
     lines = [
@@ -61,7 +73,34 @@ def story_report(run: RunStories, run_id: str) -> str:
             f"... and {rest} more {_plural(rest, 'story', 'stories')}: every one is in the `story_changes` "
             f"table under run_id `{run_id}`.",
         ]
+    listed = [run_story.story for run_story in run.stories if run_story.story.articles]
+    if listed:
+        text = [
+            line
+            for index, story in enumerate(listed)
+            for line in ([""] if index else []) + story_lines(story)
+        ]
+        fence = _fence(text)
+        lines += [
+            "",
+            "## What joined",
+            "",
+            f"{_plural(len(listed), 'The story', f'The {len(listed)} stories')} above with two to "
+            f"{LISTED_MAX_ARTICLES} articles (at most {LISTED_STORIES}), as `newsetl stories` lists them: "
+            "each article, and what it shares with the article it joined.",
+            "",
+            fence,
+            *text,
+            fence,
+        ]
     return "\n".join(lines)
+
+
+def _fence(text: list[str]) -> str:
+    """A code fence longer than any run of backticks in `text`, which a title could hold and end a
+    shorter fence with."""
+    longest = max((len(run) for line in text for run in re.findall("`+", line)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def _cell(text: str) -> str:

@@ -183,13 +183,26 @@ def list_stories(
     return [stories[story_id] for story_id in ids]
 
 
-def run_stories(connection: duckdb.DuckDBPyConnection, run_id: str, limit: int = 50) -> RunStories:
+def run_stories(
+    connection: duckdb.DuckDBPyConnection,
+    run_id: str,
+    limit: int = 50,
+    with_articles: int = 0,
+    max_articles: int = 50,
+) -> RunStories:
     """The stories `run_id` changed: the `limit` that gained most articles (each as it stands now), and
-    the run's totals."""
+    the run's totals. The first `with_articles` of them that hold two to `max_articles` articles come with
+    their articles, as `list_stories` gives them; the others without."""
     changes = connection.execute(_RUN_CHANGES, {"run_id": run_id, "limit": limit}).fetchall()
     if not changes:
         return RunStories((), 0, 0, 0)
     stories = _summaries(connection, [row[0] for row in changes], with_articles=False)
+    listed = [
+        story_id
+        for story_id, *_ in changes
+        if story_id in stories and 2 <= stories[story_id].article_count <= max_articles
+    ][:with_articles]
+    stories |= _summaries(connection, listed, with_articles=True)
     shown = tuple(
         RunStory(change, int(count), stories[story_id])
         for story_id, change, count, *_ in changes

@@ -124,7 +124,7 @@ def test_stories_says_who_joined_without_a_date_and_which_full_story_a_story_con
 
 
 def test_an_untitled_article_goes_by_its_first_twelve_words() -> None:
-    from flows.cli import story_lines
+    from flows.story_text import story_lines
     from warehouse.stories import StoryArticle, StorySummary
 
     words = " ".join(f"w{i}" for i in range(1, 30))
@@ -195,7 +195,7 @@ def test_each_article_that_joined_says_what_it_shares_with_the_article_it_was_ma
 
 
 def test_an_article_matched_with_one_of_the_same_outlet_and_day_is_named_by_its_url() -> None:
-    from flows.cli import story_lines
+    from flows.story_text import story_lines
     from warehouse.stories import StoryArticle, StorySummary
 
     at = datetime(2025, 2, 13, tzinfo=UTC)

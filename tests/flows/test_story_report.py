@@ -15,7 +15,7 @@ from flows.ingest import ingest
 from flows.story_report import ARTIFACT_KEY, story_report
 from tests.flows.test_dedup_flow import paragraph
 from warehouse.connection import connect
-from warehouse.stories import RunStories, RunStory, StorySummary
+from warehouse.stories import RunStories, RunStory, StoryArticle, StorySummary
 
 
 def stories_of_run(run_id: str) -> list[str]:
@@ -46,6 +46,7 @@ def test_each_run_publishes_the_stories_it_started_or_grew(tmp_path: Path, db_pa
     assert markdown.startswith("# Stories of this run\n\n2 stories gained 2 articles: 2 new, 0 grown.\n")
     assert "| Cut short | created | 1 | 1 | 1 |" in markdown
     assert "| Unrelated | created | 1 | 1 | 1 |" in markdown
+    assert "## What joined" not in markdown  # no story of more than one article yet
     assert changes(db_path, one.run_id) == [("created", 1), ("created", 1)]
 
     second = tmp_path / "run2"
@@ -57,6 +58,13 @@ def test_each_run_publishes_the_stories_it_started_or_grew(tmp_path: Path, db_pa
     assert "1 story gained 1 article: 0 new, 1 grown." in markdown
     assert "| Cut short | grew | 1 | 2 | 1 |" in markdown
     assert "Unrelated" not in markdown
+    # Under the table, the story with its two articles, and why the new one is in it.
+    listed = markdown.split("\n## What joined\n", 1)[1]
+    assert "\n```\nCut short\n  story " in listed
+    [cut, full, why] = [line.strip() for line in listed.splitlines() if "txt" in line]
+    assert cut.endswith("cut.txt") and full.endswith("full.txt")
+    assert why.startswith("a near-copy of file://") and why.endswith("cut.txt")
+    assert listed.endswith("\n```")
     assert changes(db_path, two.run_id) == [("grew", 1)]
 
     again = ingest([str(second)], db=str(db_path))
@@ -104,3 +112,31 @@ def test_the_table_shows_the_first_stories_and_counts_the_rest() -> None:
     assert markdown.endswith(
         "... and 3 more stories: every one is in the `story_changes` table under run_id `run-1`."
     )
+
+
+def test_the_stories_listed_under_the_table_are_those_that_came_with_their_articles() -> None:
+    at = datetime(2025, 2, 13, 8, tzinfo=UTC)
+    first = StoryArticle("a1", "a.example", at, "Qwen ```fenced``` deal", "https://a.example/1", "en")
+    joined = StoryArticle(
+        "a2", "b.example", at, "Qwen deal, told again", "https://b.example/2", "en",
+        matched_article_id="a1", joined_on=("Alibaba", "qwen", "8.5%"),
+    )  # fmt: skip
+
+    def story(story_id: str, articles: tuple[StoryArticle, ...]) -> StorySummary:
+        return StorySummary(
+            story_id, "Qwen deal", at, at, 2, 2, ("a.example", "b.example"), ("en",), (), articles
+        )
+
+    run = RunStories(
+        (RunStory("grew", 1, story("s1", (first, joined))), RunStory("grew", 1, story("s2", ()))),
+        changed=2,
+        created=0,
+        articles_added=2,
+    )
+    listed = story_report(run, "run-1").split("\n## What joined\n", 1)[1]
+    assert listed.startswith("\nThe story above with two to 50 articles (at most 10), as `newsetl stories`")
+    # A title's backticks cannot close the block: the fence is longer than any run of them.
+    assert "\n````\nQwen deal\n  story s1\n" in listed and listed.endswith("\n````")
+    assert "    b.example  2025-02-13  Qwen deal, told again  https://b.example/2" in listed
+    assert "joined the a.example article (2025-02-13) on: Alibaba, qwen, 8.5%" in listed
+    assert "story s2" not in listed  # it came without its articles

@@ -149,6 +149,17 @@ def test_a_run_s_stories_come_with_the_run_s_totals(history: Warehouse) -> None:
     assert nothing == RunStories((), 0, 0, 0)
 
 
+def test_a_run_s_first_stories_of_two_articles_or_more_come_with_them(history: Warehouse) -> None:
+    with connect_locked(history) as con:
+        both = run_stories(con, "r2", with_articles=2)
+        first = run_stories(con, "r2", with_articles=1)
+        small = run_stories(con, "r2", with_articles=2, max_articles=3)
+        listed = {s.story_id: s for s in list_stories(con)}
+    assert [s.story for s in both.stories] == [listed["b2"], listed["a1"]]
+    assert [len(s.story.articles) for s in first.stories] == [3, 0]
+    assert [len(s.story.articles) for s in small.stories] == [3, 0]  # a1 holds four
+
+
 def test_a_file_from_before_story_changes_gets_its_history_from_story_articles(db_path: Path) -> None:
     """File-only (a file of an older schema, written by plain DuckDB). The migration back-fills
     story_changes: a run that loaded a story's first article created it, a later run that added articles
