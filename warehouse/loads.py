@@ -603,6 +603,7 @@ def _insert_story_features(connection: duckdb.DuckDBPyConnection, features: Sequ
                 "headline": pa.array([sorted(f.headline) for f in features], pa.list_(pa.string())),
                 "kind": [f.kind for f in features],
                 "meaning": pa.array([f.meaning for f in features], pa.binary()),
+                "lead_figures": pa.array([sorted(f.lead_figures) for f in features], pa.list_(pa.string())),
             }
         ),
     )

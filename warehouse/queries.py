@@ -289,7 +289,7 @@ def story_candidates(
         table = connection.execute(
             """
             SELECT f.article_id, f.event_time, f.entities, f.facts, f.terms, f.names, f.headline, f.kind,
-                   s.story_id, f.meaning
+                   s.story_id, f.meaning, f.lead_figures
             FROM story_features AS f
             JOIN story_articles AS s ON s.article_id = f.article_id
             WHERE f.article_id IN (SELECT article_id FROM _newsetl_candidates)
@@ -311,10 +311,23 @@ def story_candidates(
                 frozenset(headline or ()),
                 kind or REPORT,
                 meaning=meaning,
+                lead_figures=frozenset(lead_figures or ()),
             ),
             story_id,
         )
-        for article_id, event_time, entities, facts, terms, names, headline, kind, story_id, meaning in rows
+        for (
+            article_id,
+            event_time,
+            entities,
+            facts,
+            terms,
+            names,
+            headline,
+            kind,
+            story_id,
+            meaning,
+            lead_figures,
+        ) in rows
     ]
 
 

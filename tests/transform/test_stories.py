@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from transform.stories import (
+    LEAD_SENTENCES,
     KeyCounts,
     StoryFeatures,
     StoryRules,
@@ -289,3 +290,35 @@ def test_joined_on_lists_what_two_articles_share_as_a_reader_writes_it() -> None
         )
         == ()
     )
+
+
+# One price cut as two outlets tell it, each with its figure up front; and as a report of another event
+# tells it, four sentences down.
+CUT_FIRST = (
+    "Lanxi Cloud cut the prices of its Tessera models by up to 60% on Tuesday, its second cut this year.",
+    "Lanxi Cloud said on Tuesday it would lower the prices of its Tessera models by up to 60%, effective at "
+    "once. The company cited rising demand from developers.",
+)
+CUT_CITED = (
+    "Harbor Compute opened a data centre in Penang on Wednesday, its third in the region. The site holds "
+    "40,000 servers. Local officials attended the opening. Harbor said demand for computing keeps rising. "
+    "Rivals are cutting prices: Lanxi Cloud lowered the prices of its Tessera models by up to 60% a day "
+    "earlier."
+)
+
+
+def test_a_figure_both_reports_write_in_their_leads_counts_again() -> None:
+    first, again = (story_features(f"c{i}", text, T0) for i, text in enumerate(CUT_FIRST))
+    cited = story_features("h", CUT_CITED, T0)
+    assert "pct:60" in first.lead_figures and "pct:60" in again.lead_figures
+    # The lead is the first LEAD_SENTENCES sentences: the citing report writes the cut in its fifth.
+    assert LEAD_SENTENCES == 3 and "pct:60" in cited.facts and "pct:60" not in cited.lead_figures
+    assert cited.lead_figures == {"num:4e+04"}  # its own figure, the servers
+    weights = weights_for([first, again, cited])
+    both = similarity(first, again, weights)
+    without = similarity(replace(first, lead_figures=frozenset()), again, weights)
+    assert both > without  # the same pair, the lead's figure not counted again
+    off = StoryRules(lead_figure_weight=0.0)
+    assert similarity(first, again, weights, off) == without
+    # The report that cites the cut shares its figure, but not in its lead: nothing counts again.
+    assert similarity(first, cited, weights) == similarity(first, cited, weights, off)

@@ -96,6 +96,19 @@ def test_a_sentence_embedding_is_stored_with_the_evidence_and_read_back(db: Ware
     assert found["plain"].meaning is None  # a run without NEWSETL_STORY_EMBEDDINGS stores none
 
 
+def test_the_figures_of_a_lead_are_stored_with_the_evidence_and_read_back(db: Warehouse) -> None:
+    led = dataclasses.replace(report("led", NOW, "lanxi"), lead_figures=frozenset({"pct:8.48", "num:12"}))
+    load(db, led, report("plain", NOW, "lanxi"))
+    with connect(db) as connection:
+        found = {f.article_id: f for f, _ in story_candidates(connection, ["led", "plain"])}
+        stored = connection.execute(
+            "SELECT article_id, lead_figures FROM story_features ORDER BY article_id"
+        ).fetchall()
+    assert found["led"] == led
+    assert found["plain"].lead_figures == frozenset()
+    assert stored == [("led", ["num:12", "pct:8.48"]), ("plain", [])]
+
+
 def test_a_key_too_common_to_be_evidence_is_skipped_and_candidates_are_capped(db: Warehouse) -> None:
     # Six articles share "apple" (and the top terms); two of them also share the rare name "lanxi".
     load(db, *(report(f"a{i}", NOW - timedelta(hours=i), *(["lanxi"] if i < 2 else [])) for i in range(6)))
