@@ -124,7 +124,8 @@ class StoryRules:
     # A figure both articles write in their leads counts again, for this share of its mass: two reports of
     # one event put its figure first ("cuts prices by up to 60%"), where an article citing the event
     # writes it further down, and an article of another event writes its own. Measured on the development
-    # and check sets (docs/stories.md): 0.3-0.7 score alike; recall rose, precision held.
+    # and check sets (docs/stories.md): 0.3-0.7 score alike; recall rose on most sets, precision lost a
+    # pair on two.
     lead_figure_weight: float = 0.5
     # Sentence embeddings (when both articles have one, both in Latin script: the model reads English):
     # a cosine above the floor adds up to `meaning_weight` rare names, `weight * (cos - floor) / (1 - floor)`.
