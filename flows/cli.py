@@ -652,6 +652,15 @@ def report(
 
 @app.command()
 def stories(
+    story_ids: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Show these stories instead of the latest: each a story id or its start (the 12 "
+            "characters the run's report in Prefect shows are enough).",
+            metavar="STORY_ID",
+            show_default=False,
+        ),
+    ] = None,
     since: Annotated[
         datetime | None,
         typer.Option(
@@ -661,13 +670,13 @@ def stories(
             show_default=False,
         ),
     ] = None,
-    limit: Annotated[int, typer.Option(help="How many stories to show (1 to 1000).")] = 20,
+    limit: Annotated[int, typer.Option(help="How many of the latest stories to show (1 to 1000).")] = 20,
     db: DbOption = None,
 ) -> None:
     """List stories, latest first, each with its articles: the headline, when it was seen, how many
     articles from how many outlets, languages and top entities, then each article (outlet, date, title,
     URL) in the order they appeared, and under each that joined, what it shares with the article it was
-    matched with (or that it is a near-copy of it).
+    matched with (or that it is a near-copy of it). With story ids, those stories instead, in that order.
 
     A story is latest by its latest article (publication time, or load time when undated). The headline
     is the title of the story's most central report (see `newsetl sql "FROM data_dictionary WHERE
@@ -680,14 +689,20 @@ def stories(
 
     from flows.story_text import story_lines
     from warehouse.connection import WarehouseError, connect_locked
-    from warehouse.stories import MAX_STORIES, list_stories
+    from warehouse.stories import MAX_STORIES, list_stories, stories_by_id
 
     if not 1 <= limit <= MAX_STORIES:
         errors.print(f"error: --limit must be between 1 and {MAX_STORIES}, got {limit}")
         raise typer.Exit(2)
+    if story_ids and since:
+        errors.print("error: give story ids or --since, not both")
+        raise typer.Exit(2)
     try:
         with connect_locked(db or Settings().db) as connection:
-            found = list_stories(connection, since.date() if since else None, limit)
+            if story_ids:
+                found = stories_by_id(connection, story_ids)
+            else:
+                found = list_stories(connection, since.date() if since else None, limit)
     except (WarehouseError, duckdb.Error) as error:
         errors.print(f"error: {error}", markup=False)
         raise typer.Exit(1) from error

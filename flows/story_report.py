@@ -87,7 +87,8 @@ def story_report(run: RunStories, run_id: str) -> str:
             "",
             f"{_plural(len(listed), 'The story', f'The {len(listed)} stories')} above with two to "
             f"{LISTED_MAX_ARTICLES} articles (at most {LISTED_STORIES}), as `newsetl stories` lists them: "
-            "each article, and what it shares with the article it joined.",
+            "each article, and what it shares with the article it joined. Any story of the table: "
+            "`newsetl stories <its id>`.",
             "",
             fence,
             *text,

@@ -19,6 +19,7 @@ import pyarrow as pa
 from transform.stories import joined_on
 from transform.story_changes import StoryChange
 from warehouse.batches import registered
+from warehouse.connection import WarehouseError
 from warehouse.queries import story_candidates
 
 # The most stories one listing returns (the CLI's --limit is checked against it).
@@ -181,6 +182,46 @@ def list_stories(
     ids = [story_id for story_id, _ in picked]
     stories = _summaries(connection, ids, with_articles=True)
     return [stories[story_id] for story_id in ids]
+
+
+class UnknownStoryError(WarehouseError):
+    """A story id (or the start of one) that names no story, or more than one."""
+
+
+# Stories whose id starts with one of the given ids or starts of ids (an id as the run's report shows it,
+# its first 12 characters, is enough).
+_MATCHING_STORIES = """
+SELECT p.prefix, list(DISTINCT s.story_id ORDER BY s.story_id)[:6] AS found
+FROM (SELECT unnest($prefixes) AS prefix) AS p
+LEFT JOIN story_articles AS s ON starts_with(s.story_id, p.prefix)
+GROUP BY p.prefix
+"""
+
+
+def stories_by_id(connection: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[StorySummary]:
+    """The stories `ids` name, in their order, with their articles as `list_stories` gives them. Each id
+    is a story's id or its start; one naming no story, or several, is an UnknownStoryError that says
+    which (at most five of the several)."""
+    wanted = list(dict.fromkeys(ids))
+    found = {
+        prefix: [s for s in stories if s]
+        for prefix, stories in connection.execute(_MATCHING_STORIES, {"prefixes": wanted}).fetchall()
+    }
+    problems = []
+    for prefix in wanted:
+        matches = found.get(prefix, [])
+        if not matches:
+            problems.append(f"no story id starts with {prefix!r}")
+        elif len(matches) > 1 and prefix not in matches:
+            shown = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
+            problems.append(f"{prefix!r} starts several story ids ({shown}): give more of it")
+    if problems:
+        raise UnknownStoryError("; ".join(problems))
+    story_ids = list(
+        dict.fromkeys(prefix if prefix in found[prefix] else found[prefix][0] for prefix in wanted)
+    )
+    stories = _summaries(connection, story_ids, with_articles=True)
+    return [stories[story_id] for story_id in story_ids]
 
 
 def run_stories(

@@ -70,6 +70,26 @@ def test_since_and_limit_choose_the_stories(history: Path) -> None:
     assert (nothing.exit_code, nothing.stdout) == (0, "No story has an article seen since 2030-01-01.\n")
 
 
+def test_stories_named_by_their_ids_or_the_start_of_them_are_shown_in_that_order(history: Path) -> None:
+    latest = invoke("stories", "--db", str(history)).stdout.split("\n\n")
+    named = invoke("stories", "b", "a1", "--db", str(history))
+    assert named.exit_code == 0, named.stderr
+    # "b" starts one story id (b2); "a1" is an id, though no other starts with it either.
+    assert named.stdout.split("\n\n") == [latest[0], latest[1].rstrip("\n") + "\n"]
+    again = invoke("stories", "a1", "a1", "--db", str(history))
+    assert again.stdout.count("  story a1\n") == 1
+
+
+def test_a_story_id_that_names_none_or_several_is_an_error_that_says_which(history: Path) -> None:
+    result = invoke("stories", "a", "zz", "--db", str(history))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: 'a' starts several story ids (a1, a3): give more of it; no story id starts with 'zz'\n"
+    )
+    both = invoke("stories", "a1", "--since", "2025-02-16", "--db", str(history))
+    assert (both.exit_code, both.stderr) == (2, "error: give story ids or --since, not both\n")
+
+
 @pytest.mark.parametrize("limit", ["0", "-3", "1001"])
 def test_the_limit_is_checked(history: Path, limit: str) -> None:
     result = invoke("stories", "--limit", limit, "--db", str(history))

@@ -11,7 +11,7 @@ import pytest
 
 from tests.warehouse.stories_history import R1_AT, R2_AT, day, load_flagged_joins, load_history
 from warehouse.connection import Warehouse, connect, connect_locked, migrations
-from warehouse.stories import RunStories, list_stories, run_stories
+from warehouse.stories import RunStories, UnknownStoryError, list_stories, run_stories, stories_by_id
 
 SUMMARY = (
     "SELECT story_id, headline, headline_article_id, first_seen, last_seen, article_count, outlet_count,"
@@ -158,6 +158,21 @@ def test_a_run_s_first_stories_of_two_articles_or_more_come_with_them(history: W
     assert [s.story for s in both.stories] == [listed["b2"], listed["a1"]]
     assert [len(s.story.articles) for s in first.stories] == [3, 0]
     assert [len(s.story.articles) for s in small.stories] == [3, 0]  # a1 holds four
+
+
+def test_a_story_id_is_found_whole_or_by_its_start(history: Warehouse) -> None:
+    with connect(history) as con:
+        # Another story whose id starts with a whole one: "a1" still names a1.
+        con.execute("UPDATE story_articles SET story_id = 'a10' WHERE story_id = 'a3'")
+        whole = stories_by_id(con, ["a1"])
+        started = stories_by_id(con, ["a10", "b"])
+        listed = {s.story_id: s for s in list_stories(con)}
+        with pytest.raises(
+            UnknownStoryError, match=r"^'a' starts several story ids \(a1, a10\): give more of it$"
+        ):
+            stories_by_id(con, ["a"])
+    assert whole == [listed["a1"]]
+    assert started == [listed["a10"], listed["b2"]]
 
 
 def test_a_file_from_before_story_changes_gets_its_history_from_story_articles(db_path: Path) -> None:
