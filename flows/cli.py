@@ -517,7 +517,8 @@ def search(
     limit: Annotated[int, typer.Option(help="How many articles to show (1 to 1000).")] = 10,
     db: DbOption = None,
 ) -> None:
-    """Full-text search (BM25) over unique articles; prints them best first.
+    """Full-text search (BM25) over unique articles; prints them best first, each with its URL and the
+    start of its story's id (`newsetl stories <id>` shows the story).
 
     Each load indexes its articles in the same transaction, so the index is as fresh as the last run.
     """
@@ -542,7 +543,8 @@ def search(
     for hit in hits:
         published = hit.published_at.date().isoformat() if hit.published_at else "undated"
         console.print(f"{hit.score:6.2f}  {hit.title or hit.snippet[:80]}  ({published})", markup=False)
-        console.print(f"        {hit.url}", markup=False)
+        story = f"  story {hit.story_id[:12]}" if hit.story_id else ""
+        console.print(f"        {hit.url}{story}", markup=False)
 
 
 @app.command()

@@ -35,14 +35,22 @@ class SearchHit:
     url: str
     published_at: datetime | None
     snippet: str
+    story_id: str | None = None  # the story it is in (`newsetl stories <id>`); None if it has none
 
 
+# The story of each hit is looked up for the hits alone, after the limit.
 SEARCH = """
-SELECT u.article_id, s.score, u.title, u.canonical_url, u.published_at, left(u.body, 200) AS snippet
-FROM search_bm25($terms) AS s
-JOIN unique_articles AS u ON u.article_id = s.article_id
-ORDER BY s.score DESC, u.article_id
-LIMIT $limit
+WITH hits AS (
+    SELECT u.article_id, s.score, u.title, u.canonical_url, u.published_at, left(u.body, 200) AS snippet
+    FROM search_bm25($terms) AS s
+    JOIN unique_articles AS u ON u.article_id = s.article_id
+    ORDER BY s.score DESC, u.article_id
+    LIMIT $limit
+)
+SELECT h.article_id, h.score, h.title, h.canonical_url, h.published_at, h.snippet, st.story_id
+FROM hits AS h
+LEFT JOIN story_articles AS st ON st.article_id = h.article_id
+ORDER BY h.score DESC, h.article_id
 """
 
 

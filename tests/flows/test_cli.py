@@ -258,6 +258,20 @@ def test_search_runs_on_a_locked_connection(warehouse: Path) -> None:
     assert "1 articles for 'iPhone Qwen'" in result.stdout
 
 
+def test_search_prints_the_start_of_each_hit_s_story_id(warehouse: Path) -> None:
+    from warehouse.connection import connect
+
+    with connect(warehouse) as con:
+        con.execute(
+            "INSERT INTO story_articles (article_id, story_id, score, joined_at, run_id)"
+            " VALUES ('qwen', 'qwen-story-0123456789', 1.0, now(), 'run-1')"
+        )
+    result = invoke("search", "model", "--db", str(warehouse))
+    assert result.exit_code == 0, result.stderr
+    assert "        https://x.example/qwen  story qwen-story-0\n" in result.stdout
+    assert "        https://x.example/ernie\n" in result.stdout  # no story: nothing added
+
+
 def test_search_finds_chinese_japanese_and_korean_words(tmp_path: Path) -> None:
     from tests.warehouse.test_search_index import TEXTS, load
     from warehouse.connection import connect

@@ -49,6 +49,18 @@ def test_search_ranks_matching_articles_with_bm25(warehouse: Warehouse) -> None:
     assert {h.article_id for h in plural} == {"qwen", "ernie"}
 
 
+def test_each_hit_names_its_story(warehouse: Warehouse) -> None:
+    load_articles(warehouse)
+    with connect(warehouse) as con:
+        con.execute(
+            "INSERT INTO story_articles (article_id, story_id, score, joined_at, run_id)"
+            " VALUES ('qwen', 'qwen-story-0123456789', 1.0, ?, 'run-1')",
+            [NOW],
+        )
+        hits = search_articles(con, "model")
+    assert {h.article_id: h.story_id for h in hits} == {"qwen": "qwen-story-0123456789", "ernie": None}
+
+
 # File-only: a DuckDB file of schema 1.
 def test_search_before_any_index_says_what_to_do(tmp_path: Path) -> None:
     old = tmp_path / "old.duckdb"  # made before the search index (schema 1), opened without upgrading
