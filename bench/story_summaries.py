@@ -8,8 +8,9 @@ entity mentions (three an article), languages (en, zh, de). Timed:
 - the whole view (`count(*)`), the latest 20 stories from the view, one story by id;
 - `story_summaries_of` given 20 and 1,000 story ids: the reads' path, and what a maintained summary table
   would have to recompute on every run that adds 1k articles;
-- what `newsetl stories` runs (warehouse.stories.list_stories): the latest 20 stories with their
-  articles, and the stories of the last day.
+- what `newsetl stories` runs (warehouse.stories.list_stories, stories_by_id): the latest 20 stories with
+  their articles, the latest 20 of two articles or more, one story named by the start of its id, and the
+  stories of the last day.
 
 `python -m bench.story_summaries 1000000` prints the figures as JSON (median wall and CPU seconds of 3
 runs each).
@@ -82,7 +83,7 @@ def story_summaries_figures(stored: int, touched: int = 1_000) -> dict[str, Any]
     """In this process: a synthesised history of `stored` articles, then the reads timed."""
     from transform.near_duplicates import DEFAULT_SCHEME
     from warehouse.connection import connect
-    from warehouse.stories import list_stories
+    from warehouse.stories import list_stories, stories_by_id
 
     with tempfile.TemporaryDirectory() as folder:
         db = str(Path(folder) / "bench.duckdb")
@@ -128,6 +129,12 @@ def story_summaries_figures(stored: int, touched: int = 1_000) -> dict[str, Any]
                     lambda: fetch("SELECT * FROM story_summaries WHERE story_id = ?", probe[0][0])
                 ),
                 "cli_latest_20": _median_seconds(lambda: list_stories(connection, limit=20)),
+                "cli_latest_20_of_2_or_more": _median_seconds(
+                    lambda: list_stories(connection, limit=20, min_articles=2)
+                ),
+                "cli_one_story_by_id_start": _median_seconds(
+                    lambda: stories_by_id(connection, [sample[0][:12]])
+                ),
                 "cli_since_last_day": _median_seconds(
                     lambda: list_stories(connection, since=last_day if isinstance(last_day, date) else None)
                 ),

@@ -673,6 +673,14 @@ def stories(
         ),
     ] = None,
     limit: Annotated[int, typer.Option(help="How many of the latest stories to show (1 to 1000).")] = 20,
+    min_articles: Annotated[
+        int,
+        typer.Option(
+            "--min-articles",
+            help="Only stories of at least this many articles (2: those more than one outlet or copy "
+            "reported).",
+        ),
+    ] = 1,
     db: DbOption = None,
 ) -> None:
     """List stories, latest first, each with its articles: the headline, when it was seen, how many
@@ -696,26 +704,36 @@ def stories(
     if not 1 <= limit <= MAX_STORIES:
         errors.print(f"error: --limit must be between 1 and {MAX_STORIES}, got {limit}")
         raise typer.Exit(2)
-    if story_ids and since:
-        errors.print("error: give story ids or --since, not both")
+    if min_articles < 1:
+        errors.print(f"error: --min-articles must be 1 or more, got {min_articles}")
+        raise typer.Exit(2)
+    if story_ids and (since or min_articles > 1):
+        errors.print("error: give story ids or --since / --min-articles, not both")
         raise typer.Exit(2)
     try:
         with connect_locked(db or Settings().db) as connection:
             if story_ids:
                 found = stories_by_id(connection, story_ids)
             else:
-                found = list_stories(connection, since.date() if since else None, limit)
+                found = list_stories(connection, since.date() if since else None, limit, min_articles)
     except (WarehouseError, duckdb.Error) as error:
         errors.print(f"error: {error}", markup=False)
         raise typer.Exit(1) from error
     if not found:
-        typer.echo(f"No story has an article seen since {since.date()}." if since else "No stories yet.")
+        typer.echo(_no_stories(since, min_articles))
         return
     for index, story in enumerate(found):
         if index:
             typer.echo()
         for line in story_lines(story):
             typer.echo(line)
+
+
+def _no_stories(since: datetime | None, min_articles: int) -> str:
+    if min_articles > 1:
+        seen = f" with an article seen since {since.date()}" if since else ""
+        return f"No story of {min_articles} articles or more{seen}."
+    return f"No story has an article seen since {since.date()}." if since else "No stories yet."
 
 
 server_app = typer.Typer(

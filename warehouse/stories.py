@@ -134,8 +134,14 @@ FROM story_articles AS s
 JOIN articles AS a ON a.article_id = s.article_id
 WHERE $since IS NULL OR coalesce(a.published_at, a.loaded_at) >= $since
 GROUP BY s.story_id
+{having}
 ORDER BY last_seen DESC, s.story_id
 LIMIT $limit
+"""
+# Only stories of at least $min_articles articles, counted whole (not only those seen since $since). A
+# clause of its own, added only when asked for: it counts every story's articles.
+_AT_LEAST = """
+HAVING (SELECT count(*) FROM story_articles AS m WHERE m.story_id = s.story_id) >= $min_articles
 """
 
 _SUMMARIES = f"SELECT {_SUMMARY_COLUMNS} FROM story_summaries_of($ids)"
@@ -170,15 +176,22 @@ LIMIT $limit
 
 
 def list_stories(
-    connection: duckdb.DuckDBPyConnection, since: date | None = None, limit: int = 20
+    connection: duckdb.DuckDBPyConnection, since: date | None = None, limit: int = 20, min_articles: int = 1
 ) -> list[StorySummary]:
     """The latest stories with their articles, latest first: by their latest article's publication time
     (its load time when undated), at most `limit` (1 to MAX_STORIES; anything else is a ValueError),
-    only those with an article seen on or after `since` when given."""
+    only those with an article seen on or after `since` when given, and only those of at least
+    `min_articles` articles (1 or more; anything else is a ValueError)."""
     if not 1 <= limit <= MAX_STORIES:
         raise ValueError(f"limit must be between 1 and {MAX_STORIES}, got {limit}")
+    if min_articles < 1:
+        raise ValueError(f"min_articles must be 1 or more, got {min_articles}")
     start = datetime.combine(since, time.min, UTC) if since else None
-    picked = connection.execute(_PICK_STORIES, {"since": start, "limit": limit}).fetchall()
+    parameters = {"since": start, "limit": limit} | (
+        {"min_articles": min_articles} if min_articles > 1 else {}
+    )
+    query = _PICK_STORIES.format(having=_AT_LEAST if min_articles > 1 else "")
+    picked = connection.execute(query, parameters).fetchall()
     ids = [story_id for story_id, _ in picked]
     stories = _summaries(connection, ids, with_articles=True)
     return [stories[story_id] for story_id in ids]

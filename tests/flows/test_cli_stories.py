@@ -87,7 +87,29 @@ def test_a_story_id_that_names_none_or_several_is_an_error_that_says_which(histo
         "error: 'a' starts several story ids (a1, a3): give more of it; no story id starts with 'zz'\n"
     )
     both = invoke("stories", "a1", "--since", "2025-02-16", "--db", str(history))
-    assert (both.exit_code, both.stderr) == (2, "error: give story ids or --since, not both\n")
+    assert (both.exit_code, both.stderr) == (
+        2,
+        "error: give story ids or --since / --min-articles, not both\n",
+    )
+
+
+def test_min_articles_keeps_the_stories_of_that_many_articles_counted_whole(history: Path) -> None:
+    # a1 holds four articles, b2 three, a3 one.
+    two = invoke("stories", "--min-articles", "2", "--db", str(history))
+    assert two.exit_code == 0, two.stderr
+    assert [line for line in two.stdout.splitlines() if line.startswith("  story ")] == [
+        "  story b2",
+        "  story a1",
+    ]
+    four = invoke("stories", "--min-articles", "4", "--db", str(history))
+    assert [line for line in four.stdout.splitlines() if line.startswith("  story ")] == ["  story a1"]
+    # Since the 15th a1 has one article seen, but it holds four: it is counted whole.
+    since = invoke("stories", "--min-articles", "4", "--since", "2025-02-15", "--db", str(history))
+    assert [line for line in since.stdout.splitlines() if line.startswith("  story ")] == ["  story a1"]
+    none = invoke("stories", "--min-articles", "5", "--db", str(history))
+    assert (none.exit_code, none.stdout) == (0, "No story of 5 articles or more.\n")
+    bad = invoke("stories", "--min-articles", "0", "--db", str(history))
+    assert (bad.exit_code, bad.stderr) == (2, "error: --min-articles must be 1 or more, got 0\n")
 
 
 @pytest.mark.parametrize("limit", ["0", "-3", "1001"])

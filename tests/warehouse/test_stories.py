@@ -134,6 +134,16 @@ def test_the_listing_limit_is_checked(history: Warehouse, limit: int) -> None:
         list_stories(con, limit=limit)
 
 
+def test_the_stories_of_at_least_some_articles_are_counted_whole(history: Warehouse) -> None:
+    with connect_locked(history) as con:
+        two = [s.story_id for s in list_stories(con, min_articles=2)]
+        since = [s.story_id for s in list_stories(con, date(2025, 2, 15), min_articles=4)]
+        with pytest.raises(ValueError, match="min_articles must be 1 or more, got 0"):
+            list_stories(con, min_articles=0)
+    assert two == ["b2", "a1"]
+    assert since == ["a1"]  # one of its four articles was seen since the 15th
+
+
 def test_a_run_s_stories_come_with_the_run_s_totals(history: Warehouse) -> None:
     with connect_locked(history) as con:
         r2 = run_stories(con, "r2")
