@@ -725,10 +725,12 @@ _PREVIEW_HEADLINE = re.compile(
     r"前瞻|有望|料将|或将|看点|最終調整|앞두고",
     re.IGNORECASE,
 )
+# Chinese 计划 as a verb ("计划明日发射", plans to launch tomorrow), not the noun ending a phrase ("投资计划",
+# "计划" before a comma, "计划的"): an infinitive in a headline, a future in a sentence.
+_PLANS_TO = r"计划(?![\s\uff0c\u3002\u3001的]|$)"
 _INFINITIVE_HEADLINE = re.compile(
     # Japanese "発表へ" (to announce) ends a headline or its first clause ("発表へ　新チップ搭載が焦点").
-    # "计划明日发射" (plans to launch tomorrow): the verb, not the noun that ends a phrase ("投资计划").
-    r"\b(?:to|will|soll|sollen|wird|werden)\s+[^\W\d_]{2,}|将|拟|计划(?![\s\uff0c\u3002\u3001的]|$)|即将|予定|"
+    rf"\b(?:to|will|soll|sollen|wird|werden)\s+[^\W\d_]{{2,}}|将|拟|{_PLANS_TO}|即将|予定|"
     r"へ(?:\s|$)|예정|"
     # A deal or a decision not yet made: "nears a deal", "in talks to buy", "close to agreement"
     r"\b(?:nears?|in talks|close to|sources say)\b",
@@ -800,7 +802,7 @@ _FUTURE = re.compile(
     r"\b(?:will|is expected|are expected|expects?|(?<!had )(?<!had not )(?<!than )(?<!than-)(?<!as )expected|"
     r"is set to|are set to|is due|are due|"
     r"is likely|are likely|likely to|is scheduled|are scheduled|plans to|ahead of|tomorrow|"
-    r"leaked|leaks|rumou?red|speculat\w*|wird|werden|soll|sollen|erwartet)\b|将|预计|计划(?![\s\uff0c\u3002\u3001的]|$)|即将|"
+    rf"leaked|leaks|rumou?red|speculat\w*|wird|werden|soll|sollen|erwartet)\b|将|预计|{_PLANS_TO}|即将|"
     r"予定|見込|예정|"
     r"오는\s?\d",  # Korean "오는 23일": on the coming 23rd
     re.IGNORECASE,
