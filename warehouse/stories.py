@@ -193,7 +193,7 @@ def list_stories(
     query = _PICK_STORIES.format(having=_AT_LEAST if min_articles > 1 else "")
     picked = connection.execute(query, parameters).fetchall()
     ids = [story_id for story_id, _ in picked]
-    stories = _summaries(connection, ids, with_articles=True)
+    stories = _with_articles(connection, _summaries(connection, ids), ids)
     return [stories[story_id] for story_id in ids]
 
 
@@ -233,7 +233,7 @@ def stories_by_id(connection: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> 
     story_ids = list(
         dict.fromkeys(prefix if prefix in found[prefix] else found[prefix][0] for prefix in wanted)
     )
-    stories = _summaries(connection, story_ids, with_articles=True)
+    stories = _with_articles(connection, _summaries(connection, story_ids), story_ids)
     return [stories[story_id] for story_id in story_ids]
 
 
@@ -250,13 +250,13 @@ def run_stories(
     changes = connection.execute(_RUN_CHANGES, {"run_id": run_id, "limit": limit}).fetchall()
     if not changes:
         return RunStories((), 0, 0, 0)
-    stories = _summaries(connection, [row[0] for row in changes], with_articles=False)
+    stories = _summaries(connection, [row[0] for row in changes])
     listed = [
         story_id
         for story_id, *_ in changes
         if story_id in stories and 2 <= stories[story_id].article_count <= max_articles
     ][:with_articles]
-    stories |= _summaries(connection, listed, with_articles=True)
+    stories = _with_articles(connection, stories, listed)
     shown = tuple(
         RunStory(change, int(count), stories[story_id])
         for story_id, change, count, *_ in changes
@@ -266,19 +266,10 @@ def run_stories(
     return RunStories(shown, int(changed), int(created), int(added))
 
 
-def _summaries(
-    connection: duckdb.DuckDBPyConnection, ids: Sequence[str], with_articles: bool
-) -> dict[str, StorySummary]:
+def _summaries(connection: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, StorySummary]:
+    """The stories `ids` as `story_summaries` gives them, without their articles (`_with_articles`)."""
     if not ids:
         return {}
-    articles: dict[str, list[StoryArticle]] = {}
-    if with_articles:
-        rows = connection.execute(_ARTICLES, {"ids": list(ids)}).fetchall()
-        # The columns after the publication time are StoryArticle's fields, in its order.
-        for story_id, article_id, outlet, published_at, *rest in rows:
-            published = published_at.astimezone(UTC) if published_at else None
-            articles.setdefault(story_id, []).append(StoryArticle(article_id, outlet, published, *rest))
-        articles = _with_evidence(connection, articles)
     summaries = {}
     for row in connection.execute(_SUMMARIES, {"ids": list(ids)}).fetchall():
         story_id, headline, first_seen, last_seen, article_count, outlet_count = row[:6]
@@ -292,9 +283,28 @@ def _summaries(
             tuple(row[6]),
             tuple(row[7]),
             tuple(row[8]),
-            tuple(articles.get(story_id, ())),
         )
     return summaries
+
+
+def _with_articles(
+    connection: duckdb.DuckDBPyConnection, summaries: dict[str, StorySummary], ids: Sequence[str]
+) -> dict[str, StorySummary]:
+    """`summaries`, those of `ids` with their articles in the order they were seen, each with what it
+    joined on (`_with_evidence`)."""
+    if not ids:
+        return summaries
+    articles: dict[str, list[StoryArticle]] = {}
+    rows = connection.execute(_ARTICLES, {"ids": list(ids)}).fetchall()
+    # The columns after the publication time are StoryArticle's fields, in its order.
+    for story_id, article_id, outlet, published_at, *rest in rows:
+        published = published_at.astimezone(UTC) if published_at else None
+        articles.setdefault(story_id, []).append(StoryArticle(article_id, outlet, published, *rest))
+    explained = _with_evidence(connection, articles)
+    return {
+        story_id: replace(summary, articles=tuple(explained[story_id])) if story_id in explained else summary
+        for story_id, summary in summaries.items()
+    }
 
 
 def _with_evidence(
