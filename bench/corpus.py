@@ -255,10 +255,13 @@ def generate(
     copy_rate: float = 0.4,
     outlets_per_event: int = 3,
     words: int = 600,
+    report_hours: int = 48,
 ) -> Iterator[Document]:
     """Yield `originals` original articles (grouped `outlets_per_event` per event) and their copies.
 
-    About `copy_rate` copies per original, of a random variant. Deterministic for a given seed.
+    About `copy_rate` copies per original, of a random variant; each report published within
+    `report_hours` of its event's date, each copy up to a day after its original. Deterministic for a
+    given seed.
     """
     rng = random.Random(seed)
     start = datetime(2025, 1, 1, tzinfo=UTC)
@@ -269,7 +272,7 @@ def generate(
         doc_id = f"d{index}"
         outlet = OUTLETS[index % len(OUTLETS)]
         text = _article(rng, event, words)
-        published = event.date + timedelta(hours=rng.randrange(0, 48))
+        published = event.date + timedelta(hours=rng.randrange(0, report_hours))
         title = _title(rng, event)
         yield Document(
             doc_id, f"https://{outlet}/{doc_id}", title, text, published, doc_id, event.event_id, "original"

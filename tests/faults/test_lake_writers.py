@@ -95,7 +95,12 @@ def write_corpus(
     duplicate a worker must find is in another worker's input. Returns the documents by their URI."""
     lines: dict[Path, list[Document]] = {folder: [] for folder in folders}
     index = -1
-    for document in generate(originals, seed=seed, copy_rate=0.6, words=150):
+    # An event's reports within a day of each other (`report_hours`), well inside the stories' full
+    # strength (`StoryRules.full_strength`): what these tests check is that each worker decides against
+    # what the other committed. With reports up to two days apart, a pair on the time fade is decided at
+    # the threshold by rarity, which is counted over one batch in one run and over each worker's batch
+    # and the other's stored reports here, and so can differ though each worker saw everything.
+    for document in generate(originals, seed=seed, copy_rate=0.6, words=150, report_hours=24):
         if document.variant == "original":
             index += 1
             lines[folders[index % len(folders)]].append(document)
@@ -250,6 +255,7 @@ def test_two_workers_at_once_store_each_article_once_and_find_duplicates_and_sto
     duplicates, stories = groups(lake, corpus)
     assert any(len(g) > 1 for g in duplicates)
     assert duplicates == expected_duplicates
+    assert any(len(g) > 2 for g in stories)  # stories of reports from each folder: across the workers
     assert stories == expected_stories
     ledger.record(inputs=len(corpus), lost=lost(lake, corpus))
 

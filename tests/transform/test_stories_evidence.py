@@ -566,6 +566,33 @@ def test_a_follow_up_four_days_later_on_the_same_names_and_places_starts_a_new_s
     assert faded_late["quits"] == "flood"
 
 
+def test_a_follow_up_two_days_later_starts_a_new_story_and_the_next_days_report_joins() -> None:
+    fire = story_features(
+        "fire", "A wildfire near Molvar in the Sernhill valley grew to 2,100 acres on Monday, and the county "
+        "sheriff Dana Kettering ordered the evacuation of Pell Creek and Orrin Flats. Fire captain Luis "
+        "Amaro said 340 firefighters were on the lines and the blaze was 5% contained.",
+        T0, title="Sernhill wildfire forces evacuations near Molvar",
+    )  # fmt: skip
+    next_day = story_features(
+        "next", "The Sernhill fire near Molvar reached 3,800 acres overnight as winds turned, fire captain "
+        "Luis Amaro said, and evacuation orders for Pell Creek and Orrin Flats stayed in place. Sheriff "
+        "Dana Kettering asked residents not to return.",
+        T0 + timedelta(hours=20), title="Sernhill fire near Molvar grows to 3,800 acres",
+    )  # fmt: skip
+    lifted = story_features(
+        "lifted", "Sheriff Dana Kettering lifted the evacuation orders for Pell Creek and Orrin Flats as "
+        "crews held the Sernhill fire near Molvar at 4,100 acres. Fire captain Luis Amaro said containment "
+        "had reached 60% and the 340 firefighters would be cut by half on Friday.",
+        T0 + timedelta(days=2, hours=22), title="Molvar evacuation orders lifted as Sernhill fire is held",
+    )  # fmt: skip
+    stories = {s.article_id: s.story_id for s in assign_stories([fire, next_day, lifted], [])}
+    assert stories == {"fire": "fire", "next": "fire", "lifted": "lifted"}
+    # Faded by four days from a day apart, as before 6 December 2026, the follow-up joined the fire's story.
+    before = StoryRules(full_strength=timedelta(hours=24), faded_by=timedelta(days=4))
+    faded_late = {s.article_id: s.story_id for s in assign_stories([fire, next_day, lifted], [], before)}
+    assert faded_late["lifted"] == "fire"
+
+
 def test_a_result_is_a_tally_and_two_games_with_different_results_stay_apart() -> None:
     assert tallies("Gulls edge Foxes 4-3", "") == {"tally:4-3"}
     # Read in the headline and the lead: the third sentence is not read.
@@ -578,7 +605,7 @@ def test_a_result_is_a_tally_and_two_games_with_different_results_stay_apart() -
         "October 12-16, aged 18-24, 5-7% and 1.5-2 points, at 10-12 km, 5月3-5日, 持续3-5天, 3-5명"
     )
     assert tallies(not_results, "") == frozenset()
-    # Two games of one team two days apart share its players, coach and arena; each report writes its
+    # Two games of one team on consecutive nights share its players, coach and arena; each report writes its
     # result, and the results differ. A second report of the first game writes the same result.
     won = story_features(
         "won",
@@ -601,10 +628,10 @@ def test_a_result_is_a_tally_and_two_games_with_different_results_stay_apart() -
     next_game = story_features(
         "next",
         "Colm Reyes scored twice and the Pinehill Owls ended the Harbor City Gulls' winning run with "
-        "a 5-2 victory on Thursday night at Lakeside Arena. Goaltender Dries Mauer allowed four goals"
-        " on 22 shots for the Gulls. Marta Vell, two nights after her overtime winner, and Jonas "
+        "a 5-2 victory on Wednesday night at Lakeside Arena. Goaltender Dries Mauer allowed four goals"
+        " on 22 shots for the Gulls. Marta Vell, a night after her overtime winner, and Jonas "
         "Okafor scored, and coach Ana Brel said the Gulls were flat.",
-        T0 + timedelta(days=2),
+        T0 + timedelta(days=1),
         title="Owls cool off Gulls with 5-2 win",
     )
     stories = {s.article_id: s.story_id for s in assign_stories([won, lost, next_game], [])}
