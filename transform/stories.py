@@ -196,6 +196,10 @@ class StoryAssignment:
     # The story the article matched best had reached `max_story_size`: it starts (or joins) a new story
     # instead, and this names the full one, so the split is visible rather than silent.
     overflow_of: str | None = None
+    # The article starts a story, but its evidence meets an earlier story's as a join's would, had time not
+    # faded the scores (its reports came more than `full_strength` before): it follows that story, as a
+    # relief fund follows a flood two days later. Only on an article that starts a story.
+    follows: str | None = None
 
 
 def story_features(
@@ -645,11 +649,16 @@ def _score(
 def _score_of_mass(mass: float, a: _Prepared, b: _Prepared, rules: StoryRules) -> float:
     """The score of a pair sharing evidence of `mass`: more is asked of a pair without a date, less of
     one across scripts, and time apart fades it."""
+    return _unfaded_score(mass, a, b, rules) * _strength(a.features, b.features, rules)
+
+
+def _unfaded_score(mass: float, a: _Prepared, b: _Prepared, rules: StoryRules) -> float:
+    """`_score_of_mass` before time apart fades it."""
     undated = a.features.event_time is None or b.features.event_time is None
     scale = rules.scale * (rules.undated_evidence if undated else 1.0)
     if a.script != b.script and {a.script, b.script} == {"cjk", "latin"}:
         scale *= rules.cross_script_evidence
-    return (1.0 - math.exp(-mass / scale)) * _strength(a.features, b.features, rules)
+    return 1.0 - math.exp(-mass / scale)
 
 
 def _names_unshared(a: _Prepared, b: _Prepared) -> bool:
@@ -747,32 +756,42 @@ def _best_story(
     everyone = [member for _, members in candidates for member in members]
     facts = iter(_fact_masses(article, everyone, rules))
     meanings = iter(_meanings(article, everyone, rules))
+    # The story it would join but for time apart (its unfaded mean score, the story): what it follows.
+    follows: tuple[float, str] | None = None
     for story_id, members in candidates:
-        scored = [
-            (
-                _score(article, member, weights, rules, next(facts), next(meanings)),
-                member.features.article_id,
+        unfaded = [
+            _unfaded_score(
+                _shared_mass(article, member, weights, rules, next(facts), next(meanings)),
+                article,
+                member,
+                rules,
             )
             for member in members
+        ]
+        strengths = [_strength(article.features, member.features, rules) for member in members]
+        scored = [
+            (score * strength, member.features.article_id)
+            for score, strength, member in zip(unfaded, strengths, members, strict=True)
         ]
         closest = max(range(len(scored)), key=scored.__getitem__)
         # Near a story: near one of its reports, as a roundup's line on an event is near one report of it.
         # A story that also holds reports in another script, which the line cannot meet, stays near it.
         nearest = scored[closest][0]
-        if nearest < rules.threshold * min(rules.roundup_share, 1.0):
-            continue  # neither near nor a match (the mean is at most the nearest): most candidates
-        if nearest >= rules.threshold * rules.roundup_share:
-            near[story_id] = (members[closest], _shared_evidence(article, members[closest], weights, rules))
-        # Whether it joins asks more of a pair whose headlines name what the other does not; whether it is
-        # near does not (a roundup's headline names one of the events it lists, and is near the others).
-        mean = sum(
-            score
-            * (rules.unshared_headline_names if _names_unshared(article, member) else 1.0)
-            * (rules.different_results if _results_differ(article, member) else 1.0)
-            for (score, _), member in zip(scored, members, strict=True)
-        ) / len(scored)
-        if mean >= rules.threshold and (best is None or mean > best[0]):
-            best = (mean, story_id, scored[closest][1])
+        mean = None
+        if nearest >= rules.threshold * min(rules.roundup_share, 1.0):  # else neither near nor a match
+            if nearest >= rules.threshold * rules.roundup_share:
+                near[story_id] = (
+                    members[closest],
+                    _shared_evidence(article, members[closest], weights, rules),
+                )
+            mean = _mean_score([score for score, _ in scored], article, members, rules)
+            if mean >= rules.threshold and (best is None or mean > best[0]):
+                best = (mean, story_id, scored[closest][1])
+        if (mean is None or mean < rules.threshold) and min(strengths) < 1.0:
+            # Kept out by time alone? Asked only of a story with a faded member: most candidates have none.
+            again = _mean_score(unfaded, article, members, rules)
+            if again >= rules.threshold and (follows is None or (again, story_id) > follows):
+                follows = (again, story_id)
     article_id = article.features.article_id
     # A roundup mentions several events, each on its own evidence. Without a date, an article near
     # several stories is still taken for one on their number alone: with no time to tell a neighbouring
@@ -781,6 +800,8 @@ def _best_story(
     # review of Apple's AI and three more stories of Apple in China.
     own = _met_on_own_evidence(article, near, rules)
     spread = len(own) if article.features.event_time is not None else len(near)
+    if best is None and follows is not None and spread < rules.roundup_stories:
+        return StoryAssignment(article_id, article_id, 1.0, None, spread=spread, follows=follows[1])
     if best is None or spread >= rules.roundup_stories:
         return StoryAssignment(article_id, article_id, 1.0, None, spread=spread)
     if len(near) >= rules.roundup_stories and best[1] not in own:
@@ -788,6 +809,20 @@ def _best_story(
         # say which event the article reports, so it joins none of them (and stays a report others join).
         return StoryAssignment(article_id, article_id, 1.0, None, spread=spread)
     return StoryAssignment(article_id, best[1], best[0], best[2], spread=spread)
+
+
+def _mean_score(
+    scores: Sequence[float], article: _Prepared, members: Sequence[_Prepared], rules: StoryRules
+) -> float:
+    """The mean of `article`'s scores with a story's `members`. Whether it joins asks more of a pair whose
+    headlines name what the other does not; whether it is near does not (a roundup's headline names one
+    of the events it lists, and is near the others)."""
+    return sum(
+        score
+        * (rules.unshared_headline_names if _names_unshared(article, member) else 1.0)
+        * (rules.different_results if _results_differ(article, member) else 1.0)
+        for score, member in zip(scores, members, strict=True)
+    ) / len(scores)
 
 
 def _shared_evidence(a: _Prepared, b: _Prepared, weights: Weights, rules: StoryRules) -> dict[str, float]:

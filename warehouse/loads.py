@@ -329,6 +329,7 @@ def load_outcomes(
                         "matched_article_id": pa.array([s.matched_article_id for s in stories], pa.string()),
                         "undated": pa.array([s.undated for s in stories], pa.bool_()),
                         "continues_story": pa.array([s.overflow_of for s in stories], pa.string()),
+                        "follows_story": pa.array([s.follows for s in stories], pa.string()),
                         "joined_at": pa.array([now] * len(stories), TIMESTAMP),
                         "run_id": [run_id] * len(stories),
                     }

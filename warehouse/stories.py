@@ -81,6 +81,8 @@ class StoryArticle:
     joined_undated: bool = False
     # Its story continues this one, which had reached the size limit (StoryAssignment.overflow_of).
     continues_story: str | None = None
+    # Its story follows this earlier one, which it was too long after to join (StoryAssignment.follows).
+    follows_story: str | None = None
     # The article of the story it was matched with when it joined (None: it started the story), whether
     # it joined as a near-copy of that article, and the evidence the two share (`joined_on`).
     matched_article_id: str | None = None
@@ -152,7 +154,7 @@ SELECT s.story_id, a.article_id,
             ELSE a.source END AS outlet,
        a.published_at, a.title, a.canonical_url, a.language,
        CASE WHEN nullif(trim(a.title), '') IS NULL THEN left(a.body, 200) END AS opening,
-       coalesce(s.undated, false) AS joined_undated, s.continues_story, s.matched_article_id,
+       coalesce(s.undated, false) AS joined_undated, s.continues_story, s.follows_story, s.matched_article_id,
        EXISTS (
            SELECT 1 FROM near_duplicates AS n
            WHERE n.article_id = s.article_id AND n.matched_article_id = s.matched_article_id

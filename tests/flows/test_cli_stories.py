@@ -148,7 +148,7 @@ def test_stories_reads_the_read_copy(history: Path, tmp_path: Path) -> None:
     assert read_copy_path(db).exists() and "story b2" in result.stdout
 
 
-def test_stories_says_who_joined_without_a_date_and_which_full_story_a_story_continues(
+def test_stories_says_who_joined_without_a_date_and_which_story_a_story_continues_or_follows(
     tmp_path: Path,
 ) -> None:
     db = tmp_path / "w.duckdb"
@@ -157,12 +157,15 @@ def test_stories_says_who_joined_without_a_date_and_which_full_story_a_story_con
     assert result.exit_code == 0, result.stderr
     blocks = {block.split("\n")[0]: block for block in result.stdout.strip().split("\n\n")}
     kimi, summit = blocks["Moonshot opens Kimi to developers"], blocks["Summit day three"]
+    million = blocks["Kimi passes a million developers"]
     assert (
         "    files                     undated     Kimi opens to developers  file:///in/kimi.txt"
         "  (joined on content alone: no date to go by)\n"
     ) in kimi
     assert kimi.endswith("Moonshot opens Kimi to developers  https://www.meridianwire.example/kimi")
     assert "  continues story full-story, which reached the size limit\n" in summit
+    assert "  follows story c1: the same evidence, too long after it to join\n" in million
+    assert "follows" not in kimi + summit
 
 
 def test_an_untitled_article_goes_by_its_first_twelve_words() -> None:
@@ -249,11 +252,8 @@ def test_an_article_matched_with_one_of_the_same_outlet_and_day_is_named_by_its_
         "Huawei trains on Ascend",
         "file:///in/cut.txt",
         "en",
-        None,
-        False,
-        None,
-        "f",
-        True,
+        matched_article_id="f",
+        near_copy=True,
     )
     story = StorySummary("f", "Huawei trains on Ascend", at, at, 2, 1, ("files",), ("en",), (), (full, cut))
     assert story_lines(story)[-1] == "           a near-copy of file:///in/full.txt"

@@ -585,8 +585,19 @@ def test_a_follow_up_two_days_later_starts_a_new_story_and_the_next_days_report_
         "had reached 60% and the 340 firefighters would be cut by half on Friday.",
         T0 + timedelta(days=2, hours=22), title="Molvar evacuation orders lifted as Sernhill fire is held",
     )  # fmt: skip
-    stories = {s.article_id: s.story_id for s in assign_stories([fire, next_day, lifted], [])}
-    assert stories == {"fire": "fire", "next": "fire", "lifted": "lifted"}
+    library = story_features(
+        "library", "Molvar's town council approved a new public library on Main Street on Wednesday, mayor "
+        "Iris Dunmore said. The building will cost $4.2 million and open in 2028.",
+        T0 + timedelta(days=2, hours=23), title="Molvar approves new library",
+    )  # fmt: skip
+    assigned = {s.article_id: s for s in assign_stories([fire, next_day, lifted, library], [])}
+    stories = {article_id: s.story_id for article_id, s in assigned.items()}
+    assert stories == {"fire": "fire", "next": "fire", "lifted": "lifted", "library": "library"}
+    # The follow-up says which story it follows; what joined, what started a story on nothing earlier and
+    # what shares only the town's name follow nothing.
+    assert {article_id: s.follows for article_id, s in assigned.items()} == {
+        "fire": None, "next": None, "lifted": "fire", "library": None
+    }  # fmt: skip
     # Faded by four days from a day apart, as before 6 December 2026, the follow-up joined the fire's story.
     before = StoryRules(full_strength=timedelta(hours=24), faded_by=timedelta(days=4))
     faded_late = {s.article_id: s.story_id for s in assign_stories([fire, next_day, lifted], [], before)}

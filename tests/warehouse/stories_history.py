@@ -133,10 +133,14 @@ def load_history(db: Warehouse | Path) -> None:
 
 
 # Joins the rules flag (migration 019): c2, undated, joined c1's story on content alone; d1 matched a story
-# that had reached the size limit ("full-story", not loaded here) and started the one that continues it.
+# that had reached the size limit ("full-story", not loaded here) and started the one that continues it;
+# e1, two days after c1, started a story that follows c1's (migration 026).
 C1 = article("c1", "https://www.meridianwire.example/kimi", "Moonshot opens Kimi to developers", day(4, 1))
 C2 = article("c2", "file:///in/kimi.txt", "Kimi opens to developers", None, source="files")
 D1 = article("d1", "https://www.eastbrief.example/summit", "Summit day three", day(4, 2))
+E1 = article(
+    "e1", "https://www.eastbrief.example/kimi-million", "Kimi passes a million developers", day(6, 3)
+)
 
 
 def load_flagged_joins(db: Warehouse | Path) -> None:
@@ -146,11 +150,12 @@ def load_flagged_joins(db: Warehouse | Path) -> None:
             "r3",
             R2_AT,
             batch(
-                [C1, C2, D1],
+                [C1, C2, D1, E1],
                 [
                     assign("c1", "c1"),
                     dataclasses.replace(assign("c2", "c1", "c1"), undated=True),
                     dataclasses.replace(assign("d1", "d1"), overflow_of="full-story"),
+                    dataclasses.replace(assign("e1", "e1"), follows="c1"),
                 ],
             ),
         )

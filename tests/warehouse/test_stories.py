@@ -114,18 +114,26 @@ def test_stories_are_listed_latest_first_with_their_articles_in_order(history: W
     assert first == ["b2"]
 
 
-def test_the_listing_says_who_joined_without_a_date_and_which_full_story_a_story_continues(
+def test_the_listing_says_who_joined_without_a_date_and_which_story_a_story_continues_or_follows(
     warehouse: Warehouse,
 ) -> None:
     load_flagged_joins(warehouse)
     with connect_locked(warehouse) as con:
         stories = {s.story_id: s for s in list_stories(con)}
         stored = con.execute(
-            "SELECT article_id, undated, continues_story FROM story_articles ORDER BY article_id"
+            "SELECT article_id, undated, continues_story, follows_story FROM story_articles"
+            " ORDER BY article_id"
         ).fetchall()
-    assert stored == [("c1", False, None), ("c2", True, None), ("d1", False, "full-story")]
+    assert stored == [
+        ("c1", False, None, None),
+        ("c2", True, None, None),
+        ("d1", False, "full-story", None),
+        ("e1", False, None, "c1"),
+    ]
     assert {a.article_id: a.joined_undated for a in stories["c1"].articles} == {"c1": False, "c2": True}
     assert [(a.joined_undated, a.continues_story) for a in stories["d1"].articles] == [(False, "full-story")]
+    assert [(a.continues_story, a.follows_story) for a in stories["e1"].articles] == [(None, "c1")]
+    assert all(a.follows_story is None for s in ("c1", "d1") for a in stories[s].articles)
 
 
 @pytest.mark.parametrize("limit", [0, -1, 1001])

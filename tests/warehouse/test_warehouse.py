@@ -217,12 +217,13 @@ def test_the_migration_lists_the_documents_already_waiting(warehouse: Warehouse)
     with connect(warehouse) as con:
         store_raw_documents(con, raw_rows([waiting, done], "run-1"))
         load_outcomes(con, "run-1", NOW, BatchOutcome(articles=((article_for(done), "plain-text"),)))
-        # As a file made before migration 017 has it: no list (nor the columns 018, 019 and 025 add).
+        # As a file made before migration 017 has it: no list (nor the columns 018, 019, 025 and 026 add).
         con.execute("DROP TABLE pending_documents")
         con.execute("ALTER TABLE story_features DROP COLUMN meaning")
         con.execute("ALTER TABLE story_features DROP COLUMN lead_figures")
         con.execute("ALTER TABLE story_articles DROP COLUMN undated")
         con.execute("ALTER TABLE story_articles DROP COLUMN continues_story")
+        con.execute("ALTER TABLE story_articles DROP COLUMN follows_story")
         con.execute("DELETE FROM schema_version WHERE version >= 17")
         assert migrate(con) == migrations()[-1][0]
         assert listed_pending(con) == {waiting.doc_id}
