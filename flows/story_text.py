@@ -26,6 +26,8 @@ def story_lines(story: StorySummary) -> list[str]:
     followed = sorted({a.follows_story for a in story.articles if a.follows_story})
     if followed:
         lines.append(f"  follows story {', '.join(followed)}: the same evidence, too long after it to join")
+    if story.followed_by:
+        lines.append(f"  followed by story {', '.join(story.followed_by)}")
     width = max((len(a.outlet) for a in story.articles), default=0)
     listed = {a.article_id: a for a in story.articles}
     # An article is named by its outlet and day, or by its URL where another of the story shares both.

@@ -104,6 +104,8 @@ class StorySummary:
     languages: tuple[str, ...]
     top_entities: tuple[str, ...]
     articles: tuple[StoryArticle, ...] = ()
+    # The stories that follow this one (their first report came too long after it to join: migration 026).
+    followed_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +165,14 @@ FROM story_articles AS s
 JOIN articles AS a ON a.article_id = s.article_id
 WHERE s.story_id IN (SELECT unnest($ids))
 ORDER BY s.story_id, coalesce(a.published_at, a.loaded_at), a.article_id
+"""
+
+# The stories that follow the given ones (`StoryArticle.follows_story` of their first report).
+_FOLLOWERS = """
+SELECT follows_story, list(DISTINCT story_id ORDER BY story_id)
+FROM story_articles
+WHERE follows_story IN (SELECT unnest($ids))
+GROUP BY follows_story
 """
 
 _RUN_CHANGES = """
@@ -293,7 +303,7 @@ def _with_articles(
     connection: duckdb.DuckDBPyConnection, summaries: dict[str, StorySummary], ids: Sequence[str]
 ) -> dict[str, StorySummary]:
     """`summaries`, those of `ids` with their articles in the order they were seen, each with what it
-    joined on (`_with_evidence`)."""
+    joined on (`_with_evidence`), and the stories that follow them."""
     if not ids:
         return summaries
     articles: dict[str, list[StoryArticle]] = {}
@@ -303,8 +313,13 @@ def _with_articles(
         published = published_at.astimezone(UTC) if published_at else None
         articles.setdefault(story_id, []).append(StoryArticle(article_id, outlet, published, *rest))
     explained = _with_evidence(connection, articles)
+    followers = dict(connection.execute(_FOLLOWERS, {"ids": list(ids)}).fetchall())
     return {
-        story_id: replace(summary, articles=tuple(explained[story_id])) if story_id in explained else summary
+        story_id: replace(
+            summary, articles=tuple(explained[story_id]), followed_by=tuple(followers.get(story_id, ()))
+        )
+        if story_id in explained
+        else summary
         for story_id, summary in summaries.items()
     }
 

@@ -165,7 +165,8 @@ def test_stories_says_who_joined_without_a_date_and_which_story_a_story_continue
     assert kimi.endswith("Moonshot opens Kimi to developers  https://www.meridianwire.example/kimi")
     assert "  continues story full-story, which reached the size limit\n" in summit
     assert "  follows story c1: the same evidence, too long after it to join\n" in million
-    assert "follows" not in kimi + summit
+    assert "  followed by story e1\n" in kimi
+    assert "follows" not in kimi + summit and "followed by" not in summit + million
 
 
 def test_an_untitled_article_goes_by_its_first_twelve_words() -> None:

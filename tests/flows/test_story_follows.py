@@ -72,3 +72,4 @@ def test_a_follow_up_loaded_days_later_starts_a_story_that_follows_the_events(tm
     assert f"  story {own}\n" in charged
     assert f"  follows story {event}: the same evidence, too long after it to join\n" in charged
     assert "follows" not in blocks[COLLAPSE["title"]]
+    assert f"  followed by story {own}\n" in blocks[COLLAPSE["title"]]

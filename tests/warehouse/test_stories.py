@@ -134,6 +134,10 @@ def test_the_listing_says_who_joined_without_a_date_and_which_story_a_story_cont
     assert [(a.joined_undated, a.continues_story) for a in stories["d1"].articles] == [(False, "full-story")]
     assert [(a.continues_story, a.follows_story) for a in stories["e1"].articles] == [(None, "c1")]
     assert all(a.follows_story is None for s in ("c1", "d1") for a in stories[s].articles)
+    # And the story it follows names it.
+    assert {s: stories[s].followed_by for s in ("c1", "d1", "e1")} == {"c1": ("e1",), "d1": (), "e1": ()}
+    with connect_locked(warehouse) as con:
+        assert stories_by_id(con, ["c1"])[0].followed_by == ("e1",)
 
 
 @pytest.mark.parametrize("limit", [0, -1, 1001])
