@@ -10,7 +10,9 @@ entity mentions (three an article), languages (en, zh, de). Timed:
   would have to recompute on every run that adds 1k articles;
 - what `newsetl stories` runs (warehouse.stories.list_stories, stories_by_id): the latest 20 stories with
   their articles, the latest 20 of two articles or more, one story named by the start of its id, and the
-  stories of the last day.
+  stories of the last day;
+- what a run's "stories of this run" report reads (warehouse.stories.run_stories) for a run that touched
+  1,000 stories: the 50 it shows, 10 of them with their articles.
 
 `python -m bench.story_summaries 1000000` prints the figures as JSON (median wall and CPU seconds of 3
 runs each).
@@ -83,7 +85,7 @@ def story_summaries_figures(stored: int, touched: int = 1_000) -> dict[str, Any]
     """In this process: a synthesised history of `stored` articles, then the reads timed."""
     from transform.near_duplicates import DEFAULT_SCHEME
     from warehouse.connection import connect
-    from warehouse.stories import list_stories, stories_by_id
+    from warehouse.stories import list_stories, run_stories, stories_by_id
 
     with tempfile.TemporaryDirectory() as folder:
         db = str(Path(folder) / "bench.duckdb")
@@ -94,6 +96,15 @@ def story_summaries_figures(stored: int, touched: int = 1_000) -> dict[str, Any]
                 connection.execute(statement, {k: v for k, v in values.items() if f"${k}" in statement})
             connection.execute("CHECKPOINT")
         synthesised = time.perf_counter() - started
+        with connect(db) as connection:  # a run that touched `touched` stories, as its report reads them
+            connection.execute(
+                """
+                INSERT INTO story_changes (run_id, story_id, change, article_count, changed_at)
+                SELECT 'bench-run', story_id, 'grew', 1 + hash(story_id) % 3, now()
+                FROM (SELECT DISTINCT story_id FROM story_articles ORDER BY hash(story_id) LIMIT $touched)
+                """,
+                {"touched": touched},
+            )
         with connect(db, read_only=True) as connection:
 
             def fetch(query: str, *parameters: object) -> list[Any]:
@@ -134,6 +145,9 @@ def story_summaries_figures(stored: int, touched: int = 1_000) -> dict[str, Any]
                 ),
                 "cli_one_story_by_id_start": _median_seconds(
                     lambda: stories_by_id(connection, [sample[0][:12]])
+                ),
+                "run_report_1k_stories": _median_seconds(
+                    lambda: run_stories(connection, "bench-run", 50, 10)
                 ),
                 "cli_since_last_day": _median_seconds(
                     lambda: list_stories(connection, since=last_day if isinstance(last_day, date) else None)

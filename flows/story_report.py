@@ -61,8 +61,9 @@ def story_report(run: RunStories, run_id: str) -> str:
     ]
     for run_story in run.stories:
         story = run_story.story
+        change = run_story.change + (f", follows `{run_story.follows[:12]}`" if run_story.follows else "")
         lines.append(
-            f"| `{story.story_id[:12]}` | {_cell(story.headline or '(untitled)')} | {run_story.change} "
+            f"| `{story.story_id[:12]}` | {_cell(story.headline or '(untitled)')} | {change} "
             f"| {run_story.articles_added} | {story.article_count} | {story.outlet_count} "
             f"| {', '.join(story.languages)} | {story.first_seen:%Y-%m-%d} | {story.last_seen:%Y-%m-%d} |"
         )

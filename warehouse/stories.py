@@ -115,6 +115,7 @@ class RunStory:
     change: str
     articles_added: int
     story: StorySummary
+    follows: str | None = None  # the story it follows, when the run started it (StoryArticle.follows_story)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +180,10 @@ _RUN_CHANGES = """
 SELECT story_id, change, article_count,
        count(*) OVER () AS stories,
        count(*) FILTER (WHERE change = 'created') OVER () AS created,
-       sum(article_count) OVER () AS articles_added
-FROM story_changes
+       sum(article_count) OVER () AS articles_added,
+       -- A story's id is its first article's: that article says which story it follows, if any.
+       (SELECT s.follows_story FROM story_articles AS s WHERE s.article_id = c.story_id) AS follows
+FROM story_changes AS c
 WHERE run_id = $run_id
 ORDER BY article_count DESC, story_id
 LIMIT $limit
@@ -270,11 +273,11 @@ def run_stories(
     ][:with_articles]
     stories = _with_articles(connection, stories, listed)
     shown = tuple(
-        RunStory(change, int(count), stories[story_id])
-        for story_id, change, count, *_ in changes
+        RunStory(change, int(count), stories[story_id], follows)
+        for story_id, change, count, _, _, _, follows in changes
         if story_id in stories
     )
-    _, _, _, changed, created, added = changes[0]
+    _, _, _, changed, created, added, _ = changes[0]
     return RunStories(shown, int(changed), int(created), int(added))
 
 

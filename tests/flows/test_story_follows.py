@@ -1,5 +1,6 @@
 """A follow-up two days after an event's reports, loaded by a later run: it starts its own story, which
-follows the event's (migration 026), as the run's flow stores it and `newsetl stories` shows it."""
+follows the event's (migration 026), as the run's flow stores it, its "stories of this run" report says
+and `newsetl stories` shows it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.ingest import ingest
+from tests.flows.test_story_report import stories_of_run
 from warehouse.connection import connect
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -54,8 +56,8 @@ def write(folder: Path, *articles: dict[str, str]) -> Path:
 
 def test_a_follow_up_loaded_days_later_starts_a_story_that_follows_the_events(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    ingest([str(write(tmp_path / "monday", COLLAPSE, NEXT_DAY))], db=str(db))
-    ingest([str(write(tmp_path / "friday", CHARGED))], db=str(db))
+    monday = ingest([str(write(tmp_path / "monday", COLLAPSE, NEXT_DAY))], db=str(db))
+    friday = ingest([str(write(tmp_path / "friday", CHARGED))], db=str(db))
     with connect(db, read_only=True) as connection:
         rows = connection.execute(
             "SELECT a.canonical_url, s.story_id, s.follows_story FROM story_articles AS s JOIN articles AS a "
@@ -64,6 +66,10 @@ def test_a_follow_up_loaded_days_later_starts_a_story_that_follows_the_events(tm
     (collapse, event, none), (_, joined, also_none), (_, own, follows) = rows
     assert collapse == COLLAPSE["url"] and joined == event and none is None and also_none is None
     assert own != event and follows == event
+    # The run's report says so in the story's row; the first run's row of the event follows nothing.
+    [report] = stories_of_run(friday.run_id)
+    assert f"| {CHARGED['title']} | created, follows `{event[:12]}` | 1 | 1 | 1 |" in report
+    assert "follows" not in stories_of_run(monday.run_id)[0].split("## What joined")[0]
 
     result = CliRunner().invoke(app, ["stories", "--db", str(db)])
     assert result.exit_code == 0, result.output

@@ -140,3 +140,20 @@ def test_the_stories_listed_under_the_table_are_those_that_came_with_their_artic
     assert "    b.example  2025-02-13  Qwen deal, told again  https://b.example/2" in listed
     assert "joined the a.example article (2025-02-13) on: Alibaba, qwen, 8.5%" in listed
     assert "story s2" not in listed  # it came without its articles
+
+
+def test_a_story_the_run_started_that_follows_an_earlier_one_says_which_in_its_row() -> None:
+    at = datetime(2025, 2, 13, 8, tzinfo=UTC)
+    charged = StorySummary("c" * 20, "Engineer charged", at, at, 1, 1, ("a.example",), ("en",), ())
+    grown = StorySummary("g" * 20, "Bridge checks", at, at, 2, 1, ("a.example",), ("en",), ())
+    run = RunStories(
+        (RunStory("created", 1, charged, follows="e" * 20), RunStory("grew", 1, grown)),
+        changed=2,
+        created=1,
+        articles_added=2,
+    )
+    report = story_report(run, "run-1")
+    assert (
+        "| `cccccccccccc` | Engineer charged | created, follows `eeeeeeeeeeee` | 1 | 1 | 1 | en |" in report
+    )
+    assert "| `gggggggggggg` | Bridge checks | grew | 1 | 2 | 1 | en |" in report
