@@ -688,6 +688,10 @@ def stories(
     URL) in the order they appeared, and under each that joined, what it shares with the article it was
     matched with (or that it is a near-copy of it). With story ids, those stories instead, in that order.
 
+    Dated articles more than about two days apart never join one story: a follow-up (a relief fund after
+    a flood) starts a story that says `follows story <id>`, the earlier one it shares its evidence with,
+    and that story says `followed by story <id>`; give both ids to see them together.
+
     A story is latest by its latest article (publication time, or load time when undated). The headline
     is the title of the story's most central report (see `newsetl sql "FROM data_dictionary WHERE
     table_name = 'story_summaries'"`). Plain text: safe to pipe into grep, less or a file.
