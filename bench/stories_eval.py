@@ -43,6 +43,9 @@ STORY_SETS = {
     "stories_dev4": DEVELOPMENT,
     "stories_dev5": DEVELOPMENT,
     "stories_dev6": DEVELOPMENT,
+    # Full-length articles, with the background real reports carry (the sets above are 3-6 sentences).
+    "stories_long_dev": DEVELOPMENT,
+    "stories_long_blind": CHECK,
 }
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
