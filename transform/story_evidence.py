@@ -511,6 +511,8 @@ _ROUNDUP_HEADLINE = re.compile(
     r"^[\w'\u2019 ]{0,20}\b(?:close|open|opening|closing|midday)\s*:|"
     r"^(?:markets?|börse|bourse|borsa|bolsa)\b[\w'\u2019 ]{0,20}:|"
     # German, Chinese, Japanese, Korean digests
+    # ("Chinas Tech-Woche:", "Börsenwoche:": a week framing the whole)
+    r"woche\s*:|"
     r"\b(?:die woche|wochenrückblick|wochenüberblick|rückblick|überblick|kompakt|auf einen blick|"
     r"am morgen|am abend|der tag|börsentag|nachrichten des tages|liveticker|news-?ticker|im ticker|"
     r"newsblog|kurz gemeldet|das war der tag)\b|"
@@ -743,6 +745,12 @@ _AHEAD = re.compile(
     r"[월화수목금토일]요일",
     re.IGNORECASE,
 )
+# `_AHEAD` but for a weekday named alone: whether that is ahead depends on the day of publication.
+_AHEAD_WHATEVER_THE_DAY = re.compile(
+    rf"\b(?:next (?:{_DAYS})|tomorrow|tonight|later today|next week|next month|morgen|nächste woche)\b|"
+    r"明天|明日|下周|来週|내일|다음 주",
+    re.IGNORECASE,
+)
 _POSSESSIVE_DAY = re.compile(rf"\b({_DAYS})['\u2019]s\b", re.IGNORECASE)
 _WEEKDAYS = tuple(_DAYS.split("|"))  # in the order of `datetime.weekday()`
 _GERMAN_WEEKDAYS = ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag")
@@ -825,6 +833,10 @@ _DONE = re.compile(
 )
 
 
+# Sentences of expectation count towards a preview from two, and from a sixth of the sentences read.
+_EXPECTING_SENTENCES = 6
+
+
 @dataclass(frozen=True, slots=True)
 class PreviewSigns:
     """What makes an article look like a preview; `is_preview` weighs them."""
@@ -844,6 +856,10 @@ class PreviewSigns:
     # The headline puts its event, still to come, on a day of the next two weeks ("Court to rule on
     # Wednesday", "Urteil soll am Mittwoch fallen"), where the lead may only set the scene.
     near: bool = False
+    # The sentences of the opening that `future` and `expectation` were read from: in a full-length
+    # report, two sentences of expectation are its outlook (a fire's smoke "expected" to linger), not a
+    # preview's body; they count from a sixth of the sentences up.
+    sentences: int = 0
 
     @property
     def score(self) -> float:
@@ -854,7 +870,7 @@ class PreviewSigns:
             + (0.5 if self.near else 0.0)
             + (1.5 if self.lead_ahead else 0.0)
             + (1.0 if self.future >= 0.5 else 0.0)
-            + (1.0 if self.expectation >= 2 else 0.0)
+            + (1.0 if self.expectation >= max(2, self.sentences / _EXPECTING_SENTENCES) else 0.0)
             - (3.0 if self.done and not self.pinned else 0.0)
         )
 
@@ -877,13 +893,14 @@ def preview_signs(title: str | None, text: str, published: datetime | None = Non
     # ("entscheidet am Mittwoch", "4日に開く"), English too for what is scheduled ("walk out on Tuesday").
     lead_near = _near_day_ahead(lead, published)
     lead_ahead = lead_near or bool(
-        _FUTURE.search(lead) and (_AHEAD.search(timed) or _date_ahead(lead, published))
+        _FUTURE.search(lead) and (_time_ahead(timed, published) or _date_ahead(lead, published))
     )
-    future, expectation = 0.0, 0
+    future, expectation, sentences = 0.0, 0, 0
     if headline or infinitive or ahead or lead_ahead:
         pieces = [piece for piece in _SENTENCE_END.split(text[:_OPENING]) if piece.strip()]
         future = sum(bool(_FUTURE.search(p)) for p in pieces) / len(pieces) if pieces else 0.0
         expectation = sum(bool(_EXPECTATION.search(p)) for p in pieces)
+        sentences = len(pieces)
     # In the lead, or in the next sentence when the lead does not put its event at a time ahead: "The court
     # will rule on Wednesday ... Its senate said in a notice on Monday that ..." announces a ruling still to
     # come, where "X said on Monday it will ..." is the news of the announcement.
@@ -900,7 +917,37 @@ def preview_signs(title: str | None, text: str, published: datetime | None = Non
         lead_ahead=lead_ahead,
         pinned=pinned,
         near=infinitive and ahead and _near_day_ahead(title or "", published),
+        sentences=sentences,
     )
+
+
+def _time_ahead(text: str, published: datetime | None) -> bool:
+    """`text` names a time still to come: tomorrow, next week, a weekday after the publication's
+    (`_weekday_ahead`), or the publication's own weekday next to a future ("is expected to cut its rate
+    on Tuesday", published that morning); any weekday when the publication has no date.
+
+    The own day anywhere else is the day the event happened: a full-length report's lead names it beside
+    what will follow from the event ("employers will pay £550 a space from 2028, after a three-hour
+    debate at City Hall on Tuesday evening", published that night)."""
+    if published is None:
+        return bool(_AHEAD.search(text))
+    if _AHEAD_WHATEVER_THE_DAY.search(text) or _weekday_ahead(text, published):
+        return True
+    weekday = published.weekday()
+    zh, ja, ko = (days[weekday] for days in _CJK_WEEKDAYS)
+    today = (_WEEKDAYS[weekday], _GERMAN_WEEKDAYS[weekday], f"周{zh}", f"星期{zh}", f"{ja}曜", f"{ko}요일")
+    near = _OWN_DAY_NEAR_FUTURE
+    return any(
+        day in text[max(0, future.start() - near) : future.end() + near].lower()
+        for future in _FUTURE.finditer(text)
+        for day in today
+    )
+
+
+# How near a future the publication's own weekday must stand to be the future's day, on either side (the
+# verb comes last in Japanese and Korean: "火曜に発表する予定"): "is expected to cut its rate on Tuesday"
+# (27 characters), not "will pay ... after a debate at City Hall on Tuesday" (80 or more).
+_OWN_DAY_NEAR_FUTURE = 40
 
 
 def is_preview(title: str | None, text: str, published: datetime | None = None) -> bool:

@@ -268,6 +268,56 @@ def test_a_weekday_of_the_next_three_days_in_the_lead_needs_no_future_tense() ->
     assert is_preview("Derby am Donnerstag: Polizei bereitet Großeinsatz vor", derby, T0)
 
 
+def test_a_full_length_report_naming_its_own_day_beside_what_follows_is_no_preview() -> None:
+    # A long lead names the day its event happened beside what will follow from it. On the day of
+    # publication (T0 is a Tuesday) "on Tuesday" puts nothing ahead, so "employers will pay" is the vote's
+    # consequence, not a preview's future (bench/data/stories_long_dev).
+    voted = (
+        "Harbury City Council has voted to introduce a workplace parking levy, meaning that employers with "
+        "more than ten spaces will pay £480 a year for each one from 2028, after a three-hour debate at the "
+        "Guildhall on Tuesday. Councillors backed the scheme by 41 votes to 33."
+    )
+    assert not is_preview("Harbury votes to charge employers for staff parking from 2028", voted, T0)
+    # The vote still to come, told the day before: a preview.
+    to_vote = (
+        "Harbury City Council will vote on a workplace parking levy on Tuesday. Employers would pay £480 a "
+        "year for each space from 2028."
+    )
+    assert is_preview("Harbury to vote on staff parking levy", to_vote, T0 - timedelta(days=1))
+    # The day of publication right beside a future, before or after it, is still the future's day.
+    assert is_preview("Harbury's levy vote", "Harbury's council will vote on the levy on Tuesday.", T0)
+    boj = "日銀は火曜に金融政策を決める予定。市場は据え置きを見込む。"
+    assert is_preview("日銀、金融政策を決定", boj, T0)
+
+
+def test_a_full_length_report_s_outlook_is_no_preview_where_a_preview_s_expectations_still_are() -> None:
+    # A fire put out overnight, reported the next morning (T0, a Tuesday): its lead names the day ahead the
+    # smoke lingers through, and two of its fourteen sentences are expected consequences. Two sentences of
+    # expectation make a short article's body a preview's; in a full-length one they are its outlook.
+    fire = (
+        "A fire that destroyed a paint warehouse in Kestle was brought under control overnight, but "
+        "residents were told the smoke could linger through Wednesday. Crews are expected to stay at the "
+        "site all day. The blaze broke out at 2pm on Monday and drew 90 firefighters. Nobody was hurt. The "
+        "building's roof collapsed in the early evening. Neighbouring firms were evacuated. A school nearby "
+        "closed its playground. The warehouse held solvents and paint. Its owner said the loss ran into "
+        "millions. "
+        "Investigators will examine the site once it is safe. The cause is likely to take weeks to "
+        "establish. Drivers were told to avoid the ring road. Buses were diverted. The council thanked the "
+        "crews."
+    )
+    assert len(sentences(fire)) == 14
+    assert not is_preview("Kestle warehouse fire brought under control, smoke advice stays", fire, T0)
+    # A full-length preview: a day ahead in its headline, its sentences of expectation a third of them.
+    budget = (
+        "Kestle's council will set its budget on Thursday. Councillors are expected to approve a rise in "
+        "parking charges. A rise in council tax is likely too. The finance chief has warned of a gap of "
+        "£12 million. Libraries may lose hours. Opposition members plan amendments. They are expected to "
+        "fail. Unions have called a protest outside the town hall. The mayor is due to speak first. The "
+        "debate starts at 6pm. A result is expected before midnight. Residents can watch online."
+    )
+    assert is_preview("Kestle to set budget on Thursday", budget, T0)
+
+
 def test_a_past_tense_after_the_day_makes_the_lead_a_report_of_that_day() -> None:
     # "to the harbour" is no infinitive but reads as one, and the lead has "will" and a day: without the
     # past tense after the day the article looked like a preview.
@@ -423,6 +473,9 @@ def test_roundups_are_recognised_by_their_shape_in_several_languages() -> None:
     assert roundup_signs("European shares end week higher; Orvik in focus", wrap).is_roundup
     assert roundup_signs("Week in tech: a foldable, a recall and a chip", "Things happened.").is_roundup
     assert roundup_signs("Die Woche: Notenbanken und ein Urteil", "Die EZB hielt still.").is_roundup
+    # A week framing the whole, named for its field ("Chinas Tech-Woche:", "Börsenwoche:").
+    assert roundup_signs("Chinas Tech-Woche: Preiskampf, Rabatte, ein Start", "Es war viel los.").is_roundup
+    assert roundup_signs("Börsenwoche: Dax legt zu", "Die Anleger kauften.").is_roundup
     digest = "1、央行宣布降准。2、华为发布新手机。3、小米召回汽车。4、腾讯发布财报。"
     assert roundup_signs("财经早餐", digest).is_roundup
     assert roundup_signs(
