@@ -586,7 +586,9 @@ def _timestamps(text: str) -> int:
 # space" has no first character re could skip ahead to, and tries every position (a tenth of a millisecond
 # on a 3,000-character opening): `_LIST_ITEM` opens with the character before the item instead, and the
 # start of the text is read apart (`_FIRST_ITEM`).
-_LATIN_ITEM = r"(?:\d{1,2}[.)]|[-•*]|\+\+\+)\s+[^\W\d_]"
+# Not a German date's day ("am 17. Januar"), which a full-length German report writes several times.
+_GERMAN_MONTH_AHEAD = r"(?!(?:" + "|".join(GERMAN_MONTHS) + r")\b)"
+_LATIN_ITEM = rf"(?:\d{{1,2}}[.)]\s+{_GERMAN_MONTH_AHEAD}|[-•*]\s+|\+\+\+\s+)[^\W\d_]"
 _CJK_ITEM = r"(?:\d{1,2}[\u3001\uff0e]|[\u2460-\u2473\u30fb\u25a0\u25cf\u25b2\u25c6\u3010])\s*[^\W\d_]"
 _LIST_ITEM = re.compile(rf"[\s\u3002\uff1b;](?:(?<=\s){_LATIN_ITEM}|{_CJK_ITEM})")
 _FIRST_ITEM = re.compile(f"{_LATIN_ITEM}|{_CJK_ITEM}")
@@ -764,6 +766,9 @@ _NOT_THE_EVENT_S_DAY = (
     "last ", "letzten ", "vergangenen ", "from ", "starting ", "effective ", "ab ",
     # a rule or a law that "takes effect (on) Wednesday", "comes into force on Friday": a lasting change
     "effect ", "effect on ", "force ", "force on ",
+    # the end of what goes on: smoke that "could linger through Tuesday" (not "until": a bond issuer "has
+    # until Thursday" to pay, a deadline still ahead)
+    "through ",
 )  # fmt: skip
 # Chinese (周三, 星期三), Japanese (水曜) and Korean (수요일) weekdays: the day's character, Monday first.
 _CJK_NAMED_DAY = re.compile(r"(?:周|星期)([一二三四五六日天])|([月火水木金土日])曜|([월화수목금토일])요일")
@@ -833,10 +838,6 @@ _DONE = re.compile(
 )
 
 
-# Sentences of expectation count towards a preview from two, and from a sixth of the sentences read.
-_EXPECTING_SENTENCES = 6
-
-
 @dataclass(frozen=True, slots=True)
 class PreviewSigns:
     """What makes an article look like a preview; `is_preview` weighs them."""
@@ -856,10 +857,6 @@ class PreviewSigns:
     # The headline puts its event, still to come, on a day of the next two weeks ("Court to rule on
     # Wednesday", "Urteil soll am Mittwoch fallen"), where the lead may only set the scene.
     near: bool = False
-    # The sentences of the opening that `future` and `expectation` were read from: in a full-length
-    # report, two sentences of expectation are its outlook (a fire's smoke "expected" to linger), not a
-    # preview's body; they count from a sixth of the sentences up.
-    sentences: int = 0
 
     @property
     def score(self) -> float:
@@ -870,7 +867,7 @@ class PreviewSigns:
             + (0.5 if self.near else 0.0)
             + (1.5 if self.lead_ahead else 0.0)
             + (1.0 if self.future >= 0.5 else 0.0)
-            + (1.0 if self.expectation >= max(2, self.sentences / _EXPECTING_SENTENCES) else 0.0)
+            + (1.0 if self.expectation >= 2 else 0.0)
             - (3.0 if self.done and not self.pinned else 0.0)
         )
 
@@ -895,12 +892,11 @@ def preview_signs(title: str | None, text: str, published: datetime | None = Non
     lead_ahead = lead_near or bool(
         _FUTURE.search(lead) and (_time_ahead(timed, published) or _date_ahead(lead, published))
     )
-    future, expectation, sentences = 0.0, 0, 0
+    future, expectation = 0.0, 0
     if headline or infinitive or ahead or lead_ahead:
         pieces = [piece for piece in _SENTENCE_END.split(text[:_OPENING]) if piece.strip()]
         future = sum(bool(_FUTURE.search(p)) for p in pieces) / len(pieces) if pieces else 0.0
         expectation = sum(bool(_EXPECTATION.search(p)) for p in pieces)
-        sentences = len(pieces)
     # In the lead, or in the next sentence when the lead does not put its event at a time ahead: "The court
     # will rule on Wednesday ... Its senate said in a notice on Monday that ..." announces a ruling still to
     # come, where "X said on Monday it will ..." is the news of the announcement.
@@ -917,7 +913,6 @@ def preview_signs(title: str | None, text: str, published: datetime | None = Non
         lead_ahead=lead_ahead,
         pinned=pinned,
         near=infinitive and ahead and _near_day_ahead(title or "", published),
-        sentences=sentences,
     )
 
 

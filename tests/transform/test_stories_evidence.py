@@ -290,32 +290,17 @@ def test_a_full_length_report_naming_its_own_day_beside_what_follows_is_no_previ
     assert is_preview("日銀、金融政策を決定", boj, T0)
 
 
-def test_a_full_length_report_s_outlook_is_no_preview_where_a_preview_s_expectations_still_are() -> None:
-    # A fire put out overnight, reported the next morning (T0, a Tuesday): its lead names the day ahead the
-    # smoke lingers through, and two of its fourteen sentences are expected consequences. Two sentences of
-    # expectation make a short article's body a preview's; in a full-length one they are its outlook.
+def test_the_day_a_condition_lasts_through_is_no_day_of_an_event_to_come() -> None:
+    # A fire put out overnight, reported the next morning (T0, a Tuesday): the smoke may linger through
+    # Wednesday, which ends what goes on and puts no event ahead (bench/data/stories_long_dev).
     fire = (
         "A fire that destroyed a paint warehouse in Kestle was brought under control overnight, but "
         "residents were told the smoke could linger through Wednesday. Crews are expected to stay at the "
-        "site all day. The blaze broke out at 2pm on Monday and drew 90 firefighters. Nobody was hurt. The "
-        "building's roof collapsed in the early evening. Neighbouring firms were evacuated. A school nearby "
-        "closed its playground. The warehouse held solvents and paint. Its owner said the loss ran into "
-        "millions. "
-        "Investigators will examine the site once it is safe. The cause is likely to take weeks to "
-        "establish. Drivers were told to avoid the ring road. Buses were diverted. The council thanked the "
-        "crews."
+        "site all day. Investigators are likely to need weeks to find the cause."
     )
-    assert len(sentences(fire)) == 14
     assert not is_preview("Kestle warehouse fire brought under control, smoke advice stays", fire, T0)
-    # A full-length preview: a day ahead in its headline, its sentences of expectation a third of them.
-    budget = (
-        "Kestle's council will set its budget on Thursday. Councillors are expected to approve a rise in "
-        "parking charges. A rise in council tax is likely too. The finance chief has warned of a gap of "
-        "£12 million. Libraries may lose hours. Opposition members plan amendments. They are expected to "
-        "fail. Unions have called a protest outside the town hall. The mayor is due to speak first. The "
-        "debate starts at 6pm. A result is expected before midnight. Residents can watch online."
-    )
-    assert is_preview("Kestle to set budget on Thursday", budget, T0)
+    assert not _near_day_ahead("the smoke could linger through Wednesday", T0)
+    assert _near_day_ahead("the ring road reopens on Wednesday", T0)
 
 
 def test_a_past_tense_after_the_day_makes_the_lead_a_report_of_that_day() -> None:
@@ -946,6 +931,17 @@ def test_an_article_near_several_stories_at_once_is_a_roundup_whatever_its_headl
     assert as_assigned(features[0], assignments["v0"]) == features[0]
 
 
+def test_a_german_report_s_dates_are_no_list_items() -> None:
+    # "am 17. Januar" is a date, which a full-length German report writes again and again: three of them
+    # made a court report a list, and with its many names a roundup (bench/data/stories_long_dev). The
+    # chamber's ordinal still reads as an item.
+    court = (
+        "Die 5. Große Strafkammer verurteilte die Männer am 15. September. Die Serie begann am 17. Januar "
+        "2024, die letzte Sprengung folgte am 2. April."
+    )
+    assert list_items(court) == 1
+
+
 @settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(
@@ -958,10 +954,11 @@ def test_timestamps_are_counted_as_the_pattern_counts_them(parts: list[str]) -> 
     assert _timestamps(text) == len(_TIMESTAMP.findall(text))
 
 
-# List items as the plain pattern reads them: "1. ", "- ", "• ", "+++ " at the start or after a space; "1、",
-# "①", "・", "■", "【" at the start or after a space or a stop.
+# List items as the plain pattern reads them: "1. " (not before a German month), "- ", "• ", "+++ " at the
+# start or after a space; "1、", "①", "・", "■", "【" at the start or after a space or a stop.
 _PLAIN_LIST_ITEM = re.compile(
-    r"(?:^|\s)(?:\d{1,2}[.)]|[-•*]|\+\+\+)\s+[^\W\d_]|(?:^|(?<=[\s\u3002\uff1b;]))(?:\d{1,2}[\u3001\uff0e]|"
+    r"(?:^|\s)(?:\d{1,2}[.)]\s+(?!(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|"
+    r"November|Dezember)\b)|[-•*]\s+|\+\+\+\s+)[^\W\d_]|(?:^|(?<=[\s\u3002\uff1b;]))(?:\d{1,2}[\u3001\uff0e]|"
     r"[\u2460-\u2473\u30fb\u25a0\u25cf\u25b2\u25c6\u3010])\s*[^\W\d_]"
 )
 
