@@ -22,7 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from bench.dedup_quality import day_by_day, precision_recall
-from transform.stories import REPORT, StoryFeatures, StoryRules, assign_stories, story_features
+from transform.stories import (
+    REPORT,
+    KeyCounts,
+    StoryFeatures,
+    StoryRules,
+    assign_stories,
+    counted,
+    story_features,
+)
 
 DEFAULT_RULES = StoryRules()
 DATA = Path(__file__).resolve().parent / "data" / "stories" / "articles.jsonl"
@@ -185,6 +193,23 @@ def run(articles: Sequence[LabelledArticle] | None = None, repeat: int = 3) -> d
     if seeds is not None:
         figures["seeds_000_003_one_story_004_another"] = seeds
     return figures
+
+
+def with_history(sets: dict[str, Path]) -> dict[str, dict[str, float]]:
+    """Each set scored in one batch with the rarity of its evidence counted over the other sets too, as a
+    warehouse counts it over its stored reports (`assign_stories(history=...)`): a set alone holds about a
+    hundred reports, where a company's city or a round count looks rare; a running warehouse holds many
+    more (the other sets: about 1,900 reports of news of the same kinds). Only their counts are read,
+    never their labels."""
+    articles = {name: read_articles(path) for name, path in sets.items()}
+    features = {name: features_of(set_articles) for name, set_articles in articles.items()}
+    counts = {name: counted(set_features) for name, set_features in features.items()}
+    scores = {}
+    for name, set_features in features.items():
+        history = sum((c for other, c in counts.items() if other != name), KeyCounts())
+        assigned = assign_stories(set_features, [], history=history)
+        scores[name] = score(articles[name], {a.article_id: a.story_id for a in assigned})
+    return scores
 
 
 def seed_stories(folder: Path = SEEDS) -> bool | None:

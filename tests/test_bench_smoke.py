@@ -112,6 +112,21 @@ def test_the_embeddings_benchmark_scores_stored_vectors_as_the_pipeline_does() -
     ]
 
 
+def test_story_sets_scored_with_the_other_sets_as_history() -> None:
+    # Alone, a set's history is empty and the figure is its own one-batch figure; beside another set, the
+    # other's reports are counted too and both sets are scored.
+    from bench.stories_eval import DATA, assign, features_of, read_articles, score, with_history
+
+    articles = read_articles(DATA)
+    alone = with_history({"stories": DATA})
+    assert alone == {"stories": score(articles, assign(articles, features_of(articles)))}
+    beside = with_history(
+        {"stories": DATA, "stories_dev2": DATA.parents[1] / "stories_dev2" / "articles.jsonl"}
+    )
+    assert set(beside) == {"stories", "stories_dev2"}
+    assert all(0.0 <= figure <= 1.0 for scored in beside.values() for figure in scored.values())
+
+
 def test_the_embeddings_rows_render_figures_kept_from_before_a_story_set_was_added() -> None:
     # bench.run renders the rows of every benchmark kept in results.json: figures measured before the
     # registry gained a set hold none of it (a KeyError once ended a pipeline run after its 12 minutes).
