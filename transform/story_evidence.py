@@ -645,8 +645,12 @@ class RoundupSigns:
         return self.score >= 2.0
 
 
-# Roundups say what they are early: the signs are read in the opening of long texts.
+# Roundups say what they are early: the signs are read in the opening of long texts. A digest's phrases
+# and prices are read in its first half of that: a full-length report writes an index's name, "elsewhere"
+# and its rivals' prices in the background after its lead and details (Apple's shares after an antitrust
+# probe, bench/data/stories_long_dev).
 _OPENING = 3000
+_PHRASES_OPENING = 1500
 
 
 def roundup_signs(title: str | None, text: str, known: frozenset[str] | None = None) -> RoundupSigns:
@@ -656,10 +660,10 @@ def roundup_signs(title: str | None, text: str, known: frozenset[str] | None = N
     topic = (title or "").split(":", 1)[-1]  # "Markets wrap: A, B and C" lists after its colon
     signs = RoundupSigns(
         headline=bool(title and (_ROUNDUP_HEADLINE.search(title) or _MARKET_HEADLINE.search(title))),
-        phrases=_roundup_phrases(text),
+        phrases=_roundup_phrases(text[:_PHRASES_OPENING]),
         timestamps=_timestamps(text),
         list_items=list_items(text),
-        prices=len(_PRICE.findall(text)),
+        prices=len(_PRICE.findall(text[:_PHRASES_OPENING])),
         headline_items=len(_HEADLINE_ITEMS.findall(topic)) + 1 if topic.strip() else 0,
     )
     if not 0.5 <= signs.score < 2.0:

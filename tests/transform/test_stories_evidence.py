@@ -931,6 +931,41 @@ def test_an_article_near_several_stories_at_once_is_a_roundup_whatever_its_headl
     assert as_assigned(features[0], assignments["v0"]) == features[0]
 
 
+def test_a_full_length_report_s_background_makes_no_roundup() -> None:
+    # A digest writes its phrases and prices from its start; a full-length report writes an index's name,
+    # "elsewhere" and the rivals' prices in its background, after the lead and the details
+    # (bench/data/stories_long_dev: Apple's shares after an antitrust probe was taken for a roundup).
+    report = (
+        "Shares of Orvik fell 4% on Wednesday after Norland's market regulator opened an antitrust "
+        "investigation into the commissions its app store charges developers. The regulator said it would "
+        "examine whether Orvik abused a dominant position by forcing developers to use its payment system "
+        "and by barring them from telling users about cheaper offers on the web. Orvik said it "
+        "would cooperate fully and that its rules protected users from fraud. The investigation follows "
+        "two years of complaints from game studios and music services, which say the 30% commission "
+        "leaves them little margin. A group of developers welcomed the move and said it had filed "
+        "evidence with the regulator last spring. The regulator can fine a company up to a tenth of its "
+        "annual sales in the country, though its investigations usually take more than a year. Orvik's "
+        "chief executive told staff in a memo that the company had done nothing wrong. Analysts said the "
+        "probe was unlikely to change the company's earnings this year, but that a ruling against it "
+        "could force changes to how it charges developers across the region. The company's app store "
+        "earned an estimated tenth of its services revenue last year. Developers in the country sold "
+        "games, music and fitness subscriptions through it to about nine million users, according to an "
+        "industry group, which said its members had waited long enough. A hearing is not expected before "
+        "the summer. Consumer groups said users paid for the commission through higher prices, and asked "
+        "the regulator to move faster than it did in its last case. "
+    )
+    assert len(report) > 1500
+    background = (
+        "On the Nasdaq, the shares closed at $182.40, their lowest in two months. Elsewhere, rivals "
+        "were quiet: Tarrow's app store charges $9 a month for a developer account, Kestle's $12, and "
+        "Valby's store, which paid a $4 million fine last year, has cut its commission to 15%."
+    )
+    headline = "Orvik shares slip as regulator opens app store probe"
+    assert not roundup_signs(headline, report + background).is_roundup
+    # The same phrases and prices from the start: a digest's shape.
+    assert roundup_signs(headline, background + report).is_roundup
+
+
 def test_a_german_report_s_dates_are_no_list_items() -> None:
     # "am 17. Januar" is a date, which a full-length German report writes again and again: three of them
     # made a court report a list, and with its many names a roundup (bench/data/stories_long_dev). The
