@@ -54,6 +54,8 @@ STORY_SETS = {
     # Full-length articles, with the background real reports carry (the sets above are 3-6 sentences).
     "stories_long_dev": DEVELOPMENT,
     "stories_long_blind": CHECK,
+    # Happenings reported on every day of four to six: one story each, whatever the day.
+    "stories_ongoing": DEVELOPMENT,
 }
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -199,7 +201,7 @@ def with_history(sets: dict[str, Path]) -> dict[str, dict[str, float]]:
     """Each set scored in one batch with the rarity of its evidence counted over the other sets too, as a
     warehouse counts it over its stored reports (`assign_stories(history=...)`): a set alone holds about a
     hundred reports, where a company's city or a round count looks rare; a running warehouse holds many
-    more (the other sets: about 1,900 reports of news of the same kinds). Only their counts are read,
+    more (the other sets: 1,600-1,700 reports of news of the same kinds). Only their counts are read,
     never their labels."""
     articles = {name: read_articles(path) for name, path in sets.items()}
     features = {name: features_of(set_articles) for name, set_articles in articles.items()}
