@@ -541,6 +541,24 @@ _MARKET_HEADLINE = re.compile(
 )
 # A headline that lists three items or more: "Alibaba soars, Apple dips, oil steady".
 _HEADLINE_ITEMS = re.compile(r"[,;\uff0c\uff1b\u3001]|\s(?:and|und|&)\s")
+# A digest's frame before its list: a colon or a bar, full-width too ("Markets wrap:", "早报" and a bar).
+_HEADLINE_FRAME = re.compile(r"[:\uff1a|\uff5c]")
+_CJK_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]")  # Han, kana, Hangul
+_CLAUSE_COMMAS = frozenset(",\uff0c\u3001")
+
+
+def _headline_items(title: str, topic: str) -> int:
+    """The items a headline lists. Chinese, Japanese and Korean headlines join the clauses of one event
+    with commas (a forest fire "、" its hectares "、" a closed road): there a comma parts items only after a
+    digest's frame (`_HEADLINE_FRAME`); semicolons part them anywhere."""
+    if not topic.strip():
+        return 0
+    separators = _HEADLINE_ITEMS.findall(topic)
+    if _CJK_SCRIPT.search(title) and not _HEADLINE_FRAME.search(title):
+        separators = [s for s in separators if s not in _CLAUSE_COMMAS]
+    return len(separators) + 1
+
+
 _ROUNDUP_BODY = re.compile(
     r"\b(?:here are|here is what|our picks|our editors|we tested|this list|black friday|cyber monday|"
     r"prime day|gift ideas|things to know|good morning|good evening|elsewhere|also:|in other news|"
@@ -664,7 +682,7 @@ def roundup_signs(title: str | None, text: str, known: frozenset[str] | None = N
         timestamps=_timestamps(text),
         list_items=list_items(text),
         prices=len(_PRICE.findall(text[:_PHRASES_OPENING])),
-        headline_items=len(_HEADLINE_ITEMS.findall(topic)) + 1 if topic.strip() else 0,
+        headline_items=_headline_items(title or "", topic),
     )
     if not 0.5 <= signs.score < 2.0:
         return signs

@@ -966,6 +966,21 @@ def test_a_full_length_report_s_background_makes_no_roundup() -> None:
     assert roundup_signs(headline, background + report).is_roundup
 
 
+def test_a_cjk_headline_s_commas_join_one_event_s_clauses_unless_a_digest_frames_them() -> None:
+    # The ideographic and full-width commas join the clauses of one event in a Chinese or Japanese
+    # headline, as a comma does in a Korean one: a day's report of a forest fire listed three items, and
+    # with its many names was taken for a roundup (bench/data/stories_ongoing). After a digest's frame
+    # (a colon or a bar) they list its items.
+    body = "火災は2日目も燃え広がった。"
+    fire = "大川の森林火災、焼失300ヘクタールに拡大　国道が通行止め、在来線も運休"
+    assert roundup_signs(fire, body).headline_items == 1
+    assert roundup_signs("长江大桥坍塌，3人遇难", body).headline_items == 1  # noqa: RUF001
+    assert roundup_signs("산불 사흘째, 주민 900명 대피", body).headline_items == 1
+    digest = roundup_signs("今週のニュース：大川の森林火災、円安進む、新型スマホ発売", body)  # noqa: RUF001
+    assert digest.headline_items == 3 and digest.is_roundup
+    assert roundup_signs("早报｜大桥坍塌，油价上涨，新机发布", body).headline_items == 3  # noqa: RUF001
+
+
 def test_a_german_report_s_dates_are_no_list_items() -> None:
     # "am 17. Januar" is a date, which a full-length German report writes again and again: three of them
     # made a court report a list, and with its many names a roundup (bench/data/stories_long_dev). The
