@@ -547,10 +547,12 @@ _CJK_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3
 _CLAUSE_COMMAS = frozenset(",\uff0c\u3001")
 
 
-def _headline_items(title: str, topic: str) -> int:
-    """The items a headline lists. Chinese, Japanese and Korean headlines join the clauses of one event
-    with commas (a forest fire "、" its hectares "、" a closed road): there a comma parts items only after a
-    digest's frame (`_HEADLINE_FRAME`); semicolons part them anywhere."""
+def _headline_items(title: str) -> int:
+    """The items a headline lists, after its colon ("Markets wrap: A, B and C"). Chinese, Japanese and
+    Korean headlines join the clauses of one event with commas (a forest fire "、" its hectares "、" a
+    closed road): there a comma parts items only after a digest's frame (`_HEADLINE_FRAME`); semicolons
+    part them anywhere."""
+    topic = title.split(":", 1)[-1]
     if not topic.strip():
         return 0
     separators = _HEADLINE_ITEMS.findall(topic)
@@ -675,14 +677,14 @@ def roundup_signs(title: str | None, text: str, known: frozenset[str] | None = N
     """`known`: the names of `text` when the caller has them already. The name clusters are read only
     when they can decide (the other signs give at least 0.5 and less than 2): most articles are spared."""
     text = text[:_OPENING]
-    topic = (title or "").split(":", 1)[-1]  # "Markets wrap: A, B and C" lists after its colon
+    phrased = text[:_PHRASES_OPENING]
     signs = RoundupSigns(
         headline=bool(title and (_ROUNDUP_HEADLINE.search(title) or _MARKET_HEADLINE.search(title))),
-        phrases=_roundup_phrases(text[:_PHRASES_OPENING]),
+        phrases=_roundup_phrases(phrased),
         timestamps=_timestamps(text),
         list_items=list_items(text),
-        prices=len(_PRICE.findall(text[:_PHRASES_OPENING])),
-        headline_items=_headline_items(title or "", topic),
+        prices=len(_PRICE.findall(phrased)),
+        headline_items=_headline_items(title or ""),
     )
     if not 0.5 <= signs.score < 2.0:
         return signs
