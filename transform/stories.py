@@ -11,8 +11,9 @@ articles carry (Apple, Trump, China) weighs little; "Lanxi Dynamics" or "31,200 
 - facts: percentages, money, dates (transform.facts, in English, German and Chinese spellings) and
   counts; numbers agree within a rounding tolerance (9% and 8.48%, HK$2.3 trillion and HK$2.2 trillion);
 - headline: the key terms of a title, found in the other article's title, names or top terms;
-- meaning: where the run made them (`NEWSETL_STORY_EMBEDDINGS`, transform/embeddings.py), the cosine of
-  two articles' sentence embeddings above a floor: reports of one event worded differently.
+- meaning: where the run made them (`NEWSETL_STORY_EMBEDDINGS`, transform/embeddings.py; English reports),
+  the cosine of two articles' sentence embeddings above a floor: reports of one event worded differently;
+  and far under it, two reports of different events, however much background they share.
 
 The mass becomes a score in [0, 1) that fades when the two articles are days apart (a follow-up days
 later is a new story). An article joins the story whose members in the window it matches best on
@@ -51,6 +52,7 @@ from transform.common_words import commonness
 from transform.embeddings import unit_vector
 from transform.entities import DEFAULT_WATCHLIST
 from transform.fingerprints import normalise_for_matching
+from transform.language import detect_language
 from transform.story_evidence import (
     cjk_words,
     commentator_names,
@@ -127,7 +129,7 @@ class StoryRules:
     # and check sets (docs/stories.md): 0.3-0.7 score alike; recall rose on most sets, precision lost a
     # pair on two.
     lead_figure_weight: float = 0.5
-    # Sentence embeddings (when both articles have one, both in Latin script: the model reads English):
+    # Sentence embeddings (when both articles have one: English reports, the language the model reads):
     # a cosine above the floor adds up to `meaning_weight` rare names, `weight * (cos - floor) / (1 - floor)`.
     # Reports of one event in other words reach 0.6-0.8; so do different events of one company in a feed
     # that follows it (the shipped samples: 0.66 for a spending plan and the quarter's results), which a
@@ -137,6 +139,15 @@ class StoryRules:
     # embeddings join again two pairs of the development sets, and the retold ruling of the tests).
     meaning_weight: float = 2.0
     meaning_floor: float = 0.6
+    # And a cosine under `meaning_apart` says two reports tell of different events: the score with which an
+    # article joins a story counts `meaning_apart_factor` of such a pair's. The model reads the title and
+    # the first sentences, what a report puts first: its own event. Full-length reports of one company's
+    # week recap each other's prices, trackers and analysts, and the rules' evidence saturates (a price cut
+    # and a rival's phone launch score 1.0); their embeddings' cosines sit at 0.15-0.40, where right pairs
+    # of the development sets sit at 0.55-0.85 (5% under 0.5). Chosen by bench/embeddings.py as the weight
+    # and floor are (docs/stories.md, "What the event is: the embeddings' cosine as evidence against").
+    meaning_apart: float = 0.4
+    meaning_apart_factor: float = 0.3
     # Time apart: full strength within `full_strength`, fading to `faded_strength` at `faded_by` (and so to
     # the edge of the window). Reports of one event come within a day and a half (the next day's analysis,
     # the evening's reactions): of the development sets' 473 right pairs, 5 are more than 36 hours apart.
@@ -501,29 +512,31 @@ def _fact_value(key: str) -> tuple[str, float, float]:
     return kind, number, min(10.0 ** (last_digit + int(exponent or 0)), abs(number) / 10 or 1.0)
 
 
-# The script whose reports get a sentence embedding and are compared by it: the model reads English, and
+# The script whose reports are compared by their sentence embeddings: the model reads English, and
 # Chinese texts of different events reach cosines of 0.7-0.89 with it (the team's set), as high as its
 # reports of one event.
 _EMBEDDED_SCRIPT = "latin"
-# A letter outside the Latin alphabet (Basic Latin to Latin Extended-B): `script` tells CJK from the rest,
-# so Arabic, Cyrillic or Greek text is "latin" there, and the English model reads it no better than Chinese.
-_NOT_LATIN_LETTER = re.compile(r"[^\W\d_\x00-\u024f]")
+# The language it reads. German reports of one event and their English reports reach 0.09-0.73 (median
+# 0.45, the development sets): a cosine under `StoryRules.meaning_apart` would keep them apart, so German
+# text, which it reads no better, takes no vector either.
+_EMBEDDED_LANGUAGE = "en"
 
 
-def takes_embedding(features: StoryFeatures) -> bool:
-    """Whether a run with story embeddings embeds this article: a report (only reports join stories) in
-    the script the model reads, most of its top terms written in the Latin alphabet."""
-    if features.kind != REPORT or features.script != _EMBEDDED_SCRIPT:
-        return False
-    foreign = sum(1 for term in features.terms if _NOT_LATIN_LETTER.search(term))
-    return 2 * foreign < len(features.terms)
+def takes_embedding(features: StoryFeatures, text: str) -> bool:
+    """Whether a run with story embeddings embeds this article: a report (only reports join stories)
+    whose `text` (its body) is English, the language the model reads (`detect_language`)."""
+    return (
+        features.kind == REPORT
+        and features.script == _EMBEDDED_SCRIPT
+        and detect_language(text) == _EMBEDDED_LANGUAGE
+    )
 
 
-def _meanings(a: _Prepared, others: Sequence[_Prepared], rules: StoryRules) -> list[float]:
-    """How far the embeddings' cosine of `a` with each of `others` passes the floor, in [0, 1]; 0 unless
-    both have an embedding and are in the script the model reads (`_EMBEDDED_SCRIPT`; a stored article's
-    script is read from its terms, `_script_of`)."""
-    found = [0.0] * len(others)
+def _cosines(a: _Prepared, others: Sequence[_Prepared]) -> list[float | None]:
+    """The embeddings' cosine of `a` with each of `others`; None unless both have an embedding and are in
+    the script the model reads (`_EMBEDDED_SCRIPT`; a stored article's script is read from its terms,
+    `_script_of`)."""
+    found: list[float | None] = [None] * len(others)
     if a.meaning is None or a.script != _EMBEDDED_SCRIPT:
         return found
     near = [
@@ -533,10 +546,16 @@ def _meanings(a: _Prepared, others: Sequence[_Prepared], rules: StoryRules) -> l
     ]
     if near:
         vectors = np.stack([others[index].meaning for index in near])  # type: ignore[misc]
-        cosines_of = (vectors @ a.meaning).tolist()
-        for index, cosine in zip(near, cosines_of, strict=True):
-            found[index] = max(0.0, (cosine - rules.meaning_floor) / (1.0 - rules.meaning_floor))
+        for index, cosine in zip(near, (vectors @ a.meaning).tolist(), strict=True):
+            found[index] = cosine
     return found
+
+
+def _meaning(cosine: float | None, rules: StoryRules) -> float:
+    """How far a cosine passes the floor, in [0, 1]; 0 without one."""
+    if cosine is None:
+        return 0.0
+    return max(0.0, (cosine - rules.meaning_floor) / (1.0 - rules.meaning_floor))
 
 
 def _fact_mass(a: _Prepared, b: _Prepared, rules: StoryRules) -> float:
@@ -581,7 +600,7 @@ def _shared_mass(
 ) -> float:
     """The evidence `a` and `b` share, weighed: the names, entities, facts and headline terms both hold
     (each a mass of IDFs) and how far their embeddings' cosine passes the floor (`facts`, `meaning`: as
-    `_fact_masses` and `_meanings` have them, when the caller computed them for many articles at once).
+    `_fact_masses` and `_meaning` have them, when the caller computed them for many articles at once).
     Summed here, not kept in a record first: this runs for every pair a batch compares."""
     fa, fb = a.features, b.features
     # A name both articles hold counts once, as a name, not again because a headline carries it
@@ -595,7 +614,7 @@ def _shared_mass(
     named = sum(weights.rare(weights.terms, key) for key in sorted(names)) if names else 0
     entities = _shared(fa.entities, fb.entities, weights.entities, weights)
     facts = _fact_mass(a, b, rules) if facts is None else facts
-    meaning = _meanings(a, [b], rules)[0] if meaning is None else meaning
+    meaning = _meaning(_cosines(a, [b])[0], rules) if meaning is None else meaning
     lead = _shared_lead_figures(fa, fb, weights) if fa.lead_figures and fb.lead_figures else 0
     # Names alone (no figure, no headline word in common) are what two articles about one company on one
     # day share: its name, its city. They count for less than with something of the event.
@@ -755,18 +774,19 @@ def _best_story(
     candidates = list(candidates)
     everyone = [member for _, members in candidates for member in members]
     facts = iter(_fact_masses(article, everyone, rules))
-    meanings = iter(_meanings(article, everyone, rules))
+    all_cosines = iter(_cosines(article, everyone))
     # The story it would join but for time apart (its unfaded mean score, the story): what it follows.
     follows: tuple[float, str] | None = None
     for story_id, members in candidates:
+        cosines = [next(all_cosines) for _ in members]
         unfaded = [
             _unfaded_score(
-                _shared_mass(article, member, weights, rules, next(facts), next(meanings)),
+                _shared_mass(article, member, weights, rules, next(facts), _meaning(cosine, rules)),
                 article,
                 member,
                 rules,
             )
-            for member in members
+            for member, cosine in zip(members, cosines, strict=True)
         ]
         strengths = [_strength(article.features, member.features, rules) for member in members]
         scored = [
@@ -784,14 +804,14 @@ def _best_story(
                     members[closest],
                     _shared_evidence(article, members[closest], weights, rules),
                 )
-            mean = _mean_score([score for score, _ in scored], article, members, rules)
+            mean = _mean_score([score for score, _ in scored], article, members, cosines, rules)
             if mean >= rules.threshold and (best is None or mean > best[0]):
                 best = (mean, story_id, scored[closest][1])
         # Kept out by time alone? Asked only of a story with a faded member whose nearest member would pass
         # unfaded (the mean is at most the nearest): most candidates are neither.
         joined = mean is not None and mean >= rules.threshold
         if not joined and min(strengths) < 1.0 and max(unfaded) >= rules.threshold:
-            again = _mean_score(unfaded, article, members, rules)
+            again = _mean_score(unfaded, article, members, cosines, rules)
             if again >= rules.threshold and (follows is None or (again, story_id) > follows):
                 follows = (again, story_id)
     article_id = article.features.article_id
@@ -814,16 +834,22 @@ def _best_story(
 
 
 def _mean_score(
-    scores: Sequence[float], article: _Prepared, members: Sequence[_Prepared], rules: StoryRules
+    scores: Sequence[float],
+    article: _Prepared,
+    members: Sequence[_Prepared],
+    cosines: Sequence[float | None],
+    rules: StoryRules,
 ) -> float:
-    """The mean of `article`'s scores with a story's `members`. Whether it joins asks more of a pair whose
-    headlines name what the other does not; whether it is near does not (a roundup's headline names one
-    of the events it lists, and is near the others)."""
+    """The mean of `article`'s scores with a story's `members` (`cosines`: its embeddings' with theirs, as
+    `_cosines` has them). Whether it joins asks more of a pair whose headlines name what the other does
+    not, whose results differ, or whose embeddings say different events (`meaning_apart`); whether it is
+    near does not (a roundup's headline names one of the events it lists, and is near the others)."""
     return sum(
         score
         * (rules.unshared_headline_names if _names_unshared(article, member) else 1.0)
         * (rules.different_results if _results_differ(article, member) else 1.0)
-        for score, member in zip(scores, members, strict=True)
+        * (rules.meaning_apart_factor if cosine is not None and cosine < rules.meaning_apart else 1.0)
+        for score, member, cosine in zip(scores, members, cosines, strict=True)
     ) / len(scores)
 
 

@@ -18,6 +18,7 @@ from transform import embeddings
 from transform.embeddings import EmbeddingsUnavailableError, embed, embedding_text, unit_vector
 from transform.stories import (
     StoryFeatures,
+    StoryRules,
     assign_stories,
     similarity,
     story_features,
@@ -69,6 +70,76 @@ def test_a_report_in_other_words_joins_with_embeddings_and_another_event_does_no
     assert [s.story_id for s in assign_stories(plain, [])] == ["a0", "a1", "a2"]
     embedded = _embedded(plain, *articles)
     assert [s.story_id for s in assign_stories(embedded, [])] == ["a0", "a0", "a2"]
+
+
+# Full-length reports of one company's week recap each other: the price cut, the rival's launch, the same
+# prices, market shares and analyst. The rules' evidence saturates (every pair scores about 1.0).
+PRICE_CUT = (
+    "Corvane cuts Nimbus 7 prices by up to 900 yuan on Tmall and JD.com",
+    "Corvane has cut the prices of its Nimbus 7 phones in China by up to 900 yuan on Tmall and JD.com, "
+    "the steepest discount the company has offered on a new model, as it fights to win back buyers. The "
+    "base Nimbus 7 now sells for 4,599 yuan, and the Nimbus 7 Pro for 6,899 yuan, according to the "
+    "stores' listings on Tuesday. Corvane's share of China's phone market fell to 14.2% in the first "
+    "quarter from 17.8% a year earlier, Quillmark Research estimates, while Hestia's rose to 19.6%. "
+    "Hestia launches its Astra 12 flagship on Thursday, at a price analysts expect near 4,999 yuan. "
+    "Tobias Renner, an analyst at Quillmark, said the discount showed how hard the Astra line had hit "
+    "Corvane in cities such as Chengdu and Wuhan.",
+)
+PRICE_CUT_RETOLD = (
+    "Corvane slashes Nimbus 7 phone prices in China ahead of a rival's launch",
+    "Shoppers in China can now buy a Nimbus 7 for 900 yuan less on Tmall and JD.com after Corvane lowered "
+    "its prices on Tuesday, with the base model at 4,599 yuan and the Pro at 6,899 yuan. The markdown "
+    "comes two days before Hestia unveils its Astra 12, expected at about 4,999 yuan. Quillmark Research "
+    "puts Corvane's share of the market at 14.2% in the first quarter, down from 17.8%, against Hestia's "
+    "19.6%. Tobias Renner of Quillmark said Corvane was losing buyers in Chengdu and Wuhan to the Astra "
+    "phones and had little choice but to cut.",
+)
+RIVAL_LAUNCH = (
+    "Hestia launches Astra 12 flagships with satellite calling, from 4,999 yuan",
+    "Hestia unveiled its Astra 12 phones on stage in Shenzhen on Thursday: a periscope camera, satellite "
+    "calling when there is no signal, a battery the company says lasts two days, and an assistant that "
+    "books taxis and orders food by voice. The base model costs 4,999 yuan and the folding Astra 12 Fold "
+    "9,999 yuan; orders open on Saturday. The launch follows Corvane's cut of up to 900 yuan to its Nimbus "
+    "7 prices on Tmall and JD.com, which put the base Nimbus 7 at 4,599 yuan and the Pro at 6,899 yuan. "
+    "Quillmark Research estimates Hestia's share of China's phone market at 19.6% in the first quarter and "
+    "Corvane's at 14.2%, down from 17.8%. Tobias Renner, an analyst at Quillmark, said the Astra 12 would "
+    "test whether Corvane's discount in Chengdu and Wuhan could hold buyers.",
+)
+
+
+def test_embeddings_far_apart_keep_a_rival_s_launch_out_of_a_story_its_background_retells() -> None:
+    articles = (PRICE_CUT, PRICE_CUT_RETOLD, RIVAL_LAUNCH)
+    plain = [
+        story_features(f"a{i}", body, T0 + timedelta(hours=5 * i), title=title)
+        for i, (title, body) in enumerate(articles)
+    ]
+    # The rules alone: the launch shares the cut's prices, shares and analyst, and joins it.
+    assert [s.story_id for s in assign_stories(plain, [])] == ["a0", "a0", "a0"]
+    # The model reads what each report puts first: the launch is another event (cosines about 0.3-0.4,
+    # the two reports of the cut about 0.9).
+    assert [s.story_id for s in assign_stories(_embedded(plain, *articles), [])] == ["a0", "a0", "a2"]
+
+
+def _at_cosine(cosine: float) -> tuple[bytes, bytes]:
+    """Two stored vectors whose cosine is `cosine` (within the int8 rounding)."""
+    first, other = np.zeros(384), np.zeros(384)
+    first[0], other[0], other[1] = 1.0, cosine, (1.0 - cosine**2) ** 0.5
+    return tuple(np.rint(v * 127).astype(np.int8).tobytes() for v in (first, other))  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(("cosine", "joined"), [(0.2, False), (0.39, False), (0.45, True), (0.9, True)])
+def test_a_cosine_under_meaning_apart_counts_for_less_when_an_article_joins(
+    cosine: float, joined: bool
+) -> None:
+    cut, retold = _features(PRICE_CUT, PRICE_CUT_RETOLD)
+    first, other = _at_cosine(cosine)
+    assert StoryRules().meaning_apart == 0.4
+    stories = assign_stories(
+        [dataclasses.replace(cut, meaning=first), dataclasses.replace(retold, meaning=other)], []
+    )
+    assert (stories[1].story_id == "a0") is joined
+    # Without a vector on one side (stored with the setting off) the rules' evidence decides alone.
+    assert assign_stories([dataclasses.replace(cut, meaning=first), retold], [])[1].story_id == "a0"
 
 
 def test_stored_vectors_are_384_signed_bytes_of_a_unit_vector() -> None:
@@ -132,13 +203,15 @@ def test_without_the_optional_extra_the_setting_says_how_to_install(monkeypatch:
         embeddings._model.cache_clear()
 
 
-def test_only_reports_in_the_latin_alphabet_take_an_embedding() -> None:
+def test_only_english_reports_take_an_embedding() -> None:
     def takes(text: str) -> bool:
-        return takes_embedding(story_features("x", text, T0))
+        return takes_embedding(story_features("x", text, T0), text)
 
     assert takes(RULING[1])
-    assert takes("Die Münchner Café-Besitzer protestieren gegen neue Liefergebühren der Plattform. " * 5)
-    # The English model reads these no better than Chinese: no vector, no CPU spent on them.
+    # The English model reads these no better than Chinese: no vector, no CPU spent on them. German reports
+    # of one event and English ones sit at cosines of 0.1-0.7, where a cosine under `meaning_apart` says two
+    # events: German takes none either.
+    assert not takes("Die Münchner Café-Besitzer protestieren gegen neue Liefergebühren der Plattform. " * 5)
     assert not takes("أعلنت شركة علي بابا عن نموذج جديد للذكاء الاصطناعي للهواتف " * 10)
     assert not takes(
         "Компания Яндекс представила новую модель искусственного интеллекта для смартфонов. " * 5
