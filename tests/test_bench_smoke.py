@@ -96,13 +96,17 @@ def test_the_embeddings_benchmark_scores_stored_vectors_as_the_pipeline_does() -
     articles = read_articles(DATA)[:60]
     features = features_of(articles)
     same = {a.article_id: bytes([90] * 384) for a in articles}  # every cosine 1
+    bodies = {a.article_id: a.body for a in articles}
     rules = dataclasses.replace(StoryRules(), meaning_weight=3.0, meaning_floor=0.4)
     alone = assign(articles, features, rules)
-    lifted = assign(articles, embeddings._with(features, same), rules)
+    lifted = assign(articles, embeddings._with(features, same, bodies), rules)
     assert len(set(lifted.values())) < len(set(alone.values()))  # candidates that fell short now join
+    # As the pipeline stores them: English reports only (the language the model reads).
+    embedded = {f.article_id for f in embeddings._with(features, same, bodies) if f.meaning}
+    assert embedded and all(a.language == "en" for a in articles if a.article_id in embedded)
     titles = {f.article_id: a.title for f, a in zip(features, articles, strict=True)}
     assert embeddings._only_copies_join(features[:1], titles, {}, rules)
-    assert not embeddings._only_copies_join(embeddings._with(features, same), titles, {}, rules)
+    assert not embeddings._only_copies_join(embeddings._with(features, same, bodies), titles, {}, rules)
     assert embeddings.rows({"skipped": "not installed"}) == [
         (
             "story evidence from sentence embeddings (NEWSETL_STORY_EMBEDDINGS, off by default)",
