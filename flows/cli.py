@@ -696,8 +696,9 @@ def stories(
     is the title of the story's most central report (see `newsetl sql "FROM data_dictionary WHERE
     table_name = 'story_summaries'"`). Plain text: safe to pipe into grep, less or a file.
     Stories are joined on rare names, figures and headline terms; ingest runs with
-    $NEWSETL_STORY_EMBEDDINGS=1 (the optional .[embeddings] extra) also weigh sentence embeddings, which
-    join reports of one event worded differently (docs/stories.md).
+    $NEWSETL_STORY_EMBEDDINGS=1 (the optional .[embeddings] extra) also weigh the sentence embeddings of
+    English reports, which join reports of one event worded differently and keep apart reports of one
+    company's different events that retell each other (docs/stories.md).
     """
     import duckdb
 

@@ -66,7 +66,8 @@ class Settings(BaseSettings):
     )
     story_embeddings: bool = Field(
         default=False,
-        description="Sentence embeddings as story evidence: joins reports of one event worded differently "
+        description="Sentence embeddings of English reports as story evidence: joins reports of one event "
+        "worded differently and keeps apart full-length reports of different events that recap each other "
         "(needs the optional extra: pip install -e '.[embeddings]'; ~20 ms of CPU an article, a third of "
         "bulk-load speed). See docs/stories.md.",
     )
