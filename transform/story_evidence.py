@@ -22,7 +22,7 @@ import dataclasses
 import functools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -815,6 +815,24 @@ def _without_days_past(text: str, published: datetime | None) -> str:
     return _POSSESSIVE_DAY.sub(day_past, text)
 
 
+def _named_weekdays(text: str) -> Iterator[tuple[int, int, int]]:
+    """Each weekday `text` names as the day of an event (`_NAMED_DAY` but for a day gone by or the start of
+    a lasting change, `_NOT_THE_EVENT_S_DAY`; `_CJK_NAMED_DAY`): its number as `datetime.weekday()` counts,
+    and where it starts and ends in `text`."""
+    for match in _NAMED_DAY.finditer(text):
+        if not text[max(0, match.start() - 11) : match.start()].lower().endswith(_NOT_THE_EVENT_S_DAY):
+            day = match.group(1).lower()
+            weekday = _WEEKDAYS.index(day) if day in _WEEKDAYS else _GERMAN_WEEKDAYS.index(day)
+            yield weekday, match.start(), match.end()
+    for match in _CJK_NAMED_DAY.finditer(text):
+        script = next(index for index, day in enumerate(match.groups()) if day)
+        yield (
+            _CJK_WEEKDAYS[script].index(match.group(script + 1).replace("天", "日")),
+            match.start(),
+            match.end(),
+        )
+
+
 def _weekday_ahead(text: str, published: datetime | None) -> bool:
     """`text` names a weekday one to three days after the publication's: "trams stop on Tuesday" on a
     Monday. German writes the future in the present ("Der Stadtrat entscheidet am Mittwoch"), so the day
@@ -822,15 +840,7 @@ def _weekday_ahead(text: str, published: datetime | None) -> bool:
     Tuesday), as `_without_days_past` reads it; the publication's own day is either."""
     if published is None:
         return False
-    weekdays = []
-    for match in _NAMED_DAY.finditer(text):
-        if not text[max(0, match.start() - 11) : match.start()].lower().endswith(_NOT_THE_EVENT_S_DAY):
-            day = match.group(1).lower()
-            weekdays.append(_WEEKDAYS.index(day) if day in _WEEKDAYS else _GERMAN_WEEKDAYS.index(day))
-    for match in _CJK_NAMED_DAY.finditer(text):
-        script = next(index for index, day in enumerate(match.groups()) if day)
-        weekdays.append(_CJK_WEEKDAYS[script].index(match.group(script + 1).replace("天", "日")))
-    return any(1 <= (weekday - published.weekday()) % 7 <= 3 for weekday in weekdays)
+    return any(1 <= (weekday - published.weekday()) % 7 <= 3 for weekday, _, _ in _named_weekdays(text))
 
 
 _FUTURE = re.compile(
@@ -952,14 +962,12 @@ def _time_ahead(text: str, published: datetime | None) -> bool:
         return bool(_AHEAD.search(text))
     if _AHEAD_WHATEVER_THE_DAY.search(text) or _weekday_ahead(text, published):
         return True
-    weekday = published.weekday()
-    zh, ja, ko = (days[weekday] for days in _CJK_WEEKDAYS)
-    today = (_WEEKDAYS[weekday], _GERMAN_WEEKDAYS[weekday], f"周{zh}", f"星期{zh}", f"{ja}曜", f"{ko}요일")
+    today = [(start, end) for weekday, start, end in _named_weekdays(text) if weekday == published.weekday()]
     near = _OWN_DAY_NEAR_FUTURE
     return any(
-        day in text[max(0, future.start() - near) : future.end() + near].lower()
-        for future in _FUTURE.finditer(text)
-        for day in today
+        future.start() - near <= start and end <= future.end() + near
+        for future in (_FUTURE.finditer(text) if today else ())
+        for start, end in today
     )
 
 

@@ -33,6 +33,7 @@ from transform.story_evidence import (
     _TIMESTAMP,
     _date_ahead,
     _near_day_ahead,
+    _time_ahead,
     _timestamps,
     commentator_names,
     headline_terms,
@@ -288,6 +289,12 @@ def test_a_full_length_report_naming_its_own_day_beside_what_follows_is_no_previ
     assert is_preview("Harbury's levy vote", "Harbury's council will vote on the levy on Tuesday.", T0)
     boj = "日銀は火曜に金融政策を決める予定。市場は据え置きを見込む。"
     assert is_preview("日銀、金融政策を決定", boj, T0)
+    # The own day is read as every named day is: "through" the day ends what goes on, and 星期天 is 星期日.
+    assert not _time_ahead("The bridge will stay closed through Tuesday, the council said.", T0)
+    assert _time_ahead("The bridge will close on Tuesday, the council said.", T0)
+    sunday = T0 + timedelta(days=5)
+    assert _time_ahead("央行将于星期天公布新的贷款市场报价利率。", sunday)
+    assert _time_ahead("央行将于星期日公布新的贷款市场报价利率。", sunday)
 
 
 def test_the_day_a_condition_lasts_through_is_no_day_of_an_event_to_come() -> None:
