@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from transform.lexicon import RE_READS_AS_ASCII, lowered_as_re_reads
+from transform.segmentation import CJK_CHARACTER
 
 _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _SCALES = {
@@ -200,7 +201,7 @@ def find_facts(text: str, german: bool | None = None) -> list[Fact]:
         facts = find_facts(text.translate(_WIDTH), german)
         return [Fact(f.kind, f.key, written[f.start : f.start + len(f.text)], f.start) for f in facts]
     spans = _windows(text)
-    if not spans and not _CJK.search(text):
+    if not spans and not CJK_CHARACTER.search(text):
         return []  # every fact holds a digit but a Chinese numeral's (most sentences of an analysis)
     # Most sentences with a digit hold a year or a count: they are spared the patterns of percentages,
     # currencies and months.
@@ -232,9 +233,6 @@ def find_facts(text: str, german: bool | None = None) -> list[Fact]:
     return sorted(facts, key=lambda f: f.start)
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]")
-
-
 def has_german_words(text: str) -> bool:
     """Whether `text` holds a German function word: where `find_facts` looks for German spellings
     (a substring check: most text is English and pays nothing)."""
@@ -246,7 +244,7 @@ def _other_languages(text: str, spans: list[tuple[int, int]], german: bool) -> l
     facts: list[Fact] = []
     if german:
         facts += _german(text, spans)
-    if _CJK.search(text):
+    if CJK_CHARACTER.search(text):
         facts += _cjk_facts(text)
         for pattern in (_DATE_ZH, _DATE_KO):
             for m in _matches(pattern, text, spans):

@@ -18,6 +18,8 @@ import functools
 import gettext
 import re
 
+from transform.segmentation import CJK_CHARACTER
+
 # The languages whose translations are read, and the countries whose subdivisions their press names.
 _LANGUAGES = ("ja", "zh_CN", "zh_TW", "ko")
 _COUNTRIES = ("JP", "CN", "KR", "TW")
@@ -34,7 +36,6 @@ _KOREAN_HALF = re.compile(r"(?<=\w)(?:buk|nam)$")
 _LOCAL_SUFFIX = re.compile(
     "(?:特别行政区|特別行政區|(?:壮族|维吾尔|回族)?自治区|특별자치도|특별시|광역시|省|县|縣|市|府|都|도)$"
 )
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 @functools.cache
@@ -59,7 +60,7 @@ def _english_words() -> dict[str, frozenset[str]]:
                 # Whole and without its suffix ("东京都", "东京"; "京都" stays whole: "京" alone is no name,
                 # and a one-character name would be found inside unrelated words).
                 for local in {written, _LOCAL_SUFFIX.sub("", written)}:
-                    if len(local) >= 2 and _CJK.search(local):
+                    if len(local) >= 2 and CJK_CHARACTER.search(local):
                         found.setdefault(local, set()).update(words)
     return {local: frozenset(words) for local, words in found.items()}
 

@@ -57,8 +57,10 @@ _HANGUL_CHAR = re.compile(f"[{_HANGUL}]")
 _WORD = re.compile(r"\w+")
 # Words outside Han and kana: word characters that are not Han or kana.
 _OTHER_WORD = re.compile(f"[^\\W{_HAN_KANA}]+")
+# One Han, kana or Hangul character: Chinese, Japanese or Korean script. A shingle token on its own; and
+# what tells a CJK word, headline or article from a Latin one wherever newsetl asks.
+CJK_CHARACTER = re.compile(f"[{_HAN_KANA}{_HANGUL}]")
 # A shingle token: one Han, kana or Hangul character, or a run of other word characters (SHINGLE_WORD).
-_CHAR_TOKEN_SCRIPT = re.compile(f"[{_HAN_KANA}{_HANGUL}]")
 _SHINGLE_TOKEN = re.compile(f"[{_HAN_KANA}{_HANGUL}]|[^\\W{_HAN_KANA}{_HANGUL}]+")
 SHINGLE_WORD = re.compile(f"[^\\W{_HAN_KANA}{_HANGUL}]+")
 # In ASCII text the word characters are letters, digits and "_": `str.split` after `str.translate` finds
@@ -212,14 +214,14 @@ def shingle_tokens(text: str) -> list[str]:
     For text without Han, kana or Hangul these are exactly the words matching always used (`\\w+` runs).
     """
     folded = fold(text)
-    if folded.isascii() or _CHAR_TOKEN_SCRIPT.search(folded) is None:
+    if folded.isascii() or CJK_CHARACTER.search(folded) is None:
         return _plain_words(folded)
     return _SHINGLE_TOKEN.findall(folded)
 
 
 def has_char_tokens(folded: str) -> bool:
     """Whether the (folded) text holds a character that is a shingle token on its own."""
-    return not folded.isascii() and _CHAR_TOKEN_SCRIPT.search(folded) is not None
+    return not folded.isascii() and CJK_CHARACTER.search(folded) is not None
 
 
 # --- sentences --------------------------------------------------------------------------------------------

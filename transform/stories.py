@@ -53,6 +53,7 @@ from transform.embeddings import unit_vector
 from transform.entities import DEFAULT_WATCHLIST
 from transform.fingerprints import normalise_for_matching
 from transform.language import detect_language
+from transform.segmentation import CJK_CHARACTER, HAN_KANA
 from transform.story_evidence import (
     cjk_words,
     commentator_names,
@@ -81,8 +82,6 @@ _STOPWORDS = frozenset(
     """.split()  # noqa: SIM905
 )
 _TERM = re.compile(r"[^\W\d_]{3,}")
-_HAN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-_CJK_SCRIPT = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 TOP_TERMS = 60
 
 REPORT, ROUNDUP, PREVIEW, BRIEF = "report", "roundup", "preview", "brief"
@@ -224,8 +223,8 @@ def story_features(
     """The evidence of an article: entities, facts and counts, top terms, names, headline terms, kind.
     `found`: the article's entities and facts when the caller has them already (its analysis's)."""
     words = [w for w in _TERM.findall(normalise_for_matching(text)) if w not in _STOPWORDS]
-    if _HAN.search(text):  # a run of Han or kana is a phrase, not a word: segment it
-        words = [w for w in words if not _HAN.search(w)] + cjk_words(text)
+    if HAN_KANA.search(text):  # a run of Han or kana is a phrase, not a word: segment it
+        words = [w for w in words if not HAN_KANA.search(w)] + cjk_words(text)
     counts = Counter(words).most_common(TOP_TERMS)
     terms = {term: 1.0 + math.log(count) for term, count in counts}
     found = found or find_in_sentences(text, title, watchlist)
@@ -284,7 +283,7 @@ def _states_figures(fact_keys: Iterable[str]) -> bool:
 def _words(text: str) -> int:
     """Words; Chinese and Japanese (no spaces) segmented by transform.segmentation."""
     words = len(text.split())
-    return words if words >= MIN_WORDS or not _HAN.search(text) else segmented_word_count(text)
+    return words if words >= MIN_WORDS or not HAN_KANA.search(text) else segmented_word_count(text)
 
 
 # Pseudo-documents that mention nothing: with few articles in the window, a key they all share still
@@ -420,7 +419,7 @@ def _script_of_terms(terms: Iterable[str]) -> str:
     embedding. On the evaluation sets and the samples, Chinese, Japanese and Korean articles have 88-100%
     of their top terms in those scripts, English and German ones 0-2%."""
     terms = list(terms)
-    written = sum(1 for term in terms if _CJK_SCRIPT.search(term))
+    written = sum(1 for term in terms if CJK_CHARACTER.search(term))
     return "cjk" if 2 * written > len(terms) else "latin"
 
 

@@ -29,7 +29,7 @@ from datetime import date, datetime
 from transform.facts import GERMAN_MONTHS, Fact, Lowered, fact_keys, find_facts
 from transform.lexicon import ENGLISH_STOPWORDS, SENTENCE_STARTERS, lowered_as_re_reads
 from transform.places import places
-from transform.segmentation import has_han_or_kana
+from transform.segmentation import CJK_CHARACTER, has_han_or_kana
 from transform.segmentation import words as segmented_words
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -543,7 +543,6 @@ _MARKET_HEADLINE = re.compile(
 _HEADLINE_ITEMS = re.compile(r"[,;\uff0c\uff1b\u3001]|\s(?:and|und|&)\s")
 # A digest's frame before its list: a colon or a bar, full-width too ("Markets wrap:", "早报" and a bar).
 _HEADLINE_FRAME = re.compile(r"[:\uff1a|\uff5c]")
-_CJK_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]")  # Han, kana, Hangul
 _CLAUSE_COMMAS = frozenset(",\uff0c\u3001")
 
 
@@ -556,7 +555,7 @@ def _headline_items(title: str) -> int:
     if not topic.strip():
         return 0
     separators = _HEADLINE_ITEMS.findall(topic)
-    if _CJK_SCRIPT.search(title) and not _HEADLINE_FRAME.search(title):
+    if CJK_CHARACTER.search(title) and not _HEADLINE_FRAME.search(title):
         separators = [s for s in separators if s not in _CLAUSE_COMMAS]
     return len(separators) + 1
 
