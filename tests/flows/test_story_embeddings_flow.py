@@ -14,7 +14,13 @@ from extract.files import DEFAULT_MAX_BYTES
 from flows import ingest as ingest_module
 from flows import pipeline
 from flows.ingest import ingest
-from tests.transform.test_story_embeddings import RULING, RULING_RETOLD
+from tests.transform.test_story_embeddings import (
+    PRICE_CUT,
+    PRICE_CUT_RETOLD,
+    RIVAL_LAUNCH,
+    RULING,
+    RULING_RETOLD,
+)
 from warehouse.connection import Warehouse, connect
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -54,6 +60,46 @@ def test_a_later_report_in_other_words_joins_the_stored_story(
     second = ingest([str(tmp_path / "tuesday")], db=str(embedded))
     assert second.new_articles == 1 and second.new_stories == 0  # joined the stored one
     assert stories_and_vectors(embedded) == (1, [384, 384])
+
+
+GERMAN_REPORT = (
+    "Corvane senkt die Preise des Nimbus 7 in China",
+    "Corvane hat die Preise seiner Nimbus-7-Telefone in China auf Tmall und JD.com um bis zu 900 Yuan "
+    "gesenkt. Das Basismodell kostet nun 4.599 Yuan, das Nimbus 7 Pro 6.899 Yuan. Der Marktanteil des "
+    "Herstellers fiel nach Schätzungen von Quillmark Research im ersten Quartal auf 14,2 Prozent.",
+)
+
+
+def test_a_later_report_of_another_event_stays_out_of_the_stored_story_its_background_retells(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The rules alone join a rival's launch to the price cut whose figures it recaps; with the embeddings
+    # the stored reports' vectors tell the later run it is another event. Only English reports take one.
+    write(tmp_path / "tuesday", "cut", PRICE_CUT, "2025-06-03T09:00:00+00:00")
+    write(tmp_path / "tuesday", "retold", PRICE_CUT_RETOLD, "2025-06-03T14:00:00+00:00")
+    write(tmp_path / "tuesday", "german", GERMAN_REPORT, "2025-06-03T15:00:00+00:00")
+    write(tmp_path / "thursday", "launch", RIVAL_LAUNCH, "2025-06-03T19:00:00+00:00")
+    plain = tmp_path / "plain.duckdb"
+    ingest([str(tmp_path / "tuesday")], db=str(plain))
+    assert ingest([str(tmp_path / "thursday")], db=str(plain)).new_stories == 0
+
+    monkeypatch.setenv("NEWSETL_STORY_EMBEDDINGS", "1")
+    embedded = tmp_path / "embedded.duckdb"
+    ingest([str(tmp_path / "tuesday")], db=str(embedded))
+    assert ingest([str(tmp_path / "thursday")], db=str(embedded)).new_stories == 1
+    with connect(embedded, read_only=True) as connection:
+        vectors = dict(
+            connection.execute(
+                "SELECT a.uri, octet_length(f.meaning) FROM story_features AS f "
+                "JOIN articles AS a USING (article_id)"
+            ).fetchall()
+        )
+    assert {uri.rsplit("/", 1)[-1].removesuffix(".json"): length for uri, length in vectors.items()} == {
+        "cut": 384,
+        "retold": 384,
+        "german": None,
+        "launch": 384,
+    }
 
 
 def test_a_model_that_fails_leaves_the_batch_to_the_rules_with_a_warning(
