@@ -681,6 +681,15 @@ def stories(
             "reported).",
         ),
     ] = 1,
+    thread: Annotated[
+        bool,
+        typer.Option(
+            "--thread",
+            help="With story ids: each story's whole thread instead, the stories it follows and those that "
+            "follow it, by first article seen (a happening reported for days is several stories, each "
+            "following the one before).",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """List stories, latest first, each with its articles: the headline, when it was seen, how many
@@ -690,7 +699,8 @@ def stories(
 
     Dated articles more than about two days apart never join one story: a follow-up (a relief fund after
     a flood) starts a story that says `follows story <id>`, the earlier one it shares its evidence with,
-    and that story says `followed by story <id>`; give both ids to see them together.
+    and that story says `followed by story <id>`; give both ids to see them together, or one with
+    --thread to see every story of its thread (a strike reported on five days is two or three stories).
 
     A story is latest by its latest article (publication time, or load time when undated). The headline
     is the title of the story's most central report (see `newsetl sql "FROM data_dictionary WHERE
@@ -715,10 +725,13 @@ def stories(
     if story_ids and (since or min_articles > 1):
         errors.print("error: give story ids or --since / --min-articles, not both")
         raise typer.Exit(2)
+    if thread and not story_ids:
+        errors.print("error: --thread needs story ids: the threads of which stories?")
+        raise typer.Exit(2)
     try:
         with connect_locked(db or Settings().db) as connection:
             if story_ids:
-                found = stories_by_id(connection, story_ids)
+                found = stories_by_id(connection, story_ids, threads=thread)
             else:
                 found = list_stories(connection, since.date() if since else None, limit, min_articles)
     except (WarehouseError, duckdb.Error) as error:

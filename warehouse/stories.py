@@ -226,10 +226,48 @@ GROUP BY p.prefix
 """
 
 
-def stories_by_id(connection: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[StorySummary]:
+# The threads of the given stories: each story's thread is the first story up its `follows_story` links (a
+# story's id is its first article's, which holds the link), and every story that follows one of the
+# thread's, down the links again. Threads in the order of the given stories, each story of a thread by
+# its first article seen; a story in two given threads once. `$most` bounds the links walked.
+_THREADS = """
+WITH RECURSIVE up(story_id, given, depth) AS (
+    SELECT story_id, given, 0 FROM (SELECT unnest($ids) AS story_id, generate_subscripts($ids, 1) AS given)
+    UNION
+    SELECT f.follows_story, up.given, up.depth + 1
+    FROM up JOIN story_articles AS f ON f.article_id = up.story_id
+    WHERE f.follows_story IS NOT NULL AND up.depth < $most
+),
+roots AS (SELECT arg_max(story_id, depth) AS story_id, given FROM up GROUP BY given),
+down(story_id, given, depth) AS (
+    SELECT story_id, given, 0 FROM roots
+    UNION
+    SELECT s.story_id, down.given, down.depth + 1
+    FROM down JOIN story_articles AS s ON s.follows_story = down.story_id
+    WHERE down.depth < $most
+),
+seen AS (
+    SELECT d.story_id, min(d.given) AS given, min(coalesce(a.published_at, a.loaded_at)) AS first_seen
+    FROM down AS d
+    JOIN story_articles AS m ON m.story_id = d.story_id
+    JOIN articles AS a ON a.article_id = m.article_id
+    GROUP BY d.story_id
+)
+SELECT story_id FROM seen ORDER BY given, first_seen, story_id
+"""
+# The longest chain of stories a thread is followed along (a happening reported daily for years stays
+# within it; a link that loops, which a story's id taken over by a split could make, stops here).
+_MOST_LINKS = 1000
+
+
+def stories_by_id(
+    connection: duckdb.DuckDBPyConnection, ids: Sequence[str], threads: bool = False
+) -> list[StorySummary]:
     """The stories `ids` name, in their order, with their articles as `list_stories` gives them. Each id
     is a story's id or its start; one naming no story, or several, is an UnknownStoryError that says
-    which (at most five of the several)."""
+    which (at most five of the several). With `threads`, each story's whole thread instead: the stories it
+    follows and those that follow it (`StoryArticle.follows_story`), by their first article seen, as a
+    happening reported for days is cut into stories two days apart that follow each other."""
     wanted = list(dict.fromkeys(ids))
     found = {
         prefix: [s for s in stories if s]
@@ -248,6 +286,9 @@ def stories_by_id(connection: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> 
     story_ids = list(
         dict.fromkeys(prefix if prefix in found[prefix] else found[prefix][0] for prefix in wanted)
     )
+    if threads:
+        rows = connection.execute(_THREADS, {"ids": story_ids, "most": _MOST_LINKS}).fetchall()
+        story_ids = [story_id for (story_id,) in rows]
     stories = _with_articles(connection, _summaries(connection, story_ids), story_ids)
     return [stories[story_id] for story_id in story_ids]
 

@@ -169,6 +169,23 @@ def test_stories_says_who_joined_without_a_date_and_which_story_a_story_continue
     assert "follows" not in kimi + summit and "followed by" not in summit + million
 
 
+def test_thread_shows_every_story_a_story_follows_and_is_followed_by(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    load_flagged_joins(db)  # e1 follows c1
+    result = invoke("stories", "e1", "--thread", "--db", str(db))
+    assert result.exit_code == 0, result.stderr
+    assert [block.split("\n")[1] for block in result.stdout.strip().split("\n\n")] == [
+        "  story c1",
+        "  story e1",
+    ]
+    assert invoke("stories", "e1", "--db", str(db)).stdout.count("  story ") == 1
+    alone = invoke("stories", "--thread", "--db", str(db))
+    assert (alone.exit_code, alone.stderr) == (
+        2,
+        "error: --thread needs story ids: the threads of which stories?\n",
+    )
+
+
 def test_an_untitled_article_goes_by_its_first_twelve_words() -> None:
     from flows.story_text import story_lines
     from warehouse.stories import StoryArticle, StorySummary

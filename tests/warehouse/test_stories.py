@@ -3,14 +3,25 @@ span, counts, languages, entities), and the reads behind `newsetl stories` and t
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.warehouse.stories_history import R1_AT, R2_AT, day, load_flagged_joins, load_history
+from tests.warehouse.stories_history import (
+    R1_AT,
+    R2_AT,
+    article,
+    assign,
+    batch,
+    day,
+    load_flagged_joins,
+    load_history,
+)
 from warehouse.connection import Warehouse, connect, connect_locked, migrations
+from warehouse.loads import load_outcomes
 from warehouse.stories import RunStories, UnknownStoryError, list_stories, run_stories, stories_by_id
 
 SUMMARY = (
@@ -138,6 +149,32 @@ def test_the_listing_says_who_joined_without_a_date_and_which_story_a_story_cont
     assert {s: stories[s].followed_by for s in ("c1", "d1", "e1")} == {"c1": ("e1",), "d1": (), "e1": ()}
     with connect_locked(warehouse) as con:
         assert stories_by_id(con, ["c1"])[0].followed_by == ("e1",)
+
+
+def test_a_story_s_thread_is_every_story_up_and_down_its_follows_links(warehouse: Warehouse) -> None:
+    # A happening reported for days: e1 follows c1 (loaded by load_flagged_joins); a later run's f1 follows
+    # e1, and g1, a follow-up of the first days, follows c1 too. d1 follows nothing.
+    load_flagged_joins(warehouse)
+    f1 = article("f1", "https://www.meridianwire.example/kimi-two-million", "Kimi doubles", day(6, 6))
+    g1 = article("g1", "https://www.eastbrief.example/kimi-pricing", "Kimi sets prices", day(4, 4))
+    with connect(warehouse) as con:
+        follows = [
+            dataclasses.replace(assign("f1", "f1"), follows="e1"),
+            dataclasses.replace(assign("g1", "g1"), follows="c1"),
+        ]
+        load_outcomes(con, "r4", R2_AT, batch([f1, g1], follows))
+    with connect_locked(warehouse) as con:
+        threads = {
+            given: [s.story_id for s in stories_by_id(con, [given], threads=True)]
+            for given in ("c1", "e1", "f1", "g1", "d1")
+        }
+        both = [s.story_id for s in stories_by_id(con, ["d1", "f"], threads=True)]
+        plain = [s.story_id for s in stories_by_id(con, ["f1"])]
+    # From any of its stories, the same thread, by first article seen (c1 and its undated c2 come first).
+    assert all(found == ["c1", "g1", "e1", "f1"] for given, found in threads.items() if given != "d1")
+    assert threads["d1"] == ["d1"]
+    assert both == ["d1", "c1", "g1", "e1", "f1"]  # threads in the order given; "f" is f1's start
+    assert plain == ["f1"]
 
 
 @pytest.mark.parametrize("limit", [0, -1, 1001])
