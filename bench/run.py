@@ -239,6 +239,14 @@ def stories_eval_rows(figures: dict[str, Any]) -> list[Row]:
                 pr(figures["one_batch_with_history"]),
             )
         )
+    if "one_batch_threads" in figures:
+        rows.append(
+            (
+                name,
+                "story pairs precision / recall (one batch, threads: stories with those that follow them)",
+                pr(figures["one_batch_threads"]),
+            )
+        )
     rows.append((name, "docs/s (features + assignment)", f"{figures['docs_per_s']:,}"))
     rows += [(name, f"  {ablation}", pr(result)) for ablation, result in figures["ablations"].items()]
     for check, use in STORY_SETS.items():
@@ -248,12 +256,12 @@ def stories_eval_rows(figures: dict[str, Any]) -> list[Row]:
                 (
                     f"stories, {check.removeprefix('stories_')} set of {checked['articles']} ({use})",
                     "story pairs precision / recall (one batch / day by day / one batch, the other sets "
-                    "as history)",
+                    "as history / threads, one batch)",
                     f"{pr(checked['one_batch'])}; {pr(checked['daily'])}"
-                    + (
-                        f"; {pr(checked['one_batch_with_history'])}"
-                        if "one_batch_with_history" in checked
-                        else ""
+                    + "".join(
+                        f"; {pr(checked[key])}"
+                        for key in ("one_batch_with_history", "one_batch_threads")
+                        if key in checked
                     ),
                 )
             )
@@ -430,6 +438,7 @@ def _stories_with_checks(stories_eval: Any) -> dict[str, Any]:
             "one_batch": checked["one_batch"],
             "daily": checked["daily"],
             "one_batch_with_history": historied[name],
+            "one_batch_threads": checked["one_batch_threads"],
         }
     return figures
 

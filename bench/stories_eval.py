@@ -25,6 +25,7 @@ from bench.dedup_quality import day_by_day, precision_recall
 from transform.stories import (
     REPORT,
     KeyCounts,
+    StoryAssignment,
     StoryFeatures,
     StoryRules,
     assign_stories,
@@ -128,6 +129,25 @@ def assign(
     return day_by_day(features, [a.published.date().isoformat() for a in articles], rules, stored_shape)
 
 
+def threads(assignments: Sequence[StoryAssignment]) -> dict[str, str]:
+    """{article id: thread}: each story with the stories that follow it (`StoryAssignment.follows`), down
+    the links, as `newsetl stories --thread` shows them; the first story up the links names the thread. A
+    happening reported for days is cut into stories about two days apart that follow each other: scored
+    as threads, the pieces the links connect count as one."""
+    story = {a.article_id: a.story_id for a in assignments}
+    follows = {a.story_id: a.follows for a in assignments if a.follows}
+
+    def first(story_id: str) -> str:
+        seen: set[str] = set()
+        while story_id in follows and story_id not in seen:
+            seen.add(story_id)
+            followed = follows[story_id]
+            story_id = story.get(followed, followed)
+        return story_id
+
+    return {article_id: first(story_id) for article_id, story_id in story.items()}
+
+
 def score(articles: Sequence[LabelledArticle], predicted: dict[str, str]) -> dict[str, float]:
     precision, recall = precision_recall(predicted, {a.article_id: a.story for a in articles})
     return {"precision": round(precision, 4), "recall": round(recall, 4)}
@@ -182,6 +202,7 @@ def run(articles: Sequence[LabelledArticle] | None = None, repeat: int = 3) -> d
         timings.append(time.perf_counter() - started)
     figures["one_batch"] = score(articles, predicted)
     figures["docs_per_s"] = round(len(articles) / min(timings))
+    figures["one_batch_threads"] = score(articles, threads(assign_stories(features, [])))
     figures["daily"] = score(articles, assign(articles, features, daily=True))
     figures["daily_persisted_only"] = score(
         articles, assign(articles, features, daily=True, stored_shape=persisted_only)

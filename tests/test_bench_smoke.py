@@ -131,6 +131,21 @@ def test_story_sets_scored_with_the_other_sets_as_history() -> None:
     assert all(0.0 <= figure <= 1.0 for scored in beside.values() for figure in scored.values())
 
 
+def test_threads_join_each_story_with_the_stories_that_follow_it() -> None:
+    # b follows a, c follows b, e follows nothing: a's thread holds a, b and c (b's second article too).
+    from bench.stories_eval import threads
+    from transform.stories import StoryAssignment
+
+    assignments = [
+        StoryAssignment("a", "a", 1.0, None),
+        StoryAssignment("b", "b", 1.0, None, follows="a"),
+        StoryAssignment("b2", "b", 0.8, "b"),
+        StoryAssignment("c", "c", 1.0, None, follows="b"),
+        StoryAssignment("e", "e", 1.0, None),
+    ]
+    assert threads(assignments) == {"a": "a", "b": "a", "b2": "a", "c": "a", "e": "e"}
+
+
 def test_the_embeddings_rows_render_figures_kept_from_before_a_story_set_was_added() -> None:
     # bench.run renders the rows of every benchmark kept in results.json: figures measured before the
     # registry gained a set hold none of it (a KeyError once ended a pipeline run after its 12 minutes).
