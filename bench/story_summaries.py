@@ -146,6 +146,10 @@ def story_summaries_figures(stored: int, touched: int = 1_000) -> dict[str, Any]
                 "cli_one_story_by_id_start": _median_seconds(
                     lambda: stories_by_id(connection, [sample[0][:12]])
                 ),
+                # `newsetl stories ID --thread`: up and down the follows links, then the same read.
+                "cli_one_thread_by_id_start": _median_seconds(
+                    lambda: stories_by_id(connection, [sample[0][:12]], threads=True)
+                ),
                 "run_report_1k_stories": _median_seconds(
                     lambda: run_stories(connection, "bench-run", 50, 10)
                 ),
