@@ -228,8 +228,8 @@ GROUP BY p.prefix
 
 # The threads of the given stories: each story's thread is the first story up its `follows_story` links (a
 # story's id is its first article's, which holds the link), and every story that follows one of the
-# thread's, down the links again. Threads in the order of the given stories, each story of a thread by
-# its first article seen; a story in two given threads once. `$most` bounds the links walked.
+# thread's, down the links again; each with the place of the first given story whose thread holds it.
+# `$most` bounds the links walked.
 _THREADS = """
 WITH RECURSIVE up(story_id, given, depth) AS (
     SELECT story_id, given, 0 FROM (SELECT unnest($ids) AS story_id, generate_subscripts($ids, 1) AS given)
@@ -245,15 +245,8 @@ down(story_id, given, depth) AS (
     SELECT s.story_id, down.given, down.depth + 1
     FROM down JOIN story_articles AS s ON s.follows_story = down.story_id
     WHERE down.depth < $most
-),
-seen AS (
-    SELECT d.story_id, min(d.given) AS given, min(coalesce(a.published_at, a.loaded_at)) AS first_seen
-    FROM down AS d
-    JOIN story_articles AS m ON m.story_id = d.story_id
-    JOIN articles AS a ON a.article_id = m.article_id
-    GROUP BY d.story_id
 )
-SELECT story_id FROM seen ORDER BY given, first_seen, story_id
+SELECT story_id, min(given) FROM down GROUP BY story_id
 """
 # The longest chain of stories a thread is followed along (a happening reported daily for years stays
 # within it; a link that loops, which a story's id taken over by a split could make, stops here).
@@ -287,9 +280,14 @@ def stories_by_id(
         dict.fromkeys(prefix if prefix in found[prefix] else found[prefix][0] for prefix in wanted)
     )
     if threads:
-        rows = connection.execute(_THREADS, {"ids": story_ids, "most": _MOST_LINKS}).fetchall()
-        story_ids = [story_id for (story_id,) in rows]
-    stories = _with_articles(connection, _summaries(connection, story_ids), story_ids)
+        given = dict(connection.execute(_THREADS, {"ids": story_ids, "most": _MOST_LINKS}).fetchall())
+        # Threads in the order of the given stories, each story of a thread by its first article seen (a
+        # story id a link names that no longer holds an article has no summary, and is left out).
+        summaries = _summaries(connection, list(given))
+        story_ids = sorted(summaries, key=lambda story: (given[story], summaries[story].first_seen, story))
+    else:
+        summaries = _summaries(connection, story_ids)
+    stories = _with_articles(connection, summaries, story_ids)
     return [stories[story_id] for story_id in story_ids]
 
 
