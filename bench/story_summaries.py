@@ -9,8 +9,8 @@ entity mentions (three an article), languages (en, zh, de). Timed:
 - `story_summaries_of` given 20 and 1,000 story ids: the reads' path, and what a maintained summary table
   would have to recompute on every run that adds 1k articles;
 - what `newsetl stories` runs (warehouse.stories.list_stories, stories_by_id): the latest 20 stories with
-  their articles, the latest 20 of two articles or more, one story named by the start of its id, and the
-  stories of the last day;
+  their articles, the latest 20 of two articles or more, one story named by the start of its id, its
+  thread, the threads of the latest 20, and the stories of the last day;
 - what a run's "stories of this run" report reads (warehouse.stories.run_stories) for a run that touched
   1,000 stories: the 50 it shows, 10 of them with their articles.
 
@@ -149,6 +149,10 @@ def story_summaries_figures(stored: int, touched: int = 1_000) -> dict[str, Any]
                 # `newsetl stories ID --thread`: up and down the follows links, then the same read.
                 "cli_one_thread_by_id_start": _median_seconds(
                     lambda: stories_by_id(connection, [sample[0][:12]], threads=True)
+                ),
+                # `newsetl stories --thread`: the latest 20 stories, then their threads read.
+                "cli_latest_20_threads": _median_seconds(
+                    lambda: list_stories(connection, limit=20, threads=True)
                 ),
                 "run_report_1k_stories": _median_seconds(
                     lambda: run_stories(connection, "bench-run", 50, 10)

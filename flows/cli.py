@@ -672,7 +672,12 @@ def stories(
             show_default=False,
         ),
     ] = None,
-    limit: Annotated[int, typer.Option(help="How many of the latest stories to show (1 to 1000).")] = 20,
+    limit: Annotated[
+        int,
+        typer.Option(
+            help="How many of the latest stories to show (1 to 1000; with --thread, whose threads)."
+        ),
+    ] = 20,
     min_articles: Annotated[
         int,
         typer.Option(
@@ -685,9 +690,10 @@ def stories(
         bool,
         typer.Option(
             "--thread",
-            help="With story ids: each story's whole thread instead, the stories it follows and those that "
-            "follow it, by first article seen (a happening reported for days is several stories, each "
-            "following the one before).",
+            help="Each story's whole thread instead, the stories it follows and those that follow it, by "
+            "first article seen (a happening reported for days is several stories, each following the one "
+            "before): the threads of the stories named, or of the latest stories the other options pick, "
+            "the thread of the latest first.",
         ),
     ] = False,
     db: DbOption = None,
@@ -701,6 +707,7 @@ def stories(
     a flood) starts a story that says `follows story <id>`, the earlier one it shares its evidence with,
     and that story says `followed by story <id>`; give both ids to see them together, or one with
     --thread to see every story of its thread (a strike reported on five days is two or three stories).
+    --thread without ids shows the threads of the latest stories.
 
     A story is latest by its latest article (publication time, or load time when undated). The headline
     is the title of the story's most central report (see `newsetl sql "FROM data_dictionary WHERE
@@ -725,15 +732,12 @@ def stories(
     if story_ids and (since or min_articles > 1):
         errors.print("error: give story ids or --since / --min-articles, not both")
         raise typer.Exit(2)
-    if thread and not story_ids:
-        errors.print("error: --thread needs story ids: the threads of which stories?")
-        raise typer.Exit(2)
     try:
         with connect_locked(db or Settings().db) as connection:
             if story_ids:
                 found = stories_by_id(connection, story_ids, threads=thread)
             else:
-                found = list_stories(connection, since.date() if since else None, limit, min_articles)
+                found = list_stories(connection, since.date() if since else None, limit, min_articles, thread)
     except (WarehouseError, duckdb.Error) as error:
         errors.print(f"error: {error}", markup=False)
         raise typer.Exit(1) from error

@@ -191,12 +191,18 @@ LIMIT $limit
 
 
 def list_stories(
-    connection: duckdb.DuckDBPyConnection, since: date | None = None, limit: int = 20, min_articles: int = 1
+    connection: duckdb.DuckDBPyConnection,
+    since: date | None = None,
+    limit: int = 20,
+    min_articles: int = 1,
+    threads: bool = False,
 ) -> list[StorySummary]:
     """The latest stories with their articles, latest first: by their latest article's publication time
     (its load time when undated), at most `limit` (1 to MAX_STORIES; anything else is a ValueError),
     only those with an article seen on or after `since` when given, and only those of at least
-    `min_articles` articles (1 or more; anything else is a ValueError)."""
+    `min_articles` articles (1 or more; anything else is a ValueError). With `threads`, the threads of
+    those stories instead, as `stories_by_id` gives them: the thread of the latest story first, each story
+    of a thread by its first article seen (the filters pick the stories, not the rest of their threads)."""
     if not 1 <= limit <= MAX_STORIES:
         raise ValueError(f"limit must be between 1 and {MAX_STORIES}, got {limit}")
     if min_articles < 1:
@@ -208,8 +214,7 @@ def list_stories(
     query = _PICK_STORIES.format(having=_AT_LEAST if min_articles > 1 else "")
     picked = connection.execute(query, parameters).fetchall()
     ids = [story_id for story_id, _ in picked]
-    stories = _with_articles(connection, _summaries(connection, ids), ids)
-    return [stories[story_id] for story_id in ids]
+    return _with_threads(connection, ids) if threads else _stories(connection, ids)
 
 
 class UnknownStoryError(WarehouseError):
@@ -279,16 +284,24 @@ def stories_by_id(
     story_ids = list(
         dict.fromkeys(prefix if prefix in found[prefix] else found[prefix][0] for prefix in wanted)
     )
-    if threads:
-        given = dict(connection.execute(_THREADS, {"ids": story_ids, "most": _MOST_LINKS}).fetchall())
-        # Threads in the order of the given stories, each story of a thread by its first article seen (a
-        # story id a link names that no longer holds an article has no summary, and is left out).
-        summaries = _summaries(connection, list(given))
-        story_ids = sorted(summaries, key=lambda story: (given[story], summaries[story].first_seen, story))
-    else:
-        summaries = _summaries(connection, story_ids)
-    stories = _with_articles(connection, summaries, story_ids)
+    return _with_threads(connection, story_ids) if threads else _stories(connection, story_ids)
+
+
+def _stories(connection: duckdb.DuckDBPyConnection, story_ids: Sequence[str]) -> list[StorySummary]:
+    """The stories `story_ids` name (whole ids), in their order, with their articles."""
+    stories = _with_articles(connection, _summaries(connection, story_ids), story_ids)
     return [stories[story_id] for story_id in story_ids]
+
+
+def _with_threads(connection: duckdb.DuckDBPyConnection, story_ids: Sequence[str]) -> list[StorySummary]:
+    """The threads of the stories `story_ids` name (whole ids), with their articles: the threads in the
+    order of those stories, each story of a thread by its first article seen."""
+    given = dict(connection.execute(_THREADS, {"ids": list(story_ids), "most": _MOST_LINKS}).fetchall())
+    # A story id a link names that no longer holds an article has no summary, and is left out.
+    summaries = _summaries(connection, list(given))
+    ordered = sorted(summaries, key=lambda story: (given[story], summaries[story].first_seen, story))
+    stories = _with_articles(connection, summaries, ordered)
+    return [stories[story_id] for story_id in ordered]
 
 
 def run_stories(

@@ -179,11 +179,24 @@ def test_thread_shows_every_story_a_story_follows_and_is_followed_by(tmp_path: P
         "  story e1",
     ]
     assert invoke("stories", "e1", "--db", str(db)).stdout.count("  story ") == 1
-    alone = invoke("stories", "--thread", "--db", str(db))
-    assert (alone.exit_code, alone.stderr) == (
-        2,
-        "error: --thread needs story ids: the threads of which stories?\n",
-    )
+
+
+def test_thread_without_ids_shows_the_threads_of_the_latest_stories(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    load_flagged_joins(db)  # latest first: e1 (which follows c1), d1, c1
+
+    def stories(*options: str) -> list[str]:
+        result = invoke("stories", "--thread", *options, "--db", str(db))
+        assert result.exit_code == 0, result.stderr
+        return [block.split("\n")[1] for block in result.stdout.strip().split("\n\n")]
+
+    # The latest story's thread first, in its order; c1 is listed once, in e1's thread.
+    assert stories() == ["  story c1", "  story e1", "  story d1"]
+    assert stories("--limit", "1") == ["  story c1", "  story e1"]
+    # The options pick the stories whose threads are shown, not the rest of those threads: c1, seen before
+    # April 2, comes with e1; and c1, the one story of two articles, brings e1.
+    assert stories("--since", "2025-04-02") == ["  story c1", "  story e1", "  story d1"]
+    assert stories("--min-articles", "2") == ["  story c1", "  story e1"]
 
 
 def test_an_untitled_article_goes_by_its_first_twelve_words() -> None:

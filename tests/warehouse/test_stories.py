@@ -175,6 +175,11 @@ def test_a_story_s_thread_is_every_story_up_and_down_its_follows_links(warehouse
     assert threads["d1"] == ["d1"]
     assert both == ["d1", "c1", "g1", "e1", "f1"]  # threads in the order given; "f" is f1's start
     assert plain == ["f1"]
+    with connect_locked(warehouse) as con:
+        latest = [s.story_id for s in list_stories(con, limit=2)]
+        listed = [s.story_id for s in list_stories(con, limit=2, threads=True)]
+    # The latest two stories (f1, e1) are of one thread: it is shown once, whole, c1 and g1 with it.
+    assert (latest, listed) == (["f1", "e1"], ["c1", "g1", "e1", "f1"])
 
 
 @pytest.mark.parametrize("limit", [0, -1, 1001])
