@@ -21,6 +21,7 @@ from tests.warehouse.stories_history import (
     load_history,
 )
 from warehouse.connection import Warehouse, connect, connect_locked, migrations
+from warehouse.exports import export_parquet
 from warehouse.loads import load_outcomes
 from warehouse.stories import RunStories, UnknownStoryError, list_stories, run_stories, stories_by_id
 
@@ -180,6 +181,51 @@ def test_a_story_s_thread_is_every_story_up_and_down_its_follows_links(warehouse
         listed = [s.story_id for s in list_stories(con, limit=2, threads=True)]
     # The latest two stories (f1, e1) are of one thread: it is shown once, whole, c1 and g1 with it.
     assert (latest, listed) == (["f1", "e1"], ["c1", "g1", "e1", "f1"])
+    # The stories view names each story's thread by its first story, for SQL and the export.
+    assert _follows_and_threads(warehouse) == {
+        "c1": (None, "c1"),
+        "d1": (None, "d1"),
+        "e1": ("c1", "c1"),
+        "f1": ("e1", "c1"),
+        "g1": ("c1", "c1"),
+    }
+    _assert_view_threads_are_the_listed_threads(warehouse)
+
+
+def test_links_that_loop_end_and_make_one_thread(warehouse: Warehouse) -> None:
+    # e1 follows c1 (loaded by load_flagged_joins); c1 made to follow e1, as a story id taken over by a
+    # split could make it.
+    load_flagged_joins(warehouse)
+    with connect(warehouse) as con:
+        con.execute("UPDATE story_articles SET follows_story = 'e1' WHERE article_id = 'c1'")
+    assert _follows_and_threads(warehouse) == {"c1": ("e1", "c1"), "d1": (None, "d1"), "e1": ("c1", "c1")}
+    _assert_view_threads_are_the_listed_threads(warehouse)
+
+
+def test_the_export_carries_each_story_s_link_and_thread(warehouse: Warehouse, tmp_path: Path) -> None:
+    load_flagged_joins(warehouse)  # e1 follows c1
+    with connect(warehouse, read_only=True) as con:
+        export_parquet(con, tmp_path / "out")
+    rows = duckdb.sql(
+        f"SELECT story_id, follows_story, thread_id FROM read_parquet('{tmp_path}/out/stories/*/*.parquet')"
+        " ORDER BY story_id"
+    ).fetchall()
+    assert rows == [("c1", None, "c1"), ("d1", None, "d1"), ("e1", "c1", "c1")]
+
+
+def _follows_and_threads(warehouse: Warehouse) -> dict[str, tuple[str | None, str]]:
+    with connect_locked(warehouse) as con:
+        rows = con.execute("SELECT story_id, follows_story, thread_id FROM stories").fetchall()
+    return {story: (follows, thread) for story, follows, thread in rows}
+
+
+def _assert_view_threads_are_the_listed_threads(warehouse: Warehouse) -> None:
+    """The stories a story shares its `thread_id` with are those `newsetl stories ID --thread` lists."""
+    threads = _follows_and_threads(warehouse)
+    with connect_locked(warehouse) as con:
+        for story, (_, thread) in threads.items():
+            listed = {s.story_id for s in stories_by_id(con, [story], threads=True)}
+            assert listed == {other for other, (_, same) in threads.items() if same == thread}, story
 
 
 @pytest.mark.parametrize("limit", [0, -1, 1001])
