@@ -231,31 +231,22 @@ GROUP BY p.prefix
 """
 
 
-# The threads of the given stories: each story's thread is the first story up its `follows_story` links (a
-# story's id is its first article's, which holds the link), and every story that follows one of the
-# thread's, down the links again; each with the place of the first given story whose thread holds it.
-# `$most` bounds the links walked.
+# The stories of the given stories' threads (migration 027's `story_threads`, which the `stories` view
+# reads too), each with the place of the first given story whose thread holds it. A story that follows
+# none is the first of its own thread, and is in no row of the macro.
 _THREADS = """
-WITH RECURSIVE up(story_id, given, depth) AS (
-    SELECT story_id, given, 0 FROM (SELECT unnest($ids) AS story_id, generate_subscripts($ids, 1) AS given)
-    UNION
-    SELECT f.follows_story, up.given, up.depth + 1
-    FROM up JOIN story_articles AS f ON f.article_id = up.story_id
-    WHERE f.follows_story IS NOT NULL AND up.depth < $most
-),
-roots AS (SELECT arg_max(story_id, depth) AS story_id, given FROM up GROUP BY given),
-down(story_id, given, depth) AS (
-    SELECT story_id, given, 0 FROM roots
-    UNION
-    SELECT s.story_id, down.given, down.depth + 1
-    FROM down JOIN story_articles AS s ON s.follows_story = down.story_id
-    WHERE down.depth < $most
+WITH linked AS (SELECT story_id, thread_id FROM story_threads()),
+wanted AS (
+    SELECT coalesce(l.thread_id, g.story_id) AS thread_id, min(g.given) AS given
+    FROM (SELECT unnest($ids) AS story_id, generate_subscripts($ids, 1) AS given) AS g
+    LEFT JOIN linked AS l ON l.story_id = g.story_id
+    GROUP BY ALL
 )
-SELECT story_id, min(given) FROM down GROUP BY story_id
+SELECT m.story_id, w.given
+FROM wanted AS w
+JOIN (SELECT story_id, thread_id FROM linked UNION SELECT thread_id, thread_id FROM wanted) AS m
+    ON m.thread_id = w.thread_id
 """
-# The longest chain of stories a thread is followed along (a happening reported daily for years stays
-# within it; a link that loops, which a story's id taken over by a split could make, stops here).
-_MOST_LINKS = 1000
 
 
 def stories_by_id(
@@ -296,7 +287,7 @@ def _stories(connection: duckdb.DuckDBPyConnection, story_ids: Sequence[str]) ->
 def _with_threads(connection: duckdb.DuckDBPyConnection, story_ids: Sequence[str]) -> list[StorySummary]:
     """The threads of the stories `story_ids` name (whole ids), with their articles: the threads in the
     order of those stories, each story of a thread by its first article seen."""
-    given = dict(connection.execute(_THREADS, {"ids": list(story_ids), "most": _MOST_LINKS}).fetchall())
+    given = dict(connection.execute(_THREADS, {"ids": list(story_ids)}).fetchall())
     # A story id a link names that no longer holds an article has no summary, and is left out.
     summaries = _summaries(connection, list(given))
     ordered = sorted(summaries, key=lambda story: (given[story], summaries[story].first_seen, story))
