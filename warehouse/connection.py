@@ -863,6 +863,24 @@ def schema_version(connection: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+class OutdatedWarehouseError(WarehouseError):
+    """A read needs a newer schema than the warehouse has: an older newsetl last wrote it (a read-only
+    connection, as readers open, does not migrate)."""
+
+
+def require_schema(connection: duckdb.DuckDBPyConnection, migration: str, reading: str) -> None:
+    """Raise OutdatedWarehouseError, saying what to do, unless the warehouse has the migration named
+    `migration` (warehouse/migrations/NNN_<migration>.sql): `reading` is what needs it."""
+    needed = next(version for version, name, _ in migrations() if name == migration)
+    found = schema_version(connection)
+    if found < needed:
+        raise OutdatedWarehouseError(
+            f"{reading} needs the warehouse at schema version {needed} or later, and it is at {found}, as "
+            "an older newsetl left it: `newsetl maintenance` brings it up to date now (the next `newsetl "
+            "ingest` would too)"
+        )
+
+
 def is_lake(connection: duckdb.DuckDBPyConnection) -> bool:
     """Whether the connection's default database is a DuckLake."""
     row = connection.execute(

@@ -19,7 +19,7 @@ import pyarrow as pa
 from transform.stories import joined_on
 from transform.story_changes import StoryChange
 from warehouse.batches import registered
-from warehouse.connection import WarehouseError
+from warehouse.connection import WarehouseError, require_schema
 from warehouse.queries import story_candidates
 
 # The most stories one listing returns (the CLI's --limit is checked against it).
@@ -207,6 +207,7 @@ def list_stories(
         raise ValueError(f"limit must be between 1 and {MAX_STORIES}, got {limit}")
     if min_articles < 1:
         raise ValueError(f"min_articles must be 1 or more, got {min_articles}")
+    _require_schema(connection, threads)
     start = datetime.combine(since, time.min, UTC) if since else None
     parameters = {"since": start, "limit": limit} | (
         {"min_articles": min_articles} if min_articles > 1 else {}
@@ -257,6 +258,7 @@ def stories_by_id(
     which (at most five of the several). With `threads`, each story's whole thread instead: the stories it
     follows and those that follow it (`StoryArticle.follows_story`), by their first article seen, as a
     happening reported for days is cut into stories two days apart that follow each other."""
+    _require_schema(connection, threads)
     wanted = list(dict.fromkeys(ids))
     found = {
         prefix: [s for s in stories if s]
@@ -276,6 +278,14 @@ def stories_by_id(
         dict.fromkeys(prefix if prefix in found[prefix] else found[prefix][0] for prefix in wanted)
     )
     return _with_threads(connection, story_ids) if threads else _stories(connection, story_ids)
+
+
+def _require_schema(connection: duckdb.DuckDBPyConnection, threads: bool) -> None:
+    """The stories' reads need the follow-up links (migration 026), threads their macro (027)."""
+    if threads:
+        require_schema(connection, "story_threads", "newsetl stories --thread")
+    else:
+        require_schema(connection, "story_follows", "newsetl stories")
 
 
 def _stories(connection: duckdb.DuckDBPyConnection, story_ids: Sequence[str]) -> list[StorySummary]:
