@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import fcntl
+import functools
 import hashlib
 import importlib.metadata
 import os
@@ -863,6 +864,12 @@ def schema_version(connection: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+@functools.cache
+def _versions() -> dict[str, int]:
+    """{migration name: its version}, read once (a search asks on every query)."""
+    return {name: version for version, name, _ in migrations()}
+
+
 class OutdatedWarehouseError(WarehouseError):
     """A read needs a newer schema than the warehouse has: an older newsetl last wrote it (a read-only
     connection, as readers open, does not migrate)."""
@@ -871,13 +878,13 @@ class OutdatedWarehouseError(WarehouseError):
 def require_schema(connection: duckdb.DuckDBPyConnection, migration: str, reading: str) -> None:
     """Raise OutdatedWarehouseError, saying what to do, unless the warehouse has the migration named
     `migration` (warehouse/migrations/NNN_<migration>.sql): `reading` is what needs it."""
-    needed = next(version for version, name, _ in migrations() if name == migration)
+    needed = _versions()[migration]
     found = schema_version(connection)
     if found < needed:
         raise OutdatedWarehouseError(
             f"{reading} needs the warehouse at schema version {needed} or later, and it is at {found}, as "
-            "an older newsetl left it: `newsetl maintenance` brings it up to date now (the next `newsetl "
-            "ingest` would too)"
+            "an older newsetl left it: run `newsetl maintenance` to bring it up to date (it also indexes "
+            "for search what was stored before the index)"
         )
 
 

@@ -23,7 +23,7 @@ import duckdb
 
 from transform.article_rows import ArticleRows
 from transform.search_terms import query_terms, search_document
-from warehouse.connection import WarehouseError
+from warehouse.connection import require_schema
 from warehouse.loads import insert_index_rows, transaction
 
 
@@ -64,16 +64,8 @@ def search_articles(connection: duckdb.DuckDBPyConnection, query: str, limit: in
     if not 1 <= limit <= MAX_SEARCH_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_SEARCH_LIMIT}, got {limit}")
     # An empty query still runs: a file without the index (made before migration 012) says so.
-    terms = query_terms(query)
-    try:
-        rows = connection.execute(SEARCH, {"terms": terms, "limit": limit}).fetchall()
-    except duckdb.CatalogException as error:
-        if "search_bm25" not in str(error):
-            raise
-        raise WarehouseError(
-            "this warehouse has no search index yet: run `newsetl maintenance` once"
-            " (it upgrades the file and indexes the stored articles)"
-        ) from error
+    require_schema(connection, "search_index", "newsetl search")
+    rows = connection.execute(SEARCH, {"terms": query_terms(query), "limit": limit}).fetchall()
     return [SearchHit(*row) for row in rows]
 
 

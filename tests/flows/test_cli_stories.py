@@ -220,8 +220,8 @@ def test_a_warehouse_an_older_newsetl_left_says_how_to_bring_it_up_to_date(tmp_p
     assert old.exit_code == 1
     assert old.stderr == (
         "error: newsetl stories --thread needs the warehouse at schema version 27 or later, and it is at 26, "
-        "as an older newsetl left it: `newsetl maintenance` brings it up to date now (the next `newsetl "
-        "ingest` would too)\n"
+        "as an older newsetl left it: run `newsetl maintenance` to bring it up to date (it also indexes for "
+        "search what was stored before the index)\n"
     )
     assert invoke("stories", "--db", str(db)).stdout == "No stories yet.\n"  # the links are there
     with connect(db):  # as `newsetl maintenance` or a run opens it: migrated
