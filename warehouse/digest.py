@@ -17,6 +17,8 @@ from datetime import date, timedelta
 
 import duckdb
 
+from warehouse.connection import require_schema
+
 # The articles of the period and of the period of the same length before it (for the entity trends).
 _PERIOD_ARTICLES = """
 CREATE OR REPLACE TEMP TABLE _digest_articles AS
@@ -255,6 +257,8 @@ def read_digest(
 ) -> Digest:
     """The digest of the days `since` to `until`: at most `stories_per_day` stories a day (the most
     covered first) and the `facts` latest new facts; every story and fact is counted."""
+    # It reads stories, sentences, entities and facts: what every migration made of them.
+    require_schema(connection, None, "the digest")
     period = {"since": since, "until": until}
     with _period_articles(connection, since, until):
         story_rows = connection.execute(_STORIES, {**period, "per_day": stories_per_day}).fetchall()

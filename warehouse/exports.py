@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.connection import WarehouseError, sql_string
+from warehouse.connection import WarehouseError, require_schema, sql_string
 
 # What each exported dataset holds; `day` is the partition column.
 EXPORTS = {
@@ -55,6 +55,7 @@ def export_parquet(connection: duckdb.DuckDBPyConnection, folder: Path) -> dict[
     `connect_locked`'s `allowed_directories`). Raises ExportError before writing when `folder` cannot
     take the export, WarehouseError when writing fails (the previous export is then left as it was).
     """
+    require_schema(connection, "story_threads", "newsetl export")  # the stories' links and threads
     _create_folder(folder)
     root = folder.resolve()
     with _export_lock(root):

@@ -8,12 +8,11 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 from typer.testing import CliRunner, Result
 
 from tests.warehouse.stories_history import load_flagged_joins, load_history
-from warehouse.connection import Warehouse, connect, migrations, publish_read_copy, read_copy_path
+from warehouse.connection import Warehouse, publish_read_copy, read_copy_path
 
 runner = CliRunner()
 
@@ -198,35 +197,6 @@ def test_thread_without_ids_shows_the_threads_of_the_latest_stories(tmp_path: Pa
     # April 2, comes with e1; and c1, the one story of two articles, brings e1.
     assert stories("--since", "2025-04-02") == ["  story c1", "  story e1", "  story d1"]
     assert stories("--min-articles", "2") == ["  story c1", "  story e1"]
-
-
-def test_a_warehouse_an_older_newsetl_left_says_how_to_bring_it_up_to_date(tmp_path: Path) -> None:
-    """Readers open the warehouse read-only, which migrates nothing: after an upgrade, until the next run,
-    it can lack what a read needs. File-only: a file of schema 26 (the follow-up links, not the threads'
-    macro), written by plain DuckDB."""
-    db = tmp_path / "w.duckdb"
-    con = duckdb.connect(str(db))
-    con.execute(
-        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
-        " applied_at TIMESTAMPTZ NOT NULL)"
-    )
-    for version, name, sql in migrations():
-        if name == "story_threads":
-            break
-        con.execute(sql)
-        con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, name])
-    con.close()
-    old = invoke("stories", "--thread", "--db", str(db))
-    assert old.exit_code == 1
-    assert old.stderr == (
-        "error: newsetl stories --thread needs the warehouse at schema version 27 or later, and it is at 26, "
-        "as an older newsetl left it: run `newsetl maintenance` to bring it up to date (it also indexes for "
-        "search what was stored before the index)\n"
-    )
-    assert invoke("stories", "--db", str(db)).stdout == "No stories yet.\n"  # the links are there
-    with connect(db):  # as `newsetl maintenance` or a run opens it: migrated
-        pass
-    assert invoke("stories", "--thread", "--db", str(db)).stdout == "No stories yet.\n"
 
 
 def test_an_untitled_article_goes_by_its_first_twelve_words() -> None:

@@ -1,0 +1,70 @@
+"""Readers open the warehouse read-only, which migrates nothing: after an upgrade of newsetl, until the next
+run or `newsetl maintenance`, the warehouse can lack what a read needs. Each read command says which schema
+it needs and what to do, rather than failing on a missing table. File-only: files of older schemas,
+written by plain DuckDB from the shipped migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from warehouse.connection import connect, migrations
+
+runner = CliRunner()
+TO_DO = "as an older newsetl left it: run `newsetl maintenance` to bring it up to date"
+
+
+def _file_before(db: Path, migration: str) -> Path:
+    """A warehouse file with every migration before the one named `migration`, and no rows."""
+    con = duckdb.connect(str(db))
+    con.execute(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    for version, name, sql in migrations():
+        if name == migration:
+            break
+        con.execute(sql)
+        con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, name])
+    con.close()
+    return db
+
+
+def _error(*args: str) -> str:
+    from flows.cli import app
+
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 1, result.output
+    return result.stderr
+
+
+def test_stories_says_which_schema_it_needs_and_works_once_migrated(tmp_path: Path) -> None:
+    from flows.cli import app
+
+    db = _file_before(tmp_path / "w.duckdb", "story_threads")  # schema 26: the links, not their macro
+    assert _error("stories", "--thread", "--db", str(db)) == (
+        "error: newsetl stories --thread needs the warehouse at schema version 27 or later, and it is at 26, "
+        f"{TO_DO} (it also indexes for search what was stored before the index)\n"
+    )
+    assert runner.invoke(app, ["stories", "--db", str(db)]).stdout == "No stories yet.\n"  # links are there
+    with connect(db):  # as `newsetl maintenance` or a run opens it: migrated
+        pass
+    assert runner.invoke(app, ["stories", "--thread", "--db", str(db)]).stdout == "No stories yet.\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "needed"),
+    [
+        (["search", "qwen"], "newsetl search needs the warehouse at schema version 12 or later"),
+        (["export", "{out}"], "newsetl export needs the warehouse at schema version 27 or later"),
+        (["report", "--out", "{out}/r.html"], "the digest needs the warehouse at schema version"),
+    ],
+)
+def test_search_export_and_the_report_say_so_too(tmp_path: Path, command: list[str], needed: str) -> None:
+    db = _file_before(tmp_path / "w.duckdb", "search_index")  # schema 11
+    (tmp_path / "out").mkdir()
+    stderr = _error(*[part.format(out=tmp_path / "out") for part in command], "--db", str(db))
+    assert needed in stderr and f"and it is at 11, {TO_DO}" in stderr
