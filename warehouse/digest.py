@@ -258,7 +258,7 @@ def read_digest(
     """The digest of the days `since` to `until`: at most `stories_per_day` stories a day (the most
     covered first) and the `facts` latest new facts; every story and fact is counted."""
     # It reads stories, sentences, entities and facts: what every migration made of them.
-    require_schema(connection, None, "the digest")
+    require_schema(connection, None, "the digest (newsetl report)")
     period = {"since": since, "until": until}
     with _period_articles(connection, since, until):
         story_rows = connection.execute(_STORIES, {**period, "per_day": stories_per_day}).fetchall()

@@ -53,7 +53,8 @@ def export_parquet(connection: duckdb.DuckDBPyConnection, folder: Path) -> dict[
     """Write every dataset as `folder/<name>/day=YYYY-MM-DD/*.parquet`, replacing the previous export of
     it whole; return rows per dataset. `connection` must be allowed to write under `folder` (see
     `connect_locked`'s `allowed_directories`). Raises ExportError before writing when `folder` cannot
-    take the export, WarehouseError when writing fails (the previous export is then left as it was).
+    take the export, OutdatedWarehouseError before writing when the warehouse lacks what it exports (an
+    older newsetl left it), WarehouseError when writing fails (the previous export is then left as it was).
     """
     require_schema(connection, "story_threads", "newsetl export")  # the stories' links and threads
     _create_folder(folder)
