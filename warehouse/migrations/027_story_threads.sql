@@ -5,7 +5,7 @@
 -- A story's id is its first article's, and that article holds the story it follows (migration 026). A
 -- thread is named by its first story, the one up the `follows_story` links that follows none; where the
 -- links loop (a story's id taken over by a split could make one), by the smallest id of the loop.
-CREATE MACRO story_threads() AS TABLE
+CREATE OR REPLACE MACRO story_threads() AS TABLE
 WITH RECURSIVE links AS (
     SELECT article_id AS story_id, follows_story FROM story_articles WHERE follows_story IS NOT NULL
 ),
