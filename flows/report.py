@@ -183,7 +183,8 @@ def mentions_chart(counts: Iterable[DayCount], entities: Sequence[EntityTrend], 
                           label=_label(name))  # fmt: skip
             axes.set_ylabel("articles naming it")
             _date_axis(axes, periods)
-            figure.legend(loc="outside right upper")
+            if names:  # a period whose articles name no watched entity draws no line to name
+                figure.legend(loc="outside right upper")
 
     return _svg(draw, "mentions", height=3.0)
 
@@ -307,6 +308,9 @@ def _story_row(story: DigestStory) -> str:
     if story.untitled:
         headline = f'<span class="untitled">(untitled)</span> {headline}'
     badge = ' <span class="new">new</span>' if story.is_new else ""
+    if story.follows:
+        followed = story.follows_headline or f"story {story.follows[:12]}"
+        badge += f' <small class="follows">follows: {escape(shorten(followed, HEADLINE_CHARS))}</small>'
     articles = f"{story.articles_in_period}" + (
         f" <small>of {story.articles}</small>" if story.articles != story.articles_in_period else ""
     )

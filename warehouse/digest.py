@@ -100,13 +100,25 @@ summed AS (
     FROM members AS m
     LEFT JOIN article_sentences AS se ON se.article_id = m.article_id AND se.sentence_index = 0
     GROUP BY m.story_id
+),
+-- The earlier story each active story follows (held by its first article, whose id is the story's), with
+-- that story's title as the `stories` view gives it: its earliest article's.
+followed AS (
+    SELECT act.story_id, first.follows_story,
+           arg_min(a.title, coalesce(a.published_at, a.loaded_at)) AS follows_title
+    FROM active AS act
+    JOIN story_articles AS first ON first.article_id = act.story_id AND first.follows_story IS NOT NULL
+    JOIN story_articles AS s ON s.story_id = first.follows_story
+    JOIN articles AS a ON a.article_id = s.article_id
+    GROUP BY ALL
 )
 SELECT act.day, s.story_id, s.title, s.opening, s.url, s.outlets, s.languages, act.articles_in_period,
-       s.articles, s.first_day,
+       s.articles, s.first_day, f.follows_story, f.follows_title,
        count(*) OVER (PARTITION BY act.day) AS stories_that_day,
        sum(CASE WHEN s.first_day >= $since THEN 1 ELSE 0 END) OVER () AS new_stories
 FROM active AS act
 JOIN summed AS s ON s.story_id = act.story_id
+LEFT JOIN followed AS f ON f.story_id = act.story_id
 QUALIFY row_number() OVER (
     PARTITION BY act.day
     ORDER BY s.outlet_count DESC, act.articles_in_period DESC, s.articles DESC, s.first_day, s.story_id
@@ -171,6 +183,10 @@ class DigestStory:
     articles_in_period: int
     articles: int
     first_day: date
+    # The earlier story it follows (`story_articles.follows_story`: a follow-up too long after it to join)
+    # and that story's title (its earliest article's; None when untitled).
+    follows: str | None = None
+    follows_headline: str | None = None
 
     @property
     def is_new(self) -> bool:
@@ -267,14 +283,14 @@ def read_digest(
         articles, sources = connection.execute(_TOTALS, period).fetchone() or (0, 0)
         articles_per_day = _day_counts(connection, _ARTICLES_PER_DAY, period)
         mentions_per_day = _day_counts(connection, _MENTIONS_PER_DAY, period)
-    per_day = {row[0]: row[10] for row in story_rows}
+    per_day = {row[0]: row[12] for row in story_rows}
     return Digest(
         since=since,
         until=until,
         articles=articles,
         sources=sources,
-        new_stories=story_rows[0][11] if story_rows else 0,
-        stories=tuple(_story(*row[:10]) for row in story_rows),
+        new_stories=story_rows[0][13] if story_rows else 0,
+        stories=tuple(_story(*row[:12]) for row in story_rows),
         stories_per_day=tuple(sorted(per_day.items(), reverse=True)),
         entities=tuple(entities),
         new_facts=tuple(NewFact(*row[:-1]) for row in fact_rows),
@@ -319,6 +335,8 @@ def _story(
     articles_in_period: int,
     articles: int,
     first_day: date,
+    follows: str | None,
+    follows_headline: str | None,
 ) -> DigestStory:
     return DigestStory(
         day=day,
@@ -331,6 +349,8 @@ def _story(
         articles_in_period=articles_in_period,
         articles=articles,
         first_day=first_day,
+        follows=follows,
+        follows_headline=follows_headline,
     )
 
 

@@ -53,6 +53,28 @@ def test_titles_are_text_never_markdown_or_html(tmp_path: Path) -> None:
     assert "| - | 12.5 per cent | 12.5% |" in markdown  # a fact without an entity
 
 
+# Its articles name no watched entity: the mentions chart draws no line, and names none in a legend
+# (matplotlib warns of a legend without labels).
+@pytest.mark.filterwarnings("error::UserWarning")
+def test_a_follow_up_names_the_story_it_follows_in_markdown_and_in_the_report(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from flows.report import render_report
+    from tests.warehouse.stories_history import load_flagged_joins
+
+    db = tmp_path / "w.duckdb"
+    load_flagged_joins(db)  # e1 follows c1
+    with connect_locked(db) as connection:
+        digest = read_digest(connection, date(2025, 3, 1), date(2025, 6, 30))
+        [(followed_title,)] = connection.execute("SELECT title FROM stories WHERE story_id = 'c1'").fetchall()
+    follows = {story.story_id: (story.follows, story.follows_headline) for story in digest.stories}
+    # The earlier story's title as the stories view gives it; stories that follow none say nothing.
+    assert follows == {"c1": (None, None), "d1": (None, None), "e1": ("c1", followed_title)}
+    assert f"*(follows: {md_text(followed_title)})*" in digest_markdown(digest)
+    page = render_report(digest, datetime(2025, 7, 1, tzinfo=UTC))
+    assert page.count('class="follows"') == 1 and f"follows: {followed_title}</small>" in page
+
+
 def test_stories_beyond_the_limit_are_counted(tmp_path: Path) -> None:
     markdown = markdown_of(tmp_path, DAY2, stories_per_day=1)
     assert "... and 1 more story." in markdown
