@@ -46,8 +46,7 @@ def digest_markdown(digest: Digest, trend: Iterable[DayCount] = ()) -> str:
                 headline = f"*(untitled)* {headline}"
             if link := safe_url(story.url):
                 headline = f"[{headline}]({link})"
-            if story.follows:  # a follow-up too long after the earlier story to join it
-                followed = story.follows_headline or f"story {story.follows[:12]}"
+            if followed := story.followed:  # a follow-up too long after the earlier story to join it
                 headline += f" *(follows: {md_text(shorten(followed, HEADLINE_CHARS))})*"
             status = "new" if story.is_new else f"since {story.first_day.isoformat()}"
             lines.append(

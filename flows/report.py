@@ -308,8 +308,7 @@ def _story_row(story: DigestStory) -> str:
     if story.untitled:
         headline = f'<span class="untitled">(untitled)</span> {headline}'
     badge = ' <span class="new">new</span>' if story.is_new else ""
-    if story.follows:
-        followed = story.follows_headline or f"story {story.follows[:12]}"
+    if followed := story.followed:
         badge += f' <small class="follows">follows: {escape(shorten(followed, HEADLINE_CHARS))}</small>'
     articles = f"{story.articles_in_period}" + (
         f" <small>of {story.articles}</small>" if story.articles != story.articles_in_period else ""

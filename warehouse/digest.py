@@ -193,6 +193,14 @@ class DigestStory:
         """Whether the story started on its day (rather than continuing an earlier one)."""
         return self.first_day >= self.day
 
+    @property
+    def followed(self) -> str | None:
+        """The story it follows as the digest names it: by its title, or by the start of its id when
+        untitled; None when it follows none."""
+        if self.follows is None:
+            return None
+        return self.follows_headline or f"story {self.follows[:12]}"
+
 
 @dataclass(frozen=True, slots=True)
 class EntityTrend:
