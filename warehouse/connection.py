@@ -875,12 +875,10 @@ class OutdatedWarehouseError(WarehouseError):
     connection, as readers open, does not migrate)."""
 
 
-def require_schema(connection: duckdb.DuckDBPyConnection, migration: str | None, reading: str) -> None:
+def require_schema(connection: duckdb.DuckDBPyConnection, migration: str, reading: str) -> None:
     """Raise OutdatedWarehouseError, saying what to do, unless the warehouse has the migration named
-    `migration` (warehouse/migrations/NNN_<migration>.sql; None: every migration shipped, for a read that
-    touches the whole warehouse): `reading` is what needs it."""
-    versions = _versions()
-    needed = versions[migration] if migration is not None else max(versions.values())
+    `migration` (warehouse/migrations/NNN_<migration>.sql), the newest that `reading` reads."""
+    needed = _versions()[migration]
     found = schema_version(connection)
     if found < needed:
         raise OutdatedWarehouseError(

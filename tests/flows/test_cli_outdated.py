@@ -62,9 +62,7 @@ def test_stories_says_which_schema_it_needs_and_works_once_migrated(tmp_path: Pa
         (["export", "{out}"], "newsetl export needs the warehouse at schema version 27 or later"),
         (
             ["report", "--out", "{out}/r.html"],
-            # Every migration shipped: the latest.
-            f"the digest (newsetl report) needs the warehouse at schema version {migrations()[-1][0]} or "
-            "later",
+            "the digest (newsetl report) needs the warehouse at schema version 26 or later",
         ),
     ],
 )
@@ -73,3 +71,61 @@ def test_search_export_and_the_report_say_so_too(tmp_path: Path, command: list[s
     (tmp_path / "out").mkdir()
     stderr = _error(*[part.format(out=tmp_path / "out") for part in command], "--db", str(db))
     assert needed in stderr and f"and it is at 11, {TO_DO}" in stderr
+
+
+def _file_through(db: Path, migration: str, rows_of: Path) -> Path:
+    """A warehouse file with every migration up to and including `migration`, holding the rows of the
+    (current) warehouse `rows_of` in the columns both schemas have."""
+    con = duckdb.connect(str(db))
+    con.execute(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    for version, name, sql in migrations():
+        con.execute(sql)
+        con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, name])
+        if name == migration:
+            break
+    con.execute(f"ATTACH '{rows_of}' AS current (READ_ONLY)")
+    common = con.execute(
+        """SELECT o.table_name, list(o.column_name ORDER BY o.column_index)
+        FROM duckdb_columns() AS o JOIN duckdb_columns() AS n USING (table_name, column_name)
+        WHERE o.database_name = current_database() AND n.database_name = 'current'
+            AND o.table_name <> 'schema_version' AND o.table_name IN (SELECT table_name FROM duckdb_tables())
+        GROUP BY o.table_name"""
+    ).fetchall()
+    for table, columns in common:
+        names = ", ".join(f'"{c}"' for c in columns)
+        con.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM current."{table}"')
+    con.close()
+    return db
+
+
+# Each read at the schema version it says it needs, and no later: a read that comes to need a newer
+# migration's table, column or macro fails here on DuckDB's catalog error until its requirement says so.
+@pytest.mark.parametrize(
+    ("command", "migration", "shows"),
+    [
+        (["stories"], "story_follows", "story c1"),
+        (["stories", "--thread"], "story_threads", "follows story c1"),
+        (["search", "Kimi"], "search_index", "Moonshot opens Kimi to developers"),
+        (["export", "{out}"], "story_threads", "stories "),
+        (
+            ["report", "--since", "2025-03-01", "--until", "2025-06-30", "--out", "{out}/r.html"],
+            "story_follows",
+            "4 articles, 3 stories",
+        ),
+    ],
+)
+def test_each_read_works_at_the_schema_it_asks_for(
+    tmp_path: Path, command: list[str], migration: str, shows: str
+) -> None:
+    from flows.cli import app
+    from tests.warehouse.stories_history import load_flagged_joins
+
+    load_flagged_joins(tmp_path / "current.duckdb")
+    db = _file_through(tmp_path / "w.duckdb", migration, rows_of=tmp_path / "current.duckdb")
+    (tmp_path / "out").mkdir()
+    result = runner.invoke(app, [*[p.format(out=tmp_path / "out") for p in command], "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert shows in result.stdout
