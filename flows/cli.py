@@ -14,6 +14,7 @@ import typer
 from flows.lake_command import add_lake_commands
 from flows.operations import add_commands
 from flows.settings import Settings, run_options
+from flows.story_edit_commands import add_story_edit_commands
 from flows.terminal import (
     DbOption,
     LockWaitOption,
@@ -837,6 +838,7 @@ def _hint_project_server(home: Path) -> None:
 add_commands(app)
 add_warc_command(app, _print_summary)
 add_lake_commands(app)
+add_story_edit_commands(app)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from warehouse.stories import StoryArticle, StorySummary
+from warehouse.story_edits import MERGE, SPLIT
 
 
 def story_lines(story: StorySummary) -> list[str]:
@@ -44,11 +45,19 @@ def story_lines(story: StorySummary) -> list[str]:
             with_whom = matched.url
         elif matched:
             with_whom = f"the {matched.outlet} article ({_day(matched)})"
-        if article.near_copy:
+        if article.placed_by:
+            lines.append(
+                f"    {'':<{width}}  placed here by hand ({_EDITS.get(article.placed_by, article.placed_by)})"
+            )
+        elif article.near_copy:
             lines.append(f"    {'':<{width}}  a near-copy of {with_whom}")
         elif article.joined_on:
             lines.append(f"    {'':<{width}}  joined {with_whom} on: {', '.join(article.joined_on)}")
     return lines
+
+
+# What an analyst's edit that placed an article is called on the command line (warehouse.story_edits).
+_EDITS = {SPLIT: "newsetl split-story", MERGE: "newsetl merge-stories"}
 
 
 def _day(article: StoryArticle) -> str:

@@ -10,9 +10,10 @@ for two stories (a bridge) is not a reason to merge them: the two were kept apar
 do not match each other on average, and the articles that match two events at once are mostly the broad
 ones (a follow-up, a column, a market wrap) that the issue's wrong merges were made of. Merging on one
 article would also rename a story after readers had seen it. So a bridge joins the story it matches best
-and both ids stay. Should a merge ever be decided (stories rebuilt under new rules), the older story
-keeps its id and the younger one records `merged_into` it, with the articles moved; a story cut out of
-another records `split_from` it. `story_changes` has room for both; nothing produces them yet.
+and both ids stay. A run never merges or splits stored stories; an analyst does
+(warehouse/story_edits.py: `newsetl merge-stories`, `newsetl split-story`). Then the older story keeps its
+id and the younger one records `merged_into` it, with the articles moved; a story cut out of another
+records `split_from` it.
 """
 
 from __future__ import annotations

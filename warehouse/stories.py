@@ -87,6 +87,8 @@ class StoryArticle:
     # it joined as a near-copy of that article, and the evidence the two share (`joined_on`).
     matched_article_id: str | None = None
     near_copy: bool = False
+    # The analyst's edit that placed it away from the article it had matched (split or merge), if one did.
+    placed_by: str | None = None
     joined_on: tuple[str, ...] = ()
 
 
@@ -161,7 +163,8 @@ SELECT s.story_id, a.article_id,
        EXISTS (
            SELECT 1 FROM near_duplicates AS n
            WHERE n.article_id = s.article_id AND n.matched_article_id = s.matched_article_id
-       ) AS near_copy
+       ) AS near_copy,
+       s.placed_by
 FROM story_articles AS s
 JOIN articles AS a ON a.article_id = s.article_id
 WHERE s.story_id IN (SELECT unnest($ids))
@@ -259,6 +262,14 @@ def stories_by_id(
     follows and those that follow it (`StoryArticle.follows_story`), by their first article seen, as a
     happening reported for days is cut into stories two days apart that follow each other."""
     _require_schema(connection, threads)
+    story_ids = resolve_story_ids(connection, ids)
+    return _with_threads(connection, story_ids) if threads else _stories(connection, story_ids)
+
+
+def resolve_story_ids(connection: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[str]:
+    """The whole ids of the stories `ids` name (each a story's id or its start), in their order, each
+    once; an UnknownStoryError that says which (at most five of the several) for one naming no story or
+    several."""
     wanted = list(dict.fromkeys(ids))
     found = {
         prefix: [s for s in stories if s]
@@ -274,18 +285,13 @@ def stories_by_id(
             problems.append(f"{prefix!r} starts several story ids ({shown}): give more of it")
     if problems:
         raise UnknownStoryError("; ".join(problems))
-    story_ids = list(
-        dict.fromkeys(prefix if prefix in found[prefix] else found[prefix][0] for prefix in wanted)
-    )
-    return _with_threads(connection, story_ids) if threads else _stories(connection, story_ids)
+    return list(dict.fromkeys(prefix if prefix in found[prefix] else found[prefix][0] for prefix in wanted))
 
 
 def _require_schema(connection: duckdb.DuckDBPyConnection, threads: bool) -> None:
-    """The stories' reads need the follow-up links (migration 026), threads their macro (027)."""
-    if threads:
-        require_schema(connection, "story_threads", "newsetl stories --thread")
-    else:
-        require_schema(connection, "story_follows", "newsetl stories")
+    """The stories' reads need the articles an analyst placed (migration 028), after the follow-up links
+    (026) and the threads' macro (027)."""
+    require_schema(connection, "story_edits", "newsetl stories --thread" if threads else "newsetl stories")
 
 
 def _stories(connection: duckdb.DuckDBPyConnection, story_ids: Sequence[str]) -> list[StorySummary]:

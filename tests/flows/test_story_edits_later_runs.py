@@ -1,0 +1,79 @@
+"""Later runs build on an analyst's corrections: a run looks stored articles' stories up in story_articles,
+so a new report of a moved article joins the story the analyst put it in. The ingest's steps run as plain
+functions on a DuckDB file (no Prefect server), on reports written for this test."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from extract.files import DEFAULT_MAX_BYTES
+from flows import ingest
+from warehouse.connection import Warehouse, connect
+from warehouse.locks import run_guard
+from warehouse.story_edits import merge_stories, split_story
+
+NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+# Three undated reports of one ferry fire: the rules join the first two and keep the third apart.
+REPORTS = [
+    "Ferry fire off Skelholm\n\nA fire broke out on the ferry Nordvik Star off Skelholm on Sunday, "
+    "and all 212 passengers were taken off by lifeboats, the Skelholm coastguard said. The blaze "
+    "started in the engine room at 06:40. Captain Irma Velde said nobody was hurt.\n",
+    "Nordvik Star passengers rescued\n\nAll 212 passengers of the Nordvik Star were rescued after a "
+    "fire in its engine room off Skelholm, the coastguard said on Sunday. Captain Irma Velde "
+    "praised the crew. The ferry line Halsen Sjø suspended the route.\n",
+    "Halsen Sjø suspends Skelholm route after Nordvik Star fire\n\nThe ferry operator Halsen Sjø "
+    "suspended its Skelholm crossings after the engine-room fire on the Nordvik Star on Sunday, in "
+    "which 212 passengers were evacuated. Inspectors from the maritime authority boarded the ship "
+    "in Skelholm harbour.\n",
+]
+
+
+def run(db: Warehouse, folder: Path, texts: dict[str, str]) -> None:
+    """One ingest run of `texts` written as files in `folder`."""
+    folder.mkdir()
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    with run_guard(db, holder=folder.name):
+        files, _ = ingest.discover.fn([str(folder)])
+        documents, rejects = ingest.read.fn(files, NOW, DEFAULT_MAX_BYTES)
+        stored = ingest.store_raw.fn(db, documents, folder.name, None, NOW, rejects)
+        ingest.process_batch(db, folder.name, NOW, stored.pending, None, 1, ingest.Stages.plain())
+
+
+def stories(db: Warehouse) -> dict[str, tuple[str, bool]]:
+    """{file name: (its story, whether it is a near-copy of a stored article)}."""
+    with connect(db, read_only=True) as connection:
+        found = connection.execute(
+            """SELECT regexp_extract(a.uri, '[^/]+$'), s.story_id,
+                      EXISTS (SELECT 1 FROM near_duplicates AS n WHERE n.article_id = s.article_id)
+            FROM story_articles AS s JOIN articles AS a USING (article_id)"""
+        ).fetchall()
+    return {name: (story, copy) for name, story, copy in found}
+
+
+def test_a_later_run_joins_reports_to_the_stories_an_analyst_corrected(tmp_path: Path) -> None:
+    db = Warehouse(tmp_path / "w.duckdb")
+    run(db, tmp_path / "first", {f"r{i}.txt": text for i, text in enumerate(REPORTS)})
+    before = stories(db)
+    assert before["r0.txt"][0] == before["r1.txt"][0] != before["r2.txt"][0]
+    with run_guard(db, holder="edit"), connect(db) as connection:
+        ids = dict(
+            connection.execute("SELECT regexp_extract(uri, '[^/]+$'), article_id FROM articles").fetchall()
+        )
+        [merged] = merge_stories(connection, [before["r0.txt"][0], before["r2.txt"][0]], NOW).stories
+        _, split_off = split_story(connection, [ids["r1.txt"]], NOW).stories
+    # Another outlet's copies of the second and third reports, a few words changed.
+    run(
+        db,
+        tmp_path / "second",
+        {
+            "copy1.txt": REPORTS[1].replace("praised the crew", "thanked the crew"),
+            "copy2.txt": REPORTS[2].replace("boarded the ship", "went aboard the ship"),
+        },
+    )
+    after = stories(db)
+    assert after["r0.txt"] == after["r2.txt"] == (merged, False) and after["r1.txt"] == (split_off, False)
+    # Each copy joins the story its original is in now: before the edits, the first copy's original was
+    # in the first story, and the second's had a story of its own.
+    assert after["copy1.txt"] == (split_off, True) and after["copy2.txt"] == (merged, True)

@@ -1,0 +1,152 @@
+"""An analyst's splits and merges of stories (warehouse/story_edits.py), on a DuckDB file and on lakes: the
+articles moved, the ids kept, the matches and follow-up links left right, and story_changes."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.warehouse.stories_history import load_flagged_joins, load_history
+from warehouse import story_edits
+from warehouse.connection import Warehouse, connect
+from warehouse.stories import UnknownStoryError, stories_by_id
+from warehouse.story_edits import StoryEditError, merge_stories, split_story
+
+NOW = datetime(2025, 7, 1, 9, 0, tzinfo=UTC)
+A4_URL = "https://www.pacificcircuit.example/apple-qwen"
+
+
+@pytest.fixture
+def history(warehouse: Warehouse) -> Warehouse:
+    load_history(warehouse)  # a1: a1 <- a2 <- a4, a5; a3 alone; b2: b2 <- b1 <- b3
+    return warehouse
+
+
+def rows(warehouse: Warehouse, *articles: str) -> dict[str, tuple[str, str | None, float, str | None]]:
+    """{article: (story, matched article, score, placed by)}."""
+    with connect(warehouse, read_only=True) as connection:
+        found = connection.execute(
+            "SELECT article_id, story_id, matched_article_id, score, placed_by FROM story_articles"
+            " WHERE article_id IN (SELECT unnest($ids))",
+            {"ids": list(articles)},
+        ).fetchall()
+    return {article: (story, matched, score, placed) for article, story, matched, score, placed in found}
+
+
+def changes(warehouse: Warehouse, edit_id: str) -> set[tuple[str, str, str | None, int]]:
+    with connect(warehouse, read_only=True) as connection:
+        found = connection.execute(
+            "SELECT story_id, change, other_story_id, article_count FROM story_changes WHERE run_id = ?",
+            [edit_id],
+        ).fetchall()
+    return set(found)
+
+
+def test_articles_split_out_start_a_story_of_their_own_and_the_rest_keeps_its_id(history: Warehouse) -> None:
+    with connect(history) as connection:
+        edit = split_story(connection, [A4_URL, "a5"], NOW)  # by its URL, as listed, or by its id
+        stories = {
+            s.story_id: [a.article_id for a in s.articles] for s in stories_by_id(connection, edit.stories)
+        }
+    assert edit.stories == ("a1", "a4") and edit.edit_id.startswith("edit-")
+    assert stories == {"a1": ["a1", "a2"], "a4": ["a4", "a5"]}
+    # a4, the first of the two, starts the new story; a5 had matched a2, which stayed: placed by the split.
+    assert rows(history, "a4", "a5") == {"a4": ("a4", None, 1.0, None), "a5": ("a4", None, 0.7, "split")}
+    assert changes(history, edit.edit_id) == {("a4", "split_from", "a1", 2)}
+
+
+def test_the_part_holding_the_first_article_keeps_the_id_and_matches_within_a_part_stay(
+    history: Warehouse,
+) -> None:
+    with connect(history) as connection:
+        edit = split_story(connection, ["a1"], NOW)
+    # a1 keeps story a1; the others go with a2, the first of them, and a4 and a5 still match a2.
+    assert edit.stories == ("a1", "a2")
+    assert rows(history, "a1", "a2", "a4", "a5") == {
+        "a1": ("a1", None, 1.0, None),
+        "a2": ("a2", None, 1.0, None),
+        "a4": ("a2", "a2", 0.7, None),
+        "a5": ("a2", "a2", 0.7, None),
+    }
+    assert changes(history, edit.edit_id) == {("a2", "split_from", "a1", 3)}
+
+
+def test_an_article_left_behind_whose_match_moved_is_placed_by_the_split(history: Warehouse) -> None:
+    with connect(history) as connection:
+        edit = split_story(connection, ["b1"], NOW)  # b3 had matched b1
+        [left, moved] = stories_by_id(connection, edit.stories)
+    assert [a.article_id for a in left.articles] == ["b2", "b3"] and left.story_id == "b2"
+    assert [a.article_id for a in moved.articles] == ["b1"] and moved.story_id == "b1"
+    assert rows(history, "b3")["b3"][1:] == (None, 0.7, "split")
+    assert [a.placed_by for a in left.articles] == [None, "split"]
+
+
+def test_a_split_says_what_is_wrong_and_changes_nothing(history: Warehouse) -> None:
+    before = rows(history, "a1", "a2", "a3", "a4", "a5", "b1", "b2", "b3")
+    with connect(history) as connection:
+        with pytest.raises(StoryEditError, match="those are all 4 articles of story a1: nothing to split"):
+            split_story(connection, ["a1", "a2", "a4", "a5"], NOW)
+        with pytest.raises(StoryEditError, match=r"in 2 stories \(a1, b2\): split one story at a time"):
+            split_story(connection, ["a4", "b1"], NOW)
+        with pytest.raises(
+            StoryEditError, match=re.escape("no article in a story has the id or URL 'https://x.example/'")
+        ):
+            split_story(connection, ["a4", "https://x.example/"], NOW)
+    assert rows(history, "a1", "a2", "a3", "a4", "a5", "b1", "b2", "b3") == before
+
+
+def test_stories_merge_into_the_one_seen_first(history: Warehouse) -> None:
+    with connect(history) as connection:
+        edit = merge_stories(connection, ["b", "a3", "a1"], NOW)  # ids or their starts, in any order
+        [merged] = stories_by_id(connection, edit.stories)
+    assert merged.story_id == "a1" and merged.article_count == 8
+    # Each merged story's first article matched nothing here: placed by the merge. The others keep theirs.
+    assert rows(history, "a3", "b1", "b2", "b3") == {
+        "a3": ("a1", None, 1.0, "merge"),
+        "b1": ("a1", "b2", 0.7, None),
+        "b2": ("a1", None, 1.0, "merge"),
+        "b3": ("a1", "b1", 0.7, None),
+    }
+    assert changes(history, edit.edit_id) == {("b2", "merged_into", "a1", 3), ("a3", "merged_into", "a1", 1)}
+    with connect(history, read_only=True) as connection, pytest.raises(UnknownStoryError):
+        stories_by_id(connection, ["b2"])  # its id leads nowhere now
+
+
+def test_merging_keeps_follow_up_links_pointing_at_stories_that_exist(warehouse: Warehouse) -> None:
+    load_history(warehouse)
+    load_flagged_joins(warehouse)  # c1 <- c2; d1; e1 follows c1
+    with connect(warehouse) as connection:
+        merge_stories(connection, ["c1", "a1"], NOW)  # c1 into a1, seen first: e1 now follows a1
+        followed = connection.execute(
+            "SELECT story_id, follows_story, thread_id FROM story_threads()"
+        ).fetchall()
+        assert followed == [("e1", "a1", "a1")]
+        merge_stories(connection, ["e1", "a1"], NOW)  # the follow-up into what it follows: no link is left
+        assert connection.execute("FROM story_threads()").fetchall() == []
+        assert connection.execute(
+            "SELECT count(*) FROM story_articles WHERE follows_story IS NOT NULL"
+        ).fetchone() == (0,)
+
+
+def test_a_merged_story_brings_its_link_to_a_story_that_followed_none(warehouse: Warehouse) -> None:
+    load_history(warehouse)
+    load_flagged_joins(warehouse)
+    with connect(warehouse) as connection:
+        merge_stories(connection, ["e1", "d1"], NOW)  # d1, seen first, followed none; e1 followed c1
+        assert connection.execute("SELECT story_id, follows_story FROM story_threads()").fetchall() == [
+            ("d1", "c1")
+        ]
+
+
+def test_a_merge_past_the_size_limit_is_refused(history: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(story_edits, "MAX_STORY_ARTICLES", 6)
+    with connect(history) as connection:
+        with pytest.raises(StoryEditError, match="would hold 7 articles, more than a story may \\(6\\)"):
+            merge_stories(connection, ["a1", "b2"], NOW)
+        with pytest.raises(StoryEditError, match="give two stories or more to merge, not only a1"):
+            merge_stories(connection, ["a1", "a1"], NOW)
+        with pytest.raises(UnknownStoryError, match="no story id starts with 'zz'"):
+            merge_stories(connection, ["a1", "zz"], NOW)
+    assert {story for story, *_ in rows(history, "a1", "b2").values()} == {"a1", "b2"}

@@ -1,0 +1,211 @@
+"""An analyst's corrections of stories: articles taken out of their story (`split_story`), stories moved
+into one (`merge_stories`).
+
+The rules get stories wrong (docs/stories.md: on full-length reports of one company's week, two reports
+in three of a story may be of other events), and a run never revisits a stored story. An edit changes
+`story_articles` in one transaction and records what it did in `story_changes` under its own id
+(`edit-<uuid>`), as transform/story_changes.py describes merges and splits. Later runs look stored
+articles' stories up in `story_articles`, so a new report joins the corrected stories.
+
+Ids stay where they can, as a run keeps them: a story's id is its first article's (by publication time,
+else load time, then id). A split leaves the story's id with the part that holds that article, and the
+other part takes the id of its own first article; a merge keeps the id of the story whose first article
+came first, and the others record `merged_into` it. An article whose matched article ends up in another
+story keeps no match: it says `placed_by` the edit instead, and its story's listing says so.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+from transform.stories import StoryRules
+from transform.story_changes import MERGED_INTO, SPLIT_FROM, StoryChange
+from warehouse.connection import WarehouseError, require_schema
+from warehouse.loads import transaction
+from warehouse.stories import insert_story_changes, resolve_story_ids
+
+SPLIT, MERGE = "split", "merge"
+# The most articles a merge may leave in one story: as many as a run lets a story hold.
+MAX_STORY_ARTICLES = StoryRules().max_story_size
+
+
+class StoryEditError(WarehouseError):
+    """An edit that cannot be made as asked: nothing would change, or the articles are not in one story."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoryEdit:
+    """What an edit did: its id (the `run_id` of its `story_changes` rows) and the stories it left, the
+    one that kept its id first."""
+
+    edit_id: str
+    stories: tuple[str, ...]
+
+
+# Each given article id or URL, with the stored articles it names that are in a story (all versions of a
+# URL: to the analyst they are one article) and their stories.
+_GIVEN_ARTICLES = """
+SELECT g.given,
+       list(DISTINCT s.article_id ORDER BY s.article_id), list(DISTINCT s.story_id ORDER BY s.story_id)
+FROM (SELECT unnest($given) AS given) AS g
+LEFT JOIN articles AS a ON g.given IN (a.article_id, a.canonical_url, a.uri)
+LEFT JOIN story_articles AS s ON s.article_id = a.article_id
+GROUP BY g.given
+"""
+
+# The articles of the given stories, each story's in the order its listing shows them (its first first).
+_MEMBERS = """
+SELECT s.story_id, s.article_id, s.matched_article_id
+FROM story_articles AS s
+JOIN articles AS a ON a.article_id = s.article_id
+WHERE s.story_id IN (SELECT unnest($stories))
+ORDER BY coalesce(a.published_at, a.loaded_at), a.article_id
+"""
+
+# Articles moved to another story: their new story, and no match where the matched article is elsewhere.
+_MOVE = """
+UPDATE story_articles AS s
+SET story_id = m.story_id,
+    matched_article_id = CASE WHEN m.unmatched THEN NULL ELSE s.matched_article_id END,
+    score = CASE WHEN m.starts THEN 1.0 ELSE s.score END,
+    placed_by = CASE WHEN m.unmatched AND NOT m.starts THEN $edit ELSE s.placed_by END
+FROM (
+    SELECT unnest($articles) AS article_id, unnest($stories) AS story_id, unnest($unmatched) AS unmatched,
+           unnest($starts) AS starts
+) AS m
+WHERE s.article_id = m.article_id
+"""
+
+
+def split_story(connection: duckdb.DuckDBPyConnection, given: Sequence[str], now: datetime) -> StoryEdit:
+    """Take the articles `given` (article ids or URLs) out of their story into a story of their own.
+    They must all be in one story, and not be all of it (a StoryEditError says which)."""
+    require_schema(connection, "story_edits", "newsetl split-story")
+    articles, story_id = _articles_of_one_story(connection, given)
+    members = connection.execute(_MEMBERS, {"stories": [story_id]}).fetchall()
+    if len(articles) == len(members):
+        raise StoryEditError(
+            f"those are all {len(members)} articles of story {story_id}: nothing to split from them"
+        )
+    # The part holding the story's first article keeps its id; the other starts at its own first article.
+    parting = [(a, matched) for _, a, matched in members if (a in articles) != (story_id in articles)]
+    moving = [article_id for article_id, _ in parting]
+    new_story = moving[0]
+    edit_id = _edit_id()
+    with transaction(connection):
+        connection.execute(
+            _MOVE,
+            {
+                "articles": moving,
+                "stories": [new_story] * len(moving),
+                "unmatched": [matched not in moving for _, matched in parting],
+                "starts": [article_id == new_story for article_id in moving],
+                "edit": SPLIT,
+            },
+        )
+        # Articles left behind that had matched one of the moved: their match is in another story now.
+        connection.execute(
+            """UPDATE story_articles SET matched_article_id = NULL, placed_by = $edit
+            WHERE story_id = $story AND matched_article_id IN (SELECT unnest($moved))""",
+            {"story": story_id, "moved": moving, "edit": SPLIT},
+        )
+        insert_story_changes(
+            connection, edit_id, now, [StoryChange(new_story, SPLIT_FROM, len(moving), story_id)]
+        )
+    return StoryEdit(edit_id, (story_id, new_story))
+
+
+def merge_stories(connection: duckdb.DuckDBPyConnection, given: Sequence[str], now: datetime) -> StoryEdit:
+    """Move the stories `given` (ids or their starts, two or more) into the one whose first article came
+    first, which keeps its id. A merge that would pass the size limit of a story
+    (`StoryRules.max_story_size`) is refused, as a run would not grow a story past it."""
+    require_schema(connection, "story_edits", "newsetl merge-stories")
+    stories = resolve_story_ids(connection, given)
+    if len(stories) < 2:
+        raise StoryEditError(f"give two stories or more to merge, not only {stories[0]}")
+    members = connection.execute(_MEMBERS, {"stories": stories}).fetchall()
+    if len(members) > MAX_STORY_ARTICLES:
+        raise StoryEditError(
+            f"the merged story would hold {len(members)} articles, more than a story may "
+            f"({MAX_STORY_ARTICLES}): merge fewer stories"
+        )
+    target = members[0][0]  # the story of the earliest article
+    merged = [story for story in stories if story != target]
+    moving = [(story, article_id) for story, article_id, _ in members if story != target]
+    edit_id = _edit_id()
+    with transaction(connection):
+        connection.execute(
+            _MOVE,
+            {
+                "articles": [article_id for _, article_id in moving],
+                "stories": [target] * len(moving),
+                # A merged story's first article matched nothing: it is placed by the merge.
+                "unmatched": [story == article_id for story, article_id in moving],
+                "starts": [False] * len(moving),
+                "edit": MERGE,
+            },
+        )
+        # The merged stories' links move to the story they joined: the story another follows, and the
+        # one the target follows if it followed none; a link within the merged story goes.
+        connection.execute(
+            """UPDATE story_articles SET follows_story = $target
+            WHERE follows_story IN (SELECT unnest($merged)) AND story_id <> $target""",
+            {"target": target, "merged": merged},
+        )
+        connection.execute(
+            """UPDATE story_articles AS t SET follows_story = (
+                SELECT s.follows_story FROM story_articles AS s
+                JOIN articles AS a ON a.article_id = s.article_id
+                WHERE s.article_id IN (SELECT unnest($merged)) AND s.follows_story IS NOT NULL
+                    AND s.follows_story NOT IN (SELECT unnest($all))
+                ORDER BY coalesce(a.published_at, a.loaded_at), a.article_id
+                LIMIT 1
+            )
+            WHERE t.article_id = $target AND t.follows_story IS NULL""",
+            {"target": target, "merged": merged, "all": stories},
+        )
+        connection.execute(
+            """UPDATE story_articles SET follows_story = NULL
+            WHERE story_id = $target AND (article_id <> $target OR follows_story IN (SELECT unnest($all)))""",
+            {"target": target, "all": stories},
+        )
+        insert_story_changes(
+            connection,
+            edit_id,
+            now,
+            [
+                StoryChange(story, MERGED_INTO, sum(1 for s, _ in moving if s == story), target)
+                for story in merged
+            ],
+        )
+    return StoryEdit(edit_id, (target,))
+
+
+def _articles_of_one_story(
+    connection: duckdb.DuckDBPyConnection, given: Sequence[str]
+) -> tuple[set[str], str]:
+    """The stored articles `given` names and their one story; a StoryEditError naming what is not
+    found, or the stories when they are several."""
+    rows = connection.execute(_GIVEN_ARTICLES, {"given": list(dict.fromkeys(given))}).fetchall()
+    missing = [name for name, found, _ in rows if not [a for a in found if a]]
+    if missing:
+        raise StoryEditError(
+            "no article in a story has the id or URL "
+            + ", ".join(repr(m) for m in sorted(missing))
+            + " (newsetl stories shows each article's URL)"
+        )
+    stories = sorted({story for _, _, found in rows for story in found if story})
+    if len(stories) > 1:
+        raise StoryEditError(
+            f"those articles are in {len(stories)} stories ({', '.join(stories)}): split one story at a time"
+        )
+    return {article for _, found, _ in rows for article in found if article}, stories[0]
+
+
+def _edit_id() -> str:
+    return f"edit-{uuid.uuid4()}"
