@@ -73,7 +73,7 @@ UPDATE story_articles AS s
 SET story_id = m.story_id,
     matched_article_id = CASE WHEN m.unmatched THEN NULL ELSE s.matched_article_id END,
     score = CASE WHEN m.starts THEN 1.0 ELSE s.score END,
-    placed_by = CASE WHEN m.unmatched AND NOT m.starts THEN $edit ELSE s.placed_by END
+    placed_by = CASE WHEN m.starts THEN NULL WHEN m.unmatched THEN $edit ELSE s.placed_by END
 FROM (
     SELECT unnest($articles) AS article_id, unnest($stories) AS story_id, unnest($unmatched) AS unmatched,
            unnest($starts) AS starts

@@ -150,3 +150,12 @@ def test_a_merge_past_the_size_limit_is_refused(history: Warehouse, monkeypatch:
         with pytest.raises(UnknownStoryError, match="no story id starts with 'zz'"):
             merge_stories(connection, ["a1", "zz"], NOW)
     assert {story for story, *_ in rows(history, "a1", "b2").values()} == {"a1", "b2"}
+
+
+def test_an_article_merged_in_then_split_out_again_starts_its_story_unmarked(history: Warehouse) -> None:
+    with connect(history) as connection:
+        merge_stories(connection, ["a1", "a3"], NOW)
+    assert rows(history, "a3")["a3"] == ("a1", None, 1.0, "merge")
+    with connect(history) as connection:
+        split_story(connection, ["a3"], NOW)
+    assert rows(history, "a3")["a3"] == ("a3", None, 1.0, None)  # the first of its story: placed by nothing
