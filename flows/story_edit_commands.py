@@ -85,7 +85,7 @@ def _edit(
 ) -> None:
     """Make the edit holding the writer lock (as `command`, which a run waiting for it names), publish the
     read copy, print the stories it left."""
-    from warehouse.connection import WarehouseError, connect, publish_read_copy
+    from warehouse.connection import WarehouseError, commit_lock, connect, publish_read_copy
     from warehouse.locks import run_guard
     from warehouse.stories import stories_by_id
 
@@ -95,7 +95,13 @@ def _edit(
     try:
         if warehouse.lake is None and not warehouse.path.exists():
             raise WarehouseError(f"no database at {warehouse.path}: run `newsetl ingest` first or pass --db")
-        with run_guard(warehouse, holder=command, wait_seconds=wait):
+        # A DuckDB file: its writer lock, as a run holds it. A lake: its commit lock, as a run takes it to
+        # commit (an edit needs no lease: it is no run that others must tell alive).
+        if warehouse.lake is None:
+            guard = run_guard(warehouse, holder=command, wait_seconds=wait)
+        else:
+            guard = commit_lock(warehouse, holder=command, wait_seconds=wait)
+        with guard:
             with connect(warehouse) as connection:
                 done = edit(connection, datetime.now(UTC))
                 stories = stories_by_id(connection, done.stories)

@@ -3,13 +3,16 @@ copy: the edit, the stories it prints, readers seeing it, the writer lock, and c
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
 from tests.warehouse.stories_history import load_history
-from warehouse.connection import Warehouse, publish_read_copy
+from warehouse.connection import Warehouse, create_lake, publish_read_copy
 from warehouse.locks import writer_lock
 
 runner = CliRunner()
@@ -86,3 +89,41 @@ def test_an_edit_needs_a_warehouse(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "no database at" in result.stderr and "run `newsetl ingest` first" in result.stderr
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_an_edit_on_a_lake_takes_its_commit_lock_and_readers_see_it(tmp_path: Path) -> None:
+    lake = Warehouse.at(
+        f"ducklake:sqlite:{tmp_path / 'lake' / 'catalog.sqlite'}", None, f"{tmp_path / 'files'}/"
+    )
+    create_lake(lake)
+    load_history(lake)
+    spec = f"ducklake:sqlite:{tmp_path / 'lake' / 'catalog.sqlite'}"
+    result = invoke("merge-stories", "b2", "a3", "--db", spec)
+    assert result.exit_code == 0, result.stderr
+    assert "  story a3\n  seen 2025-02-14 to 2025-03-02, 4 articles" in result.stdout
+    assert "  story b2\n" not in invoke("stories", "--db", spec).stdout  # readers read the latest snapshot
+    # Another process's turn at the commit lock (this process's own would let the edit in: it is re-entrant).
+    ready = tmp_path / "holding"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import pathlib, sys, time\n"
+            "from warehouse.connection import Warehouse, commit_lock\n"
+            "with commit_lock(Warehouse.at(sys.argv[1]), holder='a run'):\n"
+            "    pathlib.Path(sys.argv[2]).touch()\n"
+            "    time.sleep(60)\n",
+            spec,
+            str(ready),
+        ]
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not ready.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        busy = invoke("split-story", "b1", "--lock-wait", "0", "--db", spec)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert busy.exit_code == 1, busy.stdout
+    assert "another writer kept the commit lock for 0 s" in busy.stderr
