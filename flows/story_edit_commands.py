@@ -68,9 +68,9 @@ def add_story_edit_commands(app: typer.Typer) -> None:
         """Move stories into one: for reports of one event that newsetl kept apart.
 
         The story whose first article came first keeps its id; the others record `merged_into` it in
-        story_changes, and their ids lead nowhere after (a story that followed one of them follows the
-        merged story). A merge past the size limit of a story (500 articles) is refused. Prints the
-        merged story.
+        story_changes, and `newsetl stories` given their ids shows the merged story (a story that followed
+        one of them follows the merged story). A merge past the size limit of a story (500 articles) is
+        refused. Prints the merged story.
         """
         from warehouse.story_edits import merge_stories as merge
 

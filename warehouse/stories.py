@@ -269,23 +269,59 @@ def stories_by_id(
 def resolve_story_ids(connection: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[str]:
     """The whole ids of the stories `ids` name (each a story's id or its start), in their order, each
     once; an UnknownStoryError that says which (at most five of the several) for one naming no story or
-    several."""
+    several. An id an analyst's merge took away names the story it was merged into (`story_changes`), so
+    an id seen in a report or a digest still leads to its articles."""
     wanted = list(dict.fromkeys(ids))
     found = {
         prefix: [s for s in stories if s]
         for prefix, stories in connection.execute(_MATCHING_STORIES, {"prefixes": wanted}).fetchall()
     }
-    problems = []
+    problems, resolved = [], []
     for prefix in wanted:
-        matches = found.get(prefix, [])
+        matches = found.get(prefix) or _merged_into(connection, prefix)
         if not matches:
             problems.append(f"no story id starts with {prefix!r}")
         elif len(matches) > 1 and prefix not in matches:
             shown = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
             problems.append(f"{prefix!r} starts several story ids ({shown}): give more of it")
+        else:
+            resolved.append(prefix if prefix in matches else matches[0])
     if problems:
         raise UnknownStoryError("; ".join(problems))
-    return list(dict.fromkeys(prefix if prefix in found[prefix] else found[prefix][0] for prefix in wanted))
+    return list(dict.fromkeys(resolved))
+
+
+# The stories whose ids start with the given start that a merge took away, the latest merge's first.
+_MERGED_AWAY = """
+SELECT story_id, other_story_id FROM story_changes
+WHERE change = 'merged_into' AND starts_with(story_id, $prefix)
+ORDER BY changed_at DESC, run_id
+"""
+_IS_STORY = "SELECT count(*) FROM story_articles WHERE story_id = $story_id"
+# Merges followed at most (a story merged into one merged later, and so on).
+_MAX_MERGES = 100
+
+
+def _merged_into(connection: duckdb.DuckDBPyConnection, prefix: str) -> list[str]:
+    """[the story that holds the articles of the story `prefix` names, which a merge took away], or
+    [the merged-away ids it starts, when several], or [] when no merge took one away."""
+    rows = connection.execute(_MERGED_AWAY, {"prefix": prefix}).fetchall()
+    merged_away = list(dict.fromkeys(story_id for story_id, _ in rows))
+    if prefix in merged_away:  # a whole id, which others start with
+        merged_away = [prefix]
+    if len(merged_away) != 1:
+        return merged_away
+    story_id = merged_away[0]
+    for _ in range(_MAX_MERGES):
+        later = connection.execute(_MERGED_AWAY, {"prefix": story_id}).fetchall()
+        into = next((other for merged, other in later if merged == story_id), None)
+        if into is None:
+            return []
+        story_id = into
+        row = connection.execute(_IS_STORY, {"story_id": story_id}).fetchone()
+        if row and row[0]:
+            return [story_id]
+    return []
 
 
 def _require_schema(connection: duckdb.DuckDBPyConnection, threads: bool) -> None:

@@ -110,8 +110,10 @@ def test_stories_merge_into_the_one_seen_first(history: Warehouse) -> None:
         "b3": ("a1", "b1", 0.7, None),
     }
     assert changes(history, edit.edit_id) == {("b2", "merged_into", "a1", 3), ("a3", "merged_into", "a1", 1)}
-    with connect(history, read_only=True) as connection, pytest.raises(UnknownStoryError):
-        stories_by_id(connection, ["b2"])  # its id leads nowhere now
+    with connect(history, read_only=True) as connection:
+        # An id seen before the merge (whole or its start) leads to the story that holds its articles.
+        assert [s.story_id for s in stories_by_id(connection, ["b2", "a3", "a1"])] == ["a1"]
+        assert [s.story_id for s in stories_by_id(connection, ["b"])] == ["a1"]
 
 
 def test_merging_keeps_follow_up_links_pointing_at_stories_that_exist(warehouse: Warehouse) -> None:
@@ -159,3 +161,17 @@ def test_an_article_merged_in_then_split_out_again_starts_its_story_unmarked(his
     with connect(history) as connection:
         split_story(connection, ["a3"], NOW)
     assert rows(history, "a3")["a3"] == ("a3", None, 1.0, None)  # the first of its story: placed by nothing
+
+
+def test_an_id_merged_twice_leads_to_the_last_story_and_one_split_out_again_to_itself(
+    history: Warehouse,
+) -> None:
+    load_flagged_joins(history)  # c1 (1 April), d1, e1
+    with connect(history) as connection:
+        merge_stories(connection, ["d1", "c1"], NOW)  # d1 into c1
+        merge_stories(connection, ["c1", "b2"], NOW)  # c1 into b2 (1 March)
+        assert [s.story_id for s in stories_by_id(connection, ["d1"])] == ["b2"]
+        split_story(connection, ["d1"], NOW)  # d1 is a story again, under its own id
+        assert [s.story_id for s in stories_by_id(connection, ["d1", "c1"])] == ["d1", "b2"]
+        with pytest.raises(UnknownStoryError, match="no story id starts with 'zz'"):
+            stories_by_id(connection, ["zz"])
