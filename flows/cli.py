@@ -752,6 +752,10 @@ def stories(
             typer.echo(line)
 
 
+# Listed after `stories` in --help: corrections of what it lists.
+add_story_edit_commands(app)
+
+
 def _no_stories(since: datetime | None, min_articles: int) -> str:
     if min_articles > 1:
         seen = f" with an article seen since {since.date()}" if since else ""
@@ -838,7 +842,6 @@ def _hint_project_server(home: Path) -> None:
 add_commands(app)
 add_warc_command(app, _print_summary)
 add_lake_commands(app)
-add_story_edit_commands(app)
 
 
 def main() -> None:
