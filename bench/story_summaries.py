@@ -12,7 +12,8 @@ entity mentions (three an article), languages (en, zh, de). Timed:
   their articles, the latest 20 of two articles or more, one story named by the start of its id, its
   thread, the threads of the latest 20, and the stories of the last day;
 - what a run's "stories of this run" report reads (warehouse.stories.run_stories) for a run that touched
-  1,000 stories: the 50 it shows, 10 of them with their articles.
+  1,000 stories: the 50 it shows, 10 of them with their articles;
+- an analyst's edits (warehouse.story_edits): two stories merged, one article split out of its story.
 
 `python -m bench.story_summaries 1000000` prints the figures as JSON (median wall and CPU seconds of 3
 runs each).
@@ -172,7 +173,37 @@ def story_summaries_figures(stored: int, touched: int = 1_000) -> dict[str, Any]
                 "peak_rss_mb_whole_view": peak_rss_mb(),
                 "stories_view_count": _median_seconds(lambda: fetch("SELECT count(*) FROM stories")),
             }
+        figures |= _edit_figures(db, sample)
     return figures
+
+
+def _edit_figures(db: str, sample: list[str]) -> dict[str, Any]:
+    """An analyst's edits (warehouse.story_edits, without publishing the read copy): two stories merged,
+    then one article split out of a story, each three times on stories of the sample not edited before."""
+    from datetime import UTC, datetime
+
+    from warehouse.connection import connect
+    from warehouse.story_edits import merge_stories, split_story
+
+    now = datetime.now(UTC)
+    pairs = iter(zip(sample[100::2], sample[101::2], strict=False))
+    with connect(db) as connection:
+        # Stories of two articles or more, for the splits: their last article goes.
+        several = iter(
+            connection.execute(
+                """SELECT max(article_id) FROM story_articles WHERE story_id IN (SELECT unnest($sample))
+                GROUP BY story_id HAVING count(*) > 1""",
+                {"sample": sample[:100]},
+            ).fetchall()
+        )
+        return {
+            "edit_merge_2_stories": _median_seconds(
+                lambda: merge_stories(connection, list(next(pairs)), now)
+            ),
+            "edit_split_1_article": _median_seconds(
+                lambda: split_story(connection, list(next(several)), now)
+            ),
+        }
 
 
 if __name__ == "__main__":
