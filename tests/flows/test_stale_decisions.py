@@ -9,6 +9,7 @@ on a lake with a SQLite catalog (no server)."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from transform.outcomes import BatchOutcome
 from warehouse.connection import LAKE_NAME, Warehouse, connect, create_lake, holds_commit_lock
 from warehouse.locks import run_guard
 from warehouse.queries import changes_since, lake_snapshot
+from warehouse.story_edits import merge_stories
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 # Our own short report.
@@ -178,3 +180,55 @@ def test_snapshots_expired_since_the_decisions_make_them_stale(lake: Warehouse, 
         connection.execute(f"CALL ducklake_expire_snapshots('{LAKE_NAME}', older_than => now())")
     with connect(lake, read_only=True) as connection:
         assert changes_since(connection, before) == ["expired snapshots"]
+
+
+def test_an_analyst_s_edit_between_the_decisions_and_the_turn_makes_them_stale(
+    lake: Warehouse, tmp_path: Path
+) -> None:
+    def report(url: str, text: str, published: str) -> str:
+        title, _, body = text.partition("\n\n")
+        return json.dumps({"url": url, "title": title, "text": body, "published": published})
+
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "reports.jsonl").write_text(
+        report("https://a.example/library", OTHER_REPORTS[0], "2025-02-27T08:00:00+00:00")
+        + "\n"
+        + report("https://a.example/harbour", REPORT, "2025-02-28T08:00:00+00:00")
+        + "\n",
+        encoding="utf-8",
+    )
+    run(lake, first, ingest.Stages.plain())
+    with connect(lake, read_only=True) as connection:
+        stories = dict(
+            connection.execute(
+                "SELECT a.canonical_url, s.story_id"
+                " FROM story_articles AS s JOIN articles AS a USING (article_id)"
+            ).fetchall()
+        )
+    harbour, library = stories["https://a.example/harbour"], stories["https://a.example/library"]
+    assert harbour != library
+
+    def merge() -> None:  # the harbour's story into the library's, seen first: the harbour's id goes
+        with connect(lake) as connection:
+            merge_stories(connection, [harbour, library], NOW)
+
+    # Another outlet's copy of the harbour report, decided first against the harbour's story.
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "copy.jsonl").write_text(
+        report(
+            "https://b.example/harbour", REPORT.replace("welcomed", "cheered"), "2025-02-28T09:00:00+00:00"
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    stages, decided, _ = deciding(merge)
+
+    run(lake, second, stages)
+
+    assert [s.story_id for s in decided[0].stories] == [harbour]
+    assert [s.story_id for s in decided[1].stories] == [library]  # decided again, against the merged story
+    with connect(lake, read_only=True) as connection:
+        found = connection.execute("SELECT DISTINCT story_id FROM story_articles").fetchall()
+    assert found == [(library,)]
