@@ -265,6 +265,17 @@ def stories_eval_rows(figures: dict[str, Any]) -> list[Row]:
                     ),
                 )
             )
+    if "joins_by_score_own_sets" in figures:
+        rows.append(
+            (
+                "stories, the team's, held-out and development sets",
+                "joins wrong / joins, by the score they joined with (one batch)",
+                ", ".join(
+                    f"{band}: {counts['wrong']} / {counts['joins']}"
+                    for band, counts in figures["joins_by_score_own_sets"].items()
+                ),
+            )
+        )
     if "seeds_000_003_one_story_004_another" in figures:
         rows.append(
             (
@@ -431,6 +442,8 @@ def _stories_with_checks(stories_eval: Any) -> dict[str, Any]:
     paths = {name: data / name / "articles.jsonl" for name in stories_eval.STORY_SETS}
     historied = stories_eval.with_history({"stories": stories_eval.DATA, **paths})
     figures["one_batch_with_history"] = historied["stories"]
+    # Joins by their score over the rules' own sets (the check sets' are not read).
+    joins = {band: dict(counts) for band, counts in figures["joins_by_score"].items()}
     for name, path in paths.items():
         checked = stories_eval.main(path)
         figures[name] = {
@@ -440,6 +453,10 @@ def _stories_with_checks(stories_eval: Any) -> dict[str, Any]:
             "one_batch_with_history": historied[name],
             "one_batch_threads": checked["one_batch_threads"],
         }
+        if stories_eval.STORY_SETS[name] != stories_eval.CHECK:
+            for band, counts in checked["joins_by_score"].items():
+                joins[band] = {key: joins[band][key] + value for key, value in counts.items()}
+    figures["joins_by_score_own_sets"] = joins
     return figures
 
 

@@ -201,6 +201,7 @@ def run(articles: Sequence[LabelledArticle] | None = None, repeat: int = 3) -> d
         assigned = assign_stories(features, [], DEFAULT_RULES)  # as `assign` does for one batch
         timings.append(time.perf_counter() - started)
     figures["one_batch"] = score(articles, {s.article_id: s.story_id for s in assigned})
+    figures["joins_by_score"] = joins_by_score(articles, assigned)
     figures["docs_per_s"] = round(len(articles) / min(timings))
     # The same assignments, each story with those that follow it: no second assignment.
     figures["one_batch_threads"] = score(articles, threads(assigned))
@@ -217,6 +218,28 @@ def run(articles: Sequence[LabelledArticle] | None = None, repeat: int = 3) -> d
     if seeds is not None:
         figures["seeds_000_003_one_story_004_another"] = seeds
     return figures
+
+
+# The bands of `joins_by_score`: a join's score from the threshold (0.55) up.
+SCORE_BANDS = ((0.0, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01))
+
+
+def joins_by_score(
+    articles: Sequence[LabelledArticle], assigned: Sequence[StoryAssignment]
+) -> dict[str, dict[str, int]]:
+    """The joins (an article that joined a story, on evidence or as a near-copy) by the score they joined
+    with, and how many of each band are wrong: the article reports another event than its story's first
+    article. What `newsetl stories --weakest` rests on: the weaker the join, the likelier it is wrong."""
+    label = {a.article_id: a.story for a in articles}
+    bands = {f"{low:.1f}-{min(high, 1.0):.1f}": {"joins": 0, "wrong": 0} for low, high in SCORE_BANDS}
+    for assignment in assigned:
+        if assignment.matched_article_id is None:
+            continue
+        low, high = next(band for band in SCORE_BANDS if band[0] <= assignment.score < band[1])
+        band = bands[f"{low:.1f}-{min(high, 1.0):.1f}"]
+        band["joins"] += 1
+        band["wrong"] += label[assignment.article_id] != label[assignment.story_id]
+    return bands
 
 
 def with_history(sets: dict[str, Path]) -> dict[str, dict[str, float]]:

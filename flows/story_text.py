@@ -52,7 +52,8 @@ def story_lines(story: StorySummary) -> list[str]:
         elif article.near_copy:
             lines.append(f"    {'':<{width}}  a near-copy of {with_whom}")
         elif article.joined_on:
-            lines.append(f"    {'':<{width}}  joined {with_whom} on: {', '.join(article.joined_on)}")
+            score = f" (score {article.score:.2f})" if article.score is not None else ""
+            lines.append(f"    {'':<{width}}  joined {with_whom} on: {', '.join(article.joined_on)}{score}")
     return lines
 
 

@@ -89,6 +89,9 @@ class StoryArticle:
     near_copy: bool = False
     # The analyst's edit that placed it away from the article it had matched (split or merge), if one did.
     placed_by: str | None = None
+    # The score it joined its story with (StoryAssignment.score: its mean over the story's members), or a
+    # near-copy's similarity; None for the article that started the story.
+    score: float | None = None
     joined_on: tuple[str, ...] = ()
 
 
@@ -145,6 +148,24 @@ GROUP BY s.story_id
 ORDER BY last_seen DESC, s.story_id
 LIMIT $limit
 """
+# The stories whose weakest join on evidence is weakest first (with `newsetl stories --weakest`): the score
+# an article joined with, its story's mean score (StoryAssignment.score). Near-copies, which join on their
+# text, and articles an analyst placed are no join to review. Seen since $since: the joined article.
+_PICK_WEAKEST = """
+SELECT s.story_id, min(s.score) AS weakest
+FROM story_articles AS s
+JOIN articles AS a ON a.article_id = s.article_id
+WHERE s.matched_article_id IS NOT NULL AND s.placed_by IS NULL
+    AND NOT EXISTS (
+        SELECT 1 FROM near_duplicates AS n
+        WHERE n.article_id = s.article_id AND n.matched_article_id = s.matched_article_id
+    )
+    AND ($since IS NULL OR coalesce(a.published_at, a.loaded_at) >= $since)
+GROUP BY s.story_id
+{having}
+ORDER BY weakest, s.story_id
+LIMIT $limit
+"""
 # Only stories of at least $min_articles articles, counted whole (not only those seen since $since). A
 # clause of its own, added only when asked for: it counts every story's articles.
 _AT_LEAST = """
@@ -164,7 +185,8 @@ SELECT s.story_id, a.article_id,
            SELECT 1 FROM near_duplicates AS n
            WHERE n.article_id = s.article_id AND n.matched_article_id = s.matched_article_id
        ) AS near_copy,
-       s.placed_by
+       s.placed_by,
+       CASE WHEN s.matched_article_id IS NOT NULL THEN s.score END AS score
 FROM story_articles AS s
 JOIN articles AS a ON a.article_id = s.article_id
 WHERE s.story_id IN (SELECT unnest($ids))
@@ -199,13 +221,16 @@ def list_stories(
     limit: int = 20,
     min_articles: int = 1,
     threads: bool = False,
+    weakest: bool = False,
 ) -> list[StorySummary]:
     """The latest stories with their articles, latest first: by their latest article's publication time
     (its load time when undated), at most `limit` (1 to MAX_STORIES; anything else is a ValueError),
     only those with an article seen on or after `since` when given, and only those of at least
-    `min_articles` articles (1 or more; anything else is a ValueError). With `threads`, the threads of
-    those stories instead, as `stories_by_id` gives them: the thread of the latest story first, each story
-    of a thread by its first article seen (the filters pick the stories, not the rest of their threads)."""
+    `min_articles` articles (1 or more; anything else is a ValueError). With `weakest`, the stories with a
+    join on evidence instead, the weakest join first (`_PICK_WEAKEST`: where wrong joins are most often;
+    `since` then asks for a joined article seen since). With `threads`, the threads of those stories
+    instead, as `stories_by_id` gives them: the thread of the first story first, each story of a thread by
+    its first article seen (the filters pick the stories, not the rest of their threads)."""
     if not 1 <= limit <= MAX_STORIES:
         raise ValueError(f"limit must be between 1 and {MAX_STORIES}, got {limit}")
     if min_articles < 1:
@@ -215,7 +240,7 @@ def list_stories(
     parameters = {"since": start, "limit": limit} | (
         {"min_articles": min_articles} if min_articles > 1 else {}
     )
-    query = _PICK_STORIES.format(having=_AT_LEAST if min_articles > 1 else "")
+    query = (_PICK_WEAKEST if weakest else _PICK_STORIES).format(having=_AT_LEAST if min_articles > 1 else "")
     picked = connection.execute(query, parameters).fetchall()
     ids = [story_id for story_id, _ in picked]
     return _with_threads(connection, ids) if threads else _stories(connection, ids)

@@ -89,7 +89,7 @@ def test_a_story_id_that_names_none_or_several_is_an_error_that_says_which(histo
     both = invoke("stories", "a1", "--since", "2025-02-16", "--db", str(history))
     assert (both.exit_code, both.stderr) == (
         2,
-        "error: give story ids or --since / --min-articles, not both\n",
+        "error: give story ids or --since / --min-articles / --weakest, not both\n",
     )
 
 
@@ -262,7 +262,7 @@ def test_each_article_that_joined_says_what_it_shares_with_the_article_it_was_ma
     # hold (watched entities, names, figures, headline words); the third copies the first.
     assert [line.strip() for line in lines if line.startswith("      ")] == [
         "joined the www.meridianwire.example article (2025-04-01) on: "
-        "Alibaba, atlas, qwen, 8.5%, 12 km, launch",
+        "Alibaba, atlas, qwen, 8.5%, 12 km, launch (score 0.70)",
         "a near-copy of the www.meridianwire.example article (2025-04-01)",
     ]
     assert lines.index(next(line for line in lines if "joined the" in line)) == (
@@ -288,3 +288,53 @@ def test_an_article_matched_with_one_of_the_same_outlet_and_day_is_named_by_its_
     )
     story = StorySummary("f", "Huawei trains on Ascend", at, at, 2, 1, ("files",), ("en",), (), (full, cut))
     assert story_lines(story)[-1] == "           a near-copy of file:///in/full.txt"
+
+
+def test_weakest_lists_the_stories_with_a_join_on_evidence_the_weakest_join_first(tmp_path: Path) -> None:
+    from tests.warehouse.stories_history import article, assign, batch, day
+    from transform.near_duplicates import NearDuplicate
+    from warehouse.connection import connect
+    from warehouse.loads import load_outcomes
+
+    def joined(article_id: str, story_id: str, score: float) -> object:
+        return dataclasses.replace(assign(article_id, story_id, story_id), score=score)
+
+    reports = [
+        article(i, f"https://www.meridianwire.example/{i}", f"Report {i}", day(4, int(i[1]), 8 + n))
+        for n, i in enumerate(["s1", "j1", "k1", "s2", "j2", "s3", "c3", "s4"])
+    ]
+    outcome = dataclasses.replace(
+        batch(
+            reports,
+            [
+                assign("s1", "s1"),
+                joined("j1", "s1", 0.91),
+                joined("k1", "s1", 0.58),  # the weakest join: its story first
+                assign("s2", "s2"),
+                joined("j2", "s2", 0.74),
+                assign("s3", "s3"),
+                joined("c3", "s3", 0.52),  # a near-copy joins on its text: no join to review
+                assign("s4", "s4"),  # alone
+            ],
+        ),
+        near_duplicates=(NearDuplicate("c3", "s3", "s3", 0.52, 0.6),),
+    )
+    db = tmp_path / "w.duckdb"
+    with connect(db) as connection:
+        load_outcomes(connection, "r1", day(4, 5), outcome)
+
+    def listed(*options: str) -> list[str]:
+        result = invoke("stories", "--weakest", *options, "--db", str(db))
+        assert result.exit_code == 0, result.stderr
+        return [line.split()[1] for line in result.stdout.splitlines() if line.startswith("  story ")]
+
+    assert listed() == ["s1", "s2"]
+    assert listed("--limit", "1") == ["s1"]
+    assert listed("--since", "2025-04-02") == ["s2"]  # s1's joined articles were seen on 1 April
+    assert listed("--min-articles", "3") == ["s1"]
+    none = invoke("stories", "--weakest", "--since", "2025-04-04", "--db", str(db))
+    assert none.stdout == (
+        "No story has an article seen since 2025-04-04 that joined it on evidence (near-copies are no "
+        "join).\n"
+    )
+    assert invoke("stories", "s1", "--weakest", "--db", str(db)).exit_code == 2
