@@ -10,7 +10,7 @@ entity mentions (three an article), languages (en, zh, de). Timed:
   would have to recompute on every run that adds 1k articles;
 - what `newsetl stories` runs (warehouse.stories.list_stories, stories_by_id): the latest 20 stories with
   their articles, the latest 20 of two articles or more, one story named by the start of its id, its
-  thread, the threads of the latest 20, and the stories of the last day;
+  thread, the threads of the latest 20, the 20 with the weakest joins, and the stories of the last day;
 - what a run's "stories of this run" report reads (warehouse.stories.run_stories) for a run that touched
   1,000 stories: the 50 it shows, 10 of them with their articles;
 - an analyst's edits (warehouse.story_edits): two stories merged, one article split out of its story.
@@ -155,6 +155,8 @@ def story_summaries_figures(stored: int, touched: int = 1_000) -> dict[str, Any]
                 "cli_latest_20_threads": _median_seconds(
                     lambda: list_stories(connection, limit=20, threads=True)
                 ),
+                # `newsetl stories --weakest`: the stories with the weakest joins on evidence, 20 of them.
+                "cli_weakest_20": _median_seconds(lambda: list_stories(connection, limit=20, weakest=True)),
                 "run_report_1k_stories": _median_seconds(
                     lambda: run_stories(connection, "bench-run", 50, 10)
                 ),

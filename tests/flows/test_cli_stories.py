@@ -293,10 +293,11 @@ def test_an_article_matched_with_one_of_the_same_outlet_and_day_is_named_by_its_
 def test_weakest_lists_the_stories_with_a_join_on_evidence_the_weakest_join_first(tmp_path: Path) -> None:
     from tests.warehouse.stories_history import article, assign, batch, day
     from transform.near_duplicates import NearDuplicate
+    from transform.stories import StoryAssignment
     from warehouse.connection import connect
     from warehouse.loads import load_outcomes
 
-    def joined(article_id: str, story_id: str, score: float) -> object:
+    def joined(article_id: str, story_id: str, score: float) -> StoryAssignment:
         return dataclasses.replace(assign(article_id, story_id, story_id), score=score)
 
     reports = [
