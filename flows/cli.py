@@ -711,10 +711,10 @@ def stories(
     """List stories, latest first, each with its articles: the headline, when it was seen, how many
     articles from how many outlets, languages and top entities, then each article (outlet, date, title,
     URL) in the order they appeared, and under each that joined, what it shares with the article it was
-    matched with (or that it is a near-copy of it) and the score it joined with: 0.55 passes, and on our
-    development sets half the joins under 0.6 were wrong, against one in sixteen over 0.9 (--weakest lists
-    the stories with the weakest joins first; newsetl split-story corrects one). With story ids, those
-    stories instead, in that order.
+    matched with (or that it is a near-copy of it) and the score it joined with: 0.55 passes, and on the
+    story sets the rules were developed on half the joins under 0.6 were wrong, against one in sixteen
+    over 0.9 (--weakest lists the stories with the weakest joins first; newsetl split-story corrects one).
+    With story ids, those stories instead, in that order.
 
     Dated articles more than about two days apart never join one story: a follow-up (a relief fund after
     a flood) starts a story that says `follows story <id>`, the earlier one it shares its evidence with,
