@@ -53,6 +53,15 @@ ENGLISH_STOPWORDS: frozenset[str] = _words(
     """
 )
 
+# Frequent German function words that English does not write: enough of them in a text marks it as German.
+GERMAN_STOPWORDS: frozenset[str] = _words(
+    """
+    aber auch auf aus bei bis das dass dem den der des die durch ein eine einem einen einer eines er es
+    für hat haben ich ist mit nach nicht noch nur oder sich sie sind über um und vom von vor war wird
+    wurde wurden zu zum zur
+    """
+)
+
 # The evidence `split_glued_sentences` weighs, strongest first. Sentence openers that never end a name
 # either: "NowThis", "ServiceNow", "CapitalOne", "KnowHow", "DoctorWho", "BreakEven" show why "Now",
 # "One", "How", "Who" and "Even" are not here.

@@ -15,7 +15,12 @@ from transform.language import _LETTER, _letter_count, detect_language
         ("Apple has chosen Alibaba as its partner for AI features in China.", "en"),
         ("阿里巴巴与苹果合作，为中国的iPhone用户提供人工智能功能。", "zh"),
         ("阿里巴巴股价上涨，Qwen2.5-Max 模型表现出色，市场关注度提升。", "zh"),
-        ("Der Konzern hat seine Pläne für künstliche Intelligenz vorgestellt.", None),
+        ("Der Konzern hat seine Pläne für künstliche Intelligenz vorgestellt.", "de"),
+        ("Mit dem neuen Modell will Alibaba die Konkurrenz von DeepSeek auf Abstand halten.", "de"),
+        # German names in English text, English words in German text: the function words decide.
+        ("The flood in the Ermstal hit Bad Urach and the Landkreis Reutlingen hardest.", "en"),
+        ("Der Chef sprach von einem „Game Changer“ für die Cloud-Sparte des Konzerns.", "de"),
+        ("La ciudad aprobó el presupuesto para el nuevo puente.", None),
         ("Qwen", None),
         ("", None),
         ("2025 — 8.48%", None),
