@@ -10,6 +10,7 @@ from pathlib import Path
 from extract.files import DEFAULT_MAX_BYTES
 from flows import ingest
 from warehouse.connection import Warehouse, connect
+from warehouse.integrity import check_integrity
 from warehouse.locks import run_guard
 from warehouse.story_edits import merge_stories, split_story
 
@@ -77,3 +78,12 @@ def test_a_later_run_joins_reports_to_the_stories_an_analyst_corrected(tmp_path:
     # Each copy joins the story its original is in now: before the edits, the first copy's original was
     # in the first story, and the second's had a story of its own.
     assert after["copy1.txt"] == (split_off, True) and after["copy2.txt"] == (merged, True)
+    with connect(db, read_only=True) as connection:
+        # The story checks of the integrity query (the runs here are the plain steps: no run end recorded).
+        checked = check_integrity(connection)
+        assert (checked.articles_without_one_story, checked.stories_of_missing_articles) == (0, 0)
+        # A story's id is one of its articles' (its first's), whatever the edits did.
+        assert connection.execute(
+            "SELECT count(DISTINCT story_id) FILTER (WHERE story_id NOT IN (SELECT article_id FROM"
+            " story_articles AS o WHERE o.story_id = s.story_id)) FROM story_articles AS s"
+        ).fetchone() == (0,)
