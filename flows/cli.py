@@ -170,6 +170,8 @@ def _print_summary(heading: str, summary: IngestSummary, db_path: str, failed: b
     console.print(f"  exact duplicates   {summary.exact_duplicates:>6}")
     console.print(f"  near duplicates    {summary.near_duplicates:>6}")
     console.print(f"  new stories        {summary.new_stories:>6}")
+    if summary.weak_joins:
+        console.print(f"  weak joins         {summary.weak_joins:>6}")
     console.print(f"  rejected           {len(summary.rejects):>6}")
     for reject in summary.rejects[:SHOWN_REJECTS]:
         console.print(f"    - [{reject.stage}] {reject.reason}: {reject.uri}", markup=False)
@@ -181,6 +183,8 @@ def _print_summary(heading: str, summary: IngestSummary, db_path: str, failed: b
         console.print(f"    ... and {more} more rejects (see: {see})")
     for alert in summary.alerts:
         console.print(f"  alert: {alert.source}: {alert.rule}: {alert.message}", markup=False)
+    if summary.weak_joins:
+        console.print(summary.weak_joins_advice(newsetl_command(), quote=""), markup=False)
     if summary.nothing_new and not failed:  # a failed run says why instead (error: ...)
         console.print("Nothing new: every document was already stored, no rows were added.")
     console.print(f"Database: {summary.db_path}", markup=False)

@@ -33,6 +33,7 @@ from transform.errors import Reject, TransientError
 from transform.health import Alert, HealthRules, SourceRun, check_source
 from transform.outcomes import BatchOutcome
 from transform.records import Article, RawDocument, SourceKind
+from transform.stories import WEAK_JOIN
 from transform.topics import TopicRule
 from warehouse.connection import (
     ReadCopy,
@@ -126,6 +127,8 @@ class IngestSummary:
     new_stories: int = 0
     new_versions: int = 0
     off_topic: int = 0
+    # Articles that joined a story on evidence under WEAK_JOIN: the joins to review first.
+    weak_joins: int = 0
     rejects: tuple[Reject, ...] = field(default=())
     crawl: CrawlCounts | None = None
     alerts: tuple[Alert, ...] = ()
@@ -140,6 +143,16 @@ class IngestSummary:
             rejected=len(self.rejects),
             near_duplicates=self.near_duplicates,
             new_stories=self.new_stories,
+        )
+
+    def weak_joins_advice(self, command: str = "newsetl", quote: str = "`") -> str:
+        """What to do about the run's weak joins (say there are some), naming the commands as `command`
+        runs them, each between `quote`s."""
+        joins = f"{self.weak_joins} article{'s' if self.weak_joins > 1 else ''}"
+        return (
+            f"{joins} joined a story with a score under {WEAK_JOIN}, where half the joins are wrong on "
+            f"our story sets: review them with {quote}{command} stories --weakest{quote}, correct one with "
+            f"{quote}{command} split-story{quote}."
         )
 
     @property
@@ -159,6 +172,8 @@ class IngestSummary:
             "",
             f"Database: `{self.db_path}`",
         ]
+        if self.weak_joins:
+            lines += ["", self.weak_joins_advice()]
         if self.crawl:
             c = self.crawl
             lines += [
@@ -724,6 +739,7 @@ def load_documents(
             new_stories=outcome.new_stories,
             new_versions=len(outcome.versions),
             off_topic=len(outcome.off_topic),
+            weak_joins=outcome.weak_joins,
             rejects=outcome.rejects,
             crawl=crawl,
         )

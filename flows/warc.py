@@ -390,5 +390,6 @@ def _summary(db: Warehouse, run_id: str, totals: _Totals) -> IngestSummary:
         new_stories=outcome.new_stories,
         new_versions=len(outcome.versions),
         off_topic=len(outcome.off_topic) + totals.counts.off_topic,
+        weak_joins=outcome.weak_joins,
         rejects=outcome.rejects,
     )

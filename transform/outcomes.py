@@ -14,7 +14,7 @@ from transform.dedup import Duplicate
 from transform.errors import Reject
 from transform.near_duplicates import DEFAULT_SCHEME, Fingerprint, MinHashScheme, NearDuplicate
 from transform.records import Article, OffTopic
-from transform.stories import StoryAssignment, StoryFeatures
+from transform.stories import WEAK_JOIN, StoryAssignment, StoryFeatures
 from transform.versions import ArticleVersion
 
 
@@ -62,6 +62,17 @@ class BatchOutcome:
     @property
     def new_stories(self) -> int:
         return sum(1 for s in self.stories if s.story_id == s.article_id)
+
+    @property
+    def weak_joins(self) -> int:
+        """Articles that joined a story on evidence with a score under WEAK_JOIN: the joins to review
+        first (a near-copy joins on its text, and is none)."""
+        copies = {n.article_id for n in self.near_duplicates}
+        return sum(
+            1
+            for s in self.stories
+            if s.matched_article_id is not None and s.score < WEAK_JOIN and s.article_id not in copies
+        )
 
     def merged(self, other: BatchOutcome) -> BatchOutcome:
         """This outcome followed by `other` (batches loaded one after the other), for the run's summary."""

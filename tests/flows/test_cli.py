@@ -424,3 +424,22 @@ def test_serve_checks_the_sources_file_before_serving(tmp_path: Path) -> None:
     result = newsetl("serve", "--config", str(config), timeout=60)
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and "not UTF-8 text (byte 0xe9" in result.stderr
+
+
+def test_the_summary_counts_the_weak_joins_and_says_what_to_do(capsys: pytest.CaptureFixture[str]) -> None:
+    from flows.cli import _print_summary, newsetl_command
+    from flows.ingest import IngestSummary
+
+    weak = IngestSummary("run-1", "/data/w.duckdb", 9, 9, 9, 0, new_stories=4, weak_joins=2)
+    _print_summary("newsetl ingest: in", weak, "w.duckdb")
+    out = capsys.readouterr().out
+    assert "  new stories             4\n  weak joins              2\n  rejected                0\n" in out
+    assert (
+        "2 articles joined a story with a score under 0.6, where half the joins are wrong on our story "
+        f"sets: review them with {newsetl_command()} stories --weakest, correct one with "
+        f"{newsetl_command()} split-story."
+    ) in " ".join(out.split())
+    assert "`newsetl stories --weakest`" in weak.to_markdown()
+    _print_summary("newsetl ingest: in", IngestSummary("run-2", "/data/w.duckdb", 9, 9, 9, 0), "w.duckdb")
+    quiet = capsys.readouterr().out  # none: nothing said
+    assert "weak joins" not in quiet and "--weakest" not in quiet
