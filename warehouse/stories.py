@@ -148,21 +148,22 @@ GROUP BY s.story_id
 ORDER BY last_seen DESC, s.story_id
 LIMIT $limit
 """
+# Whether the story row `s` joined as a near-copy of the article it matched: on its text, not on evidence.
+_NEAR_COPY = """EXISTS (
+    SELECT 1 FROM near_duplicates AS n
+    WHERE n.article_id = s.article_id AND n.matched_article_id = s.matched_article_id
+)"""
 # The stories whose weakest join on evidence is weakest first (with `newsetl stories --weakest`): the score
 # an article joined with, its story's mean score (StoryAssignment.score). Near-copies, which join on their
 # text, and articles an analyst placed are no join to review. Seen since $since: the joined article.
-_PICK_WEAKEST = """
+_PICK_WEAKEST = f"""
 SELECT s.story_id, min(s.score) AS weakest
 FROM story_articles AS s
 JOIN articles AS a ON a.article_id = s.article_id
-WHERE s.matched_article_id IS NOT NULL AND s.placed_by IS NULL
-    AND NOT EXISTS (
-        SELECT 1 FROM near_duplicates AS n
-        WHERE n.article_id = s.article_id AND n.matched_article_id = s.matched_article_id
-    )
+WHERE s.matched_article_id IS NOT NULL AND s.placed_by IS NULL AND NOT {_NEAR_COPY}
     AND ($since IS NULL OR coalesce(a.published_at, a.loaded_at) >= $since)
 GROUP BY s.story_id
-{having}
+{{having}}
 ORDER BY weakest, s.story_id
 LIMIT $limit
 """
@@ -174,17 +175,14 @@ HAVING (SELECT count(*) FROM story_articles AS m WHERE m.story_id = s.story_id) 
 
 _SUMMARIES = f"SELECT {_SUMMARY_COLUMNS} FROM story_summaries_of($ids)"
 
-_ARTICLES = """
+_ARTICLES = f"""
 SELECT s.story_id, a.article_id,
        CASE WHEN a.canonical_url LIKE 'http%' THEN regexp_extract(a.canonical_url, '^https?://([^/]+)', 1)
             ELSE a.source END AS outlet,
        a.published_at, a.title, a.canonical_url, a.language,
        CASE WHEN nullif(trim(a.title), '') IS NULL THEN left(a.body, 200) END AS opening,
        coalesce(s.undated, false) AS joined_undated, s.continues_story, s.follows_story, s.matched_article_id,
-       EXISTS (
-           SELECT 1 FROM near_duplicates AS n
-           WHERE n.article_id = s.article_id AND n.matched_article_id = s.matched_article_id
-       ) AS near_copy,
+       {_NEAR_COPY} AS near_copy,
        s.placed_by,
        CASE WHEN s.matched_article_id IS NOT NULL THEN s.score END AS score
 FROM story_articles AS s
