@@ -17,19 +17,27 @@ runner = CliRunner()
 TO_DO = "as an older newsetl left it: run `newsetl maintenance` to bring it up to date"
 
 
-def _file_before(db: Path, migration: str) -> Path:
-    """A warehouse file with every migration before the one named `migration`, and no rows."""
+def _migrated(db: Path, migration: str, including: bool) -> duckdb.DuckDBPyConnection:
+    """A new warehouse file with every shipped migration before the one named `migration` (and it, when
+    `including`), as plain DuckDB runs them, open."""
     con = duckdb.connect(str(db))
     con.execute(
         "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
         " applied_at TIMESTAMPTZ NOT NULL)"
     )
     for version, name, sql in migrations():
-        if name == migration:
+        if name == migration and not including:
             break
         con.execute(sql)
         con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, name])
-    con.close()
+        if name == migration:
+            break
+    return con
+
+
+def _file_before(db: Path, migration: str) -> Path:
+    """A warehouse file with every migration before the one named `migration`, and no rows."""
+    _migrated(db, migration, including=False).close()
     return db
 
 
@@ -76,16 +84,7 @@ def test_search_export_and_the_report_say_so_too(tmp_path: Path, command: list[s
 def _file_through(db: Path, migration: str, rows_of: Path) -> Path:
     """A warehouse file with every migration up to and including `migration`, holding the rows of the
     (current) warehouse `rows_of` in the columns both schemas have."""
-    con = duckdb.connect(str(db))
-    con.execute(
-        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
-        " applied_at TIMESTAMPTZ NOT NULL)"
-    )
-    for version, name, sql in migrations():
-        con.execute(sql)
-        con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, name])
-        if name == migration:
-            break
+    con = _migrated(db, migration, including=True)
     con.execute(f"ATTACH '{rows_of}' AS current (READ_ONLY)")
     common = con.execute(
         """SELECT o.table_name, list(o.column_name ORDER BY o.column_index)
