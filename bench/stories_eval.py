@@ -231,15 +231,14 @@ def joins_by_score(
     with, and how many of each band are wrong: the article reports another event than its story's first
     article. What `newsetl stories --weakest` rests on: the weaker the join, the likelier it is wrong."""
     label = {a.article_id: a.story for a in articles}
-    bands = {f"{low:.1f}-{min(high, 1.0):.1f}": {"joins": 0, "wrong": 0} for low, high in SCORE_BANDS}
+    counts = {band: {"joins": 0, "wrong": 0} for band in SCORE_BANDS}
     for assignment in assigned:
         if assignment.matched_article_id is None:
             continue
-        low, high = next(band for band in SCORE_BANDS if band[0] <= assignment.score < band[1])
-        band = bands[f"{low:.1f}-{min(high, 1.0):.1f}"]
+        band = counts[next(b for b in SCORE_BANDS if b[0] <= assignment.score < b[1])]
         band["joins"] += 1
         band["wrong"] += label[assignment.article_id] != label[assignment.story_id]
-    return bands
+    return {f"{low:.1f}-{min(high, 1.0):.1f}": counted for (low, high), counted in counts.items()}
 
 
 def with_history(sets: dict[str, Path]) -> dict[str, dict[str, float]]:
