@@ -230,7 +230,10 @@ def reprocess(
 ) -> None:
     """Rebuild every article from the stored raw documents with the current cleaning and dedup rules.
 
-    Nothing is fetched. Prints how many bodies changed and which duplicate links appeared or went.
+    Nothing is fetched. Prints how many bodies changed and which duplicate links appeared or went. An
+    analyst's corrections of stories (newsetl split-story, merge-stories) are made again on the rebuilt
+    stories, in the order they were made; one the rebuilt stories already agree with is skipped, and the
+    summary says so.
     """
     settings = Settings()
     db_path = db or settings.db
@@ -254,6 +257,14 @@ def reprocess(
     console.print(f"  duplicates undone   {report.lost_duplicates:>6}")
     console.print(f"  new near-duplicates {report.new_near_duplicates:>6}")
     console.print(f"  rejected            {len(report.summary.rejects):>6}")
+    if report.edits:
+        made = sum(1 for edit in report.edits if edit.replay_id)
+        console.print(f"  story edits redone  {made:>6} of {len(report.edits)}")
+        for edit in report.edits:
+            if edit.skipped:
+                console.print(
+                    f"    {edit.edit_id} ({edit.kind}) not made again: {edit.skipped}", markup=False
+                )
 
 
 @app.command()

@@ -12,6 +12,10 @@ else load time, then id). A split leaves the story's id with the part that holds
 other part takes the id of its own first article; a merge keeps the id of the story whose first article
 came first, and the others record `merged_into` it. An article whose matched article ends up in another
 story keeps no match: it says `placed_by` the edit instead, and its story's listing says so.
+
+`newsetl reprocess` rebuilds every story under the rules, so it makes each edit again
+(`replay_story_edits`) from the articles `story_edits` recorded: story ids do not survive a rebuild, an
+article's id (its raw document's) does.
 """
 
 from __future__ import annotations
@@ -85,8 +89,19 @@ WHERE s.article_id = m.article_id
 def split_story(connection: duckdb.DuckDBPyConnection, given: Sequence[str], now: datetime) -> StoryEdit:
     """Take the articles `given` (article ids or URLs) out of their story into a story of their own.
     They must all be in one story, and not be all of it (a StoryEditError says which)."""
-    require_schema(connection, "story_edits", "newsetl split-story")
+    require_schema(connection, "story_edit_log", "newsetl split-story")
     articles, story_id = _articles_of_one_story(connection, given)
+    edit_id = _edit_id()
+    with transaction(connection):
+        new_story = _split(connection, articles, story_id, edit_id, now)
+        _record(connection, edit_id, SPLIT, now, sorted(articles))
+    return StoryEdit(edit_id, (story_id, new_story))
+
+
+def _split(
+    connection: duckdb.DuckDBPyConnection, articles: set[str], story_id: str, edit_id: str, now: datetime
+) -> str:
+    """Part `articles` from the rest of story `story_id`; the new story's id. Call it in a transaction."""
     members = connection.execute(_MEMBERS, {"stories": [story_id]}).fetchall()
     if len(articles) == len(members):
         raise StoryEditError(
@@ -95,95 +110,195 @@ def split_story(connection: duckdb.DuckDBPyConnection, given: Sequence[str], now
     # The part holding the story's first article keeps its id; the other starts at its own first article.
     parting = [(a, matched) for _, a, matched in members if (a in articles) != (story_id in articles)]
     moving = [article_id for article_id, _ in parting]
-    new_story = moving[0]
-    edit_id = _edit_id()
-    with transaction(connection):
-        connection.execute(
-            _MOVE,
-            {
-                "articles": moving,
-                "stories": [new_story] * len(moving),
-                "unmatched": [matched not in moving for _, matched in parting],
-                "starts": [article_id == new_story for article_id in moving],
-                "edit": SPLIT,
-            },
-        )
-        # Articles left behind that had matched one of the moved: their match is in another story now.
-        connection.execute(
-            """UPDATE story_articles SET matched_article_id = NULL, placed_by = $edit
-            WHERE story_id = $story AND matched_article_id IN (SELECT unnest($moved))""",
-            {"story": story_id, "moved": moving, "edit": SPLIT},
-        )
-        insert_story_changes(
-            connection, edit_id, now, [StoryChange(new_story, SPLIT_FROM, len(moving), story_id)]
-        )
-    return StoryEdit(edit_id, (story_id, new_story))
+    new_story: str = moving[0]
+    connection.execute(
+        _MOVE,
+        {
+            "articles": moving,
+            "stories": [new_story] * len(moving),
+            "unmatched": [matched not in moving for _, matched in parting],
+            "starts": [article_id == new_story for article_id in moving],
+            "edit": SPLIT,
+        },
+    )
+    # Articles left behind that had matched one of the moved: their match is in another story now.
+    connection.execute(
+        """UPDATE story_articles SET matched_article_id = NULL, placed_by = $edit
+        WHERE story_id = $story AND matched_article_id IN (SELECT unnest($moved))""",
+        {"story": story_id, "moved": moving, "edit": SPLIT},
+    )
+    insert_story_changes(
+        connection, edit_id, now, [StoryChange(new_story, SPLIT_FROM, len(moving), story_id)]
+    )
+    return new_story
 
 
 def merge_stories(connection: duckdb.DuckDBPyConnection, given: Sequence[str], now: datetime) -> StoryEdit:
     """Move the stories `given` (ids or their starts, two or more) into the one whose first article came
     first, which keeps its id. A merge that would pass the size limit of a story
     (`StoryRules.max_story_size`) is refused, as a run would not grow a story past it."""
-    require_schema(connection, "story_edits", "newsetl merge-stories")
+    require_schema(connection, "story_edit_log", "newsetl merge-stories")
     stories = resolve_story_ids(connection, given)
     if len(stories) < 2:
         raise StoryEditError(f"give two stories or more to merge, not only {stories[0]}")
+    edit_id = _edit_id()
+    with transaction(connection):
+        target = _merge(connection, stories, edit_id, now)
+        # A story's id is its first article's: the articles that name the stories merged.
+        _record(connection, edit_id, MERGE, now, sorted(stories))
+    return StoryEdit(edit_id, (target,))
+
+
+def _merge(connection: duckdb.DuckDBPyConnection, stories: list[str], edit_id: str, now: datetime) -> str:
+    """Move `stories` into the one whose first article came first; its id. Call it in a transaction."""
     members = connection.execute(_MEMBERS, {"stories": stories}).fetchall()
     if len(members) > MAX_STORY_ARTICLES:
         raise StoryEditError(
             f"the merged story would hold {len(members)} articles, more than a story may "
             f"({MAX_STORY_ARTICLES}): merge fewer stories"
         )
-    target = members[0][0]  # the story of the earliest article
+    target: str = members[0][0]  # the story of the earliest article
     merged = [story for story in stories if story != target]
     moving = [(story, article_id) for story, article_id, _ in members if story != target]
-    edit_id = _edit_id()
-    with transaction(connection):
-        connection.execute(
-            _MOVE,
-            {
-                "articles": [article_id for _, article_id in moving],
-                "stories": [target] * len(moving),
-                # A merged story's first article matched nothing: it is placed by the merge.
-                "unmatched": [story == article_id for story, article_id in moving],
-                "starts": [False] * len(moving),
-                "edit": MERGE,
-            },
+    connection.execute(
+        _MOVE,
+        {
+            "articles": [article_id for _, article_id in moving],
+            "stories": [target] * len(moving),
+            # A merged story's first article matched nothing: it is placed by the merge.
+            "unmatched": [story == article_id for story, article_id in moving],
+            "starts": [False] * len(moving),
+            "edit": MERGE,
+        },
+    )
+    # The merged stories' links move to the story they joined: the story another follows, and the
+    # one the target follows if it followed none; a link within the merged story goes.
+    connection.execute(
+        """UPDATE story_articles SET follows_story = $target
+        WHERE follows_story IN (SELECT unnest($merged)) AND story_id <> $target""",
+        {"target": target, "merged": merged},
+    )
+    connection.execute(
+        """UPDATE story_articles AS t SET follows_story = (
+            SELECT s.follows_story FROM story_articles AS s
+            JOIN articles AS a ON a.article_id = s.article_id
+            WHERE s.article_id IN (SELECT unnest($merged)) AND s.follows_story IS NOT NULL
+                AND s.follows_story NOT IN (SELECT unnest($all))
+            ORDER BY coalesce(a.published_at, a.loaded_at), a.article_id
+            LIMIT 1
         )
-        # The merged stories' links move to the story they joined: the story another follows, and the
-        # one the target follows if it followed none; a link within the merged story goes.
-        connection.execute(
-            """UPDATE story_articles SET follows_story = $target
-            WHERE follows_story IN (SELECT unnest($merged)) AND story_id <> $target""",
-            {"target": target, "merged": merged},
-        )
-        connection.execute(
-            """UPDATE story_articles AS t SET follows_story = (
-                SELECT s.follows_story FROM story_articles AS s
-                JOIN articles AS a ON a.article_id = s.article_id
-                WHERE s.article_id IN (SELECT unnest($merged)) AND s.follows_story IS NOT NULL
-                    AND s.follows_story NOT IN (SELECT unnest($all))
-                ORDER BY coalesce(a.published_at, a.loaded_at), a.article_id
-                LIMIT 1
-            )
-            WHERE t.article_id = $target AND t.follows_story IS NULL""",
-            {"target": target, "merged": merged, "all": stories},
-        )
-        connection.execute(
-            """UPDATE story_articles SET follows_story = NULL
-            WHERE story_id = $target AND (article_id <> $target OR follows_story IN (SELECT unnest($all)))""",
-            {"target": target, "all": stories},
-        )
-        insert_story_changes(
-            connection,
-            edit_id,
-            now,
-            [
-                StoryChange(story, MERGED_INTO, sum(1 for s, _ in moving if s == story), target)
-                for story in merged
-            ],
-        )
-    return StoryEdit(edit_id, (target,))
+        WHERE t.article_id = $target AND t.follows_story IS NULL""",
+        {"target": target, "merged": merged, "all": stories},
+    )
+    connection.execute(
+        """UPDATE story_articles SET follows_story = NULL
+        WHERE story_id = $target AND (article_id <> $target OR follows_story IN (SELECT unnest($all)))""",
+        {"target": target, "all": stories},
+    )
+    insert_story_changes(
+        connection,
+        edit_id,
+        now,
+        [
+            StoryChange(story, MERGED_INTO, sum(1 for s, _ in moving if s == story), target)
+            for story in merged
+        ],
+    )
+    return target
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayedEdit:
+    """An analyst's edit as a reprocess made it again: under `replay_id` (the `run_id` of the
+    story_changes rows it wrote), or not, and `skipped` says why."""
+
+    edit_id: str
+    kind: str
+    replay_id: str | None
+    skipped: str | None = None
+
+
+_EDITS = "SELECT edit_id, kind, articles FROM story_edits ORDER BY made_at, edit_id"
+# Each story that holds some of an edit's articles: its id, those articles, and how many it holds in all.
+_Holding = tuple[str, list[str], int]
+_STORIES_OF = """
+SELECT s.story_id, list(s.article_id ORDER BY s.article_id), any_value(n.articles)
+FROM story_articles AS s
+JOIN (SELECT story_id, count(*) AS articles FROM story_articles GROUP BY story_id) AS n USING (story_id)
+WHERE s.article_id IN (SELECT unnest($articles))
+GROUP BY s.story_id
+ORDER BY s.story_id
+"""
+UNRECORDED_SPLIT = (
+    "made before newsetl recorded a split's articles (schema 29): make it again with newsetl split-story"
+)
+
+
+def replay_story_edits(connection: duckdb.DuckDBPyConnection, now: datetime) -> list[ReplayedEdit]:
+    """Make every analyst's edit again, in the order they were made, on the stories a reprocess rebuilt.
+
+    A split parts its articles from the rest of whatever stories hold them now, into one story; a merge
+    moves the stories that hold its articles now into one. Each edit is one transaction. An edit the
+    rebuilt stories already agree with, whose articles are in no story now (duplicates of others, or
+    rejected), or that the size limit refuses, is skipped with the reason.
+    """
+    require_schema(connection, "story_edit_log", "newsetl reprocess")
+    replayed = []
+    for edit_id, kind, articles in connection.execute(_EDITS).fetchall():
+        replay_id = f"replay-{uuid.uuid4()}"
+        if articles is None:
+            replayed.append(ReplayedEdit(edit_id, kind, None, UNRECORDED_SPLIT))
+            continue
+        skipped: str | None = None
+        try:
+            with transaction(connection):
+                stories = connection.execute(_STORIES_OF, {"articles": articles}).fetchall()
+                if not stories:
+                    skipped = "its articles are in no story now"
+                else:
+                    make_again = _split_again if kind == SPLIT else _merge_again
+                    skipped = make_again(connection, stories, replay_id, now)
+        except StoryEditError as error:
+            skipped = str(error)
+        replayed.append(ReplayedEdit(edit_id, kind, None if skipped else replay_id, skipped))
+    return replayed
+
+
+def _split_again(
+    connection: duckdb.DuckDBPyConnection, stories: list[_Holding], replay_id: str, now: datetime
+) -> str | None:
+    """Part a split's articles from every story that holds them with others, then make their parts one."""
+    parts = []
+    for story_id, named, size in stories:
+        if len(named) == size:
+            parts.append(story_id)
+        else:
+            new_story = _split(connection, set(named), story_id, replay_id, now)
+            parts.append(story_id if story_id in named else new_story)
+    if len(parts) > 1:
+        _merge(connection, parts, replay_id, now)
+    elif all(len(named) == size for _, named, size in stories):
+        return "its articles are a story of their own already"
+    return None
+
+
+def _merge_again(
+    connection: duckdb.DuckDBPyConnection, stories: list[_Holding], replay_id: str, now: datetime
+) -> str | None:
+    """Move the stories that hold a merge's articles into one."""
+    if len(stories) == 1:
+        return "its articles are in one story already"
+    _merge(connection, [story_id for story_id, _, _ in stories], replay_id, now)
+    return None
+
+
+def _record(
+    connection: duckdb.DuckDBPyConnection, edit_id: str, kind: str, now: datetime, articles: list[str]
+) -> None:
+    connection.execute(
+        "INSERT INTO story_edits (edit_id, kind, made_at, articles) VALUES ($id, $kind, $now, $articles)",
+        {"id": edit_id, "kind": kind, "now": now, "articles": articles},
+    )
 
 
 def _articles_of_one_story(

@@ -5,6 +5,7 @@ written by plain DuckDB from the shipped migrations."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -128,3 +129,30 @@ def test_each_read_works_at_the_schema_it_asks_for(
     result = runner.invoke(app, [*[p.format(out=tmp_path / "out") for p in command], "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert shows in result.stdout
+
+
+def test_the_upgrade_logs_the_edits_made_before_it_as_far_as_they_were_recorded(tmp_path: Path) -> None:
+    from warehouse.story_edits import UNRECORDED_SPLIT, replay_story_edits
+
+    con = _migrated(tmp_path / "w.duckdb", "story_edits", including=True)  # schema 28: edits, no log
+    con.execute(
+        """INSERT INTO story_changes VALUES
+        ('edit-1', 'b2', 'merged_into', 'a1', 3, '2025-07-01 09:00:00+00'),
+        ('edit-1', 'a3', 'merged_into', 'a1', 1, '2025-07-01 09:00:00+00'),
+        ('edit-2', 'a4', 'split_from', 'a1', 2, '2025-07-01 10:00:00+00'),
+        ('r1', 'a1', 'created', NULL, 2, '2025-02-14 09:00:00+00')"""
+    )
+    con.close()
+    with connect(tmp_path / "w.duckdb") as connection:  # as a run or `newsetl maintenance` opens it
+        # A merge's stories are its first articles' ids; a split did not record which articles went.
+        assert connection.execute(
+            "SELECT edit_id, kind, articles FROM story_edits ORDER BY ALL"
+        ).fetchall() == [
+            ("edit-1", "merge", ["a1", "a3", "b2"]),
+            ("edit-2", "split", None),
+        ]
+        replayed = replay_story_edits(connection, datetime(2025, 8, 1, tzinfo=UTC))
+    assert [(r.edit_id, r.skipped) for r in replayed] == [
+        ("edit-1", "its articles are in no story now"),  # this file holds no articles
+        ("edit-2", UNRECORDED_SPLIT),
+    ]

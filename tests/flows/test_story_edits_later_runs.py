@@ -1,18 +1,23 @@
 """Later runs build on an analyst's corrections: a run looks stored articles' stories up in story_articles,
-so a new report of a moved article joins the story the analyst put it in. The ingest's steps run as plain
-functions on a DuckDB file (no Prefect server), on reports written for this test."""
+so a new report of a moved article joins the story the analyst put it in, and `newsetl reprocess`, which
+rebuilds every story, makes the corrections again. The ingest's steps run as plain functions on a DuckDB
+file (no Prefect server), on reports written for this test; the reprocess is the real command."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
+
+import pytest
 
 from extract.files import DEFAULT_MAX_BYTES
 from flows import ingest
-from warehouse.connection import Warehouse, connect
+from tests.flows.test_cli import newsetl
+from warehouse.connection import Warehouse, connect, connect_locked
 from warehouse.integrity import check_integrity
 from warehouse.locks import run_guard
-from warehouse.story_edits import merge_stories, split_story
+from warehouse.story_edits import UNRECORDED_SPLIT, merge_stories, split_story
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 # Three undated reports of one ferry fire: the rules join the first two and keep the third apart.
@@ -42,9 +47,10 @@ def run(db: Warehouse, folder: Path, texts: dict[str, str]) -> None:
         ingest.process_batch(db, folder.name, NOW, stored.pending, None, 1, ingest.Stages.plain())
 
 
-def stories(db: Warehouse) -> dict[str, tuple[str, bool]]:
-    """{file name: (its story, whether it is a near-copy of a stored article)}."""
-    with connect(db, read_only=True) as connection:
+def stories(db: Warehouse, read_copy: bool = False) -> dict[str, tuple[str, bool]]:
+    """{file name: (its story, whether it is a near-copy of a stored article)}, in the warehouse or in the
+    read copy that analysts read (`connect_locked`)."""
+    with (connect_locked if read_copy else partial(connect, read_only=True))(db) as connection:
         found = connection.execute(
             """SELECT regexp_extract(a.uri, '[^/]+$'), s.story_id,
                       EXISTS (SELECT 1 FROM near_duplicates AS n WHERE n.article_id = s.article_id)
@@ -87,3 +93,31 @@ def test_a_later_run_joins_reports_to_the_stories_an_analyst_corrected(tmp_path:
             "SELECT count(DISTINCT story_id) FILTER (WHERE story_id NOT IN (SELECT article_id FROM"
             " story_articles AS o WHERE o.story_id = s.story_id)) FROM story_articles AS s"
         ).fetchone() == (0,)
+
+
+@pytest.mark.slow
+def test_reprocess_makes_the_edits_again_on_the_stories_it_rebuilds(tmp_path: Path) -> None:
+    db = Warehouse(tmp_path / "w.duckdb")
+    run(db, tmp_path / "first", {f"r{i}.txt": text for i, text in enumerate(REPORTS)})
+    by_rules = stories(db)
+    with run_guard(db, holder="edit"), connect(db) as connection:
+        ids = dict(
+            connection.execute("SELECT regexp_extract(uri, '[^/]+$'), article_id FROM articles").fetchall()
+        )
+        merge_stories(connection, [by_rules["r0.txt"][0], by_rules["r2.txt"][0]], NOW)
+        split_story(connection, [ids["r1.txt"]], NOW)
+        # A split made before newsetl recorded a split's articles, as the upgrade to schema 29 logs it.
+        connection.execute(
+            "INSERT INTO story_edits VALUES ('edit-old', 'split', '2025-01-01 00:00:00+00', NULL)"
+        )
+    edited = stories(db)
+    assert edited != by_rules
+
+    done = newsetl("reprocess", "--db", str(db.path))
+    assert done.returncode == 0, done.stderr
+    assert stories(db) == edited
+    lines = done.stdout.splitlines()
+    assert "  story edits redone       2 of 3" in lines
+    assert "    edit-old (split) not made again: " + UNRECORDED_SPLIT in lines
+    # Readers see the corrected stories: the read copy was published again after the edits.
+    assert stories(db, read_copy=True) == edited

@@ -175,3 +175,112 @@ def test_an_id_merged_twice_leads_to_the_last_story_and_one_split_out_again_to_i
         assert [s.story_id for s in stories_by_id(connection, ["d1", "c1"])] == ["d1", "b2"]
         with pytest.raises(UnknownStoryError, match="no story id starts with 'zz'"):
             stories_by_id(connection, ["zz"])
+
+
+def members(warehouse: Warehouse) -> dict[str, list[str]]:
+    """{story: its articles}, every story."""
+    with connect(warehouse, read_only=True) as connection:
+        found = connection.execute(
+            "SELECT story_id, list(article_id ORDER BY article_id) FROM story_articles GROUP BY story_id"
+        ).fetchall()
+    return dict(found)
+
+
+def rebuild(warehouse: Warehouse, stories: list[tuple[object, ...]]) -> None:
+    """Put back story_articles as the rules made them: what `newsetl reprocess` does to stories."""
+    with connect(warehouse) as connection:
+        connection.execute("DELETE FROM story_articles")
+        connection.executemany(
+            f"INSERT INTO story_articles VALUES ({', '.join('?' * len(stories[0]))})", stories
+        )
+
+
+def test_a_rebuild_of_the_stories_gets_the_edits_made_again_in_order(history: Warehouse) -> None:
+    with connect(history) as connection:
+        by_rules = connection.execute("FROM story_articles").fetchall()
+        split = split_story(connection, [A4_URL, "a5"], NOW)
+        merge = merge_stories(connection, ["b2", "a3"], NOW.replace(hour=10))
+        later = split_story(connection, ["b3"], NOW.replace(hour=11))  # out of the story the merge made
+        assert connection.execute(
+            "SELECT edit_id, kind, articles FROM story_edits ORDER BY made_at"
+        ).fetchall() == [
+            (split.edit_id, "split", ["a4", "a5"]),
+            (merge.edit_id, "merge", ["a3", "b2"]),
+            (later.edit_id, "split", ["b3"]),
+        ]
+    edited = members(history)
+    # a3, undated, was loaded before b1 was published: its story is the one seen first.
+    assert edited == {"a1": ["a1", "a2"], "a4": ["a4", "a5"], "a3": ["a3", "b1", "b2"], "b3": ["b3"]}
+    rebuild(history, by_rules)
+    assert members(history) != edited
+    with connect(history) as connection:
+        replayed = story_edits.replay_story_edits(connection, NOW)
+    assert [(r.edit_id, r.kind, r.skipped) for r in replayed] == [
+        (split.edit_id, "split", None),
+        (merge.edit_id, "merge", None),
+        (later.edit_id, "split", None),
+    ]
+    assert members(history) == edited
+    # Each made again under an id of its own, as story_changes rows like the edit's.
+    assert [changes(history, r.replay_id or "") for r in replayed] == [
+        {("a4", "split_from", "a1", 2)},
+        {("b2", "merged_into", "a3", 3)},
+        {("b3", "split_from", "a3", 1)},
+    ]
+    assert all(r.replay_id and r.replay_id.startswith("replay-") for r in replayed)
+
+
+def test_an_edit_the_stories_already_agree_with_is_skipped_with_its_reason(history: Warehouse) -> None:
+    with connect(history) as connection:
+        split_story(connection, ["a5"], NOW)
+        merge_stories(connection, ["a1", "a3"], NOW.replace(hour=10))
+        # Made again on the stories as they are: nothing left to do.
+        replayed = story_edits.replay_story_edits(connection, NOW)
+        assert [r.skipped for r in replayed] == [
+            "its articles are a story of their own already",
+            "its articles are in one story already",
+        ]
+        assert [r.replay_id for r in replayed] == [None, None]
+        # Articles that are in no story now (a rebuild made them duplicates of others).
+        connection.execute("DELETE FROM story_articles WHERE article_id IN ('a5', 'a3')")
+        assert [r.skipped for r in story_edits.replay_story_edits(connection, NOW)] == [
+            "its articles are in no story now",
+            "its articles are in one story already",  # a1 is still in its story
+        ]
+
+
+def test_a_split_whose_articles_the_rebuild_put_in_two_stories_makes_them_one_of_their_own(
+    history: Warehouse,
+) -> None:
+    with connect(history) as connection:
+        by_rules = connection.execute("FROM story_articles").fetchall()
+        split_story(connection, ["a4", "a5"], NOW)
+    # The rules now join a5 to b2's story instead.
+    rebuild(history, [(*row[:1], "b2", *row[2:]) if row[0] == "a5" else row for row in by_rules])
+    with connect(history) as connection:
+        [replayed] = story_edits.replay_story_edits(connection, NOW)
+    assert replayed.skipped is None
+    assert members(history) == {
+        "a1": ["a1", "a2"],
+        "a3": ["a3"],
+        "a4": ["a4", "a5"],
+        "b2": ["b1", "b2", "b3"],
+    }
+
+
+def test_an_edit_refused_on_the_rebuilt_stories_is_skipped_and_changes_nothing(
+    history: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with connect(history) as connection:
+        by_rules = connection.execute("FROM story_articles").fetchall()
+        merge_stories(connection, ["a1", "b2"], NOW)
+    rebuild(history, by_rules)
+    monkeypatch.setattr(story_edits, "MAX_STORY_ARTICLES", 6)  # the rules' stories grew meanwhile
+    with connect(history) as connection:
+        [replayed] = story_edits.replay_story_edits(connection, NOW)
+    assert replayed.replay_id is None
+    assert (
+        replayed.skipped
+        == "the merged story would hold 7 articles, more than a story may (6): merge fewer stories"
+    )
+    assert members(history) == {"a1": ["a1", "a2", "a4", "a5"], "a3": ["a3"], "b2": ["b1", "b2", "b3"]}
