@@ -255,16 +255,27 @@ def test_a_split_whose_articles_the_rebuild_put_in_two_stories_makes_them_one_of
     with connect(history) as connection:
         by_rules = connection.execute("FROM story_articles").fetchall()
         split_story(connection, ["a4", "a5"], NOW)
-    # The rules now join a5 to b2's story instead.
-    rebuild(history, [(*row[:1], "b2", *row[2:]) if row[0] == "a5" else row for row in by_rules])
-    with connect(history) as connection:
-        [replayed] = story_edits.replay_story_edits(connection, NOW)
-    assert replayed.skipped is None
+        # The story's first article and another: they keep the story's id, and the rest go.
+        split_story(connection, ["b2", "b3"], NOW.replace(hour=10))
     assert members(history) == {
         "a1": ["a1", "a2"],
         "a3": ["a3"],
         "a4": ["a4", "a5"],
-        "b2": ["b1", "b2", "b3"],
+        "b1": ["b1"],
+        "b2": ["b2", "b3"],
+    }
+    # The rules now join a5 to b2's story and b3 to a1's instead.
+    moved = {"a5": "b2", "b3": "a1"}
+    rebuild(history, [(row[0], moved.get(str(row[0]), row[1]), *row[2:]) for row in by_rules])
+    with connect(history) as connection:
+        replayed = story_edits.replay_story_edits(connection, NOW)
+    assert [r.skipped for r in replayed] == [None, None]
+    assert members(history) == {
+        "a1": ["a1", "a2"],
+        "a3": ["a3"],
+        "a4": ["a4", "a5"],
+        "b1": ["b1"],
+        "b2": ["b2", "b3"],
     }
 
 
