@@ -7,11 +7,13 @@ again on the rebuilt stories (warehouse/story_edits.py). The report says what th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from extract.sources import load_sources
@@ -55,6 +57,27 @@ def replay_edits(db: Warehouse) -> list[ReplayedEdit]:
     """Make the analysts' edits of stories again on the stories the rebuild made."""
     with connect(db) as connection:
         return replay_story_edits(connection, datetime.now(UTC))
+
+
+EDITS_ARTIFACT_KEY = "story-edits-made-again"
+
+
+def edits_markdown(edits: Sequence[ReplayedEdit]) -> str:
+    """The analysts' edits a reprocess made again, and those it skipped with why: an artifact of its run."""
+    made = sum(1 for edit in edits if edit.replay_id)
+    lines = [
+        "# Story edits made again",
+        "",
+        f"{made} of {len(edits)} analysts' edits (`story_edits`) made again on the rebuilt stories.",
+        "",
+        "| edit | kind | made again as | or skipped because |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{e.edit_id}` | {e.kind} | {f'`{e.replay_id}`' if e.replay_id else ''} | {e.skipped or ''} |"
+        for e in edits
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _reprocess_run_name() -> str:
@@ -112,6 +135,10 @@ def reprocess(
     for edit in edits:
         if edit.skipped:
             logger.warning("Story edit %s (%s) not made again: %s", edit.edit_id, edit.kind, edit.skipped)
+    if edits:
+        create_markdown_artifact(
+            edits_markdown(edits), key=EDITS_ARTIFACT_KEY, description="The analysts' story edits made again"
+        )
     logger.info(
         "Reprocessed %d articles: %d bodies changed, %d new duplicates, %d lost, %d new near-duplicates,"
         " %d of %d story edits made again",

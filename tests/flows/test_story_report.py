@@ -1,5 +1,5 @@
-"""The "stories of this run" artifact, published by real ingest runs under the Prefect test harness, and
-story_changes as runs record them."""
+"""The "stories of this run" artifact, published by real ingest runs under the Prefect test harness,
+story_changes as runs record them, and the story edits a reprocess made again."""
 
 from __future__ import annotations
 
@@ -18,11 +18,10 @@ from warehouse.connection import connect
 from warehouse.stories import RunStories, RunStory, StoryArticle, StorySummary
 
 
-def stories_of_run(run_id: str) -> list[str]:
+def stories_of_run(run_id: str, key: str = ARTIFACT_KEY) -> list[str]:
+    """The run's artifacts under `key` (by default its stories)."""
     with get_client(sync_client=True) as client:
-        artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[ARTIFACT_KEY]))
-        )
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
     return [str(a.data) for a in artifacts if str(a.flow_run_id) == run_id]
 
 
@@ -157,3 +156,31 @@ def test_a_story_the_run_started_that_follows_an_earlier_one_says_which_in_its_r
         "| `cccccccccccc` | Engineer charged | created, follows `eeeeeeeeeeee` | 1 | 1 | 1 | en |" in report
     )
     assert "| `gggggggggggg` | Bridge checks | grew | 1 | 2 | 1 | en |" in report
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_reprocess_publishes_the_story_edits_it_made_again(tmp_path: Path, db_path: Path) -> None:
+    from flows.reprocess import EDITS_ARTIFACT_KEY, reprocess
+    from warehouse.story_edits import UNRECORDED_SPLIT, merge_stories
+
+    (tmp_path / "in").mkdir()
+    for seed in (1, 2):  # two texts that share nothing: two stories
+        (tmp_path / "in" / f"{seed}.txt").write_text(
+            f"Report {seed}\n\n{paragraph(seed)}\n", encoding="utf-8"
+        )
+    ingest([str(tmp_path / "in")], db=str(db_path))
+    with connect(db_path) as con:
+        stories = [
+            story for (story,) in con.execute("SELECT DISTINCT story_id FROM story_articles").fetchall()
+        ]
+        merge = merge_stories(con, stories, datetime(2025, 7, 1, tzinfo=UTC))
+        con.execute("INSERT INTO story_edits VALUES ('edit-old', 'split', '2025-01-01 00:00:00+00', NULL)")
+    report = reprocess(str(db_path))
+    [old, replayed] = report.edits  # in the order they were made
+    assert (old.edit_id, old.replay_id, replayed.edit_id) == ("edit-old", None, merge.edit_id)
+    [artifact] = stories_of_run(report.summary.run_id, EDITS_ARTIFACT_KEY)
+    assert "1 of 2 analysts' edits (`story_edits`) made again on the rebuilt stories." in artifact
+    assert f"| `{merge.edit_id}` | merge | `{replayed.replay_id}` |  |" in artifact
+    assert f"| `edit-old` | split |  | {UNRECORDED_SPLIT} |" in artifact
+    with connect(db_path, read_only=True) as con:
+        assert con.execute("SELECT count(DISTINCT story_id) FROM story_articles").fetchone() == (1,)
