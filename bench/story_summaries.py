@@ -13,7 +13,10 @@ entity mentions (three an article), languages (en, zh, de). Timed:
   thread, the threads of the latest 20, the 20 with the weakest joins, and the stories of the last day;
 - what a run's "stories of this run" report reads (warehouse.stories.run_stories) for a run that touched
   1,000 stories: the 50 it shows, 10 of them with their articles;
-- an analyst's edits (warehouse.story_edits): two stories merged, one article split out of its story.
+- an analyst's edits (warehouse.story_edits): two stories merged, one article split out of its story, and
+  what `newsetl reprocess` adds after rebuilding the stories: the six edits made again (here on the
+  stories they already made, so each is looked up and skipped: the lookup is the replay's cost beyond
+  the merges and splits timed above).
 
 `python -m bench.story_summaries 1000000` prints the figures as JSON (median wall and CPU seconds of 3
 runs each).
@@ -185,7 +188,7 @@ def _edit_figures(db: str, sample: list[str]) -> dict[str, Any]:
     from datetime import UTC, datetime
 
     from warehouse.connection import connect
-    from warehouse.story_edits import merge_stories, split_story
+    from warehouse.story_edits import merge_stories, replay_story_edits, split_story
 
     now = datetime.now(UTC)
     pairs = iter(zip(sample[100::2], sample[101::2], strict=False))
@@ -205,6 +208,7 @@ def _edit_figures(db: str, sample: list[str]) -> dict[str, Any]:
             "edit_split_1_article": _median_seconds(
                 lambda: split_story(connection, list(next(several)), now)
             ),
+            "edit_replay_6_edits": _median_seconds(lambda: replay_story_edits(connection, now)),
         }
 
 

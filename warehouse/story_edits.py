@@ -222,12 +222,12 @@ _EDITS = "SELECT edit_id, kind, articles FROM story_edits ORDER BY made_at, edit
 # Each story that holds some of an edit's articles: its id, those articles, and how many it holds in all.
 _Holding = tuple[str, list[str], int]
 _STORIES_OF = """
-SELECT s.story_id, list(s.article_id ORDER BY s.article_id), any_value(n.articles)
-FROM story_articles AS s
-JOIN (SELECT story_id, count(*) AS articles FROM story_articles GROUP BY story_id) AS n USING (story_id)
-WHERE s.article_id IN (SELECT unnest($articles))
-GROUP BY s.story_id
-ORDER BY s.story_id
+SELECT story_id, list(article_id ORDER BY article_id) FILTER (article_id IN (SELECT unnest($articles))),
+       count(*)
+FROM story_articles
+WHERE story_id IN (SELECT story_id FROM story_articles WHERE article_id IN (SELECT unnest($articles)))
+GROUP BY story_id
+ORDER BY story_id
 """
 UNRECORDED_SPLIT = (
     "made before newsetl recorded a split's articles (schema 29): make it again with newsetl split-story"
