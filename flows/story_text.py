@@ -4,6 +4,7 @@ shows of the run's stories under its table (flows/story_report.py)."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 from warehouse.stories import StoryArticle, StorySummary
 from warehouse.story_edits import MERGE, SPLIT
@@ -11,13 +12,11 @@ from warehouse.story_edits import MERGE, SPLIT
 
 def story_lines(story: StorySummary) -> list[str]:
     """A story as plain lines: headline, its figures, then one line per article, columns aligned."""
-    first, last = f"{story.first_seen:%Y-%m-%d}", f"{story.last_seen:%Y-%m-%d}"
-    articles = _count(story.article_count, "article")
+    articles, outlets = _count(story.article_count, "article"), _count(story.outlet_count, "outlet")
     lines = [
         story.headline or _untitled(story.articles[0] if story.articles else None),
         f"  story {story.story_id}",
-        f"  seen {first if first == last else f'{first} to {last}'}, {articles} from "
-        f"{_count(story.outlet_count, 'outlet')}: {', '.join(story.outlets)}",
+        f"  {_seen(story)}, {articles} from {outlets}: {', '.join(story.outlets)}",
         f"  languages: {', '.join(story.languages) or 'unknown'}",
         f"  entities: {', '.join(story.top_entities) or 'none watched'}",
     ]
@@ -59,6 +58,24 @@ def story_lines(story: StorySummary) -> list[str]:
 
 # What an analyst's edit that placed an article is called on the command line (warehouse.story_edits).
 _EDITS = {SPLIT: "newsetl split-story", MERGE: "newsetl merge-stories"}
+
+
+def _seen(story: StorySummary) -> str:
+    """When the story's articles were published. An undated article's load time stands in for its date
+    in `first_seen` and `last_seen`, which would stretch the span to the day a file was loaded: the span
+    is that of the dated articles, and the undated are counted beside it."""
+    dated = [a.published_at for a in story.articles if a.published_at]
+    undated = len(story.articles) - len(dated)
+    if undated and not dated:
+        return f"undated, loaded {_span(story.first_seen, story.last_seen)}"
+    if undated:
+        return f"seen {_span(min(dated), max(dated))} (and {undated} undated)"
+    return f"seen {_span(story.first_seen, story.last_seen)}"
+
+
+def _span(first: datetime, last: datetime) -> str:
+    start, end = f"{first:%Y-%m-%d}", f"{last:%Y-%m-%d}"
+    return start if start == end else f"{start} to {end}"
 
 
 def _day(article: StoryArticle) -> str:

@@ -54,7 +54,8 @@ def test_stories_prints_each_story_then_its_articles(history: Path) -> None:
     untitled = '(untitled: "Body of a3, long enough to be a report.")'
     assert headlines == ["DeepSeek halves API prices", "阿里巴巴确认与苹果合作 | East Brief", untitled]
     last = result.stdout.strip().split("\n\n")[2]
-    assert "  seen 2025-02-14, 1 article from 1 outlet: files\n  languages: unknown\n" in last
+    # Undated: the day it was loaded, said to be that.
+    assert "  undated, loaded 2025-02-14, 1 article from 1 outlet: files\n  languages: unknown\n" in last
     assert last.endswith(f"    files  undated     {untitled}  file:///in/untitled.txt")
     assert "\x1b[" not in result.stdout  # no terminal colours: the text survives a pipe
 

@@ -53,8 +53,9 @@ def test_merge_stories_prints_the_merged_story(history: Path) -> None:
     assert result.exit_code == 0, result.stderr
     [_, merged] = result.stdout.split("\n\n")
     # a3, undated, was loaded on 14 February, before b2's first article was published: its id stays.
+    # The span is the dated articles' (a3's load day would stretch it back to February).
     assert merged.startswith(
-        "DeepSeek halves API prices\n  story a3\n  seen 2025-02-14 to 2025-03-02, 4 articles"
+        "DeepSeek halves API prices\n  story a3\n  seen 2025-03-01 to 2025-03-02 (and 1 undated), 4 articles"
     )
     assert merged.count("placed here by hand (newsetl merge-stories)") == 1  # b2, which matched nothing
     assert "  story b2\n" not in invoke("stories", "--db", str(history)).stdout
@@ -100,7 +101,7 @@ def test_an_edit_on_a_lake_takes_its_commit_lock_and_readers_see_it(tmp_path: Pa
     spec = f"ducklake:sqlite:{tmp_path / 'lake' / 'catalog.sqlite'}"
     result = invoke("merge-stories", "b2", "a3", "--db", spec)
     assert result.exit_code == 0, result.stderr
-    assert "  story a3\n  seen 2025-02-14 to 2025-03-02, 4 articles" in result.stdout
+    assert "  story a3\n  seen 2025-03-01 to 2025-03-02 (and 1 undated), 4 articles" in result.stdout
     assert "  story b2\n" not in invoke("stories", "--db", spec).stdout  # readers read the latest snapshot
     # Another process's turn at the commit lock (this process's own would let the edit in: it is re-entrant).
     ready = tmp_path / "holding"
