@@ -30,9 +30,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import duckdb
 
 from bench.memory import peak_rss_mb, reset_peak_rss
 from bench.pipeline import SYNTHESISE
@@ -182,13 +185,23 @@ def story_summaries_figures(stored: int, touched: int = 1_000) -> dict[str, Any]
     return figures
 
 
+def _replay_owed(connection: duckdb.DuckDBPyConnection, now: datetime) -> object:
+    """The edits made again as after a reprocess: owed (as `forget_derived` leaves them), then replayed."""
+    from warehouse.story_edits import replay_story_edits
+
+    connection.execute("UPDATE story_edits SET owed = true")
+    replays = replay_story_edits(connection, now)
+    assert len(replays.edits) == 6 and not replays.waiting, replays
+    return replays
+
+
 def _edit_figures(db: str, sample: list[str]) -> dict[str, Any]:
     """An analyst's edits (warehouse.story_edits, without publishing the read copy): two stories merged,
     then one article split out of a story, each three times on stories of the sample not edited before."""
-    from datetime import UTC, datetime
+    from datetime import UTC
 
     from warehouse.connection import connect
-    from warehouse.story_edits import merge_stories, replay_story_edits, split_story
+    from warehouse.story_edits import merge_stories, split_story
 
     now = datetime.now(UTC)
     pairs = iter(zip(sample[100::2], sample[101::2], strict=False))
@@ -208,7 +221,7 @@ def _edit_figures(db: str, sample: list[str]) -> dict[str, Any]:
             "edit_split_1_article": _median_seconds(
                 lambda: split_story(connection, list(next(several)), now)
             ),
-            "edit_replay_6_edits": _median_seconds(lambda: replay_story_edits(connection, now)),
+            "edit_replay_6_edits": _median_seconds(lambda: _replay_owed(connection, now)),
         }
 
 

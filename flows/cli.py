@@ -15,6 +15,7 @@ from flows.lake_command import add_lake_commands
 from flows.operations import add_commands
 from flows.settings import Settings, run_options
 from flows.story_edit_commands import add_story_edit_commands
+from flows.story_text import story_edits_lines
 from flows.terminal import (
     DbOption,
     LockWaitOption,
@@ -185,6 +186,8 @@ def _print_summary(heading: str, summary: IngestSummary, db_path: str, failed: b
         console.print(f"  alert: {alert.source}: {alert.rule}: {alert.message}", markup=False)
     if summary.weak_joins:
         console.print(summary.weak_joins_advice(newsetl_command(), quote=""), markup=False)
+    for line in story_edits_lines(summary.story_edits):
+        console.print(line, markup=False)
     if summary.nothing_new and not failed:  # a failed run says why instead (error: ...)
         console.print("Nothing new: every document was already stored, no rows were added.")
     console.print(f"Database: {summary.db_path}", markup=False)
@@ -257,14 +260,8 @@ def reprocess(
     console.print(f"  duplicates undone   {report.lost_duplicates:>6}")
     console.print(f"  new near-duplicates {report.new_near_duplicates:>6}")
     console.print(f"  rejected            {len(report.summary.rejects):>6}")
-    if report.edits:
-        made = sum(1 for edit in report.edits if edit.replay_id)
-        console.print(f"  story edits redone  {made:>6} of {len(report.edits)}")
-        for edit in report.edits:
-            if edit.skipped:
-                console.print(
-                    f"    {edit.edit_id} ({edit.kind}) not made again: {edit.skipped}", markup=False
-                )
+    for line in story_edits_lines(report.summary.story_edits):
+        console.print(line, markup=False)
 
 
 @app.command()

@@ -28,7 +28,8 @@ from flows import pipeline
 from flows.digest import daily_digest
 from flows.pipeline import Deduplicated, Processed
 from flows.settings import Settings, warehouse_for
-from flows.story_report import stories_of_this_run
+from flows.story_report import EDITS_ARTIFACT_KEY, edits_markdown, stories_of_this_run
+from flows.story_text import story_edits_lines
 from transform.errors import Reject, TransientError
 from transform.health import Alert, HealthRules, SourceRun, check_source
 from transform.outcomes import BatchOutcome
@@ -70,6 +71,7 @@ from warehouse.queries import (
     run_articles_query,
     run_rejects_query,
 )
+from warehouse.story_edits import EditReplays, owes_story_edits, replay_story_edits
 
 Batch = TypeVar("Batch")
 
@@ -132,6 +134,8 @@ class IngestSummary:
     rejects: tuple[Reject, ...] = field(default=())
     crawl: CrawlCounts | None = None
     alerts: tuple[Alert, ...] = ()
+    # The analysts' story edits a reprocess left owed, made again by this run or still waiting.
+    story_edits: EditReplays = field(default_factory=EditReplays)
 
     @property
     def counts(self) -> RunCounts:
@@ -174,6 +178,8 @@ class IngestSummary:
         ]
         if self.weak_joins:
             lines += ["", self.weak_joins_advice()]
+        if edits := story_edits_lines(self.story_edits):
+            lines += ["", *edits]
         if self.crawl:
             c = self.crawl
             lines += [
@@ -397,6 +403,24 @@ def raise_health_alerts(alerts: list[Alert]) -> State[None]:
 
 def describe_alerts(alerts: Sequence[Alert]) -> str:
     return f"{len(alerts)} source alert(s): " + "; ".join(f"{a.source}: {a.rule}" for a in alerts)
+
+
+@io_task
+def make_story_edits_again(db: Warehouse, run_id: str) -> EditReplays:
+    """Make the analysts' story edits again on the stories a reprocess rebuilt, once no document of it is
+    pending: in the reprocess's own run, or in the next run when the reprocess died before the end. Every
+    run asks; one that owes nothing reads a few rows. On a lake, the edits take the commit lock."""
+    with connect(db) as connection:
+        if not owes_story_edits(connection):
+            return EditReplays()
+    with commit_lock(db, holder=run_id), connect(db) as connection:
+        replays = replay_story_edits(connection, datetime.now(UTC))
+    # The count (or what waits), then each edit skipped; nothing when another run paid them meanwhile.
+    lines = story_edits_lines(replays)
+    logger = get_run_logger()
+    for number, line in enumerate(lines):
+        (logger.warning if number else logger.info)(line)
+    return replays
 
 
 @io_task
@@ -744,7 +768,7 @@ def load_documents(
             crawl=crawl,
         )
         alerts = record_source_health(db, run_id, sources or [], health_rules)
-        summary = replace(summary, alerts=tuple(alerts))
+        summary = replace(summary, alerts=tuple(alerts), story_edits=make_story_edits_again(db, run_id))
     except Exception:
         record_run_end(db, run_id, "failed", RunCounts(len(documents), 0, 0, 0, 0))
         raise
@@ -784,6 +808,12 @@ def publish_artifacts(summary: IngestSummary, new_articles: tuple[Article, ...])
     create_markdown_artifact(
         summary.to_markdown(), key="ingest-summary", description="What the ingest run did"
     )
+    if summary.story_edits.edits:
+        create_markdown_artifact(
+            edits_markdown(summary.story_edits),
+            key=EDITS_ARTIFACT_KEY,
+            description="The analysts' story edits made again",
+        )
     if new_articles:
         from textwrap import shorten
 

@@ -1,29 +1,27 @@
 """The `reprocess` flow: rebuild every article from the stored raw documents with the current rules.
 
 Nothing is fetched: derived rows are forgotten (warehouse/reprocess.py) and the raw documents, now all
-pending, go through the same load path as a new ingest. An analyst's corrections of stories are then made
-again on the rebuilt stories (warehouse/story_edits.py). The report says what the new rules changed.
+pending, go through the same load path as a new ingest, which then makes the analysts' story edits again
+on the rebuilt stories (`flows.ingest.make_story_edits_again`). The report says what the new rules
+changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from extract.sources import load_sources
-from flows.ingest import IngestSummary, current_run_id, io_task, load_documents, refresh_read_copy, run_name
+from flows.ingest import IngestSummary, current_run_id, io_task, load_documents, run_name
 from flows.settings import warehouse_for
 from transform.topics import TopicRule
 from warehouse.connection import Warehouse, commit_lock, connect
 from warehouse.locks import run_guard
 from warehouse.reprocess import forget_derived, snapshot
-from warehouse.story_edits import ReplayedEdit, replay_story_edits
 
 
 @dataclass(frozen=True)
@@ -36,8 +34,6 @@ class ReprocessReport:
     lost_duplicates: int
     new_near_duplicates: int
     summary: IngestSummary
-    # Each analyst's edit of stories, made again on the rebuilt stories or skipped with its reason.
-    edits: tuple[ReplayedEdit, ...] = ()
 
 
 @io_task
@@ -50,34 +46,6 @@ def take_snapshot(db: Warehouse) -> dict[str, dict[str, str]]:
 def forget(db: Warehouse) -> None:
     with connect(db) as connection:
         forget_derived(connection)
-
-
-@io_task
-def replay_edits(db: Warehouse) -> list[ReplayedEdit]:
-    """Make the analysts' edits of stories again on the stories the rebuild made."""
-    with connect(db) as connection:
-        return replay_story_edits(connection, datetime.now(UTC))
-
-
-EDITS_ARTIFACT_KEY = "story-edits-made-again"
-
-
-def edits_markdown(edits: Sequence[ReplayedEdit]) -> str:
-    """The analysts' edits a reprocess made again, and those it skipped with why: an artifact of its run."""
-    made = sum(1 for edit in edits if edit.replay_id)
-    lines = [
-        "# Story edits made again",
-        "",
-        f"{made} of {len(edits)} analysts' edits (`story_edits`) made again on the rebuilt stories.",
-        "",
-        "| edit | kind | made again as | or skipped because |",
-        "|---|---|---|---|",
-    ]
-    lines += [
-        f"| `{e.edit_id}` | {e.kind} | {f'`{e.replay_id}`' if e.replay_id else ''} | {e.skipped or ''} |"
-        for e in edits
-    ]
-    return "\n".join(lines) + "\n"
 
 
 def _reprocess_run_name() -> str:
@@ -114,9 +82,6 @@ def reprocess(
         before = take_snapshot(warehouse)
         forget(warehouse)
         summary = load_documents(warehouse, run_id, [], [], datetime.now(UTC), topic_rules)
-        edits = replay_edits(warehouse)
-        if any(edit.replay_id for edit in edits):
-            refresh_read_copy(warehouse)  # the load published the stories before the edits
         after = take_snapshot(warehouse)
     changed = sum(
         1 for article_id, body in after["bodies"].items() if before["bodies"].get(article_id, body) != body
@@ -129,25 +94,13 @@ def reprocess(
         lost_duplicates=len(old_links - new_links),
         new_near_duplicates=len(set(after["near"].items()) - set(before["near"].items())),
         summary=summary,
-        edits=tuple(edits),
     )
-    logger = get_run_logger()
-    for edit in edits:
-        if edit.skipped:
-            logger.warning("Story edit %s (%s) not made again: %s", edit.edit_id, edit.kind, edit.skipped)
-    if edits:
-        create_markdown_artifact(
-            edits_markdown(edits), key=EDITS_ARTIFACT_KEY, description="The analysts' story edits made again"
-        )
-    logger.info(
-        "Reprocessed %d articles: %d bodies changed, %d new duplicates, %d lost, %d new near-duplicates,"
-        " %d of %d story edits made again",
+    get_run_logger().info(
+        "Reprocessed %d articles: %d bodies changed, %d new duplicates, %d lost, %d new near-duplicates",
         report.articles,
         report.bodies_changed,
         report.new_duplicates,
         report.lost_duplicates,
         report.new_near_duplicates,
-        sum(1 for edit in edits if edit.replay_id),
-        len(edits),
     )
     return report

@@ -20,6 +20,7 @@ from prefect.cache_policies import NONE
 from flows.story_text import story_lines
 from warehouse.connection import Warehouse, connect
 from warehouse.stories import RunStories, run_stories
+from warehouse.story_edits import EditReplays
 
 ARTIFACT_KEY = "run-stories"
 # Stories shown in the table, most articles added first; the rest are counted under it.
@@ -112,3 +113,24 @@ def _cell(text: str) -> str:
 
 def _plural(count: int, one: str, many: str) -> str:
     return one if count == 1 else many
+
+
+EDITS_ARTIFACT_KEY = "story-edits-made-again"
+
+
+def edits_markdown(replays: EditReplays) -> str:
+    """The analysts' story edits a run made again after a reprocess, and those it skipped with why."""
+    lines = [
+        "# Story edits made again",
+        "",
+        f"{replays.made} of {len(replays.edits)} analysts' edits (`story_edits`) made again on the stories "
+        "`newsetl reprocess` rebuilt.",
+        "",
+        "| edit | kind | made again as | or skipped because |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{e.edit_id}` | {e.kind} | {f'`{e.replay_id}`' if e.replay_id else ''} | {e.skipped or ''} |"
+        for e in replays.edits
+    ]
+    return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import datetime
 
 from warehouse.stories import StoryArticle, StorySummary
-from warehouse.story_edits import MERGE, SPLIT
+from warehouse.story_edits import MERGE, SPLIT, EditReplays
 
 
 def story_lines(story: StorySummary) -> list[str]:
@@ -93,3 +93,20 @@ def _untitled(article: StoryArticle | None, words: int = 12) -> str:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def story_edits_lines(replays: EditReplays) -> list[str]:
+    """What a run did with the story edits a reprocess left owed, one line each; none when it owed none.
+    The run's log, its summary artifact and the CLI's summary print them."""
+    if replays.waiting:
+        return [
+            f"{replays.waiting} story edit{'s' if replays.waiting > 1 else ''} wait to be made again: "
+            f"{replays.pending_documents} documents of the reprocess are still pending, and the run that "
+            "processes them makes the edits again."
+        ]
+    if not replays.edits:
+        return []
+    skipped = [e for e in replays.edits if e.skipped]
+    return [f"Story edits made again: {replays.made} of {len(replays.edits)}."] + [
+        f"Story edit {e.edit_id} ({e.kind}) not made again: {e.skipped}" for e in skipped
+    ]

@@ -50,6 +50,7 @@ from flows.ingest import (
     describe_alerts,
     io_task,
     load,
+    make_story_edits_again,
     opaque,
     process_pending,
     publish_artifacts,
@@ -302,7 +303,9 @@ def _read_and_load(
             totals.outcome = BatchOutcome(rejects=tuple(totals.early)).merged(totals.outcome)
         summary = _summary(db, run_id, totals)
         summary = replace(
-            summary, alerts=tuple(record_source_health(db, run_id, list(totals.sources.values())))
+            summary,
+            alerts=tuple(record_source_health(db, run_id, list(totals.sources.values()))),
+            story_edits=make_story_edits_again(db, run_id),
         )
     except Exception:
         record_run_end(db, run_id, "failed", RunCounts(totals.seen, totals.new, 0, 0, 0))

@@ -1,6 +1,7 @@
 """Reprocessing: forget everything derived from the raw documents, so the next load rebuilds it.
 
-Raw documents, runs, source health, learned boilerplate and HTTP validators stay. Derived rows go in one
+Raw documents, runs, source health, learned boilerplate, HTTP validators and the analysts' story edits
+stay (the edits owed until the run that rebuilds the stories makes them again). Derived rows go in one
 transaction; until they are rebuilt every raw document is simply *pending*, which the ingest path
 already knows how to finish, so a crash in between loses nothing.
 """
@@ -55,3 +56,5 @@ def forget_derived(connection: duckdb.DuckDBPyConnection) -> None:
         # Every raw document is pending again.
         connection.execute("DELETE FROM pending_documents")
         connection.execute("INSERT INTO pending_documents SELECT doc_id FROM raw_documents")
+        # The analysts' story edits are made again once the stories are rebuilt (warehouse/story_edits.py).
+        connection.execute("UPDATE story_edits SET owed = true")

@@ -13,7 +13,8 @@ other part takes the id of its own first article; a merge keeps the id of the st
 came first, and the others record `merged_into` it. An article whose matched article ends up in another
 story keeps no match: it says `placed_by` the edit instead, and its story's listing says so.
 
-`newsetl reprocess` rebuilds every story under the rules, so it makes each edit again
+`newsetl reprocess` rebuilds every story under the rules and marks every edit owed; the run that
+finishes the rebuild (the reprocess itself, or the next run if it died) makes each again
 (`replay_story_edits`) from the articles `story_edits` recorded: story ids do not survive a rebuild, an
 article's id (its raw document's) does.
 """
@@ -209,7 +210,7 @@ def _merge(connection: duckdb.DuckDBPyConnection, stories: list[str], edit_id: s
 
 @dataclass(frozen=True, slots=True)
 class ReplayedEdit:
-    """An analyst's edit as a reprocess made it again: under `replay_id` (the `run_id` of the
+    """An analyst's edit made again on rebuilt stories: under `replay_id` (the `run_id` of the
     story_changes rows it wrote), or not, and `skipped` says why."""
 
     edit_id: str
@@ -218,7 +219,21 @@ class ReplayedEdit:
     skipped: str | None = None
 
 
-_EDITS = "SELECT edit_id, kind, articles FROM story_edits ORDER BY made_at, edit_id"
+@dataclass(frozen=True, slots=True)
+class EditReplays:
+    """What a run did with the story edits a reprocess left owed: each made again or skipped, or, while
+    documents are still pending (the rebuild is not finished), how many wait."""
+
+    edits: tuple[ReplayedEdit, ...] = ()
+    waiting: int = 0
+    pending_documents: int = 0
+
+    @property
+    def made(self) -> int:
+        return sum(1 for edit in self.edits if edit.replay_id)
+
+
+_OWED = "SELECT edit_id, kind, articles FROM story_edits WHERE owed ORDER BY made_at, edit_id"
 # Each story that holds some of an edit's articles: its id, those articles, and how many it holds in all.
 _Holding = tuple[str, list[str], int]
 _STORIES_OF = """
@@ -229,39 +244,54 @@ WHERE story_id IN (SELECT story_id FROM story_articles WHERE article_id IN (SELE
 GROUP BY story_id
 ORDER BY story_id
 """
+_PAID = "UPDATE story_edits SET owed = false WHERE edit_id = ?"
 UNRECORDED_SPLIT = (
     "made before newsetl recorded a split's articles (schema 29): make it again with newsetl split-story"
 )
 
 
-def replay_story_edits(connection: duckdb.DuckDBPyConnection, now: datetime) -> list[ReplayedEdit]:
-    """Make every analyst's edit again, in the order they were made, on the stories a reprocess rebuilt.
+def owes_story_edits(connection: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a reprocess left story edits to make again (a read of a few rows: every run asks)."""
+    require_schema(connection, "story_edit_log", "a run")
+    return connection.execute("SELECT EXISTS (SELECT 1 FROM story_edits WHERE owed)").fetchone() == (True,)
+
+
+def replay_story_edits(connection: duckdb.DuckDBPyConnection, now: datetime) -> EditReplays:
+    """Make the story edits a reprocess left owed again, in the order they were made, on the rebuilt
+    stories, once no document is pending (before that, some articles are not in their stories yet).
 
     A split parts its articles from the rest of whatever stories hold them now, into one story; a merge
-    moves the stories that hold its articles now into one. Each edit is one transaction. An edit the
-    rebuilt stories already agree with, whose articles are in no story now (duplicates of others, or
-    rejected), or that the size limit refuses, is skipped with the reason.
+    moves the stories that hold its articles now into one. Each edit is one transaction, which also marks
+    it paid. An edit the rebuilt stories already agree with, whose articles are in no story now
+    (duplicates of others, or rejected), or that the size limit refuses, is skipped with the reason. On
+    a lake, call it holding the commit lock.
     """
-    require_schema(connection, "story_edit_log", "newsetl reprocess")
+    require_schema(connection, "story_edit_log", "a run")
+    owed = connection.execute(_OWED).fetchall()
+    if not owed:
+        return EditReplays()
+    row = connection.execute("SELECT count(*) FROM pending_documents").fetchone()
+    if row and row[0]:
+        return EditReplays(waiting=len(owed), pending_documents=int(row[0]))
     replayed = []
-    for edit_id, kind, articles in connection.execute(_EDITS).fetchall():
+    for edit_id, kind, articles in owed:
         replay_id = f"replay-{uuid.uuid4()}"
-        if articles is None:
-            replayed.append(ReplayedEdit(edit_id, kind, None, UNRECORDED_SPLIT))
-            continue
-        skipped: str | None = None
+        skipped: str | None = UNRECORDED_SPLIT if articles is None else None
         try:
             with transaction(connection):
-                stories = connection.execute(_STORIES_OF, {"articles": articles}).fetchall()
-                if not stories:
-                    skipped = "its articles are in no story now"
-                else:
-                    make_again = _split_again if kind == SPLIT else _merge_again
-                    skipped = make_again(connection, stories, replay_id, now)
-        except StoryEditError as error:
+                if articles is not None:
+                    stories = connection.execute(_STORIES_OF, {"articles": articles}).fetchall()
+                    if not stories:
+                        skipped = "its articles are in no story now"
+                    else:
+                        make_again = _split_again if kind == SPLIT else _merge_again
+                        skipped = make_again(connection, stories, replay_id, now)
+                connection.execute(_PAID, [edit_id])
+        except StoryEditError as error:  # rolled back: nothing changed, and it is paid by being skipped
             skipped = str(error)
+            connection.execute(_PAID, [edit_id])
         replayed.append(ReplayedEdit(edit_id, kind, None if skipped else replay_id, skipped))
-    return replayed
+    return EditReplays(tuple(replayed))
 
 
 def _split_again(
@@ -296,7 +326,8 @@ def _record(
     connection: duckdb.DuckDBPyConnection, edit_id: str, kind: str, now: datetime, articles: list[str]
 ) -> None:
     connection.execute(
-        "INSERT INTO story_edits (edit_id, kind, made_at, articles) VALUES ($id, $kind, $now, $articles)",
+        "INSERT INTO story_edits (edit_id, kind, made_at, articles, owed)"
+        " VALUES ($id, $kind, $now, $articles, false)",
         {"id": edit_id, "kind": kind, "now": now, "articles": articles},
     )
 

@@ -160,7 +160,8 @@ def test_a_story_the_run_started_that_follows_an_earlier_one_says_which_in_its_r
 
 @pytest.mark.usefixtures("prefect_harness")
 def test_a_reprocess_publishes_the_story_edits_it_made_again(tmp_path: Path, db_path: Path) -> None:
-    from flows.reprocess import EDITS_ARTIFACT_KEY, reprocess
+    from flows.reprocess import reprocess
+    from flows.story_report import EDITS_ARTIFACT_KEY
     from warehouse.story_edits import UNRECORDED_SPLIT, merge_stories
 
     (tmp_path / "in").mkdir()
@@ -174,12 +175,17 @@ def test_a_reprocess_publishes_the_story_edits_it_made_again(tmp_path: Path, db_
             story for (story,) in con.execute("SELECT DISTINCT story_id FROM story_articles").fetchall()
         ]
         merge = merge_stories(con, stories, datetime(2025, 7, 1, tzinfo=UTC))
-        con.execute("INSERT INTO story_edits VALUES ('edit-old', 'split', '2025-01-01 00:00:00+00', NULL)")
+        con.execute(
+            "INSERT INTO story_edits VALUES ('edit-old', 'split', '2025-01-01 00:00:00+00', NULL, false)"
+        )
     report = reprocess(str(db_path))
-    [old, replayed] = report.edits  # in the order they were made
+    [old, replayed] = report.summary.story_edits.edits  # in the order they were made
     assert (old.edit_id, old.replay_id, replayed.edit_id) == ("edit-old", None, merge.edit_id)
     [artifact] = stories_of_run(report.summary.run_id, EDITS_ARTIFACT_KEY)
-    assert "1 of 2 analysts' edits (`story_edits`) made again on the rebuilt stories." in artifact
+    assert (
+        "1 of 2 analysts' edits (`story_edits`) made again on the stories `newsetl reprocess` rebuilt."
+        in artifact
+    )
     assert f"| `{merge.edit_id}` | merge | `{replayed.replay_id}` |  |" in artifact
     assert f"| `edit-old` | split |  | {UNRECORDED_SPLIT} |" in artifact
     with connect(db_path, read_only=True) as con:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import duckdb
 import pytest
 
 from tests.warehouse.stories_history import load_flagged_joins, load_history
 from warehouse import story_edits
 from warehouse.connection import Warehouse, connect
+from warehouse.reprocess import forget_derived
 from warehouse.stories import UnknownStoryError, stories_by_id
 from warehouse.story_edits import StoryEditError, merge_stories, split_story
 
@@ -187,12 +189,24 @@ def members(warehouse: Warehouse) -> dict[str, list[str]]:
 
 
 def rebuild(warehouse: Warehouse, stories: list[tuple[object, ...]]) -> None:
-    """Put back story_articles as the rules made them: what `newsetl reprocess` does to stories."""
+    """Put back story_articles as the rules made them, the edits owed: what `newsetl reprocess` does to
+    stories (warehouse.reprocess.forget_derived forgets them and marks the edits owed, the load rebuilds)."""
     with connect(warehouse) as connection:
         connection.execute("DELETE FROM story_articles")
         connection.executemany(
             f"INSERT INTO story_articles VALUES ({', '.join('?' * len(stories[0]))})", stories
         )
+        owe_edits(connection)
+
+
+def owe_edits(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute("UPDATE story_edits SET owed = true")
+
+
+def replay(connection: duckdb.DuckDBPyConnection) -> list[story_edits.ReplayedEdit]:
+    replays = story_edits.replay_story_edits(connection, NOW)
+    assert replays.waiting == 0
+    return list(replays.edits)
 
 
 def test_a_rebuild_of_the_stories_gets_the_edits_made_again_in_order(history: Warehouse) -> None:
@@ -214,7 +228,7 @@ def test_a_rebuild_of_the_stories_gets_the_edits_made_again_in_order(history: Wa
     rebuild(history, by_rules)
     assert members(history) != edited
     with connect(history) as connection:
-        replayed = story_edits.replay_story_edits(connection, NOW)
+        replayed = replay(connection)
     assert [(r.edit_id, r.kind, r.skipped) for r in replayed] == [
         (split.edit_id, "split", None),
         (merge.edit_id, "merge", None),
@@ -235,7 +249,8 @@ def test_an_edit_the_stories_already_agree_with_is_skipped_with_its_reason(histo
         split_story(connection, ["a5"], NOW)
         merge_stories(connection, ["a1", "a3"], NOW.replace(hour=10))
         # Made again on the stories as they are: nothing left to do.
-        replayed = story_edits.replay_story_edits(connection, NOW)
+        owe_edits(connection)
+        replayed = replay(connection)
         assert [r.skipped for r in replayed] == [
             "its articles are a story of their own already",
             "its articles are in one story already",
@@ -243,7 +258,8 @@ def test_an_edit_the_stories_already_agree_with_is_skipped_with_its_reason(histo
         assert [r.replay_id for r in replayed] == [None, None]
         # Articles that are in no story now (a rebuild made them duplicates of others).
         connection.execute("DELETE FROM story_articles WHERE article_id IN ('a5', 'a3')")
-        assert [r.skipped for r in story_edits.replay_story_edits(connection, NOW)] == [
+        owe_edits(connection)
+        assert [r.skipped for r in replay(connection)] == [
             "its articles are in no story now",
             "its articles are in one story already",  # a1 is still in its story
         ]
@@ -257,26 +273,15 @@ def test_a_split_whose_articles_the_rebuild_put_in_two_stories_makes_them_one_of
         split_story(connection, ["a4", "a5"], NOW)
         # The story's first article and another: they keep the story's id, and the rest go.
         split_story(connection, ["b2", "b3"], NOW.replace(hour=10))
-    assert members(history) == {
-        "a1": ["a1", "a2"],
-        "a3": ["a3"],
-        "a4": ["a4", "a5"],
-        "b1": ["b1"],
-        "b2": ["b2", "b3"],
-    }
+    corrected = {"a1": ["a1", "a2"], "a3": ["a3"], "a4": ["a4", "a5"], "b1": ["b1"], "b2": ["b2", "b3"]}
+    assert members(history) == corrected
     # The rules now join a5 to b2's story and b3 to a1's instead.
     moved = {"a5": "b2", "b3": "a1"}
     rebuild(history, [(row[0], moved.get(str(row[0]), row[1]), *row[2:]) for row in by_rules])
     with connect(history) as connection:
-        replayed = story_edits.replay_story_edits(connection, NOW)
+        replayed = replay(connection)
     assert [r.skipped for r in replayed] == [None, None]
-    assert members(history) == {
-        "a1": ["a1", "a2"],
-        "a3": ["a3"],
-        "a4": ["a4", "a5"],
-        "b1": ["b1"],
-        "b2": ["b2", "b3"],
-    }
+    assert members(history) == corrected
 
 
 def test_an_edit_refused_on_the_rebuilt_stories_is_skipped_and_changes_nothing(
@@ -288,10 +293,46 @@ def test_an_edit_refused_on_the_rebuilt_stories_is_skipped_and_changes_nothing(
     rebuild(history, by_rules)
     monkeypatch.setattr(story_edits, "MAX_STORY_ARTICLES", 6)  # the rules' stories grew meanwhile
     with connect(history) as connection:
-        [replayed] = story_edits.replay_story_edits(connection, NOW)
+        [replayed] = replay(connection)
     assert replayed.replay_id is None
     assert (
         replayed.skipped
         == "the merged story would hold 7 articles, more than a story may (6): merge fewer stories"
     )
     assert members(history) == {"a1": ["a1", "a2", "a4", "a5"], "a3": ["a3"], "b2": ["b1", "b2", "b3"]}
+
+
+def test_edits_are_made_again_once_no_document_is_pending_and_only_once(history: Warehouse) -> None:
+    with connect(history) as connection:
+        by_rules = connection.execute("FROM story_articles").fetchall()
+        split_story(connection, ["a5"], NOW)
+        assert not story_edits.owes_story_edits(connection)  # an edit is made, not owed
+        assert story_edits.replay_story_edits(connection, NOW) == story_edits.EditReplays()
+    rebuild(history, by_rules)
+    with connect(history) as connection:
+        assert story_edits.owes_story_edits(connection)
+        # A document of the reprocess still waits: some articles may not be in their stories yet.
+        connection.execute("INSERT INTO pending_documents VALUES ('doc-waiting')")
+        assert story_edits.replay_story_edits(connection, NOW) == story_edits.EditReplays(
+            waiting=1, pending_documents=1
+        )
+        story_of_a5 = "SELECT story_id FROM story_articles WHERE article_id = 'a5'"
+        assert connection.execute(story_of_a5).fetchone() == ("a1",)
+        connection.execute("DELETE FROM pending_documents")
+        [made] = replay(connection)
+        assert made.replay_id and connection.execute(story_of_a5).fetchone() == ("a5",)
+        # Paid: the next run makes nothing again.
+        assert not story_edits.owes_story_edits(connection)
+        assert replay(connection) == []
+
+
+def test_forgetting_the_derived_rows_owes_every_edit(history: Warehouse) -> None:
+    with connect(history) as connection:
+        split_story(connection, ["a5"], NOW)
+        merge_stories(connection, ["a1", "a3"], NOW)
+        forget_derived(connection)
+        assert connection.execute("SELECT count(*) FILTER (owed), count(*) FROM story_edits").fetchone() == (
+            2,
+            2,
+        )
+        assert connection.execute("SELECT count(*) FROM story_articles").fetchone() == (0,)
