@@ -409,8 +409,8 @@ def describe_alerts(alerts: Sequence[Alert]) -> str:
 def make_story_edits_again(db: Warehouse, run_id: str) -> EditReplays:
     """Make the analysts' story edits again on the stories a reprocess rebuilt, once no document of it is
     pending: in the reprocess's own run, or in the next run when the reprocess died before the end. Every
-    run asks; one that owes nothing reads a few rows. On a lake, the edits take the commit lock."""
-    with connect(db) as connection:
+    run asks, reading a few rows (on a lake without waiting for the commit lock); the edits take it."""
+    with connect(db, read_only=True, run_reads=True) as connection:
         if not owes_story_edits(connection):
             return EditReplays()
     with commit_lock(db, holder=run_id), connect(db) as connection:
