@@ -187,9 +187,9 @@ def story_summaries_figures(stored: int, touched: int = 1_000) -> dict[str, Any]
 
 def _replay_owed(connection: duckdb.DuckDBPyConnection, now: datetime) -> object:
     """The edits made again as after a reprocess: owed (as `forget_derived` leaves them), then replayed."""
-    from warehouse.story_edits import replay_story_edits
+    from warehouse.story_edits import owe_story_edits, replay_story_edits
 
-    connection.execute("UPDATE story_edits SET owed = true")
+    owe_story_edits(connection)
     replays = replay_story_edits(connection, now)
     assert len(replays.edits) == 6 and not replays.waiting, replays
     return replays

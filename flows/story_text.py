@@ -100,9 +100,8 @@ def story_edits_lines(replays: EditReplays) -> list[str]:
     The run's log, its summary artifact and the CLI's summary print them."""
     if replays.waiting:
         return [
-            f"{replays.waiting} story edit{'s' if replays.waiting > 1 else ''} wait to be made again: "
-            f"{replays.pending_documents} documents of the reprocess are still pending, and the run that "
-            "processes them makes the edits again."
+            f"Story edits waiting to be made again: {replays.waiting}. Documents of the reprocess still "
+            f"pending: {replays.pending_documents}; the run that processes them makes the edits again."
         ]
     if not replays.edits:
         return []

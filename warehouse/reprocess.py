@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 
 from warehouse.loads import transaction
+from warehouse.story_edits import owe_story_edits
 
 # Everything cleaning, deduplication and analysis produced, children first.
 DERIVED_TABLES = (
@@ -56,5 +57,5 @@ def forget_derived(connection: duckdb.DuckDBPyConnection) -> None:
         # Every raw document is pending again.
         connection.execute("DELETE FROM pending_documents")
         connection.execute("INSERT INTO pending_documents SELECT doc_id FROM raw_documents")
-        # The analysts' story edits are made again once the stories are rebuilt (warehouse/story_edits.py).
-        connection.execute("UPDATE story_edits SET owed = true")
+        # The analysts' story edits are made again once the stories are rebuilt.
+        owe_story_edits(connection)

@@ -250,6 +250,12 @@ UNRECORDED_SPLIT = (
 )
 
 
+def owe_story_edits(connection: duckdb.DuckDBPyConnection) -> None:
+    """Mark every edit owed: the stories are about to be rebuilt (`warehouse.reprocess.forget_derived`
+    calls it in the transaction that forgets them), and the run that finishes the rebuild makes each again."""
+    connection.execute("UPDATE story_edits SET owed = true")
+
+
 def owes_story_edits(connection: duckdb.DuckDBPyConnection) -> bool:
     """Whether a reprocess left story edits to make again (a read of a few rows: every run asks)."""
     require_schema(connection, "story_edit_log", "a run")

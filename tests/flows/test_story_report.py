@@ -190,3 +190,20 @@ def test_a_reprocess_publishes_the_story_edits_it_made_again(tmp_path: Path, db_
     assert f"| `edit-old` | split |  | {UNRECORDED_SPLIT} |" in artifact
     with connect(db_path, read_only=True) as con:
         assert con.execute("SELECT count(DISTINCT story_id) FROM story_articles").fetchone() == (1,)
+
+
+def test_the_lines_of_story_edits_say_what_was_made_again_skipped_or_waits() -> None:
+    from flows.story_text import story_edits_lines
+    from warehouse.story_edits import EditReplays, ReplayedEdit
+
+    assert story_edits_lines(EditReplays()) == []
+    assert story_edits_lines(EditReplays(waiting=2, pending_documents=1)) == [
+        "Story edits waiting to be made again: 2. Documents of the reprocess still pending: 1; the run that "
+        "processes them makes the edits again."
+    ]
+    made = ReplayedEdit("edit-1", "merge", "replay-1")
+    skipped = ReplayedEdit("edit-2", "split", None, "its articles are in no story now")
+    assert story_edits_lines(EditReplays((made, skipped))) == [
+        "Story edits made again: 1 of 2.",
+        "Story edit edit-2 (split) not made again: its articles are in no story now",
+    ]

@@ -196,11 +196,7 @@ def rebuild(warehouse: Warehouse, stories: list[tuple[object, ...]]) -> None:
         connection.executemany(
             f"INSERT INTO story_articles VALUES ({', '.join('?' * len(stories[0]))})", stories
         )
-        owe_edits(connection)
-
-
-def owe_edits(connection: duckdb.DuckDBPyConnection) -> None:
-    connection.execute("UPDATE story_edits SET owed = true")
+        story_edits.owe_story_edits(connection)
 
 
 def replay(connection: duckdb.DuckDBPyConnection) -> list[story_edits.ReplayedEdit]:
@@ -249,7 +245,7 @@ def test_an_edit_the_stories_already_agree_with_is_skipped_with_its_reason(histo
         split_story(connection, ["a5"], NOW)
         merge_stories(connection, ["a1", "a3"], NOW.replace(hour=10))
         # Made again on the stories as they are: nothing left to do.
-        owe_edits(connection)
+        story_edits.owe_story_edits(connection)
         replayed = replay(connection)
         assert [r.skipped for r in replayed] == [
             "its articles are a story of their own already",
@@ -258,7 +254,7 @@ def test_an_edit_the_stories_already_agree_with_is_skipped_with_its_reason(histo
         assert [r.replay_id for r in replayed] == [None, None]
         # Articles that are in no story now (a rebuild made them duplicates of others).
         connection.execute("DELETE FROM story_articles WHERE article_id IN ('a5', 'a3')")
-        owe_edits(connection)
+        story_edits.owe_story_edits(connection)
         assert [r.skipped for r in replay(connection)] == [
             "its articles are in no story now",
             "its articles are in one story already",  # a1 is still in its story
