@@ -19,7 +19,7 @@ from prefect.cache_policies import NONE
 
 from flows.story_text import story_lines
 from warehouse.connection import Warehouse, connect
-from warehouse.stories import RunStories, run_stories
+from warehouse.stories import GoneStory, RunStories, run_stories
 from warehouse.story_edits import EditReplays
 
 ARTIFACT_KEY = "run-stories"
@@ -68,8 +68,10 @@ def story_report(run: RunStories, run_id: str) -> str:
             f"| {run_story.articles_added} | {story.article_count} | {story.outlet_count} "
             f"| {', '.join(story.languages)} | {story.first_seen:%Y-%m-%d} | {story.last_seen:%Y-%m-%d} |"
         )
-    if run.changed > len(run.stories):
-        rest = run.changed - len(run.stories)
+    if run.gone:
+        lines += ["", *(_gone_line(gone) for gone in run.gone)]
+    if run.changed > len(run.stories) + len(run.gone):
+        rest = run.changed - len(run.stories) - len(run.gone)
         lines += [
             "",
             f"... and {rest} more {_plural(rest, 'story', 'stories')}: every one is in the `story_changes` "
@@ -97,6 +99,19 @@ def story_report(run: RunStories, run_id: str) -> str:
             fence,
         ]
     return "\n".join(lines)
+
+
+def _gone_line(gone: GoneStory) -> str:
+    """A story of the run that holds no article now: where its articles went."""
+    what = (
+        f"{gone.change} with {_plural(gone.articles_added, '1 article', f'{gone.articles_added} articles')}"
+    )
+    if gone.merged_into is None:
+        return f"Story `{gone.story_id[:12]}` ({what}) holds no article now."
+    return (
+        f"Story `{gone.story_id[:12]}` ({what}) holds no article now: an analyst's merge moved its articles "
+        f"into story `{gone.merged_into[:12]}` (`story_changes`)."
+    )
 
 
 def _fence(text: list[str]) -> str:

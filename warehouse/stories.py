@@ -124,13 +124,26 @@ class RunStory:
 
 
 @dataclass(frozen=True, slots=True)
+class GoneStory:
+    """A story a run changed that holds no article when the run is read: an edit made after it moved
+    them (an analyst's merge a reprocess made again, `warehouse.story_edits`)."""
+
+    story_id: str
+    change: str
+    articles_added: int
+    merged_into: str | None  # the story that holds its articles now, None when no merge says
+
+
+@dataclass(frozen=True, slots=True)
 class RunStories:
-    """What one run did to stories: the stories shown (most articles added first) and the totals."""
+    """What one run did to stories: the stories shown (most articles added first), those of them that
+    hold no article now, and the totals."""
 
     stories: tuple[RunStory, ...]
     changed: int  # stories the run created or added articles to
     created: int
     articles_added: int
+    gone: tuple[GoneStory, ...] = ()
 
 
 _SUMMARY_COLUMNS = (
@@ -379,7 +392,8 @@ def run_stories(
 ) -> RunStories:
     """The stories `run_id` changed: the `limit` that gained most articles (each as it stands now), and
     the run's totals. The first `with_articles` of them that hold two to `max_articles` articles come with
-    their articles, as `list_stories` gives them; the others without."""
+    their articles, as `list_stories` gives them; the others without. Those of the `limit` that hold no
+    article now are `gone`, each with the story a merge moved its articles into."""
     changes = connection.execute(_RUN_CHANGES, {"run_id": run_id, "limit": limit}).fetchall()
     if not changes:
         return RunStories((), 0, 0, 0)
@@ -395,8 +409,13 @@ def run_stories(
         for story_id, change, count, _, _, _, follows in changes
         if story_id in stories
     )
+    gone = tuple(
+        GoneStory(story_id, change, int(count), next(iter(_merged_into(connection, story_id)), None))
+        for story_id, change, count, *_ in changes
+        if story_id not in stories
+    )
     _, _, _, changed, created, added, _ = changes[0]
-    return RunStories(shown, int(changed), int(created), int(added))
+    return RunStories(shown, int(changed), int(created), int(added), gone)
 
 
 def _summaries(connection: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, StorySummary]:

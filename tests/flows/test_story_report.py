@@ -15,7 +15,7 @@ from flows.ingest import ingest
 from flows.story_report import ARTIFACT_KEY, story_report
 from tests.flows.test_dedup_flow import paragraph
 from warehouse.connection import connect
-from warehouse.stories import RunStories, RunStory, StoryArticle, StorySummary
+from warehouse.stories import GoneStory, RunStories, RunStory, StoryArticle, StorySummary
 
 
 def stories_of_run(run_id: str, key: str = ARTIFACT_KEY) -> list[str]:
@@ -110,6 +110,29 @@ def test_the_table_shows_the_first_stories_and_counts_the_rest() -> None:
     assert "| `s2s2s2s2s2s2` | (untitled) | grew | 1 | 3 | 2 |" in markdown
     assert markdown.endswith(
         "... and 3 more stories: every one is in the `story_changes` table under run_id `run-1`."
+    )
+
+
+def test_a_story_of_the_run_merged_away_is_counted_and_says_where_it_went() -> None:
+    at = datetime(2025, 2, 13, 8, tzinfo=UTC)
+    kept = StorySummary("k" * 24, "Qwen deal", at, at, 4, 2, ("a.example",), ("en",), ())
+    run = RunStories(
+        (RunStory("created", 2, kept),),
+        changed=4,
+        created=3,
+        articles_added=5,
+        gone=(GoneStory("g" * 24, "created", 1, "k" * 24), GoneStory("h" * 24, "grew", 2, None)),
+    )
+    markdown = story_report(run, "run-1")
+    assert "4 stories gained 5 articles: 3 new, 1 grown." in markdown
+    assert (
+        "\nStory `gggggggggggg` (created with 1 article) holds no article now: an analyst's merge moved its "
+        "articles into story `kkkkkkkkkkkk` (`story_changes`).\n"
+        "Story `hhhhhhhhhhhh` (grew with 2 articles) holds no article now.\n"
+    ) in markdown
+    # One story more than the table and the two lines: the rest is counted with where to find it.
+    assert markdown.endswith(
+        "... and 1 more story: every one is in the `story_changes` table under run_id `run-1`."
     )
 
 

@@ -23,7 +23,15 @@ from tests.warehouse.stories_history import (
 from warehouse.connection import Warehouse, connect, connect_locked, migrations
 from warehouse.exports import export_parquet
 from warehouse.loads import load_outcomes
-from warehouse.stories import RunStories, UnknownStoryError, list_stories, run_stories, stories_by_id
+from warehouse.stories import (
+    GoneStory,
+    RunStories,
+    UnknownStoryError,
+    list_stories,
+    run_stories,
+    stories_by_id,
+)
+from warehouse.story_edits import merge_stories
 
 SUMMARY = (
     "SELECT story_id, headline, headline_article_id, first_seen, last_seen, article_count, outlet_count,"
@@ -257,6 +265,20 @@ def test_a_run_s_stories_come_with_the_run_s_totals(history: Warehouse) -> None:
     assert [s.story.story_id for s in top.stories] == ["b2"]
     assert (top.changed, top.created, top.articles_added) == (2, 1, 5)
     assert nothing == RunStories((), 0, 0, 0)
+
+
+def test_a_run_s_story_an_analyst_merged_away_says_where_its_articles_went(history: Warehouse) -> None:
+    """A reprocess makes an analyst's merge again after its load: the run's report then reads a story the
+    run created that holds no article. It is counted and said so, with the story that holds them now."""
+    with connect(history) as con:
+        merge_stories(con, ["a1", "b2"], datetime(2025, 3, 1, tzinfo=UTC))
+    with connect_locked(history) as con:
+        r2 = run_stories(con, "r2")
+    assert (r2.changed, r2.created, r2.articles_added) == (2, 1, 5)
+    assert [(s.story.story_id, s.change, s.articles_added, s.story.article_count) for s in r2.stories] == [
+        ("a1", "grew", 2, 7)
+    ]
+    assert r2.gone == (GoneStory("b2", "created", 3, "a1"),)
 
 
 def test_a_run_s_first_stories_of_two_articles_or_more_come_with_them(history: Warehouse) -> None:
