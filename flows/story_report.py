@@ -17,7 +17,7 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
-from flows.story_text import story_lines
+from flows.story_text import seen, story_lines
 from warehouse.connection import Warehouse, connect
 from warehouse.stories import GoneStory, RunStories, run_stories
 from warehouse.story_edits import EditReplays
@@ -56,9 +56,8 @@ def story_report(run: RunStories, run_id: str) -> str:
         f"{_plural(run.articles_added, 'article', 'articles')}: {run.created} new, "
         f"{run.changed - run.created} grown.",
         "",
-        "| story | headline | change | articles added | articles | outlets | languages "
-        "| first seen | last seen |",
-        "|---|---|---|---:|---:|---:|---|---|---|",
+        "| story | headline | change | articles added | articles | outlets | languages | published |",
+        "|---|---|---|---:|---:|---:|---|---|",
     ]
     for run_story in run.stories:
         story = run_story.story
@@ -66,7 +65,7 @@ def story_report(run: RunStories, run_id: str) -> str:
         lines.append(
             f"| `{story.story_id[:12]}` | {_cell(story.headline or '(untitled)')} | {change} "
             f"| {run_story.articles_added} | {story.article_count} | {story.outlet_count} "
-            f"| {', '.join(story.languages)} | {story.first_seen:%Y-%m-%d} | {story.last_seen:%Y-%m-%d} |"
+            f"| {', '.join(story.languages)} | {seen(story).removeprefix('seen ')} |"
         )
     if run.gone:
         lines += ["", *(_gone_line(gone) for gone in run.gone)]

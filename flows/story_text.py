@@ -16,7 +16,7 @@ def story_lines(story: StorySummary) -> list[str]:
     lines = [
         story.headline or _untitled(story.articles[0] if story.articles else None),
         f"  story {story.story_id}",
-        f"  {_seen(story)}, {articles} from {outlets}: {', '.join(story.outlets)}",
+        f"  {seen(story)}, {articles} from {outlets}: {', '.join(story.outlets)}",
         f"  languages: {', '.join(story.languages) or 'unknown'}",
         f"  entities: {', '.join(story.top_entities) or 'none watched'}",
     ]
@@ -60,17 +60,13 @@ def story_lines(story: StorySummary) -> list[str]:
 _EDITS = {SPLIT: "newsetl split-story", MERGE: "newsetl merge-stories"}
 
 
-def _seen(story: StorySummary) -> str:
-    """When the story's articles were published. An undated article's load time stands in for its date
-    in `first_seen` and `last_seen`, which would stretch the span to the day a file was loaded: the span
-    is that of the dated articles, and the undated are counted beside it."""
-    dated = [a.published_at for a in story.articles if a.published_at]
-    undated = len(story.articles) - len(dated)
-    if undated and not dated:
+def seen(story: StorySummary) -> str:
+    """When the story's articles were published: the span of its dated articles, the undated counted
+    beside it, or, when none is dated, the days it was loaded."""
+    if story.published is None:
         return f"undated, loaded {_span(story.first_seen, story.last_seen)}"
-    if undated:
-        return f"seen {_span(min(dated), max(dated))} (and {undated} undated)"
-    return f"seen {_span(story.first_seen, story.last_seen)}"
+    span = f"seen {_span(*story.published)}"
+    return f"{span} (and {story.undated_count} undated)" if story.undated_count else span
 
 
 def _span(first: datetime, last: datetime) -> str:

@@ -108,6 +108,11 @@ class StorySummary:
     outlets: tuple[str, ...]
     languages: tuple[str, ...]
     top_entities: tuple[str, ...]
+    # When its dated articles were published, first and last (None when none is dated), and how many are
+    # undated: an undated article's load time stands in for its date in first_seen and last_seen, which
+    # would stretch the span to the day a file was loaded (migration 030).
+    published: tuple[datetime, datetime] | None
+    undated_count: int
     articles: tuple[StoryArticle, ...] = ()
     # The stories that follow this one (their first report came too long after it to join: migration 026).
     followed_by: tuple[str, ...] = ()
@@ -147,7 +152,8 @@ class RunStories:
 
 
 _SUMMARY_COLUMNS = (
-    "story_id, headline, first_seen, last_seen, article_count, outlet_count, outlets, languages, top_entities"
+    "story_id, headline, first_seen, last_seen, article_count, outlet_count, outlets, languages, "
+    "top_entities, first_published, last_published, undated_count"
 )
 
 # The latest stories (by their latest article), or those with an article seen since a day.
@@ -361,9 +367,11 @@ def _merged_into(connection: duckdb.DuckDBPyConnection, prefix: str) -> list[str
 
 
 def _require_schema(connection: duckdb.DuckDBPyConnection, threads: bool) -> None:
-    """The stories' reads need the articles an analyst placed (migration 028), after the follow-up links
-    (026) and the threads' macro (027)."""
-    require_schema(connection, "story_edits", "newsetl stories --thread" if threads else "newsetl stories")
+    """The stories' reads need the summaries' publication span (migration 030), after the follow-up links
+    (026), the threads' macro (027) and the articles an analyst placed (028)."""
+    require_schema(
+        connection, "story_dated_span", "newsetl stories --thread" if threads else "newsetl stories"
+    )
 
 
 def _stories(connection: duckdb.DuckDBPyConnection, story_ids: Sequence[str]) -> list[StorySummary]:
@@ -435,6 +443,8 @@ def _summaries(connection: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dic
             tuple(row[6]),
             tuple(row[7]),
             tuple(row[8]),
+            (row[9].astimezone(UTC), row[10].astimezone(UTC)) if row[9] else None,
+            int(row[11]),
         )
     return summaries
 

@@ -56,7 +56,7 @@ def test_stories_says_which_schema_it_needs_and_works_once_migrated(tmp_path: Pa
     db = _file_before(tmp_path / "w.duckdb", "story_threads")  # schema 26: the links, not their macro
     for command in (["stories", "--thread"], ["stories"]):
         assert _error(*command, "--db", str(db)) == (
-            f"error: newsetl {' '.join(command)} needs the warehouse at schema version 28 or later, and it "
+            f"error: newsetl {' '.join(command)} needs the warehouse at schema version 30 or later, and it "
             f"is at 26, {TO_DO} (it also indexes for search what was stored before the index)\n"
         )
     with connect(db):  # as `newsetl maintenance` or a run opens it: migrated
@@ -106,8 +106,8 @@ def _file_through(db: Path, migration: str, rows_of: Path) -> Path:
 @pytest.mark.parametrize(
     ("command", "migration", "shows"),
     [
-        (["stories"], "story_edits", "story c1"),
-        (["stories", "--thread"], "story_edits", "follows story c1"),
+        (["stories"], "story_dated_span", "story c1"),
+        (["stories", "--thread"], "story_dated_span", "follows story c1"),
         (["search", "Kimi"], "search_index", "Moonshot opens Kimi to developers"),
         (["export", "{out}"], "story_threads", "stories "),
         (

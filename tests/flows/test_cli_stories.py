@@ -207,7 +207,7 @@ def test_an_untitled_article_goes_by_its_first_twelve_words() -> None:
     words = " ".join(f"w{i}" for i in range(1, 30))
     article = StoryArticle("x", "files", None, None, "file:///in/x.txt", None, words)
     at = datetime(2025, 2, 13, tzinfo=UTC)
-    story = StorySummary("x", None, at, at, 1, 1, ("files",), (), (), (article,))
+    story = StorySummary("x", None, at, at, 1, 1, ("files",), (), (), None, 1, (article,))
     expected = '(untitled: "w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 ...")'
     lines = story_lines(story)
     assert lines[0] == expected
@@ -287,7 +287,9 @@ def test_an_article_matched_with_one_of_the_same_outlet_and_day_is_named_by_its_
         matched_article_id="f",
         near_copy=True,
     )
-    story = StorySummary("f", "Huawei trains on Ascend", at, at, 2, 1, ("files",), ("en",), (), (full, cut))
+    story = StorySummary(
+        "f", "Huawei trains on Ascend", at, at, 2, 1, ("files",), ("en",), (), None, 2, (full, cut)
+    )
     assert story_lines(story)[-1] == "           a near-copy of file:///in/full.txt"
 
 

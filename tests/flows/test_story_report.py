@@ -91,13 +91,19 @@ def test_a_report_that_fails_never_fails_the_run(
 def test_the_table_shows_the_first_stories_and_counts_the_rest() -> None:
     at = datetime(2025, 2, 13, 8, tzinfo=UTC)
 
-    def story(story_id: str, headline: str | None) -> StorySummary:
-        return StorySummary(story_id, headline, at, at, 3, 2, ("a.example", "b.example"), ("en", "zh"), ())
+    later = datetime(2025, 2, 15, 9, tzinfo=UTC)
+
+    def story(
+        story_id: str, headline: str | None, published: tuple[datetime, datetime] | None, undated: int
+    ) -> StorySummary:
+        outlets, languages = ("a.example", "b.example"), ("en", "zh")
+        return StorySummary(story_id, headline, at, later, 3, 2, outlets, languages, (), published, undated)
 
     run = RunStories(
         (
-            RunStory("created", 3, story("s1" * 12, "Qwen | Apple:\na deal")),
-            RunStory("grew", 1, story("s2" * 12, None)),
+            RunStory("created", 3, story("s1" * 12, "Qwen | Apple:\na deal", (at, later), 0)),
+            RunStory("grew", 1, story("s2" * 12, None, (at, at), 1)),
+            RunStory("grew", 1, story("s3" * 12, "Undated files", None, 3)),
         ),
         changed=5,
         created=2,
@@ -105,17 +111,24 @@ def test_the_table_shows_the_first_stories_and_counts_the_rest() -> None:
     )
     markdown = story_report(run, "run-1")
     assert "5 stories gained 7 articles: 2 new, 3 grown." in markdown
-    row = "| `s1s1s1s1s1s1` | Qwen \\| Apple: a deal | created | 3 | 3 | 2 | en, zh | 2025-02-13 | 2025-02-13"
-    assert row in markdown
-    assert "| `s2s2s2s2s2s2` | (untitled) | grew | 1 | 3 | 2 |" in markdown
+    row = "| `s1s1s1s1s1s1` | Qwen \\| Apple: a deal | created | 3 | 3 | 2 | en, zh "
+    assert f"{row}| 2025-02-13 to 2025-02-15 |" in markdown
+    # An undated article's load time (the summary's last_seen here) is no publication day.
+    assert (
+        "| `s2s2s2s2s2s2` | (untitled) | grew | 1 | 3 | 2 | en, zh | 2025-02-13 (and 1 undated) |" in markdown
+    )
+    assert (
+        "| `s3s3s3s3s3s3` | Undated files | grew | 1 | 3 | 2 | en, zh | undated, loaded 2025-02-13 to "
+        in markdown
+    )
     assert markdown.endswith(
-        "... and 3 more stories: every one is in the `story_changes` table under run_id `run-1`."
+        "... and 2 more stories: every one is in the `story_changes` table under run_id `run-1`."
     )
 
 
 def test_a_story_of_the_run_merged_away_is_counted_and_says_where_it_went() -> None:
     at = datetime(2025, 2, 13, 8, tzinfo=UTC)
-    kept = StorySummary("k" * 24, "Qwen deal", at, at, 4, 2, ("a.example",), ("en",), ())
+    kept = StorySummary("k" * 24, "Qwen deal", at, at, 4, 2, ("a.example",), ("en",), (), (at, at), 0)
     run = RunStories(
         (RunStory("created", 2, kept),),
         changed=4,
@@ -146,7 +159,18 @@ def test_the_stories_listed_under_the_table_are_those_that_came_with_their_artic
 
     def story(story_id: str, articles: tuple[StoryArticle, ...]) -> StorySummary:
         return StorySummary(
-            story_id, "Qwen deal", at, at, 2, 2, ("a.example", "b.example"), ("en",), (), articles
+            story_id,
+            "Qwen deal",
+            at,
+            at,
+            2,
+            2,
+            ("a.example", "b.example"),
+            ("en",),
+            (),
+            (at, at),
+            0,
+            articles,
         )
 
     run = RunStories(
@@ -166,8 +190,10 @@ def test_the_stories_listed_under_the_table_are_those_that_came_with_their_artic
 
 def test_a_story_the_run_started_that_follows_an_earlier_one_says_which_in_its_row() -> None:
     at = datetime(2025, 2, 13, 8, tzinfo=UTC)
-    charged = StorySummary("c" * 20, "Engineer charged", at, at, 1, 1, ("a.example",), ("en",), ())
-    grown = StorySummary("g" * 20, "Bridge checks", at, at, 2, 1, ("a.example",), ("en",), ())
+    charged = StorySummary(
+        "c" * 20, "Engineer charged", at, at, 1, 1, ("a.example",), ("en",), (), (at, at), 0
+    )
+    grown = StorySummary("g" * 20, "Bridge checks", at, at, 2, 1, ("a.example",), ("en",), (), (at, at), 0)
     run = RunStories(
         (RunStory("created", 1, charged, follows="e" * 20), RunStory("grew", 1, grown)),
         changed=2,

@@ -92,6 +92,33 @@ def test_a_story_summary_names_its_most_central_report_and_its_figures(history: 
     assert rows["a3"] == (None, "a3", R1_AT, R1_AT, 1, 1, ["files"], [], [])
 
 
+def test_a_summary_gives_the_span_its_dated_articles_were_published_and_counts_the_undated(
+    warehouse: Warehouse,
+) -> None:
+    """first_seen and last_seen take an undated article's load time; the publication span does not."""
+    load_history(warehouse)
+    load_flagged_joins(warehouse)  # c2, undated, joined c1's story
+    with connect_locked(warehouse) as con:
+        rows = {
+            row[0]: row[1:]
+            for row in con.execute(
+                "SELECT story_id, first_seen, last_seen, first_published, last_published, undated_count"
+                " FROM story_summaries"
+            ).fetchall()
+        }
+        summaries = {s.story_id: s for s in stories_by_id(con, ["a1", "a3", "c1"])}
+    assert rows["a1"] == (day(2, 13), day(2, 15), day(2, 13), day(2, 15), 0)
+    assert rows["a3"] == (R1_AT, R1_AT, None, None, 1)
+    first_seen, last_seen, *published = rows["c1"]
+    assert (first_seen, last_seen) == (R2_AT, day(4, 1))  # c2's load time, a month before c1
+    assert published == [day(4, 1), day(4, 1), 1]
+    assert [(s.published, s.undated_count) for s in summaries.values()] == [
+        ((day(2, 13), day(2, 15)), 0),
+        (None, 1),
+        ((day(4, 1), day(4, 1)), 1),
+    ]
+
+
 def test_the_macro_summarises_only_the_stories_asked_for_as_the_view_does(history: Warehouse) -> None:
     with connect(history, read_only=True) as con:
         everything = {row[0]: row for row in con.execute(SUMMARY).fetchall()}
