@@ -75,6 +75,9 @@ def test_chinese_text_keeps_its_latin_script_names_and_german_nouns_are_not_name
     )
     assert {"hamburger", "hafen", "bahn"} <= opening
     assert not {"im", "nach", "ihh", "nadp", "polizei", "angaben", "adp", "adb"} & opening
+    # Two spa towns share the prefix of their names and nothing else.
+    assert names("Hagel traf Bad Ischl. Der Fonds hilft Bad Urach und Metzingen.") >= {"ischl", "urach"}
+    assert "bad" not in names("Hagel traf Bad Ischl. Der Fonds hilft Bad Urach und Metzingen.")
 
 
 def test_counts_are_quantities_but_years_small_numbers_and_model_numbers_are_not() -> None:
