@@ -481,7 +481,8 @@ _TABLE_ORDER = (
 
 def main(quick: bool = False, results: Path = RESULTS, only: frozenset[str] | None = None) -> dict[str, Any]:
     """Run the benchmarks (those named in `only`, else all) and write `results`. With `only`, the other
-    benchmarks' figures are kept from the file as they were, and `runs` says when each was measured."""
+    benchmarks' figures are kept from the file as they were, and `runs` says when each was measured and
+    on which CPU; `machine` describes the latest run's."""
     benchmarks = _benchmarks()
     known = {key for key, *_ in benchmarks}
     if only is not None and not only <= known:
@@ -501,7 +502,9 @@ def main(quick: bool = False, results: Path = RESULTS, only: frozenset[str] | No
         if only is None or key in only:
             figures[key], elapsed = _timed(label, partial(run, quick))
             seconds[key] = round(elapsed)
-            runs[key] = {"date": described["date"], "quick": quick}
+            # The machine of each benchmark's run: with --only, the file keeps figures of earlier runs, which
+            # may come from another machine (this VM's CPU model changed between sessions).
+            runs[key] = {"date": described["date"], "quick": quick, "cpu": described["cpu"]}
     rows_of = {key: rows for key, _, _, rows in benchmarks}
     rows = [row for key in _TABLE_ORDER if key in figures for row in rows_of[key](figures[key])]
     total = round(time.perf_counter() - started)

@@ -184,3 +184,12 @@ def test_a_bench_ingest_run_is_the_flow_s_steps_without_prefect(tmp_path: Path) 
         runs = con.execute("SELECT status, documents_seen FROM runs").fetchall()
         articles = con.execute("SELECT count(*) FROM articles").fetchone()
     assert runs == [("completed", 12)] and articles is not None and articles[0] > 0
+
+
+def test_a_run_of_some_benchmarks_says_on_which_cpu_each_was_measured(tmp_path: Path) -> None:
+    """The figures `--only` keeps may come from another machine: each run names its CPU."""
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps({"runs": {"lake": {"date": "2026-12-03 22:32 UTC", "quick": False}}}))
+    report = run.main(results=results, only=frozenset({"cjk_eval"}))
+    assert report["runs"]["cjk_eval"]["cpu"] == run.machine()["cpu"] == report["machine"]["cpu"]
+    assert report["runs"]["lake"] == {"date": "2026-12-03 22:32 UTC", "quick": False}  # kept as it was
