@@ -56,7 +56,7 @@ def export_parquet(connection: duckdb.DuckDBPyConnection, folder: Path) -> dict[
     take the export, OutdatedWarehouseError before writing when the warehouse lacks what it exports (an
     older newsetl left it), WarehouseError when writing fails (the previous export is then left as it was).
     """
-    require_schema(connection, "story_threads", "newsetl export")  # the stories' links and threads
+    require_schema(connection, "story_dated_span", "newsetl export")  # the stories' threads and span
     _create_folder(folder)
     root = folder.resolve()
     with _export_lock(root):

@@ -68,7 +68,7 @@ def test_stories_says_which_schema_it_needs_and_works_once_migrated(tmp_path: Pa
     ("command", "needed"),
     [
         (["search", "qwen"], "newsetl search needs the warehouse at schema version 12 or later"),
-        (["export", "{out}"], "newsetl export needs the warehouse at schema version 27 or later"),
+        (["export", "{out}"], "newsetl export needs the warehouse at schema version 30 or later"),
         (
             ["report", "--out", "{out}/r.html"],
             "the digest (newsetl report) needs the warehouse at schema version 26 or later",
@@ -109,7 +109,7 @@ def _file_through(db: Path, migration: str, rows_of: Path) -> Path:
         (["stories"], "story_dated_span", "story c1"),
         (["stories", "--thread"], "story_dated_span", "follows story c1"),
         (["search", "Kimi"], "search_index", "Moonshot opens Kimi to developers"),
-        (["export", "{out}"], "story_threads", "stories "),
+        (["export", "{out}"], "story_dated_span", "stories "),
         (
             ["report", "--since", "2025-03-01", "--until", "2025-06-30", "--out", "{out}/r.html"],
             "story_follows",

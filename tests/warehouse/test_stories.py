@@ -237,15 +237,22 @@ def test_links_that_loop_end_and_make_one_thread(warehouse: Warehouse) -> None:
     _assert_view_threads_are_the_listed_threads(warehouse)
 
 
-def test_the_export_carries_each_story_s_link_and_thread(warehouse: Warehouse, tmp_path: Path) -> None:
-    load_flagged_joins(warehouse)  # e1 follows c1
+def test_the_export_carries_each_story_s_link_thread_and_publication_span(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    load_flagged_joins(warehouse)  # e1 follows c1; c2, undated, joined c1's story
     with connect(warehouse, read_only=True) as con:
         export_parquet(con, tmp_path / "out")
     rows = duckdb.sql(
-        f"SELECT story_id, follows_story, thread_id FROM read_parquet('{tmp_path}/out/stories/*/*.parquet')"
-        " ORDER BY story_id"
+        "SELECT story_id, follows_story, thread_id, first_seen, first_published, last_published,"
+        f" undated_count FROM read_parquet('{tmp_path}/out/stories/*/*.parquet') ORDER BY story_id"
     ).fetchall()
-    assert rows == [("c1", None, "c1"), ("d1", None, "d1"), ("e1", "c1", "c1")]
+    assert rows == [
+        # c2's load time, a month before c1's publication, is c1's first sighting, not its first publication.
+        ("c1", None, "c1", R2_AT, day(4, 1), day(4, 1), 1),
+        ("d1", None, "d1", day(4, 2), day(4, 2), day(4, 2), 0),
+        ("e1", "c1", "c1", day(6, 3), day(6, 3), day(6, 3), 0),
+    ]
 
 
 def _follows_and_threads(warehouse: Warehouse) -> dict[str, tuple[str | None, str]]:

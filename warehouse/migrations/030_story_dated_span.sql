@@ -2,7 +2,9 @@
 -- an undated article's load time, so a story of a report and an undated file seemed to run to the day the
 -- file was loaded; `newsetl stories` and the run's story report give the span of the dated articles and
 -- count the undated beside it, from the three columns added here (first_published, last_published,
--- undated_count). The macro and view are those of migration 011 with those columns at the end, and one
+-- undated_count), and so does the `stories` view that `newsetl export` writes as Parquet (027's view with
+-- the three columns after its others). The macro and view are those of migration 011 with those columns
+-- at the end, and one
 -- change: the stories' rows are chosen by a subquery in each of the three places that read them, not by a
 -- CTE read three times. 011's CTE said NOT MATERIALIZED (a materialised copy made the whole view 2.5x
 -- slower), and DuckDB does not keep that word in a stored macro: counting the whole view at 1M articles
@@ -92,3 +94,48 @@ COMMENT ON COLUMN story_summaries.top_entities IS 'Up to five watched entities, 
 COMMENT ON COLUMN story_summaries.first_published IS 'The earliest publication time of its dated articles; NULL when none has a date.';
 COMMENT ON COLUMN story_summaries.last_published IS 'The latest publication time of its dated articles; NULL when none has a date.';
 COMMENT ON COLUMN story_summaries.undated_count IS 'Its articles without a publication date (first_seen and last_seen take their load time).';
+
+-- The stories view of migration 027 with the publication span after its columns. CREATE OR REPLACE VIEW
+-- drops the view's comments: all of them again.
+CREATE OR REPLACE VIEW stories AS
+WITH members AS (
+    SELECT s.story_id, a.title, a.published_at,
+           coalesce(a.published_at, a.loaded_at) AS seen_at,
+           CASE WHEN a.canonical_url LIKE 'http%' THEN regexp_extract(a.canonical_url, '^https?://([^/]+)', 1)
+                ELSE a.source END AS outlet
+    FROM story_articles AS s
+    JOIN articles AS a ON a.article_id = s.article_id
+)
+-- Each story's articles summed up first, then its link and thread joined to that one row.
+SELECT g.* EXCLUDE (first_published, last_published, undated_count),
+       t.follows_story, coalesce(t.thread_id, g.story_id) AS thread_id,
+       g.first_published, g.last_published, g.undated_count
+FROM (
+    SELECT story_id,
+           arg_min(title, seen_at) AS title,
+           min(seen_at) AS first_seen,
+           max(seen_at) AS last_seen,
+           count(*) AS article_count,
+           count(DISTINCT outlet) AS outlet_count,
+           list(DISTINCT outlet ORDER BY outlet) AS outlets,
+           min(published_at) AS first_published,
+           max(published_at) AS last_published,
+           count(*) FILTER (WHERE published_at IS NULL) AS undated_count
+    FROM members
+    GROUP BY story_id
+) AS g
+LEFT JOIN story_threads() AS t ON t.story_id = g.story_id;
+
+COMMENT ON VIEW stories IS 'One row per story: its title (from its earliest article), time span, size, outlets, the story it follows and its thread, and when its dated articles were published.';
+COMMENT ON COLUMN stories.story_id IS 'The story: the id of its first article.';
+COMMENT ON COLUMN stories.title IS 'Title of its earliest article.';
+COMMENT ON COLUMN stories.first_seen IS 'Earliest publication (or load) time of its articles.';
+COMMENT ON COLUMN stories.last_seen IS 'Latest publication (or load) time of its articles.';
+COMMENT ON COLUMN stories.article_count IS 'Articles in the story, near-copies included (exact copies are documents, not articles).';
+COMMENT ON COLUMN stories.outlet_count IS 'Distinct outlets (web host, or source name for files).';
+COMMENT ON COLUMN stories.outlets IS 'The outlets, sorted.';
+COMMENT ON COLUMN stories.follows_story IS 'The earlier story this one follows (story_articles.follows_story of its first article): a follow-up too long after that story to join it, such as a relief fund two days after a flood. NULL when it follows none.';
+COMMENT ON COLUMN stories.thread_id IS 'Its thread: the first story up its follows_story links (its own id when it follows none). A happening reported for days is several stories of one thread, as newsetl stories --thread shows them: GROUP BY thread_id.';
+COMMENT ON COLUMN stories.first_published IS 'The earliest publication time of its dated articles; NULL when none has a date.';
+COMMENT ON COLUMN stories.last_published IS 'The latest publication time of its dated articles; NULL when none has a date.';
+COMMENT ON COLUMN stories.undated_count IS 'Its articles without a publication date (first_seen and last_seen take their load time).';
