@@ -1,16 +1,16 @@
 -- 030: when a story's articles were published, beside when they were seen. first_seen and last_seen take
 -- an undated article's load time, so a story of a report and an undated file seemed to run to the day the
--- file was loaded; `newsetl stories` and the run's story report give the span of the dated articles and
+-- file was loaded. `newsetl stories` and the run's story report give the span of the dated articles and
 -- count the undated beside it, from the three columns added here (first_published, last_published,
--- undated_count), and so does the `stories` view that `newsetl export` writes as Parquet (027's view with
--- the three columns after its others). The macro and view are those of migration 011 with those columns
--- at the end, and one
--- change: the stories' rows are chosen by a subquery in each of the three places that read them, not by a
--- CTE read three times. 011's CTE said NOT MATERIALIZED (a materialised copy made the whole view 2.5x
--- slower), and DuckDB does not keep that word in a stored macro: counting the whole view at 1M articles
--- took 3.5 s against 1.3-1.5 s for the same macro created in the session (bench/story_summaries.py's
--- history, 2026-12-07); with the subqueries the stored macro takes 1.5 s. Reads of 20 or 1,000 stories
--- and the view's latest 20 took the same time either way.
+-- undated_count); the `stories` view that `newsetl export` writes as Parquet gains them too (migration
+-- 027's view with the three columns after its others).
+-- The macro and view below are those of migration 011 with those columns at the end, and one change: the
+-- stories' rows are chosen by a subquery in each of the three places that read them, not by a CTE read
+-- three times. 011's CTE said NOT MATERIALIZED (a materialised copy made the whole view 2.5x slower), and
+-- DuckDB does not keep that word in a stored macro: counting the whole view at 1M articles took 3.5-4.0 s,
+-- against 1.3-1.5 s for the same macro created in the session (bench/story_summaries.py's history,
+-- 2026-12-07); with the subqueries the stored macro takes 1.4-1.5 s. Reads of 20 or 1,000 stories and the
+-- view's latest 20 took the same time either way.
 CREATE OR REPLACE MACRO story_summaries_of(story_ids) AS TABLE
 WITH members AS (
     SELECT c.story_id, c.article_id, a.title, a.language, a.published_at,
