@@ -17,7 +17,7 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
-from flows.story_text import seen, story_lines
+from flows.story_text import count_of, published, story_lines
 from warehouse.connection import Warehouse, connect
 from warehouse.stories import GoneStory, RunStories, run_stories
 from warehouse.story_edits import EditReplays
@@ -65,7 +65,7 @@ def story_report(run: RunStories, run_id: str) -> str:
         lines.append(
             f"| `{story.story_id[:12]}` | {_cell(story.headline or '(untitled)')} | {change} "
             f"| {run_story.articles_added} | {story.article_count} | {story.outlet_count} "
-            f"| {', '.join(story.languages)} | {seen(story).removeprefix('seen ')} |"
+            f"| {', '.join(story.languages)} | {published(story)} |"
         )
     if run.gone:
         lines += ["", *(_gone_line(gone) for gone in run.gone)]
@@ -102,9 +102,7 @@ def story_report(run: RunStories, run_id: str) -> str:
 
 def _gone_line(gone: GoneStory) -> str:
     """A story of the run that holds no article now: where its articles went."""
-    what = (
-        f"{gone.change} with {_plural(gone.articles_added, '1 article', f'{gone.articles_added} articles')}"
-    )
+    what = f"{gone.change} with {count_of(gone.articles_added, 'article')}"
     if gone.merged_into is None:
         return f"Story `{gone.story_id[:12]}` ({what}) holds no article now."
     return (

@@ -12,7 +12,7 @@ from warehouse.story_edits import MERGE, SPLIT, EditReplays
 
 def story_lines(story: StorySummary) -> list[str]:
     """A story as plain lines: headline, its figures, then one line per article, columns aligned."""
-    articles, outlets = _count(story.article_count, "article"), _count(story.outlet_count, "outlet")
+    articles, outlets = count_of(story.article_count, "article"), count_of(story.outlet_count, "outlet")
     lines = [
         story.headline or _untitled(story.articles[0] if story.articles else None),
         f"  story {story.story_id}",
@@ -61,11 +61,17 @@ _EDITS = {SPLIT: "newsetl split-story", MERGE: "newsetl merge-stories"}
 
 
 def seen(story: StorySummary) -> str:
+    """The story's `published` span as its listing writes it: "seen 2025-03-18 (and 1 undated)", or
+    "undated, loaded 2026-12-07" when none of its articles is dated."""
+    return published(story) if story.published is None else f"seen {published(story)}"
+
+
+def published(story: StorySummary) -> str:
     """When the story's articles were published: the span of its dated articles, the undated counted
     beside it, or, when none is dated, the days it was loaded."""
     if story.published is None:
         return f"undated, loaded {_span(story.first_seen, story.last_seen)}"
-    span = f"seen {_span(*story.published)}"
+    span = _span(*story.published)
     return f"{span} (and {story.undated_count} undated)" if story.undated_count else span
 
 
@@ -87,7 +93,8 @@ def _untitled(article: StoryArticle | None, words: int = 12) -> str:
     return f'(untitled: "{" ".join(opening[:words])}{more}")'
 
 
-def _count(number: int, noun: str) -> str:
+def count_of(number: int, noun: str) -> str:
+    """A count and its noun, with an s unless it is one: "1 article", "2 articles"."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
