@@ -55,6 +55,7 @@ from transform.fingerprints import normalise_for_matching
 from transform.language import detect_language
 from transform.segmentation import CJK_CHARACTER, HAN_KANA
 from transform.story_evidence import (
+    INITIALS,
     cjk_words,
     commentator_names,
     headline_terms,
@@ -66,6 +67,7 @@ from transform.story_evidence import (
     segmented_word_count,
     singular,
     tallies,
+    written,
 )
 from transform.story_vectors import Fact, Figures, shared_figure_masses
 
@@ -101,7 +103,9 @@ class StoryFeatures:
     # fact keys (pct:, money:, date:), counts (num:), measures (qty:) and results (tally:)
     facts: frozenset[str]
     terms: Mapping[str, float] = field(default_factory=dict)  # top terms, sublinear term frequency
-    names: frozenset[str] = frozenset()  # words of other proper names, casefolded
+    # words of other proper names, casefolded; initials made from a name written in full are marked
+    # ("~pboc": `transform.story_evidence.INITIALS`)
+    names: frozenset[str] = frozenset()
     headline: frozenset[str] = frozenset()  # key terms of the title
     kind: str = REPORT  # report, roundup, preview or brief: only reports join and are joined
     script: str = ""  # "cjk" (Han, kana or Hangul), "latin", or "" when unknown (stored before it was kept)
@@ -264,7 +268,8 @@ def story_features(
         frozenset(m.entity for m in mentions),
         fact_keys,
         terms,
-        named - alias_words,  # a headline in title case would make every word a name
+        # A headline in title case would make every word a name.
+        frozenset(name for name in named if written(name) not in alias_words),
         headline_terms(title),
         kind,
         _script_of_terms(terms),
@@ -351,7 +356,28 @@ def _idf(frequency: Mapping[str, int], total: int) -> dict[str, float]:
 
 
 def _vocabulary(features: StoryFeatures) -> set[str]:
-    return set(map(singular, features.terms)) | features.names | features.headline
+    return set(map(singular, features.terms)) | _plain(features.names) | features.headline
+
+
+def _plain(names: frozenset[str]) -> frozenset[str]:
+    """`names` as written, the initials made from full names among them."""
+    return frozenset(map(written, names))
+
+
+def shared_names(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
+    """The names two articles share (each article's `StoryFeatures.names`), as written: initials made
+    from a full name meet the same initials the other article writes, and not the same initials made
+    from the same name, whose words the two already share ("Marcus Lee of Orbis Insight" is not also
+    "mloi" and "mlooi")."""
+    written_a, made_a = _split_initials(a)
+    written_b, made_b = _split_initials(b)
+    return (written_a & written_b) | (made_a & written_b) | (written_a & made_b)
+
+
+def _split_initials(names: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The names an article writes, and the initials it made from full names (without their mark)."""
+    made = frozenset(name[1:] for name in names if name.startswith(INITIALS))
+    return (names - {INITIALS + name for name in made} if made else names), made
 
 
 def counted(features: Iterable[StoryFeatures]) -> KeyCounts:
@@ -401,6 +427,8 @@ class _Prepared:
     """An article's evidence weighted once, so comparing it with many others costs only the overlap."""
 
     features: StoryFeatures
+    names: frozenset[str]  # the names it writes
+    initials: frozenset[str]  # initials it made from names written in full, unmarked (`shared_names`)
     vocabulary: frozenset[str]
     facts: tuple[_Fact, ...]
     keys: Mapping[str, float]  # posting keys with their rarity
@@ -445,10 +473,13 @@ def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
     facts = tuple(
         (*_fact_value(key), fact_rarity(key, _UNSEEN) * _specificity(key)) for key in sorted(features.facts)
     )
-    vocabulary = frozenset(singulars.values()) | features.names | features.headline  # as `_vocabulary`
-    headline_name_stems = frozenset(name[:_STEM] for name in features.headline & features.names)
+    names, initials = _split_initials(features.names)
+    vocabulary = frozenset(singulars.values()) | names | initials | features.headline  # as `_vocabulary`
+    headline_name_stems = frozenset(name[:_STEM] for name in features.headline & (names | initials))
     return _Prepared(
         features,
+        names,
+        initials,
         vocabulary,
         facts,
         _posting_keys(features, weights, vector, singulars),
@@ -470,7 +501,7 @@ def _posting_keys(
     term_rarity, fact_rarity, entity_rarity = weights.terms.get, weights.facts.get, weights.entities.get
     # In sorted order, so the candidate stories' shared rarity adds up in one order whatever Python's hash
     # seed (`_Known.around`): the same articles get the same stories in every process.
-    keyed = {f"n:{n}": term_rarity(n, _UNSEEN) for n in sorted(features.names | features.headline)}
+    keyed = {f"n:{n}": term_rarity(n, _UNSEEN) for n in sorted(_plain(features.names) | features.headline)}
     keyed |= {f"f:{f}": fact_rarity(f, _UNSEEN) for f in sorted(features.facts) if not f.startswith("date:")}
     keyed |= {f"e:{e}": entity_rarity(e, _UNSEEN) for e in sorted(features.entities)}
     # sorted(...)[:n] is what heapq.nlargest is documented to equal (ties in the same order), and faster
@@ -489,7 +520,7 @@ def candidate_keys(features: StoryFeatures) -> frozenset[str]:
         return frozenset()
     top = sorted(features.terms.items(), key=lambda item: (-item[1], item[0]))[:_CANDIDATE_TERMS]
     return frozenset(
-        [f"n:{n}" for n in features.names | features.headline]
+        [f"n:{n}" for n in _plain(features.names) | features.headline]
         + [f"f:{f}" for f in features.facts if not f.startswith("date:")]
         + [f"e:{e}" for e in features.entities]
         + [f"t:{t}" for t, _ in top]
@@ -610,7 +641,7 @@ def _shared_mass(
     fa, fb = a.features, b.features
     # A name both articles hold counts once, as a name, not again because a headline carries it
     # (the company in both headlines is what two reports of different events of one company share).
-    names = fa.names & fb.names
+    names = _shared_prepared_names(a, b)
     headline = max(
         _shared_beyond(fa.headline, names, b.vocabulary, weights),
         _shared_beyond(fb.headline, names, a.vocabulary, weights),
@@ -632,6 +663,16 @@ def _shared_mass(
         + rules.meaning_weight * meaning
         + rules.lead_figure_weight * lead
     )
+
+
+def _shared_prepared_names(a: _Prepared, b: _Prepared) -> frozenset[str]:
+    """`shared_names` of two prepared articles (split once each, not for every pair)."""
+    names = a.names & b.names
+    if a.initials:
+        names |= a.initials & b.names
+    if b.initials:
+        names |= a.names & b.initials
+    return names
 
 
 def _shared_lead_figures(a: StoryFeatures, b: StoryFeatures, weights: Weights) -> float:
@@ -865,7 +906,7 @@ def _shared_evidence(a: _Prepared, b: _Prepared, weights: Weights, rules: StoryR
     are all two articles share, `names_alone`), one less (a figure both leads write counts once,
     `lead_figure_weight` left out)."""
     fa, fb = a.features, b.features
-    names = fa.names & fb.names
+    names = _shared_prepared_names(a, b)
     headline = ((fa.headline & b.vocabulary) | (fb.headline & a.vocabulary)) - names
     return {
         **{f"w:{key}": rules.headline_weight * weights.rare(weights.terms, key) for key in headline},
@@ -886,7 +927,7 @@ def joined_on(a: StoryFeatures, b: StoryFeatures, most: int = 10) -> tuple[str, 
     entities, names, figures (as their keys have them: "8.5%", "CNY 1.892e+11", "12 km"), then headline
     words; at most `most`, then "...". Figures count when their keys are equal, as `_shared_evidence` has
     them (8.48% and 8.5%, which joining takes for one figure within rounding, are not listed)."""
-    names, entities = a.names & b.names, a.entities & b.entities
+    names, entities = shared_names(a.names, b.names), a.entities & b.entities
     # A headline word already shown as a name or as a word of an entity ("alibaba" beside "Alibaba").
     shown_words = names | {word for entity in entities for word in entity.casefold().split()}
     shown = [

@@ -132,7 +132,8 @@ def is_german(text: str) -> bool:
 
 
 def names(text: str, german: bool | None = None) -> frozenset[str]:
-    """Words of the proper names in `text` (casefolded), and model/product numbers with their name.
+    """Words of the proper names in `text` (casefolded), model/product numbers with their name, and the
+    initials of the longer names, marked as made rather than written (`INITIALS`: "~pboc").
     `german`: whether the article is German, when `text` is a part of it (`is_german` of the article)."""
     if _CJK.search(text):
         found: set[str] = set()
@@ -142,7 +143,7 @@ def names(text: str, german: bool | None = None) -> frozenset[str]:
         # kept whole, as a capitalised word is in English (loanwords too; their rarity weighs them).
         # Prefectures and provinces count in the English words the press writes them in ("宮城" is
         # "miyagi"), so a report in CJK script meets an English one on the place, as two English do.
-        return frozenset(found | set(_KATAKANA_RUN.findall(text)) | places(text))
+        return _unwritten_initials_marked(found | set(_KATAKANA_RUN.findall(text)) | places(text))
     # Each distinct run once (a name recurs: half the runs of a report repeat one), in order: the names
     # found are a set, and a run gives the same names wherever it stands.
     written = dict.fromkeys((m.group(0), _opens_sentence(text, m.start())) for m in _NAME_RUN.finditer(text))
@@ -170,9 +171,25 @@ def names(text: str, german: bool | None = None) -> frozenset[str]:
             ):
                 continue
             found |= _run_names(part, german)
-            found |= _acronyms(part)
+            found |= {INITIALS + acronym for acronym in _acronyms(part)}
             opens = False
-    return frozenset(found)
+    return _unwritten_initials_marked(found)
+
+
+# The mark of initials made from a name the text writes in full ("~pboc" from "People's Bank of China"):
+# they meet the initials another text writes ("PBOC", kept as "pboc"), and not the same initials made
+# from the same name, whose words two such texts already share (`transform.stories.shared_names`).
+INITIALS = "~"
+
+
+def written(name: str) -> str:
+    """A name as `names` gives it, without the mark of initials made from a full name."""
+    return name[1:] if name.startswith(INITIALS) else name
+
+
+def _unwritten_initials_marked(found: set[str]) -> frozenset[str]:
+    # Initials the text also writes are a name it writes ("People's Bank of China (PBOC)"): kept once.
+    return frozenset(name for name in found if not (name.startswith(INITIALS) and name[1:] in found))
 
 
 _GERMAN_ARTICLES = frozenset({"der", "die", "das", "des", "den", "dem"})
@@ -701,17 +718,18 @@ def name_clusters(text: str, known: frozenset[str] | None = None) -> tuple[int, 
     the number of clusters and the share of the named sentences the largest holds. A report keeps
     coming back to its subject (one large cluster); a roundup moves from one event to the next."""
     known = names(text) if known is None else known
+    plain = {written(name) for name in known}
     pieces = [piece for piece in _ITEM_BREAK.split(text) if piece and piece.strip()]
     keyed: list[set[str]] = []
     for piece in pieces:
         if _CJK.search(piece):
             keys = set(_latin_names(piece)) | set(_KATAKANA_RUN.findall(piece))
         else:
-            keys = {_fold(w) for w in re.findall(r"[\w'\u2019.\-]+", piece)} & known
+            keys = {_fold(w) for w in re.findall(r"[\w'\u2019.\-]+", piece)} & plain
             # A report names its subject in full once and by its initials after ("Taiwan Semiconductor
             # Manufacturing Co", then "TSMC"): the full name's piece holds the initials too, so the two
             # pieces are one cluster, not two subjects.
-            keys |= {a for run in _NAME_RUN.findall(piece) for a in _acronyms(run.split())} & known
+            keys |= {a for run in _NAME_RUN.findall(piece) for a in _acronyms(run.split())} & plain
         if keys:
             keyed.append(keys)
     if not keyed:

@@ -11,10 +11,12 @@ from transform.stories import (
     assign_stories,
     counted,
     joined_on,
+    shared_names,
     similarity,
     story_features,
     weights_for,
 )
+from transform.story_evidence import names
 
 T0 = datetime(2025, 2, 12, 9, 0, tzinfo=UTC)
 
@@ -290,6 +292,23 @@ def test_joined_on_lists_what_two_articles_share_as_a_reader_writes_it() -> None
         )
         == ()
     )
+
+
+def test_initials_made_from_a_name_meet_written_initials_and_not_the_same_name_twice() -> None:
+    quoted = "Marcus Lee of Orbis Insight said on Tuesday that the Vadstena plant would close."
+    also_quoted = "The Vadstena plant will close, Marcus Lee of Orbis Insight told reporters."
+    full, other_full = names(quoted), names(also_quoted)
+    # Two reports quoting one person share the words of the name, not its initials on top of them.
+    assert shared_names(full, other_full) == {"marcus", "lee", "orbis", "insight", "vadstena"}
+    written = names("The Vadstena plant will close, MLOI said.")
+    assert shared_names(full, written) == shared_names(written, full) == {"mloi", "vadstena"}
+    # The pair's score: as if neither had made the initials.
+    unmade = frozenset(name for name in full if not name.startswith("~"))
+    a = StoryFeatures("a", T0, frozenset(), frozenset(), names=full)
+    b = StoryFeatures("b", T0, frozenset(), frozenset(), names=other_full)
+    weights = weights_for([a, b])
+    assert similarity(a, b, weights) == similarity(replace(a, names=unmade), b, weights)
+    assert "mloi" not in joined_on(a, b) and "~mloi" not in joined_on(a, b)
 
 
 # One price cut as two outlets tell it, each with its figure up front; and as a report of another event
