@@ -149,7 +149,7 @@ def names(text: str, german: bool | None = None) -> frozenset[str]:
     written = dict.fromkeys((m.group(0), _opens_sentence(text, m.start())) for m in _NAME_RUN.finditer(text))
     runs = [(run.split(), opens) for run, opens in written]
     # A capitalised word opening a sentence ("Strong demand...") is a name only if the text also
-    # capitalises it elsewhere, or it is written like one ("iPhone", "R3").
+    # capitalises it elsewhere, or it is written like one ("iPhone", "eBay").
     inside = {_fold(w) for words, opens in runs for w in (words[1:] if opens else words)}
     german = is_german(text) if german is None else german
     found = set()
