@@ -67,7 +67,7 @@ from transform.story_evidence import (
     segmented_word_count,
     singular,
     tallies,
-    written,
+    unmarked,
 )
 from transform.story_vectors import Fact, Figures, shared_figure_masses
 
@@ -269,7 +269,7 @@ def story_features(
         fact_keys,
         terms,
         # A headline in title case would make every word a name.
-        frozenset(name for name in named if written(name) not in alias_words),
+        frozenset(name for name in named if unmarked(name) not in alias_words),
         headline_terms(title),
         kind,
         _script_of_terms(terms),
@@ -360,8 +360,8 @@ def _vocabulary(features: StoryFeatures) -> set[str]:
 
 
 def _plain(names: frozenset[str]) -> frozenset[str]:
-    """`names` as written, the initials made from full names among them."""
-    return frozenset(map(written, names))
+    """`names` with the mark taken off the initials made from full names."""
+    return frozenset(map(unmarked, names))
 
 
 def shared_names(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:

@@ -182,7 +182,7 @@ def names(text: str, german: bool | None = None) -> frozenset[str]:
 INITIALS = "~"
 
 
-def written(name: str) -> str:
+def unmarked(name: str) -> str:
     """A name as `names` gives it, without the mark of initials made from a full name."""
     return name[1:] if name.startswith(INITIALS) else name
 
@@ -718,7 +718,7 @@ def name_clusters(text: str, known: frozenset[str] | None = None) -> tuple[int, 
     the number of clusters and the share of the named sentences the largest holds. A report keeps
     coming back to its subject (one large cluster); a roundup moves from one event to the next."""
     known = names(text) if known is None else known
-    plain = {written(name) for name in known}
+    plain = {unmarked(name) for name in known}
     pieces = [piece for piece in _ITEM_BREAK.split(text) if piece and piece.strip()]
     keyed: list[set[str]] = []
     for piece in pieces:
