@@ -39,13 +39,19 @@ def pending_documents(
 
     A pending document found in `at_hand` (what the run has just read and stored) is taken from there
     rather than read back: on a run of new pages that is nearly every byte, and on a lake these reads
-    happen in the run's turn at the commit lock."""
+    happen in the run's turn at the commit lock.
+
+    In the order runs take them: by the run that stored them, then by where they were read. A story is
+    named after the first article a run gives it, so a rebuild (`newsetl reprocess`: every document
+    pending at once) that took them by path alone would rename a story whose first report came from a
+    path sorting after a later one's."""
     rows = connection.execute(
         """
         SELECT d.doc_id, d.source, d.fetched_at
         FROM raw_documents AS d
+        LEFT JOIN runs AS r ON r.run_id = d.run_id
         WHERE d.doc_id IN (SELECT doc_id FROM pending_documents)
-        ORDER BY d.uri, d.fetched_at
+        ORDER BY coalesce(r.started_at, d.fetched_at), d.uri, d.fetched_at
         """
     ).fetchall()
     given = {document.doc_id: document for document in at_hand}

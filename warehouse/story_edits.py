@@ -15,8 +15,9 @@ story keeps no match: it says `placed_by` the edit instead, and its story's list
 
 `newsetl reprocess` rebuilds every story under the rules and marks every edit owed; the run that
 finishes the rebuild (the reprocess itself, or the next run if it died) makes each again
-(`replay_story_edits`) from the articles `story_edits` recorded: story ids do not survive a rebuild, an
-article's id (its raw document's) does.
+(`replay_story_edits`) from the articles `story_edits` recorded, not from story ids: a story keeps its
+id in a rebuild only where the rules give it the same first article, while an article's id (its raw
+document's) always survives.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ file (no Prefect server), on reports written for this test; the reprocess is the
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -37,16 +37,16 @@ REPORTS = [
 ]
 
 
-def run(db: Warehouse, folder: Path, texts: dict[str, str]) -> None:
-    """One ingest run of `texts` written as files in `folder`."""
+def run(db: Warehouse, folder: Path, texts: dict[str, str], now: datetime = NOW) -> None:
+    """One ingest run, at `now`, of `texts` written as files in `folder`."""
     folder.mkdir()
     for name, text in texts.items():
         (folder / name).write_text(text, encoding="utf-8")
     with run_guard(db, holder=folder.name):
         files, _ = ingest.discover.fn([str(folder)])
-        documents, rejects = ingest.read.fn(files, NOW, DEFAULT_MAX_BYTES)
-        stored = ingest.store_raw.fn(db, documents, folder.name, None, NOW, rejects)
-        ingest.process_batch(db, folder.name, NOW, stored.pending, None, 1, ingest.Stages.plain())
+        documents, rejects = ingest.read.fn(files, now, DEFAULT_MAX_BYTES)
+        stored = ingest.store_raw.fn(db, documents, folder.name, None, now, rejects)
+        ingest.process_batch(db, folder.name, now, stored.pending, None, 1, ingest.Stages.plain())
 
 
 def stories(db: Warehouse, read_copy: bool = False) -> dict[str, tuple[str, bool]]:
@@ -97,6 +97,27 @@ def test_a_later_run_joins_reports_to_the_stories_an_analyst_corrected(tmp_path:
         ).fetchone() == (0,)
 
 
+def test_a_rebuild_takes_the_documents_in_the_order_the_runs_took_them_so_story_ids_stay(
+    tmp_path: Path,
+) -> None:
+    # A story's id is the id of the first article a run gave it. The rebuild takes every document at
+    # once: in the order of their paths, the second report (in a folder whose path sorts first) would
+    # start the story and name it.
+    db = Warehouse(tmp_path / "w.duckdb")
+    run(db, tmp_path / "z-sunday", {"fire.txt": REPORTS[0]})
+    run(db, tmp_path / "a-monday", {"rescued.txt": REPORTS[1]}, NOW + timedelta(days=1))
+    before = stories(db)
+    with connect(db, read_only=True) as connection:
+        [(first,)] = connection.execute(
+            "SELECT article_id FROM articles WHERE uri LIKE '%fire.txt'"
+        ).fetchall()
+    assert before["fire.txt"] == before["rescued.txt"] == (first, False)
+    with run_guard(db, holder="reprocess"), connect(db) as connection:
+        forget_derived(connection)
+    run(db, tmp_path / "rebuild", {}, NOW + timedelta(days=2))
+    assert stories(db) == before
+
+
 def together(found: dict[str, tuple[str, bool]], names: Iterable[str]) -> set[frozenset[str]]:
     """Which of `names` share a story in `found`."""
     by_story: dict[str, set[str]] = {}
@@ -131,16 +152,10 @@ def test_reprocess_makes_the_edits_again_on_the_stories_it_rebuilds(tmp_path: Pa
     db, corrected = edited(tmp_path)
     done = newsetl("reprocess", "--db", str(db.path))
     assert done.returncode == 0, done.stderr
-    # The same stories. Their ids may differ: the reports are undated, so a story's first report is the
-    # one the rebuild placed first, and a split's parts are named after it.
-    assert (
-        together(stories(db), corrected)
-        == together(corrected, corrected)
-        == {
-            frozenset({"r0.txt", "r2.txt"}),
-            frozenset({"r1.txt"}),
-        }
-    )
+    # The same stories, with the same ids: the rebuild takes the documents in the order the run took
+    # them, so each story's first report is the same.
+    assert together(corrected, corrected) == {frozenset({"r0.txt", "r2.txt"}), frozenset({"r1.txt"})}
+    assert stories(db) == corrected
     lines = done.stdout.splitlines()
     assert "Story edits made again: 2 of 3." in lines
     assert "Story edit edit-old (split) not made again: " + UNRECORDED_SPLIT in lines
@@ -164,8 +179,9 @@ def test_a_reprocess_that_died_leaves_its_edits_to_the_run_that_finishes_the_reb
     done = newsetl("ingest", str(tmp_path / "later"), "--db", str(db.path))
     assert done.returncode == 0, done.stderr
     assert "Story edits made again: 2 of 3." in done.stdout.splitlines()
-    # The same stories (their ids may differ, as above).
-    assert together(stories(db), corrected) == together(corrected, corrected)
+    # The same stories, with the same ids, as above.
+    rebuilt = stories(db)
+    assert {name: rebuilt[name] for name in corrected} == corrected
     # The next run owes nothing.
     again = newsetl("ingest", str(tmp_path / "later"), "--db", str(db.path))
     assert again.returncode == 0, again.stderr
