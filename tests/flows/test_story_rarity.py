@@ -6,7 +6,6 @@ names, and join two of its events."""
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,10 +16,23 @@ from warehouse.connection import connect
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 # Two reports of different events of Alibaba's cloud unit (a spending plan, a quarter's results), without
-# dates: they share the company, its unit, its models, Hong Kong and the words of its results.
-EVENTS = ("alibaba-cloud-capex-plan.txt", "alibaba-earnings-cloud-growth.txt")
+# dates: they share the company, its unit, its chief executive, its models, Hong Kong and the words of its
+# results, as the company's other reports do (`company_history`). Written here: the samples' two reports
+# of these events stopped joining even alone when the initials both made from "Alibaba's Hong Kong" stopped
+# counting beside its words (docs/stories.md, "Initials made from a name meet only written initials").
+EVENTS = {
+    "alibaba-cloud-spending.txt": "Alibaba Cloud to spend 380 billion yuan on AI computing\n\n"
+    "The Hangzhou-based Alibaba Group said its cloud unit, Alibaba Cloud, will spend 380 billion yuan "
+    "on computing infrastructure over three years. Chief executive Eddie Wu said demand for its Qwen "
+    "models keeps growing and that AI-related product revenue grew at a triple-digit pace. Shares of "
+    "Alibaba rose in Hong Kong, where the stock trades as AHK, after the plan was announced to analysts.\n",
+    "alibaba-cloud-quarter.txt": "Alibaba's cloud revenue grows 26% in the quarter\n\n"
+    "The Hangzhou-based Alibaba Group said revenue at its cloud unit, Alibaba Cloud, grew 26% to 33.4 "
+    "billion yuan in the quarter, with AI-related product revenue growing at a triple-digit pace. Chief "
+    "executive Eddie Wu told analysts that companies keep adopting its Qwen models. Shares of Alibaba, "
+    "which trade in Hong Kong as AHK, fell 2% after the results.\n",
+}
 PLACES = (
     "Frankfurt",
     "Jakarta",
@@ -43,13 +55,14 @@ def company_history(folder: Path, reports: int = 40) -> None:
     for n in range(reports):
         place = PLACES[n % len(PLACES)]
         text = (
-            f"Alibaba Group said its cloud unit, Alibaba Cloud, will open a data centre in {place} with "
-            f"partner Vendora{n} Systems, its {n + 2}th region outside China. The group expects AI-related "
-            f"product revenue from the site to grow at a triple-digit pace, and said spending on servers "
-            f"for its Qwen models would reach {100 + 7 * n} million yuan this quarter. Shares of Alibaba "
-            f"rose {1 + n % 5}.{n % 10}% in Hong Kong, where the stock trades as AHK, after the group told "
-            f"analysts that cloud revenue growth in the unit held up. Chief executive Eddie Wu said the "
-            f"opening in {place} was planned with Vendora{n}, which will run the site's operations."
+            f"The Hangzhou-based Alibaba Group said its cloud unit, Alibaba Cloud, will open a data centre "
+            f"in {place} with partner Vendora{n} Systems, its {n + 2}th region outside China. The group "
+            f"expects AI-related product revenue from the site to grow at a triple-digit pace, and said "
+            f"spending on servers for its Qwen models would reach {100 + 7 * n} million yuan this quarter. "
+            f"Shares of Alibaba rose {1 + n % 5}.{n % 10}% in Hong Kong, where the stock trades as AHK, "
+            f"after the group told analysts that cloud revenue growth in the unit held up. Chief executive "
+            f"Eddie Wu said the opening in {place} was planned with Vendora{n}, which will run the site's "
+            f"operations."
         )
         lines.append(
             json.dumps(
@@ -77,12 +90,12 @@ def stories_of(db: Path, names: tuple[str, ...]) -> list[str]:
 def test_a_small_run_weighs_evidence_by_the_stored_reports(tmp_path: Path) -> None:
     run = tmp_path / "run"
     run.mkdir()
-    for name in EVENTS:
-        shutil.copy(SAMPLES / name, run / name)
+    for name, text in EVENTS.items():
+        (run / name).write_text(text, encoding="utf-8")
     alone = tmp_path / "alone.duckdb"
     ingest([str(run)], db=str(alone))
     # Over the two articles alone, what they share looks rare: with no history, they are one story.
-    first, second = stories_of(alone, EVENTS)
+    first, second = stories_of(alone, tuple(EVENTS))
     assert first == second
 
     with_history = tmp_path / "history.duckdb"
@@ -90,5 +103,5 @@ def test_a_small_run_weighs_evidence_by_the_stored_reports(tmp_path: Path) -> No
     ingest([str(tmp_path / "history")], db=str(with_history))
     ingest([str(run)], db=str(with_history))
     # After 40 reports of the company's other events, the same run sees that it is common.
-    first, second = stories_of(with_history, EVENTS)
+    first, second = stories_of(with_history, tuple(EVENTS))
     assert first != second
