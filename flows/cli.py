@@ -233,7 +233,8 @@ def reprocess(
 ) -> None:
     """Rebuild every article from the stored raw documents with the current cleaning and dedup rules.
 
-    Nothing is fetched. Prints how many bodies changed and which duplicate links appeared or went. An
+    Nothing is fetched. Prints how many bodies changed, which duplicate links appeared or went, and how
+    many of the stories' ids still name a story (a story is named after its first article). An
     analyst's corrections of stories (newsetl split-story, merge-stories) are made again on the rebuilt
     stories, in the order they were made; one the rebuilt stories already agree with is skipped, and the
     summary says so.
@@ -260,6 +261,7 @@ def reprocess(
     console.print(f"  duplicates undone   {report.lost_duplicates:>6}")
     console.print(f"  new near-duplicates {report.new_near_duplicates:>6}")
     console.print(f"  rejected            {len(report.summary.rejects):>6}")
+    console.print(f"  story ids kept      {report.story_ids_kept:>6} of {report.stories_before}")
     for line in story_edits_lines(report.summary.story_edits):
         console.print(line, markup=False)
 

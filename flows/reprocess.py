@@ -33,6 +33,10 @@ class ReprocessReport:
     new_duplicates: int
     lost_duplicates: int
     new_near_duplicates: int
+    # Of the stories before, how many ids still name a story: an id an analyst noted (a link, an export)
+    # leads to a story after the rebuild, or no longer does.
+    stories_before: int
+    story_ids_kept: int
     summary: IngestSummary
 
 
@@ -87,20 +91,26 @@ def reprocess(
         1 for article_id, body in after["bodies"].items() if before["bodies"].get(article_id, body) != body
     )
     old_links, new_links = set(before["duplicates"].items()), set(after["duplicates"].items())
+    old_stories = set(before["stories"].values())
     report = ReprocessReport(
         articles=len(after["bodies"]),
         bodies_changed=changed,
         new_duplicates=len(new_links - old_links),
         lost_duplicates=len(old_links - new_links),
         new_near_duplicates=len(set(after["near"].items()) - set(before["near"].items())),
+        stories_before=len(old_stories),
+        story_ids_kept=len(old_stories & set(after["stories"].values())),
         summary=summary,
     )
     get_run_logger().info(
-        "Reprocessed %d articles: %d bodies changed, %d new duplicates, %d lost, %d new near-duplicates",
+        "Reprocessed %d articles: %d bodies changed, %d new duplicates, %d lost, %d new near-duplicates; "
+        "%d of %d story ids kept",
         report.articles,
         report.bodies_changed,
         report.new_duplicates,
         report.lost_duplicates,
         report.new_near_duplicates,
+        report.story_ids_kept,
+        report.stories_before,
     )
     return report

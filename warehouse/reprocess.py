@@ -41,11 +41,13 @@ DERIVED_TABLES = (
 
 
 def snapshot(connection: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
-    """What reprocessing may change, to compare before and after: bodies and duplicate links."""
+    """What reprocessing may change, to compare before and after: bodies, duplicate links and each
+    article's story."""
     bodies = dict(connection.execute("SELECT article_id, body_hash FROM articles").fetchall())
     duplicates = dict(connection.execute("SELECT doc_id, article_id FROM document_duplicates").fetchall())
     near = dict(connection.execute("SELECT article_id, group_id FROM near_duplicates").fetchall())
-    return {"bodies": bodies, "duplicates": duplicates, "near": near}
+    stories = dict(connection.execute("SELECT article_id, story_id FROM story_articles").fetchall())
+    return {"bodies": bodies, "duplicates": duplicates, "near": near, "stories": stories}
 
 
 def forget_derived(connection: duckdb.DuckDBPyConnection) -> None:

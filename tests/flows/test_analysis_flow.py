@@ -101,6 +101,8 @@ def test_reprocess_rebuilds_articles_with_the_current_rules_and_reports_changes(
         0,
         0,
     )
+    # Each story is still named after its one article.
+    assert (report.story_ids_kept, report.stories_before) == (4, 4)
     with connect(db_path, read_only=True) as con:
         after = table_counts(con)
         bodies = [row[0] for row in con.execute("SELECT body FROM articles").fetchall()]
@@ -109,5 +111,12 @@ def test_reprocess_rebuilds_articles_with_the_current_rules_and_reports_changes(
     assert not any(PROMO in body for body in bodies)
     assert statuses == {"article": 4, "duplicate": 1}
 
+    # A story id the rebuild does not make again is counted as gone (here one renamed behind its back).
+    with connect(db_path) as con:
+        con.execute(
+            "UPDATE story_articles SET story_id = 'renamed'"
+            " WHERE story_id = (SELECT min(story_id) FROM story_articles)"
+        )
     again = reprocess(str(db_path))
     assert (again.bodies_changed, again.new_duplicates, again.lost_duplicates) == (0, 0, 0)
+    assert (again.story_ids_kept, again.stories_before) == (3, 4)
