@@ -56,6 +56,7 @@ from transform.language import detect_language
 from transform.segmentation import CJK_CHARACTER, HAN_KANA
 from transform.story_evidence import (
     INITIALS,
+    as_written,
     cjk_words,
     commentator_names,
     headline_terms,
@@ -356,12 +357,7 @@ def _idf(frequency: Mapping[str, int], total: int) -> dict[str, float]:
 
 
 def _vocabulary(features: StoryFeatures) -> set[str]:
-    return set(map(singular, features.terms)) | _plain(features.names) | features.headline
-
-
-def _plain(names: frozenset[str]) -> frozenset[str]:
-    """`names` with the mark taken off the initials made from full names."""
-    return frozenset(map(unmarked, names))
+    return set(map(singular, features.terms)) | as_written(features.names) | features.headline
 
 
 def shared_names(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
@@ -369,9 +365,19 @@ def shared_names(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
     from a full name meet the same initials the other article writes, and not the same initials made
     from the same name, whose words the two already share ("Marcus Lee of Orbis Insight" is not also
     "mloi" and "mlooi")."""
-    written_a, made_a = _split_initials(a)
-    written_b, made_b = _split_initials(b)
-    return (written_a & written_b) | (made_a & written_b) | (written_a & made_b)
+    return _names_met(*_split_initials(a), *_split_initials(b))
+
+
+def _names_met(
+    written_a: frozenset[str], made_a: frozenset[str], written_b: frozenset[str], made_b: frozenset[str]
+) -> frozenset[str]:
+    """`shared_names` of two articles' names already split (`_split_initials`)."""
+    names = written_a & written_b
+    if made_a:
+        names |= made_a & written_b
+    if made_b:
+        names |= written_a & made_b
+    return names
 
 
 def _split_initials(names: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
@@ -474,15 +480,16 @@ def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
         (*_fact_value(key), fact_rarity(key, _UNSEEN) * _specificity(key)) for key in sorted(features.facts)
     )
     names, initials = _split_initials(features.names)
-    vocabulary = frozenset(singulars.values()) | names | initials | features.headline  # as `_vocabulary`
-    headline_name_stems = frozenset(name[:_STEM] for name in features.headline & (names | initials))
+    every_name = names | initials  # as written
+    vocabulary = frozenset(singulars.values()) | every_name | features.headline  # as `_vocabulary`
+    headline_name_stems = frozenset(name[:_STEM] for name in features.headline & every_name)
     return _Prepared(
         features,
         names,
         initials,
         vocabulary,
         facts,
-        _posting_keys(features, weights, vector, singulars),
+        _posting_keys(features, every_name, weights, vector, singulars),
         Figures.of(facts),
         _script_of(features),
         unit_vector(features.meaning) if features.meaning else None,
@@ -494,14 +501,18 @@ def _prepare(features: StoryFeatures, weights: Weights) -> _Prepared:
 
 
 def _posting_keys(
-    features: StoryFeatures, weights: Weights, vector: Mapping[str, float], singulars: Mapping[str, str]
+    features: StoryFeatures,
+    names: frozenset[str],
+    weights: Weights,
+    vector: Mapping[str, float],
+    singulars: Mapping[str, str],
 ) -> dict[str, float]:
     """Every piece of evidence but dates, with its rarity; of the terms, only the top ones
-    (`singulars`: each term's singular)."""
+    (`names`: its names as written; `singulars`: each term's singular)."""
     term_rarity, fact_rarity, entity_rarity = weights.terms.get, weights.facts.get, weights.entities.get
     # In sorted order, so the candidate stories' shared rarity adds up in one order whatever Python's hash
     # seed (`_Known.around`): the same articles get the same stories in every process.
-    keyed = {f"n:{n}": term_rarity(n, _UNSEEN) for n in sorted(_plain(features.names) | features.headline)}
+    keyed = {f"n:{n}": term_rarity(n, _UNSEEN) for n in sorted(names | features.headline)}
     keyed |= {f"f:{f}": fact_rarity(f, _UNSEEN) for f in sorted(features.facts) if not f.startswith("date:")}
     keyed |= {f"e:{e}": entity_rarity(e, _UNSEEN) for e in sorted(features.entities)}
     # sorted(...)[:n] is what heapq.nlargest is documented to equal (ties in the same order), and faster
@@ -520,7 +531,7 @@ def candidate_keys(features: StoryFeatures) -> frozenset[str]:
         return frozenset()
     top = sorted(features.terms.items(), key=lambda item: (-item[1], item[0]))[:_CANDIDATE_TERMS]
     return frozenset(
-        [f"n:{n}" for n in _plain(features.names) | features.headline]
+        [f"n:{n}" for n in as_written(features.names) | features.headline]
         + [f"f:{f}" for f in features.facts if not f.startswith("date:")]
         + [f"e:{e}" for e in features.entities]
         + [f"t:{t}" for t, _ in top]
@@ -667,12 +678,7 @@ def _shared_mass(
 
 def _shared_prepared_names(a: _Prepared, b: _Prepared) -> frozenset[str]:
     """`shared_names` of two prepared articles (split once each, not for every pair)."""
-    names = a.names & b.names
-    if a.initials:
-        names |= a.initials & b.names
-    if b.initials:
-        names |= a.names & b.initials
-    return names
+    return _names_met(a.names, a.initials, b.names, b.initials)
 
 
 def _shared_lead_figures(a: StoryFeatures, b: StoryFeatures, weights: Weights) -> float:

@@ -22,7 +22,7 @@ import dataclasses
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -185,6 +185,11 @@ INITIALS = "~"
 def unmarked(name: str) -> str:
     """A name as `names` gives it, without the mark of initials made from a full name."""
     return name[1:] if name.startswith(INITIALS) else name
+
+
+def as_written(names: Iterable[str]) -> frozenset[str]:
+    """Names as `names` gives them, with the mark taken off the initials made from full names."""
+    return frozenset(map(unmarked, names))
 
 
 def _unwritten_initials_marked(found: set[str]) -> frozenset[str]:
@@ -718,7 +723,7 @@ def name_clusters(text: str, known: frozenset[str] | None = None) -> tuple[int, 
     the number of clusters and the share of the named sentences the largest holds. A report keeps
     coming back to its subject (one large cluster); a roundup moves from one event to the next."""
     known = names(text) if known is None else known
-    plain = {unmarked(name) for name in known}
+    plain = as_written(known)
     pieces = [piece for piece in _ITEM_BREAK.split(text) if piece and piece.strip()]
     keyed: list[set[str]] = []
     for piece in pieces:
