@@ -294,6 +294,7 @@ class Fetcher:
             # Only encodings this module decodes itself, with the size cap (see _Decoder).
             headers={"User-Agent": p.user_agent_header, "Accept-Encoding": "gzip, deflate"},
             limits=httpx.Limits(max_connections=p.concurrency, max_keepalive_connections=p.concurrency),
+            event_hooks={"request": [self._sent]},
         )
         self._clock, self._now, self._sleep, self._random = clock, now, sleep, random
         self._resolve = resolve
@@ -626,6 +627,13 @@ class Fetcher:
                 asyncio.Semaphore(self.policy.per_host_concurrency), delay=self.policy.min_delay_seconds
             )
         return self._hosts[key]
+
+    async def _sent(self, request: httpx.Request) -> None:
+        """A request leaves now: its host's next one starts no sooner than the delay after this. The slot
+        counted the delay from when it was granted; the request's way through httpx after that (a few
+        milliseconds on a loaded machine) let two requests leave 0.198 s apart under a 0.2 s delay."""
+        host = self._host(str(request.url))
+        host.next_start = max(host.next_start, self._clock() + host.delay)
 
     @asynccontextmanager
     async def _slot(self, url: str, budget: _Budget) -> AsyncIterator[None]:
