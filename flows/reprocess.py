@@ -21,7 +21,7 @@ from flows.settings import warehouse_for
 from transform.topics import TopicRule
 from warehouse.connection import Warehouse, commit_lock, connect
 from warehouse.locks import run_guard
-from warehouse.reprocess import forget_derived, snapshot
+from warehouse.reprocess import Snapshot, forget_derived, snapshot
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class ReprocessReport:
 
 
 @io_task
-def take_snapshot(db: Warehouse) -> dict[str, dict[str, str]]:
+def take_snapshot(db: Warehouse) -> Snapshot:
     with connect(db) as connection:
         return snapshot(connection)
 
@@ -88,18 +88,17 @@ def reprocess(
         summary = load_documents(warehouse, run_id, [], [], datetime.now(UTC), topic_rules)
         after = take_snapshot(warehouse)
     changed = sum(
-        1 for article_id, body in after["bodies"].items() if before["bodies"].get(article_id, body) != body
+        1 for article_id, body in after.bodies.items() if before.bodies.get(article_id, body) != body
     )
-    old_links, new_links = set(before["duplicates"].items()), set(after["duplicates"].items())
-    old_stories = set(before["stories"].values())
+    old_links, new_links = set(before.duplicates.items()), set(after.duplicates.items())
     report = ReprocessReport(
-        articles=len(after["bodies"]),
+        articles=len(after.bodies),
         bodies_changed=changed,
         new_duplicates=len(new_links - old_links),
         lost_duplicates=len(old_links - new_links),
-        new_near_duplicates=len(set(after["near"].items()) - set(before["near"].items())),
-        stories_before=len(old_stories),
-        story_ids_kept=len(old_stories & set(after["stories"].values())),
+        new_near_duplicates=len(set(after.near.items()) - set(before.near.items())),
+        stories_before=len(before.story_ids),
+        story_ids_kept=len(before.story_ids & after.story_ids),
         summary=summary,
     )
     get_run_logger().info(

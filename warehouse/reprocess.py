@@ -8,6 +8,8 @@ already knows how to finish, so a crash in between loses nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 
 from warehouse.loads import transaction
@@ -40,14 +42,30 @@ DERIVED_TABLES = (
 )
 
 
-def snapshot(connection: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
-    """What reprocessing may change, to compare before and after: bodies, duplicate links and each
-    article's story."""
-    bodies = dict(connection.execute("SELECT article_id, body_hash FROM articles").fetchall())
-    duplicates = dict(connection.execute("SELECT doc_id, article_id FROM document_duplicates").fetchall())
-    near = dict(connection.execute("SELECT article_id, group_id FROM near_duplicates").fetchall())
-    stories = dict(connection.execute("SELECT article_id, story_id FROM story_articles").fetchall())
-    return {"bodies": bodies, "duplicates": duplicates, "near": near, "stories": stories}
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What reprocessing may change, to compare before and after: each article's body hash, each duplicate
+    document's article, each near-duplicate's group, and the ids of the stories (only the ids: which
+    survive a rebuild is what the report says, and a 1M warehouse need not hold each article's story
+    twice for it)."""
+
+    bodies: dict[str, str]
+    duplicates: dict[str, str]
+    near: dict[str, str]
+    story_ids: frozenset[str]
+
+
+def snapshot(connection: duckdb.DuckDBPyConnection) -> Snapshot:
+    """The warehouse's `Snapshot` now."""
+    return Snapshot(
+        dict(connection.execute("SELECT article_id, body_hash FROM articles").fetchall()),
+        dict(connection.execute("SELECT doc_id, article_id FROM document_duplicates").fetchall()),
+        dict(connection.execute("SELECT article_id, group_id FROM near_duplicates").fetchall()),
+        frozenset(
+            story
+            for (story,) in connection.execute("SELECT DISTINCT story_id FROM story_articles").fetchall()
+        ),
+    )
 
 
 def forget_derived(connection: duckdb.DuckDBPyConnection) -> None:
