@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from urllib.parse import quote, urlsplit
 
+from flows.wording import plural
 from warehouse.digest import DayCount, Digest
 
 TREND_DAYS = 14
@@ -30,10 +31,10 @@ def digest_markdown(digest: Digest, trend: Iterable[DayCount] = ()) -> str:
     lines = [
         f"# Daily digest: {day:%A} {day.isoformat()}",
         "",
-        f"**{digest.articles}** {_plural(digest.articles, 'article')} from **{digest.sources}** "
-        f"{_plural(digest.sources, 'source')}; **{digest.active_stories}** "
-        f"{_plural(digest.active_stories, 'story', 'stories')} ({digest.new_stories} new); "
-        f"**{digest.new_facts_total}** new numeric {_plural(digest.new_facts_total, 'fact')}.",
+        f"**{digest.articles}** {plural(digest.articles, 'article')} from **{digest.sources}** "
+        f"{plural(digest.sources, 'source')}; **{digest.active_stories}** "
+        f"{plural(digest.active_stories, 'story', 'stories')} ({digest.new_stories} new); "
+        f"**{digest.new_facts_total}** new numeric {plural(digest.new_facts_total, 'fact')}.",
         "",
         "## Stories",
         "",
@@ -54,7 +55,7 @@ def digest_markdown(digest: Digest, trend: Iterable[DayCount] = ()) -> str:
                 f"| {md_text(', '.join(story.languages) or '-')} | {story.articles} |"
             )
         if hidden := digest.active_stories - len(digest.stories):
-            lines += ["", f"... and {hidden} more {_plural(hidden, 'story', 'stories')}."]
+            lines += ["", f"... and {hidden} more {plural(hidden, 'story', 'stories')}."]
     else:
         lines.append("No story had an article that day.")
     lines += ["", f"## Entities (articles naming them; the last {TREND_DAYS} days)", ""]
@@ -144,7 +145,3 @@ def _series(counts: Iterable[DayCount], first: date, days: int) -> dict[str, lis
         if 0 <= index < days:
             series.setdefault(count.series, [0] * days)[index] = count.articles
     return series
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return one if count == 1 else (many or f"{one}s")

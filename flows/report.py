@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from flows.digest_markdown import format_value, safe_url, shorten
+from flows.wording import count_of, plural
 from warehouse.digest import DayCount, Digest, DigestStory, EntityTrend, NewFact
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def render_report(digest: Digest, generated_at: datetime) -> str:
         "<header>",
         "<h1>newsetl digest</h1>",
         f'<p class="period">{_long_date(digest.since)} to {_long_date(digest.until)} '
-        f"({digest.days} {_plural(digest.days, 'day')})</p>",
+        f"({count_of(digest.days, 'day')})</p>",
         _totals(digest),
         "</header>",
     ]
@@ -269,10 +270,10 @@ def _figure(element_id: str, caption: str, svg: str) -> str:
 def _totals(digest: Digest) -> str:
     cards = [
         (digest.articles, "articles"),
-        (digest.sources, _plural(digest.sources, "source")),
-        (digest.active_stories, _plural(digest.active_stories, "story", "stories")),
-        (digest.new_stories, "new " + _plural(digest.new_stories, "story", "stories")),
-        (digest.new_facts_total, "new " + _plural(digest.new_facts_total, "fact")),
+        (digest.sources, plural(digest.sources, "source")),
+        (digest.active_stories, plural(digest.active_stories, "story", "stories")),
+        (digest.new_stories, "new " + plural(digest.new_stories, "story", "stories")),
+        (digest.new_facts_total, "new " + plural(digest.new_facts_total, "fact")),
     ]
     items = "".join(f"<li><strong>{value:,}</strong> {escape(label)}</li>" for value, label in cards)
     return f'<ul class="totals">{items}</ul>'
@@ -289,14 +290,14 @@ def _stories(digest: Digest) -> str:
         stories = by_day.get(day, [])
         parts += [
             f'<h3>{_long_date(day)} <span class="count">{total} '
-            f"{_plural(total, 'story', 'stories')}</span></h3>",
+            f"{plural(total, 'story', 'stories')}</span></h3>",
             '<table class="stories"><thead><tr><th>headline</th><th>outlets</th><th>languages</th>'
             '<th class="n">articles</th><th>first seen</th></tr></thead><tbody>',
         ]
         parts += [_story_row(story) for story in stories]
         parts.append("</tbody></table>")
         if hidden := total - len(stories):
-            parts.append(f'<p class="more">... and {hidden} more {_plural(hidden, "story", "stories")}.</p>')
+            parts.append(f'<p class="more">... and {hidden} more {plural(hidden, "story", "stories")}.</p>')
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -389,10 +390,6 @@ def _next_start(start: date, grain: Grain) -> date:
 
 def _long_date(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return one if count == 1 else (many or f"{one}s")
 
 
 _CSS = """

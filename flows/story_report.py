@@ -17,7 +17,8 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
-from flows.story_text import count_of, published, story_lines
+from flows.story_text import published, story_lines
+from flows.wording import count_of, plural
 from warehouse.connection import Warehouse, connect
 from warehouse.stories import GoneStory, RunStories, run_stories
 from warehouse.story_edits import EditReplays
@@ -52,8 +53,8 @@ def story_report(run: RunStories, run_id: str) -> str:
     lines = [
         "# Stories of this run",
         "",
-        f"{run.changed} {_plural(run.changed, 'story', 'stories')} gained {run.articles_added} "
-        f"{_plural(run.articles_added, 'article', 'articles')}: {run.created} new, "
+        f"{count_of(run.changed, 'story', 'stories')} gained {run.articles_added} "
+        f"{plural(run.articles_added, 'article', 'articles')}: {run.created} new, "
         f"{run.changed - run.created} grown.",
         "",
         "| story | headline | change | articles added | articles | outlets | languages | published |",
@@ -73,7 +74,7 @@ def story_report(run: RunStories, run_id: str) -> str:
         rest = run.changed - len(run.stories) - len(run.gone)
         lines += [
             "",
-            f"... and {rest} more {_plural(rest, 'story', 'stories')}: every one is in the `story_changes` "
+            f"... and {rest} more {plural(rest, 'story', 'stories')}: every one is in the `story_changes` "
             f"table under run_id `{run_id}`.",
         ]
     listed = [run_story.story for run_story in run.stories if run_story.story.articles]
@@ -88,7 +89,7 @@ def story_report(run: RunStories, run_id: str) -> str:
             "",
             "## What joined",
             "",
-            f"{_plural(len(listed), 'The story', f'The {len(listed)} stories')} above with two to "
+            f"{plural(len(listed), 'The story', f'The {len(listed)} stories')} above with two to "
             f"{LISTED_MAX_ARTICLES} articles (at most {LISTED_STORIES}), as `newsetl stories` lists them: "
             "each article, and what it shares with the article it joined. Any story of the table: "
             "`newsetl stories <its id>`.",
@@ -121,10 +122,6 @@ def _fence(text: list[str]) -> str:
 def _cell(text: str) -> str:
     """Text safe inside a markdown table cell: one line, no column separator."""
     return " ".join(text.split()).replace("|", "\\|")
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return one if count == 1 else many
 
 
 EDITS_ARTIFACT_KEY = "story-edits-made-again"

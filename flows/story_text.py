@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
+from flows.wording import count_of
 from warehouse.stories import StoryArticle, StorySummary
 from warehouse.story_edits import MERGE, SPLIT, EditReplays
 
@@ -91,11 +92,6 @@ def _untitled(article: StoryArticle | None, words: int = 12) -> str:
         return "(untitled)"
     more = " ..." if len(opening) > words else ""
     return f'(untitled: "{" ".join(opening[:words])}{more}")'
-
-
-def count_of(number: int, noun: str) -> str:
-    """A count and its noun, with an s unless it is one: "1 article", "2 articles"."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def story_edits_lines(replays: EditReplays) -> list[str]:
