@@ -91,7 +91,7 @@ WHERE s.article_id = m.article_id
 def split_story(connection: duckdb.DuckDBPyConnection, given: Sequence[str], now: datetime) -> StoryEdit:
     """Take the articles `given` (article ids or URLs) out of their story into a story of their own.
     They must all be in one story, and not be all of it (a StoryEditError says which)."""
-    require_schema(connection, "story_edit_log", "newsetl split-story")
+    require_schema(connection, "story_edit_order", "newsetl split-story")
     articles, story_id = _articles_of_one_story(connection, given)
     edit_id = _edit_id()
     with transaction(connection):
@@ -139,7 +139,7 @@ def merge_stories(connection: duckdb.DuckDBPyConnection, given: Sequence[str], n
     """Move the stories `given` (ids or their starts, two or more) into the one whose first article came
     first, which keeps its id. A merge that would pass the size limit of a story
     (`StoryRules.max_story_size`) is refused, as a run would not grow a story past it."""
-    require_schema(connection, "story_edit_log", "newsetl merge-stories")
+    require_schema(connection, "story_edit_order", "newsetl merge-stories")
     stories = resolve_story_ids(connection, given)
     if len(stories) < 2:
         raise StoryEditError(f"give two stories or more to merge, not only {stories[0]}")
@@ -234,7 +234,7 @@ class EditReplays:
         return sum(1 for edit in self.edits if edit.replay_id)
 
 
-_OWED = "SELECT edit_id, kind, articles FROM story_edits WHERE owed ORDER BY made_at, edit_id"
+_OWED = "SELECT edit_id, kind, articles FROM story_edits WHERE owed ORDER BY made_order"
 # Each story that holds some of an edit's articles: its id, those articles, and how many it holds in all.
 _Holding = tuple[str, list[str], int]
 _STORIES_OF = """
@@ -259,7 +259,7 @@ def owe_story_edits(connection: duckdb.DuckDBPyConnection) -> None:
 
 def owes_story_edits(connection: duckdb.DuckDBPyConnection) -> bool:
     """Whether a reprocess left story edits to make again (a read of a few rows: every run asks)."""
-    require_schema(connection, "story_edit_log", "a run")
+    require_schema(connection, "story_edit_order", "a run")
     return connection.execute("SELECT EXISTS (SELECT 1 FROM story_edits WHERE owed)").fetchone() == (True,)
 
 
@@ -273,7 +273,7 @@ def replay_story_edits(connection: duckdb.DuckDBPyConnection, now: datetime) -> 
     (duplicates of others, or rejected), or that the size limit refuses, is skipped with the reason. On
     a lake, call it holding the commit lock.
     """
-    require_schema(connection, "story_edit_log", "a run")
+    require_schema(connection, "story_edit_order", "a run")
     owed = connection.execute(_OWED).fetchall()
     if not owed:
         return EditReplays()
@@ -333,8 +333,10 @@ def _record(
     connection: duckdb.DuckDBPyConnection, edit_id: str, kind: str, now: datetime, articles: list[str]
 ) -> None:
     connection.execute(
-        "INSERT INTO story_edits (edit_id, kind, made_at, articles, owed)"
-        " VALUES ($id, $kind, $now, $articles, false)",
+        # The next number: the edit is made under the writer's lock (a lake's commit lock), so no other
+        # edit takes it meanwhile.
+        "INSERT INTO story_edits (edit_id, kind, made_at, articles, owed, made_order)"
+        " SELECT $id, $kind, $now, $articles, false, coalesce(max(made_order), 0) + 1 FROM story_edits",
         {"id": edit_id, "kind": kind, "now": now, "articles": articles},
     )
 

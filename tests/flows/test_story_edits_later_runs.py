@@ -139,9 +139,11 @@ def edited(tmp_path: Path) -> tuple[Warehouse, dict[str, tuple[str, bool]]]:
         # A minute apart, as an analyst's two commands are: edits are made again in the order they were made.
         merge_stories(connection, [by_rules["r0.txt"][0], by_rules["r2.txt"][0]], NOW)
         split_story(connection, [ids["r1.txt"]], NOW + timedelta(minutes=1))
-        # A split made before newsetl recorded a split's articles, as the upgrade to schema 29 logs it.
+        # A split made before newsetl recorded a split's articles, as the upgrades to schemas 29 and 32 log
+        # it: numbered by its time, before the edits made since.
         connection.execute(
-            "INSERT INTO story_edits VALUES ('edit-old', 'split', '2025-01-01 00:00:00+00', NULL, false)"
+            "INSERT INTO story_edits (edit_id, kind, made_at, articles, owed, made_order)"
+            " VALUES ('edit-old', 'split', '2025-01-01 00:00:00+00', NULL, false, 0)"
         )
     corrected = stories(db)
     assert corrected != by_rules

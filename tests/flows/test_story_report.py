@@ -224,8 +224,10 @@ def test_a_reprocess_publishes_the_story_edits_it_made_again(tmp_path: Path, db_
             story for (story,) in con.execute("SELECT DISTINCT story_id FROM story_articles").fetchall()
         ]
         merge = merge_stories(con, stories, datetime(2025, 7, 1, tzinfo=UTC))
+        # A split from before schema 29, numbered by its time as the upgrade to schema 32 numbers it.
         con.execute(
-            "INSERT INTO story_edits VALUES ('edit-old', 'split', '2025-01-01 00:00:00+00', NULL, false)"
+            "INSERT INTO story_edits (edit_id, kind, made_at, articles, owed, made_order)"
+            " VALUES ('edit-old', 'split', '2025-01-01 00:00:00+00', NULL, false, 0)"
         )
     report = reprocess(str(db_path))
     [old, replayed] = report.summary.story_edits.edits  # in the order they were made

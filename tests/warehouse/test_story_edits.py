@@ -240,6 +240,28 @@ def test_a_rebuild_of_the_stories_gets_the_edits_made_again_in_order(history: Wa
     assert all(r.replay_id and r.replay_id.startswith("replay-") for r in replayed)
 
 
+def test_edits_made_at_one_time_are_made_again_in_the_order_they_were_made(history: Warehouse) -> None:
+    # One clock for all three (a script's edits, or a test's): ordered by time and then by their random
+    # ids, they came back in one of six orders.
+    with connect(history) as connection:
+        by_rules = connection.execute("FROM story_articles").fetchall()
+        made = [
+            split_story(connection, [A4_URL, "a5"], NOW),
+            merge_stories(connection, ["b2", "a3"], NOW),
+            split_story(connection, ["b3"], NOW),
+        ]
+        assert connection.execute(
+            "SELECT edit_id, made_order FROM story_edits ORDER BY made_order"
+        ).fetchall() == [(edit.edit_id, number) for number, edit in enumerate(made, start=1)]
+    edited = members(history)
+    rebuild(history, by_rules)
+    with connect(history) as connection:
+        replayed = replay(connection)
+    assert [r.edit_id for r in replayed] == [edit.edit_id for edit in made]
+    assert all(r.skipped is None for r in replayed)
+    assert members(history) == edited
+
+
 def test_an_edit_the_stories_already_agree_with_is_skipped_with_its_reason(history: Warehouse) -> None:
     with connect(history) as connection:
         split_story(connection, ["a5"], NOW)

@@ -18,11 +18,11 @@ COMMENT ON COLUMN story_edits.owed IS 'true from the moment newsetl reprocess fo
 COMMENT ON COLUMN story_edits.articles IS 'split: the articles the analyst named, parted from the rest of their story. merge: the first article of each story merged (a story''s id is its first article''s). NULL for a split made before schema 29, which did not record its articles.';
 -- Edits made before this migration: a merge's stories are in story_changes (their ids are articles' ids);
 -- a split recorded only the story it cut out, not the articles that went with it.
-INSERT INTO story_edits
+INSERT INTO story_edits (edit_id, kind, made_at, articles, owed)
 SELECT run_id, 'merge', min(changed_at), list_sort(list_distinct(list(story_id) || list(other_story_id))), false
 FROM story_changes WHERE change = 'merged_into' GROUP BY run_id
 ON CONFLICT DO NOTHING;
-INSERT INTO story_edits
+INSERT INTO story_edits (edit_id, kind, made_at, articles, owed)
 SELECT run_id, 'split', min(changed_at), NULL, false
 FROM story_changes WHERE change = 'split_from' GROUP BY run_id
 ON CONFLICT DO NOTHING;
