@@ -74,8 +74,16 @@ def forget_derived(connection: duckdb.DuckDBPyConnection) -> None:
         for table in DERIVED_TABLES:
             connection.execute(f"DELETE FROM {table}")
         connection.execute("DELETE FROM rejects WHERE doc_id IS NOT NULL")
-        # Every raw document is pending again.
+        # Every raw document is pending again, and no run has tried it yet: the runs that took a document
+        # before settled it (or stopped and left it to be set aside, `flows.pipeline.MAX_ATTEMPTS`).
+        # Counted on, those attempts set every document aside in the third reprocess (an ingest and two
+        # reprocesses make three) and any quarantined one at once, which a reprocess is to try again.
+        # A run still running on a lake keeps its claims.
         connection.execute("DELETE FROM pending_documents")
         connection.execute("INSERT INTO pending_documents SELECT doc_id FROM raw_documents")
+        connection.execute(
+            "DELETE FROM processing_attempts"
+            " WHERE run_id NOT IN (SELECT run_id FROM runs WHERE status = 'running')"
+        )
         # The analysts' story edits are made again once the stories are rebuilt.
         owe_story_edits(connection)

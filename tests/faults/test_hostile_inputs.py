@@ -18,6 +18,7 @@ import pytest
 from extract.files import read_file
 from flows import pipeline
 from flows.ingest import ingest
+from flows.reprocess import reprocess
 from tests.faults.conftest import (
     Ledger,
     integrity,
@@ -198,6 +199,40 @@ def test_a_document_pending_in_runs_that_died_is_set_aside(
     assert report.rejected_documents == 1
     assert report.articles + report.duplicates == documents - 1
     ledger.record(inputs=documents, lost=lost_rows(jsonl_uris(inbox / "news.jsonl"), db_path))
+
+
+def test_a_quarantined_document_is_tried_again_by_reprocess(tmp_path: Path, db_path: Path) -> None:
+    inbox = tmp_path / "in"
+    documents = write_news(inbox, 8, seed=34, name="news.jsonl")
+    suspect = read_file(inbox / "news.jsonl", datetime.now(UTC))[2]
+    with connect(db_path) as connection:
+        store_raw_documents(connection, raw_rows([suspect], "dead-1"))
+        for run in ("dead-1", "dead-2", "dead-3"):
+            connection.execute("INSERT INTO processing_attempts VALUES (?, ?, now())", [suspect.doc_id, run])
+    [reject] = ingest([str(inbox)], db=str(db_path)).rejects
+    assert reject.stage == "quarantine"
+
+    # What the reject's reason promises: the reprocess tries it again, and it loads.
+    report = reprocess(str(db_path))
+    assert report.summary.rejects == ()
+    assert report.articles + report.summary.counts.exact_duplicates == documents
+    assert integrity(db_path).rejected_documents == 0
+
+
+def test_reprocessing_again_and_again_rebuilds_every_article_each_time(tmp_path: Path, db_path: Path) -> None:
+    # Each run that took a document counted as an attempt at it, settled or not: after an ingest and two
+    # reprocesses, the third set every document aside as if three runs had died on it.
+    inbox = tmp_path / "in"
+    documents = write_news(inbox, 8, seed=36, name="news.jsonl")
+    first = ingest([str(inbox)], db=str(db_path))
+    loaded = first.counts.new_articles
+    assert loaded and not first.rejects
+    for _ in range(4):
+        report = reprocess(str(db_path))
+        assert (report.articles, report.summary.rejects) == (loaded, ())
+    report_after = integrity(db_path)
+    assert report_after.ok, report_after.describe()
+    assert report_after.articles + report_after.duplicates == documents
 
 
 def test_a_run_killed_after_its_load_left_a_complete_index_and_is_closed_by_the_next(
