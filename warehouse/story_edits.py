@@ -259,7 +259,7 @@ def owe_story_edits(connection: duckdb.DuckDBPyConnection) -> None:
 
 def owes_story_edits(connection: duckdb.DuckDBPyConnection) -> bool:
     """Whether a reprocess left story edits to make again (a read of a few rows: every run asks)."""
-    require_schema(connection, "story_edit_order", "a run")
+    require_schema(connection, "story_edit_log", "a run")  # reads `owed` alone, not `made_order`
     return connection.execute("SELECT EXISTS (SELECT 1 FROM story_edits WHERE owed)").fetchone() == (True,)
 
 
