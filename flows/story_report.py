@@ -53,8 +53,8 @@ def story_report(run: RunStories, run_id: str) -> str:
     lines = [
         "# Stories of this run",
         "",
-        f"{count_of(run.changed, 'story', 'stories')} gained {run.articles_added} "
-        f"{plural(run.articles_added, 'article', 'articles')}: {run.created} new, "
+        f"{count_of(run.changed, 'story', 'stories')} gained {count_of(run.articles_added, 'article')}: "
+        f"{run.created} new, "
         f"{run.changed - run.created} grown.",
         "",
         "| story | headline | change | articles added | articles | outlets | languages | published |",
