@@ -28,6 +28,7 @@ from tests.faults.conftest import (
     refuse_to_load,
     write_news,
 )
+from transform.records import RawDocument
 from warehouse.connection import connect
 from warehouse.loads import raw_rows, store_raw_documents
 
@@ -170,14 +171,11 @@ def test_a_document_that_fails_in_a_later_stage_is_isolated_in_the_same_run(
     ledger.record(inputs=documents, lost=lost_rows(jsonl_uris(inbox / "news.jsonl"), db_path))
 
 
-def test_a_document_pending_in_runs_that_died_is_set_aside(
-    tmp_path: Path, db_path: Path, ledger: Ledger
-) -> None:
-    inbox = tmp_path / "in"
+def pending_in_three_dead_runs(inbox: Path, db_path: Path) -> tuple[int, RawDocument]:
+    """Generated news in `inbox` (how many documents), and one of them stored as if three runs had stored
+    it and died (killed, out of memory) while it was pending, the last still marked running."""
     documents = write_news(inbox, 8, seed=34, name="news.jsonl")
-    raw = read_file(inbox / "news.jsonl", datetime.now(UTC))
-    suspect = raw[2]
-    # As if three runs had stored this document and died (killed, out of memory) while it was pending.
+    suspect = read_file(inbox / "news.jsonl", datetime.now(UTC))[2]
     with connect(db_path) as connection:
         store_raw_documents(connection, raw_rows([suspect], "dead-1"))
         for run in ("dead-1", "dead-2", "dead-3"):
@@ -185,6 +183,14 @@ def test_a_document_pending_in_runs_that_died_is_set_aside(
         connection.execute(
             "INSERT INTO runs (run_id, started_at, status) VALUES ('dead-3', now(), 'running')"
         )
+    return documents, suspect
+
+
+def test_a_document_pending_in_runs_that_died_is_set_aside(
+    tmp_path: Path, db_path: Path, ledger: Ledger
+) -> None:
+    inbox = tmp_path / "in"
+    documents, suspect = pending_in_three_dead_runs(inbox, db_path)
 
     summary = ingest([str(inbox)], db=str(db_path))
 
@@ -203,12 +209,7 @@ def test_a_document_pending_in_runs_that_died_is_set_aside(
 
 def test_a_quarantined_document_is_tried_again_by_reprocess(tmp_path: Path, db_path: Path) -> None:
     inbox = tmp_path / "in"
-    documents = write_news(inbox, 8, seed=34, name="news.jsonl")
-    suspect = read_file(inbox / "news.jsonl", datetime.now(UTC))[2]
-    with connect(db_path) as connection:
-        store_raw_documents(connection, raw_rows([suspect], "dead-1"))
-        for run in ("dead-1", "dead-2", "dead-3"):
-            connection.execute("INSERT INTO processing_attempts VALUES (?, ?, now())", [suspect.doc_id, run])
+    documents, _ = pending_in_three_dead_runs(inbox, db_path)
     [reject] = ingest([str(inbox)], db=str(db_path)).rejects
     assert reject.stage == "quarantine"
 
